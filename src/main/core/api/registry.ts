@@ -1,0 +1,118 @@
+/**
+ * One registry of handlers keyed by channel name. It refuses to start with a channel handled twice, a
+ * handler without a contract or a contract without a handler; dispatch validates every input against
+ * the channel's zod schema and answers with the envelope, never a raw exception.
+ */
+import { z } from 'zod';
+import type { Contract } from '../../../shared/contract';
+import type { Channel, ChannelOutput, ChannelParsedInput, ChangeEvent } from '../../../shared/contracts';
+import { AppError, type Result } from '../../../shared/result';
+import type { Clock } from '../clock';
+import type { Db } from '../db/open';
+import type { Ledger } from '../ledger/post';
+
+export interface Ctx {
+  db: Db;
+  ledger: Ledger;
+  clock: Clock;
+  /** Who is acting: a staff user later; 'desk' (the desktop user) or 'api' (a script on the host) for now. */
+  actor: string;
+  /** Records a money-affecting or settings action in the audit log, in the same transaction. */
+  audit(action: string, subjectType: string, subjectId: number | null, detail?: Record<string, unknown>): void;
+  /** Announces a change once the transaction has committed. */
+  emit(event: ChangeEvent): void;
+}
+
+export type Handler<N extends Channel> = (input: ChannelParsedInput<N>, ctx: Ctx) => ChannelOutput<N> | Promise<ChannelOutput<N>>;
+export type HandlerMap = { [N in Channel]?: Handler<N> };
+
+export interface Registry {
+  readonly channels: readonly string[];
+  has(channel: string): boolean;
+  contract(channel: string): Contract | undefined;
+  dispatch(channel: string, input: unknown, ctx: Omit<Ctx, 'audit' | 'emit'> & { emit(event: ChangeEvent): void }): Promise<Result<unknown>>;
+}
+
+/** The first problem zod found, as "field: message" with the field as a dotted path. */
+export function validationError(err: z.ZodError): AppError {
+  const issue = err.issues[0];
+  const field = issue.path.map(String).join('.') || 'input';
+  let message = issue.message;
+  if (issue.code === 'unrecognized_keys') message = `has unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
+  if (issue.code === 'invalid_type' && issue.input === undefined) message = 'is required';
+  return new AppError('validation', `${field} ${message}`, field);
+}
+
+export function toErrorShape(err: unknown) {
+  if (err instanceof AppError) return err.toShape();
+  if (err instanceof z.ZodError) return validationError(err).toShape();
+  const e = err as { code?: string; message?: string };
+  if (typeof e?.code === 'string' && e.code.startsWith('SQLITE_CONSTRAINT')) {
+    return { kind: 'conflict' as const, message: `the change clashes with stored data (${e.message})` };
+  }
+  return { kind: 'internal' as const, message: `Balance Desk hit an internal error: ${e?.message ?? String(err)}` };
+}
+
+export function createRegistry(contracts: readonly Contract[], maps: readonly HandlerMap[], opts: { optional?: readonly string[] } = {}): Registry {
+  const byName = new Map<string, Contract>();
+  for (const c of contracts) {
+    if (byName.has(c.name)) throw new Error(`channel ${c.name} has two contracts`);
+    byName.set(c.name, c);
+  }
+  const handlers = new Map<string, (input: unknown, ctx: Ctx) => unknown>();
+  for (const map of maps) {
+    for (const [name, h] of Object.entries(map)) {
+      if (!h) continue;
+      if (handlers.has(name)) throw new Error(`channel ${name} is handled twice`);
+      if (!byName.has(name)) throw new Error(`handler ${name} has no contract`);
+      handlers.set(name, h as (input: unknown, ctx: Ctx) => unknown);
+    }
+  }
+  const optional = new Set(opts.optional ?? []);
+  for (const name of byName.keys()) {
+    if (!handlers.has(name) && !optional.has(name)) throw new Error(`channel ${name} has no handler`);
+  }
+  const live = [...byName.keys()].filter((n) => handlers.has(n));
+
+  return {
+    channels: live,
+    has: (channel) => handlers.has(channel),
+    contract: (channel) => (handlers.has(channel) ? byName.get(channel) : undefined),
+    async dispatch(channel, input, base) {
+      const contract = byName.get(channel);
+      const handler = handlers.get(channel);
+      if (!contract || !handler) return { ok: false, error: { kind: 'not_found', message: `there is no channel ${channel}` } };
+      const parsed = contract.input.safeParse(input === undefined ? {} : input);
+      if (!parsed.success) return { ok: false, error: validationError(parsed.error).toShape() };
+      const pending: ChangeEvent[] = [];
+      const sqlite = base.db.$client;
+      const ctx: Ctx = {
+        ...base,
+        emit: (e) => pending.push(e),
+        audit: (action, subjectType, subjectId, detail = {}) => {
+          sqlite
+            .prepare('INSERT INTO audit_log (at, actor, action, subject_type, subject_id, detail) VALUES (?, ?, ?, ?, ?, ?)')
+            .run(base.clock.now(), base.actor, action, subjectType, subjectId, JSON.stringify(detail));
+          pending.push({ topic: 'audit' });
+        },
+      };
+      try {
+        let value: unknown;
+        if (contract.mutates) {
+          // One synchronous write transaction per mutating call: all of it lands, or none of it.
+          value = sqlite.transaction(() => {
+            const out = handler(parsed.data, ctx);
+            if (out instanceof Promise) throw new Error(`handler ${channel} is async but mutates: it must be synchronous`);
+            return out;
+          }).immediate();
+        } else {
+          value = await handler(parsed.data, ctx);
+        }
+        for (const e of pending) base.emit(e);
+        return { ok: true, value };
+      } catch (err) {
+        return { ok: false, error: toErrorShape(err) };
+      }
+    },
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * The core: the ledger database, the registry of channels and the clock, with no Electron in sight.
+ * The Electron main process, the headless host and the tests all host this same object.
+ */
+import { EventEmitter } from 'node:events';
+import { contracts, testClockChannels, type ChangeEvent } from '../../shared/contracts';
+import type { Result } from '../../shared/result';
+import { invalid } from '../../shared/result';
+import { iso, ManualClock, systemClock, type Clock } from './clock';
+import { openDb, type Db } from './db/open';
+import { Ledger } from './ledger/post';
+import { createRegistry, type HandlerMap, type Registry } from './api/registry';
+import { directoryHandlers } from './clients/directory';
+import { ledgerHandlers } from './ledger/handlers';
+import { dbFile } from './paths';
+
+export const VERSION = '0.1.0';
+
+export interface CoreOptions {
+  /** The data folder (the database is DIR/ledger.sqlite); omit with `file: ':memory:'` for tests. */
+  dataDir?: string;
+  file?: string;
+  clock?: Clock;
+  /** A ManualClock here turns on the clock.* channels (the end-to-end test host). */
+  testClock?: ManualClock;
+  demo?: boolean;
+  host?: 'desktop' | 'headless';
+  nativeBinding?: string;
+  migrationsFolder?: string;
+}
+
+export interface CallOptions {
+  actor?: string;
+}
+
+export interface Core {
+  readonly db: Db;
+  readonly clock: Clock;
+  readonly ledger: Ledger;
+  readonly registry: Registry;
+  readonly channels: readonly string[];
+  call(channel: string, input: unknown, opts?: CallOptions): Promise<Result<unknown>>;
+  /** Runs work that has fallen due (sweeps, jobs); later issues hang their workers here. */
+  runDue(): Promise<void>;
+  onChange(listener: (e: ChangeEvent) => void): () => void;
+  close(): void;
+}
+
+export function createCore(opts: CoreOptions): Core {
+  const file = opts.file ?? (opts.dataDir ? dbFile(opts.dataDir) : undefined);
+  if (!file) throw new Error('createCore needs a dataDir or a file');
+  const db = openDb({ file, nativeBinding: opts.nativeBinding, migrationsFolder: opts.migrationsFolder });
+  const clock: Clock = opts.testClock ?? opts.clock ?? systemClock;
+  const ledger = new Ledger(db);
+  const events = new EventEmitter();
+  events.setMaxListeners(100);
+  const dueWork: (() => Promise<void> | void)[] = [];
+
+  const runDue = async () => {
+    for (const w of dueWork) await w();
+  };
+
+  const systemHandlers: HandlerMap = {
+    'app.info': () => ({
+      version: VERSION,
+      dataDir: opts.dataDir ?? file,
+      demo: !!opts.demo,
+      testClock: !!opts.testClock,
+      now: iso(clock.now()),
+      host: opts.host ?? 'headless',
+    }),
+  };
+  const testClock = opts.testClock;
+  if (testClock) {
+    const moved = async () => {
+      await runDue();
+      events.emit('change', { topic: 'clock' } satisfies ChangeEvent);
+      return { now: iso(testClock.now()) };
+    };
+    systemHandlers['clock.get'] = () => ({ now: iso(testClock.now()) });
+    systemHandlers['clock.set'] = (input) => {
+      const ms = Date.parse(input.iso);
+      if (ms < testClock.now()) throw invalid('iso', `iso must not be before the clock's time ${iso(testClock.now())}: the clock never goes backwards`);
+      testClock.set(ms);
+      return moved();
+    };
+    systemHandlers['clock.advance'] = (input) => {
+      testClock.advance(input.ms);
+      return moved();
+    };
+  }
+
+  const registry = createRegistry(contracts, [systemHandlers, directoryHandlers, ledgerHandlers], {
+    optional: testClock ? [] : testClockChannels,
+  });
+
+  return {
+    db,
+    clock,
+    ledger,
+    registry,
+    channels: registry.channels,
+    call: (channel, input, callOpts = {}) =>
+      registry.dispatch(channel, input, {
+        db,
+        ledger,
+        clock,
+        actor: callOpts.actor ?? 'desk',
+        emit: (e) => events.emit('change', e),
+      }),
+    runDue,
+    onChange(listener) {
+      events.on('change', listener);
+      return () => events.off('change', listener);
+    },
+    close() {
+      events.removeAllListeners();
+      if (db.$client.open) db.$client.close();
+    },
+  };
+}

@@ -1,0 +1,272 @@
+/** Resellers, staff users and clients: the directory the ledger hangs on. */
+import type { Client, Reseller, StaffUser } from '../../../shared/contracts';
+import { conflict, invalid, notFound } from '../../../shared/result';
+import { iso, isoOrNull } from '../clock';
+import type { Ctx, HandlerMap } from '../api/registry';
+import { decodeCursor, encodeCursor } from '../api/cursor';
+
+interface ResellerRow {
+  id: number;
+  name: string;
+  email: string | null;
+  parent_id: number | null;
+  created_at: number;
+  client_count: number;
+}
+const toReseller = (r: ResellerRow): Reseller => ({
+  id: r.id,
+  name: r.name,
+  email: r.email,
+  parentId: r.parent_id,
+  createdAt: iso(r.created_at),
+  clientCount: r.client_count,
+});
+const RESELLER_SQL = `SELECT r.*, (SELECT count(*) FROM clients c WHERE c.reseller_id = r.id) AS client_count FROM resellers r`;
+
+function getReseller(ctx: Ctx, id: number, field = 'id'): Reseller {
+  const r = ctx.db.$client.prepare(`${RESELLER_SQL} WHERE r.id = ?`).get(id) as ResellerRow | undefined;
+  if (!r) throw field === 'id' ? notFound(`reseller ${id} does not exist`) : invalid(field, `${field} ${id} is not a reseller`);
+  return toReseller(r);
+}
+
+interface StaffRow {
+  id: number;
+  reseller_id: number;
+  name: string;
+  email: string;
+  role: StaffUser['role'];
+  active: number;
+  created_at: number;
+}
+const toStaff = (r: StaffRow): StaffUser => ({
+  id: r.id,
+  resellerId: r.reseller_id,
+  name: r.name,
+  email: r.email,
+  role: r.role,
+  active: r.active === 1,
+  createdAt: iso(r.created_at),
+});
+function getStaff(ctx: Ctx, id: number): StaffUser {
+  const r = ctx.db.$client.prepare('SELECT * FROM staff_users WHERE id = ?').get(id) as StaffRow | undefined;
+  if (!r) throw notFound(`staff user ${id} does not exist`);
+  return toStaff(r);
+}
+function assertStaffEmailFree(ctx: Ctx, resellerId: number, email: string, exceptId = 0) {
+  const clash = ctx.db.$client
+    .prepare('SELECT id FROM staff_users WHERE reseller_id = ? AND lower(email) = lower(?) AND id != ?')
+    .get(resellerId, email, exceptId);
+  if (clash) throw conflict(`email ${email} already belongs to a staff user of this reseller`, 'email');
+}
+
+interface ClientRow {
+  id: number;
+  reseller_id: number;
+  reseller_name: string;
+  external_ref: string;
+  name: string;
+  billing_email: string;
+  currency: string;
+  status: Client['status'];
+  created_at: number;
+  balance: number;
+  held: number;
+  available: number;
+  last_debit_at: number | null;
+  entry_count: number;
+  name_key: string;
+  ref_key: string;
+}
+export const CLIENT_SQL = `SELECT c.id, c.reseller_id, r.name AS reseller_name, c.external_ref, c.name, c.billing_email, c.currency, c.status,
+  c.created_at, c.name_key, c.ref_key, b.balance, b.held, b.available, b.last_debit_at, b.entry_count
+  FROM clients c JOIN balances b ON b.client_id = c.id JOIN resellers r ON r.id = c.reseller_id`;
+export const toClient = (r: ClientRow): Client => ({
+  id: r.id,
+  resellerId: r.reseller_id,
+  resellerName: r.reseller_name,
+  externalRef: r.external_ref,
+  name: r.name,
+  billingEmail: r.billing_email,
+  currency: r.currency,
+  status: r.status,
+  createdAt: iso(r.created_at),
+  balance: r.balance,
+  held: r.held,
+  available: r.available,
+  lastDebitAt: isoOrNull(r.last_debit_at),
+  entryCount: r.entry_count,
+});
+export function getClient(ctx: Pick<Ctx, 'db'>, id: number, field = 'id'): Client {
+  const r = ctx.db.$client.prepare(`${CLIENT_SQL} WHERE c.id = ?`).get(id) as ClientRow | undefined;
+  if (!r) throw field === 'id' ? notFound(`client ${id} does not exist`) : invalid(field, `${field} ${id} is not a client`);
+  return toClient(r);
+}
+function assertRefFree(ctx: Ctx, resellerId: number, ref: string, exceptId = 0) {
+  const clash = ctx.db.$client.prepare('SELECT id FROM clients WHERE reseller_id = ? AND external_ref = ? AND id != ?').get(resellerId, ref, exceptId);
+  if (clash) throw conflict(`reference ${ref} is already used by another client of this reseller`, 'externalRef');
+}
+
+/** Sort keys: the indexed column, and how a cursor stores its value. */
+const SORTS = {
+  name: { column: 'c.name_key', of: (r: ClientRow) => r.name_key },
+  externalRef: { column: 'c.ref_key', of: (r: ClientRow) => r.ref_key },
+  available: { column: 'b.available', of: (r: ClientRow) => r.available },
+  createdAt: { column: 'c.created_at', of: (r: ClientRow) => r.created_at },
+} as const;
+
+export const directoryHandlers: HandlerMap = {
+  'resellers.list': (_input, ctx) =>
+    (ctx.db.$client.prepare(`${RESELLER_SQL} ORDER BY r.name COLLATE NOCASE, r.id`).all() as ResellerRow[]).map(toReseller),
+
+  'resellers.create': (input, ctx) => {
+    if (input.parentId != null) getReseller(ctx, input.parentId, 'parentId');
+    const info = ctx.db.$client
+      .prepare('INSERT INTO resellers (name, email, parent_id, created_at) VALUES (?, ?, ?, ?)')
+      .run(input.name, input.email ?? null, input.parentId ?? null, ctx.clock.now());
+    const id = Number(info.lastInsertRowid);
+    ctx.audit('reseller.create', 'reseller', id, { name: input.name, parentId: input.parentId ?? null });
+    ctx.emit({ topic: 'resellers' });
+    return getReseller(ctx, id);
+  },
+
+  'resellers.update': (input, ctx) => {
+    const before = getReseller(ctx, input.id);
+    if (input.parentId != null) {
+      getReseller(ctx, input.parentId, 'parentId');
+      // Walk up from the new parent: meeting this reseller means the change would make a loop.
+      for (let p: number | null = input.parentId; p != null; ) {
+        if (p === input.id) throw invalid('parentId', 'parentId would make the reseller its own ancestor');
+        p = (ctx.db.$client.prepare('SELECT parent_id FROM resellers WHERE id = ?').get(p) as { parent_id: number | null }).parent_id;
+      }
+    }
+    const next = {
+      name: input.name ?? before.name,
+      email: input.email === undefined ? before.email : input.email,
+      parentId: input.parentId === undefined ? before.parentId : input.parentId,
+    };
+    ctx.db.$client.prepare('UPDATE resellers SET name = ?, email = ?, parent_id = ? WHERE id = ?').run(next.name, next.email, next.parentId, input.id);
+    ctx.audit('reseller.update', 'reseller', input.id, changes(before, next));
+    ctx.emit({ topic: 'resellers' });
+    return getReseller(ctx, input.id);
+  },
+
+  'staff.list': (input, ctx) => {
+    const rows =
+      input.resellerId == null
+        ? ctx.db.$client.prepare('SELECT * FROM staff_users ORDER BY name COLLATE NOCASE, id').all()
+        : ctx.db.$client.prepare('SELECT * FROM staff_users WHERE reseller_id = ? ORDER BY name COLLATE NOCASE, id').all(input.resellerId);
+    return (rows as StaffRow[]).map(toStaff);
+  },
+
+  'staff.create': (input, ctx) => {
+    getReseller(ctx, input.resellerId, 'resellerId');
+    assertStaffEmailFree(ctx, input.resellerId, input.email);
+    const info = ctx.db.$client
+      .prepare('INSERT INTO staff_users (reseller_id, name, email, role, active, created_at) VALUES (?, ?, ?, ?, 1, ?)')
+      .run(input.resellerId, input.name, input.email, input.role, ctx.clock.now());
+    const id = Number(info.lastInsertRowid);
+    ctx.audit('staff.create', 'staff', id, { name: input.name, email: input.email, role: input.role });
+    ctx.emit({ topic: 'staff' });
+    return getStaff(ctx, id);
+  },
+
+  'staff.update': (input, ctx) => {
+    const before = getStaff(ctx, input.id);
+    const next = {
+      name: input.name ?? before.name,
+      email: input.email ?? before.email,
+      role: input.role ?? before.role,
+      active: input.active ?? before.active,
+    };
+    if (input.email) assertStaffEmailFree(ctx, before.resellerId, input.email, input.id);
+    ctx.db.$client
+      .prepare('UPDATE staff_users SET name = ?, email = ?, role = ?, active = ? WHERE id = ?')
+      .run(next.name, next.email, next.role, next.active ? 1 : 0, input.id);
+    ctx.audit('staff.update', 'staff', input.id, changes(before, next));
+    ctx.emit({ topic: 'staff' });
+    return getStaff(ctx, input.id);
+  },
+
+  'clients.list': (input, ctx) => {
+    const sort = SORTS[input.sort];
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (input.resellerId != null) {
+      where.push('c.reseller_id = ?');
+      args.push(input.resellerId);
+    }
+    if (input.status) {
+      where.push('c.status = ?');
+      args.push(input.status);
+    }
+    if (input.search) {
+      // A prefix range on the lower-cased keys: both sides use an index, unlike LIKE '%…%'.
+      const key = input.search.toLowerCase();
+      where.push('((c.name_key >= ? AND c.name_key < ?) OR (c.ref_key >= ? AND c.ref_key < ?))');
+      args.push(key, key + '\uffff', key, key + '\uffff');
+    }
+    const countSql = `SELECT count(*) AS n FROM clients c${where.length ? ' WHERE ' + where.join(' AND ') : ''}`;
+    const total = (ctx.db.$client.prepare(countSql).get(...args) as { n: number }).n;
+    const op = input.dir === 'asc' ? '>' : '<';
+    const after = decodeCursor(input.cursor);
+    if (after) {
+      where.push(`(${sort.column} ${op} ? OR (${sort.column} = ? AND c.id ${op} ?))`);
+      args.push(after[0], after[0], after[1]);
+    }
+    const dir = input.dir === 'asc' ? 'ASC' : 'DESC';
+    const rows = ctx.db.$client
+      .prepare(`${CLIENT_SQL}${where.length ? ' WHERE ' + where.join(' AND ') : ''} ORDER BY ${sort.column} ${dir}, c.id ${dir} LIMIT ?`)
+      .all(...args, input.limit + 1) as ClientRow[];
+    const more = rows.length > input.limit;
+    const items = rows.slice(0, input.limit);
+    const last = items[items.length - 1];
+    return { items: items.map(toClient), nextCursor: more && last ? encodeCursor([sort.of(last), last.id]) : null, total };
+  },
+
+  'clients.get': (input, ctx) => getClient(ctx, input.id),
+
+  'clients.create': (input, ctx) => {
+    getReseller(ctx, input.resellerId, 'resellerId');
+    assertRefFree(ctx, input.resellerId, input.externalRef);
+    const now = ctx.clock.now();
+    const info = ctx.db.$client
+      .prepare(
+        `INSERT INTO clients (reseller_id, external_ref, ref_key, name, name_key, billing_email, currency, status, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(input.resellerId, input.externalRef, input.externalRef.toLowerCase(), input.name, input.name.toLowerCase(), input.billingEmail, input.currency, input.status, now);
+    const id = Number(info.lastInsertRowid);
+    ctx.db.$client.prepare('INSERT INTO balances (client_id, updated_at) VALUES (?, ?)').run(id, now);
+    ctx.audit('client.create', 'client', id, { externalRef: input.externalRef, name: input.name, currency: input.currency });
+    ctx.emit({ topic: 'clients', clientIds: [id] });
+    return getClient(ctx, id);
+  },
+
+  'clients.update': (input, ctx) => {
+    const before = getClient(ctx, input.id);
+    if (input.externalRef) assertRefFree(ctx, before.resellerId, input.externalRef, input.id);
+    if (input.currency && input.currency !== before.currency && (before.entryCount > 0 || before.held > 0)) {
+      throw invalid('currency', `currency cannot change: the client already has ledger entries in ${before.currency}`);
+    }
+    const next = {
+      externalRef: input.externalRef ?? before.externalRef,
+      name: input.name ?? before.name,
+      billingEmail: input.billingEmail ?? before.billingEmail,
+      currency: input.currency ?? before.currency,
+      status: input.status ?? before.status,
+    };
+    ctx.db.$client
+      .prepare('UPDATE clients SET external_ref = ?, ref_key = ?, name = ?, name_key = ?, billing_email = ?, currency = ?, status = ? WHERE id = ?')
+      .run(next.externalRef, next.externalRef.toLowerCase(), next.name, next.name.toLowerCase(), next.billingEmail, next.currency, next.status, input.id);
+    ctx.audit('client.update', 'client', input.id, changes(before, next));
+    ctx.emit({ topic: 'clients', clientIds: [input.id] });
+    return getClient(ctx, input.id);
+  },
+};
+
+/** { field: [before, after] } for the fields that changed: what the audit log keeps. */
+function changes<T extends Record<string, unknown>>(before: Partial<T>, after: T): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(after)) if (before[k] !== after[k]) out[k] = [before[k], after[k]];
+  return out;
+}

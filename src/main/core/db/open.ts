@@ -1,0 +1,49 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import * as schema from './schema';
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+export interface OpenOptions {
+  /** A file path, or ':memory:' for tests. */
+  file: string;
+  /** Where the generated migrations live; defaults to the project's drizzle/ folder. */
+  migrationsFolder?: string;
+  /** An alternative better-sqlite3 binary (the Electron-ABI build beside the Node one). */
+  nativeBinding?: string;
+}
+
+/** Finds drizzle/ from wherever the code runs: src/main/core/db (tests), out/main (builds), resources (packaged). */
+export function defaultMigrationsFolder(): string {
+  const candidates = [
+    process.env.BALANCE_DESK_MIGRATIONS,
+    path.resolve(__dirname, '../../../../drizzle'),
+    path.resolve(__dirname, '../../drizzle'),
+    path.resolve(process.cwd(), 'drizzle'),
+    (process as { resourcesPath?: string }).resourcesPath && path.join((process as { resourcesPath?: string }).resourcesPath!, 'drizzle'),
+  ].filter((p): p is string => typeof p === 'string' && p.length > 0);
+  const found = candidates.find((p) => fs.existsSync(path.join(p, 'meta', '_journal.json')));
+  if (!found) throw new Error(`cannot find the database migrations (looked in ${candidates.join(', ')})`);
+  return found;
+}
+
+/**
+ * Opens (creating if needed) the ledger database: WAL so readers never wait for the writer, foreign keys
+ * on, a busy timeout for a second process, then every migration not yet applied.
+ */
+export function openDb(opts: OpenOptions): Db {
+  if (opts.file !== ':memory:') fs.mkdirSync(path.dirname(opts.file), { recursive: true });
+  const sqlite = new Database(opts.file, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
+  if (opts.file !== ':memory:') sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  // WAL keeps committed transactions durable across a process kill with synchronous=NORMAL;
+  // only a power cut can lose the last transactions, never corrupt the file.
+  sqlite.pragma('synchronous = NORMAL');
+  const db = drizzle(sqlite, { schema }) as Db;
+  migrate(db, { migrationsFolder: opts.migrationsFolder ?? defaultMigrationsFolder() });
+  return db;
+}

@@ -1,0 +1,236 @@
+/** Channels of the ledger: posting, reversals, paging, the balance series, holds and the audit log. */
+import type { AuditRow, Hold } from '../../../shared/contracts';
+import { conflict, invalid, notFound } from '../../../shared/result';
+import { iso, isoOrNull } from '../clock';
+import type { HandlerMap } from '../api/registry';
+import { decodeCursor, encodeCursor } from '../api/cursor';
+import { getClient } from '../clients/directory';
+import { ENTRY_COLUMNS, toBalance, toEntry, type EntryRow } from './post';
+import { commitImport, previewImport } from './import';
+
+interface HoldRow {
+  id: number;
+  client_id: number;
+  amount: number;
+  reference: string;
+  description: string;
+  status: 'open' | 'closed';
+  opened_at: number;
+  closed_at: number | null;
+  entry_id: number | null;
+}
+const toHold = (r: HoldRow): Hold => ({
+  id: r.id,
+  clientId: r.client_id,
+  amount: r.amount,
+  reference: r.reference,
+  description: r.description,
+  status: r.status,
+  openedAt: iso(r.opened_at),
+  closedAt: isoOrNull(r.closed_at),
+  entryId: r.entry_id,
+});
+
+export const ledgerHandlers: HandlerMap = {
+  'ledger.post': (input, ctx) => {
+    const client = getClient(ctx, input.clientId, 'clientId');
+    if (client.status === 'closed') throw conflict(`client ${client.name} is closed: reopen it before posting`, 'clientId');
+    const now = ctx.clock.now();
+    const at = input.at ? Date.parse(input.at) : now;
+    const r = ctx.ledger.post(
+      { clientId: input.clientId, kind: input.kind, amount: input.amount, description: input.description, actor: ctx.actor, at, externalId: input.externalId },
+      now,
+    );
+    if (!r.duplicate) {
+      ctx.audit(`ledger.${input.kind}`, 'client', input.clientId, { entryId: r.entry.id, amount: input.amount, description: input.description });
+      ctx.emit({ topic: 'ledger', clientIds: [input.clientId] });
+    }
+    return { entry: toEntry(r.entry), balance: toBalance(r.balance), duplicate: r.duplicate };
+  },
+
+  'ledger.reverse': (input, ctx) => {
+    const original = ctx.db.$client.prepare(`SELECT ${ENTRY_COLUMNS} FROM ledger_entries e WHERE e.id = ?`).get(input.entryId) as EntryRow | undefined;
+    if (!original) throw invalid('entryId', `entryId ${input.entryId} is not a ledger entry`);
+    if (original.kind === 'reversal') throw conflict('a reversal cannot itself be reversed: post an adjustment instead', 'entryId');
+    if (original.reversed_by != null) throw conflict(`entry ${input.entryId} has already been reversed by entry ${original.reversed_by}`, 'entryId');
+    const now = ctx.clock.now();
+    const r = ctx.ledger.post(
+      {
+        clientId: original.client_id,
+        kind: 'reversal',
+        amount: -original.amount,
+        description: input.reason,
+        actor: ctx.actor,
+        at: now,
+        reversesEntryId: original.id,
+      },
+      now,
+    );
+    ctx.audit('ledger.reverse', 'client', original.client_id, { entryId: r.entry.id, reverses: original.id, amount: -original.amount, reason: input.reason });
+    ctx.emit({ topic: 'ledger', clientIds: [original.client_id] });
+    return { entry: toEntry(r.entry), balance: toBalance(r.balance) };
+  },
+
+  'ledger.list': (input, ctx) => {
+    getClient(ctx, input.clientId, 'clientId');
+    const after = decodeCursor(input.cursor);
+    const where = ['e.client_id = ?'];
+    const args: unknown[] = [input.clientId];
+    if (after) {
+      where.push('e.id < ?');
+      args.push(Number(after[0]));
+    }
+    if (input.kinds?.length) {
+      where.push(`e.kind IN (${input.kinds.map(() => '?').join(',')})`);
+      args.push(...input.kinds);
+    }
+    const rows = ctx.db.$client
+      .prepare(`SELECT ${ENTRY_COLUMNS} FROM ledger_entries e WHERE ${where.join(' AND ')} ORDER BY e.id DESC LIMIT ?`)
+      .all(...args, input.limit + 1) as EntryRow[];
+    const more = rows.length > input.limit;
+    const items = rows.slice(0, input.limit);
+    return { items: items.map(toEntry), nextCursor: more ? encodeCursor([items[items.length - 1].id]) : null };
+  },
+
+  'ledger.series': (input, ctx) => {
+    const client = getClient(ctx, input.clientId, 'clientId');
+    const sqlite = ctx.db.$client;
+    const bounds = sqlite.prepare('SELECT min(at) AS lo, max(at) AS hi FROM ledger_entries WHERE client_id = ?').get(input.clientId) as {
+      lo: number | null;
+      hi: number | null;
+    };
+    const from = input.from ? Date.parse(input.from) : (bounds.lo ?? ctx.clock.now());
+    const to = input.to ? Date.parse(input.to) : Math.max(bounds.hi ?? from, from);
+    if (to < from) throw invalid('to', 'to must not be before from');
+    // The balance at `from`: the running balance of the last entry recorded before it.
+    const start = sqlite
+      .prepare('SELECT balance_after FROM ledger_entries WHERE client_id = ? AND at < ? ORDER BY at DESC, id DESC LIMIT 1')
+      .get(input.clientId, from) as { balance_after: number } | undefined;
+    // Buckets in SQL: first, lowest, highest and last balance of each, so a spike survives downsampling.
+    const width = Math.max(1, Math.ceil((to - from + 1) / input.points));
+    const rows = sqlite
+      .prepare(
+        `SELECT (at - @from) / @width AS bucket, min(at) AS t0, max(at) AS t1, min(balance_after) AS lo, max(balance_after) AS hi,
+           (SELECT balance_after FROM ledger_entries f WHERE f.client_id = @client AND f.at >= @from + ((e.at - @from) / @width) * @width ORDER BY f.at, f.id LIMIT 1) AS first,
+           (SELECT balance_after FROM ledger_entries l WHERE l.client_id = @client AND l.at < @from + ((e.at - @from) / @width + 1) * @width ORDER BY l.at DESC, l.id DESC LIMIT 1) AS last
+         FROM ledger_entries e WHERE e.client_id = @client AND e.at >= @from AND e.at <= @to GROUP BY bucket ORDER BY bucket`,
+      )
+      .all({ client: input.clientId, from, to, width }) as { bucket: number; t0: number; t1: number; lo: number; hi: number; first: number; last: number }[];
+    const points: { at: string; balance: number }[] = [];
+    if (start) points.push({ at: iso(from), balance: start.balance_after });
+    for (const r of rows) {
+      points.push({ at: iso(r.t0), balance: r.first });
+      const mid = r.t0 + Math.floor((r.t1 - r.t0) / 2);
+      if (r.t1 > r.t0) {
+        // lowest and highest in the middle of the bucket, in the order that keeps the line's shape
+        const pair = r.first >= r.last ? [r.hi, r.lo] : [r.lo, r.hi];
+        if (pair[0] !== r.first) points.push({ at: iso(mid), balance: pair[0] });
+        if (pair[1] !== r.last) points.push({ at: iso(mid), balance: pair[1] });
+        points.push({ at: iso(r.t1), balance: r.last });
+      }
+    }
+    const topUps = (
+      sqlite
+        .prepare("SELECT at, amount FROM ledger_entries WHERE client_id = ? AND kind = 'top_up' AND at >= ? AND at <= ? ORDER BY at LIMIT 2000")
+        .all(input.clientId, from, to) as { at: number; amount: number }[]
+    ).map((r) => ({ at: iso(r.at), amount: r.amount }));
+    return { currency: client.currency, points, topUps };
+  },
+
+  'ledger.import.preview': (input, ctx) => previewImport(input, ctx),
+  'ledger.import.commit': (input, ctx) => commitImport(input, ctx),
+
+  'holds.open': (input, ctx) => {
+    const client = getClient(ctx, input.clientId, 'clientId');
+    if (client.status === 'closed') throw conflict(`client ${client.name} is closed`, 'clientId');
+    const existing = ctx.db.$client.prepare('SELECT * FROM holds WHERE client_id = ? AND reference = ?').get(input.clientId, input.reference) as HoldRow | undefined;
+    if (existing) {
+      if (existing.amount !== input.amount) throw conflict(`hold ${input.reference} is already open with another amount`, 'reference');
+      return { hold: toHold(existing), balance: toBalance(ctx.ledger.balanceOf(input.clientId)), duplicate: true };
+    }
+    const now = ctx.clock.now();
+    const info = ctx.db.$client
+      .prepare("INSERT INTO holds (client_id, amount, reference, description, status, opened_at) VALUES (?, ?, ?, ?, 'open', ?)")
+      .run(input.clientId, input.amount, input.reference, input.description, now);
+    const balance = ctx.ledger.hold(input.clientId, input.amount, now);
+    const id = Number(info.lastInsertRowid);
+    ctx.audit('hold.open', 'client', input.clientId, { holdId: id, amount: input.amount, reference: input.reference });
+    ctx.emit({ topic: 'holds', clientIds: [input.clientId] });
+    return { hold: toHold(ctx.db.$client.prepare('SELECT * FROM holds WHERE id = ?').get(id) as HoldRow), balance: toBalance(balance), duplicate: false };
+  },
+
+  'holds.close': (input, ctx) => {
+    const h = ctx.db.$client.prepare('SELECT * FROM holds WHERE id = ?').get(input.id) as HoldRow | undefined;
+    if (!h) throw notFound(`hold ${input.id} does not exist`);
+    if (h.status === 'closed') throw conflict(`hold ${input.id} is already closed`, 'id');
+    const now = ctx.clock.now();
+    let balance = ctx.ledger.hold(h.client_id, -h.amount, now);
+    let entry: EntryRow | null = null;
+    if (input.charge) {
+      const r = ctx.ledger.post(
+        {
+          clientId: h.client_id,
+          kind: 'usage',
+          amount: -input.charge,
+          description: input.description ?? (h.description || `charge for ${h.reference}`),
+          actor: ctx.actor,
+          at: now,
+          externalId: `hold:${h.reference}`,
+        },
+        now,
+      );
+      entry = r.entry;
+      balance = r.balance;
+    }
+    ctx.db.$client.prepare("UPDATE holds SET status = 'closed', closed_at = ?, entry_id = ? WHERE id = ?").run(now, entry?.id ?? null, h.id);
+    ctx.audit('hold.close', 'client', h.client_id, { holdId: h.id, held: h.amount, charged: input.charge ?? 0, entryId: entry?.id ?? null });
+    ctx.emit({ topic: 'holds', clientIds: [h.client_id] });
+    if (entry) ctx.emit({ topic: 'ledger', clientIds: [h.client_id] });
+    return {
+      hold: toHold(ctx.db.$client.prepare('SELECT * FROM holds WHERE id = ?').get(h.id) as HoldRow),
+      entry: entry ? toEntry(entry) : null,
+      balance: toBalance(balance),
+    };
+  },
+
+  'holds.list': (input, ctx) => {
+    getClient(ctx, input.clientId, 'clientId');
+    const rows =
+      input.status === 'all'
+        ? ctx.db.$client.prepare('SELECT * FROM holds WHERE client_id = ? ORDER BY id DESC LIMIT 500').all(input.clientId)
+        : ctx.db.$client.prepare('SELECT * FROM holds WHERE client_id = ? AND status = ? ORDER BY id DESC LIMIT 500').all(input.clientId, input.status);
+    return (rows as HoldRow[]).map(toHold);
+  },
+
+  'audit.list': (input, ctx) => {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (input.subjectType) {
+      where.push('subject_type = ?');
+      args.push(input.subjectType);
+    }
+    if (input.subjectId != null) {
+      where.push('subject_id = ?');
+      args.push(input.subjectId);
+    }
+    const after = decodeCursor(input.cursor);
+    if (after) {
+      where.push('id < ?');
+      args.push(Number(after[0]));
+    }
+    const rows = ctx.db.$client
+      .prepare(`SELECT * FROM audit_log${where.length ? ' WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC LIMIT ?`)
+      .all(...args, input.limit + 1) as { id: number; at: number; actor: string; action: string; subject_type: string; subject_id: number | null; detail: string }[];
+    const more = rows.length > input.limit;
+    const items: AuditRow[] = rows.slice(0, input.limit).map((r) => ({
+      id: r.id,
+      at: iso(r.at),
+      actor: r.actor,
+      action: r.action,
+      subjectType: r.subject_type,
+      subjectId: r.subject_id,
+      detail: JSON.parse(r.detail) as Record<string, unknown>,
+    }));
+    return { items, nextCursor: more ? encodeCursor([items[items.length - 1].id]) : null };
+  },
+};

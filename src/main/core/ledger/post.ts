@@ -1,0 +1,162 @@
+/**
+ * Posting: every entry and every hold changes the client's balance row in the same transaction, so the
+ * balance always equals the sum of the entries. Callers run inside a write transaction (dispatch does).
+ */
+import type { Statement } from 'better-sqlite3';
+import { AppError, conflict, notFound } from '../../../shared/result';
+import type { BalanceState, LedgerEntry } from '../../../shared/contracts';
+import { addMinor } from '../../../shared/money';
+import { isoOrNull, iso } from '../clock';
+import type { Db } from '../db/open';
+
+export type EntryKind = LedgerEntry['kind'];
+
+export interface NewEntry {
+  clientId: number;
+  kind: EntryKind;
+  amount: number;
+  description: string;
+  actor: string;
+  at: number;
+  externalId?: string | null;
+  reversesEntryId?: number | null;
+}
+
+export interface EntryRow {
+  id: number;
+  client_id: number;
+  kind: EntryKind;
+  amount: number;
+  balance_after: number;
+  external_id: string | null;
+  description: string;
+  actor: string;
+  at: number;
+  recorded_at: number;
+  reverses_entry_id: number | null;
+  reversed_by: number | null;
+}
+
+export interface BalanceRow {
+  client_id: number;
+  balance: number;
+  held: number;
+  available: number;
+  last_debit_at: number | null;
+}
+
+/** Something that wants to know, inside the same transaction, that a balance went down (rule evaluation). */
+export type BalanceLoweredListener = (clientId: number, state: BalanceRow, now: number) => void;
+
+export const ENTRY_COLUMNS = `e.id, e.client_id, e.kind, e.amount, e.balance_after, e.external_id, e.description, e.actor, e.at,
+  e.recorded_at, e.reverses_entry_id, (SELECT r.id FROM ledger_entries r WHERE r.reverses_entry_id = e.id) AS reversed_by`;
+
+export function toEntry(r: EntryRow): LedgerEntry {
+  return {
+    id: r.id,
+    clientId: r.client_id,
+    kind: r.kind,
+    amount: r.amount,
+    balanceAfter: r.balance_after,
+    externalId: r.external_id,
+    description: r.description,
+    actor: r.actor,
+    at: iso(r.at),
+    recordedAt: iso(r.recorded_at),
+    reversesEntryId: r.reverses_entry_id,
+    reversedByEntryId: r.reversed_by,
+  };
+}
+
+export function toBalance(r: BalanceRow): BalanceState {
+  return { clientId: r.client_id, balance: r.balance, held: r.held, available: r.available, lastDebitAt: isoOrNull(r.last_debit_at) };
+}
+
+/** The posting engine of one database: prepared statements made once and reused on the hot path. */
+export class Ledger {
+  private readonly s: {
+    balance: Statement<[number], BalanceRow>;
+    insert: Statement;
+    setBalance: Statement;
+    setHeld: Statement;
+    entry: Statement<[number], EntryRow>;
+    byExternal: Statement<[number, string], EntryRow>;
+  };
+  readonly loweredListeners: BalanceLoweredListener[] = [];
+
+  constructor(readonly db: Db) {
+    const sqlite = db.$client;
+    this.s = {
+      balance: sqlite.prepare('SELECT client_id, balance, held, available, last_debit_at FROM balances WHERE client_id = ?'),
+      insert: sqlite.prepare(
+        `INSERT INTO ledger_entries (client_id, kind, amount, balance_after, external_id, description, actor, at, recorded_at, reverses_entry_id)
+         VALUES (@clientId, @kind, @amount, @balanceAfter, @externalId, @description, @actor, @at, @recordedAt, @reversesEntryId)
+         ON CONFLICT DO NOTHING`,
+      ),
+      setBalance: sqlite.prepare(
+        `UPDATE balances SET balance = @balance, available = @balance - held, entry_count = entry_count + 1,
+           last_debit_at = CASE WHEN @debitAt IS NOT NULL AND (last_debit_at IS NULL OR last_debit_at < @debitAt) THEN @debitAt ELSE last_debit_at END,
+           updated_at = @now
+         WHERE client_id = @clientId`,
+      ),
+      setHeld: sqlite.prepare('UPDATE balances SET held = held + @delta, available = balance - (held + @delta), updated_at = @now WHERE client_id = @clientId'),
+      entry: sqlite.prepare(`SELECT ${ENTRY_COLUMNS} FROM ledger_entries e WHERE e.id = ?`),
+      byExternal: sqlite.prepare(`SELECT ${ENTRY_COLUMNS} FROM ledger_entries e WHERE e.client_id = ? AND e.external_id = ?`),
+    };
+  }
+
+  balanceOf(clientId: number): BalanceRow {
+    const b = this.s.balance.get(clientId);
+    if (!b) throw notFound(`client ${clientId} does not exist`);
+    return b;
+  }
+
+  entry(id: number): EntryRow {
+    const e = this.s.entry.get(id);
+    if (!e) throw notFound(`ledger entry ${id} does not exist`);
+    return e;
+  }
+
+  /**
+   * Appends one entry and moves the balance with it. With an externalId already posted for this client
+   * it adds nothing and returns the first entry (`duplicate: true`): imports and retries are idempotent.
+   */
+  post(e: NewEntry, now: number): { entry: EntryRow; balance: BalanceRow; duplicate: boolean } {
+    const before = this.balanceOf(e.clientId);
+    const balanceAfter = addMinor(before.balance, e.amount);
+    const info = this.s.insert.run({
+      clientId: e.clientId,
+      kind: e.kind,
+      amount: e.amount,
+      balanceAfter,
+      externalId: e.externalId ?? null,
+      description: e.description,
+      actor: e.actor,
+      at: e.at,
+      recordedAt: now,
+      reversesEntryId: e.reversesEntryId ?? null,
+    });
+    if (info.changes === 0) {
+      if (e.reversesEntryId != null) throw conflict(`entry ${e.reversesEntryId} has already been reversed`, 'entryId');
+      const first = this.s.byExternal.get(e.clientId, e.externalId ?? '');
+      if (!first) throw new AppError('internal', 'an entry was refused by the database for no known reason');
+      return { entry: first, balance: before, duplicate: true };
+    }
+    this.s.setBalance.run({ clientId: e.clientId, balance: balanceAfter, debitAt: e.amount < 0 && e.kind === 'usage' ? e.at : null, now });
+    const after = this.balanceOf(e.clientId);
+    if (e.amount < 0) this.lowered(e.clientId, after, now);
+    return { entry: this.entry(Number(info.lastInsertRowid)), balance: after, duplicate: false };
+  }
+
+  /** Moves the held amount (positive: a hold opens; negative: it closes). */
+  hold(clientId: number, delta: number, now: number): BalanceRow {
+    this.s.setHeld.run({ clientId, delta, now });
+    const after = this.balanceOf(clientId);
+    if (delta > 0) this.lowered(clientId, after, now);
+    return after;
+  }
+
+  private lowered(clientId: number, state: BalanceRow, now: number): void {
+    for (const l of this.loweredListeners) l(clientId, state, now);
+  }
+}

@@ -1,0 +1,1 @@
+// Headless host: being written.

@@ -1,0 +1,1 @@
+// Electron entry: written by the shell work (see src/main/shell/).

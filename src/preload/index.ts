@@ -1,0 +1,1 @@
+// Preload: written by the shell work.

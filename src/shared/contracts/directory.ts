@@ -1,0 +1,125 @@
+/** Resellers, their staff and their clients. */
+import { z } from 'zod';
+import { defineContract } from '../contract';
+import { clientStatus, currency, cursor, email, empty, id, limit, page, requiredText, staffRole, text } from './common';
+import { client, reseller, staffUser } from './entities';
+
+export const resellersList = defineContract({
+  name: 'resellers.list',
+  summary: 'Every reseller with its parent and how many clients it has, ordered by name.',
+  input: empty,
+  output: z.array(reseller),
+});
+
+export const resellersCreate = defineContract({
+  name: 'resellers.create',
+  summary: 'Adds a reseller, optionally under a parent reseller.',
+  mutates: true,
+  input: z.object({
+    name: requiredText(120, 'a name'),
+    email: email.nullable().optional(),
+    parentId: id.nullable().optional(),
+  }),
+  output: reseller,
+});
+
+export const resellersUpdate = defineContract({
+  name: 'resellers.update',
+  summary: 'Changes a reseller; a parent may not be the reseller itself or one of its own sub-resellers.',
+  mutates: true,
+  input: z.object({
+    id,
+    name: requiredText(120, 'a name').optional(),
+    email: email.nullable().optional(),
+    parentId: id.nullable().optional(),
+  }),
+  output: reseller,
+});
+
+export const staffList = defineContract({
+  name: 'staff.list',
+  summary: "A reseller's staff users (all resellers' when no resellerId), ordered by name.",
+  input: z.object({ resellerId: id.optional() }).default({}),
+  output: z.array(staffUser),
+});
+
+export const staffCreate = defineContract({
+  name: 'staff.create',
+  summary: 'Adds a staff user (name, email unique per reseller, role).',
+  mutates: true,
+  input: z.object({ resellerId: id, name: requiredText(120, 'a name'), email, role: staffRole.default('operator') }),
+  output: staffUser,
+});
+
+export const staffUpdate = defineContract({
+  name: 'staff.update',
+  summary: "Changes a staff user's name, email, role or whether the user is active.",
+  mutates: true,
+  input: z.object({
+    id,
+    name: requiredText(120, 'a name').optional(),
+    email: email.optional(),
+    role: staffRole.optional(),
+    active: z.boolean({ error: 'must be true or false' }).optional(),
+  }),
+  output: staffUser,
+});
+
+export const clientSort = z.enum(['name', 'externalRef', 'available', 'createdAt'], {
+  error: 'must be name, externalRef, available or createdAt',
+});
+
+export const clientsList = defineContract({
+  name: 'clients.list',
+  summary:
+    'One page of clients. search matches the start of the name or the external reference (case-insensitive); sorted by name, externalRef, available balance or creation; keyset paging with nextCursor.',
+  input: z
+    .object({
+      search: text(120).optional(),
+      resellerId: id.optional(),
+      status: clientStatus.optional(),
+      sort: clientSort.default('name'),
+      dir: z.enum(['asc', 'desc'], { error: 'must be asc or desc' }).default('asc'),
+      limit,
+      cursor,
+    })
+    .default({ sort: 'name', dir: 'asc', limit: 50 }),
+  output: page(client).extend({ total: z.number() }),
+});
+
+export const clientsGet = defineContract({
+  name: 'clients.get',
+  summary: 'One client with its balance, holds and available balance.',
+  input: z.object({ id }),
+  output: client,
+});
+
+export const clientsCreate = defineContract({
+  name: 'clients.create',
+  summary: 'Adds a client to a reseller. The external reference is unique per reseller; the balance starts at zero.',
+  mutates: true,
+  input: z.object({
+    resellerId: id,
+    externalRef: requiredText(64, 'a reference').regex(/^[^\s,"]+$/, 'must have no spaces, commas or quotes'),
+    name: requiredText(200, 'a name'),
+    billingEmail: email,
+    currency,
+    status: clientStatus.default('active'),
+  }),
+  output: client,
+});
+
+export const clientsUpdate = defineContract({
+  name: 'clients.update',
+  summary: "Changes a client's details. The currency can change only while the client has no ledger entries.",
+  mutates: true,
+  input: z.object({
+    id,
+    externalRef: requiredText(64, 'a reference').regex(/^[^\s,"]+$/, 'must have no spaces, commas or quotes').optional(),
+    name: requiredText(200, 'a name').optional(),
+    billingEmail: email.optional(),
+    currency: currency.optional(),
+    status: clientStatus.optional(),
+  }),
+  output: client,
+});

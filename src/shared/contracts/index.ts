@@ -1,0 +1,39 @@
+/**
+ * Every channel of Balance Desk. The registry, the renderer's client, the preload allowlist and
+ * docs/api.md derive from this list: add a channel here and everything else follows.
+ */
+import type { Contract, OutputOf, ParsedInputOf, InputOf } from '../contract';
+import * as directory from './directory';
+import * as ledger from './ledger';
+import * as system from './system';
+
+function byName<T extends Record<string, unknown>>(mod: T) {
+  return Object.values(mod).filter((v): v is Contract => typeof v === 'object' && v !== null && 'input' in v && 'name' in v);
+}
+
+export const contracts = [...byName(system), ...byName(directory), ...byName(ledger)];
+
+/** Channels that exist only in the headless host started with --test-clock. */
+export const testClockChannels: readonly string[] = [system.clockGet.name, system.clockSet.name, system.clockAdvance.name];
+
+type Mods = typeof directory & typeof ledger & typeof system;
+type AllContracts = Mods[keyof Mods];
+type ContractsOnly = Extract<AllContracts, Contract>;
+
+export type Channel = ContractsOnly['name'];
+export type ContractOf<N extends Channel> = Extract<ContractsOnly, { name: N }>;
+export type ChannelInput<N extends Channel> = InputOf<ContractOf<N>>;
+export type ChannelParsedInput<N extends Channel> = ParsedInputOf<ContractOf<N>>;
+export type ChannelOutput<N extends Channel> = OutputOf<ContractOf<N>>;
+
+export const channelNames: readonly string[] = contracts.map((c) => c.name);
+
+/** What the core announces after a change, so open screens can refresh. */
+export interface ChangeEvent {
+  topic: 'clients' | 'ledger' | 'holds' | 'resellers' | 'staff' | 'audit' | 'clock';
+  clientIds?: number[];
+}
+
+export * from './common';
+export * from './entities';
+export { clientSort } from './directory';

@@ -1,0 +1,130 @@
+/** The append-only ledger, holds, usage import and the audit log. */
+import { z } from 'zod';
+import { defineContract } from '../contract';
+import { amount, cursor, entryKind, id, isoTime, limit, page, positiveAmount, requiredText, text } from './common';
+import { auditRow, balanceState, hold, importRow, importRowError, ledgerEntry } from './entities';
+
+export const ledgerPost = defineContract({
+  name: 'ledger.post',
+  summary:
+    'Posts one entry. usage is negative, top_up positive, adjustment either sign and needs a reason (description), refund is negative (money returned to the client). externalId makes the post idempotent per client.',
+  mutates: true,
+  input: z
+    .object({
+      clientId: id,
+      kind: z.enum(['usage', 'top_up', 'adjustment', 'refund'], { error: 'must be usage, top_up, adjustment or refund' }),
+      amount: amount.refine((v) => v !== 0, 'must not be zero'),
+      description: text(500).default(''),
+      externalId: text(128).min(1, 'must not be empty').optional(),
+      at: isoTime.optional(),
+    })
+    .superRefine((v, ctx) => {
+      const wantNegative = v.kind === 'usage' || v.kind === 'refund';
+      if (v.kind !== 'adjustment' && (v.amount < 0) !== wantNegative) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['amount'],
+          message: wantNegative ? `must be negative for ${v.kind}` : 'must be positive for top_up',
+        });
+      }
+      if (v.kind === 'adjustment' && v.description.length === 0) {
+        ctx.addIssue({ code: 'custom', path: ['description'], message: 'is required: say why the balance is adjusted' });
+      }
+    }),
+  output: z.object({ entry: ledgerEntry, balance: balanceState, duplicate: z.boolean() }),
+});
+
+export const ledgerReverse = defineContract({
+  name: 'ledger.reverse',
+  summary: 'Posts a reversal that cancels one entry exactly (once), with a required reason.',
+  mutates: true,
+  input: z.object({ entryId: id, reason: requiredText(500, 'a reason') }),
+  output: z.object({ entry: ledgerEntry, balance: balanceState }),
+});
+
+export const ledgerList = defineContract({
+  name: 'ledger.list',
+  summary: "One page of a client's entries, newest first (keyset paging).",
+  input: z.object({ clientId: id, kinds: z.array(entryKind).max(5).optional(), limit, cursor }),
+  output: page(ledgerEntry),
+});
+
+export const ledgerSeries = defineContract({
+  name: 'ledger.series',
+  summary:
+    "The client's balance over time for a chart, downsampled in the core to at most `points` buckets (each keeps its first, lowest, highest and last balance).",
+  input: z.object({ clientId: id, from: isoTime.optional(), to: isoTime.optional(), points: z.number().int().min(10).max(5000).default(600) }),
+  output: z.object({
+    currency: z.string(),
+    points: z.array(z.object({ at: z.string(), balance: z.number() })),
+    topUps: z.array(z.object({ at: z.string(), amount: z.number() })),
+  }),
+});
+
+const importInput = z.object({
+  resellerId: id,
+  csv: z.string({ error: 'must be the text of a CSV file' }).max(64 * 1024 * 1024, 'is larger than 64 MB: send it in parts'),
+  /** The file line of the first data row in this part (parts of a large file keep the header row). */
+  firstLine: z.number().int().min(2).default(2),
+});
+
+export const importPreview = defineContract({
+  name: 'ledger.import.preview',
+  summary:
+    'Reads a usage CSV (client_ref,time,amount,external_id,description) without changing anything: per-row errors, rows already imported, and the first valid rows.',
+  input: importInput,
+  output: z.object({
+    rows: z.number(),
+    valid: z.number(),
+    duplicates: z.number(),
+    errors: z.array(importRowError),
+    errorCount: z.number(),
+    sample: z.array(importRow),
+  }),
+});
+
+export const importCommit = defineContract({
+  name: 'ledger.import.commit',
+  summary:
+    'Posts the valid rows of a usage CSV as usage entries in one transaction; rows with errors are skipped and listed; rows already imported (same client and external_id) add nothing.',
+  mutates: true,
+  input: importInput,
+  output: z.object({
+    rows: z.number(),
+    imported: z.number(),
+    duplicates: z.number(),
+    errors: z.array(importRowError),
+    errorCount: z.number(),
+  }),
+});
+
+export const holdsOpen = defineContract({
+  name: 'holds.open',
+  summary:
+    'Reserves an estimated cost for work in progress (e.g. an active call): the balance stays, the available balance drops. The reference is unique per client, so opening twice is harmless.',
+  mutates: true,
+  input: z.object({ clientId: id, amount: positiveAmount, reference: requiredText(128, 'a reference'), description: text(500).default('') }),
+  output: z.object({ hold, balance: balanceState, duplicate: z.boolean() }),
+});
+
+export const holdsClose = defineContract({
+  name: 'holds.close',
+  summary: 'Releases a hold; with `charge` (minor units, may differ from the hold) it posts the final usage debit in the same transaction.',
+  mutates: true,
+  input: z.object({ id, charge: amount.refine((v) => v >= 0, 'must not be negative').optional(), description: text(500).optional() }),
+  output: z.object({ hold, entry: ledgerEntry.nullable(), balance: balanceState }),
+});
+
+export const holdsList = defineContract({
+  name: 'holds.list',
+  summary: "A client's holds, newest first; open ones only unless status says otherwise.",
+  input: z.object({ clientId: id, status: z.enum(['open', 'closed', 'all']).default('open') }),
+  output: z.array(hold),
+});
+
+export const auditList = defineContract({
+  name: 'audit.list',
+  summary: 'The audit log, newest first: who did what to which record, and when.',
+  input: z.object({ subjectType: text(40).optional(), subjectId: id.optional(), limit, cursor }).default({ limit: 50 }),
+  output: page(auditRow),
+});

@@ -1,0 +1,41 @@
+/** The app itself, and the controllable clock of the end-to-end test host. */
+import { z } from 'zod';
+import { defineContract } from '../contract';
+import { empty, isoTime } from './common';
+
+export const appInfo = defineContract({
+  name: 'app.info',
+  summary: 'What is running: version, data folder, demo or test-clock mode, and the time on the core clock.',
+  input: empty,
+  output: z.object({
+    version: z.string(),
+    dataDir: z.string(),
+    demo: z.boolean(),
+    testClock: z.boolean(),
+    now: z.string(),
+    host: z.enum(['desktop', 'headless']),
+  }),
+});
+
+const clockOut = z.object({ now: z.string() });
+
+export const clockGet = defineContract({
+  name: 'clock.get',
+  summary: 'Test clock only (--test-clock): the core clock now.',
+  input: empty,
+  output: clockOut,
+});
+
+export const clockSet = defineContract({
+  name: 'clock.set',
+  summary: 'Test clock only: sets the core clock (never backwards), then runs the work that has fallen due.',
+  input: z.object({ iso: isoTime }),
+  output: clockOut,
+});
+
+export const clockAdvance = defineContract({
+  name: 'clock.advance',
+  summary: 'Test clock only: moves the core clock forward by ms, then runs the work that has fallen due.',
+  input: z.object({ ms: z.number().int().min(0).max(366 * 24 * 3600 * 1000, 'must be at most a year') }),
+  output: clockOut,
+});
