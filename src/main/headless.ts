@@ -1,1 +1,72 @@
-// Headless host: being written.
+/**
+ * `npm run serve`: the headless host in plain Node — the same core as the desktop app, the built renderer
+ * and every channel over HTTP on 127.0.0.1. Also what an always-on office machine runs without a window.
+ *
+ *   --data-dir DIR   the data folder (default: the per-user data folder; BALANCE_DESK_DATA_DIR)
+ *   --port N         0 for any free port (default 47110)
+ *   --demo           a separate demo data folder filled with a sample ledger
+ *   --test-clock     a controllable clock (clock.get/set/advance); refused for the default data folder
+ */
+import { resolveDataDir } from './core/paths';
+import { DEFAULT_PORT, startHost } from './host/server';
+
+export { startHost, type Host, type HostOptions } from './host/server';
+
+export interface ServeArgs {
+  dataDir?: string;
+  port: number;
+  demo: boolean;
+  testClock: boolean;
+}
+
+export function parseServeArgs(argv: readonly string[]): ServeArgs {
+  const out: ServeArgs = { port: DEFAULT_PORT, demo: false, testClock: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = () => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    if (flag === '--data-dir') out.dataDir = value();
+    else if (flag === '--port') {
+      const p = Number(value());
+      if (!Number.isInteger(p) || p < 0 || p > 65535) throw new Error('--port must be a whole number from 0 to 65535');
+      out.port = p;
+    } else if (flag === '--demo') out.demo = true;
+    else if (flag === '--test-clock') out.testClock = true;
+    else throw new Error(`unknown option ${a} (options: --data-dir DIR, --port N, --demo, --test-clock)`);
+  }
+  return out;
+}
+
+async function main() {
+  let args: ServeArgs;
+  try {
+    args = parseServeArgs(process.argv.slice(2));
+  } catch (e) {
+    console.error(`balance-desk serve: ${(e as Error).message}`);
+    process.exit(2);
+  }
+  const dataDir = resolveDataDir({ dataDir: args.dataDir, demo: args.demo });
+  try {
+    const host = await startHost({ dataDir, port: args.port, demo: args.demo, testClock: args.testClock, log: (l) => console.log(l) });
+    console.log(`Balance Desk is serving ${dataDir}${args.demo ? ' (demo data)' : ''}${args.testClock ? ' on a test clock' : ''}`);
+    console.log(`Open ${host.url}`);
+    console.log(`Scripts: POST ${host.url}rpc/<channel> with the token in ${dataDir}/host.json`);
+    const stop = () => {
+      void host.close().then(() => process.exit(0));
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'EADDRINUSE') console.error(`balance-desk serve: port ${args.port} is in use; choose another with --port N (0 picks a free one)`);
+    else console.error(`balance-desk serve: ${err.message}`);
+    process.exit(1);
+  }
+}
+
+// Run only as the program (node out/main/headless.js), not when a test imports startHost.
+if (typeof require !== 'undefined' && require.main === module) void main();

@@ -15,7 +15,7 @@ export const resellersCreate = defineContract({
   name: 'resellers.create',
   summary: 'Adds a reseller, optionally under a parent reseller.',
   mutates: true,
-  input: z.object({
+  input: z.strictObject({
     name: requiredText(120, 'a name'),
     email: email.nullable().optional(),
     parentId: id.nullable().optional(),
@@ -27,7 +27,7 @@ export const resellersUpdate = defineContract({
   name: 'resellers.update',
   summary: 'Changes a reseller; a parent may not be the reseller itself or one of its own sub-resellers.',
   mutates: true,
-  input: z.object({
+  input: z.strictObject({
     id,
     name: requiredText(120, 'a name').optional(),
     email: email.nullable().optional(),
@@ -39,7 +39,7 @@ export const resellersUpdate = defineContract({
 export const staffList = defineContract({
   name: 'staff.list',
   summary: "A reseller's staff users (all resellers' when no resellerId), ordered by name.",
-  input: z.object({ resellerId: id.optional() }).default({}),
+  input: z.strictObject({ resellerId: id.optional() }).default({}),
   output: z.array(staffUser),
 });
 
@@ -47,7 +47,7 @@ export const staffCreate = defineContract({
   name: 'staff.create',
   summary: 'Adds a staff user (name, email unique per reseller, role).',
   mutates: true,
-  input: z.object({ resellerId: id, name: requiredText(120, 'a name'), email, role: staffRole.default('operator') }),
+  input: z.strictObject({ resellerId: id, name: requiredText(120, 'a name'), email, role: staffRole.default('operator') }),
   output: staffUser,
 });
 
@@ -55,7 +55,7 @@ export const staffUpdate = defineContract({
   name: 'staff.update',
   summary: "Changes a staff user's name, email, role or whether the user is active.",
   mutates: true,
-  input: z.object({
+  input: z.strictObject({
     id,
     name: requiredText(120, 'a name').optional(),
     email: email.optional(),
@@ -74,7 +74,7 @@ export const clientsList = defineContract({
   summary:
     'One page of clients. search matches the start of the name or the external reference (case-insensitive); sorted by name, externalRef, available balance or creation; keyset paging with nextCursor.',
   input: z
-    .object({
+    .strictObject({
       search: text(120).optional(),
       resellerId: id.optional(),
       status: clientStatus.optional(),
@@ -90,7 +90,7 @@ export const clientsList = defineContract({
 export const clientsGet = defineContract({
   name: 'clients.get',
   summary: 'One client with its balance, holds and available balance.',
-  input: z.object({ id }),
+  input: z.strictObject({ id }),
   output: client,
 });
 
@@ -98,7 +98,7 @@ export const clientsCreate = defineContract({
   name: 'clients.create',
   summary: 'Adds a client to a reseller. The external reference is unique per reseller; the balance starts at zero.',
   mutates: true,
-  input: z.object({
+  input: z.strictObject({
     resellerId: id,
     externalRef: requiredText(64, 'a reference').regex(/^[^\s,"]+$/, 'must have no spaces, commas or quotes'),
     name: requiredText(200, 'a name'),
@@ -113,7 +113,7 @@ export const clientsUpdate = defineContract({
   name: 'clients.update',
   summary: "Changes a client's details. The currency can change only while the client has no ledger entries.",
   mutates: true,
-  input: z.object({
+  input: z.strictObject({
     id,
     externalRef: requiredText(64, 'a reference').regex(/^[^\s,"]+$/, 'must have no spaces, commas or quotes').optional(),
     name: requiredText(200, 'a name').optional(),

@@ -10,7 +10,7 @@ export const ledgerPost = defineContract({
     'Posts one entry. usage is negative, top_up positive, adjustment either sign and needs a reason (description), refund is negative (money returned to the client). externalId makes the post idempotent per client.',
   mutates: true,
   input: z
-    .object({
+    .strictObject({
       clientId: id,
       kind: z.enum(['usage', 'top_up', 'adjustment', 'refund'], { error: 'must be usage, top_up, adjustment or refund' }),
       amount: amount.refine((v) => v !== 0, 'must not be zero'),
@@ -38,14 +38,14 @@ export const ledgerReverse = defineContract({
   name: 'ledger.reverse',
   summary: 'Posts a reversal that cancels one entry exactly (once), with a required reason.',
   mutates: true,
-  input: z.object({ entryId: id, reason: requiredText(500, 'a reason') }),
+  input: z.strictObject({ entryId: id, reason: requiredText(500, 'a reason') }),
   output: z.object({ entry: ledgerEntry, balance: balanceState }),
 });
 
 export const ledgerList = defineContract({
   name: 'ledger.list',
   summary: "One page of a client's entries, newest first (keyset paging).",
-  input: z.object({ clientId: id, kinds: z.array(entryKind).max(5).optional(), limit, cursor }),
+  input: z.strictObject({ clientId: id, kinds: z.array(entryKind).max(5).optional(), limit, cursor }),
   output: page(ledgerEntry),
 });
 
@@ -53,7 +53,7 @@ export const ledgerSeries = defineContract({
   name: 'ledger.series',
   summary:
     "The client's balance over time for a chart, downsampled in the core to at most `points` buckets (each keeps its first, lowest, highest and last balance).",
-  input: z.object({ clientId: id, from: isoTime.optional(), to: isoTime.optional(), points: z.number().int().min(10).max(5000).default(600) }),
+  input: z.strictObject({ clientId: id, from: isoTime.optional(), to: isoTime.optional(), points: z.number().int().min(10).max(5000).default(600) }),
   output: z.object({
     currency: z.string(),
     points: z.array(z.object({ at: z.string(), balance: z.number() })),
@@ -61,7 +61,7 @@ export const ledgerSeries = defineContract({
   }),
 });
 
-const importInput = z.object({
+const importInput = z.strictObject({
   resellerId: id,
   csv: z.string({ error: 'must be the text of a CSV file' }).max(64 * 1024 * 1024, 'is larger than 64 MB: send it in parts'),
   /** The file line of the first data row in this part (parts of a large file keep the header row). */
@@ -103,7 +103,7 @@ export const holdsOpen = defineContract({
   summary:
     'Reserves an estimated cost for work in progress (e.g. an active call): the balance stays, the available balance drops. The reference is unique per client, so opening twice is harmless.',
   mutates: true,
-  input: z.object({ clientId: id, amount: positiveAmount, reference: requiredText(128, 'a reference'), description: text(500).default('') }),
+  input: z.strictObject({ clientId: id, amount: positiveAmount, reference: requiredText(128, 'a reference'), description: text(500).default('') }),
   output: z.object({ hold, balance: balanceState, duplicate: z.boolean() }),
 });
 
@@ -111,20 +111,20 @@ export const holdsClose = defineContract({
   name: 'holds.close',
   summary: 'Releases a hold; with `charge` (minor units, may differ from the hold) it posts the final usage debit in the same transaction.',
   mutates: true,
-  input: z.object({ id, charge: amount.refine((v) => v >= 0, 'must not be negative').optional(), description: text(500).optional() }),
+  input: z.strictObject({ id, charge: amount.refine((v) => v >= 0, 'must not be negative').optional(), description: text(500).optional() }),
   output: z.object({ hold, entry: ledgerEntry.nullable(), balance: balanceState }),
 });
 
 export const holdsList = defineContract({
   name: 'holds.list',
   summary: "A client's holds, newest first; open ones only unless status says otherwise.",
-  input: z.object({ clientId: id, status: z.enum(['open', 'closed', 'all']).default('open') }),
+  input: z.strictObject({ clientId: id, status: z.enum(['open', 'closed', 'all']).default('open') }),
   output: z.array(hold),
 });
 
 export const auditList = defineContract({
   name: 'audit.list',
   summary: 'The audit log, newest first: who did what to which record, and when.',
-  input: z.object({ subjectType: text(40).optional(), subjectId: id.optional(), limit, cursor }).default({ limit: 50 }),
+  input: z.strictObject({ subjectType: text(40).optional(), subjectId: id.optional(), limit, cursor }).default({ limit: 50 }),
   output: page(auditRow),
 });

@@ -29,13 +29,13 @@ export const clockGet = defineContract({
 export const clockSet = defineContract({
   name: 'clock.set',
   summary: 'Test clock only: sets the core clock (never backwards), then runs the work that has fallen due.',
-  input: z.object({ iso: isoTime }),
+  input: z.strictObject({ iso: isoTime }),
   output: clockOut,
 });
 
 export const clockAdvance = defineContract({
   name: 'clock.advance',
   summary: 'Test clock only: moves the core clock forward by ms, then runs the work that has fallen due.',
-  input: z.object({ ms: z.number().int().min(0).max(366 * 24 * 3600 * 1000, 'must be at most a year') }),
+  input: z.strictObject({ ms: z.number().int().min(0).max(366 * 24 * 3600 * 1000, 'must be at most a year') }),
   output: clockOut,
 });

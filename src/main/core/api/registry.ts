@@ -36,9 +36,12 @@ export interface Registry {
 /** The first problem zod found, as "field: message" with the field as a dotted path. */
 export function validationError(err: z.ZodError): AppError {
   const issue = err.issues[0];
-  const field = issue.path.map(String).join('.') || 'input';
+  let field = issue.path.map(String).join('.') || 'input';
   let message = issue.message;
-  if (issue.code === 'unrecognized_keys') message = `has unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
+  if (issue.code === 'unrecognized_keys') {
+    field = [...issue.path.map(String), issue.keys[0]].join('.');
+    return new AppError('validation', `${field} is not a field of this channel`, field);
+  }
   if (issue.code === 'invalid_type' && issue.input === undefined) message = 'is required';
   return new AppError('validation', `${field} ${message}`, field);
 }

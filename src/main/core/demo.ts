@@ -1,0 +1,105 @@
+/**
+ * The demo ledger: sample resellers, staff, a few thousand clients and four weeks of usage and top-ups,
+ * so a newcomer sees a living ledger at once. Deterministic (a seeded generator), written in one
+ * transaction, and only into an empty database.
+ */
+import type { Core } from './app';
+
+const DAY = 24 * 3600 * 1000;
+
+/** mulberry32: a small seeded generator, so every demo ledger is the same. */
+function random(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const FIRST = ['Blue', 'North', 'Swift', 'Bright', 'Silver', 'Green', 'Red', 'Summit', 'Harbor', 'Pioneer', 'Atlas', 'Nova', 'Cedar', 'Orbit', 'Delta', 'Prime', 'Echo', 'Lumen', 'Vertex', 'Maple'];
+const SECOND = ['Fox', 'Star', 'Line', 'Wave', 'Bridge', 'Point', 'Path', 'Field', 'Stone', 'River', 'Peak', 'Gate', 'Works', 'Link', 'Voice', 'Leads', 'Signal', 'Cloud', 'Desk', 'Hub'];
+const SUFFIX = ['Ltd', 'LLC', 'Inc', 'GmbH', 'Co', 'Group', 'Partners', 'Media', 'Telecom', 'Labs'];
+
+export interface DemoSize {
+  clients: number;
+  days: number;
+}
+
+export function isEmpty(core: Core): boolean {
+  return (core.db.$client.prepare('SELECT count(*) AS n FROM resellers').get() as { n: number }).n === 0;
+}
+
+export function seedDemo(core: Core, size: DemoSize = { clients: 3000, days: 28 }): { clients: number; entries: number } {
+  const sqlite = core.db.$client;
+  const now = core.clock.now();
+  const rnd = random(20261121);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
+  let entries = 0;
+
+  sqlite.transaction(() => {
+    const addReseller = sqlite.prepare('INSERT INTO resellers (name, email, parent_id, created_at) VALUES (?, ?, ?, ?)');
+    const start = now - size.days * DAY;
+    const voip = Number(addReseller.run('Northwind Voice', 'billing@northwind-voice.example', null, start).lastInsertRowid);
+    const leads = Number(addReseller.run('Lakeside Leads', 'accounts@lakeside-leads.example', null, start).lastInsertRowid);
+    const sub = Number(addReseller.run('Northwind Voice — EU desk', 'eu@northwind-voice.example', voip, start).lastInsertRowid);
+    const api = Number(addReseller.run('Quanta API Credits', 'finance@quanta-api.example', null, start).lastInsertRowid);
+    const addStaff = sqlite.prepare('INSERT INTO staff_users (reseller_id, name, email, role, active, created_at) VALUES (?, ?, ?, ?, 1, ?)');
+    addStaff.run(voip, 'Maria Lopez', 'maria@northwind-voice.example', 'admin', start);
+    addStaff.run(voip, 'Sam Okafor', 'sam@northwind-voice.example', 'operator', start);
+    addStaff.run(leads, 'Priya Natarajan', 'priya@lakeside-leads.example', 'admin', start);
+    addStaff.run(sub, 'Jonas Weber', 'jonas@northwind-voice.example', 'operator', start);
+    addStaff.run(api, 'Alex Chen', 'alex@quanta-api.example', 'viewer', start);
+
+    const owners = [
+      { id: voip, currency: 'USD', prefix: 'NWV', daily: [200, 3000] },
+      { id: sub, currency: 'EUR', prefix: 'NWE', daily: [150, 2500] },
+      { id: leads, currency: 'USD', prefix: 'LL', daily: [1000, 15000] },
+      { id: api, currency: 'POINTS', prefix: 'QA', daily: [50, 900] },
+    ];
+    const addClient = sqlite.prepare(
+      `INSERT INTO clients (reseller_id, external_ref, ref_key, name, name_key, billing_email, currency, status, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const addBalance = sqlite.prepare('INSERT INTO balances (client_id, updated_at) VALUES (?, ?)');
+    for (let i = 0; i < size.clients; i++) {
+      const owner = owners[i % 7 < 3 ? 0 : i % 7 < 4 ? 1 : i % 7 < 6 ? 2 : 3];
+      const name = `${pick(FIRST)} ${pick(SECOND)} ${pick(SUFFIX)}`;
+      const ref = `${owner.prefix}-${String(10000 + i)}`;
+      const status = rnd() < 0.03 ? 'suspended' : 'active';
+      const created = start - Math.floor(rnd() * 90) * DAY;
+      const id = Number(addClient.run(owner.id, ref, ref.toLowerCase(), name, name.toLowerCase(), `billing+${ref.toLowerCase()}@example.com`, owner.currency, status, created).lastInsertRowid);
+      addBalance.run(id, created);
+
+      // A typical daily spend for this client, in minor units.
+      const daily = Math.round(owner.daily[0] + rnd() * (owner.daily[1] - owner.daily[0]));
+      const topUp = Math.max(daily * (3 + Math.floor(rnd() * 10)), 1000);
+      let t = start;
+      core.ledger.post({ clientId: id, kind: 'top_up', amount: topUp * 2, description: 'Opening balance', actor: 'demo', at: t, externalId: `open-${id}` }, t);
+      entries++;
+      let balance = topUp * 2;
+      const quiet = rnd() < 0.05; // some clients stopped using the service
+      for (let d = 0; d < size.days; d++) {
+        if (quiet && d > size.days / 2) break;
+        const calls = 1 + Math.floor(rnd() * 4);
+        for (let k = 0; k < calls; k++) {
+          t = start + d * DAY + Math.floor(((k + rnd()) / calls) * DAY);
+          if (t > now) break;
+          const cost = Math.max(1, Math.round((daily / calls) * (0.4 + rnd() * 1.2)));
+          core.ledger.post({ clientId: id, kind: 'usage', amount: -cost, description: pick(['Outbound calls', 'Inbound minutes', 'Lead delivery', 'API requests', 'SMS']), actor: 'demo', at: t, externalId: `u-${id}-${d}-${k}` }, t);
+          balance -= cost;
+          entries++;
+        }
+        // Most clients top up when they run low; a few let it slide into the red.
+        if (balance < daily * 2 && rnd() < 0.85) {
+          core.ledger.post({ clientId: id, kind: 'top_up', amount: topUp, description: 'Card payment', actor: 'demo', at: t + 60_000, externalId: `t-${id}-${d}` }, t + 60_000);
+          balance += topUp;
+          entries++;
+        }
+      }
+    }
+  })();
+  return { clients: size.clients, entries };
+}
