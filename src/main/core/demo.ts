@@ -101,5 +101,7 @@ export function seedDemo(core: Core, size: DemoSize = { clients: 3000, days: 28 
       }
     }
   })();
+  // Fold the large write into the database file now rather than leaving a big WAL behind.
+  if (core.db.$client.pragma('journal_mode', { simple: true }) === 'wal') core.db.$client.pragma('wal_checkpoint(TRUNCATE)');
   return { clients: size.clients, entries };
 }

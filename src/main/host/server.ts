@@ -35,6 +35,8 @@ export interface HostOptions {
   rendererDir?: string;
   /** How often due work runs on the real clock (ms); 0 turns it off. */
   tickMs?: number;
+  /** The largest request body accepted, in bytes (default MAX_BODY). */
+  maxBody?: number;
   log?: (line: string) => void;
 }
 
@@ -120,8 +122,12 @@ export async function startHost(opts: HostOptions): Promise<Host> {
       if (!core.registry.has(channel)) return fail(res, 404, 'not_found', `there is no channel ${channel}`);
       const type = req.headers['content-type'] ?? 'application/json';
       if (!/^application\/json\b/i.test(type)) return fail(res, 415, 'validation', 'the body must be JSON (content-type: application/json)', 'body');
-      const body = await readBody(req, MAX_BODY);
-      if (body === null) return fail(res, 413, 'validation', `the body is larger than ${MAX_BODY / 1024 / 1024} MB`, 'body');
+      const maxBody = opts.maxBody ?? MAX_BODY;
+      const body = await readBody(req, maxBody);
+      if (body === null) {
+        res.setHeader('connection', 'close');
+        return fail(res, 413, 'validation', `the body is larger than ${Math.round(maxBody / 1024)} KB`, 'body');
+      }
       let input: unknown;
       try {
         input = body.length === 0 ? {} : JSON.parse(body);

@@ -11,7 +11,8 @@ function byName<T extends Record<string, unknown>>(mod: T) {
   return Object.values(mod).filter((v): v is Contract => typeof v === 'object' && v !== null && 'input' in v && 'name' in v);
 }
 
-export const contracts = [...byName(system), ...byName(directory), ...byName(ledger)];
+/** Sorted by name: module namespaces list their exports in different orders under different loaders. */
+export const contracts = [...byName(system), ...byName(directory), ...byName(ledger)].sort((a, b) => (a.name < b.name ? -1 : 1));
 
 /** Channels that exist only in the headless host started with --test-clock. */
 export const testClockChannels: readonly string[] = [system.clockGet.name, system.clockSet.name, system.clockAdvance.name];
