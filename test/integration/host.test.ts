@@ -113,7 +113,8 @@ describe('the headless host', () => {
     const small = await startHost({ dataDir: tempDir(), port: 0, rendererDir, tickMs: 0, maxBody: 1024 });
     try {
       const body = JSON.stringify({ name: 'x'.repeat(4000) });
-      for (const headers of [{ 'content-length': String(Buffer.byteLength(body)) }, { 'transfer-encoding': 'chunked' }]) {
+      const framings: Record<string, string>[] = [{ 'content-length': String(Buffer.byteLength(body)) }, { 'transfer-encoding': 'chunked' }];
+      for (const headers of framings) {
         const big = await request('/rpc/resellers.create', {
           port: small.port,
           method: 'POST',

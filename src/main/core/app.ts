@@ -13,6 +13,7 @@ import { createRegistry, type HandlerMap, type Registry } from './api/registry';
 import { directoryHandlers } from './clients/directory';
 import { ledgerHandlers } from './ledger/handlers';
 import { dbFile } from './paths';
+import { isEmpty, seedDemo } from './demo';
 
 export const VERSION = '0.1.0';
 
@@ -27,6 +28,7 @@ export interface CoreOptions {
   host?: 'desktop' | 'headless';
   nativeBinding?: string;
   migrationsFolder?: string;
+  log?: (line: string) => void;
 }
 
 export interface CallOptions {
@@ -94,7 +96,7 @@ export function createCore(opts: CoreOptions): Core {
     optional: testClock ? [] : testClockChannels,
   });
 
-  return {
+  const core: Core = {
     db,
     clock,
     ledger,
@@ -118,4 +120,10 @@ export function createCore(opts: CoreOptions): Core {
       if (db.$client.open) db.$client.close();
     },
   };
+  if (opts.demo && isEmpty(core)) {
+    opts.log?.('Filling the demo ledger (first start only)…');
+    const seeded = seedDemo(core);
+    opts.log?.(`Demo ledger ready: ${seeded.clients} clients, ${seeded.entries} entries.`);
+  }
+  return core;
 }

@@ -14,7 +14,6 @@ import type { ChangeEvent } from '../../shared/contracts';
 import type { Result } from '../../shared/result';
 import { createCore, type Core } from '../core/app';
 import { ManualClock } from '../core/clock';
-import { isEmpty, seedDemo } from '../core/demo';
 import { defaultDataDir } from '../core/paths';
 import { CSP } from '../../shared/csp';
 import { readToken } from './token';
@@ -80,12 +79,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   const log = opts.log ?? (() => {});
   fs.mkdirSync(dataDir, { recursive: true });
   const testClock = opts.testClock ? new ManualClock(typeof opts.testClock === 'object' ? opts.testClock.startAt : Date.now()) : undefined;
-  const core = createCore({ dataDir, demo: opts.demo, testClock, host: 'headless' });
-  if (opts.demo && isEmpty(core)) {
-    log('Filling the demo ledger (first start only)…');
-    const seeded = seedDemo(core);
-    log(`Demo ledger ready: ${seeded.clients} clients, ${seeded.entries} entries.`);
-  }
+  const core = createCore({ dataDir, demo: opts.demo, testClock, host: 'headless', log });
   const token = readToken(dataDir);
   const rendererDir = opts.rendererDir ?? defaultRendererDir();
   const streams = new Set<http.ServerResponse>();
