@@ -1,1 +1,126 @@
-// Electron entry: written by the shell work (see src/main/shell/).
+/**
+ * The Electron entry, kept thin: it hosts the core (src/main/core, plain Node) in the main process, shows
+ * the renderer in one guarded window, and stays in the tray when that window is closed so that due work
+ * (alerts, auto-recharge) keeps running. Everything testable lives in src/main/shell/.
+ *
+ *   electron . [--data-dir DIR] [--demo]      (npm start -- --demo)
+ */
+import path from 'node:path';
+import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell, type Tray } from 'electron';
+import { createCore, type Core } from './core/app';
+import { resolveDataDir } from './core/paths';
+import { parseDesktopArgs } from './shell/args';
+import { wireIpc } from './shell/ipc';
+import { nativeBindingPath } from './shell/native';
+import { APP_URL, appScheme, serveRenderer } from './shell/protocol';
+import { CSP, devCsp, guardContents, guardSession, windowOptions } from './shell/security';
+import { appIconPath, createTray } from './shell/tray';
+
+const DUE_WORK_EVERY_MS = 30_000;
+
+// The dev server URL is honoured only in development: in an installed app an environment variable must
+// not be able to point the window, and with it the bridge to the ledger, at another page.
+const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+const appUrl = devUrl ?? APP_URL;
+
+// Custom schemes must be declared before 'ready'.
+protocol.registerSchemesAsPrivileged([appScheme]);
+
+// Every webContents ever created (the window, anything a bug or an exploit opens) gets the same guards.
+app.on('web-contents-created', (_event, contents) => {
+  guardContents(contents, { appUrl, openExternal: (url) => shell.openExternal(url) });
+});
+
+// One Balance Desk per user: two processes scheduling the same charges would double them.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  void start().catch((e: unknown) => fail('Balance Desk could not start', e));
+}
+
+function fail(title: string, e: unknown): void {
+  const message = e instanceof Error ? e.message : String(e);
+  console.error(`${title}: ${message}`);
+  dialog.showErrorBox(title, message);
+  app.exit(1);
+}
+
+async function start(): Promise<void> {
+  const args = parseDesktopArgs(process.argv.slice(app.isPackaged ? 1 : 2));
+  let window: BrowserWindow | null = null;
+  let tray: Tray | null = null;
+  let quitting = false;
+
+  const showWindow = () => {
+    if (!window || window.isDestroyed()) return;
+    if (window.isMinimized()) window.restore();
+    window.show();
+    window.focus();
+  };
+  // A second launch (the desktop shortcut clicked again) brings back the running window.
+  app.on('second-instance', showWindow);
+  // macOS: a click on the Dock icon.
+  app.on('activate', showWindow);
+  // The window is hidden, not closed, so this rarely fires; when it does the app stays in the tray.
+  app.on('window-all-closed', () => {});
+  app.on('before-quit', () => {
+    quitting = true;
+  });
+
+  await app.whenReady();
+  if (process.platform === 'win32') app.setAppUserModelId('com.balancedesk.app');
+
+  guardSession(session.defaultSession, devUrl ? devCsp(devUrl) : CSP);
+  if (!devUrl) serveRenderer(protocol, path.join(__dirname, '../renderer'));
+
+  const dataDir = resolveDataDir({ dataDir: args.dataDir, demo: args.demo });
+  let core: Core;
+  try {
+    core = createCore({
+      dataDir,
+      demo: args.demo,
+      host: 'desktop',
+      nativeBinding: nativeBindingPath({ isPackaged: app.isPackaged, appPath: app.getAppPath() }),
+      log: (line) => console.log(line),
+    });
+  } catch (e) {
+    return fail(`Balance Desk cannot open its ledger in ${dataDir}`, e);
+  }
+
+  const iconPath = appIconPath({ isPackaged: app.isPackaged, appPath: app.getAppPath(), resourcesPath: process.resourcesPath });
+  window = new BrowserWindow(windowOptions(path.join(__dirname, '../preload/index.js'), iconPath));
+  const win = window;
+  win.once('ready-to-show', () => win.show());
+  win.on('close', (event) => {
+    if (quitting) return;
+    // Closing the window must not stop the scheduler: hide it and keep running in the tray.
+    event.preventDefault();
+    win.hide();
+  });
+
+  const unwire = wireIpc({ ipcMain, core, appUrl, target: () => (win.isDestroyed() ? null : win.webContents) });
+
+  tray = createTray({ iconPath, onOpen: showWindow, onQuit: () => app.quit() });
+
+  let running = false;
+  const runDue = () => {
+    // A slow run must not overlap the next one: two runs could both decide the same charge is due.
+    if (running) return;
+    running = true;
+    core
+      .runDue()
+      .catch((e: unknown) => console.error('balance-desk: due work failed', e))
+      .finally(() => (running = false));
+  };
+  const timer = setInterval(runDue, DUE_WORK_EVERY_MS);
+  runDue();
+
+  app.on('will-quit', () => {
+    clearInterval(timer);
+    unwire();
+    tray?.destroy();
+    core.close();
+  });
+
+  await win.loadURL(appUrl);
+}

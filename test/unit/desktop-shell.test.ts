@@ -1,0 +1,133 @@
+/**
+ * The rest of the desktop shell that can be proven without Electron: the preload bridge and its
+ * allowlist, the built preload bundle, the command line, the native binding lookup and the packaging config.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { makeBridge } from '../../src/preload/bridge';
+import { channelNames, type ChangeEvent } from '../../src/shared/contracts';
+import { parseDesktopArgs } from '../../src/main/shell/args';
+import { nativeBindingPath } from '../../src/main/shell/native';
+
+const root = path.resolve(__dirname, '../..');
+
+describe('preload bridge', () => {
+  const ok = { ok: true as const, value: 1 };
+
+  it('lets through exactly the contract channels', async () => {
+    const invoke = vi.fn(async () => ok);
+    const bridge = makeBridge(invoke, () => () => {});
+    expect(channelNames.length).toBeGreaterThan(5);
+    for (const channel of channelNames) expect(await bridge.invoke(channel, {})).toEqual(ok);
+    expect(invoke.mock.calls.map((c) => (c as unknown[])[0])).toEqual([...channelNames]);
+
+    invoke.mockClear();
+    for (const channel of ['bd:invoke', 'bd:change', 'constructor', '__proto__', 'clients', 'app.info ', 'shell.openExternal', 42, null]) {
+      expect(await bridge.invoke(channel as string, {}), String(channel)).toMatchObject({ ok: false, error: { kind: 'not_found' } });
+    }
+    expect(invoke).not.toHaveBeenCalled();
+  });
+
+  it('exposes two functions and nothing else', () => {
+    const bridge = makeBridge(async () => ok, () => () => {});
+    expect(Object.keys(bridge).sort()).toEqual(['invoke', 'onChange']);
+  });
+
+  it('turns a failed IPC call into an envelope', async () => {
+    const bridge = makeBridge(() => Promise.reject(new Error('gone')), () => () => {});
+    expect(await bridge.invoke(channelNames[0], {})).toMatchObject({ ok: false, error: { kind: 'internal' } });
+  });
+
+  it('passes change payloads to listeners and unsubscribes', () => {
+    const listeners = new Set<(e: ChangeEvent) => void>();
+    const bridge = makeBridge(async () => ok, (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    });
+    const seen: ChangeEvent[] = [];
+    const off = bridge.onChange((e) => seen.push(e));
+    for (const l of listeners) l({ topic: 'ledger' });
+    expect(seen).toEqual([{ topic: 'ledger' }]);
+    off();
+    expect(listeners.size).toBe(0);
+    expect(() => bridge.onChange('nope' as never)()).not.toThrow();
+  });
+
+  it('src/preload/index.ts uses the default allowlist and never exposes ipcRenderer', () => {
+    const text = fs.readFileSync(path.join(root, 'src/preload/index.ts'), 'utf8');
+    expect(text).toMatch(/exposeInMainWorld\('balanceDesk', bridge\)/);
+    expect(text).not.toMatch(/exposeInMainWorld\([^)]*ipcRenderer/);
+    // Two arguments only: a third would replace channelNames as the allowlist.
+    expect(text).toMatch(/makeBridge\(\s*\(channel, input\)/);
+    expect(text).not.toMatch(/channelNames/);
+  });
+
+  const built = path.join(root, 'out/preload/index.js');
+  it.skipIf(!fs.existsSync(built))('the built preload is CommonJS requiring only electron (a sandboxed preload can load nothing else)', () => {
+    const text = fs.readFileSync(built, 'utf8');
+    const requires = [...text.matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]);
+    expect(new Set(requires)).toEqual(new Set(['electron']));
+    expect(text).not.toMatch(/^\s*(import|export)\s/m);
+    expect(text).toContain('exposeInMainWorld');
+  });
+});
+
+describe('desktop command line', () => {
+  it('reads --demo and --data-dir and ignores switches of Electron and Chromium', () => {
+    expect(parseDesktopArgs([])).toEqual({ demo: false });
+    expect(parseDesktopArgs(['--demo'])).toEqual({ demo: true });
+    expect(parseDesktopArgs(['--data-dir', '/tmp/x', '--no-sandbox'])).toEqual({ demo: false, dataDir: '/tmp/x' });
+    expect(parseDesktopArgs(['--enable-logging', '--data-dir=/d', '--demo'])).toEqual({ demo: true, dataDir: '/d' });
+    expect(parseDesktopArgs(['--data-dir', '--demo'])).toEqual({ demo: true });
+  });
+});
+
+describe('Electron build of better-sqlite3', () => {
+  it('packaged: the module rebuilt by electron-builder; development: .electron-native, or a clear error', () => {
+    expect(nativeBindingPath({ isPackaged: true, appPath: '/nowhere' })).toBeUndefined();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bd-native-'));
+    expect(() => nativeBindingPath({ isPackaged: false, appPath: dir })).toThrow(/npm start/);
+    fs.mkdirSync(path.join(dir, '.electron-native'));
+    fs.writeFileSync(path.join(dir, '.electron-native', 'better_sqlite3.node'), '');
+    expect(nativeBindingPath({ isPackaged: false, appPath: dir })).toBe(path.join(dir, '.electron-native', 'better_sqlite3.node'));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('electron-builder.yml', () => {
+  const yml = fs.readFileSync(path.join(root, 'electron-builder.yml'), 'utf8');
+  /** The lines of a top-level key's block, comments dropped. */
+  const block = (key: string) => {
+    const lines = yml.split('\n');
+    const start = lines.findIndex((l) => l.startsWith(`${key}:`));
+    if (start < 0) return [];
+    const end = lines.findIndex((l, i) => i > start && /^\S/.test(l) && !l.startsWith('#'));
+    return lines.slice(start, end < 0 ? undefined : end).map((l) => l.replace(/#.*$/, '').trim()).filter(Boolean);
+  };
+  const value = (key: string) => block(key)[0]?.slice(key.length + 1).trim();
+
+  it('names the app', () => {
+    expect(value('appId')).toBe('com.balancedesk.app');
+    expect(value('productName')).toBe('Balance Desk');
+  });
+
+  it('builds AppImage and deb for Linux, nsis for Windows, dmg for macOS', () => {
+    expect(block('linux')).toEqual(expect.arrayContaining(['- AppImage', '- deb']));
+    expect(block('win')).toContain('- nsis');
+    expect(block('mac')).toContain('- dmg');
+  });
+
+  it('unpacks better-sqlite3 from the asar and rebuilds it for Electron', () => {
+    expect(block('asarUnpack').join('\n')).toMatch(/better-sqlite3.*\.node/);
+    expect(value('npmRebuild')).toBe('true');
+  });
+
+  it('ships the built app, the migrations and the icon where the app looks for them', () => {
+    expect(block('files')).toEqual(expect.arrayContaining(['- out/**/*', '- package.json']));
+    expect(block('extraResources')).toEqual(expect.arrayContaining(['- from: drizzle', 'to: drizzle', '- from: resources/icon.png', 'to: icon.png']));
+    expect(fs.existsSync(path.join(root, 'drizzle/meta/_journal.json'))).toBe(true);
+    expect(fs.existsSync(path.join(root, 'resources/icon.png'))).toBe(true);
+  });
+});

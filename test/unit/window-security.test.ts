@@ -1,0 +1,295 @@
+/**
+ * The desktop window's security, proven in plain Node (no Electron binary exists here): the window options,
+ * the CSP, the guards on fake webContents/session objects, the app:// file server, and the IPC sender check
+ * in front of a real core.
+ */
+import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { IpcMain, Session, WebContents } from 'electron';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CSP, devCsp, guardContents, guardSession, isAppUrl, isTrustedSender, windowOptions } from '../../src/main/shell/security';
+import { APP_URL, appScheme, rendererFile, rendererHandler, serveRenderer } from '../../src/main/shell/protocol';
+import { invokeHandler, wireIpc } from '../../src/main/shell/ipc';
+import { IPC_CHANGE, IPC_INVOKE } from '../../src/shared/ipc';
+import type { ChangeEvent } from '../../src/shared/contracts';
+import { createCore, type Core } from '../../src/main/core/app';
+
+const directives = (csp: string) => new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...sources]) => [name, sources]));
+
+describe('window options', () => {
+  const opts = windowOptions('/app/out/preload/index.js', '/app/resources/icon.png');
+  const web = opts.webPreferences!;
+
+  it('isolates the page from Node and the preload', () => {
+    expect(web.preload).toBe('/app/out/preload/index.js');
+    expect(web.contextIsolation).toBe(true);
+    expect(web.nodeIntegration).toBe(false);
+    expect(web.nodeIntegrationInWorker).toBe(false);
+    expect(web.nodeIntegrationInSubFrames).toBe(false);
+    expect(web.sandbox).toBe(true);
+  });
+
+  it('keeps the web security defaults and turns off what the desk does not need', () => {
+    expect(web.webSecurity).toBe(true);
+    expect(web.allowRunningInsecureContent).toBe(false);
+    expect(web.webviewTag).toBe(false);
+    expect(web.experimentalFeatures).toBe(false);
+    expect(web.navigateOnDragDrop).toBe(false);
+    expect(web.spellcheck).toBe(false);
+    expect(web).not.toHaveProperty('enableBlinkFeatures');
+  });
+
+  it('is a sane window: hidden until painted, a minimum size, a title and the icon', () => {
+    expect(opts.show).toBe(false);
+    expect(opts.title).toBe('Balance Desk');
+    expect(opts.minWidth).toBeGreaterThanOrEqual(800);
+    expect(opts.width).toBeGreaterThanOrEqual(opts.minWidth!);
+    expect(opts.backgroundColor).toMatch(/^#[0-9a-f]{6}$/i);
+    expect(opts.icon).toBe('/app/resources/icon.png');
+    expect(windowOptions('/p.js')).not.toHaveProperty('icon');
+  });
+});
+
+describe('content security policy', () => {
+  it("starts from default-src 'none' and allows only the app's own files", () => {
+    expect(CSP.startsWith("default-src 'none'")).toBe(true);
+    const d = directives(CSP);
+    expect(d.get('script-src')).toEqual(["'self'"]);
+    expect(d.get('style-src')).toEqual(["'self'"]);
+    expect(d.get('img-src')).toEqual(["'self'", 'data:']);
+    expect(d.get('connect-src')).toEqual(["'self'"]);
+    for (const name of ['base-uri', 'form-action', 'frame-ancestors']) expect(d.get(name)).toEqual(["'none'"]);
+  });
+
+  it('has no eval, no inline script and no remote host', () => {
+    expect(CSP).not.toMatch(/unsafe-eval|unsafe-inline|wasm-unsafe-eval/);
+    expect(CSP).not.toMatch(/https?:|wss?:|\*|blob:|filesystem:/);
+  });
+
+  it('the development policy loosens only what the Vite dev server needs, and never eval', () => {
+    const dev = devCsp('http://localhost:5173');
+    expect(dev.startsWith("default-src 'none'")).toBe(true);
+    expect(dev).not.toMatch(/unsafe-eval/);
+    expect(directives(dev).get('connect-src')).toEqual(["'self'", 'ws://localhost:5173']);
+  });
+});
+
+class FakeContents extends EventEmitter {
+  openHandler?: (details: { url: string }) => { action: string };
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: string }) {
+    this.openHandler = handler;
+  }
+  /** Emits an Electron-style cancellable event; returns whether a listener prevented it. */
+  fire(name: string, url: string): boolean {
+    let prevented = false;
+    const event = { url, preventDefault: () => (prevented = true) };
+    this.emit(name, event, url, {}, {});
+    return prevented;
+  }
+}
+
+describe('web contents guards', () => {
+  const contents = new FakeContents();
+  const openExternal = vi.fn();
+  guardContents(contents as unknown as WebContents, { appUrl: APP_URL, openExternal });
+
+  it('denies window.open, sending only https links to the OS browser', () => {
+    expect(contents.openHandler!({ url: 'https://stripe.com/docs' })).toEqual({ action: 'deny' });
+    expect(openExternal).toHaveBeenCalledWith('https://stripe.com/docs');
+    openExternal.mockClear();
+    for (const url of ['file:///etc/passwd', 'http://example.com/', 'smb://share/x', 'javascript:alert(1)', APP_URL]) {
+      expect(contents.openHandler!({ url })).toEqual({ action: 'deny' });
+    }
+    expect(openExternal).not.toHaveBeenCalled();
+  });
+
+  it('prevents navigation away from the app and allows its own pages', () => {
+    for (const url of ['https://evil.example/', 'file:///etc/passwd', 'app://other-host/index.html', 'http://127.0.0.1:47110/', 'data:text/html,hi']) {
+      expect(contents.fire('will-navigate', url), url).toBe(true);
+      expect(contents.fire('will-redirect', url), url).toBe(true);
+    }
+    for (const url of [APP_URL, 'app://balance-desk/index.html#/clients', 'app://balance-desk/']) {
+      expect(contents.fire('will-navigate', url), url).toBe(false);
+    }
+  });
+
+  it('prevents attaching a <webview>', () => {
+    expect(contents.fire('will-attach-webview', 'https://evil.example/')).toBe(true);
+  });
+});
+
+describe('session guards', () => {
+  const requestHandlers: ((...a: unknown[]) => void)[] = [];
+  let checkHandler: (...a: unknown[]) => boolean = () => true;
+  let deviceHandler: (...a: unknown[]) => boolean = () => true;
+  let headersListener: (details: { responseHeaders?: Record<string, string[]> }, cb: (r: { responseHeaders?: Record<string, string[]> }) => void) => void = () => {};
+  const session = {
+    setPermissionRequestHandler: (h: (...a: unknown[]) => void) => requestHandlers.push(h),
+    setPermissionCheckHandler: (h: (...a: unknown[]) => boolean) => (checkHandler = h),
+    setDevicePermissionHandler: (h: (...a: unknown[]) => boolean) => (deviceHandler = h),
+    webRequest: { onHeadersReceived: (l: typeof headersListener) => (headersListener = l) },
+  };
+  guardSession(session as unknown as Session);
+
+  it('answers every permission request with false', () => {
+    expect(requestHandlers).toHaveLength(1);
+    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'unknown']) {
+      const callback = vi.fn();
+      requestHandlers[0]({}, permission, callback, {});
+      expect(callback).toHaveBeenCalledWith(false);
+    }
+  });
+
+  it('answers every permission check and device request with false', () => {
+    expect(checkHandler(null, 'media', 'app://balance-desk', {})).toBe(false);
+    expect(deviceHandler({ deviceType: 'usb' })).toBe(false);
+  });
+
+  it('injects the CSP header into responses, keeping the others', () => {
+    const callback = vi.fn();
+    headersListener({ responseHeaders: { 'Content-Type': ['text/html'] } }, callback);
+    expect(callback).toHaveBeenCalledWith({ responseHeaders: { 'Content-Type': ['text/html'], 'Content-Security-Policy': [CSP] } });
+  });
+});
+
+describe('the app:// scheme that serves the built renderer', () => {
+  let root: string;
+  beforeAll(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'bd-renderer-'));
+    fs.mkdirSync(path.join(root, 'assets'));
+    fs.writeFileSync(path.join(root, 'index.html'), '<!doctype html><title>Balance Desk</title>');
+    fs.writeFileSync(path.join(root, 'assets', 'index.js'), 'console.log(1)');
+    fs.writeFileSync(path.join(os.tmpdir(), 'bd-secret.txt'), 'secret');
+  });
+  afterAll(() => {
+    fs.rmSync(root, { recursive: true, force: true });
+    fs.rmSync(path.join(os.tmpdir(), 'bd-secret.txt'), { force: true });
+  });
+
+  it('is a standard, secure scheme (real origins, so CSP self means this app only)', () => {
+    expect(appScheme.privileges).toMatchObject({ standard: true, secure: true });
+    expect(appScheme.privileges).not.toHaveProperty('bypassCSP');
+  });
+
+  it('maps app URLs into the renderer folder and nothing outside it', () => {
+    expect(rendererFile(root, 'app://balance-desk/')).toBe(path.join(root, 'index.html'));
+    expect(rendererFile(root, 'app://balance-desk/assets/index.js')).toBe(path.join(root, 'assets', 'index.js'));
+    for (const url of [
+      'app://balance-desk/../bd-secret.txt',
+      'app://balance-desk/%2e%2e/bd-secret.txt',
+      'app://balance-desk/..%2fbd-secret.txt',
+      'app://balance-desk/assets/..%2f..%2fbd-secret.txt',
+      'app://balance-desk/..%5cbd-secret.txt',
+      'app://balance-desk/index.html%00.js',
+      'app://elsewhere/index.html',
+      'file:///etc/passwd',
+      'app://balance-desk/%E0%A4%A',
+    ]) {
+      const file = rendererFile(root, url);
+      expect(file === null || file.startsWith(root + path.sep), `${url} -> ${file}`).toBe(true);
+      if (file) expect(fs.existsSync(file), `${url} must not reach a file`).toBe(false);
+    }
+  });
+
+  it('answers with the CSP header and the right content type, and 404 outside', async () => {
+    let registered: ((r: { url: string }) => Promise<Response>) | undefined;
+    serveRenderer({ handle: (scheme: string, h: (r: { url: string }) => Promise<Response>) => (scheme === 'app' ? (registered = h) : undefined) } as never, root);
+    expect(registered).toBeDefined();
+    const page = await registered!({ url: APP_URL });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toBe(CSP);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await page.text()).toContain('Balance Desk');
+    const script = await rendererHandler(root)({ url: 'app://balance-desk/assets/index.js' });
+    expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(script.headers.get('x-content-type-options')).toBe('nosniff');
+    for (const url of ['app://balance-desk/..%2fbd-secret.txt', 'app://balance-desk/missing.js', 'app://balance-desk/assets']) {
+      expect((await rendererHandler(root)({ url })).status, url).toBe(404);
+    }
+  });
+});
+
+describe('IPC sender check', () => {
+  it('trusts only frames showing the app itself', () => {
+    expect(isTrustedSender(APP_URL, APP_URL)).toBe(true);
+    expect(isTrustedSender('app://balance-desk/index.html#/ledger', APP_URL)).toBe(true);
+    for (const url of [null, undefined, '', 'about:blank', 'https://evil.example/', 'app://balance-desk.evil/index.html', 'app://evil/index.html', 'file:///index.html', 'app://user:pw@balance-desk/']) {
+      expect(isTrustedSender(url, APP_URL), String(url)).toBe(false);
+    }
+    // Development: the dev server's origin, not its neighbour on another port.
+    expect(isAppUrl('http://localhost:5173/src/main.tsx', 'http://localhost:5173')).toBe(true);
+    expect(isAppUrl('http://localhost:5174/', 'http://localhost:5173')).toBe(false);
+    // A file: app trusts its own page only, not every local file.
+    expect(isAppUrl('file:///app/out/renderer/index.html', 'file:///app/out/renderer/index.html')).toBe(true);
+    expect(isAppUrl('file:///home/me/evil.html', 'file:///app/out/renderer/index.html')).toBe(false);
+  });
+
+  describe('in front of a real core', () => {
+    let core: Core;
+    beforeAll(() => {
+      core = createCore({ file: ':memory:', host: 'desktop' });
+    });
+    afterAll(() => core.close());
+
+    it('refuses untrusted senders without reaching the core', async () => {
+      const call = vi.spyOn(core, 'call');
+      const handle = invokeHandler({ core, appUrl: APP_URL });
+      for (const senderFrame of [null, { url: 'https://evil.example/' }, { url: 'app://elsewhere/index.html' }]) {
+        const r = await handle({ senderFrame } as never, 'app.info', {});
+        expect(r).toMatchObject({ ok: false, error: { kind: 'forbidden' } });
+      }
+      expect(call).not.toHaveBeenCalled();
+      call.mockRestore();
+    });
+
+    it('passes trusted calls to the core with the desk as actor', async () => {
+      const call = vi.spyOn(core, 'call');
+      const handle = invokeHandler({ core, appUrl: APP_URL });
+      const r = await handle({ senderFrame: { url: APP_URL } } as never, 'app.info', {});
+      expect(r).toMatchObject({ ok: true, value: { host: 'desktop', version: expect.any(String) } });
+      expect(call).toHaveBeenCalledWith('app.info', {}, { actor: 'desk' });
+      expect(await handle({ senderFrame: { url: APP_URL } } as never, 'no.such', {})).toMatchObject({ ok: false, error: { kind: 'not_found' } });
+      expect(await handle({ senderFrame: { url: APP_URL } } as never, 42, {})).toMatchObject({ ok: false, error: { kind: 'not_found' } });
+      call.mockRestore();
+    });
+
+    it('turns a thrown exception into an internal envelope', async () => {
+      const handle = invokeHandler({ core: { call: () => Promise.reject(new Error('disk on fire')), onChange: () => () => {} }, appUrl: APP_URL });
+      const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
+      expect(await handle({ senderFrame: { url: APP_URL } } as never, 'app.info', {})).toMatchObject({ ok: false, error: { kind: 'internal' } });
+      spy.mockRestore();
+    });
+  });
+
+  it('wires bd:invoke and forwards change events to a live window only', async () => {
+    const handlers = new Map<string, (...a: unknown[]) => unknown>();
+    const ipcMain = { handle: (ch: string, h: (...a: unknown[]) => unknown) => handlers.set(ch, h), removeHandler: (ch: string) => handlers.delete(ch) };
+    const changes = new EventEmitter();
+    const core = {
+      call: vi.fn(async () => ({ ok: true as const, value: 'done' })),
+      onChange: (l: (e: ChangeEvent) => void) => {
+        changes.on('change', l);
+        return () => changes.off('change', l);
+      },
+    };
+    const contents = { send: vi.fn(), isDestroyed: vi.fn(() => false) };
+    const dispose = wireIpc({ ipcMain: ipcMain as unknown as IpcMain, core, appUrl: APP_URL, target: () => contents });
+
+    expect([...handlers.keys()]).toEqual([IPC_INVOKE]);
+    expect(await handlers.get(IPC_INVOKE)!({ senderFrame: { url: APP_URL } }, 'clients.list', { q: 'a' })).toEqual({ ok: true, value: 'done' });
+    expect(await handlers.get(IPC_INVOKE)!({ senderFrame: { url: 'https://evil.example/' } }, 'clients.list', {})).toMatchObject({ ok: false, error: { kind: 'forbidden' } });
+    expect(core.call).toHaveBeenCalledTimes(1);
+
+    changes.emit('change', { topic: 'ledger', clientIds: [7] });
+    expect(contents.send).toHaveBeenCalledWith(IPC_CHANGE, { topic: 'ledger', clientIds: [7] });
+    contents.isDestroyed.mockReturnValue(true);
+    changes.emit('change', { topic: 'clients' });
+    expect(contents.send).toHaveBeenCalledTimes(1);
+
+    dispose();
+    expect(handlers.size).toBe(0);
+    expect(changes.listenerCount('change')).toBe(0);
+  });
+});
