@@ -82,6 +82,11 @@ describe('the headless host', () => {
     expect(unknown.json()).toMatchObject({ ok: false, error: { kind: 'not_found' } });
     const missing = await rpc('clients.get', { id: 12345 });
     expect(missing.status).toBe(404);
+    // The audit log names the caller: a script is 'api', the browser UI says it is the desk.
+    await rpc('resellers.create', { name: 'From the UI' }, { 'x-balance-desk-actor': 'desk' });
+    await rpc('resellers.create', { name: 'Spoofed' }, { 'x-balance-desk-actor': 'x; DROP TABLE staff' });
+    const audit = (await rpc('audit.list', { subjectType: 'reseller', limit: 3 })).json().value.items;
+    expect(audit.map((a: { actor: string }) => a.actor)).toEqual(['api', 'desk', 'api']);
   });
 
   it('refuses requests without the token or with a wrong one', async () => {

@@ -128,7 +128,10 @@ export async function startHost(opts: HostOptions): Promise<Host> {
       } catch {
         return fail(res, 400, 'validation', 'the body is not valid JSON', 'body');
       }
-      const result: Result<unknown> = await core.call(channel, input, { actor: 'api' });
+      // Until staff sign in (a later issue), the caller may say who it is: the browser UI says 'desk'.
+      const said = req.headers['x-balance-desk-actor'];
+      const actor = typeof said === 'string' && /^[\w.@ -]{1,64}$/.test(said) ? said : 'api';
+      const result: Result<unknown> = await core.call(channel, input, { actor });
       return send(res, result.ok ? 200 : (STATUS[result.error.kind] ?? 500), result);
     }
 

@@ -8,9 +8,12 @@ import type { Result } from '../../../shared/result';
 export interface Transport {
   readonly kind: 'ipc' | 'http';
   invoke(channel: string, input: unknown): Promise<Result<unknown>>;
-  /** Subscribes to change events; returns the unsubscribe function. */
-  onChange(listener: (e: ChangeEvent) => void): () => void;
+  /** Subscribes to change events; returns the unsubscribe function. `onStatus` says whether events flow. */
+  onChange(listener: (e: ChangeEvent) => void, onStatus?: (status: LiveStatus) => void): () => void;
 }
+
+/** 'live' once change events flow; 'reconnecting' while the stream is down (EventSource retries by itself). */
+export type LiveStatus = 'connecting' | 'live' | 'reconnecting';
 
 /** What the preload script exposes on window (see src/preload/index.ts). */
 export interface DesktopBridge {
@@ -25,7 +28,15 @@ declare global {
 }
 
 export function ipcTransport(bridge: DesktopBridge): Transport {
-  return { kind: 'ipc', invoke: (c, i) => bridge.invoke(c, i), onChange: (l) => bridge.onChange(l) };
+  return {
+    kind: 'ipc',
+    invoke: (c, i) => bridge.invoke(c, i),
+    onChange: (l, onStatus) => {
+      const off = bridge.onChange(l);
+      onStatus?.('live'); // IPC is up as long as the window is
+      return off;
+    },
+  };
 }
 
 /** HTTP to a host: POST {baseUrl}/rpc/<channel> with a bearer token; events from GET {baseUrl}/events (SSE). */
@@ -37,7 +48,8 @@ export function httpTransport(baseUrl: string, token: string): Transport {
       try {
         const res = await fetch(`${base}/rpc/${channel}`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          // The audit log says a person at a desk did it, not a script.
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-balance-desk-actor': 'desk' },
           body: JSON.stringify(input ?? {}),
         });
         const body = (await res.json().catch(() => null)) as Result<unknown> | null;
@@ -47,10 +59,13 @@ export function httpTransport(baseUrl: string, token: string): Transport {
         return { ok: false, error: { kind: 'internal', message: `cannot reach Balance Desk at ${base}: ${(e as Error).message}` } };
       }
     },
-    onChange(listener) {
+    onChange(listener, onStatus) {
+      onStatus?.('connecting');
       const source = new EventSource(`${base}/events?token=${encodeURIComponent(token)}`);
       const handler = (m: MessageEvent) => listener(JSON.parse(m.data as string) as ChangeEvent);
       source.addEventListener('change', handler);
+      source.onopen = () => onStatus?.('live');
+      source.onerror = () => onStatus?.('reconnecting');
       return () => source.close();
     },
   };

@@ -1,0 +1,122 @@
+/** The window frame: navigation on the left, a header with what is running, and the current screen. */
+import { useEffect } from 'react';
+import { ClientDetailScreen } from './screens/ClientDetail';
+import { ClientsScreen } from './screens/Clients';
+import { ComingScreen } from './screens/Coming';
+import { ImportScreen } from './screens/Import';
+import { useApp } from './stores/app';
+import { useLiveStatus } from './stores/live';
+import { sectionOf, useRoute, type Route, type Section } from './stores/route';
+
+const NAV: { section: Section; label: string }[] = [
+  { section: 'dashboard', label: 'Dashboard' },
+  { section: 'clients', label: 'Clients' },
+  { section: 'profiles', label: 'Profiles' },
+  { section: 'charges', label: 'Charges' },
+  { section: 'notifications', label: 'Notifications' },
+  { section: 'import', label: 'Import' },
+  { section: 'settings', label: 'Settings' },
+];
+
+export function App() {
+  const route = useRoute((s) => s.route);
+  const current = sectionOf(route);
+
+  useEffect(() => {
+    void useApp.getState().load();
+  }, []);
+
+  useEffect(() => {
+    const label = NAV.find((n) => n.section === current)?.label;
+    document.title = label ? `${label} · Balance Desk` : 'Balance Desk';
+  }, [current]);
+
+  return (
+    <div className="app">
+      <nav className="nav" aria-label="Sections">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            ◧
+          </span>
+          Balance Desk
+        </div>
+        <ul>
+          {NAV.map((n) => (
+            <li key={n.section}>
+              <a href={`#/${n.section}`} aria-current={current === n.section ? 'page' : undefined} className={current === n.section ? 'active' : undefined}>
+                {n.label}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <div className="main">
+        <AppHeader />
+        <main className="content" id="content">
+          <Screen route={route} />
+        </main>
+      </div>
+    </div>
+  );
+}
+
+function AppHeader() {
+  const { info, error } = useApp();
+  const live = useLiveStatus();
+  return (
+    <header className="app-header" data-testid="app-header">
+      {info?.demo ? (
+        <span className="badge badge-demo" data-testid="demo-badge" title="A separate demo data folder filled with a sample ledger">
+          Demo data
+        </span>
+      ) : null}
+      {info?.testClock ? <span className="badge">Test clock</span> : null}
+      <span className="spacer" />
+      <span
+        className={`live-status live-${live}`}
+        data-testid="live-status"
+        data-status={live}
+        title={live === 'live' ? 'Changes made elsewhere appear here as they happen' : 'Waiting for the ledger to send changes; screens may be out of date'}
+      >
+        {live === 'live' ? 'Live' : live === 'reconnecting' ? 'Reconnecting…' : 'Connecting…'}
+      </span>
+      {info ? (
+        <span className="app-meta muted" title={`Data folder: ${info.dataDir}`}>
+          <span>Data</span>
+          <span className="truncate data-dir mono" data-testid="app-data-dir">
+            {info.dataDir}
+          </span>
+          <span aria-hidden="true">·</span>
+          <span data-testid="app-version">Balance Desk {info.version}</span>
+          {info.host === 'headless' ? <span>(headless host)</span> : null}
+        </span>
+      ) : error ? (
+        <span className="app-meta error-text" role="alert">
+          Cannot reach the ledger: {error}
+        </span>
+      ) : null}
+    </header>
+  );
+}
+
+function Screen({ route }: { route: Route }) {
+  switch (route.screen) {
+    case 'clients':
+      return <ClientsScreen />;
+    case 'client':
+      return <ClientDetailScreen id={route.id} />;
+    case 'import':
+      return <ImportScreen />;
+    case 'missing':
+      return (
+        <section className="screen">
+          <h1>Not found</h1>
+          <p>
+            There is no page at <code>{route.path}</code>. <a href="#/dashboard">Go to the dashboard</a>.
+          </p>
+        </section>
+      );
+    default:
+      return <ComingScreen section={route.screen} />;
+  }
+}

@@ -1,0 +1,49 @@
+/** A labelled input with its own error line under it, tied together for screen readers. */
+import { useId, type ReactNode } from 'react';
+
+export interface FieldControlProps {
+  id: string;
+  name: string;
+  'aria-invalid': boolean;
+  'aria-describedby'?: string;
+}
+
+export function Field(props: {
+  label: string;
+  name: string;
+  error?: string;
+  hint?: ReactNode;
+  className?: string;
+  children: (control: FieldControlProps) => ReactNode;
+}) {
+  const id = useId();
+  const errorId = `${id}-error`;
+  const hintId = `${id}-hint`;
+  const describedBy = [props.error ? errorId : '', props.hint ? hintId : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className={`field${props.error ? ' field-invalid' : ''}${props.className ? ` ${props.className}` : ''}`}>
+      <label htmlFor={id}>{props.label}</label>
+      {props.children({ id, name: props.name, 'aria-invalid': !!props.error, 'aria-describedby': describedBy })}
+      {props.hint ? (
+        <div className="field-hint" id={hintId}>
+          {props.hint}
+        </div>
+      ) : null}
+      {props.error ? (
+        <div className="field-error" id={errorId} role="alert" data-testid={`error-${props.name}`}>
+          {props.error}
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+/** A message for the whole form (a conflict, an unreachable host), above its buttons. */
+export function FormError({ message }: { message?: string }) {
+  if (!message) return null;
+  return (
+    <div className="form-error" role="alert" data-testid="form-error">
+      {message}
+    </div>
+  );
+}

@@ -1,0 +1,53 @@
+/** Adds a reseller (name, optional email): the first step when the ledger is empty. */
+import { useState, type FormEvent } from 'react';
+import type { Reseller } from '../../../shared/contracts';
+import { errorsFrom, type FieldErrors } from '../api/errors';
+import { useResellers } from '../stores/resellers';
+import { Field, FormError } from './Field';
+
+const FIELDS = ['name', 'email'];
+
+export function ResellerForm(props: { intro?: string; onCreated(r: Reseller): void; onCancel?(): void }) {
+  const create = useResellers((s) => s.create);
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState('');
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    try {
+      const r = await create({ name, email: email.trim() === '' ? null : email.trim() });
+      setErrors({});
+      props.onCreated(r);
+    } catch (err) {
+      setErrors(errorsFrom(err, FIELDS));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="form" onSubmit={submit} aria-label="New reseller" noValidate>
+      {props.intro ? <p className="muted">{props.intro}</p> : null}
+      <Field label="Reseller name" name="name" error={errors.name}>
+        {(p) => <input {...p} value={name} onChange={(e) => setName(e.target.value)} autoFocus autoComplete="organization" />}
+      </Field>
+      <Field label="Reseller email" name="email" error={errors.email} hint="Optional: where reseller low balance notifications go.">
+        {(p) => <input {...p} type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="email" />}
+      </Field>
+      <FormError message={errors.form} />
+      <div className="form-actions">
+        {props.onCancel ? (
+          <button type="button" onClick={props.onCancel}>
+            Back
+          </button>
+        ) : null}
+        <button type="submit" className="primary" disabled={busy}>
+          Create reseller
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,184 @@
+/** One client: balances, the balance chart, the ledger, open holds, editing and manual adjustments. */
+import { useEffect, useState } from 'react';
+import { AdjustmentForm } from '../components/AdjustmentForm';
+import { BalanceChart } from '../components/BalanceChart';
+import { ClientForm } from '../components/ClientForm';
+import { Dialog } from '../components/Dialog';
+import { LedgerTable } from '../components/LedgerTable';
+import { Money } from '../components/Money';
+import { useClient } from '../stores/client';
+import { useLiveRefresh } from '../stores/live';
+import { formatDate, formatTime } from '../time';
+import { TableHead } from '../components/TableHead';
+
+const count = new Intl.NumberFormat();
+
+export function ClientDetailScreen({ id }: { id: number }) {
+  const s = useClient();
+  const [editing, setEditing] = useState(false);
+
+  useEffect(() => {
+    void useClient.getState().open(id);
+  }, [id]);
+
+  useLiveRefresh(['clients', 'ledger', 'holds'], () => void useClient.getState().reload(), id);
+
+  const c = s.id === id ? s.client : null;
+
+  if (!c) {
+    return (
+      <section className="screen">
+        <a className="back" href="#/clients">
+          ← Clients
+        </a>
+        {s.notFound ? (
+          <div className="empty" role="alert">
+            There is no client #{id}. <a href="#/clients">Back to the clients list</a>.
+          </div>
+        ) : s.error ? (
+          <div className="banner banner-error" role="alert">
+            Could not load client #{id}: {s.error}{' '}
+            <button type="button" className="link" onClick={() => void s.open(id)}>
+              Try again
+            </button>
+          </div>
+        ) : (
+          <p className="muted">Loading client…</p>
+        )}
+      </section>
+    );
+  }
+
+  return (
+    <section className="screen" aria-labelledby="client-title">
+      <a className="back" href="#/clients">
+        ← Clients
+      </a>
+      <header className="screen-head">
+        <div>
+          <h1 id="client-title" data-testid="client-name">
+            {c.name}
+          </h1>
+          <dl className="facts">
+            {(
+              [
+                ['Reference', <span className="mono" data-testid="client-ref">{c.externalRef}</span>],
+                ['Reseller', c.resellerName],
+                ['Status', <span className={`status status-${c.status}`}>{c.status}</span>],
+                ['Currency', c.currency],
+                ['Billing email', c.billingEmail],
+                ['Client since', formatDate(c.createdAt)],
+              ] as const
+            ).map(([term, value]) => (
+              <div key={term}>
+                <dt>{term}</dt>
+                <dd>{value}</dd>
+              </div>
+            ))}
+          </dl>
+        </div>
+        <div className="toolbar">
+          <button type="button" onClick={() => setEditing(true)}>
+            Edit
+          </button>
+        </div>
+      </header>
+
+      {s.error ? (
+        <div className="banner banner-error" role="alert">
+          {s.error}
+        </div>
+      ) : null}
+
+      <div className="figures">
+        {(
+          [
+            ['Balance', c.balance, 'client-balance'],
+            ['Holds', c.held, 'client-held'],
+            ['Available', c.available, 'client-available'],
+          ] as const
+        ).map(([label, amount, testId]) => (
+          <div key={label} className={`figure${label === 'Available' ? ' figure-main' : ''}`}>
+            <div className="figure-label">{label}</div>
+            <Money amount={amount} currency={c.currency} tone={label === 'Available'} testId={testId} className="figure-value" />
+          </div>
+        ))}
+        <div className="figure">
+          <div className="figure-label">Last usage</div>
+          <div className="figure-value figure-text">{c.lastDebitAt ? formatTime(c.lastDebitAt) : '—'}</div>
+        </div>
+      </div>
+
+      <div className="detail-grid">
+        <div className="detail-main">
+          <section className="card" aria-labelledby="chart-title">
+            <h2 id="chart-title">Balance over time</h2>
+            {s.series ? <BalanceChart series={s.series} testId="balance-chart" /> : null}
+          </section>
+        </div>
+        <aside className="detail-side">
+          <section className="card" aria-labelledby="adjust-title">
+            <h2 id="adjust-title">Manual adjustment</h2>
+            <AdjustmentForm key={c.id} currency={c.currency} onPost={(amount, reason) => s.adjust(amount, reason)} />
+          </section>
+          <section className="card" aria-labelledby="holds-title">
+            <h2 id="holds-title">Open holds</h2>
+            {s.holds.length === 0 ? (
+              <p className="muted">No work in progress is holding funds.</p>
+            ) : (
+              <table className="table" data-testid="holds-table">
+                <TableHead columns={['Reference', 'Opened', { label: 'Amount', num: true }]} />
+                <tbody>
+                  {s.holds.map((h) => (
+                    <tr key={h.id}>
+                      <td className="truncate mono" title={h.description || h.reference}>
+                        {h.reference}
+                      </td>
+                      <td>{formatTime(h.openedAt)}</td>
+                      <td className="num">
+                        <Money amount={h.amount} currency={c.currency} />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </section>
+        </aside>
+      </div>
+
+      <section className="card" aria-labelledby="ledger-title">
+        <h2 id="ledger-title">
+          Ledger <span className="muted count">{count.format(c.entryCount)} {c.entryCount === 1 ? 'entry' : 'entries'}</span>
+        </h2>
+        <LedgerTable
+          entries={s.entries}
+          currency={c.currency}
+          hasMore={!!s.entriesCursor}
+          loadingMore={s.loadingMore}
+          onLoadMore={() => void s.loadMoreEntries()}
+        />
+      </section>
+
+      {editing ? (
+        <Dialog title="Edit client" onClose={() => setEditing(false)} testId="edit-client-dialog">
+          <ClientForm
+            initial={c}
+            submitLabel="Save changes"
+            onCancel={() => setEditing(false)}
+            onSubmit={async (v) => {
+              await s.update({
+                externalRef: v.externalRef,
+                name: v.name,
+                billingEmail: v.billingEmail,
+                status: v.status,
+                ...(v.currency !== c.currency ? { currency: v.currency } : {}),
+              });
+              setEditing(false);
+            }}
+          />
+        </Dialog>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,192 @@
+/**
+ * The clients list: searched, sorted and counted by the core, paged with keyset cursors as the user
+ * scrolls, and drawn with a virtualizer so only the rows in view exist in the page (a ledger may hold a
+ * million clients).
+ */
+import { useEffect, useRef, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { Client } from '../../../shared/contracts';
+import { Money } from '../components/Money';
+import { NewClientDialog } from '../components/NewClientDialog';
+import { useClients, type ClientSort } from '../stores/clients';
+import { useLiveRefresh } from '../stores/live';
+import { hrefOf, navigate } from '../stores/route';
+import { formatDate } from '../time';
+
+const ROW_HEIGHT = 34;
+const SEARCH_WAIT_MS = 250;
+const count = new Intl.NumberFormat();
+
+const COLUMNS: { key: string; label: string; sort?: ClientSort; className?: string }[] = [
+  { key: 'name', label: 'Name', sort: 'name' },
+  { key: 'ref', label: 'Reference', sort: 'externalRef' },
+  { key: 'reseller', label: 'Reseller' },
+  { key: 'status', label: 'Status' },
+  { key: 'available', label: 'Available', sort: 'available', className: 'num' },
+  { key: 'created', label: 'Created', sort: 'createdAt', className: 'num' },
+];
+
+export function ClientsScreen() {
+  const s = useClients();
+  const [text, setText] = useState(s.search);
+  const [creating, setCreating] = useState(false);
+  const scroller = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    const st = useClients.getState();
+    void (st.total === null ? st.loadFirst() : st.refresh());
+  }, []);
+
+  useEffect(() => {
+    const t = setTimeout(() => useClients.getState().setSearch(text), SEARCH_WAIT_MS);
+    return () => clearTimeout(t);
+  }, [text]);
+
+  useLiveRefresh(['clients', 'ledger', 'holds'], () => void useClients.getState().refresh());
+
+  const rowCount = s.items.length + (s.nextCursor ? 1 : 0);
+  const virtualizer = useVirtualizer({
+    count: rowCount,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+  });
+  const virtualRows = virtualizer.getVirtualItems();
+  const lastIndex = virtualRows.length ? virtualRows[virtualRows.length - 1].index : -1;
+
+  useEffect(() => {
+    if (s.nextCursor && !s.loading && lastIndex >= s.items.length - 20) void s.loadMore();
+  }, [lastIndex, s.items.length, s.nextCursor, s.loading, s]);
+
+  // A new query starts at the top of the list.
+  useEffect(() => {
+    scroller.current?.scrollTo({ top: 0 });
+  }, [s.search, s.sort, s.dir]);
+
+  const open = (c: Client) => navigate({ screen: 'client', id: c.id });
+
+  return (
+    <section className="screen screen-fill" aria-labelledby="clients-title">
+      <header className="screen-head">
+        <div>
+          <h1 id="clients-title">Clients</h1>
+          <p className="muted" data-testid="clients-total" aria-live="polite">
+            {s.total === null ? 'Loading…' : `${count.format(s.total)} ${s.total === 1 ? 'client' : 'clients'}${s.search ? ` matching “${s.search}”` : ''}`}
+          </p>
+        </div>
+        <div className="toolbar">
+          <input
+            type="search"
+            className="search"
+            aria-label="Search clients by name or reference"
+            placeholder="Name or reference starts with…"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') useClients.getState().setSearch(text);
+            }}
+          />
+          <button type="button" className="primary" onClick={() => setCreating(true)}>
+            New client
+          </button>
+        </div>
+      </header>
+
+      {s.error ? (
+        <div className="banner banner-error" role="alert">
+          Could not load clients: {s.error}{' '}
+          <button type="button" className="link" onClick={() => void s.loadFirst()}>
+            Try again
+          </button>
+        </div>
+      ) : null}
+
+      <div className="vtable" role="table" aria-label="Clients" aria-rowcount={(s.total ?? 0) + 1}>
+        <div className="vtable-head" role="rowgroup">
+          <div className="vrow vrow-head" role="row">
+            {COLUMNS.map((c) => {
+              const active = c.sort && s.sort === c.sort;
+              return (
+                <div
+                  key={c.key}
+                  role="columnheader"
+                  className={`vcell ${c.className ?? ''}`}
+                  aria-sort={active ? (s.dir === 'asc' ? 'ascending' : 'descending') : c.sort ? 'none' : undefined}
+                >
+                  {c.sort ? (
+                    <button type="button" className="sort" onClick={() => s.setSort(c.sort!)}>
+                      {c.label}
+                      <span className="sort-mark" aria-hidden="true">
+                        {active ? (s.dir === 'asc' ? '▲' : '▼') : ''}
+                      </span>
+                    </button>
+                  ) : (
+                    c.label
+                  )}
+                </div>
+              );
+            })}
+          </div>
+        </div>
+        <div className="vtable-body" ref={scroller} role="rowgroup" data-testid="clients-list">
+          {s.total === 0 ? (
+            <div className="empty">
+              {s.search ? `No client name or reference starts with “${s.search}”.` : 'No clients yet. Create one with “New client”.'}
+            </div>
+          ) : null}
+          <div className="vtable-spacer" style={{ height: virtualizer.getTotalSize() }}>
+            {virtualRows.map((v) => {
+              const c = s.items[v.index];
+              if (!c) {
+                return (
+                  <div key="more" className="vrow vrow-loading" role="row" style={{ transform: `translateY(${v.start}px)`, height: v.size }}>
+                    <div role="cell" className="vcell muted">
+                      Loading more…
+                    </div>
+                  </div>
+                );
+              }
+              return (
+                <div
+                  key={c.id}
+                  className="vrow"
+                  role="row"
+                  tabIndex={0}
+                  aria-rowindex={v.index + 2}
+                  data-testid="client-row"
+                  style={{ transform: `translateY(${v.start}px)`, height: v.size }}
+                  onClick={() => open(c)}
+                  onKeyDown={(e) => {
+                    if (e.key === 'Enter') open(c);
+                  }}
+                >
+                  <div role="cell" className="vcell truncate">
+                    <a href={hrefOf({ screen: 'client', id: c.id })} tabIndex={-1}>
+                      {c.name}
+                    </a>
+                  </div>
+                  <div role="cell" className="vcell truncate mono">
+                    {c.externalRef}
+                  </div>
+                  <div role="cell" className="vcell truncate muted">
+                    {c.resellerName}
+                  </div>
+                  <div role="cell" className="vcell">
+                    <span className={`status status-${c.status}`}>{c.status}</span>
+                  </div>
+                  <div role="cell" className="vcell num">
+                    <Money amount={c.available} currency={c.currency} tone />
+                  </div>
+                  <div role="cell" className="vcell num muted">
+                    {formatDate(c.createdAt)}
+                  </div>
+                </div>
+              );
+            })}
+          </div>
+        </div>
+      </div>
+      {creating ? <NewClientDialog onClose={() => setCreating(false)} /> : null}
+    </section>
+  );
+}

@@ -1,0 +1,88 @@
+/**
+ * The sections that later work fills in. Each says plainly what it will do and what already works,
+ * rather than showing made-up figures.
+ */
+import type { Section } from '../stores/route';
+
+type ComingSection = Exclude<Section, 'clients' | 'import'>;
+
+const COMING: Record<ComingSection, { title: string; will: string[]; meanwhile: { href: string; label: string }[] }> = {
+  dashboard: {
+    title: 'Dashboard',
+    will: [
+      'Clients at risk: who runs dry soonest at the current burn rate.',
+      "Today's automatic top-up charges, and the failed ones with a Retry button.",
+      'A chart of the total balance over time.',
+    ],
+    meanwhile: [
+      { href: '#/clients', label: 'Find a client and see its balance and ledger' },
+      { href: '#/import', label: 'Import usage from a CSV file' },
+    ],
+  },
+  profiles: {
+    title: 'Low balance profiles',
+    will: [
+      'Named notification policies with a currency, Max Qty and Period.',
+      'Three rules each with its own threshold: reseller staff, client, and inactivity.',
+      'Assigning a profile to clients, and client-specific thresholds.',
+    ],
+    meanwhile: [{ href: '#/clients', label: 'Clients and their balances' }],
+  },
+  charges: {
+    title: 'Charges',
+    will: [
+      "Automatic top-ups charged to clients' saved payment methods (Stripe), with their outcome.",
+      'Failures in words (insufficient funds, expired card, bank decline, authentication required) and a Retry button.',
+      'Methods paused for 48 hours after a failure, and when they come back.',
+    ],
+    meanwhile: [{ href: '#/clients', label: 'Post a manual adjustment on a client' }],
+  },
+  notifications: {
+    title: 'Notification log',
+    will: [
+      'Every low balance, inactivity, receipt and failure email: sent, failed or suppressed by a quota, and why.',
+      'Filters, and a local export as CSV or JSON for your records and for disputes.',
+      'The local outbox of emails when no SMTP server is set up.',
+    ],
+    meanwhile: [],
+  },
+  settings: {
+    title: 'Settings',
+    will: ['SMTP server with a test send.', 'Stripe key with a connection check.', 'Staff users and resellers.'],
+    meanwhile: [{ href: '#/clients', label: 'Create a reseller from the New client form' }],
+  },
+};
+
+export function ComingScreen({ section }: { section: ComingSection }) {
+  const c = COMING[section];
+  return (
+    <section className="screen" aria-labelledby="coming-title">
+      <header className="screen-head">
+        <div>
+          <h1 id="coming-title">{c.title}</h1>
+          <p className="muted">Not built yet.</p>
+        </div>
+      </header>
+      <div className="card coming" data-testid={`coming-${section}`}>
+        <h2>This screen is coming. It will show:</h2>
+        <ul>
+          {c.will.map((w) => (
+            <li key={w}>{w}</li>
+          ))}
+        </ul>
+        {c.meanwhile.length ? (
+          <>
+            <h3>Already works</h3>
+            <ul className="links">
+              {c.meanwhile.map((m) => (
+                <li key={m.href + m.label}>
+                  <a href={m.href}>{m.label}</a>
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+      </div>
+    </section>
+  );
+}
