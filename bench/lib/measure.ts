@@ -1,0 +1,48 @@
+/** Timing helpers: wall-clock seconds for bulk work, per-call samples in ms for latencies. */
+import { performance } from 'node:perf_hooks';
+
+export const now = () => performance.now();
+
+/** Nearest-rank percentile (p in 0..100) of samples in ms. */
+export function percentile(samples: readonly number[], p: number): number {
+  if (samples.length === 0) return NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+}
+
+/**
+ * Calls `once(i)` `warmup + count` times one after the other and returns the last `count` durations in ms.
+ * The warm-up calls fill SQLite's page cache and let V8 optimise the path; they are not counted. With a
+ * `budgetMs`, a slow call stops the sampling once the budget is spent and `minSamples` are in.
+ */
+export async function sampleLatency(
+  count: number,
+  warmup: number,
+  once: (i: number) => unknown,
+  limits: { budgetMs?: number; minSamples?: number } = {},
+): Promise<number[]> {
+  const out: number[] = [];
+  const begin = now();
+  for (let i = 0; i < warmup + count; i++) {
+    const t = now();
+    await once(i);
+    const dt = now() - t;
+    if (i >= warmup) out.push(dt);
+    if (limits.budgetMs !== undefined && now() - begin > limits.budgetMs && out.length >= (limits.minSamples ?? 1)) break;
+  }
+  return out;
+}
+
+/** Runs `work` and returns its result with the seconds it took. */
+export async function timed<T>(work: () => T | Promise<T>): Promise<{ value: T; seconds: number }> {
+  const t = now();
+  const value = await work();
+  return { value, seconds: (now() - t) / 1000 };
+}
+
+/** Unwraps the core's envelope; a failed call is a bug in the benchmark, so it throws. */
+export function must<T = unknown>(channel: string, r: { ok: true; value: unknown } | { ok: false; error: { kind: string; message: string } }): T {
+  if (!r.ok) throw new Error(`${channel} failed: ${r.error.kind}: ${r.error.message}`);
+  return r.value as T;
+}

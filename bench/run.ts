@@ -1,0 +1,198 @@
+/**
+ * `npm run bench [-- --quick]`: how fast the ledger is on generated data, in file databases (WAL) in a
+ * temporary folder. Prints a table and writes bench/results/latest.json. A benchmark, not a test: a
+ * missed target is a row marked MISS, never a failing exit code. See bench/README.md.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createCore } from '../src/main/core/app';
+import { ManualClock } from '../src/main/core/clock';
+import { addClients, addHistory, addReseller, checkpoint } from './lib/data';
+import { now, timed } from './lib/measure';
+import { figure, machine, notYetBuilt, table, writeResults, type Figure } from './lib/report';
+import { hostRoundTrip } from './steps/host';
+import { usageImport } from './steps/import';
+import { interactivePost } from './steps/post';
+import { rawLimit } from './steps/raw';
+import { screenQueries } from './steps/screens';
+import { startToFirstList } from './steps/start';
+
+/** Data sizes of the full run; --quick divides them by 10. Sample counts stay, so percentiles stay meaningful. */
+const FULL = { rows: 1_000_000, clients: 100_000, screenClients: 1_000_000, history: 1_000_000 };
+const SAMPLES = { posts: 2_000, hostCalls: 1_000, queries: 200, warmup: 50, starts: 3 };
+const PART_ROWS = 10_000;
+/** Beyond these the run would take too long: the import stops, the clients table stays at step 2's size. */
+const IMPORT_BUDGET_S = 180;
+const CLIENTS_BUDGET_S = 30;
+/** A screen query slower than 50 ms is timed fewer times (at least 20) so that it cannot stretch the run. */
+const QUERY_BUDGET_MS = 10_000;
+const END = Date.parse('2026-11-21T12:00:00Z');
+const SEED = 20261121;
+
+const n = (x: number) => x.toLocaleString('en-US');
+const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+function parseArgs(argv: readonly string[]): { quick: boolean } {
+  let quick = false;
+  for (const a of argv) {
+    if (a === '--quick') quick = true;
+    else if (a === '--help' || a === '-h') {
+      console.log('npm run bench [-- --quick]   --quick: data sizes ÷ 10 (under a minute on 2 cores)');
+      process.exit(0);
+    } else {
+      console.error(`bench: unknown option ${a} (options: --quick)`);
+      process.exit(2);
+    }
+  }
+  return { quick };
+}
+
+async function main() {
+  const { quick } = parseArgs(process.argv.slice(2));
+  const div = quick ? 10 : 1;
+  const size = { rows: FULL.rows / div, clients: FULL.clients / div, screenClients: FULL.screenClients / div, history: FULL.history / div };
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bd-bench-'));
+  const cleanup = () => fs.rmSync(tmp, { recursive: true, force: true });
+  process.once('SIGINT', () => {
+    cleanup();
+    process.exit(130);
+  });
+  const started = now();
+  const loadAtStart = os.loadavg()[0];
+  if (loadAtStart > os.cpus().length / 2) {
+    progress(`the machine is busy (load ${loadAtStart.toFixed(1)} on ${os.cpus().length} CPUs): the figures will be slower than its best`);
+  }
+  const figures: Figure[] = [];
+  const setup: Figure[] = [];
+  let sqliteVersion = 'unknown';
+
+  try {
+    // 1. The raw limit, in a database of its own.
+    progress(`raw limit: ${n(size.rows)} plain inserts…`);
+    const raw = rawLimit(path.join(tmp, 'raw'), { rows: size.rows, clients: size.clients, partRows: PART_ROWS, end: END, seed: SEED });
+    fs.rmSync(path.join(tmp, 'raw'), { recursive: true, force: true });
+    figures.push(figure({ key: 'raw.rowsPerSec', metric: `raw limit: plain inserts, ${n(raw.rows)} rows, one transaction`, value: raw.rowsPerSec, unit: 'rows/s', ratio: 1, detail: { seconds: raw.seconds } }));
+
+    // The ledger every later step uses: clients by direct SQL, then usage through the real import.
+    const dataDir = path.join(tmp, 'ledger');
+    let core = createCore({ dataDir, clock: new ManualClock(END) });
+    const sqlite = core.db.$client;
+    sqliteVersion = sqlite.prepare('SELECT sqlite_version()').pluck().get() as string;
+    const resellerId = addReseller(sqlite, END);
+    progress(`${n(size.clients)} clients by direct SQL…`);
+    const made = await timed(() => addClients(sqlite, resellerId, 1, size.clients, END, SEED));
+    let clientIds = made.value;
+    checkpoint(sqlite);
+    setup.push(figure({ key: 'setup.clients', metric: `setup: ${n(size.clients)} clients by direct SQL`, value: made.seconds, unit: 's' }));
+
+    // 2. Usage import.
+    progress(`usage import: ${n(size.rows)} rows in parts of ${n(PART_ROWS)}…`);
+    const imp = await usageImport(core, { resellerId, rows: size.rows, clients: size.clients, partRows: PART_ROWS, end: END, seed: SEED, budgetSeconds: IMPORT_BUDGET_S });
+    checkpoint(sqlite);
+    figures.push(
+      figure({
+        key: 'import.rowsPerSec',
+        metric: `usage import (ledger.import.commit), ${n(imp.rows)} rows / ${n(size.clients)} clients, parts of ${n(PART_ROWS)}`,
+        value: imp.rowsPerSec,
+        unit: 'rows/s',
+        ratio: imp.rowsPerSec / raw.rowsPerSec,
+        target: { op: '>=', limit: 0.25, ofRaw: true },
+        note: imp.capped ? `capped at ${IMPORT_BUDGET_S} s of ${n(size.rows)}` : undefined,
+        detail: { seconds: imp.seconds, parts: imp.parts },
+      }),
+    );
+
+    // 3. Interactive post, on the ledger the import filled.
+    progress(`interactive post: ${n(SAMPLES.posts)} ledger.post calls…`);
+    const post = await interactivePost(core, { clientIds, calls: SAMPLES.posts, warmup: SAMPLES.warmup, seed: SEED });
+    figures.push(figure({ key: 'post.p50', metric: `ledger.post via core.call, median of ${n(SAMPLES.posts)}`, value: post.p50, unit: 'ms' }));
+    figures.push(figure({ key: 'post.p99', metric: `ledger.post via core.call, p99 of ${n(SAMPLES.posts)}`, value: post.p99, unit: 'ms', target: { op: '<', limit: 1 }, detail: { max: post.max } }));
+
+    // 4. The screens, on the big database: more clients (when that is quick enough) and one long history.
+    const projected = made.seconds * (size.screenClients / size.clients);
+    let clientsUsed = size.clients;
+    if (projected <= CLIENTS_BUDGET_S) {
+      progress(`${n(size.screenClients - size.clients)} more clients by direct SQL (about ${projected.toFixed(0)} s for all)…`);
+      const more = await timed(() => addClients(sqlite, resellerId, size.clients + 1, size.screenClients - size.clients, END, SEED + 7));
+      clientIds = clientIds.concat(more.value);
+      clientsUsed = size.screenClients;
+      setup.push(figure({ key: 'setup.moreClients', metric: `setup: ${n(more.value.length)} more clients by direct SQL`, value: more.seconds, unit: 's' }));
+    } else {
+      progress(`${n(size.screenClients)} clients would take about ${projected.toFixed(0)} s: the screens use ${n(size.clients)}`);
+    }
+    const historyClientId = addClients(sqlite, resellerId, clientsUsed + 1, 1, END, SEED + 9)[0];
+    progress(`one client with ${n(size.history)} entries by direct SQL…`);
+    const history = await timed(() => addHistory(sqlite, historyClientId, size.history, END));
+    checkpoint(sqlite);
+    setup.push(figure({ key: 'setup.history', metric: `setup: ${n(size.history)} entries of one client by direct SQL`, value: history.seconds, unit: 's' }));
+
+    progress(`screen queries over ${n(clientsUsed + 1)} clients…`);
+    for (const q of await screenQueries(core, { historyClientId, samples: SAMPLES.queries, warmup: 5, budgetMs: QUERY_BUDGET_MS })) {
+      const over = q.key === 'screens.ledger.paging' ? `${n(size.history)} entries` : `${n(clientsUsed + 1)} clients`;
+      figures.push(
+        figure({
+          key: `${q.key}.p95`,
+          metric: `${q.metric}, ${over}, p95`,
+          value: q.p95,
+          unit: 'ms',
+          target: { op: '<', limit: 20 },
+          note: q.samples < SAMPLES.queries ? `${q.samples} calls: too slow for ${SAMPLES.queries}` : undefined,
+          detail: { p50: q.p50, samples: q.samples },
+        }),
+      );
+    }
+    const entries = sqlite.prepare('SELECT max(id) FROM ledger_entries').pluck().get() as number;
+    core.close();
+
+    // 5. The headless host on the big database.
+    progress(`headless host: ${n(SAMPLES.hostCalls)} clients.get over loopback…`);
+    const host = await hostRoundTrip(dataDir, { clientIds, calls: SAMPLES.hostCalls, warmup: SAMPLES.warmup, seed: SEED });
+    figures.push(figure({ key: 'host.p50', metric: `POST /rpc/clients.get over loopback (fetch), median of ${n(SAMPLES.hostCalls)}`, value: host.p50, unit: 'ms' }));
+    figures.push(figure({ key: 'host.p99', metric: `POST /rpc/clients.get over loopback (fetch), p99 of ${n(SAMPLES.hostCalls)}`, value: host.p99, unit: 'ms' }));
+
+    // 6. Start on the big database.
+    progress('start: createCore → first clients.list…');
+    const start = await startToFirstList(dataDir, { runs: SAMPLES.starts, end: END });
+    const bytes = fs.statSync(path.join(dataDir, 'ledger.sqlite')).size;
+    figures.push(
+      figure({
+        key: 'start.ms',
+        metric: `start: createCore → first clients.list, ${n(clientsUsed + 1)} clients / ${n(entries)} entries (${(bytes / 2 ** 20).toFixed(0)} MB), worst of ${SAMPLES.starts}`,
+        value: start.worst,
+        unit: 'ms',
+        target: { op: '<', limit: 2000 },
+        detail: { runs: start.times },
+      }),
+    );
+
+    figures.push(notYetBuilt('scheduler.sweep', 'scheduler sweep (rules over all clients)', 'ms'));
+    figures.push(notYetBuilt('notifications.export', 'notification-log export', 'rows/s'));
+    figures.push(...setup);
+
+    const seconds = (now() - started) / 1000;
+    const mode = quick ? 'quick' : 'full';
+    const info = machine(sqliteVersion, loadAtStart);
+    console.log(
+      `Balance Desk benchmark (${mode}) — ${info.cpus} × ${info.cpuModel}, Node ${info.node}, SQLite ${info.sqlite}, load ${loadAtStart.toFixed(1)} at start, ${seconds.toFixed(0)} s\n`,
+    );
+    console.log(table(figures));
+    const file = path.resolve(__dirname, 'results', 'latest.json');
+    writeResults(file, {
+      machine: info,
+      date: new Date().toISOString(),
+      mode,
+      seconds,
+      sizes: { ...size, clientsUsedForScreens: clientsUsed + 1, entriesAtEnd: entries, databaseBytes: bytes, partRows: PART_ROWS, ...SAMPLES },
+      figures,
+    });
+    console.log(`\nWritten to ${path.relative(process.cwd(), file)}`);
+  } finally {
+    cleanup();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error('bench: crashed:', e);
+  process.exit(1);
+});
