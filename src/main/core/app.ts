@@ -7,7 +7,7 @@ import { contracts, testClockChannels, type ChangeEvent } from '../../shared/con
 import type { Result } from '../../shared/result';
 import { invalid } from '../../shared/result';
 import { iso, ManualClock, systemClock, type Clock } from './clock';
-import { openDb, type Db } from './db/open';
+import { checkpointIdle, openDb, type Db } from './db/open';
 import { Ledger } from './ledger/post';
 import { createRegistry, type HandlerMap, type Registry } from './api/registry';
 import { directoryHandlers } from './clients/directory';
@@ -57,6 +57,9 @@ export function createCore(opts: CoreOptions): Core {
   const events = new EventEmitter();
   events.setMaxListeners(100);
   const dueWork: (() => Promise<void> | void)[] = [];
+  // The WAL is folded into the file once a second, between calls, so no commit pays for it.
+  const checkpoints = setInterval(() => checkpointIdle(db), 1000);
+  checkpoints.unref();
 
   const runDue = async () => {
     for (const w of dueWork) await w();
@@ -116,6 +119,7 @@ export function createCore(opts: CoreOptions): Core {
       return () => events.off('change', listener);
     },
     close() {
+      clearInterval(checkpoints);
       events.removeAllListeners();
       if (db.$client.open) db.$client.close();
     },

@@ -84,7 +84,8 @@ export const clientsList = defineContract({
       cursor,
     })
     .default({ sort: 'name', dir: 'asc', limit: 50 }),
-  output: page(client).extend({ total: z.number() }),
+  /** total: how many clients match, counted on the first page (no cursor) and null on later pages. */
+  output: page(client).extend({ total: z.number().nullable() }),
 });
 
 export const clientsGet = defineContract({

@@ -107,11 +107,15 @@ function assertRefFree(ctx: Ctx, resellerId: number, ref: string, exceptId = 0) 
 }
 
 /** Sort keys: the indexed column, and how a cursor stores its value. */
+/**
+ * Sort keys: the indexed column, its tie-breaker (the id column of the same index, so equal values
+ * — 900,000 clients at zero — never need a sort) and how a cursor stores its value.
+ */
 const SORTS = {
-  name: { column: 'c.name_key', of: (r: ClientRow) => r.name_key },
-  externalRef: { column: 'c.ref_key', of: (r: ClientRow) => r.ref_key },
-  available: { column: 'b.available', of: (r: ClientRow) => r.available },
-  createdAt: { column: 'c.created_at', of: (r: ClientRow) => r.created_at },
+  name: { column: 'c.name_key', id: 'c.id', of: (r: ClientRow) => r.name_key },
+  externalRef: { column: 'c.ref_key', id: 'c.id', of: (r: ClientRow) => r.ref_key },
+  available: { column: 'b.available', id: 'b.client_id', of: (r: ClientRow) => r.available },
+  createdAt: { column: 'c.created_at', id: 'c.id', of: (r: ClientRow) => r.created_at },
 } as const;
 
 export const directoryHandlers: HandlerMap = {
@@ -189,6 +193,7 @@ export const directoryHandlers: HandlerMap = {
 
   'clients.list': (input, ctx) => {
     const sort = SORTS[input.sort];
+    const sqlite = ctx.db.$client;
     const where: string[] = [];
     const args: unknown[] = [];
     if (input.resellerId != null) {
@@ -199,24 +204,42 @@ export const directoryHandlers: HandlerMap = {
       where.push('c.status = ?');
       args.push(input.status);
     }
-    if (input.search) {
-      // A prefix range on the lower-cased keys: both sides use an index, unlike LIKE '%…%'.
-      const key = input.search.toLowerCase();
-      where.push('((c.name_key >= ? AND c.name_key < ?) OR (c.ref_key >= ? AND c.ref_key < ?))');
-      args.push(key, key + '\uffff', key, key + '\uffff');
+    // A prefix range on the lower-cased keys uses an index, unlike LIKE '%…%'.
+    const key = input.search?.toLowerCase();
+    const byName = '(c.name_key >= ? AND c.name_key < ?)';
+    const byRef = '(c.ref_key >= ? AND c.ref_key < ?)';
+    const range = key ? [key, key + '\uffff'] : [];
+    const sql = (extra: string[]) => {
+      const all = [...where, ...extra];
+      return all.length ? ` WHERE ${all.join(' AND ')}` : '';
+    };
+
+    // Counted on the first page only: a later page keeps the count the list already shows.
+    let total: number | null = null;
+    if (!input.cursor) {
+      total = key
+        ? (sqlite.prepare(`SELECT count(*) FROM clients c${sql([`(${byName} OR ${byRef})`])}`).pluck().get(...args, ...range, ...range) as number)
+        : (sqlite.prepare(`SELECT count(*) FROM clients c${sql([])}`).pluck().get(...args) as number);
     }
-    const countSql = `SELECT count(*) AS n FROM clients c${where.length ? ' WHERE ' + where.join(' AND ') : ''}`;
-    const total = (ctx.db.$client.prepare(countSql).get(...args) as { n: number }).n;
-    const op = input.dir === 'asc' ? '>' : '<';
-    const after = decodeCursor(input.cursor);
-    if (after) {
-      where.push(`(${sort.column} ${op} ? OR (${sort.column} = ? AND c.id ${op} ?))`);
-      args.push(after[0], after[0], after[1]);
-    }
+
     const dir = input.dir === 'asc' ? 'ASC' : 'DESC';
-    const rows = ctx.db.$client
-      .prepare(`${CLIENT_SQL}${where.length ? ' WHERE ' + where.join(' AND ') : ''} ORDER BY ${sort.column} ${dir}, c.id ${dir} LIMIT ?`)
-      .all(...args, input.limit + 1) as ClientRow[];
+    const after = decodeCursor(input.cursor);
+    // A row value walks the index from the cursor; "k > ? OR (k = ? AND id > ?)" would scan from the start.
+    const keyset = after ? [`(${sort.column}, ${sort.id}) ${input.dir === 'asc' ? '>' : '<'} (?, ?)`] : [];
+    const keysetArgs = after ? [after[0], after[1]] : [];
+    const order = `ORDER BY ${sort.column} ${dir}, ${sort.id} ${dir} LIMIT ?`;
+    const select = `${CLIENT_SQL.replace('SELECT ', `SELECT ${sort.column} AS sort_key, `)}`;
+    let rows: ClientRow[];
+    if (key) {
+      // Two index walks (name prefix, reference prefix), each stopping after a page, merged: an OR would
+      // make SQLite collect and sort every match first.
+      const branch = (cond: string) => `SELECT * FROM (${select}${sql([cond, ...keyset])} ${order})`;
+      rows = sqlite
+        .prepare(`${branch(byName)} UNION ${branch(byRef)} ORDER BY sort_key ${dir}, id ${dir} LIMIT ?`)
+        .all(...args, ...range, ...keysetArgs, input.limit + 1, ...args, ...range, ...keysetArgs, input.limit + 1, input.limit + 1) as ClientRow[];
+    } else {
+      rows = sqlite.prepare(`${select}${sql(keyset)} ${order}`).all(...args, ...keysetArgs, input.limit + 1) as ClientRow[];
+    }
     const more = rows.length > input.limit;
     const items = rows.slice(0, input.limit);
     const last = items[items.length - 1];

@@ -42,10 +42,10 @@ export const ledgerHandlers: HandlerMap = {
       now,
     );
     if (!r.duplicate) {
-      ctx.audit(`ledger.${input.kind}`, 'client', input.clientId, { entryId: r.entry.id, amount: input.amount, description: input.description });
+      ctx.audit(`ledger.${input.kind}`, 'client', input.clientId, { entryId: r.entryId, amount: input.amount, description: input.description });
       ctx.emit({ topic: 'ledger', clientIds: [input.clientId] });
     }
-    return { entry: toEntry(r.entry), balance: toBalance(r.balance), duplicate: r.duplicate };
+    return { entry: toEntry(ctx.ledger.entry(r.entryId)), balance: toBalance(r.balance), duplicate: r.duplicate };
   },
 
   'ledger.reverse': (input, ctx) => {
@@ -66,9 +66,9 @@ export const ledgerHandlers: HandlerMap = {
       },
       now,
     );
-    ctx.audit('ledger.reverse', 'client', original.client_id, { entryId: r.entry.id, reverses: original.id, amount: -original.amount, reason: input.reason });
+    ctx.audit('ledger.reverse', 'client', original.client_id, { entryId: r.entryId, reverses: original.id, amount: -original.amount, reason: input.reason });
     ctx.emit({ topic: 'ledger', clientIds: [original.client_id] });
-    return { entry: toEntry(r.entry), balance: toBalance(r.balance) };
+    return { entry: toEntry(ctx.ledger.entry(r.entryId)), balance: toBalance(r.balance) };
   },
 
   'ledger.list': (input, ctx) => {
@@ -179,7 +179,7 @@ export const ledgerHandlers: HandlerMap = {
         },
         now,
       );
-      entry = r.entry;
+      entry = ctx.ledger.entry(r.entryId);
       balance = r.balance;
     }
     ctx.db.$client.prepare("UPDATE holds SET status = 'closed', closed_at = ?, entry_id = ? WHERE id = ?").run(now, entry?.id ?? null, h.id);

@@ -80,7 +80,7 @@ export class Ledger {
     setBalance: Statement;
     setHeld: Statement;
     entry: Statement<[number], EntryRow>;
-    byExternal: Statement<[number, string], EntryRow>;
+    byExternal: Statement<[number, string], { id: number }>;
   };
   readonly loweredListeners: BalanceLoweredListener[] = [];
 
@@ -101,7 +101,7 @@ export class Ledger {
       ),
       setHeld: sqlite.prepare('UPDATE balances SET held = held + @delta, available = balance - (held + @delta), updated_at = @now WHERE client_id = @clientId'),
       entry: sqlite.prepare(`SELECT ${ENTRY_COLUMNS} FROM ledger_entries e WHERE e.id = ?`),
-      byExternal: sqlite.prepare(`SELECT ${ENTRY_COLUMNS} FROM ledger_entries e WHERE e.client_id = ? AND e.external_id = ?`),
+      byExternal: sqlite.prepare('SELECT id FROM ledger_entries WHERE client_id = ? AND external_id = ?'),
     };
   }
 
@@ -119,9 +119,11 @@ export class Ledger {
 
   /**
    * Appends one entry and moves the balance with it. With an externalId already posted for this client
-   * it adds nothing and returns the first entry (`duplicate: true`): imports and retries are idempotent.
+   * it adds nothing and returns the first entry's id (`duplicate: true`): imports and retries are
+   * idempotent. Three statements on the hot path (read balance, insert, update); a caller that shows the
+   * entry reads it with `entry(entryId)`.
    */
-  post(e: NewEntry, now: number): { entry: EntryRow; balance: BalanceRow; duplicate: boolean } {
+  post(e: NewEntry, now: number): { entryId: number; balance: BalanceRow; duplicate: boolean } {
     const before = this.balanceOf(e.clientId);
     const balanceAfter = addMinor(before.balance, e.amount);
     const info = this.s.insert.run({
@@ -140,12 +142,20 @@ export class Ledger {
       if (e.reversesEntryId != null) throw conflict(`entry ${e.reversesEntryId} has already been reversed`, 'entryId');
       const first = this.s.byExternal.get(e.clientId, e.externalId ?? '');
       if (!first) throw new AppError('internal', 'an entry was refused by the database for no known reason');
-      return { entry: first, balance: before, duplicate: true };
+      return { entryId: first.id, balance: before, duplicate: true };
     }
-    this.s.setBalance.run({ clientId: e.clientId, balance: balanceAfter, debitAt: e.amount < 0 && e.kind === 'usage' ? e.at : null, now });
-    const after = this.balanceOf(e.clientId);
+    const debitAt = e.amount < 0 && e.kind === 'usage' ? e.at : null;
+    this.s.setBalance.run({ clientId: e.clientId, balance: balanceAfter, debitAt, now });
+    // The same arithmetic as the UPDATE above, so the row need not be read back.
+    const after: BalanceRow = {
+      client_id: e.clientId,
+      balance: balanceAfter,
+      held: before.held,
+      available: balanceAfter - before.held,
+      last_debit_at: debitAt !== null && (before.last_debit_at === null || before.last_debit_at < debitAt) ? debitAt : before.last_debit_at,
+    };
     if (e.amount < 0) this.lowered(e.clientId, after, now);
-    return { entry: this.entry(Number(info.lastInsertRowid)), balance: after, duplicate: false };
+    return { entryId: Number(info.lastInsertRowid), balance: after, duplicate: false };
   }
 
   /** Moves the held amount (positive: a hold opens; negative: it closes). */

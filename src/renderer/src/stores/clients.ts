@@ -50,7 +50,7 @@ export const useClients = create<ClientsState>((set, get) => {
       if (get().generation !== generation) return;
       set((s) => ({
         items: replace ? page.items : [...s.items, ...page.items],
-        total: page.total,
+        total: page.total ?? s.total,
         nextCursor: page.nextCursor,
         loading: false,
       }));
