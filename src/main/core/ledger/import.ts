@@ -184,21 +184,16 @@ export function commitImport(input: ImportInput, ctx: Ctx) {
   const now = ctx.clock.now();
   let imported = 0;
   let duplicates = 0;
-  const touched = new Set<number>();
+  const batch = ctx.ledger.batch(now);
   const r = readRows(input, ctx, (row) => {
-    const res = ctx.ledger.post(
-      { clientId: row.client.id, kind: 'usage', amount: -row.amount, description: row.description, actor: ctx.actor, at: row.at, externalId: row.externalId },
-      now,
-    );
+    const res = batch.post({ clientId: row.client.id, kind: 'usage', amount: -row.amount, description: row.description, actor: ctx.actor, at: row.at, externalId: row.externalId });
     if (res.duplicate) duplicates++;
-    else {
-      imported++;
-      touched.add(row.client.id);
-    }
+    else imported++;
   });
+  const touched = batch.finish();
   if (imported > 0) {
     ctx.audit('ledger.import', 'reseller', input.resellerId, { rows: r.rows, imported, duplicates, errors: r.errorCount, firstLine: input.firstLine });
-    ctx.emit({ topic: 'ledger', clientIds: touched.size <= 1000 ? [...touched] : undefined });
+    ctx.emit({ topic: 'ledger', clientIds: touched.length <= 1000 ? touched : undefined });
   }
   return { rows: r.rows, imported, duplicates, errors: r.errors, errorCount: r.errorCount };
 }

@@ -81,6 +81,7 @@ export class Ledger {
     setHeld: Statement;
     entry: Statement<[number], EntryRow>;
     byExternal: Statement<[number, string], { id: number }>;
+    finishBatch: Statement;
   };
   readonly loweredListeners: BalanceLoweredListener[] = [];
 
@@ -102,6 +103,10 @@ export class Ledger {
       setHeld: sqlite.prepare('UPDATE balances SET held = held + @delta, available = balance - (held + @delta), updated_at = @now WHERE client_id = @clientId'),
       entry: sqlite.prepare(`SELECT ${ENTRY_COLUMNS} FROM ledger_entries e WHERE e.id = ?`),
       byExternal: sqlite.prepare('SELECT id FROM ledger_entries WHERE client_id = ? AND external_id = ?'),
+      finishBatch: sqlite.prepare(
+        `UPDATE balances SET balance = @balance, available = @balance - held, entry_count = entry_count + @count,
+           last_debit_at = @lastDebitAt, updated_at = @now WHERE client_id = @clientId`,
+      ),
     };
   }
 
@@ -156,6 +161,58 @@ export class Ledger {
     };
     if (e.amount < 0) this.lowered(e.clientId, after, now);
     return { entryId: Number(info.lastInsertRowid), balance: after, duplicate: false };
+  }
+
+  /**
+   * Posting many entries in one transaction (an import): each client's balance is read once, carried in
+   * memory from entry to entry, and written once by `finish()`, which also tells the balance-lowered
+   * listeners once per client with the final state. Only valid inside one write transaction that ends
+   * with `finish()`; nothing else may post to these clients in between.
+   */
+  batch(now: number) {
+    const running = new Map<number, { row: BalanceRow; count: number; lowered: boolean }>();
+    const finishBalance = this.s.finishBatch;
+    return {
+      post: (e: NewEntry): { duplicate: boolean } => {
+        let r = running.get(e.clientId);
+        if (!r) {
+          r = { row: { ...this.balanceOf(e.clientId) }, count: 0, lowered: false };
+          running.set(e.clientId, r);
+        }
+        const balanceAfter = addMinor(r.row.balance, e.amount);
+        const info = this.s.insert.run({
+          clientId: e.clientId,
+          kind: e.kind,
+          amount: e.amount,
+          balanceAfter,
+          externalId: e.externalId ?? null,
+          description: e.description,
+          actor: e.actor,
+          at: e.at,
+          recordedAt: now,
+          reversesEntryId: e.reversesEntryId ?? null,
+        });
+        if (info.changes === 0) return { duplicate: true };
+        r.row.balance = balanceAfter;
+        r.row.available = balanceAfter - r.row.held;
+        r.count++;
+        if (e.amount < 0) r.lowered = true;
+        if (e.amount < 0 && e.kind === 'usage' && (r.row.last_debit_at === null || r.row.last_debit_at < e.at)) r.row.last_debit_at = e.at;
+        return { duplicate: false };
+      },
+      /** Writes every touched balance and tells the listeners; returns the clients whose balance moved. */
+      finish: (): number[] => {
+        const moved: number[] = [];
+        for (const [clientId, r] of running) {
+          if (r.count === 0) continue;
+          finishBalance.run({ clientId, balance: r.row.balance, count: r.count, lastDebitAt: r.row.last_debit_at, now });
+          moved.push(clientId);
+          if (r.lowered) this.lowered(clientId, r.row, now);
+        }
+        running.clear();
+        return moved;
+      },
+    };
   }
 
   /** Moves the held amount (positive: a hold opens; negative: it closes). */
