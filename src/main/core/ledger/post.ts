@@ -131,18 +131,7 @@ export class Ledger {
   post(e: NewEntry, now: number): { entryId: number; balance: BalanceRow; duplicate: boolean } {
     const before = this.balanceOf(e.clientId);
     const balanceAfter = addMinor(before.balance, e.amount);
-    const info = this.s.insert.run({
-      clientId: e.clientId,
-      kind: e.kind,
-      amount: e.amount,
-      balanceAfter,
-      externalId: e.externalId ?? null,
-      description: e.description,
-      actor: e.actor,
-      at: e.at,
-      recordedAt: now,
-      reversesEntryId: e.reversesEntryId ?? null,
-    });
+    const info = this.insert(e, balanceAfter, now);
     if (info.changes === 0) {
       if (e.reversesEntryId != null) throw conflict(`entry ${e.reversesEntryId} has already been reversed`, 'entryId');
       const first = this.s.byExternal.get(e.clientId, e.externalId ?? '');
@@ -180,18 +169,7 @@ export class Ledger {
           running.set(e.clientId, r);
         }
         const balanceAfter = addMinor(r.row.balance, e.amount);
-        const info = this.s.insert.run({
-          clientId: e.clientId,
-          kind: e.kind,
-          amount: e.amount,
-          balanceAfter,
-          externalId: e.externalId ?? null,
-          description: e.description,
-          actor: e.actor,
-          at: e.at,
-          recordedAt: now,
-          reversesEntryId: e.reversesEntryId ?? null,
-        });
+        const info = this.insert(e, balanceAfter, now);
         if (info.changes === 0) return { duplicate: true };
         r.row.balance = balanceAfter;
         r.row.available = balanceAfter - r.row.held;
@@ -213,6 +191,22 @@ export class Ledger {
         return moved;
       },
     };
+  }
+
+  /** Inserts the entry unless its (client, external id) or reversal target is taken; 0 changes then. */
+  private insert(e: NewEntry, balanceAfter: number, now: number) {
+    return this.s.insert.run({
+      clientId: e.clientId,
+      kind: e.kind,
+      amount: e.amount,
+      balanceAfter,
+      externalId: e.externalId ?? null,
+      description: e.description,
+      actor: e.actor,
+      at: e.at,
+      recordedAt: now,
+      reversesEntryId: e.reversesEntryId ?? null,
+    });
   }
 
   /** Moves the held amount (positive: a hold opens; negative: it closes). */
