@@ -267,8 +267,10 @@ function Figure(props: { label: string; value: number; testId: string; tone?: 'b
   );
 }
 
+/** A file size for people (not money: the one place a fraction is fine). */
+const oneDecimal = new Intl.NumberFormat(undefined, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 function sizeOf(chars: number): string {
   if (chars < 1024) return `${chars} characters`;
-  if (chars < 1024 * 1024) return `${(chars / 1024).toFixed(1)} kB`;
-  return `${(chars / 1024 / 1024).toFixed(1)} MB`;
+  if (chars < 1024 * 1024) return `${oneDecimal.format(chars / 1024)} kB`;
+  return `${oneDecimal.format(chars / 1024 / 1024)} MB`;
 }
