@@ -3,6 +3,7 @@
  * says so (clients, the one client with a long history) and as usage CSV for the real import path.
  */
 import type Database from 'better-sqlite3';
+import { clientInserter } from '../../src/main/core/clients/insert';
 
 /** splitmix32: a small seeded generator, so every run measures the same data. */
 export function seeded(seed: number): () => number {
@@ -34,25 +35,19 @@ export function addReseller(sqlite: Database.Database, at: number): number {
 
 /**
  * Adds clients n = from..from+count-1 of a reseller (a clients row and a zero balances row each) in one
- * transaction, as demo.ts does; returns their ids in order.
+ * transaction, through the same clientInserter as clients.create; returns their ids in order.
  */
 export function addClients(sqlite: Database.Database, resellerId: number, from: number, count: number, at: number, seed: number): number[] {
   const rnd = seeded(seed);
   const pick = (xs: readonly string[]) => xs[Math.floor(rnd() * xs.length)];
-  const client = sqlite.prepare(
-    `INSERT INTO clients (reseller_id, external_ref, ref_key, name, name_key, billing_email, currency, status, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, 'USD', 'active', ?)`,
-  );
-  const balance = sqlite.prepare('INSERT INTO balances (client_id, updated_at) VALUES (?, ?)');
+  const insert = clientInserter(sqlite);
   const ids: number[] = new Array(count);
   sqlite.transaction(() => {
     for (let k = 0; k < count; k++) {
       const ref = clientRef(from + k);
       const name = `${pick(WORDS_A)} ${pick(WORDS_B)} ${pick(FORMS)}`;
       const created = at - Math.floor(rnd() * 400) * 86_400_000;
-      const id = Number(client.run(resellerId, ref, ref.toLowerCase(), name, name.toLowerCase(), `ap+${ref.toLowerCase()}@example.test`, created).lastInsertRowid);
-      balance.run(id, created);
-      ids[k] = id;
+      ids[k] = insert({ resellerId, externalRef: ref, name, billingEmail: `ap+${ref.toLowerCase()}@example.test`, currency: 'USD', status: 'active' }, created);
     }
   })();
   return ids;

@@ -4,6 +4,7 @@
  * transaction, and only into an empty database.
  */
 import type { Core } from './app';
+import { clientInserter } from './clients/insert';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -59,19 +60,17 @@ export function seedDemo(core: Core, size: DemoSize = { clients: 3000, days: 28 
       { id: leads, currency: 'USD', prefix: 'LL', daily: [1000, 15000] },
       { id: api, currency: 'POINTS', prefix: 'QA', daily: [50, 900] },
     ];
-    const addClient = sqlite.prepare(
-      `INSERT INTO clients (reseller_id, external_ref, ref_key, name, name_key, billing_email, currency, status, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const addBalance = sqlite.prepare('INSERT INTO balances (client_id, updated_at) VALUES (?, ?)');
+    const addClient = clientInserter(sqlite);
     for (let i = 0; i < size.clients; i++) {
       const owner = owners[i % 7 < 3 ? 0 : i % 7 < 4 ? 1 : i % 7 < 6 ? 2 : 3];
       const name = `${pick(FIRST)} ${pick(SECOND)} ${pick(SUFFIX)}`;
       const ref = `${owner.prefix}-${String(10000 + i)}`;
       const status = rnd() < 0.03 ? 'suspended' : 'active';
       const created = start - Math.floor(rnd() * 90) * DAY;
-      const id = Number(addClient.run(owner.id, ref, ref.toLowerCase(), name, name.toLowerCase(), `billing+${ref.toLowerCase()}@example.com`, owner.currency, status, created).lastInsertRowid);
-      addBalance.run(id, created);
+      const id = addClient(
+        { resellerId: owner.id, externalRef: ref, name, billingEmail: `billing+${ref.toLowerCase()}@example.com`, currency: owner.currency, status },
+        created,
+      );
 
       // A typical daily spend for this client, in minor units.
       const daily = Math.round(owner.daily[0] + rnd() * (owner.daily[1] - owner.daily[0]));

@@ -56,6 +56,17 @@ export function toErrorShape(err: unknown) {
   return { kind: 'internal' as const, message: `Balance Desk hit an internal error: ${e?.message ?? String(err)}` };
 }
 
+/** The audit insert, prepared once per database: it runs in every mutating call. */
+const auditInserts = new WeakMap<object, { run(...args: unknown[]): unknown }>();
+function auditInsert(sqlite: Db['$client']) {
+  let stmt = auditInserts.get(sqlite);
+  if (!stmt) {
+    stmt = sqlite.prepare('INSERT INTO audit_log (at, actor, action, subject_type, subject_id, detail) VALUES (?, ?, ?, ?, ?, ?)');
+    auditInserts.set(sqlite, stmt);
+  }
+  return stmt;
+}
+
 export function createRegistry(contracts: readonly Contract[], maps: readonly HandlerMap[], opts: { optional?: readonly string[] } = {}): Registry {
   const byName = new Map<string, Contract>();
   for (const c of contracts) {
@@ -93,9 +104,7 @@ export function createRegistry(contracts: readonly Contract[], maps: readonly Ha
         ...base,
         emit: (e) => pending.push(e),
         audit: (action, subjectType, subjectId, detail = {}) => {
-          sqlite
-            .prepare('INSERT INTO audit_log (at, actor, action, subject_type, subject_id, detail) VALUES (?, ?, ?, ?, ?, ?)')
-            .run(base.clock.now(), base.actor, action, subjectType, subjectId, JSON.stringify(detail));
+          auditInsert(sqlite).run(base.clock.now(), base.actor, action, subjectType, subjectId, JSON.stringify(detail));
           pending.push({ topic: 'audit' });
         },
       };

@@ -4,6 +4,7 @@ import { conflict, invalid, notFound } from '../../../shared/result';
 import { iso, isoOrNull } from '../clock';
 import type { Ctx, HandlerMap } from '../api/registry';
 import { decodeCursor, encodeCursor } from '../api/cursor';
+import { clientInserter } from './insert';
 
 interface ResellerRow {
   id: number;
@@ -251,15 +252,7 @@ export const directoryHandlers: HandlerMap = {
   'clients.create': (input, ctx) => {
     getReseller(ctx, input.resellerId, 'resellerId');
     assertRefFree(ctx, input.resellerId, input.externalRef);
-    const now = ctx.clock.now();
-    const info = ctx.db.$client
-      .prepare(
-        `INSERT INTO clients (reseller_id, external_ref, ref_key, name, name_key, billing_email, currency, status, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(input.resellerId, input.externalRef, input.externalRef.toLowerCase(), input.name, input.name.toLowerCase(), input.billingEmail, input.currency, input.status, now);
-    const id = Number(info.lastInsertRowid);
-    ctx.db.$client.prepare('INSERT INTO balances (client_id, updated_at) VALUES (?, ?)').run(id, now);
+    const id = clientInserter(ctx.db.$client)(input, ctx.clock.now());
     ctx.audit('client.create', 'client', id, { externalRef: input.externalRef, name: input.name, currency: input.currency });
     ctx.emit({ topic: 'clients', clientIds: [id] });
     return getClient(ctx, id);

@@ -2,7 +2,7 @@
 import type { AuditRow, Hold } from '../../../shared/contracts';
 import { conflict, invalid, notFound } from '../../../shared/result';
 import { iso, isoOrNull } from '../clock';
-import type { HandlerMap } from '../api/registry';
+import type { Ctx, HandlerMap } from '../api/registry';
 import { decodeCursor, encodeCursor } from '../api/cursor';
 import { getClient } from '../clients/directory';
 import { ENTRY_COLUMNS, toBalance, toEntry, type EntryRow } from './post';
@@ -30,6 +30,10 @@ const toHold = (r: HoldRow): Hold => ({
   closedAt: isoOrNull(r.closed_at),
   entryId: r.entry_id,
 });
+
+function holdRow(ctx: Ctx, id: number): HoldRow | undefined {
+  return ctx.db.$client.prepare('SELECT * FROM holds WHERE id = ?').get(id) as HoldRow | undefined;
+}
 
 export const ledgerHandlers: HandlerMap = {
   'ledger.post': (input, ctx) => {
@@ -156,11 +160,11 @@ export const ledgerHandlers: HandlerMap = {
     const id = Number(info.lastInsertRowid);
     ctx.audit('hold.open', 'client', input.clientId, { holdId: id, amount: input.amount, reference: input.reference });
     ctx.emit({ topic: 'holds', clientIds: [input.clientId] });
-    return { hold: toHold(ctx.db.$client.prepare('SELECT * FROM holds WHERE id = ?').get(id) as HoldRow), balance: toBalance(balance), duplicate: false };
+    return { hold: toHold(holdRow(ctx, id)!), balance: toBalance(balance), duplicate: false };
   },
 
   'holds.close': (input, ctx) => {
-    const h = ctx.db.$client.prepare('SELECT * FROM holds WHERE id = ?').get(input.id) as HoldRow | undefined;
+    const h = holdRow(ctx, input.id);
     if (!h) throw notFound(`hold ${input.id} does not exist`);
     if (h.status === 'closed') throw conflict(`hold ${input.id} is already closed`, 'id');
     const now = ctx.clock.now();
@@ -187,7 +191,7 @@ export const ledgerHandlers: HandlerMap = {
     ctx.emit({ topic: 'holds', clientIds: [h.client_id] });
     if (entry) ctx.emit({ topic: 'ledger', clientIds: [h.client_id] });
     return {
-      hold: toHold(ctx.db.$client.prepare('SELECT * FROM holds WHERE id = ?').get(h.id) as HoldRow),
+      hold: toHold(holdRow(ctx, h.id)!),
       entry: entry ? toEntry(entry) : null,
       balance: toBalance(balance),
     };
