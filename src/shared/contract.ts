@@ -11,6 +11,8 @@ export interface Contract<N extends string = string, I extends z.ZodType = z.Zod
   output: O;
   /** True when the channel changes stored data: it runs in one write transaction and is audited. */
   mutates: boolean;
+  /** True when the channel starts scheduler work that writes in transactions of its own (a sweep). */
+  work: boolean;
 }
 
 export function defineContract<N extends string, I extends z.ZodType, O extends z.ZodType>(c: {
@@ -19,9 +21,10 @@ export function defineContract<N extends string, I extends z.ZodType, O extends 
   input: I;
   output: O;
   mutates?: boolean;
+  work?: boolean;
 }): Contract<N, I, O> {
   if (!/^[a-z]+(\.[a-z][a-zA-Z]*)+$/.test(c.name)) throw new Error(`contract name "${c.name}" is not domain.verb`);
-  return { ...c, mutates: c.mutates ?? false };
+  return { ...c, mutates: c.mutates ?? false, work: c.work ?? false };
 }
 
 export type InputOf<C> = C extends Contract<string, infer I, z.ZodType> ? z.input<I> : never;

@@ -176,23 +176,25 @@ describe('usage import', () => {
     expect(audit.items.filter((a) => a.action === 'ledger.import')).toHaveLength(1);
   });
 
-  it('tells the balance-lowered listeners inside the transaction: once per post, once per client per import', async () => {
+  it('tells the balance listeners inside the transaction: once per post or hold, once per client per import', async () => {
     core = testCore();
     const { client, reseller } = await withClient(core);
-    const seen: { clientId: number; available: number; inTx: boolean }[] = [];
-    core.ledger.loweredListeners.push((clientId, state) => seen.push({ clientId, available: state.available, inTx: core.db.$client.inTransaction }));
+    const seen: { clientId: number; available: number; inTx: boolean; lowered: boolean }[] = [];
+    core.ledger.balanceListeners.push((clientId, state, _now, lowered) =>
+      seen.push({ clientId, available: state.available, inTx: core.db.$client.inTransaction, lowered }),
+    );
     await core.ok('ledger.post', { clientId: client.id, kind: 'top_up', amount: 1000 });
-    expect(seen).toHaveLength(0);
     await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -100 });
     await core.ok('holds.open', { clientId: client.id, amount: 50, reference: 'h' });
     expect(seen).toEqual([
-      { clientId: client.id, available: 900, inTx: true },
-      { clientId: client.id, available: 850, inTx: true },
+      { clientId: client.id, available: 1000, inTx: true, lowered: false },
+      { clientId: client.id, available: 900, inTx: true, lowered: true },
+      { clientId: client.id, available: 850, inTx: true, lowered: true },
     ]);
     seen.length = 0;
     const rows = ['client_ref,time,amount,external_id', 'C-100,2026-11-01,1,a', 'C-100,2026-11-02,2,b', 'C-100,2026-11-03,3,c'].join('\n');
     await core.ok('ledger.import.commit', { resellerId: reseller.id, csv: rows });
-    expect(seen).toEqual([{ clientId: client.id, available: 250, inTx: true }]);
+    expect(seen).toEqual([{ clientId: client.id, available: 250, inTx: true, lowered: true }]);
     expect((await core.ok('clients.get', { id: client.id })).lastDebitAt).toBe('2026-11-03T00:00:00.000Z');
     assertBalancesMatchEntries(core);
   });

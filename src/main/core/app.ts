@@ -11,6 +11,10 @@ import { checkpointIdle, openDb, type Db } from './db/open';
 import { Ledger } from './ledger/post';
 import { createRegistry, type HandlerMap, type Registry } from './api/registry';
 import { directoryHandlers } from './clients/directory';
+import { RuleEngine } from './profiles/engine';
+import { profileHandlers } from './profiles/handlers';
+import { JobQueue } from './scheduler/jobs';
+import { Scheduler } from './scheduler/scheduler';
 import { ledgerHandlers } from './ledger/handlers';
 import { dbFile } from './paths';
 import { isEmpty, seedDemo } from './demo';
@@ -39,10 +43,13 @@ export interface Core {
   readonly db: Db;
   readonly clock: Clock;
   readonly ledger: Ledger;
+  readonly rules: RuleEngine;
+  readonly scheduler: Scheduler;
+  readonly jobs: JobQueue;
   readonly registry: Registry;
   readonly channels: readonly string[];
   call(channel: string, input: unknown, opts?: CallOptions): Promise<Result<unknown>>;
-  /** Runs work that has fallen due (sweeps, jobs); later issues hang their workers here. */
+  /** Runs work that has fallen due: rules at their check time, the sweep, durable jobs. */
   runDue(): Promise<void>;
   onChange(listener: (e: ChangeEvent) => void): () => void;
   close(): void;
@@ -56,7 +63,13 @@ export function createCore(opts: CoreOptions): Core {
   const ledger = new Ledger(db);
   const events = new EventEmitter();
   events.setMaxListeners(100);
-  const dueWork: (() => Promise<void> | void)[] = [];
+  const emit = (e: ChangeEvent) => events.emit('change', e);
+  const jobs = new JobQueue(db.$client);
+  const rules = new RuleEngine(db.$client, jobs);
+  // Rules are evaluated inside the transaction of every entry and hold that moves a balance.
+  ledger.balanceListeners.push((clientId, state, now, lowered) => rules.onBalance(clientId, state, now, lowered));
+  const scheduler = new Scheduler(db.$client, rules, jobs, clock, emit);
+  const dueWork: (() => Promise<void> | void)[] = [() => scheduler.runDue()];
   // The WAL is folded into the file once a second, between calls, so no commit pays for it.
   const checkpoints = setInterval(() => checkpointIdle(db), 1000);
   checkpoints.unref();
@@ -79,7 +92,7 @@ export function createCore(opts: CoreOptions): Core {
   if (testClock) {
     const moved = async () => {
       await runDue();
-      events.emit('change', { topic: 'clock' } satisfies ChangeEvent);
+      emit({ topic: 'clock' });
       return { now: iso(testClock.now()) };
     };
     systemHandlers['clock.get'] = () => ({ now: iso(testClock.now()) });
@@ -95,7 +108,7 @@ export function createCore(opts: CoreOptions): Core {
     };
   }
 
-  const registry = createRegistry(contracts, [systemHandlers, directoryHandlers, ledgerHandlers], {
+  const registry = createRegistry(contracts, [systemHandlers, directoryHandlers, ledgerHandlers, profileHandlers], {
     optional: testClock ? [] : testClockChannels,
   });
 
@@ -103,16 +116,19 @@ export function createCore(opts: CoreOptions): Core {
     db,
     clock,
     ledger,
+    rules,
+    scheduler,
+    jobs,
     registry,
     channels: registry.channels,
-    call: (channel, input, callOpts = {}) =>
-      registry.dispatch(channel, input, {
-        db,
-        ledger,
-        clock,
-        actor: callOpts.actor ?? 'desk',
-        emit: (e) => events.emit('change', e),
-      }),
+    async call(channel, input, callOpts = {}) {
+      const result = await registry.dispatch(channel, input, { db, ledger, rules, scheduler, clock, actor: callOpts.actor ?? 'desk', emit });
+      // A rolled-back change may have filled the profile cache with what never committed.
+      if (!result.ok && registry.contract(channel)?.mutates) rules.invalidate();
+      const touched = rules.drainTouched();
+      if (touched.length) emit({ topic: 'notifications', clientIds: touched });
+      return result;
+    },
     runDue,
     onChange(listener) {
       events.on('change', listener);

@@ -100,7 +100,44 @@ export function seedDemo(core: Core, size: DemoSize = { clients: 3000, days: 28 
       }
     }
   })();
+  seedDemoProfiles(core);
   // Fold the large write into the database file now rather than leaving a big WAL behind.
   if (core.db.$client.pragma('journal_mode', { simple: true }) === 'wal') core.db.$client.pragma('wal_checkpoint(TRUNCATE)');
   return { clients: size.clients, entries };
+}
+
+/**
+ * One default profile per reseller and currency, added after the ledger so that the first sweep decides
+ * at today's time (a ledger seeded with profiles would decide, and queue mail, at historic times).
+ */
+function seedDemoProfiles(core: Core): void {
+  const resellers = core.db.$client
+    .prepare(
+      `SELECT DISTINCT c.reseller_id AS id, c.currency, r.name FROM clients c JOIN resellers r ON r.id = c.reseller_id ORDER BY c.reseller_id, c.currency`,
+    )
+    .all() as { id: number; currency: string; name: string }[];
+  const staffOf = core.db.$client.prepare('SELECT id FROM staff_users WHERE reseller_id = ? ORDER BY id').pluck();
+  // Thresholds in whole units of each currency (points have no decimals).
+  const scale = (currency: string, units: number) => (currency === 'POINTS' ? units * 10 : units * 100);
+  let order = 10;
+  for (const r of resellers) {
+    const staffIds = staffOf.all(r.id) as number[];
+    const input = {
+      resellerId: r.id,
+      name: r.currency === 'POINTS' ? 'Credits watch' : 'Standard',
+      currency: r.currency,
+      sortOrder: order,
+      maxQty: 3,
+      periodHours: 24,
+      staffRule: { enabled: true, threshold: scale(r.currency, 50), notifyReseller: true, staffIds: staffIds.slice(0, 1), emails: [] },
+      clientRule: { enabled: true, threshold: scale(r.currency, 20), notifyClient: true, emails: [] },
+      inactivityRule: { enabled: true, threshold: scale(r.currency, 10), notifyClient: true, inactivityHours: 7 * 24, emails: [] },
+    };
+    order += 10;
+    // A mutating call runs its transaction synchronously, before call() first awaits: the profiles exist
+    // when seedDemo returns.
+    void core.call('profiles.create', input, { actor: 'demo' }).then((res) => {
+      if (!res.ok) throw new Error(`demo profile for ${r.name}: ${res.error.message}`);
+    });
+  }
 }

@@ -4,6 +4,9 @@ import { ClientDetailScreen } from './screens/ClientDetail';
 import { ClientsScreen } from './screens/Clients';
 import { ComingScreen } from './screens/Coming';
 import { ImportScreen } from './screens/Import';
+import { ProfileScreen } from './screens/Profile';
+import { ProfilesScreen } from './screens/Profiles';
+import { SchedulerStatusChip } from './components/SchedulerStatus';
 import { useApp } from './stores/app';
 import { useLiveStatus } from './stores/live';
 import { sectionOf, useRoute, type Route, type Section } from './stores/route';
@@ -72,6 +75,7 @@ function AppHeader() {
       ) : null}
       {info?.testClock ? <span className="badge">Test clock</span> : null}
       <span className="spacer" />
+      <SchedulerStatusChip />
       <span
         className={`live-status live-${live}`}
         data-testid="live-status"
@@ -107,6 +111,10 @@ function Screen({ route }: { route: Route }) {
       return <ClientDetailScreen id={route.id} />;
     case 'import':
       return <ImportScreen />;
+    case 'profiles':
+      return <ProfilesScreen />;
+    case 'profile':
+      return <ProfileScreen id={route.id} />;
     case 'missing':
       return (
         <section className="screen">

@@ -112,7 +112,8 @@ export const clientsCreate = defineContract({
 
 export const clientsUpdate = defineContract({
   name: 'clients.update',
-  summary: "Changes a client's details. The currency can change only while the client has no ledger entries.",
+  summary:
+    "Changes a client's details or low balance profile. The currency can change only while the client has no ledger entries.",
   mutates: true,
   input: z.strictObject({
     id,
@@ -121,6 +122,8 @@ export const clientsUpdate = defineContract({
     billingEmail: email.optional(),
     currency: currency.optional(),
     status: clientStatus.optional(),
+    /** A low balance profile of the client's reseller in the client's currency; null follows the reseller's default. */
+    profileId: id.nullable().optional(),
   }),
   output: client,
 });

@@ -40,6 +40,8 @@ export const client = z.object({
   available: z.number(),
   lastDebitAt: z.string().nullable(),
   entryCount: z.number(),
+  /** The assigned low balance profile; null follows the reseller's default profile for the currency. */
+  profileId: z.number().nullable(),
 });
 export type Client = z.infer<typeof client>;
 

@@ -65,7 +65,7 @@ function schemaText(schema: z.ZodType, io: 'input' | 'output'): string {
 function section(c: Contract): string {
   const flags = testClockChannels.includes(c.name)
     ? ['only in a host started with `--test-clock`']
-    : [c.mutates ? 'changes data (one transaction, audited)' : 'read-only'];
+    : [c.mutates ? 'changes data (one transaction, audited)' : c.work ? 'starts scheduler work (its own transactions, not audited)' : 'read-only'];
   return [
     `### \`${c.name}\``,
     '',

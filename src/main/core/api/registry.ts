@@ -10,10 +10,15 @@ import { AppError, type Result } from '../../../shared/result';
 import type { Clock } from '../clock';
 import type { Db } from '../db/open';
 import type { Ledger } from '../ledger/post';
+import type { RuleEngine } from '../profiles/engine';
+import type { Scheduler } from '../scheduler/scheduler';
 
 export interface Ctx {
   db: Db;
   ledger: Ledger;
+  /** Rule evaluation (low balance profiles). */
+  rules: RuleEngine;
+  scheduler: Scheduler;
   clock: Clock;
   /** Who is acting: a staff user later; 'desk' (the desktop user) or 'api' (a script on the host) for now. */
   actor: string;

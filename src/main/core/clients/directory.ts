@@ -75,11 +75,12 @@ interface ClientRow {
   available: number;
   last_debit_at: number | null;
   entry_count: number;
+  profile_id: number | null;
   name_key: string;
   ref_key: string;
 }
 export const CLIENT_SQL = `SELECT c.id, c.reseller_id, r.name AS reseller_name, c.external_ref, c.name, c.billing_email, c.currency, c.status,
-  c.created_at, c.name_key, c.ref_key, b.balance, b.held, b.available, b.last_debit_at, b.entry_count
+  c.created_at, c.profile_id, c.name_key, c.ref_key, b.balance, b.held, b.available, b.last_debit_at, b.entry_count
   FROM clients c JOIN balances b ON b.client_id = c.id JOIN resellers r ON r.id = c.reseller_id`;
 export const toClient = (r: ClientRow): Client => ({
   id: r.id,
@@ -96,6 +97,7 @@ export const toClient = (r: ClientRow): Client => ({
   available: r.available,
   lastDebitAt: isoOrNull(r.last_debit_at),
   entryCount: r.entry_count,
+  profileId: r.profile_id,
 });
 export function getClient(ctx: Pick<Ctx, 'db'>, id: number, field = 'id'): Client {
   const r = ctx.db.$client.prepare(`${CLIENT_SQL} WHERE c.id = ?`).get(id) as ClientRow | undefined;
@@ -107,7 +109,6 @@ function assertRefFree(ctx: Ctx, resellerId: number, ref: string, exceptId = 0) 
   if (clash) throw conflict(`reference ${ref} is already used by another client of this reseller`, 'externalRef');
 }
 
-/** Sort keys: the indexed column, and how a cursor stores its value. */
 /**
  * Sort keys: the indexed column, its tie-breaker (the id column of the same index, so equal values
  * — 900,000 clients at zero — never need a sort) and how a cursor stores its value.
@@ -270,15 +271,32 @@ export const directoryHandlers: HandlerMap = {
       billingEmail: input.billingEmail ?? before.billingEmail,
       currency: input.currency ?? before.currency,
       status: input.status ?? before.status,
+      profileId: input.profileId === undefined ? before.profileId : input.profileId,
     };
+    if (next.profileId !== null) assertProfileFits(ctx, next.profileId, before.resellerId, next.currency, input.profileId === undefined ? 'currency' : 'profileId');
     ctx.db.$client
-      .prepare('UPDATE clients SET external_ref = ?, ref_key = ?, name = ?, name_key = ?, billing_email = ?, currency = ?, status = ? WHERE id = ?')
-      .run(next.externalRef, next.externalRef.toLowerCase(), next.name, next.name.toLowerCase(), next.billingEmail, next.currency, next.status, input.id);
+      .prepare('UPDATE clients SET external_ref = ?, ref_key = ?, name = ?, name_key = ?, billing_email = ?, currency = ?, status = ?, profile_id = ? WHERE id = ?')
+      .run(next.externalRef, next.externalRef.toLowerCase(), next.name, next.name.toLowerCase(), next.billingEmail, next.currency, next.status, next.profileId, input.id);
     ctx.audit('client.update', 'client', input.id, changes(before, next));
+    // A new profile, status or currency may put the client below a rule (or lift it): look now.
+    ctx.rules.evaluateClient(input.id, ctx.clock.now(), 'check');
     ctx.emit({ topic: 'clients', clientIds: [input.id] });
+    ctx.emit({ topic: 'thresholds', clientIds: [input.id] });
     return getClient(ctx, input.id);
   },
 };
+
+/** A client may use a profile of its own reseller in its own currency. */
+function assertProfileFits(ctx: Ctx, profileId: number, resellerId: number, currency: string, field: string) {
+  const p = ctx.db.$client.prepare('SELECT name, reseller_id, currency FROM low_balance_profiles WHERE id = ?').get(profileId) as
+    | { name: string; reseller_id: number; currency: string }
+    | undefined;
+  if (!p) throw invalid('profileId', `profileId ${profileId} is not a low balance profile`);
+  if (p.reseller_id !== resellerId) throw invalid('profileId', `profileId ${profileId} ("${p.name}") belongs to another reseller`);
+  if (p.currency !== currency) {
+    throw invalid(field, `${field}: the profile "${p.name}" is in ${p.currency} and the client in ${currency}; a profile's currency must match its clients'`);
+  }
+}
 
 /** { field: [before, after] } for the fields that changed: what the audit log keeps. */
 function changes<T extends Record<string, unknown>>(before: Partial<T>, after: T): Record<string, unknown> {

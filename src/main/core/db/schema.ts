@@ -3,7 +3,7 @@
  * units. Migrations are generated from this file by drizzle-kit (`npm run db:generate`), never by hand.
  */
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 
 export const resellers = sqliteTable(
   'resellers',
@@ -50,9 +50,13 @@ export const clients = sqliteTable(
     currency: text('currency').notNull(),
     status: text('status', { enum: ['active', 'suspended', 'closed'] }).notNull(),
     createdAt: integer('created_at').notNull(),
+    /** The client's low balance profile; NULL follows the reseller's default profile for the client's currency. */
+    profileId: integer('profile_id').references((): AnySQLiteColumn => lowBalanceProfiles.id),
   },
   (t) => [
     uniqueIndex('clients_reseller_ref').on(t.resellerId, t.externalRef),
+    // Counts a profile's clients: assigned (profile_id = ?) and following the default (NULL, reseller, currency).
+    index('clients_profile').on(t.profileId, t.resellerId, t.currency),
     index('clients_name_key').on(t.nameKey, t.id),
     index('clients_ref_key').on(t.refKey, t.id),
     index('clients_created').on(t.createdAt, t.id),
@@ -137,3 +141,173 @@ export const auditLog = sqliteTable(
   },
   (t) => [index('audit_subject').on(t.subjectType, t.subjectId, t.id)],
 );
+
+export const RULE_KINDS = ['staff', 'client', 'inactivity'] as const;
+
+/** A named notification policy (seed 004): quota and period shared by its three rules. */
+export const lowBalanceProfiles = sqliteTable(
+  'low_balance_profiles',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    resellerId: integer('reseller_id')
+      .notNull()
+      .references(() => resellers.id),
+    name: text('name').notNull(),
+    /** Lower-cased name: unique per reseller. */
+    nameKey: text('name_key').notNull(),
+    currency: text('currency').notNull(),
+    sortOrder: integer('sort_order').notNull().default(0),
+    maxQty: integer('max_qty').notNull(),
+    periodMs: integer('period_ms').notNull(),
+    /** The profile that clients of this reseller and currency without a profile of their own follow. */
+    isDefault: integer('is_default', { mode: 'boolean' }).notNull().default(false),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('profiles_reseller_name').on(t.resellerId, t.nameKey),
+    uniqueIndex('profiles_default').on(t.resellerId, t.currency).where(sql`is_default = 1`),
+  ],
+);
+
+/** One row per profile and rule kind (reseller staff, client, inactivity). */
+export const profileRules = sqliteTable(
+  'profile_rules',
+  {
+    profileId: integer('profile_id')
+      .notNull()
+      .references(() => lowBalanceProfiles.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: RULE_KINDS }).notNull(),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull(),
+    threshold: integer('threshold').notNull(),
+    /** Staff rule: the reseller's email; client and inactivity rules: the client's billing email. */
+    notifyPrimary: integer('notify_primary', { mode: 'boolean' }).notNull(),
+    /** JSON array of extra email addresses. */
+    emails: text('emails').notNull().default('[]'),
+    /** Inactivity rule only: how long without a debit before it may fire. */
+    inactivityMs: integer('inactivity_ms'),
+  },
+  (t) => [primaryKey({ columns: [t.profileId, t.kind] })],
+);
+
+/** The staff users a profile's staff rule notifies. */
+export const profileStaff = sqliteTable(
+  'profile_staff',
+  {
+    profileId: integer('profile_id')
+      .notNull()
+      .references(() => lowBalanceProfiles.id, { onDelete: 'cascade' }),
+    staffId: integer('staff_id')
+      .notNull()
+      .references(() => staffUsers.id),
+  },
+  (t) => [primaryKey({ columns: [t.profileId, t.staffId] })],
+);
+
+/** Client thresholds: a client's own threshold for a rule, or the rule switched off for the client. */
+export const clientThresholds = sqliteTable(
+  'client_thresholds',
+  {
+    clientId: integer('client_id')
+      .notNull()
+      .references(() => clients.id),
+    kind: text('kind', { enum: RULE_KINDS }).notNull(),
+    /** NULL keeps the profile's threshold (the row may exist only to switch the rule off). */
+    threshold: integer('threshold'),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.clientId, t.kind] })],
+);
+
+/**
+ * Where a client stands with a rule while it is below the rule's threshold (no row: not below). The
+ * notification counter lives here and resets, with the row, when the balance is refilled.
+ */
+export const ruleStates = sqliteTable(
+  'rule_states',
+  {
+    clientId: integer('client_id')
+      .notNull()
+      .references(() => clients.id),
+    kind: text('kind', { enum: RULE_KINDS }).notNull(),
+    /** Notifications decided in this episode below the threshold (Max Qty counts these). */
+    sent: integer('sent').notNull().default(0),
+    since: integer('since').notNull(),
+    lastSentAt: integer('last_sent_at'),
+    lastSuppressedAt: integer('last_suppressed_at'),
+    lastSuppressedReason: text('last_suppressed_reason'),
+    /** When the rule must be looked at again without any balance change (period over, inactivity reached). */
+    nextCheckAt: integer('next_check_at'),
+  },
+  (t) => [primaryKey({ columns: [t.clientId, t.kind] }), index('rule_states_next_check').on(t.nextCheckAt).where(sql`next_check_at IS NOT NULL`)],
+);
+
+/** The notification log: every rule decision, sent, queued, failed or suppressed, with its reason. */
+export const notifications = sqliteTable(
+  'notifications',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    clientId: integer('client_id')
+      .notNull()
+      .references(() => clients.id),
+    /** The profile at the time of the decision (kept when the profile is later deleted). */
+    profileId: integer('profile_id'),
+    profileName: text('profile_name').notNull(),
+    rule: text('rule', { enum: RULE_KINDS }).notNull(),
+    decidedAt: integer('decided_at').notNull(),
+    status: text('status', { enum: ['queued', 'sent', 'failed', 'suppressed'] }).notNull(),
+    /** Why it was not sent: quota (Max Qty), period, no_recipients; NULL when it goes out. */
+    suppressed: text('suppressed', { enum: ['quota', 'period', 'no_recipients'] }),
+    reason: text('reason').notNull(),
+    available: integer('available').notNull(),
+    threshold: integer('threshold').notNull(),
+    currency: text('currency').notNull(),
+    /** Which notification of the episode this is (1..Max Qty). */
+    seq: integer('seq').notNull(),
+    maxQty: integer('max_qty').notNull(),
+    /** JSON array of addresses. */
+    recipients: text('recipients').notNull().default('[]'),
+    subject: text('subject').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    error: text('error'),
+    sentAt: integer('sent_at'),
+    resendOf: integer('resend_of').references((): AnySQLiteColumn => notifications.id),
+  },
+  (t) => [
+    index('notifications_client').on(t.clientId, t.id),
+    index('notifications_decided').on(t.decidedAt, t.id),
+    index('notifications_status').on(t.status, t.id),
+  ],
+);
+
+/** Durable work: a job is leased, run, and finished or retried with backoff; a restart resumes it. */
+export const jobs = sqliteTable(
+  'jobs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    kind: text('kind').notNull(),
+    /** One decision, one job: a second enqueue with the same key adds nothing. */
+    key: text('key').notNull(),
+    payload: text('payload').notNull().default('{}'),
+    status: text('status', { enum: ['queued', 'running', 'done', 'failed'] }).notNull(),
+    /** queued: when it may run; running: when its lease runs out and another worker may take it. */
+    readyAt: integer('ready_at').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    maxAttempts: integer('max_attempts').notNull(),
+    lastError: text('last_error'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('jobs_key').on(t.key),
+    index('jobs_ready').on(t.readyAt).where(sql`status IN ('queued', 'running')`),
+    index('jobs_status').on(t.status, t.id),
+  ],
+);
+
+/** Small durable facts of the scheduler (the last sweep, a requested sweep), as JSON by key. */
+export const schedulerState = sqliteTable('scheduler_state', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});

@@ -45,8 +45,11 @@ export interface BalanceRow {
   last_debit_at: number | null;
 }
 
-/** Something that wants to know, inside the same transaction, that a balance went down (rule evaluation). */
-export type BalanceLoweredListener = (clientId: number, state: BalanceRow, now: number) => void;
+/**
+ * Something that wants to know, inside the same transaction, that a balance moved (rule evaluation):
+ * `lowered` when it went down, false when it went up.
+ */
+export type BalanceListener = (clientId: number, state: BalanceRow, now: number, lowered: boolean) => void;
 
 export const ENTRY_COLUMNS = `e.id, e.client_id, e.kind, e.amount, e.balance_after, e.external_id, e.description, e.actor, e.at,
   e.recorded_at, e.reverses_entry_id, (SELECT r.id FROM ledger_entries r WHERE r.reverses_entry_id = e.id) AS reversed_by`;
@@ -83,7 +86,7 @@ export class Ledger {
     byExternal: Statement<[number, string], { id: number }>;
     finishBatch: Statement;
   };
-  readonly loweredListeners: BalanceLoweredListener[] = [];
+  readonly balanceListeners: BalanceListener[] = [];
 
   constructor(readonly db: Db) {
     const sqlite = db.$client;
@@ -148,7 +151,7 @@ export class Ledger {
       available: balanceAfter - before.held,
       last_debit_at: debitAt !== null && (before.last_debit_at === null || before.last_debit_at < debitAt) ? debitAt : before.last_debit_at,
     };
-    if (e.amount < 0) this.lowered(e.clientId, after, now);
+    this.moved(e.clientId, after, now, e.amount < 0);
     return { entryId: Number(info.lastInsertRowid), balance: after, duplicate: false };
   }
 
@@ -178,14 +181,17 @@ export class Ledger {
         if (e.amount < 0 && e.kind === 'usage' && (r.row.last_debit_at === null || r.row.last_debit_at < e.at)) r.row.last_debit_at = e.at;
         return { duplicate: false };
       },
-      /** Writes every touched balance and tells the listeners; returns the clients whose balance moved. */
+      /**
+       * Writes every touched balance and tells the listeners once per client with its final state
+       * (lowered when any entry of the part was a debit); returns the clients whose balance moved.
+       */
       finish: (): number[] => {
         const moved: number[] = [];
         for (const [clientId, r] of running) {
           if (r.count === 0) continue;
           finishBalance.run({ clientId, balance: r.row.balance, count: r.count, lastDebitAt: r.row.last_debit_at, now });
           moved.push(clientId);
-          if (r.lowered) this.lowered(clientId, r.row, now);
+          this.moved(clientId, r.row, now, r.lowered);
         }
         running.clear();
         return moved;
@@ -213,11 +219,11 @@ export class Ledger {
   hold(clientId: number, delta: number, now: number): BalanceRow {
     this.s.setHeld.run({ clientId, delta, now });
     const after = this.balanceOf(clientId);
-    if (delta > 0) this.lowered(clientId, after, now);
+    this.moved(clientId, after, now, delta > 0);
     return after;
   }
 
-  private lowered(clientId: number, state: BalanceRow, now: number): void {
-    for (const l of this.loweredListeners) l(clientId, state, now);
+  private moved(clientId: number, state: BalanceRow, now: number, lowered: boolean): void {
+    for (const l of this.balanceListeners) l(clientId, state, now, lowered);
   }
 }

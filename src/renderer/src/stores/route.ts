@@ -9,6 +9,7 @@ export type Section = 'dashboard' | 'clients' | 'profiles' | 'charges' | 'notifi
 export type Route =
   | { screen: Section }
   | { screen: 'client'; id: number }
+  | { screen: 'profile'; id: number | 'new' }
   | { screen: 'missing'; path: string };
 
 const SECTIONS: readonly Section[] = ['dashboard', 'clients', 'profiles', 'charges', 'notifications', 'import', 'settings'];
@@ -18,6 +19,8 @@ export function parseHash(hash: string): Route {
   const parts = path.split('/').filter(Boolean);
   if (parts.length === 1 && (SECTIONS as readonly string[]).includes(parts[0])) return { screen: parts[0] as Section } as Route;
   if (parts.length === 2 && parts[0] === 'clients' && /^[1-9]\d{0,15}$/.test(parts[1])) return { screen: 'client', id: Number(parts[1]) };
+  if (parts.length === 2 && parts[0] === 'profiles' && parts[1] === 'new') return { screen: 'profile', id: 'new' };
+  if (parts.length === 2 && parts[0] === 'profiles' && /^[1-9]\d{0,15}$/.test(parts[1])) return { screen: 'profile', id: Number(parts[1]) };
   return { screen: 'missing', path };
 }
 
@@ -25,6 +28,8 @@ export function hrefOf(route: Route): string {
   switch (route.screen) {
     case 'client':
       return `#/clients/${route.id}`;
+    case 'profile':
+      return `#/profiles/${route.id}`;
     case 'missing':
       return `#${route.path}`;
     default:
@@ -32,9 +37,10 @@ export function hrefOf(route: Route): string {
   }
 }
 
-/** The nav section a route belongs to (a client's page is under Clients). */
+/** The nav section a route belongs to (a client's page is under Clients, a profile's under Profiles). */
 export function sectionOf(route: Route): Section | null {
   if (route.screen === 'client') return 'clients';
+  if (route.screen === 'profile') return 'profiles';
   if (route.screen === 'missing') return null;
   return route.screen;
 }

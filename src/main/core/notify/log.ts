@@ -1,0 +1,159 @@
+/**
+ * The notification log: one row per rule decision, written in the same transaction as the decision,
+ * with the recipients and subject worked out at that moment and the reason in words. A decision to
+ * notify also enqueues its durable `notify` job (keyed by the row, so never two).
+ */
+import type Database from 'better-sqlite3';
+import type { Notification, RuleKind } from '../../../shared/contracts';
+import { formatMoney } from '../../../shared/money';
+import { iso } from '../clock';
+import type { JobQueue } from '../scheduler/jobs';
+import type { Decision, EffectiveRule, Facts, Policy, RuleState } from '../profiles/decide';
+
+export const NOTIFY_JOB = 'notify';
+
+export interface DecisionProfile extends Policy {
+  id: number;
+  name: string;
+  rules: Record<RuleKind, { notifyPrimary: boolean; emails: string[] }>;
+  staffIds: number[];
+}
+
+export interface DecisionInput {
+  clientId: number;
+  profile: DecisionProfile;
+  rule: EffectiveRule & { thresholdSource: 'profile' | 'client' };
+  decision: Decision;
+  facts: Facts;
+  state: RuleState;
+  now: number;
+}
+
+interface Party {
+  name: string;
+  external_ref: string;
+  billing_email: string;
+  currency: string;
+  reseller_name: string;
+  reseller_email: string | null;
+}
+
+const RULE_LABEL: Record<RuleKind, string> = { staff: 'reseller staff', client: 'client', inactivity: 'inactivity' };
+
+/** "2026-11-01 09:00 UTC" */
+export const whenText = (ms: number) => `${iso(ms).slice(0, 16).replace('T', ' ')} UTC`;
+
+/** "24 h", "1 day", "3 days" */
+export function durationText(ms: number): string {
+  const hours = Math.round(ms / 3_600_000);
+  if (hours % 24 === 0) return hours === 24 ? '1 day' : `${hours / 24} days`;
+  return `${hours} h`;
+}
+
+/** Addresses in order, each once (compared without case). */
+function unique(addresses: (string | null | undefined)[]): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const a of addresses) {
+    if (!a) continue;
+    const k = a.toLowerCase();
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(a);
+  }
+  return out;
+}
+
+export class NotificationLog {
+  private readonly s;
+
+  constructor(
+    private readonly sqlite: Database.Database,
+    private readonly jobs: JobQueue,
+  ) {
+    this.s = {
+      party: sqlite.prepare(
+        `SELECT c.name, c.external_ref, c.billing_email, c.currency, r.name AS reseller_name, r.email AS reseller_email
+         FROM clients c JOIN resellers r ON r.id = c.reseller_id WHERE c.id = ?`,
+      ),
+      staffEmails: sqlite.prepare(`SELECT s.email FROM profile_staff ps JOIN staff_users s ON s.id = ps.staff_id WHERE ps.profile_id = ? AND s.active = 1 ORDER BY s.name`).pluck(),
+      insert: sqlite.prepare(
+        `INSERT INTO notifications (client_id, profile_id, profile_name, rule, decided_at, status, suppressed, reason, available, threshold, currency, seq, max_qty, recipients, subject)
+         VALUES (@clientId, @profileId, @profileName, @rule, @decidedAt, @status, @suppressed, @reason, @available, @threshold, @currency, @seq, @maxQty, @recipients, @subject)`,
+      ),
+    };
+  }
+
+  /** Records one decision (and its job when something is to be sent); returns the log row's id. */
+  record(d: DecisionInput): number {
+    const party = this.s.party.get(d.clientId) as Party;
+    const money = (v: number) => formatMoney(v, party.currency, { locale: 'en-US' });
+    const ruleCfg = d.profile.rules[d.rule.kind];
+    const recipients =
+      d.rule.kind === 'staff'
+        ? unique([ruleCfg.notifyPrimary ? party.reseller_email : null, ...(this.s.staffEmails.all(d.profile.id) as string[]), ...ruleCfg.emails])
+        : unique([ruleCfg.notifyPrimary ? party.billing_email : null, ...ruleCfg.emails]);
+
+    let status: Notification['status'] = 'queued';
+    let suppressed: Notification['suppressed'] = null;
+    let reason: string;
+    const below = `Available ${money(d.facts.available)} is below the ${RULE_LABEL[d.rule.kind]} threshold of ${money(d.rule.threshold)}${d.rule.thresholdSource === 'client' ? ' (the client’s own threshold)' : ''}`;
+    const idle =
+      d.rule.kind === 'inactivity'
+        ? d.facts.lastDebitAt === null
+          ? ` and there has been no usage since the client was created (${whenText(d.facts.createdAt)})`
+          : ` and there has been no usage since ${whenText(d.facts.lastDebitAt)}`
+        : '';
+    if (d.decision.type === 'notify') {
+      const next = d.decision.seq < d.profile.maxQty ? `another after ${durationText(d.profile.periodMs)} if still below` : 'the last one until the balance is refilled';
+      reason = `${below}${idle}. Notification ${d.decision.seq} of ${d.profile.maxQty}; ${next}.`;
+      if (recipients.length === 0) {
+        status = 'suppressed';
+        suppressed = 'no_recipients';
+        reason = `Not sent: nobody to notify — ${
+          d.rule.kind === 'staff'
+            ? 'the reseller’s email is not ticked or not set, no staff users are chosen and there are no extra emails'
+            : 'the client’s billing email is not ticked and there are no extra emails'
+        }. ${reason}`;
+      }
+    } else if (d.decision.reason === 'period') {
+      status = 'suppressed';
+      suppressed = 'period';
+      const last = d.state.lastSentAt ?? d.now;
+      reason = `Not sent: the period is ${durationText(d.profile.periodMs)} and notification ${d.decision.seq} of ${d.profile.maxQty} went out at ${whenText(last)}; the next may go at ${whenText(last + d.profile.periodMs)}. ${below}.`;
+    } else {
+      status = 'suppressed';
+      suppressed = 'quota';
+      reason = `Not sent: Max Qty reached (${d.profile.maxQty} of ${d.profile.maxQty}); no more until the balance is refilled to ${money(d.rule.threshold)} or more. ${below}${idle}.`;
+    }
+
+    const subject =
+      d.rule.kind === 'staff'
+        ? `Low balance: ${party.name} (${party.external_ref}) has ${money(d.facts.available)}`
+        : d.rule.kind === 'client'
+          ? `Your ${party.reseller_name} balance is low: ${money(d.facts.available)}`
+          : `Your ${party.reseller_name} account has been inactive and has ${money(d.facts.available)} left`;
+
+    const id = Number(
+      this.s.insert.run({
+        clientId: d.clientId,
+        profileId: d.profile.id,
+        profileName: d.profile.name,
+        rule: d.rule.kind,
+        decidedAt: d.now,
+        status,
+        suppressed,
+        reason,
+        available: d.facts.available,
+        threshold: d.rule.threshold,
+        currency: party.currency,
+        seq: d.decision.seq,
+        maxQty: d.profile.maxQty,
+        recipients: JSON.stringify(recipients),
+        subject,
+      }).lastInsertRowid,
+    );
+    if (status === 'queued') this.jobs.enqueue({ kind: NOTIFY_JOB, key: `notify:${id}`, payload: { notificationId: id }, readyAt: d.now }, d.now);
+    return id;
+  }
+}

@@ -1,0 +1,279 @@
+/**
+ * Rule evaluation against the database: loads what `decide` needs for a client (or for a slice of
+ * clients, in the sweep), writes the rule states that changed and records the decisions. Runs inside
+ * the caller's write transaction: the posting transaction on the event path, one slice's on the sweep.
+ */
+import type Database from 'better-sqlite3';
+import type { RuleKind } from '../../../shared/contracts';
+import { MAX_AMOUNT } from '../../../shared/money';
+import { RULE_KINDS } from '../db/schema';
+import type { BalanceRow } from '../ledger/post';
+import { NotificationLog, type DecisionProfile } from '../notify/log';
+import type { JobQueue } from '../scheduler/jobs';
+import { decide, sameState, type Cause, type EffectiveRule, type Facts, type RuleState } from './decide';
+
+export interface ProfileRuleRow {
+  enabled: boolean;
+  threshold: number;
+  notifyPrimary: boolean;
+  emails: string[];
+  inactivityMs: number | null;
+}
+
+export interface LoadedProfile extends DecisionProfile {
+  resellerId: number;
+  currency: string;
+  rules: Record<RuleKind, ProfileRuleRow>;
+}
+
+export interface Override {
+  threshold: number | null;
+  enabled: boolean;
+}
+
+export interface Effective extends EffectiveRule {
+  thresholdSource: 'profile' | 'client';
+  enabledSource: 'profile' | 'client';
+}
+
+/** What a client's evaluation needs about the client. */
+export interface ClientFacts extends Facts {
+  clientId: number;
+  closed: boolean;
+  /** The profile in force: assigned, else the reseller's default for the currency; null: none. */
+  profileId: number | null;
+}
+
+interface StateRow {
+  client_id: number;
+  kind: RuleKind;
+  sent: number;
+  since: number;
+  last_sent_at: number | null;
+  last_suppressed_at: number | null;
+  last_suppressed_reason: string | null;
+  next_check_at: number | null;
+}
+
+interface OverrideRow {
+  client_id: number;
+  kind: RuleKind;
+  threshold: number | null;
+  enabled: number;
+}
+
+interface FactsRow {
+  id: number;
+  created_at: number;
+  status: string;
+  pid: number | null;
+  available: number;
+  last_debit_at: number | null;
+}
+
+const toState = (r: StateRow): RuleState => ({
+  sent: r.sent,
+  since: r.since,
+  lastSentAt: r.last_sent_at,
+  lastSuppressedAt: r.last_suppressed_at,
+  lastSuppressedReason: r.last_suppressed_reason,
+  nextCheckAt: r.next_check_at,
+});
+
+/** The profile in force for a client: its own, else its reseller's default for its currency. */
+export const PROFILE_IN_FORCE = `coalesce(c.profile_id, (SELECT d.id FROM low_balance_profiles d
+  WHERE d.reseller_id = c.reseller_id AND d.currency = c.currency AND d.is_default = 1))`;
+
+/** The effective rule: the client's override where it has one, the profile's otherwise; off without a profile. */
+export function effectiveRule(kind: RuleKind, profile: LoadedProfile | null, override: Override | undefined, closed: boolean): Effective {
+  const base = profile?.rules[kind];
+  return {
+    kind,
+    enabled: !closed && !!base && (override ? override.enabled : base.enabled),
+    threshold: override?.threshold ?? base?.threshold ?? 0,
+    inactivityMs: base?.inactivityMs ?? null,
+    thresholdSource: override?.threshold != null ? 'client' : 'profile',
+    enabledSource: override ? 'client' : 'profile',
+  };
+}
+
+export class RuleEngine {
+  private readonly s;
+  private readonly log: NotificationLog;
+  private cache: Map<number, LoadedProfile> | null = null;
+  private cacheVersion = -1;
+  /** Clients with a new decision since the last `drainTouched()`: the core announces them. */
+  private touched = new Set<number>();
+
+  constructor(
+    private readonly sqlite: Database.Database,
+    jobs: JobQueue,
+  ) {
+    this.log = new NotificationLog(sqlite, jobs);
+    this.s = {
+      dataVersion: sqlite.prepare('PRAGMA data_version').pluck(),
+      profiles: sqlite.prepare('SELECT id, reseller_id, name, currency, max_qty, period_ms FROM low_balance_profiles'),
+      rules: sqlite.prepare('SELECT profile_id, kind, enabled, threshold, notify_primary, emails, inactivity_ms FROM profile_rules'),
+      staff: sqlite.prepare('SELECT profile_id, staff_id FROM profile_staff'),
+      facts: sqlite.prepare(
+        `SELECT c.id, c.created_at, c.status, ${PROFILE_IN_FORCE} AS pid, b.available, b.last_debit_at
+         FROM clients c JOIN balances b ON b.client_id = c.id WHERE c.id = ?`,
+      ),
+      clientOnly: sqlite.prepare(`SELECT c.created_at, c.status, ${PROFILE_IN_FORCE} AS pid FROM clients c WHERE c.id = ?`),
+      overrides: sqlite.prepare('SELECT client_id, kind, threshold, enabled FROM client_thresholds WHERE client_id = ?'),
+      states: sqlite.prepare('SELECT * FROM rule_states WHERE client_id = ?'),
+      hasState: sqlite.prepare('SELECT 1 FROM rule_states WHERE client_id = ? LIMIT 1').pluck(),
+      upsert: sqlite.prepare(
+        `INSERT INTO rule_states (client_id, kind, sent, since, last_sent_at, last_suppressed_at, last_suppressed_reason, next_check_at)
+         VALUES (@clientId, @kind, @sent, @since, @lastSentAt, @lastSuppressedAt, @lastSuppressedReason, @nextCheckAt)
+         ON CONFLICT (client_id, kind) DO UPDATE SET sent = excluded.sent, since = excluded.since, last_sent_at = excluded.last_sent_at,
+           last_suppressed_at = excluded.last_suppressed_at, last_suppressed_reason = excluded.last_suppressed_reason, next_check_at = excluded.next_check_at`,
+      ),
+      remove: sqlite.prepare('DELETE FROM rule_states WHERE client_id = ? AND kind = ?'),
+      sliceFacts: sqlite.prepare(
+        `SELECT c.id, c.created_at, c.status, ${PROFILE_IN_FORCE} AS pid, b.available, b.last_debit_at
+         FROM balances b JOIN clients c ON c.id = b.client_id
+         WHERE b.client_id BETWEEN ? AND ? AND (b.available < ? OR EXISTS (SELECT 1 FROM rule_states s WHERE s.client_id = b.client_id))`,
+      ),
+      sliceOverrides: sqlite.prepare('SELECT client_id, kind, threshold, enabled FROM client_thresholds WHERE client_id BETWEEN ? AND ?'),
+      sliceStates: sqlite.prepare('SELECT * FROM rule_states WHERE client_id BETWEEN ? AND ?'),
+      maxOverride: sqlite.prepare('SELECT max(threshold) FROM client_thresholds WHERE enabled = 1').pluck(),
+      due: sqlite.prepare('SELECT DISTINCT client_id FROM rule_states WHERE next_check_at <= ? ORDER BY next_check_at LIMIT ?').pluck(),
+    };
+  }
+
+  /** Profile changes in this process call this; another process's commits are noticed by data_version. */
+  invalidate(): void {
+    this.cache = null;
+  }
+
+  profiles(): Map<number, LoadedProfile> {
+    const version = this.s.dataVersion.get() as number;
+    if (this.cache && version === this.cacheVersion) return this.cache;
+    const map = new Map<number, LoadedProfile>();
+    for (const p of this.s.profiles.all() as { id: number; reseller_id: number; name: string; currency: string; max_qty: number; period_ms: number }[]) {
+      const off: ProfileRuleRow = { enabled: false, threshold: 0, notifyPrimary: false, emails: [], inactivityMs: null };
+      map.set(p.id, {
+        id: p.id,
+        resellerId: p.reseller_id,
+        name: p.name,
+        currency: p.currency,
+        maxQty: p.max_qty,
+        periodMs: p.period_ms,
+        rules: { staff: { ...off }, client: { ...off }, inactivity: { ...off } },
+        staffIds: [],
+      });
+    }
+    for (const r of this.s.rules.all() as { profile_id: number; kind: RuleKind; enabled: number; threshold: number; notify_primary: number; emails: string; inactivity_ms: number | null }[]) {
+      const p = map.get(r.profile_id);
+      if (p) p.rules[r.kind] = { enabled: r.enabled === 1, threshold: r.threshold, notifyPrimary: r.notify_primary === 1, emails: JSON.parse(r.emails) as string[], inactivityMs: r.inactivity_ms };
+    }
+    for (const r of this.s.staff.all() as { profile_id: number; staff_id: number }[]) map.get(r.profile_id)?.staffIds.push(r.staff_id);
+    this.cache = map;
+    this.cacheVersion = version;
+    return map;
+  }
+
+  /** The highest threshold any client can have now: a client at or above it cannot be below any rule. */
+  ceiling(): number {
+    let max = -MAX_AMOUNT - 1;
+    for (const p of this.profiles().values()) for (const k of RULE_KINDS) if (p.rules[k].enabled && p.rules[k].threshold > max) max = p.rules[k].threshold;
+    const o = this.s.maxOverride.get() as number | null;
+    return o !== null && o > max ? o : max;
+  }
+
+  /** The smallest Period among the profiles (null without profiles). */
+  smallestPeriodMs(): number | null {
+    let min: number | null = null;
+    for (const p of this.profiles().values()) if (min === null || p.periodMs < min) min = p.periodMs;
+    return min;
+  }
+
+  drainTouched(): number[] {
+    if (this.touched.size === 0) return [];
+    const out = [...this.touched];
+    this.touched = new Set();
+    return out;
+  }
+
+  /**
+   * The ledger's listener: a balance moved inside a posting transaction. A drop is evaluated; a rise
+   * matters only to a client already below a rule (it may reset the counter).
+   */
+  onBalance(clientId: number, balance: BalanceRow, now: number, lowered: boolean): void {
+    if (!lowered && !this.s.hasState.get(clientId)) return;
+    const c = this.s.clientOnly.get(clientId) as { created_at: number; status: string; pid: number | null } | undefined;
+    if (!c) return;
+    this.evaluate(
+      { clientId, available: balance.available, lastDebitAt: balance.last_debit_at, createdAt: c.created_at, closed: c.status === 'closed', profileId: c.pid },
+      this.s.overrides.all(clientId) as OverrideRow[],
+      this.s.states.all(clientId) as StateRow[],
+      now,
+      'balance',
+    );
+  }
+
+  /** Evaluates one client as it stands (after a threshold or profile change, or at its next check time). */
+  evaluateClient(clientId: number, now: number, cause: Cause): number {
+    const r = this.s.facts.get(clientId) as FactsRow | undefined;
+    if (!r) return 0;
+    return this.evaluate(toFacts(r), this.s.overrides.all(clientId) as OverrideRow[], this.s.states.all(clientId) as StateRow[], now, cause);
+  }
+
+  /** Clients with a rule whose next check time has come. */
+  dueClients(now: number, limit: number): number[] {
+    return this.s.due.all(now, limit) as number[];
+  }
+
+  /**
+   * One slice of the sweep: the clients with ids in [from, to] that could be below a rule (available
+   * under the ceiling) or already are (a rule state), loaded with three range queries and evaluated.
+   */
+  sweepSlice(from: number, to: number, ceiling: number, now: number): { candidates: number; decisions: number } {
+    const rows = this.s.sliceFacts.all(from, to, ceiling) as FactsRow[];
+    if (!rows.length) return { candidates: 0, decisions: 0 };
+    const overrides = groupByClient(this.s.sliceOverrides.all(from, to) as OverrideRow[]);
+    const states = groupByClient(this.s.sliceStates.all(from, to) as StateRow[]);
+    let decisions = 0;
+    for (const r of rows) decisions += this.evaluate(toFacts(r), overrides.get(r.id) ?? [], states.get(r.id) ?? [], now, 'check');
+    return { candidates: rows.length, decisions };
+  }
+
+  /** Decides every rule of one client and writes what changed; returns how many decisions were recorded. */
+  private evaluate(facts: ClientFacts, overrides: OverrideRow[], stateRows: StateRow[], now: number, cause: Cause): number {
+    const profile = facts.profileId === null ? null : (this.profiles().get(facts.profileId) ?? null);
+    if (!profile && stateRows.length === 0) return 0;
+    let decisions = 0;
+    for (const kind of RULE_KINDS) {
+      const o = overrides.find((x) => x.kind === kind);
+      const rule = effectiveRule(kind, profile, o ? { threshold: o.threshold, enabled: o.enabled === 1 } : undefined, facts.closed);
+      const prevRow = stateRows.find((x) => x.kind === kind);
+      const prev = prevRow ? toState(prevRow) : null;
+      const out = profile ? decide(rule, facts, profile, prev, now, cause) : { state: null, decision: null };
+      if (!sameState(prev, out.state)) {
+        if (out.state === null) this.s.remove.run(facts.clientId, kind);
+        else this.s.upsert.run({ clientId: facts.clientId, kind, ...out.state });
+      }
+      if (out.decision && profile && out.state) {
+        this.log.record({ clientId: facts.clientId, profile, rule, decision: out.decision, facts, state: out.state, now });
+        this.touched.add(facts.clientId);
+        decisions++;
+      }
+    }
+    return decisions;
+  }
+}
+
+function toFacts(r: FactsRow): ClientFacts {
+  return { clientId: r.id, available: r.available, lastDebitAt: r.last_debit_at, createdAt: r.created_at, closed: r.status === 'closed', profileId: r.pid };
+}
+
+function groupByClient<T extends { client_id: number }>(rows: T[]): Map<number, T[]> {
+  const m = new Map<number, T[]>();
+  for (const r of rows) {
+    const list = m.get(r.client_id);
+    if (list) list.push(r);
+    else m.set(r.client_id, [r]);
+  }
+  return m;
+}

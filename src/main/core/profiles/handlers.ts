@@ -1,0 +1,395 @@
+/** Channels of Low Balance Profiles, client thresholds, the notification log and the scheduler. */
+import type { ClientThresholds, Notification, Profile, RuleKind, RuleView } from '../../../shared/contracts';
+import { conflict, invalid, notFound } from '../../../shared/result';
+import { iso, isoOrNull } from '../clock';
+import type { Ctx, HandlerMap } from '../api/registry';
+import { decodeCursor, encodeCursor } from '../api/cursor';
+import { RULE_KINDS } from '../db/schema';
+import { effectiveRule, PROFILE_IN_FORCE, type LoadedProfile } from './engine';
+
+const HOUR = 3_600_000;
+
+interface ProfileRow {
+  id: number;
+  reseller_id: number;
+  reseller_name: string;
+  name: string;
+  currency: string;
+  sort_order: number;
+  max_qty: number;
+  period_ms: number;
+  is_default: number;
+  created_at: number;
+  updated_at: number;
+  assigned: number;
+  following: number;
+  fallback_id: number | null;
+  fallback_name: string | null;
+}
+
+const PROFILE_SQL = `SELECT p.id, p.reseller_id, r.name AS reseller_name, p.name, p.currency, p.sort_order, p.max_qty, p.period_ms, p.is_default,
+  p.created_at, p.updated_at,
+  (SELECT count(*) FROM clients c WHERE c.profile_id = p.id) AS assigned,
+  CASE WHEN p.is_default = 1 THEN (SELECT count(*) FROM clients c WHERE c.profile_id IS NULL AND c.reseller_id = p.reseller_id AND c.currency = p.currency) ELSE 0 END AS following,
+  f.id AS fallback_id, f.name AS fallback_name
+  FROM low_balance_profiles p JOIN resellers r ON r.id = p.reseller_id
+  LEFT JOIN low_balance_profiles f ON f.reseller_id = p.reseller_id AND f.currency = p.currency AND f.is_default = 1 AND f.id != p.id`;
+
+function toProfile(r: ProfileRow, loaded: LoadedProfile): Profile {
+  const { staff, client, inactivity } = loaded.rules;
+  return {
+    id: r.id,
+    resellerId: r.reseller_id,
+    resellerName: r.reseller_name,
+    name: r.name,
+    currency: r.currency,
+    sortOrder: r.sort_order,
+    maxQty: r.max_qty,
+    periodHours: r.period_ms / HOUR,
+    isDefault: r.is_default === 1,
+    clientCount: r.assigned + r.following,
+    assignedClients: r.assigned,
+    fallback: r.fallback_id === null ? null : { id: r.fallback_id, name: r.fallback_name ?? '' },
+    staffRule: { enabled: staff.enabled, threshold: staff.threshold, notifyReseller: staff.notifyPrimary, staffIds: [...loaded.staffIds], emails: staff.emails },
+    clientRule: { enabled: client.enabled, threshold: client.threshold, notifyClient: client.notifyPrimary, emails: client.emails },
+    inactivityRule: {
+      enabled: inactivity.enabled,
+      threshold: inactivity.threshold,
+      notifyClient: inactivity.notifyPrimary,
+      emails: inactivity.emails,
+      inactivityHours: (inactivity.inactivityMs ?? 168 * HOUR) / HOUR,
+    },
+    createdAt: iso(r.created_at),
+    updatedAt: iso(r.updated_at),
+  };
+}
+
+export function getProfile(ctx: Pick<Ctx, 'db' | 'rules'>, id: number, field = 'id'): Profile {
+  const r = ctx.db.$client.prepare(`${PROFILE_SQL} WHERE p.id = ?`).get(id) as ProfileRow | undefined;
+  const loaded = ctx.rules.profiles().get(id);
+  if (!r || !loaded) throw field === 'id' ? notFound(`low balance profile ${id} does not exist`) : invalid(field, `${field} ${id} is not a low balance profile`);
+  return toProfile(r, loaded);
+}
+
+interface RuleInputs {
+  staffRule?: { enabled: boolean; threshold: number; notifyReseller: boolean; staffIds: number[]; emails: string[] };
+  clientRule?: { enabled: boolean; threshold: number; notifyClient: boolean; emails: string[] };
+  inactivityRule?: { enabled: boolean; threshold: number; notifyClient: boolean; inactivityHours: number; emails: string[] };
+}
+
+function resellerName(ctx: Ctx, id: number): string {
+  const name = ctx.db.$client.prepare('SELECT name FROM resellers WHERE id = ?').pluck().get(id) as string | undefined;
+  if (name === undefined) throw invalid('resellerId', `resellerId ${id} is not a reseller`);
+  return name;
+}
+
+function assertNameFree(ctx: Ctx, resellerId: number, name: string, exceptId = 0) {
+  const clash = ctx.db.$client.prepare('SELECT id FROM low_balance_profiles WHERE reseller_id = ? AND name_key = ? AND id != ?').get(resellerId, name.toLowerCase(), exceptId);
+  if (clash) throw conflict(`name "${name}" is already used by another profile of this reseller`, 'name');
+}
+
+function assertStaffOf(ctx: Ctx, resellerId: number, staffIds: number[]) {
+  const stmt = ctx.db.$client.prepare('SELECT reseller_id FROM staff_users WHERE id = ?').pluck();
+  staffIds.forEach((id, i) => {
+    const owner = stmt.get(id) as number | undefined;
+    const field = `staffRule.staffIds.${i}`;
+    if (owner === undefined) throw invalid(field, `${field} is staff user ${id}, who does not exist`);
+    if (owner !== resellerId) throw invalid(field, `${field} is staff user ${id}, who works for another reseller than the profile's`);
+  });
+}
+
+function writeRules(ctx: Ctx, profileId: number, input: RuleInputs) {
+  const sqlite = ctx.db.$client;
+  const put = sqlite.prepare(
+    `INSERT INTO profile_rules (profile_id, kind, enabled, threshold, notify_primary, emails, inactivity_ms) VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (profile_id, kind) DO UPDATE SET enabled = excluded.enabled, threshold = excluded.threshold, notify_primary = excluded.notify_primary,
+       emails = excluded.emails, inactivity_ms = excluded.inactivity_ms`,
+  );
+  const b = (v: boolean) => (v ? 1 : 0);
+  if (input.staffRule) {
+    const r = input.staffRule;
+    put.run(profileId, 'staff', b(r.enabled), r.threshold, b(r.notifyReseller), JSON.stringify(dedupe(r.emails)), null);
+    sqlite.prepare('DELETE FROM profile_staff WHERE profile_id = ?').run(profileId);
+    const add = sqlite.prepare('INSERT OR IGNORE INTO profile_staff (profile_id, staff_id) VALUES (?, ?)');
+    for (const id of r.staffIds) add.run(profileId, id);
+  }
+  if (input.clientRule) {
+    const r = input.clientRule;
+    put.run(profileId, 'client', b(r.enabled), r.threshold, b(r.notifyClient), JSON.stringify(dedupe(r.emails)), null);
+  }
+  if (input.inactivityRule) {
+    const r = input.inactivityRule;
+    put.run(profileId, 'inactivity', b(r.enabled), r.threshold, b(r.notifyClient), JSON.stringify(dedupe(r.emails)), r.inactivityHours * HOUR);
+  }
+}
+
+const dedupe = (emails: string[]) => [...new Map(emails.map((e) => [e.toLowerCase(), e])).values()];
+
+/** Makes a profile its reseller's default for its currency (the old default stops being one). */
+function makeDefault(ctx: Ctx, id: number, resellerId: number, currency: string) {
+  ctx.db.$client.prepare('UPDATE low_balance_profiles SET is_default = 0 WHERE reseller_id = ? AND currency = ? AND is_default = 1 AND id != ?').run(resellerId, currency, id);
+  ctx.db.$client.prepare('UPDATE low_balance_profiles SET is_default = 1 WHERE id = ?').run(id);
+}
+
+function hasDefault(ctx: Ctx, resellerId: number, currency: string, exceptId = 0): boolean {
+  return !!ctx.db.$client.prepare('SELECT 1 FROM low_balance_profiles WHERE reseller_id = ? AND currency = ? AND is_default = 1 AND id != ?').get(resellerId, currency, exceptId);
+}
+
+/** After a profile change: the engine's cache is stale and every client must be looked at again. */
+function profilesChanged(ctx: Ctx) {
+  ctx.rules.invalidate();
+  ctx.scheduler.requestSweep();
+  ctx.emit({ topic: 'profiles' });
+  ctx.emit({ topic: 'scheduler' });
+}
+
+interface StateRow {
+  kind: RuleKind;
+  sent: number;
+  last_sent_at: number | null;
+  next_check_at: number | null;
+}
+
+/** A client's rules as they apply now, with where each value comes from. */
+export function clientThresholds(ctx: Pick<Ctx, 'db' | 'rules'>, clientId: number, field = 'clientId'): ClientThresholds {
+  const sqlite = ctx.db.$client;
+  const c = sqlite
+    .prepare(`SELECT c.id, c.currency, c.status, c.profile_id, ${PROFILE_IN_FORCE} AS pid, b.available FROM clients c JOIN balances b ON b.client_id = c.id WHERE c.id = ?`)
+    .get(clientId) as { id: number; currency: string; status: string; profile_id: number | null; pid: number | null; available: number } | undefined;
+  if (!c) throw field === 'id' ? notFound(`client ${clientId} does not exist`) : invalid(field, `${field} ${clientId} is not a client`);
+  const profile = c.pid === null ? null : (ctx.rules.profiles().get(c.pid) ?? null);
+  const overrides = sqlite.prepare('SELECT kind, threshold, enabled FROM client_thresholds WHERE client_id = ?').all(clientId) as { kind: RuleKind; threshold: number | null; enabled: number }[];
+  const states = sqlite.prepare('SELECT kind, sent, last_sent_at, next_check_at FROM rule_states WHERE client_id = ?').all(clientId) as StateRow[];
+  const rules: RuleView[] = RULE_KINDS.map((kind) => {
+    const o = overrides.find((x) => x.kind === kind);
+    const override = o ? { threshold: o.threshold, enabled: o.enabled === 1 } : null;
+    const eff = effectiveRule(kind, profile, override ?? undefined, c.status === 'closed');
+    const st = states.find((s) => s.kind === kind);
+    const base = profile?.rules[kind];
+    return {
+      kind,
+      enabled: eff.enabled,
+      threshold: eff.threshold,
+      thresholdSource: eff.thresholdSource,
+      enabledSource: eff.enabledSource,
+      profileEnabled: base?.enabled ?? false,
+      profileThreshold: base?.threshold ?? 0,
+      override,
+      inactivityHours: kind === 'inactivity' && base?.inactivityMs != null ? base.inactivityMs / HOUR : null,
+      below: eff.enabled && c.available < eff.threshold,
+      sent: st?.sent ?? 0,
+      lastSentAt: isoOrNull(st?.last_sent_at),
+      nextCheckAt: isoOrNull(st?.next_check_at),
+    };
+  });
+  return {
+    clientId,
+    currency: c.currency,
+    available: c.available,
+    profile: profile
+      ? { id: profile.id, name: profile.name, source: c.profile_id === null ? 'default' : 'assigned', maxQty: profile.maxQty, periodHours: profile.periodMs / HOUR }
+      : null,
+    rules,
+  };
+}
+
+interface NotificationRow {
+  id: number;
+  client_id: number;
+  client_name: string;
+  client_ref: string;
+  profile_id: number | null;
+  profile_name: string;
+  rule: RuleKind;
+  decided_at: number;
+  status: Notification['status'];
+  suppressed: Notification['suppressed'];
+  reason: string;
+  available: number;
+  threshold: number;
+  currency: string;
+  seq: number;
+  max_qty: number;
+  recipients: string;
+  subject: string;
+  attempts: number;
+  error: string | null;
+}
+
+const toNotification = (r: NotificationRow): Notification => ({
+  id: r.id,
+  clientId: r.client_id,
+  clientName: r.client_name,
+  clientRef: r.client_ref,
+  profileId: r.profile_id,
+  profileName: r.profile_name,
+  rule: r.rule,
+  decidedAt: iso(r.decided_at),
+  status: r.status,
+  suppressed: r.suppressed,
+  reason: r.reason,
+  available: r.available,
+  threshold: r.threshold,
+  currency: r.currency,
+  seq: r.seq,
+  maxQty: r.max_qty,
+  recipients: JSON.parse(r.recipients) as string[],
+  subject: r.subject,
+  attempts: r.attempts,
+  error: r.error,
+});
+
+export const profileHandlers: HandlerMap = {
+  'profiles.list': (input, ctx) => {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (input.resellerId != null) {
+      where.push('p.reseller_id = ?');
+      args.push(input.resellerId);
+    }
+    if (input.currency) {
+      where.push('p.currency = ?');
+      args.push(input.currency);
+    }
+    const rows = ctx.db.$client
+      .prepare(`${PROFILE_SQL}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY p.sort_order, p.name_key, p.id`)
+      .all(...args) as ProfileRow[];
+    const loaded = ctx.rules.profiles();
+    return rows.map((r) => toProfile(r, loaded.get(r.id)!));
+  },
+
+  'profiles.get': (input, ctx) => getProfile(ctx, input.id),
+
+  'profiles.create': (input, ctx) => {
+    resellerName(ctx, input.resellerId);
+    assertNameFree(ctx, input.resellerId, input.name);
+    assertStaffOf(ctx, input.resellerId, input.staffRule.staffIds);
+    const now = ctx.clock.now();
+    const id = Number(
+      ctx.db.$client
+        .prepare(
+          `INSERT INTO low_balance_profiles (reseller_id, name, name_key, currency, sort_order, max_qty, period_ms, is_default, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
+        )
+        .run(input.resellerId, input.name, input.name.toLowerCase(), input.currency, input.sortOrder, input.maxQty, input.periodHours * HOUR, now, now).lastInsertRowid,
+    );
+    writeRules(ctx, id, input);
+    // The first profile of a reseller and currency becomes its default unless told otherwise.
+    if (input.isDefault ?? !hasDefault(ctx, input.resellerId, input.currency)) makeDefault(ctx, id, input.resellerId, input.currency);
+    ctx.audit('profile.create', 'profile', id, { name: input.name, resellerId: input.resellerId, currency: input.currency });
+    profilesChanged(ctx);
+    return getProfile(ctx, id);
+  },
+
+  'profiles.update': (input, ctx) => {
+    const before = getProfile(ctx, input.id);
+    const resellerId = input.resellerId ?? before.resellerId;
+    const currency = input.currency ?? before.currency;
+    const name = input.name ?? before.name;
+    if (resellerId !== before.resellerId) {
+      resellerName(ctx, resellerId);
+      if (before.clientCount > 0) throw invalid('resellerId', `resellerId cannot change: ${before.clientCount} clients of ${before.resellerName} use this profile; it cannot move to another reseller`);
+    }
+    if (currency !== before.currency && before.clientCount > 0) {
+      throw invalid('currency', `currency cannot change: ${before.clientCount} clients in ${before.currency} use this profile, and a profile's currency must match its clients'`);
+    }
+    if (name.toLowerCase() !== before.name.toLowerCase() || resellerId !== before.resellerId) assertNameFree(ctx, resellerId, name, input.id);
+    assertStaffOf(ctx, resellerId, input.staffRule ? input.staffRule.staffIds : resellerId !== before.resellerId ? before.staffRule.staffIds : []);
+    const sortOrder = input.sortOrder ?? before.sortOrder;
+    const maxQty = input.maxQty ?? before.maxQty;
+    const periodHours = input.periodHours ?? before.periodHours;
+    const moved = resellerId !== before.resellerId || currency !== before.currency;
+    ctx.db.$client
+      .prepare(
+        `UPDATE low_balance_profiles SET reseller_id = ?, name = ?, name_key = ?, currency = ?, sort_order = ?, max_qty = ?, period_ms = ?,
+           is_default = 0, updated_at = ? WHERE id = ?`,
+      )
+      .run(resellerId, name, name.toLowerCase(), currency, sortOrder, maxQty, periodHours * HOUR, ctx.clock.now(), input.id);
+    writeRules(ctx, input.id, input);
+    const wantDefault = input.isDefault ?? (before.isDefault && !(moved && hasDefault(ctx, resellerId, currency, input.id)));
+    if (wantDefault) makeDefault(ctx, input.id, resellerId, currency);
+    ctx.rules.invalidate();
+    const after = getProfile(ctx, input.id);
+    ctx.audit('profile.update', 'profile', input.id, diff(before, after));
+    profilesChanged(ctx);
+    return after;
+  },
+
+  'profiles.delete': (input, ctx) => {
+    const p = getProfile(ctx, input.id);
+    // Assigned clients follow the reseller's default for their currency again (none if this was it).
+    const moved = ctx.db.$client.prepare('UPDATE clients SET profile_id = NULL WHERE profile_id = ?').run(input.id).changes;
+    ctx.db.$client.prepare('DELETE FROM low_balance_profiles WHERE id = ?').run(input.id);
+    ctx.audit('profile.delete', 'profile', input.id, { name: p.name, clientsMoved: moved, fallback: p.fallback?.name ?? null, wasDefault: p.isDefault });
+    profilesChanged(ctx);
+    ctx.emit({ topic: 'clients' });
+    return { id: input.id, clientsMoved: moved, fallback: p.isDefault ? null : p.fallback };
+  },
+
+  'thresholds.get': (input, ctx) => clientThresholds(ctx, input.clientId, 'id'),
+
+  'thresholds.set': (input, ctx) => {
+    clientThresholds(ctx, input.clientId);
+    const now = ctx.clock.now();
+    ctx.db.$client
+      .prepare(
+        `INSERT INTO client_thresholds (client_id, kind, threshold, enabled, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (client_id, kind) DO UPDATE SET threshold = excluded.threshold, enabled = excluded.enabled, updated_at = excluded.updated_at`,
+      )
+      .run(input.clientId, input.kind, input.threshold, input.enabled ? 1 : 0, now);
+    ctx.audit('threshold.set', 'client', input.clientId, { rule: input.kind, threshold: input.threshold, enabled: input.enabled });
+    ctx.rules.evaluateClient(input.clientId, now, 'check');
+    ctx.emit({ topic: 'thresholds', clientIds: [input.clientId] });
+    return clientThresholds(ctx, input.clientId);
+  },
+
+  'thresholds.clear': (input, ctx) => {
+    clientThresholds(ctx, input.clientId);
+    const now = ctx.clock.now();
+    const removed = ctx.db.$client.prepare('DELETE FROM client_thresholds WHERE client_id = ? AND kind = ?').run(input.clientId, input.kind).changes;
+    if (removed) {
+      ctx.audit('threshold.clear', 'client', input.clientId, { rule: input.kind });
+      ctx.rules.evaluateClient(input.clientId, now, 'check');
+      ctx.emit({ topic: 'thresholds', clientIds: [input.clientId] });
+    }
+    return clientThresholds(ctx, input.clientId);
+  },
+
+  'notifications.list': (input, ctx) => {
+    const after = decodeCursor(input.cursor);
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (input.clientId != null) {
+      where.push('n.client_id = ?');
+      args.push(input.clientId);
+    }
+    if (after) {
+      where.push('n.id < ?');
+      args.push(Number(after[0]));
+    }
+    const rows = ctx.db.$client
+      .prepare(
+        `SELECT n.*, c.name AS client_name, c.external_ref AS client_ref FROM notifications n JOIN clients c ON c.id = n.client_id
+         ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY n.id DESC LIMIT ?`,
+      )
+      .all(...args, input.limit + 1) as NotificationRow[];
+    const more = rows.length > input.limit;
+    const items = rows.slice(0, input.limit);
+    return { items: items.map(toNotification), nextCursor: more ? encodeCursor([items[items.length - 1].id]) : null };
+  },
+
+  'scheduler.status': (_input, ctx) => ctx.scheduler.status(),
+
+  'scheduler.sweep': (_input, ctx) => ctx.scheduler.sweep(),
+};
+
+/** { field: [before, after] } of what a profile change changed, for the audit log. */
+function diff(before: Profile, after: Profile): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of ['resellerId', 'name', 'currency', 'sortOrder', 'maxQty', 'periodHours', 'isDefault', 'staffRule', 'clientRule', 'inactivityRule'] as const) {
+    const a = JSON.stringify(before[k]);
+    const b = JSON.stringify(after[k]);
+    if (a !== b) out[k] = [before[k], after[k]];
+  }
+  return out;
+}

@@ -1,0 +1,164 @@
+/**
+ * The scheduler: what runs without anyone posting. Each `runDue()` (a timer in the desktop app and the
+ * headless host; the test clock's moves in tests) does three things in turn:
+ *  1. rules whose next check time has come (a period over, an inactivity reached) are evaluated;
+ *  2. a full sweep of every client runs when it is due (its interval follows the smallest Period in
+ *     use) or was asked for (a profile changed), in slices with the event loop free between them;
+ *  3. due jobs are leased and run.
+ * Its state (the last sweep, a requested sweep) is kept in SQLite, so a restart carries on.
+ */
+import type Database from 'better-sqlite3';
+import type { ChangeEvent, SchedulerStatus, SweepReport } from '../../../shared/contracts';
+import { iso, isoOrNull, type Clock } from '../clock';
+import type { RuleEngine } from '../profiles/engine';
+import type { JobQueue } from './jobs';
+
+const MINUTE = 60_000;
+/** A sweep slice aims at this long in one go, so the app stays responsive while it runs. */
+const SLICE_TARGET_MS = 20;
+const FIRST_SLICE = 2_000;
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** How often the full sweep runs: a quarter of the smallest Period, between 5 minutes and an hour. */
+export function sweepInterval(smallestPeriodMs: number | null): number {
+  if (smallestPeriodMs === null) return 60 * MINUTE;
+  return Math.min(60 * MINUTE, Math.max(5 * MINUTE, Math.floor(smallestPeriodMs / 4)));
+}
+
+export class Scheduler {
+  private readonly s;
+  private sweeping: Promise<SweepReport> | null = null;
+
+  constructor(
+    private readonly sqlite: Database.Database,
+    private readonly rules: RuleEngine,
+    readonly jobs: JobQueue,
+    private readonly clock: Clock,
+    private readonly emit: (e: ChangeEvent) => void,
+  ) {
+    this.s = {
+      get: sqlite.prepare('SELECT value FROM scheduler_state WHERE key = ?').pluck(),
+      put: sqlite.prepare('INSERT INTO scheduler_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+      del: sqlite.prepare('DELETE FROM scheduler_state WHERE key = ?'),
+      maxId: sqlite.prepare('SELECT max(id) FROM clients').pluck(),
+      clients: sqlite.prepare('SELECT count(*) FROM clients').pluck(),
+      watching: sqlite.prepare('SELECT count(*) AS n, min(next_check_at) AS next FROM rule_states WHERE next_check_at IS NOT NULL'),
+    };
+  }
+
+  lastSweep(): SweepReport | null {
+    const v = this.s.get.get('last_sweep') as string | undefined;
+    return v ? (JSON.parse(v) as SweepReport) : null;
+  }
+
+  /** Asks for a full sweep at the next run (a profile changed); inside the caller's transaction. */
+  requestSweep(): void {
+    this.s.put.run('sweep_requested', JSON.stringify({ at: this.clock.now() }));
+  }
+
+  sweepEveryMs(): number {
+    return sweepInterval(this.rules.smallestPeriodMs());
+  }
+
+  nextSweepAt(): number {
+    const last = this.lastSweep();
+    if (!last || this.s.get.get('sweep_requested')) return this.clock.now();
+    return Date.parse(last.finishedAt) + this.sweepEveryMs();
+  }
+
+  async runDue(): Promise<void> {
+    await this.checkDue();
+    if (this.clock.now() >= this.nextSweepAt()) await this.sweep();
+    const ran = await this.jobs.runDue(() => this.clock.now());
+    if (ran) this.emit({ topic: 'scheduler' });
+  }
+
+  /** Evaluates the rules whose next check time has come, a batch per transaction. */
+  async checkDue(): Promise<number> {
+    let decisions = 0;
+    const seen = new Set<number>();
+    for (;;) {
+      const now = this.clock.now();
+      const ids = this.rules.dueClients(now, 500).filter((id) => !seen.has(id));
+      if (!ids.length) break;
+      this.sqlite.transaction(() => {
+        for (const id of ids) {
+          seen.add(id);
+          decisions += this.rules.evaluateClient(id, now, 'check');
+        }
+      }).immediate();
+      this.announce();
+      await yieldToEventLoop();
+    }
+    return decisions;
+  }
+
+  /** A full sweep over every client; a second call while one runs waits for the same sweep. */
+  sweep(): Promise<SweepReport> {
+    this.sweeping ??= this.sweepAll().finally(() => (this.sweeping = null));
+    return this.sweeping;
+  }
+
+  private async sweepAll(): Promise<SweepReport> {
+    const startedAt = this.clock.now();
+    const t0 = performance.now();
+    this.s.del.run('sweep_requested');
+    const maxId = (this.s.maxId.get() as number | null) ?? 0;
+    const clients = this.s.clients.get() as number;
+    const ceiling = this.rules.ceiling();
+    let size = FIRST_SLICE;
+    let longest = 0;
+    let slices = 0;
+    let candidates = 0;
+    let decisions = 0;
+    for (let from = 1; from <= maxId; ) {
+      const to = Math.min(from + size - 1, maxId);
+      const s0 = performance.now();
+      const r = this.sqlite.transaction(() => this.rules.sweepSlice(from, to, ceiling, this.clock.now())).immediate();
+      const ms = performance.now() - s0;
+      longest = Math.max(longest, ms);
+      slices++;
+      candidates += r.candidates;
+      decisions += r.decisions;
+      this.announce();
+      // The next slice is sized from this one, so each stays near the target whatever the data.
+      size = Math.min(200_000, Math.max(1_000, Math.round((size * SLICE_TARGET_MS) / Math.max(ms, 0.5))));
+      from = to + 1;
+      await yieldToEventLoop();
+    }
+    const report: SweepReport = {
+      startedAt: iso(startedAt),
+      finishedAt: iso(this.clock.now()),
+      durationMs: Math.round(performance.now() - t0),
+      longestSliceMs: Math.round(longest * 10) / 10,
+      slices,
+      clients,
+      candidates,
+      decisions,
+    };
+    this.s.put.run('last_sweep', JSON.stringify(report));
+    this.emit({ topic: 'scheduler' });
+    return report;
+  }
+
+  private announce(): void {
+    const touched = this.rules.drainTouched();
+    if (touched.length) this.emit({ topic: 'notifications', clientIds: touched.length <= 200 ? touched : undefined });
+  }
+
+  status(): SchedulerStatus {
+    const w = this.s.watching.get() as { n: number; next: number | null };
+    const period = this.rules.smallestPeriodMs();
+    return {
+      lastSweep: this.lastSweep(),
+      sweeping: this.sweeping !== null,
+      nextSweepAt: iso(this.nextSweepAt()),
+      sweepEveryMs: this.sweepEveryMs(),
+      smallestPeriodHours: period === null ? null : Math.round(period / 3_600_000),
+      watching: w.n,
+      nextCheckAt: isoOrNull(w.next),
+      jobs: this.jobs.counts(),
+    };
+  }
+}

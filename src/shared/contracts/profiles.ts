@@ -1,0 +1,279 @@
+/** Low Balance Profiles (seed 004), client thresholds, the notification log and the scheduler. */
+import { z } from 'zod';
+import { defineContract } from '../contract';
+import { amount, currency, cursor, email, empty, id, limit, page, requiredText } from './common';
+
+export const ruleKind = z.enum(['staff', 'client', 'inactivity'], { error: 'must be staff, client or inactivity' });
+export type RuleKind = z.infer<typeof ruleKind>;
+
+const enabled = z.boolean({ error: 'must be true or false' });
+const emails = z.array(email, { error: 'must be a list of email addresses' }).max(20, 'may list at most 20 addresses').default([]);
+const hours = (max: number, what: string) =>
+  z
+    .number({ error: `must be a number of hours` })
+    .int('must be a whole number of hours')
+    .min(1, 'must be at least 1 hour')
+    .max(max, `must be at most ${what}`);
+
+/** The reseller staff rule: the reseller's email, chosen staff users, extra emails. A rule given states whether it is on and its threshold. */
+const staffRuleInput = z.strictObject({
+  enabled,
+  threshold: amount,
+  notifyReseller: enabled.default(true),
+  staffIds: z.array(id, { error: 'must be a list of staff user ids' }).max(50, 'may list at most 50 staff users').default([]),
+  emails,
+});
+/** The client rule: the client's billing email, extra emails. */
+const clientRuleInput = z.strictObject({
+  enabled,
+  threshold: amount,
+  notifyClient: enabled.default(true),
+  emails,
+});
+/** The inactivity rule: like the client rule, and only after `inactivityHours` without a debit. */
+const inactivityRuleInput = z.strictObject({
+  enabled,
+  threshold: amount,
+  notifyClient: enabled.default(true),
+  inactivityHours: hours(8760, '8760 hours (365 days)').default(168),
+  emails,
+});
+
+const off = { enabled: false, threshold: 0, emails: [] as string[] };
+
+const profileFields = {
+  name: requiredText(120, 'a name'),
+  currency,
+  sortOrder: z.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 or more').max(1_000_000, 'must be at most 1000000'),
+  maxQty: z
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1: a rule that may never notify is a disabled rule')
+    .max(1000, 'must be at most 1000'),
+  periodHours: hours(720, '720 hours (30 days)'),
+  isDefault: z.boolean({ error: 'must be true or false' }),
+};
+
+export const staffRule = z.object({
+  enabled: z.boolean(),
+  threshold: z.number(),
+  notifyReseller: z.boolean(),
+  staffIds: z.array(z.number()),
+  emails: z.array(z.string()),
+});
+export const clientRule = z.object({ enabled: z.boolean(), threshold: z.number(), notifyClient: z.boolean(), emails: z.array(z.string()) });
+export const inactivityRule = clientRule.extend({ inactivityHours: z.number() });
+
+export const profile = z.object({
+  id: z.number(),
+  resellerId: z.number(),
+  resellerName: z.string(),
+  name: z.string(),
+  currency: z.string(),
+  sortOrder: z.number(),
+  maxQty: z.number(),
+  periodHours: z.number(),
+  isDefault: z.boolean(),
+  /** Clients assigned this profile plus, for a default profile, the clients following the default. */
+  clientCount: z.number(),
+  assignedClients: z.number(),
+  /** Where this profile's assigned clients go if it is deleted: the reseller's default in this currency (not itself). */
+  fallback: z.object({ id: z.number(), name: z.string() }).nullable(),
+  staffRule,
+  clientRule,
+  inactivityRule,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Profile = z.infer<typeof profile>;
+
+export const profilesList = defineContract({
+  name: 'profiles.list',
+  summary: 'Every Low Balance Profile (of one reseller with resellerId), in sort order then by name, with how many clients use each.',
+  input: z.strictObject({ resellerId: id.optional(), currency: currency.optional() }).default({}),
+  output: z.array(profile),
+});
+
+export const profilesGet = defineContract({
+  name: 'profiles.get',
+  summary: 'One Low Balance Profile with its three rules.',
+  input: z.strictObject({ id }),
+  output: profile,
+});
+
+export const profilesCreate = defineContract({
+  name: 'profiles.create',
+  summary:
+    "Adds a Low Balance Profile to a reseller. The name is unique per reseller; the first profile of a reseller and currency becomes its default. Thresholds are minor units of the profile's currency.",
+  mutates: true,
+  input: z.strictObject({
+    resellerId: id,
+    ...profileFields,
+    sortOrder: profileFields.sortOrder.default(0),
+    maxQty: profileFields.maxQty.default(3),
+    periodHours: profileFields.periodHours.default(24),
+    isDefault: profileFields.isDefault.optional(),
+    staffRule: staffRuleInput.default({ ...off, notifyReseller: true, staffIds: [] }),
+    clientRule: clientRuleInput.default({ ...off, notifyClient: true }),
+    inactivityRule: inactivityRuleInput.default({ ...off, notifyClient: true, inactivityHours: 168 }),
+  }),
+  output: profile,
+});
+
+export const profilesUpdate = defineContract({
+  name: 'profiles.update',
+  summary:
+    "Changes a profile. A rule given replaces that rule whole. The currency may change only while no client uses the profile; isDefault: true makes it the reseller's default for its currency.",
+  mutates: true,
+  input: z.strictObject({
+    id,
+    resellerId: id.optional(),
+    name: profileFields.name.optional(),
+    currency: currency.optional(),
+    sortOrder: profileFields.sortOrder.optional(),
+    maxQty: profileFields.maxQty.optional(),
+    periodHours: profileFields.periodHours.optional(),
+    isDefault: profileFields.isDefault.optional(),
+    staffRule: staffRuleInput.optional(),
+    clientRule: clientRuleInput.optional(),
+    inactivityRule: inactivityRuleInput.optional(),
+  }),
+  output: profile,
+});
+
+export const profilesDelete = defineContract({
+  name: 'profiles.delete',
+  summary:
+    "Deletes a profile. Its assigned clients fall back to the reseller's default profile for their currency (none when the deleted profile was the default).",
+  mutates: true,
+  input: z.strictObject({ id }),
+  output: z.object({ id: z.number(), clientsMoved: z.number(), fallback: z.object({ id: z.number(), name: z.string() }).nullable() }),
+});
+
+export const ruleView = z.object({
+  kind: ruleKind,
+  /** Effective: the override where the client has one, else the profile's. */
+  enabled: z.boolean(),
+  threshold: z.number(),
+  thresholdSource: z.enum(['profile', 'client']),
+  enabledSource: z.enum(['profile', 'client']),
+  profileEnabled: z.boolean(),
+  profileThreshold: z.number(),
+  override: z.object({ threshold: z.number().nullable(), enabled: z.boolean() }).nullable(),
+  inactivityHours: z.number().nullable(),
+  /** Strictly below the effective threshold now. */
+  below: z.boolean(),
+  /** Notifications decided in the current episode below the threshold (resets on refill). */
+  sent: z.number(),
+  lastSentAt: z.string().nullable(),
+  nextCheckAt: z.string().nullable(),
+});
+export type RuleView = z.infer<typeof ruleView>;
+
+export const clientThresholds = z.object({
+  clientId: z.number(),
+  currency: z.string(),
+  available: z.number(),
+  /** The profile in force and why: assigned to the client, or the reseller's default for the currency. */
+  profile: z.object({ id: z.number(), name: z.string(), source: z.enum(['assigned', 'default']), maxQty: z.number(), periodHours: z.number() }).nullable(),
+  rules: z.array(ruleView),
+});
+export type ClientThresholds = z.infer<typeof clientThresholds>;
+
+export const thresholdsGet = defineContract({
+  name: 'thresholds.get',
+  summary: "A client's effective rules: profile in force, each rule's threshold and whether it comes from the profile or the client, and the rule's counter.",
+  input: z.strictObject({ clientId: id }),
+  output: clientThresholds,
+});
+
+export const thresholdsSet = defineContract({
+  name: 'thresholds.set',
+  summary:
+    "Sets a client's own threshold for a rule (threshold null keeps the profile's) and whether the rule is on for the client; evaluates the client at once.",
+  mutates: true,
+  input: z.strictObject({ clientId: id, kind: ruleKind, threshold: amount.nullable(), enabled: z.boolean({ error: 'must be true or false' }) }),
+  output: clientThresholds,
+});
+
+export const thresholdsClear = defineContract({
+  name: 'thresholds.clear',
+  summary: "Removes a client's override of a rule: the profile's threshold and switch apply again.",
+  mutates: true,
+  input: z.strictObject({ clientId: id, kind: ruleKind }),
+  output: clientThresholds,
+});
+
+export const notificationStatus = z.enum(['queued', 'sent', 'failed', 'suppressed']);
+export const notification = z.object({
+  id: z.number(),
+  clientId: z.number(),
+  clientName: z.string(),
+  clientRef: z.string(),
+  profileId: z.number().nullable(),
+  profileName: z.string(),
+  rule: ruleKind,
+  decidedAt: z.string(),
+  status: notificationStatus,
+  suppressed: z.enum(['quota', 'period', 'no_recipients']).nullable(),
+  reason: z.string(),
+  available: z.number(),
+  threshold: z.number(),
+  currency: z.string(),
+  seq: z.number(),
+  maxQty: z.number(),
+  recipients: z.array(z.string()),
+  subject: z.string(),
+  attempts: z.number(),
+  error: z.string().nullable(),
+});
+export type Notification = z.infer<typeof notification>;
+
+export const notificationsList = defineContract({
+  name: 'notifications.list',
+  summary: 'One page of the notification log (every rule decision, sent or suppressed, with its reason), newest first; clientId narrows it to one client.',
+  input: z.strictObject({ clientId: id.optional(), limit, cursor }).default({ limit: 50 }),
+  output: page(notification),
+});
+
+export const sweepReport = z.object({
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  durationMs: z.number(),
+  /** The longest time the sweep held the process in one go (it yields between slices). */
+  longestSliceMs: z.number(),
+  slices: z.number(),
+  clients: z.number(),
+  candidates: z.number(),
+  decisions: z.number(),
+});
+export type SweepReport = z.infer<typeof sweepReport>;
+
+export const schedulerStatus = z.object({
+  lastSweep: sweepReport.nullable(),
+  sweeping: z.boolean(),
+  nextSweepAt: z.string(),
+  sweepEveryMs: z.number(),
+  /** The smallest Period among the profiles, which sets how often the sweep runs. */
+  smallestPeriodHours: z.number().nullable(),
+  /** Rules waiting for their next check (period over, inactivity reached), and the earliest. */
+  watching: z.number(),
+  nextCheckAt: z.string().nullable(),
+  jobs: z.object({ queued: z.number(), running: z.number(), failed: z.number(), done: z.number() }),
+});
+export type SchedulerStatus = z.infer<typeof schedulerStatus>;
+
+export const schedulerStatusGet = defineContract({
+  name: 'scheduler.status',
+  summary: 'The scheduler: last sweep, next sweep, rules waiting for a check, and jobs queued, running, failed and done.',
+  input: empty,
+  output: schedulerStatus,
+});
+
+export const schedulerSweep = defineContract({
+  name: 'scheduler.sweep',
+  summary: 'Runs a full sweep of every client now, in slices that leave the app responsive, and reports it.',
+  work: true,
+  input: empty,
+  output: sweepReport,
+});
