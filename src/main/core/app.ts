@@ -135,6 +135,7 @@ export function createCore(opts: CoreOptions): Core {
       return () => events.off('change', listener);
     },
     close() {
+      scheduler.stop();
       clearInterval(checkpoints);
       events.removeAllListeners();
       if (db.$client.open) db.$client.close();

@@ -38,8 +38,18 @@ export interface Registry {
   dispatch(channel: string, input: unknown, ctx: Omit<Ctx, 'audit' | 'emit'> & { emit(event: ChangeEvent): void }): Promise<Result<unknown>>;
 }
 
+/** What the caller sent at a path (zod 4 leaves the input out of its issues). */
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let v = input;
+  for (const k of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[k];
+  }
+  return v;
+}
+
 /** The first problem zod found, as "field: message" with the field as a dotted path. */
-export function validationError(err: z.ZodError): AppError {
+export function validationError(err: z.ZodError, input?: unknown): AppError {
   const issue = err.issues[0];
   let field = issue.path.map(String).join('.') || 'input';
   let message = issue.message;
@@ -47,7 +57,7 @@ export function validationError(err: z.ZodError): AppError {
     field = [...issue.path.map(String), issue.keys[0]].join('.');
     return new AppError('validation', `${field} is not a field of this channel`, field);
   }
-  if (issue.code === 'invalid_type' && issue.input === undefined) message = 'is required';
+  if (issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined) message = 'is required';
   return new AppError('validation', `${field} ${message}`, field);
 }
 
@@ -102,7 +112,7 @@ export function createRegistry(contracts: readonly Contract[], maps: readonly Ha
       const handler = handlers.get(channel);
       if (!contract || !handler) return { ok: false, error: { kind: 'not_found', message: `there is no channel ${channel}` } };
       const parsed = contract.input.safeParse(input === undefined ? {} : input);
-      if (!parsed.success) return { ok: false, error: validationError(parsed.error).toShape() };
+      if (!parsed.success) return { ok: false, error: validationError(parsed.error, input).toShape() };
       const pending: ChangeEvent[] = [];
       const sqlite = base.db.$client;
       const ctx: Ctx = {

@@ -29,6 +29,7 @@ export function sweepInterval(smallestPeriodMs: number | null): number {
 export class Scheduler {
   private readonly s;
   private sweeping: Promise<SweepReport> | null = null;
+  private stopped = false;
 
   constructor(
     private readonly sqlite: Database.Database,
@@ -67,9 +68,21 @@ export class Scheduler {
     return Date.parse(last.finishedAt) + this.sweepEveryMs();
   }
 
+  /** The core is closing: a sweep or check in progress stops at its next slice (what committed stays). */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private get running(): boolean {
+    return !this.stopped && this.sqlite.open;
+  }
+
   async runDue(): Promise<void> {
+    if (!this.running) return;
     await this.checkDue();
+    if (!this.running) return;
     if (this.clock.now() >= this.nextSweepAt()) await this.sweep();
+    if (!this.running) return;
     const ran = await this.jobs.runDue(() => this.clock.now());
     if (ran) this.emit({ topic: 'scheduler' });
   }
@@ -78,7 +91,7 @@ export class Scheduler {
   async checkDue(): Promise<number> {
     let decisions = 0;
     const seen = new Set<number>();
-    for (;;) {
+    while (this.running) {
       const now = this.clock.now();
       const ids = this.rules.dueClients(now, 500).filter((id) => !seen.has(id));
       if (!ids.length) break;
@@ -112,7 +125,7 @@ export class Scheduler {
     let slices = 0;
     let candidates = 0;
     let decisions = 0;
-    for (let from = 1; from <= maxId; ) {
+    for (let from = 1; from <= maxId && this.running; ) {
       const to = Math.min(from + size - 1, maxId);
       const s0 = performance.now();
       const r = this.sqlite.transaction(() => this.rules.sweepSlice(from, to, ceiling, this.clock.now())).immediate();
@@ -137,6 +150,7 @@ export class Scheduler {
       candidates,
       decisions,
     };
+    if (!this.running) return report;
     this.s.put.run('last_sweep', JSON.stringify(report));
     this.emit({ topic: 'scheduler' });
     return report;
