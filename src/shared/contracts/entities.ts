@@ -42,6 +42,8 @@ export const client = z.object({
   entryCount: z.number(),
   /** The assigned low balance profile; null follows the reseller's default profile for the currency. */
   profileId: z.number().nullable(),
+  /** Below the threshold of at least one of its low balance rules (as of the last evaluation). */
+  belowThreshold: z.boolean(),
 });
 export type Client = z.infer<typeof client>;
 

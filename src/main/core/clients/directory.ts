@@ -76,11 +76,13 @@ interface ClientRow {
   last_debit_at: number | null;
   entry_count: number;
   profile_id: number | null;
+  below: number;
   name_key: string;
   ref_key: string;
 }
 export const CLIENT_SQL = `SELECT c.id, c.reseller_id, r.name AS reseller_name, c.external_ref, c.name, c.billing_email, c.currency, c.status,
-  c.created_at, c.profile_id, c.name_key, c.ref_key, b.balance, b.held, b.available, b.last_debit_at, b.entry_count
+  c.created_at, c.profile_id, c.name_key, c.ref_key, b.balance, b.held, b.available, b.last_debit_at, b.entry_count,
+  EXISTS (SELECT 1 FROM rule_states s WHERE s.client_id = c.id) AS below
   FROM clients c JOIN balances b ON b.client_id = c.id JOIN resellers r ON r.id = c.reseller_id`;
 export const toClient = (r: ClientRow): Client => ({
   id: r.id,
@@ -98,6 +100,7 @@ export const toClient = (r: ClientRow): Client => ({
   lastDebitAt: isoOrNull(r.last_debit_at),
   entryCount: r.entry_count,
   profileId: r.profile_id,
+  belowThreshold: r.below === 1,
 });
 export function getClient(ctx: Pick<Ctx, 'db'>, id: number, field = 'id'): Client {
   const r = ctx.db.$client.prepare(`${CLIENT_SQL} WHERE c.id = ?`).get(id) as ClientRow | undefined;

@@ -1,30 +1,25 @@
 /** An amount of minor units as the client's currency shows it, marked when it is negative or low. */
-import { exponentOf, formatMoney } from '../../../shared/money';
-
-/**
- * "Low" until client thresholds exist (low balance profiles come later): below ten whole units of the
- * currency. It only colours the figure; no rule acts on it.
- */
-const LOW_WHOLE_UNITS = 10;
+import { formatMoney } from '../../../shared/money';
 
 export type Tone = 'negative' | 'low' | 'zero' | 'ok';
 
-export function balanceTone(available: number, currency: string): Tone {
+/** `low`: the client is below one of its low balance rules' thresholds (Client.belowThreshold). */
+export function balanceTone(available: number, low: boolean): Tone {
   if (available < 0) return 'negative';
   if (available === 0) return 'zero';
-  if (available < LOW_WHOLE_UNITS * 10 ** exponentOf(currency)) return 'low';
+  if (low) return 'low';
   return 'ok';
 }
 
 const TONE_TITLE: Record<Tone, string | undefined> = {
   negative: 'Below zero',
-  low: 'Low',
+  low: 'Below a low balance threshold',
   zero: 'Nothing left',
   ok: undefined,
 };
 
-export function Money(props: { amount: number; currency: string; sign?: boolean; tone?: boolean; testId?: string; className?: string }) {
-  const tone = props.tone ? balanceTone(props.amount, props.currency) : props.amount < 0 ? 'negative' : 'ok';
+export function Money(props: { amount: number; currency: string; sign?: boolean; tone?: boolean; low?: boolean; testId?: string; className?: string }) {
+  const tone = props.tone ? balanceTone(props.amount, !!props.low) : props.amount < 0 ? 'negative' : 'ok';
   // A signed figure is a movement (credit or debit), not a balance: coloured, but not alarming.
   const toneClass = props.sign ? (props.amount < 0 ? 'tone-debit' : 'tone-credit') : `tone-${tone}`;
   const classes = ['money', toneClass, props.className].filter(Boolean).join(' ');

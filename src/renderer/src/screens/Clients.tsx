@@ -175,7 +175,7 @@ export function ClientsScreen() {
                     <span className={`status status-${c.status}`}>{c.status}</span>
                   </div>
                   <div role="cell" className="vcell num">
-                    <Money amount={c.available} currency={c.currency} tone />
+                    <Money amount={c.available} currency={c.currency} tone low={c.belowThreshold} />
                   </div>
                   <div role="cell" className="vcell num muted">
                     {formatDate(c.createdAt)}
