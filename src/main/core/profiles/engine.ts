@@ -23,6 +23,7 @@ export interface ProfileRuleRow {
 export interface LoadedProfile extends DecisionProfile {
   resellerId: number;
   currency: string;
+  isDefault: boolean;
   rules: Record<RuleKind, ProfileRuleRow>;
 }
 
@@ -71,6 +72,13 @@ interface FactsRow {
   last_debit_at: number | null;
 }
 
+/**
+ * A sweep slice's row, as an array (no object with keys per row: a steady sweep reads every client under
+ * the ceiling): id, available, last debit, created, status, assigned profile, reseller, currency. The
+ * profile in force is resolved in memory from the defaults, not by a subquery per row.
+ */
+type SliceRow = [number, number, number | null, number, string, number | null, number, string];
+
 const toState = (r: StateRow): RuleState => ({
   sent: r.sent,
   since: r.since,
@@ -101,6 +109,8 @@ export class RuleEngine {
   private readonly s;
   private readonly log: NotificationLog;
   private cache: Map<number, LoadedProfile> | null = null;
+  /** "resellerId|currency" → the default profile's id, rebuilt with the cache. */
+  private defaults = new Map<string, number>();
   private cacheVersion = -1;
   /** Clients with a new decision since the last `drainTouched()`: the core announces them. */
   private touched = new Set<number>();
@@ -112,7 +122,7 @@ export class RuleEngine {
     this.log = new NotificationLog(sqlite, jobs);
     this.s = {
       dataVersion: sqlite.prepare('PRAGMA data_version').pluck(),
-      profiles: sqlite.prepare('SELECT id, reseller_id, name, currency, max_qty, period_ms FROM low_balance_profiles'),
+      profiles: sqlite.prepare('SELECT id, reseller_id, name, currency, max_qty, period_ms, is_default FROM low_balance_profiles'),
       rules: sqlite.prepare('SELECT profile_id, kind, enabled, threshold, notify_primary, emails, inactivity_ms FROM profile_rules'),
       staff: sqlite.prepare('SELECT profile_id, staff_id FROM profile_staff'),
       facts: sqlite.prepare(
@@ -130,11 +140,13 @@ export class RuleEngine {
            last_suppressed_at = excluded.last_suppressed_at, last_suppressed_reason = excluded.last_suppressed_reason, next_check_at = excluded.next_check_at`,
       ),
       remove: sqlite.prepare('DELETE FROM rule_states WHERE client_id = ? AND kind = ?'),
+      // A walk of the balances' primary key comparing one column: the clients above every threshold cost
+      // next to nothing. Clients already below a rule come from the slice's rule states.
       sliceFacts: sqlite.prepare(
-        `SELECT c.id, c.created_at, c.status, ${PROFILE_IN_FORCE} AS pid, b.available, b.last_debit_at
+        `SELECT b.client_id, b.available, b.last_debit_at, c.created_at, c.status, c.profile_id, c.reseller_id, c.currency
          FROM balances b JOIN clients c ON c.id = b.client_id
-         WHERE b.client_id BETWEEN ? AND ? AND (b.available < ? OR EXISTS (SELECT 1 FROM rule_states s WHERE s.client_id = b.client_id))`,
-      ),
+         WHERE b.client_id BETWEEN ? AND ? AND b.available < ?`,
+      ).raw(),
       sliceOverrides: sqlite.prepare('SELECT client_id, kind, threshold, enabled FROM client_thresholds WHERE client_id BETWEEN ? AND ?'),
       sliceStates: sqlite.prepare('SELECT * FROM rule_states WHERE client_id BETWEEN ? AND ?'),
       maxOverride: sqlite.prepare('SELECT max(threshold) FROM client_thresholds WHERE enabled = 1').pluck(),
@@ -151,7 +163,9 @@ export class RuleEngine {
     const version = this.s.dataVersion.get() as number;
     if (this.cache && version === this.cacheVersion) return this.cache;
     const map = new Map<number, LoadedProfile>();
-    for (const p of this.s.profiles.all() as { id: number; reseller_id: number; name: string; currency: string; max_qty: number; period_ms: number }[]) {
+    const defaults = new Map<string, number>();
+    for (const p of this.s.profiles.all() as { id: number; reseller_id: number; name: string; currency: string; max_qty: number; period_ms: number; is_default: number }[]) {
+      if (p.is_default === 1) defaults.set(`${p.reseller_id}|${p.currency}`, p.id);
       const off: ProfileRuleRow = { enabled: false, threshold: 0, notifyPrimary: false, emails: [], inactivityMs: null };
       map.set(p.id, {
         id: p.id,
@@ -160,6 +174,7 @@ export class RuleEngine {
         currency: p.currency,
         maxQty: p.max_qty,
         periodMs: p.period_ms,
+        isDefault: p.is_default === 1,
         rules: { staff: { ...off }, client: { ...off }, inactivity: { ...off } },
         staffIds: [],
       });
@@ -170,6 +185,7 @@ export class RuleEngine {
     }
     for (const r of this.s.staff.all() as { profile_id: number; staff_id: number }[]) map.get(r.profile_id)?.staffIds.push(r.staff_id);
     this.cache = map;
+    this.defaults = defaults;
     this.cacheVersion = version;
     return map;
   }
@@ -230,13 +246,27 @@ export class RuleEngine {
    * under the ceiling) or already are (a rule state), loaded with three range queries and evaluated.
    */
   sweepSlice(from: number, to: number, ceiling: number, now: number): { candidates: number; decisions: number } {
-    const rows = this.s.sliceFacts.all(from, to, ceiling) as FactsRow[];
-    if (!rows.length) return { candidates: 0, decisions: 0 };
-    const overrides = groupByClient(this.s.sliceOverrides.all(from, to) as OverrideRow[]);
+    const rows = this.s.sliceFacts.all(from, to, ceiling) as SliceRow[];
     const states = groupByClient(this.s.sliceStates.all(from, to) as StateRow[]);
+    if (!rows.length && !states.size) return { candidates: 0, decisions: 0 };
+    const overrides = groupByClient(this.s.sliceOverrides.all(from, to) as OverrideRow[]);
+    this.profiles();
     let decisions = 0;
-    for (const r of rows) decisions += this.evaluate(toFacts(r), overrides.get(r.id) ?? [], states.get(r.id) ?? [], now, 'check');
-    return { candidates: rows.length, decisions };
+    for (const [id, available, lastDebitAt, createdAt, status, assigned, resellerId, currency] of rows) {
+      const facts: ClientFacts = {
+        clientId: id,
+        available,
+        lastDebitAt,
+        createdAt,
+        closed: status === 'closed',
+        profileId: assigned ?? this.defaults.get(`${resellerId}|${currency}`) ?? null,
+      };
+      decisions += this.evaluate(facts, overrides.get(id) ?? [], states.get(id) ?? [], now, 'check');
+      states.delete(id);
+    }
+    // Below a rule before, at or above every threshold now (a threshold lowered): their counters reset.
+    for (const id of states.keys()) decisions += this.evaluateClient(id, now, 'check');
+    return { candidates: rows.length + states.size, decisions };
   }
 
   /** Decides every rule of one client and writes what changed; returns how many decisions were recorded. */

@@ -16,7 +16,7 @@ import type { JobQueue } from './jobs';
 const MINUTE = 60_000;
 /** A sweep slice aims at this long in one go, so the app stays responsive while it runs. */
 const SLICE_TARGET_MS = 20;
-const FIRST_SLICE = 2_000;
+const FIRST_SLICE = 1_000;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -136,7 +136,7 @@ export class Scheduler {
       decisions += r.decisions;
       this.announce();
       // The next slice is sized from this one, so each stays near the target whatever the data.
-      size = Math.min(200_000, Math.max(1_000, Math.round((size * SLICE_TARGET_MS) / Math.max(ms, 0.5))));
+      size = Math.min(200_000, Math.max(100, Math.round((size * SLICE_TARGET_MS) / Math.max(ms, 0.5))));
       from = to + 1;
       await yieldToEventLoop();
     }

@@ -4,7 +4,7 @@
  */
 import type { Section } from '../stores/route';
 
-type ComingSection = Exclude<Section, 'clients' | 'import'>;
+type ComingSection = Exclude<Section, 'clients' | 'import' | 'profiles'>;
 
 const COMING: Record<ComingSection, { title: string; will: string[]; meanwhile: { href: string; label: string }[] }> = {
   dashboard: {
@@ -18,15 +18,6 @@ const COMING: Record<ComingSection, { title: string; will: string[]; meanwhile: 
       { href: '#/clients', label: 'Find a client and see its balance and ledger' },
       { href: '#/import', label: 'Import usage from a CSV file' },
     ],
-  },
-  profiles: {
-    title: 'Low balance profiles',
-    will: [
-      'Named notification policies with a currency, Max Qty and Period.',
-      'Three rules each with its own threshold: reseller staff, client, and inactivity.',
-      'Assigning a profile to clients, and client-specific thresholds.',
-    ],
-    meanwhile: [{ href: '#/clients', label: 'Clients and their balances' }],
   },
   charges: {
     title: 'Charges',
@@ -44,7 +35,10 @@ const COMING: Record<ComingSection, { title: string; will: string[]; meanwhile: 
       'Filters, and a local export as CSV or JSON for your records and for disputes.',
       'The local outbox of emails when no SMTP server is set up.',
     ],
-    meanwhile: [],
+    meanwhile: [
+      { href: '#/profiles', label: 'Set up low balance profiles: their decisions are already recorded' },
+      { href: '#/clients', label: "See a client's low balance decisions on its page" },
+    ],
   },
   settings: {
     title: 'Settings',
