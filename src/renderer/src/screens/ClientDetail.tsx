@@ -5,6 +5,7 @@ import { BalanceChart } from '../components/BalanceChart';
 import { ClientForm } from '../components/ClientForm';
 import { Dialog } from '../components/Dialog';
 import { LedgerTable } from '../components/LedgerTable';
+import { LowBalancePanel } from '../components/LowBalancePanel';
 import { Money } from '../components/Money';
 import { useClient } from '../stores/client';
 import { useLiveRefresh } from '../stores/live';
@@ -21,7 +22,7 @@ export function ClientDetailScreen({ id }: { id: number }) {
     void useClient.getState().open(id);
   }, [id]);
 
-  useLiveRefresh(['clients', 'ledger', 'holds'], () => void useClient.getState().reload(), id);
+  useLiveRefresh(['clients', 'ledger', 'holds', 'thresholds'], () => void useClient.getState().reload(), id);
 
   const c = s.id === id ? s.client : null;
 
@@ -100,7 +101,7 @@ export function ClientDetailScreen({ id }: { id: number }) {
         ).map(([label, amount, testId]) => (
           <div key={label} className={`figure${label === 'Available' ? ' figure-main' : ''}`}>
             <div className="figure-label">{label}</div>
-            <Money amount={amount} currency={c.currency} tone={label === 'Available'} testId={testId} className="figure-value" />
+            <Money amount={amount} currency={c.currency} tone={label === 'Available'} low={c.belowThreshold} testId={testId} className="figure-value" />
           </div>
         ))}
         <div className="figure">
@@ -146,6 +147,8 @@ export function ClientDetailScreen({ id }: { id: number }) {
           </section>
         </aside>
       </div>
+
+      <LowBalancePanel client={c} />
 
       <section className="card" aria-labelledby="ledger-title">
         <h2 id="ledger-title">

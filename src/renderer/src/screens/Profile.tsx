@@ -1,8 +1,183 @@
-/** One Low Balance Profile: create or edit (to be built). */
+/**
+ * One Low Balance Profile: a new one (#/profiles/new) or an existing one (#/profiles/<id>), with how many
+ * clients use it and a delete that says what happens to them.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import { ProfileDeleteDialog, deletedNote } from '../components/ProfileDeleteDialog';
+import { ProfileForm } from '../components/ProfileForm';
+import { useLiveRefresh } from '../stores/live';
+import { useProfiles } from '../stores/profiles';
+import { useResellers } from '../stores/resellers';
+import { navigate } from '../stores/route';
+import '../styles/profiles.css';
+
+const count = new Intl.NumberFormat();
+
 export function ProfileScreen({ id }: { id: number | 'new' }) {
+  const s = useProfiles();
+  const resellers = useResellers();
+  const [deleting, setDeleting] = useState(false);
+
+  useEffect(() => {
+    void useResellers.getState().load();
+    return () => useProfiles.getState().clearNote('profile');
+  }, []);
+
+  useEffect(() => {
+    if (id !== 'new') void useProfiles.getState().open(id);
+    // A new profile's page opens where its form was: at the top, where the note says it was created.
+    document.getElementById('content')?.scrollTo({ top: 0 });
+  }, [id]);
+
+  // Counts change as clients are assigned elsewhere; the form keeps what the user is typing.
+  useLiveRefresh(['profiles', 'clients'], () => {
+    if (id !== 'new') void useProfiles.getState().reloadCurrent();
+  });
+  useLiveRefresh(['resellers'], () => void useResellers.getState().load());
+
+  const staffOf = useCallback((resellerId: number) => s.staff[resellerId], [s.staff]);
+  const loadStaff = useCallback((resellerId: number) => void useProfiles.getState().loadStaff(resellerId), []);
+  const toList = () => navigate({ screen: 'profiles' });
+
+  const back = (
+    <a className="back" href="#/profiles">
+      ← Low balance profiles
+    </a>
+  );
+
+  if (!resellers.loaded) {
+    return (
+      <section className="screen profile-page">
+        {back}
+        <p className="muted">Loading…</p>
+      </section>
+    );
+  }
+
+  if (id === 'new') {
+    return (
+      <section className="screen profile-page" aria-labelledby="profile-title">
+        {back}
+        <header className="screen-head">
+          <div>
+            <h1 id="profile-title">New low balance profile</h1>
+            <p className="muted">A named notification policy. Clients are given it on their page, or follow it when it is their reseller's default.</p>
+          </div>
+        </header>
+        {resellers.items.length === 0 ? (
+          <div className="empty" role="alert">
+            A profile belongs to a reseller, and there is none yet. Create a client first: its form adds the first reseller.
+          </div>
+        ) : (
+          <ProfileForm
+            key="new"
+            resellers={resellers.items}
+            defaultResellerId={s.resellerId}
+            staffOf={staffOf}
+            loadStaff={loadStaff}
+            submitLabel="Create profile"
+            onCancel={toList}
+            onSubmit={async (input) => {
+              const created = await useProfiles.getState().create(input);
+              useProfiles.getState().setNote({ where: created.id, text: `Profile “${created.name}” created.` });
+              navigate({ screen: 'profile', id: created.id });
+              return created;
+            }}
+          />
+        )}
+      </section>
+    );
+  }
+
+  const p = s.currentId === id ? s.current : null;
+  if (!p) {
+    return (
+      <section className="screen profile-page">
+        {back}
+        {s.notFound && s.currentId === id ? (
+          <div className="empty" role="alert">
+            There is no low balance profile #{id}. <a href="#/profiles">Back to the list</a>.
+          </div>
+        ) : s.currentError ? (
+          <div className="banner banner-error" role="alert">
+            Could not load profile #{id}: {s.currentError}{' '}
+            <button type="button" className="link" onClick={() => void s.open(id)}>
+              Try again
+            </button>
+          </div>
+        ) : (
+          <p className="muted">Loading profile…</p>
+        )}
+      </section>
+    );
+  }
+
+  const note = s.note?.where === id ? s.note.text : null;
+  const following = p.clientCount - p.assignedClients;
+  const usage =
+    p.clientCount === 0
+      ? 'Used by 0 clients: no client is assigned this profile.'
+      : p.isDefault
+        ? `Used by ${count.format(p.clientCount)} ${p.clientCount === 1 ? 'client' : 'clients'} (${count.format(p.assignedClients)} assigned, the rest follow it as the default).`
+        : `Used by ${count.format(p.clientCount)} ${p.clientCount === 1 ? 'client' : 'clients'} (${count.format(p.assignedClients)} assigned).`;
+
   return (
-    <section className="screen">
-      <h1>{id === 'new' ? 'New profile' : `Profile #${id}`}</h1>
+    <section className="screen profile-page" aria-labelledby="profile-title">
+      {back}
+      <header className="screen-head">
+        <div>
+          <h1 id="profile-title" data-testid="profile-name">
+            {p.name}
+            {p.isDefault ? <span className="badge profile-badge-default profile-title-badge">default {p.currency}</span> : null}
+          </h1>
+          <p className="muted" data-testid="profile-usage" title={p.isDefault ? `${count.format(following)} follow it as ${p.resellerName}'s default` : undefined}>
+            {p.resellerName} · {p.currency} · {usage}
+          </p>
+        </div>
+        <div className="toolbar">
+          <button type="button" className="profile-danger-outline" data-testid="delete-profile" onClick={() => setDeleting(true)}>
+            Delete…
+          </button>
+        </div>
+      </header>
+
+      {note ? (
+        <div className="banner profile-banner-ok" role="status" data-testid="profile-note">
+          {note}
+        </div>
+      ) : null}
+      {s.currentError ? (
+        <div className="banner banner-error" role="alert">
+          {s.currentError}
+        </div>
+      ) : null}
+
+      <ProfileForm
+        key={p.id}
+        initial={p}
+        resellers={resellers.items}
+        staffOf={staffOf}
+        loadStaff={loadStaff}
+        submitLabel="Save"
+        onCancel={toList}
+        onSubmit={async (input) => {
+          const stored = await useProfiles.getState().update({ id: p.id, ...input });
+          if (useProfiles.getState().note?.where === p.id) useProfiles.getState().setNote(null);
+          return stored;
+        }}
+      />
+
+      {deleting ? (
+        <ProfileDeleteDialog
+          profile={p}
+          onClose={() => setDeleting(false)}
+          onDeleted={(result, deleted) => {
+            setDeleting(false);
+            useProfiles.getState().setNote({ where: 'list', text: deletedNote(deleted.name, result) });
+            navigate({ screen: 'profiles' });
+          }}
+        />
+      ) : null}
     </section>
   );
 }

@@ -1,8 +1,173 @@
-/** Low Balance Profiles: the list (to be built). */
+/**
+ * Low Balance Profiles: every profile (or one reseller's), in sort order, with how many clients use each,
+ * which is its reseller's default for its currency, and a delete that says what happens to those clients.
+ */
+import { useEffect, useState } from 'react';
+import type { Profile } from '../../../shared/contracts';
+import { POINTS } from '../../../shared/money';
+import { clients, deletedNote, ProfileDeleteDialog } from '../components/ProfileDeleteDialog';
+import { TableHead } from '../components/TableHead';
+import { useLiveRefresh } from '../stores/live';
+import { formatHours, useProfiles } from '../stores/profiles';
+import { useResellers } from '../stores/resellers';
+import { hrefOf, navigate } from '../stores/route';
+import '../styles/profiles.css';
+
+const count = new Intl.NumberFormat();
+
+const COLUMNS = [
+  { label: 'Sort order', num: true },
+  'Name',
+  'Reseller',
+  'Currency',
+  { label: 'Clients', num: true },
+  { label: 'Max Qty', num: true },
+  { label: 'Period', num: true },
+  { label: 'Actions' },
+];
+
 export function ProfilesScreen() {
+  const s = useProfiles();
+  const resellers = useResellers();
+  const [deleting, setDeleting] = useState<Profile | null>(null);
+
+  useEffect(() => {
+    void useProfiles.getState().load();
+    void useResellers.getState().load();
+    return () => useProfiles.getState().clearNote('list');
+  }, []);
+
+  useLiveRefresh(['profiles', 'clients'], () => void useProfiles.getState().load());
+  useLiveRefresh(['resellers'], () => void useResellers.getState().load());
+
+  const note = s.note?.where === 'list' ? s.note.text : null;
+  const filtered = s.resellerId !== null;
+  const reseller = resellers.items.find((r) => r.id === s.resellerId);
+
   return (
-    <section className="screen">
-      <h1>Low balance profiles</h1>
+    <section className="screen profiles-screen" aria-labelledby="profiles-title">
+      <header className="screen-head">
+        <div>
+          <h1 id="profiles-title">Low balance profiles</h1>
+          <p className="muted" data-testid="profiles-total" aria-live="polite">
+            {!s.loaded
+              ? 'Loading…'
+              : `${count.format(s.items.length)} ${s.items.length === 1 ? 'profile' : 'profiles'}${reseller ? ` of ${reseller.name}` : ''}`}
+          </p>
+        </div>
+        <div className="toolbar">
+          <select
+            className="profiles-filter"
+            aria-label="Show the profiles of"
+            name="resellerFilter"
+            data-testid="profiles-reseller-filter"
+            value={s.resellerId ?? ''}
+            onChange={(e) => s.setReseller(e.target.value ? Number(e.target.value) : null)}
+          >
+            <option value="">All resellers</option>
+            {resellers.items.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.name}
+              </option>
+            ))}
+          </select>
+          <button type="button" className="primary" data-testid="new-profile" onClick={() => navigate({ screen: 'profile', id: 'new' })}>
+            New profile
+          </button>
+        </div>
+      </header>
+
+      {note ? (
+        <div className="banner profile-banner-ok" role="status" data-testid="profiles-note">
+          {note}
+        </div>
+      ) : null}
+
+      {s.error ? (
+        <div className="banner banner-error" role="alert">
+          Could not load the profiles: {s.error}{' '}
+          <button type="button" className="link" onClick={() => void s.load()}>
+            Try again
+          </button>
+        </div>
+      ) : null}
+
+      {s.loaded && s.items.length === 0 && !s.error ? (
+        <div className="card profiles-empty" data-testid="profiles-empty">
+          <p>
+            {filtered ? `${reseller?.name ?? 'This reseller'} has no low balance profile yet.` : 'There is no low balance profile yet.'}
+          </p>
+          <p className="muted">
+            A low balance profile is a named notification policy: below which available balance to email the reseller's staff, the client, or
+            an inactive client, how often, and how many times. A client uses the profile assigned to it; clients without one follow their
+            reseller's default profile for their currency.
+          </p>
+          <button type="button" className="primary" onClick={() => navigate({ screen: 'profile', id: 'new' })}>
+            Create the first profile
+          </button>
+        </div>
+      ) : s.items.length > 0 ? (
+        <div className="card profiles-card">
+          <div className="table-scroll">
+            <table className="table profiles-table" data-testid="profiles-table" aria-label="Low balance profiles">
+              <TableHead columns={COLUMNS} />
+              <tbody>
+                {s.items.map((p) => (
+                  <tr key={p.id} data-testid={`profile-row-${p.id}`}>
+                    <td className="num">{p.sortOrder}</td>
+                    <td className="truncate profiles-name">
+                      <a href={hrefOf({ screen: 'profile', id: p.id })} title={`Open ${p.name}`}>
+                        {p.name}
+                      </a>
+                    </td>
+                    <td className="truncate muted">{p.resellerName}</td>
+                    <td>{p.currency === POINTS ? 'Points' : p.currency}</td>
+                    <td className="num">
+                      {p.isDefault ? (
+                        <span className="badge profile-badge-default" title={`${p.resellerName}'s default ${p.currency} profile: its ${p.currency} clients without a profile of their own follow it`}>
+                          default
+                        </span>
+                      ) : null}
+                      <span title={p.isDefault ? `${count.format(p.assignedClients)} assigned, the rest follow it as the default` : undefined}>
+                        {count.format(p.clientCount)}
+                      </span>
+                    </td>
+                    <td className="num">{p.maxQty}</td>
+                    <td className="num nowrap">{formatHours(p.periodHours)}</td>
+                    <td className="profiles-actions">
+                      <button
+                        type="button"
+                        className="profiles-row-delete"
+                        aria-label={`Delete profile ${p.name}`}
+                        title={`Delete ${p.name} (${clients(p.clientCount)} use it)`}
+                        data-testid={`delete-profile-${p.id}`}
+                        onClick={() => setDeleting(p)}
+                      >
+                        Delete
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <p className="muted small profiles-foot">
+            Clients without a profile of their own follow their reseller's <span className="badge profile-badge-default">default</span> profile for their
+            currency.
+          </p>
+        </div>
+      ) : null}
+
+      {deleting ? (
+        <ProfileDeleteDialog
+          profile={deleting}
+          onClose={() => setDeleting(null)}
+          onDeleted={(result, p) => {
+            setDeleting(null);
+            useProfiles.getState().setNote({ where: 'list', text: deletedNote(p.name, result) });
+          }}
+        />
+      ) : null}
     </section>
   );
 }

@@ -1,0 +1,404 @@
+/**
+ * Low balance notifications on the client's page: the profile in force and why, the three rules as they
+ * apply to this client (threshold and switch from the profile or the client's own override, below now or
+ * not, how many sent, when next checked), an override form per rule, and the timeline of decisions.
+ */
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import type { Client, ClientThresholds, RuleKind, RuleView } from '../../../shared/contracts';
+import { formatMoney, MoneyError, parseAmount, toDecimalString } from '../../../shared/money';
+import { errorsFrom, messageOf, type FieldErrors } from '../api/errors';
+import { useLiveRefresh } from '../stores/live';
+import { useCoreNow } from '../stores/scheduler';
+import { useThresholds } from '../stores/thresholds';
+import { Field, FormError } from './Field';
+import { formatHours, When } from './LowBalanceTime';
+import { Money } from './Money';
+import { NotificationTimeline, RULE_LABEL } from './NotificationTimeline';
+import { TableHead } from './TableHead';
+import '../styles/low-balance.css';
+
+const TOPICS = ['thresholds', 'notifications', 'profiles', 'clients', 'ledger', 'holds'] as const;
+
+const RULE_COLUMNS = [
+  'Rule',
+  { label: 'Threshold', num: true },
+  'From',
+  'On',
+  'State',
+  'Last sent',
+  'Next check',
+  { label: '', num: true },
+];
+
+export function LowBalancePanel({ client }: { client: Client }) {
+  const s = useThresholds();
+  const now = useCoreNow();
+  const [editing, setEditing] = useState<RuleKind | null>(null);
+  const overrideButtons = useRef<Partial<Record<RuleKind, HTMLButtonElement | null>>>({});
+
+  useEffect(() => {
+    void useThresholds.getState().open({ clientId: client.id, resellerId: client.resellerId, currency: client.currency });
+  }, [client.id, client.resellerId, client.currency]);
+
+  // The client's profile changed (here or elsewhere): the rules in force change with it.
+  const profileId = useRef(client.profileId);
+  useEffect(() => {
+    if (profileId.current === client.profileId) return;
+    profileId.current = client.profileId;
+    void useThresholds.getState().reload();
+  }, [client.profileId]);
+
+  useLiveRefresh(TOPICS, () => void useThresholds.getState().reload(), client.id);
+
+  const mine = s.target?.clientId === client.id;
+  const data = mine ? s.data : null;
+
+  function closeForm(kind: RuleKind) {
+    setEditing(null);
+    // Back to the button that opened the form, for keyboard users.
+    requestAnimationFrame(() => overrideButtons.current[kind]?.focus());
+  }
+
+  return (
+    <section className="card lb-panel" aria-labelledby="low-balance-title" data-testid="low-balance-panel">
+      <h2 id="low-balance-title">Low balance notifications</h2>
+      {mine && s.error ? (
+        <div className="banner banner-error" role="alert">
+          {s.error}{' '}
+          <button type="button" className="link" onClick={() => void s.reload()}>
+            Try again
+          </button>
+        </div>
+      ) : null}
+      {!data ? (
+        mine && s.error ? null : <p className="muted">Loading the low balance rules…</p>
+      ) : (
+        <>
+          <ProfileLine client={client} data={data} />
+          <div className="table-scroll">
+            <table className="table lb-rules" data-testid="rules-table">
+              <TableHead columns={RULE_COLUMNS} />
+              <tbody>
+                {data.rules.map((rule) => (
+                  <RuleRows
+                    key={rule.kind}
+                    rule={rule}
+                    data={data}
+                    now={now}
+                    editing={editing === rule.kind}
+                    buttonRef={(el) => {
+                      overrideButtons.current[rule.kind] = el;
+                    }}
+                    onEdit={() => setEditing(editing === rule.kind ? null : rule.kind)}
+                    onClose={() => closeForm(rule.kind)}
+                  />
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <h3 className="lb-subhead">Decisions</h3>
+          <NotificationTimeline
+            notifications={s.notifications}
+            now={now}
+            hasMore={!!s.cursor}
+            loadingMore={s.loadingMore}
+            onLoadMore={() => void s.loadMore()}
+          />
+        </>
+      )}
+    </section>
+  );
+}
+
+/** The profile in force, why, and the select that assigns another one. */
+function ProfileLine({ client, data }: { client: Client; data: ClientThresholds }) {
+  const profiles = useThresholds((s) => s.profiles);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const fallback = profiles?.find((p) => p.isDefault) ?? null;
+  const p = data.profile;
+
+  async function change(value: string) {
+    setError(null);
+    setBusy(true);
+    try {
+      await useThresholds.getState().setProfile(value === '' ? null : Number(value));
+    } catch (e) {
+      setError(errorsFrom(e, ['profileId'])['profileId'] ?? messageOf(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  // An assigned profile the list does not hold (yet): still shown as the selected option.
+  const assignedMissing = client.profileId !== null && profiles !== null && !profiles.some((x) => x.id === client.profileId);
+
+  return (
+    <div className="lb-profile">
+      <div className="lb-profile-main">
+        <div className="lb-label">Profile in force</div>
+        {p ? (
+          <div className="lb-profile-name" data-testid="profile-in-force" data-profile-id={p.id} data-source={p.source}>
+            <a href={`#/profiles/${p.id}`}>{p.name}</a>{' '}
+            <span className="muted">{p.source === 'assigned' ? '(assigned)' : `(the reseller's default for ${data.currency})`}</span>
+          </div>
+        ) : (
+          <div className="lb-profile-name lb-profile-none">
+            <span data-testid="profile-in-force" data-source="none">
+              No low balance profile: {client.resellerName} has no default {data.currency} profile
+            </span>{' '}
+            · <a href="#/profiles/new">Create a profile</a>
+          </div>
+        )}
+        {p ? (
+          <div className="muted small">
+            Up to {p.maxQty} {p.maxQty === 1 ? 'notification' : 'notifications'} per rule while below, one every {formatHours(p.periodHours)}; a refill
+            starts the count again.
+          </div>
+        ) : (
+          <div className="muted small">No rule watches this client's balance until it has a profile.</div>
+        )}
+      </div>
+      <Field label="Profile" name="profileId" error={error ?? undefined} className="lb-profile-select">
+        {(f) => (
+          <select
+            {...f}
+            data-testid="profile-select"
+            value={client.profileId === null ? '' : String(client.profileId)}
+            disabled={busy || profiles === null}
+            onChange={(e) => void change(e.target.value)}
+          >
+            <option value="">Reseller's default ({fallback ? fallback.name : 'none'})</option>
+            {assignedMissing ? <option value={String(client.profileId)}>Profile #{client.profileId}</option> : null}
+            {(profiles ?? []).map((x) => (
+              <option key={x.id} value={String(x.id)}>
+                {x.name}
+                {x.isDefault ? ' (the default)' : ''}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+    </div>
+  );
+}
+
+function RuleRows(props: {
+  rule: RuleView;
+  data: ClientThresholds;
+  now: number;
+  editing: boolean;
+  buttonRef(el: HTMLButtonElement | null): void;
+  onEdit(): void;
+  onClose(): void;
+}) {
+  const { rule, data, now } = props;
+  const noProfile = !data.profile && rule.thresholdSource === 'profile';
+  const maxQty = data.profile?.maxQty;
+  const formId = `override-form-${rule.kind}`;
+  return (
+    <>
+      <tr
+        data-testid={`rule-${rule.kind}`}
+        data-enabled={String(rule.enabled)}
+        data-below={String(rule.below)}
+        data-threshold-source={rule.thresholdSource}
+        data-enabled-source={rule.enabledSource}
+        className={props.editing ? 'lb-rule-editing' : undefined}
+      >
+        <td>
+          <div className="lb-rule-name">{RULE_LABEL[rule.kind]}</div>
+          {rule.kind === 'inactivity' && rule.inactivityHours !== null ? (
+            <div className="muted small">after {formatHours(rule.inactivityHours)} without usage</div>
+          ) : null}
+        </td>
+        <td className="num">
+          {noProfile ? <span className="muted">—</span> : <Money amount={rule.threshold} currency={data.currency} testId={`threshold-${rule.kind}`} />}
+        </td>
+        <td>
+          {noProfile ? (
+            <span className="muted small">no profile</span>
+          ) : rule.thresholdSource === 'client' ? (
+            <span className="lb-badge lb-src-client" title={`The profile's threshold is ${formatMoney(rule.profileThreshold, data.currency)}`}>
+              client threshold
+            </span>
+          ) : (
+            <span className="lb-badge lb-src-profile">profile</span>
+          )}
+        </td>
+        <td className="nowrap">
+          <span className={rule.enabled ? 'lb-on' : 'lb-off'}>{rule.enabled ? 'On' : 'Off'}</span>{' '}
+          <span className="muted small">{rule.enabledSource === 'client' ? 'for this client' : 'in the profile'}</span>
+        </td>
+        <td className="nowrap" data-testid={`state-${rule.kind}`}>
+          {!rule.enabled ? (
+            <span className="muted">—</span>
+          ) : rule.below ? (
+            <>
+              <span className="lb-badge lb-state-below">below now</span>
+              <div className="small lb-sent">
+                {rule.sent} of {maxQty ?? '?'} sent
+              </div>
+            </>
+          ) : (
+            <span className="lb-badge lb-state-ok">ok</span>
+          )}
+        </td>
+        <td className="nowrap">
+          <When iso={rule.lastSentAt} now={now} past />
+        </td>
+        <td className="nowrap">
+          <When iso={rule.nextCheckAt} now={now} due />
+        </td>
+        <td className="num">
+          <button
+            type="button"
+            ref={props.buttonRef}
+            className="lb-small-button"
+            data-testid={`override-${rule.kind}`}
+            aria-expanded={props.editing}
+            aria-controls={props.editing ? formId : undefined}
+            aria-label={`Override the ${RULE_LABEL[rule.kind].toLowerCase()} rule for this client`}
+            onClick={props.onEdit}
+          >
+            Override
+          </button>
+        </td>
+      </tr>
+      {props.editing ? (
+        <tr className="lb-override-row">
+          <td colSpan={RULE_COLUMNS.length}>
+            <OverrideForm id={formId} rule={rule} currency={data.currency} onClose={props.onClose} />
+          </td>
+        </tr>
+      ) : null}
+    </>
+  );
+}
+
+const FORM_FIELDS = ['threshold', 'enabled'];
+
+/** The client's own threshold and switch for one rule. Enter saves, Esc cancels. */
+function OverrideForm(props: { id: string; rule: RuleView; currency: string; onClose(): void }) {
+  const { rule, currency } = props;
+  const [text, setText] = useState(rule.override?.threshold != null ? toDecimalString(rule.override.threshold, currency) : '');
+  const [enabled, setEnabled] = useState(rule.enabled);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [busy, setBusy] = useState(false);
+  const profileThreshold = formatMoney(rule.profileThreshold, currency);
+
+  async function save(e?: FormEvent) {
+    e?.preventDefault();
+    if (busy) return;
+    let threshold: number | null = null;
+    if (text.trim() !== '') {
+      try {
+        threshold = parseAmount(text, currency);
+      } catch (err) {
+        setErrors({ threshold: err instanceof MoneyError ? capitalize(err.message) : String(err) });
+        return;
+      }
+    }
+    setBusy(true);
+    try {
+      await useThresholds.getState().setOverride(rule.kind, threshold, enabled);
+      props.onClose();
+    } catch (err) {
+      setErrors(errorsFrom(err, FORM_FIELDS));
+      setBusy(false);
+    }
+  }
+
+  async function clear() {
+    if (busy) return;
+    setBusy(true);
+    try {
+      await useThresholds.getState().clearOverride(rule.kind);
+      props.onClose();
+    } catch (err) {
+      setErrors(errorsFrom(err, FORM_FIELDS));
+      setBusy(false);
+    }
+  }
+
+  function onKeyDown(e: KeyboardEvent<HTMLFormElement>) {
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      e.stopPropagation();
+      props.onClose();
+    } else if (e.key === 'Enter' && e.target instanceof HTMLInputElement && e.target.type === 'checkbox') {
+      // A checkbox does not submit its form on Enter by itself.
+      e.preventDefault();
+      void save();
+    }
+  }
+
+  return (
+    <form
+      id={props.id}
+      className="lb-override"
+      onSubmit={save}
+      onKeyDown={onKeyDown}
+      aria-label={`Override the ${RULE_LABEL[rule.kind].toLowerCase()} rule`}
+      data-testid={`override-form-${rule.kind}`}
+      noValidate
+    >
+      <Field
+        label={`Threshold (${currency})`}
+        name="threshold"
+        error={errors.threshold}
+        className="lb-override-threshold"
+        hint={`Empty keeps the profile's threshold, ${profileThreshold}.`}
+      >
+        {(f) => (
+          <input
+            {...f}
+            className="num"
+            inputMode="decimal"
+            autoFocus
+            placeholder={toDecimalString(rule.profileThreshold, currency)}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            spellCheck={false}
+            autoComplete="off"
+          />
+        )}
+      </Field>
+      <div className="lb-override-enabled">
+        <label className="lb-check">
+          <input type="checkbox" name="enabled" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} aria-invalid={!!errors.enabled} />
+          On for this client
+        </label>
+        <div className="field-hint">The profile has this rule {rule.profileEnabled ? 'on' : 'off'}.</div>
+        {errors.enabled ? (
+          <div className="field-error" role="alert" data-testid="error-enabled">
+            {errors.enabled}
+          </div>
+        ) : null}
+      </div>
+      <div className="lb-override-actions">
+        <button
+          type="button"
+          className="link"
+          data-testid="clear-override"
+          disabled={busy || !rule.override}
+          title={rule.override ? 'Remove this client\'s override: the profile\'s threshold and switch apply again' : 'This client has no override of this rule'}
+          onClick={() => void clear()}
+        >
+          Use the profile's values
+        </button>
+        <button type="button" onClick={props.onClose} disabled={busy}>
+          Cancel
+        </button>
+        <button type="submit" className="primary" data-testid="save-override" disabled={busy}>
+          {busy ? 'Saving…' : 'Save'}
+        </button>
+      </div>
+      <FormError message={errors.form} />
+    </form>
+  );
+}
+
+function capitalize(s: string) {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
