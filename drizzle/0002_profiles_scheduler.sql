@@ -91,6 +91,7 @@ CREATE TABLE `profile_staff` (
 );
 --> statement-breakpoint
 CREATE TABLE `rule_states` (
+	`id` integer PRIMARY KEY NOT NULL,
 	`client_id` integer NOT NULL,
 	`kind` text NOT NULL,
 	`sent` integer DEFAULT 0 NOT NULL,
@@ -99,7 +100,6 @@ CREATE TABLE `rule_states` (
 	`last_suppressed_at` integer,
 	`last_suppressed_reason` text,
 	`next_check_at` integer,
-	PRIMARY KEY(`client_id`, `kind`),
 	FOREIGN KEY (`client_id`) REFERENCES `clients`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint

@@ -227,6 +227,11 @@ export const clientThresholds = sqliteTable(
 export const ruleStates = sqliteTable(
   'rule_states',
   {
+    /**
+     * client_id × 4 + the rule's index (ruleStateId): the rows of a client sit side by side in the table
+     * itself, so a sweep slice reads the states of its clients in one walk, with no index lookups.
+     */
+    id: integer('id').primaryKey(),
     clientId: integer('client_id')
       .notNull()
       .references(() => clients.id),
@@ -240,8 +245,12 @@ export const ruleStates = sqliteTable(
     /** When the rule must be looked at again without any balance change (period over, inactivity reached). */
     nextCheckAt: integer('next_check_at'),
   },
-  (t) => [primaryKey({ columns: [t.clientId, t.kind] }), index('rule_states_next_check').on(t.nextCheckAt).where(sql`next_check_at IS NOT NULL`)],
+  (t) => [index('rule_states_next_check').on(t.nextCheckAt).where(sql`next_check_at IS NOT NULL`)],
 );
+
+/** The id of a client's rule state row, and the first and last ids of a client's (or a range's) rows. */
+export const ruleStateId = (clientId: number, kind: (typeof RULE_KINDS)[number]) => clientId * 4 + RULE_KINDS.indexOf(kind);
+export const ruleStateRange = (fromClient: number, toClient: number): [number, number] => [fromClient * 4, toClient * 4 + 3];
 
 /** The notification log: every rule decision, sent, queued, failed or suppressed, with its reason. */
 export const notifications = sqliteTable(

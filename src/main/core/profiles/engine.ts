@@ -6,7 +6,7 @@
 import type Database from 'better-sqlite3';
 import type { RuleKind } from '../../../shared/contracts';
 import { MAX_AMOUNT } from '../../../shared/money';
-import { RULE_KINDS } from '../db/schema';
+import { RULE_KINDS, ruleStateId, ruleStateRange } from '../db/schema';
 import type { BalanceRow } from '../ledger/post';
 import { NotificationLog, type DecisionProfile } from '../notify/log';
 import type { JobQueue } from '../scheduler/jobs';
@@ -45,16 +45,16 @@ export interface ClientFacts extends Facts {
   profileId: number | null;
 }
 
-interface StateRow {
-  client_id: number;
-  kind: RuleKind;
-  sent: number;
-  since: number;
-  last_sent_at: number | null;
-  last_suppressed_at: number | null;
-  last_suppressed_reason: string | null;
-  next_check_at: number | null;
-}
+/**
+ * A rule state row as an array, read without its client and kind (both follow from the id): id, sent,
+ * since, last sent, last suppressed, its reason, next check. A steady sweep reads one per rule of every
+ * client below a threshold, and a V8 string or an object with keys per row is most of that cost.
+ */
+type StateRow = [number, number, number, number | null, number | null, string | null, number | null];
+const STATE_COLUMNS = 'id, sent, since, last_sent_at, last_suppressed_at, last_suppressed_reason, next_check_at';
+
+/** A client's states by rule index (staff, client, inactivity), undefined where the rule has none. */
+type States = (RuleState | undefined)[];
 
 interface OverrideRow {
   client_id: number;
@@ -79,14 +79,17 @@ interface FactsRow {
  */
 type SliceRow = [number, number, number | null, number, string, number | null, number, string];
 
-const toState = (r: StateRow): RuleState => ({
-  sent: r.sent,
-  since: r.since,
-  lastSentAt: r.last_sent_at,
-  lastSuppressedAt: r.last_suppressed_at,
-  lastSuppressedReason: r.last_suppressed_reason,
-  nextCheckAt: r.next_check_at,
-});
+/** Rows of any number of clients, grouped by client. */
+function readStates(rows: StateRow[]): Map<number, States> {
+  const m = new Map<number, States>();
+  for (const [id, sent, since, lastSentAt, lastSuppressedAt, lastSuppressedReason, nextCheckAt] of rows) {
+    const clientId = Math.floor(id / 4);
+    let list = m.get(clientId);
+    if (!list) m.set(clientId, (list = []));
+    list[id % 4] = { sent, since, lastSentAt, lastSuppressedAt, lastSuppressedReason, nextCheckAt };
+  }
+  return m;
+}
 
 /** The profile in force for a client: its own, else its reseller's default for its currency. */
 export const PROFILE_IN_FORCE = `coalesce(c.profile_id, (SELECT d.id FROM low_balance_profiles d
@@ -131,15 +134,15 @@ export class RuleEngine {
       ),
       clientOnly: sqlite.prepare(`SELECT c.created_at, c.status, ${PROFILE_IN_FORCE} AS pid FROM clients c WHERE c.id = ?`),
       overrides: sqlite.prepare('SELECT client_id, kind, threshold, enabled FROM client_thresholds WHERE client_id = ?'),
-      states: sqlite.prepare('SELECT * FROM rule_states WHERE client_id = ?'),
-      hasState: sqlite.prepare('SELECT 1 FROM rule_states WHERE client_id = ? LIMIT 1').pluck(),
+      states: sqlite.prepare(`SELECT ${STATE_COLUMNS} FROM rule_states WHERE id BETWEEN ? AND ?`).raw(),
+      hasState: sqlite.prepare('SELECT 1 FROM rule_states WHERE id BETWEEN ? AND ? LIMIT 1').pluck(),
       upsert: sqlite.prepare(
-        `INSERT INTO rule_states (client_id, kind, sent, since, last_sent_at, last_suppressed_at, last_suppressed_reason, next_check_at)
-         VALUES (@clientId, @kind, @sent, @since, @lastSentAt, @lastSuppressedAt, @lastSuppressedReason, @nextCheckAt)
-         ON CONFLICT (client_id, kind) DO UPDATE SET sent = excluded.sent, since = excluded.since, last_sent_at = excluded.last_sent_at,
+        `INSERT INTO rule_states (id, client_id, kind, sent, since, last_sent_at, last_suppressed_at, last_suppressed_reason, next_check_at)
+         VALUES (@id, @clientId, @kind, @sent, @since, @lastSentAt, @lastSuppressedAt, @lastSuppressedReason, @nextCheckAt)
+         ON CONFLICT (id) DO UPDATE SET sent = excluded.sent, since = excluded.since, last_sent_at = excluded.last_sent_at,
            last_suppressed_at = excluded.last_suppressed_at, last_suppressed_reason = excluded.last_suppressed_reason, next_check_at = excluded.next_check_at`,
       ),
-      remove: sqlite.prepare('DELETE FROM rule_states WHERE client_id = ? AND kind = ?'),
+      remove: sqlite.prepare('DELETE FROM rule_states WHERE id = ?'),
       // A walk of the balances' primary key comparing one column: the clients above every threshold cost
       // next to nothing. Clients already below a rule come from the slice's rule states.
       sliceFacts: sqlite.prepare(
@@ -148,7 +151,7 @@ export class RuleEngine {
          WHERE b.client_id BETWEEN ? AND ? AND b.available < ?`,
       ).raw(),
       sliceOverrides: sqlite.prepare('SELECT client_id, kind, threshold, enabled FROM client_thresholds WHERE client_id BETWEEN ? AND ?'),
-      sliceStates: sqlite.prepare('SELECT * FROM rule_states WHERE client_id BETWEEN ? AND ?'),
+      sliceStates: sqlite.prepare(`SELECT ${STATE_COLUMNS} FROM rule_states WHERE id BETWEEN ? AND ?`).raw(),
       maxOverride: sqlite.prepare('SELECT max(threshold) FROM client_thresholds WHERE enabled = 1').pluck(),
       due: sqlite.prepare('SELECT DISTINCT client_id FROM rule_states WHERE next_check_at <= ? ORDER BY next_check_at LIMIT ?').pluck(),
     };
@@ -217,13 +220,13 @@ export class RuleEngine {
    * matters only to a client already below a rule (it may reset the counter).
    */
   onBalance(clientId: number, balance: BalanceRow, now: number, lowered: boolean): void {
-    if (!lowered && !this.s.hasState.get(clientId)) return;
+    if (!lowered && !this.s.hasState.get(...ruleStateRange(clientId, clientId))) return;
     const c = this.s.clientOnly.get(clientId) as { created_at: number; status: string; pid: number | null } | undefined;
     if (!c) return;
     this.evaluate(
       { clientId, available: balance.available, lastDebitAt: balance.last_debit_at, createdAt: c.created_at, closed: c.status === 'closed', profileId: c.pid },
       this.s.overrides.all(clientId) as OverrideRow[],
-      this.s.states.all(clientId) as StateRow[],
+      this.statesOf(clientId),
       now,
       'balance',
     );
@@ -233,7 +236,11 @@ export class RuleEngine {
   evaluateClient(clientId: number, now: number, cause: Cause): number {
     const r = this.s.facts.get(clientId) as FactsRow | undefined;
     if (!r) return 0;
-    return this.evaluate(toFacts(r), this.s.overrides.all(clientId) as OverrideRow[], this.s.states.all(clientId) as StateRow[], now, cause);
+    return this.evaluate(toFacts(r), this.s.overrides.all(clientId) as OverrideRow[], this.statesOf(clientId), now, cause);
+  }
+
+  private statesOf(clientId: number): States {
+    return readStates(this.s.states.all(...ruleStateRange(clientId, clientId)) as StateRow[]).get(clientId) ?? [];
   }
 
   /** Clients with a rule whose next check time has come. */
@@ -247,10 +254,10 @@ export class RuleEngine {
    */
   sweepSlice(from: number, to: number, ceiling: number, now: number): { candidates: number; decisions: number } {
     const rows = this.s.sliceFacts.all(from, to, ceiling) as SliceRow[];
-    const states = groupByClient(this.s.sliceStates.all(from, to) as StateRow[]);
+    const states = readStates(this.s.sliceStates.all(...ruleStateRange(from, to)) as StateRow[]);
     if (!rows.length && !states.size) return { candidates: 0, decisions: 0 };
     const overrides = groupByClient(this.s.sliceOverrides.all(from, to) as OverrideRow[]);
-    this.profiles();
+    const profiles = this.profiles();
     let decisions = 0;
     for (const [id, available, lastDebitAt, createdAt, status, assigned, resellerId, currency] of rows) {
       const facts: ClientFacts = {
@@ -261,7 +268,7 @@ export class RuleEngine {
         closed: status === 'closed',
         profileId: assigned ?? this.defaults.get(`${resellerId}|${currency}`) ?? null,
       };
-      decisions += this.evaluate(facts, overrides.get(id) ?? [], states.get(id) ?? [], now, 'check');
+      decisions += this.evaluate(facts, overrides.get(id) ?? [], states.get(id) ?? [], now, 'check', profiles);
       states.delete(id);
     }
     // Below a rule before, at or above every threshold now (a threshold lowered): their counters reset.
@@ -270,19 +277,18 @@ export class RuleEngine {
   }
 
   /** Decides every rule of one client and writes what changed; returns how many decisions were recorded. */
-  private evaluate(facts: ClientFacts, overrides: OverrideRow[], stateRows: StateRow[], now: number, cause: Cause): number {
-    const profile = facts.profileId === null ? null : (this.profiles().get(facts.profileId) ?? null);
-    if (!profile && stateRows.length === 0) return 0;
+  private evaluate(facts: ClientFacts, overrides: OverrideRow[], states: States, now: number, cause: Cause, profiles = this.profiles()): number {
+    const profile = facts.profileId === null ? null : (profiles.get(facts.profileId) ?? null);
+    if (!profile && states.length === 0) return 0;
     let decisions = 0;
     for (const kind of RULE_KINDS) {
       const o = overrides.find((x) => x.kind === kind);
       const rule = effectiveRule(kind, profile, o ? { threshold: o.threshold, enabled: o.enabled === 1 } : undefined, facts.closed);
-      const prevRow = stateRows.find((x) => x.kind === kind);
-      const prev = prevRow ? toState(prevRow) : null;
+      const prev = states[RULE_KINDS.indexOf(kind)] ?? null;
       const out = profile ? decide(rule, facts, profile, prev, now, cause) : { state: null, decision: null };
       if (!sameState(prev, out.state)) {
-        if (out.state === null) this.s.remove.run(facts.clientId, kind);
-        else this.s.upsert.run({ clientId: facts.clientId, kind, ...out.state });
+        if (out.state === null) this.s.remove.run(ruleStateId(facts.clientId, kind));
+        else this.s.upsert.run({ id: ruleStateId(facts.clientId, kind), clientId: facts.clientId, kind, ...out.state });
       }
       if (out.decision && profile && out.state) {
         this.log.record({ clientId: facts.clientId, profile, rule, decision: out.decision, facts, state: out.state, now });

@@ -4,7 +4,7 @@ import { conflict, invalid, notFound } from '../../../shared/result';
 import { iso, isoOrNull } from '../clock';
 import type { Ctx, HandlerMap } from '../api/registry';
 import { decodeCursor, encodeCursor } from '../api/cursor';
-import { RULE_KINDS } from '../db/schema';
+import { RULE_KINDS, ruleStateRange } from '../db/schema';
 import { effectiveRule, PROFILE_IN_FORCE, type LoadedProfile } from './engine';
 
 const HOUR = 3_600_000;
@@ -159,7 +159,7 @@ export function clientThresholds(ctx: Pick<Ctx, 'db' | 'rules'>, clientId: numbe
   if (!c) throw field === 'id' ? notFound(`client ${clientId} does not exist`) : invalid(field, `${field} ${clientId} is not a client`);
   const profile = c.pid === null ? null : (ctx.rules.profiles().get(c.pid) ?? null);
   const overrides = sqlite.prepare('SELECT kind, threshold, enabled FROM client_thresholds WHERE client_id = ?').all(clientId) as { kind: RuleKind; threshold: number | null; enabled: number }[];
-  const states = sqlite.prepare('SELECT kind, sent, last_sent_at, next_check_at FROM rule_states WHERE client_id = ?').all(clientId) as StateRow[];
+  const states = sqlite.prepare('SELECT kind, sent, last_sent_at, next_check_at FROM rule_states WHERE id BETWEEN ? AND ?').all(...ruleStateRange(clientId, clientId)) as StateRow[];
   const rules: RuleView[] = RULE_KINDS.map((kind) => {
     const o = overrides.find((x) => x.kind === kind);
     const override = o ? { threshold: o.threshold, enabled: o.enabled === 1 } : null;

@@ -16,7 +16,7 @@ import type { JobQueue } from './jobs';
 const MINUTE = 60_000;
 /** A sweep slice aims at this long in one go, so the app stays responsive while it runs. */
 const SLICE_TARGET_MS = 20;
-const FIRST_SLICE = 1_000;
+const FIRST_SLICE = 250;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
