@@ -51,7 +51,8 @@ export function BalanceChart({ series, testId }: { series: Series; testId?: stri
     const opts: uPlot.Options = {
       width: Math.max(200, el.clientWidth),
       height: HEIGHT,
-      scales: { x: { time: true } },
+      // Entries all at one instant would make a zero-width time axis that uPlot stretches over years.
+      scales: { x: { time: true, range: (_u, min, max) => (min === max ? [min - 3600, max + 3600] : [min, max]) } },
       legend: { live: true },
       cursor: { drag: { x: true, y: false } },
       series: [
