@@ -215,6 +215,29 @@ describe('the sweep', () => {
     expect((await core.ok('scheduler.status', {})).lastSweep).toMatchObject({ clients: 40_001, slices: report.slices });
   });
 
+  it('cuts a slice short at its deadline and carries on from the client where it stopped', async () => {
+    const core = open();
+    const { reseller } = await withClient(core);
+    await core.ok('profiles.create', {
+      resellerId: reseller.id,
+      name: 'Standard',
+      currency: 'USD',
+      clientRule: { enabled: true, threshold: 100, notifyClient: true, emails: [] },
+    });
+    const add = clientInserter(core.db.$client);
+    core.db.$client.transaction(() => {
+      for (let i = 0; i < 40; i++) add({ resellerId: reseller.id, externalRef: `Z-${i}`, name: `Zero ${i}`, billingEmail: 'z@x.test', currency: 'USD', status: 'active' }, T0);
+    })();
+    // A deadline already past: the slice stops after its first few clients and says which was last.
+    const cut = core.db.$client.transaction(() => core.rules.sweepSlice(1, 41, core.rules.ceiling(), T0, 0))();
+    expect(cut).toEqual({ candidates: 8, decisions: 8, last: 8 });
+    const report = await core.scheduler.sweep();
+    expect(report.decisions).toBe(41 - 8);
+    const perClient = core.db.$client.prepare('SELECT client_id, count(*) AS n FROM notifications GROUP BY client_id HAVING n != 1').all();
+    expect(perClient).toEqual([]);
+    expect(core.db.$client.prepare('SELECT count(*) FROM notifications').pluck().get()).toBe(41);
+  });
+
   it('runs every quarter of the smallest Period, between 5 minutes and an hour', async () => {
     expect(sweepInterval(null)).toBe(HOUR);
     expect(sweepInterval(HOUR)).toBe(15 * 60_000);

@@ -148,7 +148,7 @@ export class RuleEngine {
       sliceFacts: sqlite.prepare(
         `SELECT b.client_id, b.available, b.last_debit_at, c.created_at, c.status, c.profile_id, c.reseller_id, c.currency
          FROM balances b JOIN clients c ON c.id = b.client_id
-         WHERE b.client_id BETWEEN ? AND ? AND b.available < ?`,
+         WHERE b.client_id BETWEEN ? AND ? AND b.available < ? ORDER BY b.client_id`,
       ).raw(),
       sliceOverrides: sqlite.prepare('SELECT client_id, kind, threshold, enabled FROM client_thresholds WHERE client_id BETWEEN ? AND ?'),
       sliceStates: sqlite.prepare(`SELECT ${STATE_COLUMNS} FROM rule_states WHERE id BETWEEN ? AND ?`).raw(),
@@ -250,30 +250,45 @@ export class RuleEngine {
 
   /**
    * One slice of the sweep: the clients with ids in [from, to] that could be below a rule (available
-   * under the ceiling) or already are (a rule state), loaded with three range queries and evaluated.
+   * under the ceiling) or already are (a rule state), loaded with three range queries and evaluated in
+   * id order. Past `deadline` (performance.now()) it stops after the client in hand and says where:
+   * `last`, so that no slice holds the process long, however many decisions its clients need.
    */
-  sweepSlice(from: number, to: number, ceiling: number, now: number): { candidates: number; decisions: number } {
+  sweepSlice(from: number, to: number, ceiling: number, now: number, deadline = Infinity): { candidates: number; decisions: number; last: number } {
     const rows = this.s.sliceFacts.all(from, to, ceiling) as SliceRow[];
     const states = readStates(this.s.sliceStates.all(...ruleStateRange(from, to)) as StateRow[]);
-    if (!rows.length && !states.size) return { candidates: 0, decisions: 0 };
+    if (!rows.length && !states.size) return { candidates: 0, decisions: 0, last: to };
     const overrides = groupByClient(this.s.sliceOverrides.all(from, to) as OverrideRow[]);
     const profiles = this.profiles();
+    const stateIds = [...states.keys()];
     let decisions = 0;
-    for (const [id, available, lastDebitAt, createdAt, status, assigned, resellerId, currency] of rows) {
-      const facts: ClientFacts = {
-        clientId: id,
-        available,
-        lastDebitAt,
-        createdAt,
-        closed: status === 'closed',
-        profileId: assigned ?? this.defaults.get(`${resellerId}|${currency}`) ?? null,
-      };
-      decisions += this.evaluate(facts, overrides.get(id) ?? [], states.get(id) ?? [], now, 'check', profiles);
-      states.delete(id);
+    let candidates = 0;
+    let i = 0;
+    let j = 0;
+    while (i < rows.length || j < stateIds.length) {
+      let id: number;
+      if (j >= stateIds.length || (i < rows.length && rows[i][0] <= stateIds[j])) {
+        const [rowId, available, lastDebitAt, createdAt, status, assigned, resellerId, currency] = rows[i++];
+        id = rowId;
+        if (stateIds[j] === id) j++;
+        const facts: ClientFacts = {
+          clientId: id,
+          available,
+          lastDebitAt,
+          createdAt,
+          closed: status === 'closed',
+          profileId: assigned ?? this.defaults.get(`${resellerId}|${currency}`) ?? null,
+        };
+        decisions += this.evaluate(facts, overrides.get(id) ?? [], states.get(id) ?? [], now, 'check', profiles);
+      } else {
+        // Below a rule before, at or above every threshold now (a threshold lowered): the counters reset.
+        id = stateIds[j++];
+        decisions += this.evaluateClient(id, now, 'check');
+      }
+      candidates++;
+      if ((candidates & 7) === 0 && performance.now() > deadline) return { candidates, decisions, last: id };
     }
-    // Below a rule before, at or above every threshold now (a threshold lowered): their counters reset.
-    for (const id of states.keys()) decisions += this.evaluateClient(id, now, 'check');
-    return { candidates: rows.length + states.size, decisions };
+    return { candidates, decisions, last: to };
   }
 
   /** Decides every rule of one client and writes what changed; returns how many decisions were recorded. */

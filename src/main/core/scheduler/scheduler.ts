@@ -14,8 +14,10 @@ import type { RuleEngine } from '../profiles/engine';
 import type { JobQueue } from './jobs';
 
 const MINUTE = 60_000;
-/** A sweep slice aims at this long in one go, so the app stays responsive while it runs. */
+/** A sweep slice aims at this long in one go, so the app stays responsive while it runs… */
 const SLICE_TARGET_MS = 20;
+/** …and stops at this long whatever is left of it (a run of clients that all need a decision). */
+const SLICE_LIMIT_MS = 30;
 const FIRST_SLICE = 250;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -95,10 +97,14 @@ export class Scheduler {
       const now = this.clock.now();
       const ids = this.rules.dueClients(now, 500).filter((id) => !seen.has(id));
       if (!ids.length) break;
+      // One transaction per batch, cut short at the slice limit: a run of due notifications (each a log
+      // row and a job) must not hold the process long either.
+      const deadline = performance.now() + SLICE_LIMIT_MS;
       this.sqlite.transaction(() => {
         for (const id of ids) {
           seen.add(id);
           decisions += this.rules.evaluateClient(id, now, 'check');
+          if (performance.now() > deadline) break;
         }
       }).immediate();
       this.announce();
@@ -128,16 +134,17 @@ export class Scheduler {
     for (let from = 1; from <= maxId && this.running; ) {
       const to = Math.min(from + size - 1, maxId);
       const s0 = performance.now();
-      const r = this.sqlite.transaction(() => this.rules.sweepSlice(from, to, ceiling, this.clock.now())).immediate();
+      const r = this.sqlite.transaction(() => this.rules.sweepSlice(from, to, ceiling, this.clock.now(), s0 + SLICE_LIMIT_MS)).immediate();
       const ms = performance.now() - s0;
       longest = Math.max(longest, ms);
       slices++;
       candidates += r.candidates;
       decisions += r.decisions;
       this.announce();
-      // The next slice is sized from this one, so each stays near the target whatever the data.
-      size = Math.min(200_000, Math.max(100, Math.round((size * SLICE_TARGET_MS) / Math.max(ms, 0.5))));
-      from = to + 1;
+      // The next slice is sized from the part of this one that was done, so each stays near the target.
+      const done = r.last - from + 1;
+      size = Math.min(200_000, Math.max(100, Math.round((done * SLICE_TARGET_MS) / Math.max(ms, 0.5))));
+      from = r.last + 1;
       await yieldToEventLoop();
     }
     const report: SweepReport = {
