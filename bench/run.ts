@@ -8,19 +8,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { createCore } from '../src/main/core/app';
 import { ManualClock } from '../src/main/core/clock';
-import { addClients, addHistory, addReseller, checkpoint } from './lib/data';
+import { addClients, addHistory, addOpeningBalances, addReseller, checkpoint } from './lib/data';
 import { now, timed } from './lib/measure';
 import { figure, machine, notYetBuilt, table, writeResults, type Figure } from './lib/report';
+import { addBenchProfile, belowShares, countsSince, PERIOD_MS, ruleCounts, type RuleCounts } from './lib/rules';
 import { hostRoundTrip } from './steps/host';
 import { usageImport } from './steps/import';
 import { interactivePost } from './steps/post';
 import { rawLimit } from './steps/raw';
 import { screenQueries } from './steps/screens';
 import { startToFirstList } from './steps/start';
+import { schedulerSweeps, type SweepRun } from './steps/sweep';
 
 /** Data sizes of the full run; --quick divides them by 10. Sample counts stay, so percentiles stay meaningful. */
 const FULL = { rows: 1_000_000, clients: 100_000, screenClients: 1_000_000, history: 1_000_000 };
-const SAMPLES = { posts: 2_000, hostCalls: 1_000, queries: 200, warmup: 50, starts: 3 };
+const SAMPLES = { posts: 2_000, hostCalls: 1_000, queries: 200, warmup: 50, starts: 3, steadySweeps: 3 };
 const PART_ROWS = 10_000;
 /** Beyond these the run would take too long: the import stops, the clients table stays at step 2's size. */
 const IMPORT_BUDGET_S = 180;
@@ -31,6 +33,20 @@ const END = Date.parse('2026-11-21T12:00:00Z');
 const SEED = 20261121;
 
 const n = (x: number) => x.toLocaleString('en-US');
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+/** RuleCounts as figure detail, each key prefixed. */
+const countsDetail = (prefix: string, c: RuleCounts) => Object.fromEntries(Object.entries(c).map(([k, v]) => [`${prefix}${k[0].toUpperCase()}${k.slice(1)}`, v]));
+/** A sweep's report as figure detail. */
+const sweepDetail = (s: SweepRun) => ({
+  durationMs: s.report.durationMs,
+  longestSliceMs: s.report.longestSliceMs,
+  longestStallMs: Math.round(s.longestStallMs * 10) / 10,
+  slices: s.report.slices,
+  clients: s.report.clients,
+  candidates: s.report.candidates,
+  decisions: s.report.decisions,
+  jobs: s.wrote.jobs,
+});
 const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
 function parseArgs(argv: readonly string[]): { quick: boolean } {
@@ -74,9 +90,11 @@ async function main() {
     fs.rmSync(path.join(tmp, 'raw'), { recursive: true, force: true });
     figures.push(figure({ key: 'raw.rowsPerSec', metric: `raw limit: plain inserts, ${n(raw.rows)} rows, one transaction`, value: raw.rowsPerSec, unit: 'rows/s', ratio: 1, detail: { seconds: raw.seconds } }));
 
-    // The ledger every later step uses: clients by direct SQL, then usage through the real import.
+    // The ledger every later step uses: clients by direct SQL, a low-balance profile they all follow,
+    // opening top-ups by direct SQL, then usage through the real import (which evaluates the rules).
     const dataDir = path.join(tmp, 'ledger');
-    let core = createCore({ dataDir, clock: new ManualClock(END) });
+    const clock = new ManualClock(END);
+    const core = createCore({ dataDir, clock });
     const sqlite = core.db.$client;
     sqliteVersion = sqlite.prepare('SELECT sqlite_version()').pluck().get() as string;
     const resellerId = addReseller(sqlite, END);
@@ -85,31 +103,54 @@ async function main() {
     let clientIds = made.value;
     checkpoint(sqlite);
     setup.push(figure({ key: 'setup.clients', metric: `setup: ${n(size.clients)} clients by direct SQL`, value: made.seconds, unit: 's' }));
+    const profile = await addBenchProfile(core, resellerId);
+    progress(`profile "${profile.name}" (default for USD); opening top-ups of ${n(size.clients)} clients by direct SQL…`);
+    const opening = await timed(() => addOpeningBalances(sqlite, clientIds, { end: END, seed: SEED + 11, usage: false }));
+    checkpoint(sqlite);
+    setup.push(figure({ key: 'setup.opening', metric: `setup: opening top-ups of ${n(size.clients)} clients by direct SQL`, value: opening.seconds, unit: 's', detail: { entries: opening.value } }));
 
     // 2. Usage import.
     progress(`usage import: ${n(size.rows)} rows in parts of ${n(PART_ROWS)}…`);
+    const beforeImport = ruleCounts(sqlite);
     const imp = await usageImport(core, { resellerId, rows: size.rows, clients: size.clients, partRows: PART_ROWS, end: END, seed: SEED, budgetSeconds: IMPORT_BUDGET_S });
+    const byImport = countsSince(beforeImport, ruleCounts(sqlite));
+    const importedBelow = belowShares(sqlite, clientIds[0], clientIds[clientIds.length - 1]);
     checkpoint(sqlite);
     figures.push(
       figure({
         key: 'import.rowsPerSec',
-        metric: `usage import (ledger.import.commit), ${n(imp.rows)} rows / ${n(size.clients)} clients, parts of ${n(PART_ROWS)}`,
+        metric: `usage import (ledger.import.commit) with rule evaluation, ${n(imp.rows)} rows / ${n(size.clients)} clients, parts of ${n(PART_ROWS)}: ${n(byImport.decisions)} decisions, ${n(byImport.jobs)} jobs`,
         value: imp.rowsPerSec,
         unit: 'rows/s',
         ratio: imp.rowsPerSec / raw.rowsPerSec,
         target: { op: '>=', limit: 0.25, ofRaw: true },
         note: imp.capped ? `capped at ${IMPORT_BUDGET_S} s of ${n(size.rows)}` : undefined,
-        detail: { seconds: imp.seconds, parts: imp.parts },
+        detail: { seconds: imp.seconds, parts: imp.parts, ...countsDetail('rules', byImport), ...importedBelow },
       }),
+    );
+    progress(
+      `after the import: ${pct(importedBelow.below50)} of the clients below $50, ${pct(importedBelow.below20)} below $20, ${pct(importedBelow.below10)} below $10; ${n(byImport.decisions)} decisions, ${n(byImport.jobs)} jobs`,
     );
 
     // 3. Interactive post, on the ledger the import filled.
     progress(`interactive post: ${n(SAMPLES.posts)} ledger.post calls…`);
+    const beforePosts = ruleCounts(sqlite);
     const post = await interactivePost(core, { clientIds, calls: SAMPLES.posts, warmup: SAMPLES.warmup, seed: SEED });
-    figures.push(figure({ key: 'post.p50', metric: `ledger.post via core.call, median of ${n(SAMPLES.posts)}`, value: post.p50, unit: 'ms' }));
-    figures.push(figure({ key: 'post.p99', metric: `ledger.post via core.call, p99 of ${n(SAMPLES.posts)}`, value: post.p99, unit: 'ms', target: { op: '<', limit: 1 }, detail: { max: post.max } }));
+    const byPosts = countsSince(beforePosts, ruleCounts(sqlite));
+    figures.push(figure({ key: 'post.p50', metric: `ledger.post via core.call (with rule evaluation), median of ${n(SAMPLES.posts)}`, value: post.p50, unit: 'ms' }));
+    figures.push(
+      figure({
+        key: 'post.p99',
+        metric: `ledger.post via core.call (with rule evaluation), p99 of ${n(SAMPLES.posts)}: ${n(byPosts.decisions)} decisions`,
+        value: post.p99,
+        unit: 'ms',
+        target: { op: '<', limit: 1 },
+        detail: { max: post.max, ...countsDetail('rules', byPosts) },
+      }),
+    );
 
-    // 4. The screens, on the big database: more clients (when that is quick enough) and one long history.
+    // The big database for the sweep and the screens: more clients (when that is quick enough), each with
+    // an opening top-up and a month of usage in one entry, and one client with a long history.
     const projected = made.seconds * (size.screenClients / size.clients);
     let clientsUsed = size.clients;
     if (projected <= CLIENTS_BUDGET_S) {
@@ -118,6 +159,18 @@ async function main() {
       clientIds = clientIds.concat(more.value);
       clientsUsed = size.screenClients;
       setup.push(figure({ key: 'setup.moreClients', metric: `setup: ${n(more.value.length)} more clients by direct SQL`, value: more.seconds, unit: 's' }));
+      progress(`opening balances of ${n(more.value.length)} more clients by direct SQL (a top-up and a month of usage each)…`);
+      const moreOpening = await timed(() => addOpeningBalances(sqlite, more.value, { end: END, seed: SEED + 13, usage: true }));
+      const moreBelow = belowShares(sqlite, more.value[0], more.value[more.value.length - 1]);
+      setup.push(
+        figure({
+          key: 'setup.moreOpening',
+          metric: `setup: opening balances of ${n(more.value.length)} more clients by direct SQL (${pct(moreBelow.below50)} below $50)`,
+          value: moreOpening.seconds,
+          unit: 's',
+          detail: { entries: moreOpening.value, ...moreBelow },
+        }),
+      );
     } else {
       progress(`${n(size.screenClients)} clients would take about ${projected.toFixed(0)} s: the screens use ${n(size.clients)}`);
     }
@@ -127,6 +180,60 @@ async function main() {
     checkpoint(sqlite);
     setup.push(figure({ key: 'setup.history', metric: `setup: ${n(size.history)} entries of one client by direct SQL`, value: history.seconds, unit: 's' }));
 
+    // 4. The scheduler over every client: the first sweep, steady-state sweeps, the checks a Period later.
+    progress(`scheduler: sweeps over ${n(clientsUsed + 1)} clients, then checkDue a Period later…`);
+    const sw = await schedulerSweeps(core, clock, { steadyRuns: SAMPLES.steadySweeps, periodMs: PERIOD_MS });
+    checkpoint(sqlite);
+    const over = `${n(sw.first.report.clients)} clients`;
+    const steadyCandidates = sw.steady[0].report.candidates;
+    figures.push(
+      figure({
+        key: 'sweep.first.ms',
+        metric: `scheduler sweep, first (${n(sw.first.report.candidates)} candidates, ${n(sw.first.report.decisions)} new decisions, ${n(sw.first.wrote.jobs)} jobs), ${over}`,
+        value: sw.first.report.durationMs,
+        unit: 'ms',
+        detail: sweepDetail(sw.first),
+      }),
+      figure({
+        key: 'sweep.first.longestSlice',
+        metric: `scheduler sweep, first: longest slice (${n(sw.first.report.slices)} slices)`,
+        value: sw.first.report.longestSliceMs,
+        unit: 'ms',
+        target: { op: '<', limit: 50 },
+        detail: { longestStallMs: sw.first.longestStallMs },
+      }),
+      figure({
+        key: 'sweep.steady.ms',
+        metric: `scheduler sweep, steady state (${n(steadyCandidates)} candidates, nothing new), ${over}, median of ${sw.steady.length}`,
+        value: sw.steadyMedianMs,
+        unit: 'ms',
+        target: { op: '<', limit: 1000 },
+        detail: { runsMs: sw.steady.map((s) => s.report.durationMs), ...sweepDetail(sw.steady[0]) },
+      }),
+      figure({
+        key: 'sweep.steady.longestSlice',
+        metric: `scheduler sweep, steady state: longest slice, worst of ${sw.steady.length} (${n(sw.steady[0].report.slices)} slices)`,
+        value: sw.steadyLongestSliceMs,
+        unit: 'ms',
+        target: { op: '<', limit: 50 },
+        detail: { longestStallMs: sw.steadyLongestStallMs, runsLongestSliceMs: sw.steady.map((s) => s.report.longestSliceMs) },
+      }),
+      figure({
+        key: 'scheduler.checkDue.ms',
+        metric: `scheduler checkDue a Period (24 h) later: ${n(sw.check.dueClients)} clients due, ${n(sw.check.decisions)} decisions, ${n(sw.check.wrote.jobs)} jobs`,
+        value: sw.check.ms,
+        unit: 'ms',
+        detail: { due: sw.check.due, dueClients: sw.check.dueClients, decisions: sw.check.decisions, longestStallMs: sw.check.longestStallMs, ...countsDetail('rules', sw.check.wrote) },
+      }),
+      figure({
+        key: 'scheduler.checkDue.longestStall',
+        metric: 'scheduler checkDue: longest time the event loop was held in one go',
+        value: sw.check.longestStallMs,
+        unit: 'ms',
+      }),
+    );
+
+    // 5. The screens, on the big database.
     progress(`screen queries over ${n(clientsUsed + 1)} clients…`);
     for (const q of await screenQueries(core, { historyClientId, samples: SAMPLES.queries, warmup: 5, budgetMs: QUERY_BUDGET_MS })) {
       const over = q.key === 'screens.ledger.paging' ? `${n(size.history)} entries` : `${n(clientsUsed + 1)} clients`;
@@ -145,13 +252,13 @@ async function main() {
     const entries = sqlite.prepare('SELECT max(id) FROM ledger_entries').pluck().get() as number;
     core.close();
 
-    // 5. The headless host on the big database.
+    // 6. The headless host on the big database.
     progress(`headless host: ${n(SAMPLES.hostCalls)} clients.get over loopback…`);
     const host = await hostRoundTrip(dataDir, { clientIds, calls: SAMPLES.hostCalls, warmup: SAMPLES.warmup, seed: SEED });
     figures.push(figure({ key: 'host.p50', metric: `POST /rpc/clients.get over loopback (fetch), median of ${n(SAMPLES.hostCalls)}`, value: host.p50, unit: 'ms' }));
     figures.push(figure({ key: 'host.p99', metric: `POST /rpc/clients.get over loopback (fetch), p99 of ${n(SAMPLES.hostCalls)}`, value: host.p99, unit: 'ms' }));
 
-    // 6. Start on the big database.
+    // 7. Start on the big database.
     progress('start: createCore → first clients.list…');
     const start = await startToFirstList(dataDir, { runs: SAMPLES.starts, end: END });
     const bytes = fs.statSync(path.join(dataDir, 'ledger.sqlite')).size;
@@ -166,7 +273,6 @@ async function main() {
       }),
     );
 
-    figures.push(notYetBuilt('scheduler.sweep', 'scheduler sweep (rules over all clients)', 'ms'));
     figures.push(notYetBuilt('notifications.export', 'notification-log export', 'rows/s'));
     figures.push(...setup);
 

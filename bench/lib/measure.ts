@@ -46,3 +46,27 @@ export function must<T = unknown>(channel: string, r: { ok: true; value: unknown
   if (!r.ok) throw new Error(`${channel} failed: ${r.error.kind}: ${r.error.message}`);
   return r.value as T;
 }
+
+/**
+ * Runs async work while a setImmediate ticker notes the longest stretch in which the event loop could
+ * not run anything else: what a screen or an HTTP request waiting on this process would have waited.
+ * The ticker takes its turn between the work's own yields, so it adds next to nothing.
+ */
+export async function withStallMonitor<T>(work: () => Promise<T>): Promise<{ value: T; ms: number; longestStallMs: number }> {
+  let running = true;
+  let last = now();
+  let longest = 0;
+  const tick = () => {
+    const t = now();
+    longest = Math.max(longest, t - last);
+    last = t;
+    if (running) setImmediate(tick);
+  };
+  setImmediate(tick);
+  const t0 = now();
+  const value = await work();
+  const t1 = now();
+  running = false;
+  longest = Math.max(longest, t1 - last);
+  return { value, ms: t1 - t0, longestStallMs: longest };
+}

@@ -1,4 +1,4 @@
-/** 5. The headless host: `POST /rpc/clients.get` over loopback with fetch, one call at a time. */
+/** 6. The headless host: `POST /rpc/clients.get` over loopback with fetch, one call at a time. */
 import { startHost } from '../../src/main/headless';
 import { seeded } from '../lib/data';
 import { percentile, sampleLatency } from '../lib/measure';

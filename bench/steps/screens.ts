@@ -1,4 +1,4 @@
-/** 4. The queries behind the screens, through `core.call`: p95 of each over `samples` calls. */
+/** 5. The queries behind the screens, through `core.call`: p95 of each over `samples` calls. */
 import type { Core } from '../../src/main/core/app';
 import { encodeCursor } from '../../src/main/core/api/cursor';
 import { SEARCHES } from '../lib/data';

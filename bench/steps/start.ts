@@ -1,5 +1,5 @@
 /**
- * 6. Start: from `createCore` on the big database to the first answered `clients.list`. The worst of
+ * 7. Start: from `createCore` on the big database to the first answered `clients.list`. The worst of
  * `runs` starts, each on a new connection (SQLite's page cache empty; the OS file cache is warm).
  */
 import { createCore } from '../../src/main/core/app';

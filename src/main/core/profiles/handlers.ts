@@ -338,6 +338,7 @@ export const profileHandlers: HandlerMap = {
       )
       .run(input.clientId, input.kind, input.threshold, input.enabled ? 1 : 0, now);
     ctx.audit('threshold.set', 'client', input.clientId, { rule: input.kind, threshold: input.threshold, enabled: input.enabled });
+    ctx.rules.invalidate(); // the ceiling may have moved
     ctx.rules.evaluateClient(input.clientId, now, 'check');
     ctx.emit({ topic: 'thresholds', clientIds: [input.clientId] });
     return clientThresholds(ctx, input.clientId);
@@ -349,6 +350,7 @@ export const profileHandlers: HandlerMap = {
     const removed = ctx.db.$client.prepare('DELETE FROM client_thresholds WHERE client_id = ? AND kind = ?').run(input.clientId, input.kind).changes;
     if (removed) {
       ctx.audit('threshold.clear', 'client', input.clientId, { rule: input.kind });
+      ctx.rules.invalidate();
       ctx.rules.evaluateClient(input.clientId, now, 'check');
       ctx.emit({ topic: 'thresholds', clientIds: [input.clientId] });
     }
