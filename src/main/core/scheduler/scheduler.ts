@@ -31,7 +31,6 @@ export function sweepInterval(smallestPeriodMs: number | null): number {
 export class Scheduler {
   private readonly s;
   private sweeping: Promise<SweepReport> | null = null;
-  private checking = false;
   private stopped = false;
 
   constructor(
@@ -90,22 +89,8 @@ export class Scheduler {
     if (ran) this.emit({ topic: 'scheduler' });
   }
 
-  /** A sweep or a run of due checks is in progress (they yield between their transactions). */
-  get busy(): boolean {
-    return this.sweeping !== null || this.checking;
-  }
-
   /** Evaluates the rules whose next check time has come, a batch per transaction. */
   async checkDue(): Promise<number> {
-    this.checking = true;
-    try {
-      return await this.checkBatches();
-    } finally {
-      this.checking = false;
-    }
-  }
-
-  private async checkBatches(): Promise<number> {
     let decisions = 0;
     const seen = new Set<number>();
     while (this.running) {
