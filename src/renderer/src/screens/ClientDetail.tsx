@@ -5,6 +5,7 @@ import { BalanceChart } from '../components/BalanceChart';
 import { ClientForm } from '../components/ClientForm';
 import { Dialog } from '../components/Dialog';
 import { LedgerTable } from '../components/LedgerTable';
+import { LoadState } from '../components/LoadState';
 import { LowBalancePanel } from '../components/LowBalancePanel';
 import { Money } from '../components/Money';
 import { useClient } from '../stores/client';
@@ -32,20 +33,15 @@ export function ClientDetailScreen({ id }: { id: number }) {
         <a className="back" href="#/clients">
           ← Clients
         </a>
-        {s.notFound ? (
-          <div className="empty" role="alert">
-            There is no client #{id}. <a href="#/clients">Back to the clients list</a>.
-          </div>
-        ) : s.error ? (
-          <div className="banner banner-error" role="alert">
-            Could not load client #{id}: {s.error}{' '}
-            <button type="button" className="link" onClick={() => void s.open(id)}>
-              Try again
-            </button>
-          </div>
-        ) : (
-          <p className="muted">Loading client…</p>
-        )}
+        <LoadState
+          what="client"
+          id={id}
+          notFound={s.notFound}
+          error={s.error}
+          listHref="#/clients"
+          listLabel="Back to the clients list"
+          onRetry={() => void s.open(id)}
+        />
       </section>
     );
   }

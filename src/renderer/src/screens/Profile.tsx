@@ -2,6 +2,7 @@
  * One Low Balance Profile: a new one (#/profiles/new) or an existing one (#/profiles/<id>), with how many
  * clients use it and a delete that says what happens to them.
  */
+import { LoadState } from '../components/LoadState';
 import { useCallback, useEffect, useState } from 'react';
 import { ProfileDeleteDialog, deletedNote } from '../components/ProfileDeleteDialog';
 import { ProfileForm } from '../components/ProfileForm';
@@ -94,20 +95,15 @@ export function ProfileScreen({ id }: { id: number | 'new' }) {
     return (
       <section className="screen profile-page">
         {back}
-        {s.notFound && s.currentId === id ? (
-          <div className="empty" role="alert">
-            There is no low balance profile #{id}. <a href="#/profiles">Back to the list</a>.
-          </div>
-        ) : s.currentError ? (
-          <div className="banner banner-error" role="alert">
-            Could not load profile #{id}: {s.currentError}{' '}
-            <button type="button" className="link" onClick={() => void s.open(id)}>
-              Try again
-            </button>
-          </div>
-        ) : (
-          <p className="muted">Loading profile…</p>
-        )}
+        <LoadState
+          what="low balance profile"
+          id={id}
+          notFound={s.notFound && s.currentId === id}
+          error={s.currentError}
+          listHref="#/profiles"
+          listLabel="Back to the list"
+          onRetry={() => void s.open(id)}
+        />
       </section>
     );
   }
