@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { checksum } from '../support/checksum';
-import { T0, testCore, withClient, type TestCore } from '../support/core';
+import { T0, tempDir, testCore, withClient, type TestCore } from '../support/core';
 import type { ChannelInput, Notification } from '../../src/shared/contracts';
 
 const HOUR = 3_600_000;
@@ -113,6 +113,21 @@ describe('profiles', () => {
     await core.fails('profiles.update', { id: profile.id, name: 'euro' });
     await core.fails('thresholds.set', { clientId: client.id, kind: 'client', threshold: 2 ** 60, enabled: true });
     expect(checksum(core.db)).toBe(mid);
+  });
+
+  it('sees a profile another process created a moment ago (desktop app and host on one data folder)', async () => {
+    const dir = tempDir();
+    core = testCore({ dataDir: dir, inMemory: false });
+    const other = testCore({ dataDir: dir, inMemory: false });
+    try {
+      const { reseller } = await withClient(core);
+      expect(await other.ok('profiles.list', {})).toEqual([]); // fills the other core's cache
+      const p = await core.ok('profiles.create', { resellerId: reseller.id, name: 'Standard', currency: 'USD' });
+      expect((await other.ok('profiles.list', {})).map((x) => x.id)).toEqual([p.id]);
+      expect(await other.ok('profiles.get', { id: p.id })).toMatchObject({ name: 'Standard', isDefault: true });
+    } finally {
+      other.close();
+    }
   });
 
   it('deletes a profile: its assigned clients fall back to the default, and say so', async () => {

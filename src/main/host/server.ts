@@ -167,7 +167,10 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     ? setInterval(() => {
         if (ticking) return;
         ticking = true;
-        core.runDue().finally(() => (ticking = false));
+        core
+          .runDue()
+          .catch((e: unknown) => console.error('balance-desk: due work failed', e))
+          .finally(() => (ticking = false));
       }, tickMs)
     : undefined;
   tick?.unref();

@@ -64,9 +64,22 @@ function toProfile(r: ProfileRow, loaded: LoadedProfile): Profile {
   };
 }
 
+/**
+ * The engine's cached profiles, for these rows. Another process's new profile may be missing from the
+ * cache for up to its data_version interval: then the cache is read again.
+ */
+function loadedFor(ctx: Pick<Ctx, 'rules'>, ids: number[]): Map<number, LoadedProfile> {
+  let loaded = ctx.rules.profiles();
+  if (ids.some((id) => !loaded.has(id))) {
+    ctx.rules.invalidate();
+    loaded = ctx.rules.profiles();
+  }
+  return loaded;
+}
+
 export function getProfile(ctx: Pick<Ctx, 'db' | 'rules'>, id: number, field = 'id'): Profile {
   const r = ctx.db.$client.prepare(`${PROFILE_SQL} WHERE p.id = ?`).get(id) as ProfileRow | undefined;
-  const loaded = ctx.rules.profiles().get(id);
+  const loaded = r ? loadedFor(ctx, [id]).get(id) : undefined;
   if (!r || !loaded) throw field === 'id' ? notFound(`low balance profile ${id} does not exist`) : invalid(field, `${field} ${id} is not a low balance profile`);
   return toProfile(r, loaded);
 }
@@ -254,7 +267,7 @@ export const profileHandlers: HandlerMap = {
     const rows = ctx.db.$client
       .prepare(`${PROFILE_SQL}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY p.sort_order, p.name_key, p.id`)
       .all(...args) as ProfileRow[];
-    const loaded = ctx.rules.profiles();
+    const loaded = loadedFor(ctx, rows.map((r) => r.id));
     return rows.map((r) => toProfile(r, loaded.get(r.id)!));
   },
 
