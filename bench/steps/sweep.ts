@@ -2,7 +2,8 @@
  * 4. The scheduler over the big client table, called as its timer calls it (`core.scheduler`):
  *  - the first full sweep: clients given balances by direct SQL have never been evaluated, so those
  *    below a threshold get their first decisions (notification rows and `notify` jobs);
- *  - steady-state sweeps right after (same clock: nothing new to decide), the ones with the targets;
+ *  - steady-state full sweeps right after (same clock: nothing new to decide), the ones with the targets;
+ *  - routine sweeps, as the timer runs them between full ones (only clients no rule state tracks yet);
  *  - `checkDue()` once the clock has moved on by the Period: the repeat notifications fall due.
  * Each runs under a stall monitor: the longest stretch the event loop was held, slices and the work
  * between them included (the sweep's own `longestSliceMs` times only the slice transactions).
@@ -26,20 +27,24 @@ export interface SweepResult {
   steadyMedianMs: number;
   steadyLongestSliceMs: number;
   steadyLongestStallMs: number;
+  routine: SweepRun[];
+  routineMedianMs: number;
   check: { ms: number; longestStallMs: number; due: number; dueClients: number; decisions: number; wrote: RuleCounts };
 }
 
 export async function schedulerSweeps(core: Core, clock: ManualClock, opts: { steadyRuns: number; periodMs: number }): Promise<SweepResult> {
   const sqlite = core.db.$client;
-  const sweepOnce = async (): Promise<SweepRun> => {
+  const sweepOnce = async (full = true): Promise<SweepRun> => {
     const before = ruleCounts(sqlite);
-    const r = await withStallMonitor(() => core.scheduler.sweep());
+    const r = await withStallMonitor(() => core.scheduler.sweep({ full }));
     return { report: r.value, longestStallMs: r.longestStallMs, wrote: countsSince(before, ruleCounts(sqlite)) };
   };
 
   const first = await sweepOnce();
   const steady: SweepRun[] = [];
   for (let i = 0; i < opts.steadyRuns; i++) steady.push(await sweepOnce());
+  const routine: SweepRun[] = [];
+  for (let i = 0; i < opts.steadyRuns; i++) routine.push(await sweepOnce(false));
 
   // A Period later: the rules that notified are due for their next look (and inactivity reached).
   clock.advance(opts.periodMs);
@@ -56,6 +61,11 @@ export async function schedulerSweeps(core: Core, clock: ManualClock, opts: { st
     ),
     steadyLongestSliceMs: Math.max(...steady.map((s) => s.report.longestSliceMs)),
     steadyLongestStallMs: Math.max(...steady.map((s) => s.longestStallMs)),
+    routine,
+    routineMedianMs: percentile(
+      routine.map((s) => s.report.durationMs),
+      50,
+    ),
     check: { ms: check.ms, longestStallMs: check.longestStallMs, due, dueClients: clients, decisions: check.value, wrote: countsSince(before, ruleCounts(sqlite)) },
   };
 }

@@ -238,6 +238,35 @@ describe('the sweep', () => {
     expect(core.db.$client.prepare('SELECT count(*) FROM notifications').pluck().get()).toBe(41);
   });
 
+  it('a routine sweep looks only at clients no rule state tracks; a full one runs when asked for and once a day', async () => {
+    const core = open();
+    const { reseller, client } = await withClient(core);
+    const profile = await core.ok('profiles.create', {
+      resellerId: reseller.id,
+      name: 'Standard',
+      currency: 'USD',
+      periodHours: 1,
+      clientRule: { enabled: true, threshold: 1000, notifyClient: true, emails: [] },
+    });
+    await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -1 }); // tracked from here
+    await core.ok('clock.advance', { ms: 0 }); // the sweep the new profile asked for: full
+    expect(core.scheduler.lastSweep()).toMatchObject({ full: true, candidates: 1 });
+    // A client created at zero is below the threshold without any post saying so: a routine sweep finds it.
+    const quiet = await core.ok('clients.create', { resellerId: reseller.id, externalRef: 'C-2', name: 'Quiet', billingEmail: 'q@x.test', currency: 'USD' });
+    await core.ok('clock.advance', { ms: 15 * 60_000 });
+    expect(core.scheduler.lastSweep()).toMatchObject({ full: false, candidates: 1, decisions: 1 });
+    expect((await core.ok('notifications.list', { clientId: quiet.id })).items).toHaveLength(1);
+    await core.ok('clock.advance', { ms: 15 * 60_000 });
+    expect(core.scheduler.lastSweep()).toMatchObject({ full: false, candidates: 0, decisions: 0 });
+    // A profile change asks for a full sweep: both clients are looked at again.
+    await core.ok('profiles.update', { id: profile.id, maxQty: 5 });
+    await core.ok('clock.advance', { ms: 0 });
+    expect(core.scheduler.lastSweep()).toMatchObject({ full: true, candidates: 2 });
+    // And a day after the last full sweep, the next one is full again.
+    for (let i = 0; i < 4 * 24; i++) await core.ok('clock.advance', { ms: 15 * 60_000 });
+    expect(core.scheduler.lastSweep()).toMatchObject({ full: true });
+  });
+
   it('runs every quarter of the smallest Period, between 5 minutes and an hour', async () => {
     expect(sweepInterval(null)).toBe(HOUR);
     expect(sweepInterval(HOUR)).toBe(15 * 60_000);

@@ -237,6 +237,8 @@ export const notificationsList = defineContract({
 });
 
 export const sweepReport = z.object({
+  /** Full: every client under the highest threshold or below a rule; routine: only those no rule state tracks yet. */
+  full: z.boolean(),
   startedAt: z.string(),
   finishedAt: z.string(),
   durationMs: z.number(),
@@ -272,7 +274,7 @@ export const schedulerStatusGet = defineContract({
 
 export const schedulerSweep = defineContract({
   name: 'scheduler.sweep',
-  summary: 'Runs a full sweep of every client now, in slices that leave the app responsive, and reports it.',
+  summary: 'Runs a full sweep of every client now (as after a profile change), in slices that leave the app responsive, and reports it.',
   work: true,
   input: empty,
   output: sweepReport,

@@ -155,6 +155,14 @@ export class RuleEngine {
          FROM balances b JOIN clients c ON c.id = b.client_id
          WHERE b.client_id BETWEEN ? AND ? AND b.available < ? ORDER BY b.client_id`,
       ).raw(),
+      // The routine sweep's: only the clients under the ceiling that no rule state tracks yet.
+      sliceUntracked: sqlite.prepare(
+        `SELECT b.client_id, b.available, b.last_debit_at, c.created_at, c.status, c.profile_id, c.reseller_id, c.currency
+         FROM balances b JOIN clients c ON c.id = b.client_id
+         WHERE b.client_id BETWEEN ? AND ? AND b.available < ?
+           AND NOT EXISTS (SELECT 1 FROM rule_states s WHERE s.id BETWEEN b.client_id * 4 AND b.client_id * 4 + 3)
+         ORDER BY b.client_id`,
+      ).raw(),
       sliceOverrides: sqlite.prepare('SELECT client_id, kind, threshold, enabled FROM client_thresholds WHERE client_id BETWEEN ? AND ?'),
       sliceStates: sqlite.prepare(`SELECT ${STATE_COLUMNS} FROM rule_states WHERE id BETWEEN ? AND ?`).raw(),
       maxOverride: sqlite.prepare('SELECT max(threshold) FROM client_thresholds WHERE enabled = 1').pluck(),
@@ -267,11 +275,12 @@ export class RuleEngine {
    * One slice of the sweep: the clients with ids in [from, to] that could be below a rule (available
    * under the ceiling) or already are (a rule state), loaded with three range queries and evaluated in
    * id order. Past `deadline` (performance.now()) it stops after the client in hand and says where:
-   * `last`, so that no slice holds the process long, however many decisions its clients need.
+   * `last`, so that no slice holds the process long, however many decisions its clients need. Not
+   * `full`: only the clients under the ceiling that no rule state tracks (see the scheduler).
    */
-  sweepSlice(from: number, to: number, ceiling: number, now: number, deadline = Infinity): { candidates: number; decisions: number; last: number } {
-    const rows = this.s.sliceFacts.all(from, to, ceiling) as SliceRow[];
-    const states = readStates(this.s.sliceStates.all(...ruleStateRange(from, to)) as StateRow[]);
+  sweepSlice(from: number, to: number, ceiling: number, now: number, deadline = Infinity, full = true): { candidates: number; decisions: number; last: number } {
+    const rows = (full ? this.s.sliceFacts : this.s.sliceUntracked).all(from, to, ceiling) as SliceRow[];
+    const states = full ? readStates(this.s.sliceStates.all(...ruleStateRange(from, to)) as StateRow[]) : new Map<number, States>();
     if (!rows.length && !states.size) return { candidates: 0, decisions: 0, last: to };
     const overrides = groupByClient(this.s.sliceOverrides.all(from, to) as OverrideRow[]);
     const profiles = this.profiles();

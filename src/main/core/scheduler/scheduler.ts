@@ -2,8 +2,9 @@
  * The scheduler: what runs without anyone posting. Each `runDue()` (a timer in the desktop app and the
  * headless host; the test clock's moves in tests) does three things in turn:
  *  1. rules whose next check time has come (a period over, an inactivity reached) are evaluated;
- *  2. a full sweep of every client runs when it is due (its interval follows the smallest Period in
- *     use) or was asked for (a profile changed), in slices with the event loop free between them;
+ *  2. a sweep of every client runs when it is due (its interval follows the smallest Period in use),
+ *     in slices with the event loop free between them: a routine sweep looks only at clients that no
+ *     rule state tracks yet; a full one, when asked for (a profile changed) and once a day, at all;
  *  3. due jobs are leased and run.
  * Its state (the last sweep, a requested sweep) is kept in SQLite, so a restart carries on.
  */
@@ -22,7 +23,14 @@ const FIRST_SLICE = 250;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** How often the full sweep runs: a quarter of the smallest Period, between 5 minutes and an hour. */
+/**
+ * A client with a rule state is tracked: every evaluation decides all its rules together, its next check
+ * time covers what time alone changes, and a change of profile asks for a full sweep. So a routine sweep
+ * skips it; the full sweep, asked for or once a day, looks at every client again all the same.
+ */
+const FULL_SWEEP_EVERY_MS = 24 * 60 * MINUTE;
+
+/** How often a sweep runs: a quarter of the smallest Period, between 5 minutes and an hour. */
 export function sweepInterval(smallestPeriodMs: number | null): number {
   if (smallestPeriodMs === null) return 60 * MINUTE;
   return Math.min(60 * MINUTE, Math.max(5 * MINUTE, Math.floor(smallestPeriodMs / 4)));
@@ -52,7 +60,8 @@ export class Scheduler {
 
   lastSweep(): SweepReport | null {
     const v = this.s.get.get('last_sweep') as string | undefined;
-    return v ? (JSON.parse(v) as SweepReport) : null;
+    // A report stored before sweeps were routine or full was a full one.
+    return v ? { full: true, ...(JSON.parse(v) as Omit<SweepReport, 'full'>) } : null;
   }
 
   /** Asks for a full sweep at the next run (a profile changed); inside the caller's transaction. */
@@ -79,11 +88,18 @@ export class Scheduler {
     return !this.stopped && this.sqlite.open;
   }
 
+  /** A full sweep was asked for, or the last one is a day old (or there was none). */
+  fullSweepDue(): boolean {
+    if (this.s.get.get('sweep_requested')) return true;
+    const last = this.s.get.get('last_full_sweep') as string | undefined;
+    return !last || this.clock.now() >= Number(last) + FULL_SWEEP_EVERY_MS;
+  }
+
   async runDue(): Promise<void> {
     if (!this.running) return;
     await this.checkDue();
     if (!this.running) return;
-    if (this.clock.now() >= this.nextSweepAt()) await this.sweep();
+    if (this.clock.now() >= this.nextSweepAt()) await this.sweep({ full: this.fullSweepDue() });
     if (!this.running) return;
     const ran = await this.jobs.runDue(() => this.clock.now());
     if (ran) this.emit({ topic: 'scheduler' });
@@ -113,16 +129,16 @@ export class Scheduler {
     return decisions;
   }
 
-  /** A full sweep over every client; a second call while one runs waits for the same sweep. */
-  sweep(): Promise<SweepReport> {
-    this.sweeping ??= this.sweepAll().finally(() => (this.sweeping = null));
+  /** A sweep over every client (full unless told otherwise); a second call while one runs waits for it. */
+  sweep(opts: { full?: boolean } = {}): Promise<SweepReport> {
+    this.sweeping ??= this.sweepAll(opts.full ?? true).finally(() => (this.sweeping = null));
     return this.sweeping;
   }
 
-  private async sweepAll(): Promise<SweepReport> {
+  private async sweepAll(full: boolean): Promise<SweepReport> {
     const startedAt = this.clock.now();
     const t0 = performance.now();
-    this.s.del.run('sweep_requested');
+    if (full) this.s.del.run('sweep_requested');
     const maxId = (this.s.maxId.get() as number | null) ?? 0;
     const clients = this.s.clients.get() as number;
     const ceiling = this.rules.ceiling();
@@ -134,7 +150,7 @@ export class Scheduler {
     for (let from = 1; from <= maxId && this.running; ) {
       const to = Math.min(from + size - 1, maxId);
       const s0 = performance.now();
-      const r = this.sqlite.transaction(() => this.rules.sweepSlice(from, to, ceiling, this.clock.now(), s0 + SLICE_LIMIT_MS)).immediate();
+      const r = this.sqlite.transaction(() => this.rules.sweepSlice(from, to, ceiling, this.clock.now(), s0 + SLICE_LIMIT_MS, full)).immediate();
       const ms = performance.now() - s0;
       longest = Math.max(longest, ms);
       slices++;
@@ -148,6 +164,7 @@ export class Scheduler {
       await yieldToEventLoop();
     }
     const report: SweepReport = {
+      full,
       startedAt: iso(startedAt),
       finishedAt: iso(this.clock.now()),
       durationMs: Math.round(performance.now() - t0),
@@ -159,6 +176,7 @@ export class Scheduler {
     };
     if (!this.running) return report;
     this.s.put.run('last_sweep', JSON.stringify(report));
+    if (full) this.s.put.run('last_full_sweep', String(startedAt));
     this.emit({ topic: 'scheduler' });
     return report;
   }

@@ -105,8 +105,9 @@ function SchedulerDialog({ onClose }: { onClose(): void }) {
                       <When iso={last.finishedAt} now={now} past /> <span className="muted">· {formatTime(last.finishedAt)}</span>
                     </div>
                     <div className="muted small">
-                      Took {formatMs(last.durationMs)} in {count.format(last.slices)} {last.slices === 1 ? 'slice' : 'slices'}, the longest{' '}
-                      {formatMs(last.longestSliceMs)}. Looked at {count.format(last.clients)} clients: {count.format(last.candidates)} candidates,{' '}
+                      {last.full ? 'A full sweep' : 'A routine sweep (clients not yet tracked by a rule)'}: took {formatMs(last.durationMs)} in{' '}
+                      {count.format(last.slices)} {last.slices === 1 ? 'slice' : 'slices'}, the longest {formatMs(last.longestSliceMs)}. Looked at{' '}
+                      {count.format(last.clients)} clients: {count.format(last.candidates)} candidates,{' '}
                       {count.format(last.decisions)} {last.decisions === 1 ? 'decision' : 'decisions'}.
                     </div>
                   </>
