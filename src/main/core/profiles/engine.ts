@@ -140,7 +140,6 @@ export class RuleEngine {
       clientOnly: sqlite.prepare(`SELECT c.created_at, c.status, ${PROFILE_IN_FORCE} AS pid FROM clients c WHERE c.id = ?`),
       overrides: sqlite.prepare('SELECT client_id, kind, threshold, enabled FROM client_thresholds WHERE client_id = ?'),
       states: sqlite.prepare(`SELECT ${STATE_COLUMNS} FROM rule_states WHERE id BETWEEN ? AND ?`).raw(),
-      hasState: sqlite.prepare('SELECT 1 FROM rule_states WHERE id BETWEEN ? AND ? LIMIT 1').pluck(),
       upsert: sqlite.prepare(
         `INSERT INTO rule_states (id, client_id, kind, sent, since, last_sent_at, last_suppressed_at, last_suppressed_reason, next_check_at)
          VALUES (@id, @clientId, @kind, @sent, @since, @lastSentAt, @lastSuppressedAt, @lastSuppressedReason, @nextCheckAt)
@@ -242,14 +241,16 @@ export class RuleEngine {
    * matters only to a client already below a rule (it may reset the counter).
    */
   onBalance(clientId: number, balance: BalanceRow, now: number, lowered: boolean): void {
-    // Most posts leave a client above every threshold in use and not below any rule before: one lookup.
-    if (!this.s.hasState.get(...ruleStateRange(clientId, clientId)) && (!lowered || balance.available >= this.ceiling())) return;
+    // Most posts leave a client above every threshold in use and not below any rule before: one lookup,
+    // whose rows the evaluation then uses.
+    const states = this.statesOf(clientId);
+    if (states.length === 0 && (!lowered || balance.available >= this.ceiling())) return;
     const c = this.s.clientOnly.get(clientId) as { created_at: number; status: string; pid: number | null } | undefined;
     if (!c) return;
     this.evaluate(
       { clientId, available: balance.available, lastDebitAt: balance.last_debit_at, createdAt: c.created_at, closed: c.status === 'closed', profileId: c.pid },
       this.s.overrides.all(clientId) as OverrideRow[],
-      this.statesOf(clientId),
+      states,
       now,
       'balance',
     );
