@@ -6,6 +6,8 @@
  *   --port N         0 for any free port (default 47110)
  *   --demo           a separate demo data folder filled with a sample ledger
  *   --test-clock     a controllable clock (clock.get/set/advance); refused for the default data folder
+ *
+ * SMTP_URL=smtp://user:pass@host:port sends mail through that server, overriding the settings.
  */
 import { resolveDataDir } from './core/paths';
 import { DEFAULT_PORT, startHost } from './host/server';
@@ -51,7 +53,7 @@ async function main() {
   }
   const dataDir = resolveDataDir({ dataDir: args.dataDir, demo: args.demo });
   try {
-    const host = await startHost({ dataDir, port: args.port, demo: args.demo, testClock: args.testClock, log: (l) => console.log(l) });
+    const host = await startHost({ dataDir, port: args.port, demo: args.demo, testClock: args.testClock, log: (l) => console.log(l), smtpUrl: process.env.SMTP_URL || undefined });
     console.log(`Balance Desk is serving ${dataDir}${args.demo ? ' (demo data)' : ''}${args.testClock ? ' on a test clock' : ''}`);
     console.log(`Open ${host.url}`);
     console.log(`Scripts: POST ${host.url}rpc/<channel> with the token in ${dataDir}/host.json`);

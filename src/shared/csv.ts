@@ -109,3 +109,28 @@ export function splitCsv(text: string, rowsPerPart: number): { text: string; fir
   if (partStart < text.length && text.slice(partStart).trim() !== '') parts.push({ text: text.slice(partStart), firstLine: partLine });
   return parts;
 }
+
+/** A plain number ("-12.50", "7"): safe in a spreadsheet as it is. */
+const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/;
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/**
+ * One CSV field for a file a spreadsheet will open: a text that a spreadsheet would run as a formula
+ * (starting with = + - @, a tab or a carriage return) gets a leading apostrophe, unless it is a plain
+ * number; a field with a comma, quote or line break is quoted with quotes doubled (RFC 4180).
+ */
+export function csvField(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') return String(value);
+  let v = value;
+  const c = v.charCodeAt(0);
+  if ((c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13) && !PLAIN_NUMBER.test(v)) v = `'${v}`;
+  return NEEDS_QUOTES.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+/** One CSV record with its CRLF line end. */
+export function csvRecord(values: readonly (string | number | null | undefined)[]): string {
+  let out = '';
+  for (let i = 0; i < values.length; i++) out += (i ? ',' : '') + csvField(values[i]);
+  return out + '\r\n';
+}

@@ -3,6 +3,9 @@
  * The Electron main process, the headless host and the tests all host this same object.
  */
 import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { contracts, testClockChannels, type ChangeEvent } from '../../shared/contracts';
 import type { Result } from '../../shared/result';
 import { invalid } from '../../shared/result';
@@ -16,6 +19,13 @@ import { profileHandlers } from './profiles/handlers';
 import { JobQueue } from './scheduler/jobs';
 import { Scheduler } from './scheduler/scheduler';
 import { ledgerHandlers } from './ledger/handlers';
+import { notifyHandlers } from './notify/handlers';
+import { NotificationLog } from './notify/log';
+import { Notifier } from './notify/service';
+import { exportHandlers } from './exports/handlers';
+import { Exporter, type SaveDialog } from './exports/exporter';
+import { keyfileBox, type SecretBox } from './settings/secrets';
+import { SettingsStore } from './settings/store';
 import { dbFile } from './paths';
 import { isEmpty, seedDemo } from './demo';
 
@@ -33,6 +43,14 @@ export interface CoreOptions {
   nativeBinding?: string;
   migrationsFolder?: string;
   log?: (line: string) => void;
+  /** Seals secrets (the SMTP password): the desktop app passes the OS keychain; default a key file in the data folder. */
+  secrets?: SecretBox;
+  /** SMTP_URL (headless host): mail goes there, whatever the settings say. */
+  smtpUrl?: string;
+  /** Where mail goes while no SMTP server is set up (default DATA/outbox). */
+  outboxDir?: string;
+  /** The desktop app's native save dialog for exports; without it exports land in DATA/exports for download. */
+  saveDialog?: SaveDialog;
 }
 
 export interface CallOptions {
@@ -46,12 +64,16 @@ export interface Core {
   readonly rules: RuleEngine;
   readonly scheduler: Scheduler;
   readonly jobs: JobQueue;
+  readonly settings: SettingsStore;
+  readonly notifier: Notifier;
+  readonly exporter: Exporter;
   readonly registry: Registry;
   readonly channels: readonly string[];
   call(channel: string, input: unknown, opts?: CallOptions): Promise<Result<unknown>>;
   /** Runs work that has fallen due: rules at their check time, the sweep, durable jobs. */
   runDue(): Promise<void>;
   onChange(listener: (e: ChangeEvent) => void): () => void;
+  /** Stops timers, running exports and mail connections, and closes the database. */
   close(): void;
 }
 
@@ -65,7 +87,32 @@ export function createCore(opts: CoreOptions): Core {
   events.setMaxListeners(100);
   const emit = (e: ChangeEvent) => events.emit('change', e);
   const jobs = new JobQueue(db.$client);
-  const rules = new RuleEngine(db.$client, jobs);
+  const notifyLog = new NotificationLog(db.$client, jobs);
+  const rules = new RuleEngine(db.$client, notifyLog);
+  const settings = new SettingsStore(db.$client);
+  // Made now, so that no reading channel ever writes it.
+  settings.installId(clock.now());
+  // A core without a data folder (tests) keeps its files in a temporary folder of its own.
+  const filesDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'balance-desk-'));
+  const notifier = new Notifier({
+    sqlite: db.$client,
+    clock,
+    settings,
+    secrets: opts.secrets ?? keyfileBox(opts.dataDir ?? null),
+    jobs,
+    log: notifyLog,
+    outboxDir: opts.outboxDir ?? path.join(filesDir, 'outbox'),
+    smtpUrl: opts.smtpUrl,
+    emit,
+  });
+  const exporter = new Exporter({
+    sqlite: db.$client,
+    clock,
+    dir: path.join(filesDir, 'exports'),
+    installId: () => settings.installId(clock.now()),
+    emit,
+    saveDialog: opts.saveDialog,
+  });
   // Rules are evaluated inside the transaction of every entry and hold that moves a balance.
   ledger.balanceListeners.push((clientId, state, now, lowered) => rules.onBalance(clientId, state, now, lowered));
   const scheduler = new Scheduler(db.$client, rules, jobs, clock, emit);
@@ -110,7 +157,7 @@ export function createCore(opts: CoreOptions): Core {
     };
   }
 
-  const registry = createRegistry(contracts, [systemHandlers, directoryHandlers, ledgerHandlers, profileHandlers], {
+  const registry = createRegistry(contracts, [systemHandlers, directoryHandlers, ledgerHandlers, profileHandlers, notifyHandlers, exportHandlers], {
     optional: testClock ? [] : testClockChannels,
   });
 
@@ -121,10 +168,13 @@ export function createCore(opts: CoreOptions): Core {
     rules,
     scheduler,
     jobs,
+    settings,
+    notifier,
+    exporter,
     registry,
     channels: registry.channels,
     async call(channel, input, callOpts = {}) {
-      const result = await registry.dispatch(channel, input, { db, ledger, rules, scheduler, clock, actor: callOpts.actor ?? 'desk', emit });
+      const result = await registry.dispatch(channel, input, { db, ledger, rules, scheduler, settings, notifyLog, notifier, exporter, clock, actor: callOpts.actor ?? 'desk', emit });
       // A rolled-back change may have filled the profile cache with what never committed.
       if (!result.ok && registry.contract(channel)?.mutates) rules.invalidate();
       const touched = rules.drainTouched();
@@ -138,6 +188,8 @@ export function createCore(opts: CoreOptions): Core {
     },
     close() {
       scheduler.stop();
+      void exporter.close();
+      notifier.close();
       clearInterval(checkpoints);
       events.removeAllListeners();
       if (db.$client.open) db.$client.close();

@@ -3,6 +3,7 @@
  * loopback. A public interface for scripts as well as the browser UI (see docs/api.md):
  *   POST /rpc/<channel>   Authorization: Bearer <token>, JSON body → the envelope
  *   GET  /events?token=…  server-sent events, one `change` event per committed change
+ *   GET  /exports/<id>/<name>?token=…  a finished export (exports.start), as a download
  *   GET  /…               the renderer, with the token handed to the page in a <meta> tag
  */
 import crypto from 'node:crypto';
@@ -37,6 +38,8 @@ export interface HostOptions {
   /** The largest request body accepted, in bytes (default MAX_BODY). */
   maxBody?: number;
   log?: (line: string) => void;
+  /** SMTP_URL: mail goes to this server whatever the settings say (smtp://user:pass@127.0.0.1:2525). */
+  smtpUrl?: string;
 }
 
 export interface Host {
@@ -79,7 +82,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   const log = opts.log ?? (() => {});
   fs.mkdirSync(dataDir, { recursive: true });
   const testClock = opts.testClock ? new ManualClock(typeof opts.testClock === 'object' ? opts.testClock.startAt : Date.now()) : undefined;
-  const core = createCore({ dataDir, demo: opts.demo, testClock, host: 'headless', log });
+  const core = createCore({ dataDir, demo: opts.demo, testClock, host: 'headless', log, smtpUrl: opts.smtpUrl });
   const token = readToken(dataDir);
   const rendererDir = opts.rendererDir ?? defaultRendererDir();
   const streams = new Set<http.ServerResponse>();
@@ -141,6 +144,24 @@ export async function startHost(opts: HostOptions): Promise<Host> {
       res.write(': connected\n\n');
       streams.add(res);
       req.on('close', () => streams.delete(res));
+      return;
+    }
+
+    if (url.pathname.startsWith('/exports/')) {
+      if (req.method !== 'GET') return fail(res, 405, 'validation', 'exports are downloaded with GET');
+      if (!sameToken(url.searchParams.get('token'), token)) return fail(res, 401, 'unauthorized', 'a valid token is required (?token=)');
+      const id = url.pathname.split('/')[2] ?? '';
+      const file = /^[\w-]{1,64}$/.test(id) ? core.exporter.downloadFile(id) : null;
+      if (!file) return fail(res, 404, 'not_found', 'there is no finished export with this id');
+      const stat = fs.statSync(file.path);
+      res.writeHead(200, {
+        'content-type': file.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
+        'content-length': stat.size,
+        'content-disposition': `attachment; filename="${file.fileName.replace(/[^\w.-]/g, '_')}"`,
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+      });
+      fs.createReadStream(file.path).pipe(res);
       return;
     }
 

@@ -5,6 +5,7 @@
 import type { Contract, OutputOf, ParsedInputOf, InputOf } from '../contract';
 import * as directory from './directory';
 import * as ledger from './ledger';
+import * as notify from './notify';
 import * as profiles from './profiles';
 import * as system from './system';
 
@@ -13,12 +14,12 @@ function byName<T extends Record<string, unknown>>(mod: T) {
 }
 
 /** Sorted by name: module namespaces list their exports in different orders under different loaders. */
-export const contracts = [...byName(system), ...byName(directory), ...byName(ledger), ...byName(profiles)].sort((a, b) => (a.name < b.name ? -1 : 1));
+export const contracts = [...byName(system), ...byName(directory), ...byName(ledger), ...byName(profiles), ...byName(notify)].sort((a, b) => (a.name < b.name ? -1 : 1));
 
 /** Channels that exist only in the headless host started with --test-clock. */
 export const testClockChannels: readonly string[] = [system.clockGet.name, system.clockSet.name, system.clockAdvance.name];
 
-type Mods = typeof directory & typeof ledger & typeof system & typeof profiles;
+type Mods = typeof directory & typeof ledger & typeof system & typeof profiles & typeof notify;
 type AllContracts = Mods[keyof Mods];
 type ContractsOnly = Extract<AllContracts, Contract>;
 
@@ -32,11 +33,12 @@ export const channelNames: readonly string[] = contracts.map((c) => c.name);
 
 /** What the core announces after a change, so open screens can refresh. */
 export interface ChangeEvent {
-  topic: 'clients' | 'ledger' | 'holds' | 'resellers' | 'staff' | 'audit' | 'clock' | 'profiles' | 'thresholds' | 'notifications' | 'scheduler';
+  topic: 'clients' | 'ledger' | 'holds' | 'resellers' | 'staff' | 'audit' | 'clock' | 'profiles' | 'thresholds' | 'notifications' | 'scheduler' | 'mail' | 'outbox' | 'exports';
   clientIds?: number[];
 }
 
 export * from './common';
 export * from './entities';
 export { clientSort } from './directory';
-export type { Profile, RuleKind, RuleView, ClientThresholds, Notification, SweepReport, SchedulerStatus } from './profiles';
+export type { Profile, RuleKind, RuleView, ClientThresholds, SweepReport, SchedulerStatus } from './profiles';
+export type { Notification, NotificationKind, NotificationFilter, RenderedMessage, MailSettings, SmtpInput, ExportState } from './notify';

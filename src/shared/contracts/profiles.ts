@@ -204,38 +204,6 @@ export const thresholdsClear = defineContract({
   output: clientThresholds,
 });
 
-export const notificationStatus = z.enum(['queued', 'sent', 'failed', 'suppressed']);
-export const notification = z.object({
-  id: z.number(),
-  clientId: z.number(),
-  clientName: z.string(),
-  clientRef: z.string(),
-  profileId: z.number().nullable(),
-  profileName: z.string(),
-  rule: ruleKind,
-  decidedAt: z.string(),
-  status: notificationStatus,
-  suppressed: z.enum(['quota', 'period', 'no_recipients']).nullable(),
-  reason: z.string(),
-  available: z.number(),
-  threshold: z.number(),
-  currency: z.string(),
-  seq: z.number(),
-  maxQty: z.number(),
-  recipients: z.array(z.string()),
-  subject: z.string(),
-  attempts: z.number(),
-  error: z.string().nullable(),
-});
-export type Notification = z.infer<typeof notification>;
-
-export const notificationsList = defineContract({
-  name: 'notifications.list',
-  summary: 'One page of the notification log (every rule decision, sent or suppressed, with its reason), newest first; clientId narrows it to one client.',
-  input: z.strictObject({ clientId: id.optional(), limit, cursor }).default({ limit: 50 }),
-  output: page(notification),
-});
-
 export const sweepReport = z.object({
   /** Full: every client under the highest threshold or below a rule; routine: only those no rule state tracks yet. */
   full: z.boolean(),

@@ -12,6 +12,10 @@ import type { Db } from '../db/open';
 import type { Ledger } from '../ledger/post';
 import type { RuleEngine } from '../profiles/engine';
 import type { Scheduler } from '../scheduler/scheduler';
+import type { NotificationLog } from '../notify/log';
+import type { Notifier } from '../notify/service';
+import type { Exporter } from '../exports/exporter';
+import type { SettingsStore } from '../settings/store';
 
 export interface Ctx {
   db: Db;
@@ -19,6 +23,12 @@ export interface Ctx {
   /** Rule evaluation (low balance profiles). */
   rules: RuleEngine;
   scheduler: Scheduler;
+  settings: SettingsStore;
+  /** The notification log's writer (queues a row's mail job). */
+  notifyLog: NotificationLog;
+  /** Mail: settings, sending, the outbox. */
+  notifier: Notifier;
+  exporter: Exporter;
   clock: Clock;
   /** Who is acting: a staff user later; 'desk' (the desktop user) or 'api' (a script on the host) for now. */
   actor: string;

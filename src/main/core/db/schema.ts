@@ -253,40 +253,64 @@ export const ruleStateId = (clientId: number, kind: (typeof RULE_KINDS)[number])
 export const ruleStateRange = (fromClient: number, toClient: number): [number, number] => [fromClient * 4, toClient * 4 + 3];
 
 /** The notification log: every rule decision, sent, queued, failed or suppressed, with its reason. */
+/**
+ * What a notification is about; each kind has its template (src/main/core/notify/templates.ts). The three
+ * low balance kinds are rule decisions of a profile; the others are events of the auto-recharge flow.
+ */
+export const NOTIFICATION_KINDS = [
+  'low_balance_staff',
+  'low_balance_client',
+  'inactivity',
+  'top_up_receipt',
+  'recharge_failed',
+  'method_disabled',
+  'settings_changed',
+] as const;
+
+/** The notification log: every decision to notify, sent or not, and every message the app sends. */
 export const notifications = sqliteTable(
   'notifications',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
+    kind: text('kind', { enum: NOTIFICATION_KINDS }).notNull(),
     clientId: integer('client_id')
       .notNull()
       .references(() => clients.id),
-    /** The profile at the time of the decision (kept when the profile is later deleted). */
+    /** The profile at the time of a rule decision (kept when the profile is later deleted). */
     profileId: integer('profile_id'),
-    profileName: text('profile_name').notNull(),
-    rule: text('rule', { enum: RULE_KINDS }).notNull(),
+    profileName: text('profile_name'),
+    /** The rule that decided (low balance kinds only). */
+    rule: text('rule', { enum: RULE_KINDS }),
     decidedAt: integer('decided_at').notNull(),
     status: text('status', { enum: ['queued', 'sent', 'failed', 'suppressed'] }).notNull(),
     /** Why it was not sent: quota (Max Qty), period, no_recipients; NULL when it goes out. */
     suppressed: text('suppressed', { enum: ['quota', 'period', 'no_recipients'] }),
     reason: text('reason').notNull(),
-    available: integer('available').notNull(),
-    threshold: integer('threshold').notNull(),
+    /** The available balance at the decision, and the rule's threshold (rule decisions). */
+    available: integer('available'),
+    threshold: integer('threshold'),
     currency: text('currency').notNull(),
-    /** Which notification of the episode this is (1..Max Qty). */
-    seq: integer('seq').notNull(),
-    maxQty: integer('max_qty').notNull(),
+    /** Which notification of the episode this is (1..Max Qty), for rule decisions. */
+    seq: integer('seq'),
+    maxQty: integer('max_qty'),
     /** JSON array of addresses. */
     recipients: text('recipients').notNull().default('[]'),
     subject: text('subject').notNull(),
+    /** JSON: what the template needs beyond the columns (an amount, a payment method, changed settings). */
+    data: text('data').notNull().default('{}'),
     attempts: integer('attempts').notNull().default(0),
     error: text('error'),
     sentAt: integer('sent_at'),
+    /** Where it went: the SMTP server, or the local outbox folder when no server is set up. */
+    via: text('via', { enum: ['smtp', 'outbox'] }),
     resendOf: integer('resend_of').references((): AnySQLiteColumn => notifications.id),
   },
   (t) => [
-    index('notifications_client').on(t.clientId, t.id),
+    // The log is read newest first by (decided_at, id), narrowed by one of these.
     index('notifications_decided').on(t.decidedAt, t.id),
-    index('notifications_status').on(t.status, t.id),
+    index('notifications_client').on(t.clientId, t.decidedAt, t.id),
+    index('notifications_status').on(t.status, t.decidedAt, t.id),
+    index('notifications_kind').on(t.kind, t.decidedAt, t.id),
   ],
 );
 
@@ -319,4 +343,14 @@ export const jobs = sqliteTable(
 export const schedulerState = sqliteTable('scheduler_state', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
+});
+
+/**
+ * The app's settings as JSON by key (`smtp`, the install id). Secrets are stored only sealed
+ * (src/main/core/settings/secrets.ts): never plain text in this file.
+ */
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  updatedAt: integer('updated_at').notNull(),
 });

@@ -1,14 +1,16 @@
 /**
  * The notification log: one row per rule decision, written in the same transaction as the decision,
- * with the recipients and subject worked out at that moment and the reason in words. A decision to
- * notify also enqueues its durable `notify` job (keyed by the row, so never two).
+ * with the recipients and subject worked out at that moment and the reason in words, and one row per
+ * message of the auto-recharge flow (receipts, failures). A row to send also enqueues its durable
+ * `notify` job (keyed by the row, so never two); the job (src/main/core/notify/service.ts) sends it.
  */
 import type Database from 'better-sqlite3';
-import type { Notification, RuleKind } from '../../../shared/contracts';
+import type { Notification, NotificationKind, RuleKind } from '../../../shared/contracts';
 import { formatMoney } from '../../../shared/money';
 import { iso } from '../clock';
 import type { JobQueue } from '../scheduler/jobs';
 import type { Decision, EffectiveRule, Facts, Policy, RuleState } from '../profiles/decide';
+import { KIND_OF_RULE, subjectFor, type Party as TemplateParty, type TemplateData } from './templates';
 
 export const NOTIFY_JOB = 'notify';
 
@@ -78,8 +80,8 @@ export class NotificationLog {
       ),
       staffEmails: sqlite.prepare(`SELECT s.email FROM profile_staff ps JOIN staff_users s ON s.id = ps.staff_id WHERE ps.profile_id = ? AND s.active = 1 ORDER BY s.name`).pluck(),
       insert: sqlite.prepare(
-        `INSERT INTO notifications (client_id, profile_id, profile_name, rule, decided_at, status, suppressed, reason, available, threshold, currency, seq, max_qty, recipients, subject)
-         VALUES (@clientId, @profileId, @profileName, @rule, @decidedAt, @status, @suppressed, @reason, @available, @threshold, @currency, @seq, @maxQty, @recipients, @subject)`,
+        `INSERT INTO notifications (kind, client_id, profile_id, profile_name, rule, decided_at, status, suppressed, reason, available, threshold, currency, seq, max_qty, recipients, subject, data, resend_of)
+         VALUES (@kind, @clientId, @profileId, @profileName, @rule, @decidedAt, @status, @suppressed, @reason, @available, @threshold, @currency, @seq, @maxQty, @recipients, @subject, @data, @resendOf)`,
       ),
     };
   }
@@ -127,15 +129,12 @@ export class NotificationLog {
       reason = `Not sent: Max Qty reached (${d.profile.maxQty} of ${d.profile.maxQty}); no more until the balance is refilled to ${money(d.rule.threshold)} or more. ${below}${idle}.`;
     }
 
-    const subject =
-      d.rule.kind === 'staff'
-        ? `Low balance: ${party.name} (${party.external_ref}) has ${money(d.facts.available)}`
-        : d.rule.kind === 'client'
-          ? `Your ${party.reseller_name} balance is low: ${money(d.facts.available)}`
-          : `Your ${party.reseller_name} account has been inactive and has ${money(d.facts.available)} left`;
+    const kind = KIND_OF_RULE[d.rule.kind];
+    const subject = subjectFor(kind, templateParty(party), { available: d.facts.available });
 
     const id = Number(
       this.s.insert.run({
+        kind,
         clientId: d.clientId,
         profileId: d.profile.id,
         profileName: d.profile.name,
@@ -151,9 +150,62 @@ export class NotificationLog {
         maxQty: d.profile.maxQty,
         recipients: JSON.stringify(recipients),
         subject,
+        data: '{}',
+        resendOf: null,
       }).lastInsertRowid,
     );
-    if (status === 'queued') this.jobs.enqueue({ kind: NOTIFY_JOB, key: `notify:${id}`, payload: { notificationId: id }, readyAt: d.now }, d.now);
+    if (status === 'queued') this.enqueue(id, d.now);
     return id;
   }
+
+  /**
+   * Logs and queues a message of the auto-recharge flow (receipt, failure, method paused, settings
+   * changed) to the client's billing email, or to `to` when given. Inside the caller's transaction.
+   */
+  message(m: { kind: Exclude<NotificationKind, 'low_balance_staff' | 'low_balance_client' | 'inactivity'>; clientId: number; reason: string; data: TemplateData; now: number; to?: string[]; available?: number | null }): number {
+    const party = this.s.party.get(m.clientId) as Party | undefined;
+    if (!party) throw new Error(`client ${m.clientId} does not exist`);
+    const recipients = unique(m.to ?? [party.billing_email]);
+    const status: Notification['status'] = recipients.length ? 'queued' : 'suppressed';
+    const id = Number(
+      this.s.insert.run({
+        kind: m.kind,
+        clientId: m.clientId,
+        profileId: null,
+        profileName: null,
+        rule: null,
+        decidedAt: m.now,
+        status,
+        suppressed: recipients.length ? null : 'no_recipients',
+        reason: recipients.length ? m.reason : `Not sent: nobody to notify. ${m.reason}`,
+        available: m.available ?? null,
+        threshold: null,
+        currency: party.currency,
+        seq: null,
+        maxQty: null,
+        recipients: JSON.stringify(recipients),
+        subject: subjectFor(m.kind, templateParty(party), { available: m.available, data: m.data }),
+        data: JSON.stringify(m.data),
+        resendOf: null,
+      }).lastInsertRowid,
+    );
+    if (status === 'queued') this.enqueue(id, m.now);
+    return id;
+  }
+
+  /** The durable job that sends log row `id` (a second call for the same row adds nothing). */
+  enqueue(id: number, now: number): void {
+    this.jobs.enqueue({ kind: NOTIFY_JOB, key: `notify:${id}`, payload: { notificationId: id }, readyAt: now }, now);
+  }
+}
+
+function templateParty(p: Party): TemplateParty {
+  return {
+    clientName: p.name,
+    clientRef: p.external_ref,
+    clientEmail: p.billing_email,
+    currency: p.currency,
+    resellerName: p.reseller_name,
+    resellerEmail: p.reseller_email,
+  };
 }

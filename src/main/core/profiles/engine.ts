@@ -8,8 +8,7 @@ import type { RuleKind } from '../../../shared/contracts';
 import { MAX_AMOUNT } from '../../../shared/money';
 import { RULE_KINDS, ruleStateId, ruleStateRange } from '../db/schema';
 import type { BalanceRow } from '../ledger/post';
-import { NotificationLog, type DecisionProfile } from '../notify/log';
-import type { JobQueue } from '../scheduler/jobs';
+import type { NotificationLog, DecisionProfile } from '../notify/log';
 import { decide, sameState, type Cause, type EffectiveRule, type Facts, type RuleState } from './decide';
 
 export interface ProfileRuleRow {
@@ -125,9 +124,9 @@ export class RuleEngine {
 
   constructor(
     private readonly sqlite: Database.Database,
-    jobs: JobQueue,
+    log: NotificationLog,
   ) {
-    this.log = new NotificationLog(sqlite, jobs);
+    this.log = log;
     this.s = {
       dataVersion: sqlite.prepare('PRAGMA data_version').pluck(),
       profiles: sqlite.prepare('SELECT id, reseller_id, name, currency, max_qty, period_ms, is_default FROM low_balance_profiles'),

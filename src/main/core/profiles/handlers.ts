@@ -1,5 +1,5 @@
-/** Channels of Low Balance Profiles, client thresholds, the notification log and the scheduler. */
-import type { ClientThresholds, Notification, Profile, RuleKind, RuleView } from '../../../shared/contracts';
+/** Channels of Low Balance Profiles, client thresholds and the scheduler. */
+import type { ClientThresholds, Profile, RuleKind, RuleView } from '../../../shared/contracts';
 import { conflict, invalid, notFound } from '../../../shared/result';
 import { iso, isoOrNull } from '../clock';
 import type { Ctx, HandlerMap } from '../api/registry';
@@ -206,52 +206,6 @@ export function clientThresholds(ctx: Pick<Ctx, 'db' | 'rules'>, clientId: numbe
   };
 }
 
-interface NotificationRow {
-  id: number;
-  client_id: number;
-  client_name: string;
-  client_ref: string;
-  profile_id: number | null;
-  profile_name: string;
-  rule: RuleKind;
-  decided_at: number;
-  status: Notification['status'];
-  suppressed: Notification['suppressed'];
-  reason: string;
-  available: number;
-  threshold: number;
-  currency: string;
-  seq: number;
-  max_qty: number;
-  recipients: string;
-  subject: string;
-  attempts: number;
-  error: string | null;
-}
-
-const toNotification = (r: NotificationRow): Notification => ({
-  id: r.id,
-  clientId: r.client_id,
-  clientName: r.client_name,
-  clientRef: r.client_ref,
-  profileId: r.profile_id,
-  profileName: r.profile_name,
-  rule: r.rule,
-  decidedAt: iso(r.decided_at),
-  status: r.status,
-  suppressed: r.suppressed,
-  reason: r.reason,
-  available: r.available,
-  threshold: r.threshold,
-  currency: r.currency,
-  seq: r.seq,
-  maxQty: r.max_qty,
-  recipients: JSON.parse(r.recipients) as string[],
-  subject: r.subject,
-  attempts: r.attempts,
-  error: r.error,
-});
-
 export const profileHandlers: HandlerMap = {
   'profiles.list': (input, ctx) => {
     const where: string[] = [];
@@ -368,29 +322,6 @@ export const profileHandlers: HandlerMap = {
       ctx.emit({ topic: 'thresholds', clientIds: [input.clientId] });
     }
     return clientThresholds(ctx, input.clientId);
-  },
-
-  'notifications.list': (input, ctx) => {
-    const after = decodeCursor(input.cursor);
-    const where: string[] = [];
-    const args: unknown[] = [];
-    if (input.clientId != null) {
-      where.push('n.client_id = ?');
-      args.push(input.clientId);
-    }
-    if (after) {
-      where.push('n.id < ?');
-      args.push(Number(after[0]));
-    }
-    const rows = ctx.db.$client
-      .prepare(
-        `SELECT n.*, c.name AS client_name, c.external_ref AS client_ref FROM notifications n JOIN clients c ON c.id = n.client_id
-         ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY n.id DESC LIMIT ?`,
-      )
-      .all(...args, input.limit + 1) as NotificationRow[];
-    const more = rows.length > input.limit;
-    const items = rows.slice(0, input.limit);
-    return { items: items.map(toNotification), nextCursor: more ? encodeCursor([items[items.length - 1].id]) : null };
   },
 
   'scheduler.status': (_input, ctx) => ctx.scheduler.status(),

@@ -54,7 +54,7 @@ export function NotificationTimeline(props: {
                 <time className="lb-event-time nowrap" dateTime={n.decidedAt} title={relativeTime(n.decidedAt, props.now, { past: true })}>
                   {formatTime(n.decidedAt)}
                 </time>
-                <span className="lb-event-rule">{RULE_LABEL[n.rule]} rule</span>
+                <span className="lb-event-rule">{n.rule ? `${RULE_LABEL[n.rule]} rule` : n.kind.replace(/_/g, ' ')}</span>
                 <NotificationStatusBadge n={n} />
                 <span className="lb-event-subject truncate" title={n.subject}>
                   {n.subject}

@@ -1,0 +1,22 @@
+/** Channels of local exports. */
+import { notFound } from '../../../shared/result';
+import type { HandlerMap } from '../api/registry';
+
+const missing = (id: string) => notFound(`there is no export ${id} (exports are forgotten when the app restarts)`);
+
+export const exportHandlers: HandlerMap = {
+  'exports.start': (input, ctx) => {
+    const { format, ...filter } = input;
+    return ctx.exporter.start(format, filter);
+  },
+  'exports.status': (input, ctx) => {
+    const s = ctx.exporter.status(input.id);
+    if (!s) throw missing(input.id);
+    return s;
+  },
+  'exports.cancel': (input, ctx) => {
+    const s = ctx.exporter.cancel(input.id);
+    if (!s) throw missing(input.id);
+    return s;
+  },
+};
