@@ -10,18 +10,19 @@ import { createCore } from '../src/main/core/app';
 import { ManualClock } from '../src/main/core/clock';
 import { addClients, addHistory, addOpeningBalances, addReseller, checkpoint } from './lib/data';
 import { now, timed } from './lib/measure';
-import { figure, machine, notYetBuilt, table, writeResults, type Figure } from './lib/report';
+import { figure, machine, table, writeResults, type Figure } from './lib/report';
 import { addBenchProfile, belowShares, countsSince, PERIOD_MS, ruleCounts, type RuleCounts } from './lib/rules';
 import { hostRoundTrip } from './steps/host';
 import { usageImport } from './steps/import';
 import { interactivePost } from './steps/post';
 import { rawLimit } from './steps/raw';
+import { addNotificationLog, exportLog, logQueries } from './steps/notifications';
 import { screenQueries } from './steps/screens';
 import { startToFirstList } from './steps/start';
 import { schedulerSweeps, type SweepRun } from './steps/sweep';
 
 /** Data sizes of the full run; --quick divides them by 10. Sample counts stay, so percentiles stay meaningful. */
-const FULL = { rows: 1_000_000, clients: 100_000, screenClients: 1_000_000, history: 1_000_000 };
+const FULL = { rows: 1_000_000, clients: 100_000, screenClients: 1_000_000, history: 1_000_000, log: 1_000_000 };
 const SAMPLES = { posts: 2_000, hostCalls: 1_000, queries: 200, warmup: 50, starts: 3, steadySweeps: 3 };
 const PART_ROWS = 10_000;
 /** Beyond these the run would take too long: the import stops, the clients table stays at step 2's size. */
@@ -67,7 +68,7 @@ function parseArgs(argv: readonly string[]): { quick: boolean } {
 async function main() {
   const { quick } = parseArgs(process.argv.slice(2));
   const div = quick ? 10 : 1;
-  const size = { rows: FULL.rows / div, clients: FULL.clients / div, screenClients: FULL.screenClients / div, history: FULL.history / div };
+  const size = { rows: FULL.rows / div, clients: FULL.clients / div, screenClients: FULL.screenClients / div, history: FULL.history / div, log: FULL.log / div };
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bd-bench-'));
   const cleanup = () => fs.rmSync(tmp, { recursive: true, force: true });
   process.once('SIGINT', () => {
@@ -257,8 +258,41 @@ async function main() {
         }),
       );
     }
+    // The notification log at size: its screen's queries, then the export (in a process of its own).
+    progress(`notification log: ${n(size.log)} rows by direct SQL…`);
+    const logRows = sqlite.prepare('SELECT count(*) FROM notifications').pluck().get() as number;
+    const logMade = await timed(() => addNotificationLog(sqlite, clientIds, size.log, END));
+    checkpoint(sqlite);
+    setup.push(figure({ key: 'setup.log', metric: `setup: ${n(size.log)} notification-log rows by direct SQL`, value: logMade.seconds, unit: 's' }));
+    const logTotal = logRows + size.log;
+    for (const q of await logQueries(core, { clientId: clientIds[7919 % clientIds.length], end: END, samples: SAMPLES.queries, warmup: 5, budgetMs: QUERY_BUDGET_MS })) {
+      figures.push(
+        figure({
+          key: `${q.key}.p95`,
+          metric: `${q.metric}, ${n(logTotal)} log rows, p95`,
+          value: q.p95,
+          unit: 'ms',
+          target: { op: '<', limit: 20 },
+          note: q.samples < SAMPLES.queries ? `${q.samples} calls: too slow for ${SAMPLES.queries}` : undefined,
+          detail: { p50: q.p50, samples: q.samples },
+        }),
+      );
+    }
     const entries = sqlite.prepare('SELECT max(id) FROM ledger_entries').pluck().get() as number;
     core.close();
+    progress(`export: ${n(logTotal)} log rows to CSV in a child process…`);
+    const exp = exportLog(dataDir, END);
+    figures.push(
+      figure({
+        key: 'export.rowsPerSec',
+        metric: `notification-log export to CSV, ${n(exp.rows)} rows (${(exp.bytes / 2 ** 20).toFixed(0)} MB)`,
+        value: exp.rowsPerSec,
+        unit: 'rows/s',
+        target: { op: '>=', limit: 500_000 },
+        detail: { seconds: exp.seconds, bytes: exp.bytes },
+      }),
+    );
+    figures.push(figure({ key: 'export.maxRss', metric: 'notification-log export: peak RSS of its process', value: exp.maxRssMb, unit: 'MB', target: { op: '<', limit: 300 } }));
 
     // 6. The headless host on the big database.
     progress(`headless host: ${n(SAMPLES.hostCalls)} clients.get over loopback…`);
@@ -281,7 +315,6 @@ async function main() {
       }),
     );
 
-    figures.push(notYetBuilt('notifications.export', 'notification-log export', 'rows/s'));
     figures.push(...setup);
 
     const seconds = (now() - started) / 1000;

@@ -6,7 +6,7 @@
  *   electron . [--data-dir DIR] [--demo]      (npm start -- --demo)
  */
 import path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell, type Tray } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, shell, type Tray } from 'electron';
 import { createCore, type Core } from './core/app';
 import { resolveDataDir } from './core/paths';
 import { parseDesktopArgs } from './shell/args';
@@ -15,6 +15,8 @@ import { nativeBindingPath } from './shell/native';
 import { APP_URL, appScheme, serveRenderer } from './shell/protocol';
 import { CSP, devCsp, guardContents, guardSession, windowOptions } from './shell/security';
 import { appIconPath, createTray } from './shell/tray';
+import { saveDialogFor } from './shell/save-dialog';
+import { desktopSecretBox } from './shell/secrets';
 
 const DUE_WORK_EVERY_MS = 30_000;
 
@@ -82,6 +84,10 @@ async function start(): Promise<void> {
       host: 'desktop',
       nativeBinding: nativeBindingPath({ isPackaged: app.isPackaged, appPath: app.getAppPath() }),
       log: (line) => console.log(line),
+      // The SMTP password (and later the Stripe key) sealed by the OS keychain.
+      secrets: desktopSecretBox(safeStorage, dataDir),
+      // Exports ask where to save, as a desktop app does.
+      saveDialog: saveDialogFor(dialog, () => (window && !window.isDestroyed() ? window : null), app.getPath('downloads')),
     });
   } catch (e) {
     return fail(`Balance Desk cannot open its ledger in ${dataDir}`, e);

@@ -54,6 +54,8 @@ export async function startSmtpServer(opts: SmtpTestServerOptions = {}): Promise
       allowInsecureAuth: true,
       authOptional: !opts.auth,
       logger: false,
+      // stop() must not wait for a client's idle pooled connection (the default is 30 s).
+      closeTimeout: 200,
       onAuth(auth, _session, cb) {
         if (opts.auth && auth.username === opts.auth.user && auth.password === opts.auth.pass) return cb(null, { user: auth.username });
         const err = new Error('Authentication credentials invalid') as Error & { responseCode: number };

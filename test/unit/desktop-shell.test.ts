@@ -10,6 +10,9 @@ import { makeBridge } from '../../src/preload/bridge';
 import { channelNames, type ChangeEvent } from '../../src/shared/contracts';
 import { parseDesktopArgs } from '../../src/main/shell/args';
 import { nativeBindingPath } from '../../src/main/shell/native';
+import { saveDialogFor } from '../../src/main/shell/save-dialog';
+import { desktopSecretBox } from '../../src/main/shell/secrets';
+import { keyfileBox } from '../../src/main/core/settings/secrets';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -129,5 +132,49 @@ describe('electron-builder.yml', () => {
     expect(block('extraResources')).toEqual(expect.arrayContaining(['- from: drizzle', 'to: drizzle', '- from: resources/icon.png', 'to: icon.png']));
     expect(fs.existsSync(path.join(root, 'drizzle/meta/_journal.json'))).toBe(true);
     expect(fs.existsSync(path.join(root, 'resources/icon.png'))).toBe(true);
+  });
+});
+
+describe('secrets in the desktop app', () => {
+  const fakeKeychain = (available = true, backend = 'gnome_libsecret') => ({
+    isEncryptionAvailable: () => available,
+    getSelectedStorageBackend: () => backend,
+    // A stand-in for the OS: reversible, and visibly not the plain text.
+    encryptString: (s: string) => Buffer.from([...Buffer.from(s, 'utf8')].map((b) => b ^ 0x5a)),
+    decryptString: (b: Buffer) => Buffer.from([...b].map((x) => x ^ 0x5a)).toString('utf8'),
+  });
+
+  it('seals with the OS keychain, and never leaves the plain text in what is stored', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bd-secrets-'));
+    const box = desktopSecretBox(fakeKeychain(), dir, 'linux');
+    expect(box.storage).toBe('os');
+    const sealed = box.seal('hunter2-pass');
+    expect(sealed.startsWith('os:v1:')).toBe(true);
+    expect(sealed).not.toContain('hunter2');
+    expect(box.open(sealed)).toBe('hunter2-pass');
+    // A secret the headless host sealed on the same folder still opens.
+    expect(box.open(keyfileBox(dir).seal('from-host'))).toBe('from-host');
+  });
+
+  it('falls back to the key file where the OS has no real keychain', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bd-secrets-'));
+    expect(desktopSecretBox(fakeKeychain(false), dir, 'linux').storage).toBe('keyfile');
+    expect(desktopSecretBox(fakeKeychain(true, 'basic_text'), dir, 'linux').storage).toBe('keyfile');
+    const box = desktopSecretBox(fakeKeychain(true, 'basic_text'), dir, 'linux');
+    expect(box.open(box.seal('x'))).toBe('x');
+    expect(() => keyfileBox(fs.mkdtempSync(path.join(os.tmpdir(), 'bd-other-'))).open(box.seal('x'))).toThrow(/cannot be opened/);
+  });
+});
+
+describe('the export save dialog', () => {
+  it('asks where to save in the downloads folder, adds the extension, and answers null when cancelled', async () => {
+    const calls: unknown[][] = [];
+    let answer = { canceled: false, filePath: '/home/ann/Downloads/log' };
+    const dialog = { showSaveDialog: vi.fn(async (...args: unknown[]) => (calls.push(args), answer)) };
+    const ask = saveDialogFor(dialog as never, () => null, '/home/ann/Downloads');
+    expect(await ask({ defaultName: 'notifications-2026-11-21T0900.csv', format: 'csv' })).toBe('/home/ann/Downloads/log.csv');
+    expect(calls[0][0]).toMatchObject({ defaultPath: '/home/ann/Downloads/notifications-2026-11-21T0900.csv', filters: [{ extensions: ['csv'] }] });
+    answer = { canceled: true, filePath: '' };
+    expect(await ask({ defaultName: 'x.json', format: 'json' })).toBeNull();
   });
 });

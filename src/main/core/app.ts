@@ -65,6 +65,8 @@ export interface Core {
   readonly scheduler: Scheduler;
   readonly jobs: JobQueue;
   readonly settings: SettingsStore;
+  /** Logs and queues messages (the auto-recharge flow's receipts and failures use it). */
+  readonly notifyLog: NotificationLog;
   readonly notifier: Notifier;
   readonly exporter: Exporter;
   readonly registry: Registry;
@@ -169,6 +171,7 @@ export function createCore(opts: CoreOptions): Core {
     scheduler,
     jobs,
     settings,
+    notifyLog,
     notifier,
     exporter,
     registry,

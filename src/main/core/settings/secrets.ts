@@ -54,7 +54,7 @@ export function keyfileBox(dir: string | null): SecretBox {
       return PREFIX + [iv, cipher.getAuthTag(), data].map((b) => b.toString('base64')).join(':');
     },
     open(sealed) {
-      if (!sealed.startsWith(PREFIX)) throw new SecretError('this secret was sealed by the desktop app’s keychain: enter it again here');
+      if (!sealed.startsWith(PREFIX)) throw new SecretError('this secret was sealed by the desktop app’s system keychain, which this process cannot use: enter it again here');
       const [iv, tag, data] = sealed.slice(PREFIX.length).split(':').map((p) => Buffer.from(p, 'base64'));
       try {
         const decipher = crypto.createDecipheriv('aes-256-gcm', getKey(), iv);

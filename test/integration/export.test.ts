@@ -1,0 +1,203 @@
+/**
+ * Exports of the notification log: 100,000 rows to CSV parsed back field by field; a filtered view; a
+ * cell a spreadsheet would run as a formula written safely; JSON; cancel leaving no file; and the
+ * headless host's download route (token required, unknown ids refused).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CSV_HEADER } from '../../src/main/core/exports/exporter';
+import { startHost, type Host } from '../../src/main/headless';
+import { parseCsv } from '../../src/shared/csv';
+import { T0, tempDir, testCore, withClient, type TestCore } from '../support/core';
+
+const cores: TestCore[] = [];
+const hosts: Host[] = [];
+afterEach(async () => {
+  for (const c of cores.splice(0)) c.close();
+  for (const h of hosts.splice(0)) await h.close();
+});
+
+const SUBJECTS = ['Plain subject', 'Comma, inside', 'Quote "inside"', 'Line\nbreak', 'Zoë — ünïcödé ✓', '=HYPERLINK("http://evil.test","click")', '+1 555', '-2+3', '@SUM(A1)', '-12.50'];
+
+/** n log rows spread over two clients, statuses and kinds, one per minute from T0; returns the clients. */
+async function fill(core: TestCore, n: number) {
+  const { reseller, client } = await withClient(core);
+  const other = await core.ok('clients.create', { resellerId: reseller.id, externalRef: '=CMD()', name: 'Évian, "Ltd"', billingEmail: 'e@x.test', currency: 'KWD' });
+  const insert = core.db.$client.prepare(
+    `INSERT INTO notifications (kind, client_id, profile_id, profile_name, rule, decided_at, status, suppressed, reason, available, threshold, currency, seq, max_qty, recipients, subject, attempts, error, sent_at, via)
+     VALUES (?, ?, 1, 'Standard', ?, ?, ?, ?, ?, ?, 1000, ?, 1, 3, ?, ?, ?, ?, ?, ?)`,
+  );
+  const kinds = [
+    ['low_balance_staff', 'staff'],
+    ['low_balance_client', 'client'],
+    ['inactivity', 'inactivity'],
+  ] as const;
+  const statuses = ['sent', 'sent', 'sent', 'failed', 'suppressed', 'queued'] as const;
+  core.db.$client.transaction(() => {
+    for (let i = 0; i < n; i++) {
+      const [kind, rule] = kinds[i % 3];
+      const status = statuses[i % statuses.length];
+      const c = i % 2 ? other : client;
+      insert.run(
+        kind,
+        c.id,
+        rule,
+        T0 + i * 60_000,
+        status,
+        status === 'suppressed' ? 'quota' : null,
+        `Reason ${i}: available below threshold, "quoted"`,
+        -i,
+        c.currency,
+        JSON.stringify(i % 5 ? ['a@x.test', 'b@x.test'] : []),
+        SUBJECTS[i % SUBJECTS.length],
+        status === 'failed' ? 3 : 1,
+        status === 'failed' ? 'The server refused the message (550)' : null,
+        status === 'sent' ? T0 + i * 60_000 + 1000 : null,
+        status === 'sent' ? 'smtp' : null,
+      );
+    }
+  })();
+  return { client, other };
+}
+
+async function exportAll(core: TestCore, input: Record<string, unknown>) {
+  const started = await core.ok('exports.start', { format: 'csv', ...input } as never);
+  expect(started).not.toBeNull();
+  const done = await core.exporter.settled(started!.id);
+  expect(done).toMatchObject({ state: 'done', error: null });
+  return done!;
+}
+
+describe('exporting the notification log', () => {
+  it('writes 100,000 rows to CSV that parse back exactly: UTF-8 with BOM, header row, CRLF, RFC 4180 quoting, no formulas', async () => {
+    const core = testCore();
+    cores.push(core);
+    const n = 100_000;
+    const { client, other } = await fill(core, n);
+    const done = await exportAll(core, {});
+    expect(done).toMatchObject({ rows: n, total: n, format: 'csv' });
+    const bytes = fs.readFileSync(done.path);
+    expect(done.bytes).toBe(bytes.length);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(fs.existsSync(`${done.path}.part`)).toBe(false);
+    const text = bytes.toString('utf8');
+    expect(text.split('\r\n').length).toBeGreaterThan(n);
+    const records = [...parseCsv(text)];
+    expect(records).toHaveLength(n + 1);
+    expect(records[0].fields).toEqual([...CSV_HEADER]);
+    const col = Object.fromEntries(CSV_HEADER.map((h, i) => [h, i])) as Record<(typeof CSV_HEADER)[number], number>;
+    // Newest first: row k of the file is log row n - k + 1.
+    const install = core.settings.installId();
+    for (const k of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 5000, 99_999, n]) {
+      const f = records[k].fields;
+      const i = n - k; // the i of fill()
+      expect(Number(f[col.id])).toBe(i + 1);
+      expect(f[col.decided_at]).toBe(new Date(T0 + i * 60_000).toISOString());
+      const subject = SUBJECTS[i % SUBJECTS.length];
+      // A formula-looking text gets a leading apostrophe; a plain number stays a number.
+      expect(f[col.subject]).toBe(/^[=+\-@]/.test(subject) && !/^-?\d+(\.\d+)?$/.test(subject) ? `'${subject}` : subject);
+      expect(f[col.client_ref]).toBe(i % 2 ? "'=CMD()" : 'C-100');
+      expect(f[col.client_name]).toBe(i % 2 ? 'Évian, "Ltd"' : 'Blue Fox Ltd');
+      expect(f[col.currency]).toBe(i % 2 ? other.currency : client.currency);
+      // Amounts as decimals in the currency's exponent (KWD has three).
+      const minor = -i;
+      const exp = i % 2 ? 3 : 2;
+      const digits = String(Math.abs(minor)).padStart(exp + 1, '0');
+      expect(f[col.available]).toBe(`${minor < 0 ? '-' : ''}${digits.slice(0, -exp)}.${digits.slice(-exp)}`);
+      expect(f[col.recipients]).toBe(i % 5 ? 'a@x.test; b@x.test' : '');
+      expect(f[col.message_id]).toBe(`<notification-${i + 1}.${install}@balance-desk>`);
+      expect(f[col.reason]).toBe(`Reason ${i}: available below threshold, "quoted"`);
+    }
+    // No cell anywhere starts a formula.
+    for (const r of records.slice(1, 2000)) for (const f of r.fields) expect(/^[=+@\t\r]/.test(f) || (/^-/.test(f) && !/^-?\d+(\.\d+)?$/.test(f))).toBe(false);
+  });
+
+  it('exports only the filtered view, and JSON with amounts in minor units', async () => {
+    const core = testCore();
+    cores.push(core);
+    const { other } = await fill(core, 3000);
+    const filter = { clientId: other.id, status: 'failed', from: new Date(T0 + 600 * 60_000).toISOString(), to: new Date(T0 + 2400 * 60_000).toISOString() };
+    const expected = core.db.$client
+      .prepare(`SELECT id FROM notifications WHERE client_id = ? AND status = 'failed' AND decided_at >= ? AND decided_at < ? ORDER BY decided_at DESC, id DESC`)
+      .pluck()
+      .all(other.id, T0 + 600 * 60_000, T0 + 2400 * 60_000) as number[];
+    expect(expected.length).toBeGreaterThan(100);
+    const csv = await exportAll(core, filter);
+    expect(csv.total).toBe(expected.length);
+    const records = [...parseCsv(fs.readFileSync(csv.path, 'utf8'))].slice(1);
+    expect(records.map((r) => Number(r.fields[0]))).toEqual(expected);
+    // The list screen shows the same rows.
+    const screen = await core.ok('notifications.list', { ...(filter as object), limit: 500 } as never);
+    expect((screen as { items: { id: number }[] }).items.map((r) => r.id)).toEqual(expected);
+
+    const json = await exportAll(core, { ...filter, format: 'json' });
+    const rows = JSON.parse(fs.readFileSync(json.path, 'utf8')) as { id: number; available: number; currency: string; status: string; recipients: string[] }[];
+    expect(rows.map((r) => r.id)).toEqual(expected);
+    expect(rows[0]).toMatchObject({ status: 'failed', currency: 'KWD', available: -(rows[0].id - 1) });
+    expect(Array.isArray(rows[0].recipients)).toBe(true);
+
+    const empty = await exportAll(core, { status: 'failed', clientId: 999 });
+    expect(empty.rows).toBe(0);
+    expect([...parseCsv(fs.readFileSync(empty.path, 'utf8'))]).toHaveLength(1);
+  });
+
+  it('cancels a running export and leaves no file behind; refuses an unknown export', async () => {
+    const core = testCore({ dataDir: tempDir(), inMemory: false });
+    cores.push(core);
+    await fill(core, 20_000);
+    const started = (await core.ok('exports.start', { format: 'json' }))!;
+    const cancelled = await core.ok('exports.cancel', { id: started.id });
+    expect(cancelled.id).toBe(started.id);
+    const end = await core.exporter.settled(started.id);
+    expect(end).toMatchObject({ state: 'cancelled' });
+    expect(end!.rows).toBeLessThan(20_000);
+    expect(fs.existsSync(end!.path)).toBe(false);
+    expect(fs.existsSync(`${end!.path}.part`)).toBe(false);
+    expect(await core.fails('exports.status', { id: 'nope' })).toMatchObject({ kind: 'not_found' });
+    expect(await core.fails('exports.status', { id: '../../etc' })).toMatchObject({ kind: 'validation', field: 'id' });
+  });
+
+  it('asks the desktop save dialog where to write, and does nothing when it is cancelled', async () => {
+    const dir = tempDir();
+    let answer: string | null = null;
+    const asked: string[] = [];
+    const core = testCore({ saveDialog: async (o) => (asked.push(o.defaultName), answer) });
+    cores.push(core);
+    await fill(core, 10);
+    expect(await core.ok('exports.start', { format: 'csv' })).toBeNull();
+    answer = path.join(dir, 'mine.csv');
+    const started = (await core.ok('exports.start', { format: 'csv', status: 'sent' }))!;
+    expect(started).toMatchObject({ path: answer, fileName: 'mine.csv', downloadPath: null });
+    expect(await core.exporter.settled(started.id)).toMatchObject({ state: 'done' });
+    expect(fs.readFileSync(answer, 'utf8')).toContain('Plain subject');
+    expect(asked[0]).toMatch(/^notifications-\d{4}-\d{2}-\d{2}T\d{4}\.csv$/);
+  });
+
+  it('is downloaded from the headless host with the token, and only a finished export of this host', async () => {
+    const dataDir = tempDir();
+    const host = await startHost({ dataDir, port: 0, tickMs: 0 });
+    hosts.push(host);
+    const rpc = async (channel: string, input: unknown) => {
+      const res = await fetch(`${host.url}rpc/${channel}`, { method: 'POST', headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' }, body: JSON.stringify(input) });
+      return (await res.json()) as { ok: boolean; value: Record<string, unknown> };
+    };
+    const reseller = await rpc('resellers.create', { name: 'R', email: 'r@x.test' });
+    await rpc('clients.create', { resellerId: reseller.value.id, externalRef: 'C-1', name: 'One', billingEmail: 'o@x.test', currency: 'USD' });
+    const started = await rpc('exports.start', { format: 'csv' });
+    expect(started).toMatchObject({ ok: true });
+    const id = started.value.id as string;
+    await host.core.exporter.settled(id);
+    const link = `${host.url.replace(/\/$/, '')}${started.value.downloadPath as string}`;
+    const ok = await fetch(`${link}?token=${host.token}`);
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(ok.headers.get('content-disposition')).toMatch(/^attachment; filename="notifications-.*\.csv"$/);
+    expect(Buffer.from(await ok.arrayBuffer()).toString('utf8').startsWith('\ufeffid,decided_at,kind')).toBe(true);
+    expect((await fetch(link)).status).toBe(401);
+    expect((await fetch(`${link}?token=wrong`)).status).toBe(401);
+    expect((await fetch(`${host.url}exports/..%2F..%2Fledger.sqlite/x?token=${host.token}`)).status).toBe(404);
+    expect((await fetch(`${host.url}exports/unknown-id/x.csv?token=${host.token}`)).status).toBe(404);
+    expect(fs.readdirSync(path.join(dataDir, 'exports'))).toHaveLength(1);
+  });
+});
