@@ -5,6 +5,7 @@
  * mail settings with the password sealed; resend; and the migration of a log from before this shape.
  */
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -140,6 +141,36 @@ describe('sending through a real SMTP server', () => {
     expect(server.received).toHaveLength(2);
     expect(new Set(server.received.map((m) => m.messageId))).toEqual(new Set(rows.map((r) => r.messageId)));
     expect((await core.ok('scheduler.status', {})).jobs).toMatchObject({ queued: 0, running: 0, failed: 0, done: 2 });
+  });
+
+  it('tries an unreachable server once per run, not once per message, so a run never waits on every timeout', async () => {
+    // A port that accepts connections and hangs up at once: every attempt is a connection failure.
+    let connections = 0;
+    const sink = net.createServer((socket) => {
+      connections++;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', () => resolve()));
+    const port = (sink.address() as net.AddressInfo).port;
+    try {
+      const core = open({ smtpUrl: `smtp://127.0.0.1:${port}` });
+      const { client } = await ledgerWithProfile(core);
+      await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -3101 });
+      await core.runDue();
+      const rows = await list(core);
+      expect(rows.map((r) => [r.status, r.attempts])).toEqual([
+        ['queued', 1],
+        ['queued', 1],
+      ]);
+      expect(rows[0].error).toBe(rows[1].error);
+      expect(connections).toBe(1);
+      core.testClock.advance(30_000);
+      await core.runDue();
+      expect(connections).toBe(2);
+      expect((await list(core)).every((r) => r.attempts === 2)).toBe(true);
+    } finally {
+      await new Promise<void>((resolve) => sink.close(() => resolve()));
+    }
   });
 
   it('a 5xx refusal of the address is failed at once with the server’s reason; a 4xx is retried', async () => {

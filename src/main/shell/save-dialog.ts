@@ -3,10 +3,10 @@
  * with the path the user chose, or null when they cancelled. Pure (types only from electron).
  */
 import path from 'node:path';
-import type { BrowserWindow, Dialog } from 'electron';
+import type { BrowserWindow, Dialog, FileFilter } from 'electron';
 import type { SaveDialog } from '../core/exports/exporter';
 
-const FILTERS = { csv: { name: 'CSV (spreadsheets)', extensions: ['csv'] }, json: { name: 'JSON', extensions: ['json'] } } as const;
+const FILTERS: Record<'csv' | 'json', FileFilter> = { csv: { name: 'CSV (spreadsheets)', extensions: ['csv'] }, json: { name: 'JSON', extensions: ['json'] } };
 
 export function saveDialogFor(dialog: Pick<Dialog, 'showSaveDialog'>, window: () => BrowserWindow | null, downloads: string): SaveDialog {
   return async ({ defaultName, format }) => {

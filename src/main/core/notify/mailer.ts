@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { createTransport, type Transporter } from 'nodemailer';
+import { createTransport } from 'nodemailer';
 
 export type SmtpSecurity = 'none' | 'starttls' | 'tls';
 
@@ -92,7 +92,7 @@ export function redactSmtpUrl(url: string): string {
   }
 }
 
-function transportOptions(c: SmtpConfig, pool: boolean) {
+function transportOptions(c: SmtpConfig) {
   return {
     host: c.host,
     port: c.port,
@@ -103,7 +103,6 @@ function transportOptions(c: SmtpConfig, pool: boolean) {
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 30_000,
-    ...(pool ? { pool: true as const, maxConnections: 1, maxMessages: 100 } : {}),
   };
 }
 
@@ -148,46 +147,29 @@ export function describeSmtpError(err: unknown, c: Pick<SmtpConfig, 'host' | 'po
 }
 
 export class Mailer {
-  private pooled?: { key: string; transport: Transporter };
-
   constructor(private readonly route: () => MailRoute) {}
 
   /** Sends one message by the current route. Throws MailError. */
   async send(mail: OutgoingMail, route: MailRoute = this.route()): Promise<Delivery> {
     if (route.via === 'outbox') return writeOutbox(route.dir, mail);
-    return this.sendSmtp(route.config, mail, true);
+    return this.sendWith(route.config, mail);
   }
 
-  /** Sends with the given settings on a connection of its own (the Settings screen's test, before saving). */
+  /**
+   * Sends with the given settings, on a connection of its own. Not a pool: nodemailer's pool tries a
+   * failing server again by itself, several times per message, and each try can wait for a timeout; one
+   * connection per message keeps a send's worst case to one timeout (the notify job does the retrying).
+   */
   async sendWith(config: SmtpConfig, mail: OutgoingMail): Promise<Delivery> {
-    return this.sendSmtp(config, mail, false);
-  }
-
-  private async sendSmtp(config: SmtpConfig, mail: OutgoingMail, pool: boolean): Promise<Delivery> {
-    let transport: Transporter;
-    if (pool) {
-      const key = JSON.stringify(config);
-      if (this.pooled?.key !== key) {
-        this.pooled?.transport.close();
-        this.pooled = { key, transport: createTransport(transportOptions(config, true)) };
-      }
-      transport = this.pooled.transport;
-    } else {
-      transport = createTransport(transportOptions(config, false));
-    }
+    const transport = createTransport(transportOptions(config));
     try {
       const info = (await transport.sendMail(message(mail, mail.from ?? config.from))) as { response?: string; rejected?: (string | { address: string })[] };
       return { via: 'smtp', detail: info.response ?? 'accepted', rejected: (info.rejected ?? []).map((r) => (typeof r === 'string' ? r : r.address)) };
     } catch (err) {
       throw describeSmtpError(err, config);
     } finally {
-      if (!pool) transport.close();
+      transport.close();
     }
-  }
-
-  close(): void {
-    this.pooled?.transport.close();
-    this.pooled = undefined;
   }
 }
 

@@ -58,9 +58,14 @@ interface PartyRow {
   reseller_email: string | null;
 }
 
+/** After the server could not be reached, the rest of a run's mail waits this long instead of each timing out. */
+const SERVER_DOWN_MS = 30_000;
+
 export class Notifier {
   readonly mailer: Mailer;
   private readonly s;
+  /** Until when the SMTP server counts as unreachable, and why (a circuit breaker for one run of jobs). */
+  private down: { until: number; error: MailError } | null = null;
 
   constructor(private readonly o: NotifierOptions) {
     this.mailer = new Mailer(() => this.route());
@@ -115,7 +120,7 @@ export class Notifier {
     const before = this.stored();
     if (!input) {
       this.o.settings.delete(SMTP_KEY);
-      this.mailer.close();
+      this.down = null;
       return { smtp: 'removed: mail goes to the outbox folder' };
     }
     let password = before?.password ?? null;
@@ -132,7 +137,8 @@ export class Notifier {
     }
     const next: StoredSmtp = { host: input.host, port: input.port, security: input.security, user: input.user, from: input.from, password };
     this.o.settings.set(SMTP_KEY, next, now);
-    this.mailer.close();
+    // New settings deserve a try at once.
+    this.down = null;
     return { host: next.host, port: next.port, security: next.security, user: next.user, from: next.from, password: change };
   }
 
@@ -160,7 +166,7 @@ export class Notifier {
     const msg = renderTest(now, where);
     const mail: OutgoingMail = { to: [to], subject: msg.subject, text: msg.text, html: msg.html, messageId: `<test-${now}.${this.o.settings.installId(now)}@balance-desk>`, date: new Date(now) };
     try {
-      const d = route.via === 'smtp' && smtp ? await this.mailer.sendWith(route.config, mail) : await this.mailer.send(mail, route);
+      const d = await this.mailer.send(mail, route);
       if (d.via === 'outbox') this.o.emit({ topic: 'outbox' });
       return {
         ok: true,
@@ -228,7 +234,12 @@ export class Notifier {
     const m = this.message(r);
     const clientIds = [r.client_id];
     try {
-      const d = await this.mailer.send({ ...m, notificationId: id, date: new Date(this.o.clock.now()) });
+      const route = this.route();
+      // One unreachable server must not cost every queued message its own timeout: the run would hold the
+      // scheduler for minutes. Within SERVER_DOWN_MS of the last failure the others wait for their retry.
+      if (route.via === 'smtp' && this.down && this.o.clock.now() < this.down.until) throw this.down.error;
+      const d = await this.mailer.send({ ...m, notificationId: id, date: new Date(this.o.clock.now()) }, route);
+      this.down = null;
       const note = d.rejected.length ? `The server refused ${d.rejected.join(', ')}; the others received it.` : null;
       return {
         commit: () => {
@@ -239,6 +250,8 @@ export class Notifier {
       };
     } catch (e) {
       const err = e instanceof MailError ? e : new MailError(`Sending failed: ${(e as Error).message}`, false, null);
+      // No reply code: the server was not reached (refused, timed out, not found, TLS) or would not log us in.
+      if (!err.permanent && (err.code === null || err.code === 535 || err.code === 530)) this.down = { until: this.o.clock.now() + SERVER_DOWN_MS, error: err };
       const last = err.permanent || job.attempt >= job.maxAttempts;
       const words = last && !err.permanent ? `${err.message} Gave up after ${job.attempt} attempts.` : err.message;
       if (this.o.sqlite.open) {
@@ -290,7 +303,7 @@ export class Notifier {
   }
 
   close(): void {
-    this.mailer.close();
+    this.down = null;
   }
 }
 
