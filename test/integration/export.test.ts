@@ -198,6 +198,7 @@ describe('exporting the notification log', () => {
     expect((await fetch(`${link}?token=wrong`)).status).toBe(401);
     expect((await fetch(`${host.url}exports/..%2F..%2Fledger.sqlite/x?token=${host.token}`)).status).toBe(404);
     expect((await fetch(`${host.url}exports/unknown-id/x.csv?token=${host.token}`)).status).toBe(404);
-    expect(fs.readdirSync(path.join(dataDir, 'exports'))).toHaveLength(1);
+    expect(fs.readdirSync(path.join(dataDir, 'exports'))).toEqual([`${id}-${started.value.fileName as string}`]);
+    expect(started.value.fileName).toMatch(/^notifications-.*\.csv$/);
   });
 });

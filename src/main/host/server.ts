@@ -219,8 +219,10 @@ export async function startHost(opts: HostOptions): Promise<Host> {
       if (tick) clearInterval(tick);
       unsubscribe();
       for (const s of streams) s.end();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // A browser's keep-alive connection would hold server.close() open for good: drop them first.
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await stopped;
       try {
         const current = JSON.parse(fs.readFileSync(hostFile, 'utf8')) as { pid?: number; url?: string };
         if (current.pid === process.pid && current.url === url) fs.unlinkSync(hostFile);

@@ -4,8 +4,12 @@ import { ClientDetailScreen } from './screens/ClientDetail';
 import { ClientsScreen } from './screens/Clients';
 import { ComingScreen } from './screens/Coming';
 import { ImportScreen } from './screens/Import';
+import { NotificationScreen } from './screens/Notification';
+import { NotificationsScreen } from './screens/Notifications';
+import { OutboxScreen } from './screens/Outbox';
 import { ProfileScreen } from './screens/Profile';
 import { ProfilesScreen } from './screens/Profiles';
+import { SettingsScreen } from './screens/Settings';
 import { SchedulerStatusChip } from './components/SchedulerStatus';
 import { useApp } from './stores/app';
 import { useLiveStatus } from './stores/live';
@@ -115,6 +119,14 @@ function Screen({ route }: { route: Route }) {
       return <ProfilesScreen />;
     case 'profile':
       return <ProfileScreen id={route.id} />;
+    case 'notifications':
+      return <NotificationsScreen />;
+    case 'notification':
+      return <NotificationScreen id={route.id} />;
+    case 'outbox':
+      return <OutboxScreen />;
+    case 'settings':
+      return <SettingsScreen />;
     case 'missing':
       return (
         <section className="screen">

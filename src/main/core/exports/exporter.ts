@@ -109,7 +109,7 @@ export class Exporter {
       rows: 0,
       total,
       bytes: 0,
-      fileName: path.basename(target),
+      fileName: downloadPath ? fileName : path.basename(target),
       path: target,
       downloadPath,
       error: null,

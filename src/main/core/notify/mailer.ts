@@ -85,8 +85,9 @@ export function parseSmtpUrl(url: string, from?: string): SmtpConfig {
 export function redactSmtpUrl(url: string): string {
   try {
     const u = new URL(url);
-    if (u.password) u.password = '•••';
-    return u.toString();
+    if (!u.password) return u.toString();
+    // Written by hand: URL would percent-encode the bullets.
+    return u.toString().replace(`:${u.password}@`, ':•••@');
   } catch {
     return '(not a URL)';
   }

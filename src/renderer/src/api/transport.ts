@@ -71,9 +71,18 @@ export function httpTransport(baseUrl: string, token: string): Transport {
   };
 }
 
+/** The headless host's token, which it writes into the page it serves ('' in the desktop window). */
+export function hostToken(): string {
+  return document.querySelector('meta[name="balance-desk-token"]')?.getAttribute('content') ?? '';
+}
+
+/** A file the host serves for download (a finished export): its path with the token the host asks for. */
+export function hostDownloadUrl(downloadPath: string): string {
+  return `${downloadPath}${downloadPath.includes('?') ? '&' : '?'}token=${encodeURIComponent(hostToken())}`;
+}
+
 /** Picks the transport for where the page runs: the desktop bridge if present, else the host that served the page. */
 export function detectTransport(): Transport {
   if (window.balanceDesk) return ipcTransport(window.balanceDesk);
-  const token = document.querySelector('meta[name="balance-desk-token"]')?.getAttribute('content') ?? '';
-  return httpTransport(window.location.origin, token);
+  return httpTransport(window.location.origin, hostToken());
 }

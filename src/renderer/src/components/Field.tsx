@@ -1,5 +1,5 @@
 /** A labelled input with its own error line under it, tied together for screen readers. */
-import { useId, type ReactNode } from 'react';
+import { useId, type KeyboardEvent, type ReactNode } from 'react';
 
 export interface FieldControlProps {
   id: string;
@@ -46,4 +46,14 @@ export function FormError({ message }: { message?: string }) {
       {message}
     </div>
   );
+}
+
+/** A form's keydown handler: Ctrl+Enter (Cmd+Enter on a Mac) saves from any field. */
+export function onCtrlEnter(save: () => void) {
+  return (e: KeyboardEvent<HTMLElement>) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      save();
+    }
+  };
 }

@@ -3,9 +3,12 @@
  * words (the core writes the reason: "Available $9.00 is below the client threshold of $10.00. …").
  */
 import type { Notification, RuleKind } from '../../../shared/contracts';
+import { isRetrying, KIND_LABEL, STATUS_LABEL, STATUS_TITLE, SUPPRESSED_LABEL } from '../notify-labels';
+import { hrefOf } from '../stores/route';
 import { formatTime } from '../time';
 import { relativeTime } from './LowBalanceTime';
 import '../styles/low-balance.css';
+import '../styles/notifications.css';
 
 export const RULE_LABEL: Record<RuleKind, string> = {
   staff: 'Reseller staff',
@@ -13,23 +16,16 @@ export const RULE_LABEL: Record<RuleKind, string> = {
   inactivity: 'Inactivity',
 };
 
-const SUPPRESSED_LABEL: Record<NonNullable<Notification['suppressed']>, string> = {
-  quota: 'quota',
-  period: 'period',
-  no_recipients: 'no recipients',
-};
-
-const STATUS_TITLE: Record<Notification['status'], string> = {
-  queued: 'Waiting to be sent',
-  sent: 'Sent',
-  failed: 'Could not be sent; it is retried',
-  suppressed: 'Decided, and not sent',
-};
-
-export function NotificationStatusBadge({ n }: { n: Pick<Notification, 'status' | 'suppressed'> }) {
-  const text = n.status === 'suppressed' && n.suppressed ? `suppressed: ${SUPPRESSED_LABEL[n.suppressed]}` : n.status;
+/**
+ * The status of a notification as a badge. "retrying" when it is queued after a failed attempt (the error
+ * is its title); "Suppressed: quota" says why nothing was sent.
+ */
+export function NotificationStatusBadge({ n }: { n: Pick<Notification, 'status' | 'suppressed'> & Partial<Pick<Notification, 'attempts' | 'error'>> }) {
+  const retrying = isRetrying({ status: n.status, attempts: n.attempts ?? 0 });
+  const text = retrying ? 'Retrying' : n.status === 'suppressed' && n.suppressed ? `Suppressed: ${SUPPRESSED_LABEL[n.suppressed]}` : STATUS_LABEL[n.status];
+  const title = retrying ? `Retrying after ${n.attempts} failed ${n.attempts === 1 ? 'attempt' : 'attempts'}${n.error ? `: ${n.error}` : ''}` : STATUS_TITLE[n.status];
   return (
-    <span className={`lb-badge nstatus nstatus-${n.status}`} title={STATUS_TITLE[n.status]}>
+    <span className={`lb-badge nstatus nstatus-${retrying ? 'retrying' : n.status}`} title={title} data-testid="notification-status">
       {text}
     </span>
   );
@@ -51,10 +47,10 @@ export function NotificationTimeline(props: {
           {props.notifications.map((n) => (
             <li key={n.id} className={`lb-event lb-event-${n.status}`} data-testid={`notification-${n.id}`} data-status={n.status} data-rule={n.rule}>
               <div className="lb-event-head">
-                <time className="lb-event-time nowrap" dateTime={n.decidedAt} title={relativeTime(n.decidedAt, props.now, { past: true })}>
-                  {formatTime(n.decidedAt)}
-                </time>
-                <span className="lb-event-rule">{n.rule ? `${RULE_LABEL[n.rule]} rule` : n.kind.replace(/_/g, ' ')}</span>
+                <a className="lb-event-time nowrap" href={hrefOf({ screen: 'notification', id: n.id })} title={`${relativeTime(n.decidedAt, props.now, { past: true })}: open notification #${n.id}`}>
+                  <time dateTime={n.decidedAt}>{formatTime(n.decidedAt)}</time>
+                </a>
+                <span className="lb-event-rule">{n.rule ? `${RULE_LABEL[n.rule]} rule` : KIND_LABEL[n.kind]}</span>
                 <NotificationStatusBadge n={n} />
                 <span className="lb-event-subject truncate" title={n.subject}>
                   {n.subject}

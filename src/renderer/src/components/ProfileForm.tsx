@@ -5,13 +5,13 @@
  * whether this form found them (a threshold in another currency) or the core did ("clientRule.emails.1").
  * Enter in an input saves, and so does Ctrl/Cmd+Enter anywhere in the form (the email lists too).
  */
-import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { ChannelInput, Profile, Reseller, StaffUser } from '../../../shared/contracts';
 import { COMMON_CURRENCIES, POINTS, toDecimalString } from '../../../shared/money';
 import { api, ApiError } from '../api/client';
 import { messageOf, type FieldErrors } from '../api/errors';
 import { useLiveRefresh } from '../stores/live';
-import { Field, FormError } from './Field';
+import { Field, FormError, onCtrlEnter } from './Field';
 import { joinEmails, ProfileEmails, splitEmails } from './ProfileEmails';
 import { ProfileThreshold, readThreshold, ThresholdError } from './ProfileThreshold';
 import '../styles/profiles.css';
@@ -290,12 +290,7 @@ export function ProfileForm(props: {
     }
   }
 
-  function onKeyDown(e: KeyboardEvent<HTMLFormElement>) {
-    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
-      e.preventDefault();
-      void submit();
-    }
-  }
+  const onKeyDown = onCtrlEnter(() => void submit());
 
   const defaultHint = isDefault
     ? otherDefault

@@ -4,7 +4,6 @@
  * million clients).
  */
 import { useEffect, useRef, useState } from 'react';
-import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Client } from '../../../shared/contracts';
 import { Money } from '../components/Money';
 import { NewClientDialog } from '../components/NewClientDialog';
@@ -12,8 +11,10 @@ import { useClients, type ClientSort } from '../stores/clients';
 import { useLiveRefresh } from '../stores/live';
 import { hrefOf, navigate } from '../stores/route';
 import { formatDate } from '../time';
+import { LoadingRow, usePagedRows } from '../components/LoadingRow';
 
 const ROW_HEIGHT = 34;
+const loadMoreClients = () => void useClients.getState().loadMore();
 const SEARCH_WAIT_MS = 250;
 const count = new Intl.NumberFormat();
 
@@ -44,19 +45,13 @@ export function ClientsScreen() {
 
   useLiveRefresh(['clients', 'ledger', 'holds'], () => void useClients.getState().refresh());
 
-  const rowCount = s.items.length + (s.nextCursor ? 1 : 0);
-  const virtualizer = useVirtualizer({
-    count: rowCount,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+  const { virtualizer, virtualRows } = usePagedRows(scroller, {
+    loaded: s.items.length,
+    hasMore: !!s.nextCursor,
+    loading: s.loading,
+    rowHeight: ROW_HEIGHT,
+    loadMore: loadMoreClients,
   });
-  const virtualRows = virtualizer.getVirtualItems();
-  const lastIndex = virtualRows.length ? virtualRows[virtualRows.length - 1].index : -1;
-
-  useEffect(() => {
-    if (s.nextCursor && !s.loading && lastIndex >= s.items.length - 20) void s.loadMore();
-  }, [lastIndex, s.items.length, s.nextCursor, s.loading, s]);
 
   // A new query starts at the top of the list.
   useEffect(() => {
@@ -137,15 +132,7 @@ export function ClientsScreen() {
           <div className="vtable-spacer" style={{ height: virtualizer.getTotalSize() }}>
             {virtualRows.map((v) => {
               const c = s.items[v.index];
-              if (!c) {
-                return (
-                  <div key="more" className="vrow vrow-loading" role="row" style={{ transform: `translateY(${v.start}px)`, height: v.size }}>
-                    <div role="cell" className="vcell muted">
-                      Loading more…
-                    </div>
-                  </div>
-                );
-              }
+              if (!c) return <LoadingRow key="more" start={v.start} size={v.size} />;
               return (
                 <div
                   key={c.id}

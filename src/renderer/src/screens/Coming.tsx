@@ -4,7 +4,7 @@
  */
 import type { Section } from '../stores/route';
 
-type ComingSection = Exclude<Section, 'clients' | 'import' | 'profiles'>;
+export type ComingSection = Exclude<Section, 'clients' | 'import' | 'profiles' | 'notifications' | 'settings'>;
 
 const COMING: Record<ComingSection, { title: string; will: string[]; meanwhile: { href: string; label: string }[] }> = {
   dashboard: {
@@ -27,23 +27,6 @@ const COMING: Record<ComingSection, { title: string; will: string[]; meanwhile: 
       'Methods paused for 48 hours after a failure, and when they come back.',
     ],
     meanwhile: [{ href: '#/clients', label: 'Post a manual adjustment on a client' }],
-  },
-  notifications: {
-    title: 'Notification log',
-    will: [
-      'Every low balance, inactivity, receipt and failure email: sent, failed or suppressed by a quota, and why.',
-      'Filters, and a local export as CSV or JSON for your records and for disputes.',
-      'The local outbox of emails when no SMTP server is set up.',
-    ],
-    meanwhile: [
-      { href: '#/profiles', label: 'Set up low balance profiles: their decisions are already recorded' },
-      { href: '#/clients', label: "See a client's low balance decisions on its page" },
-    ],
-  },
-  settings: {
-    title: 'Settings',
-    will: ['SMTP server with a test send.', 'Stripe key with a connection check.', 'Staff users and resellers.'],
-    meanwhile: [{ href: '#/clients', label: 'Create a reseller from the New client form' }],
   },
 };
 

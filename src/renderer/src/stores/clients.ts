@@ -4,17 +4,14 @@
  * with the keyset cursor of the last one as the user scrolls.
  */
 import { create } from 'zustand';
-import type { Client, clientSort } from '../../../shared/contracts';
+import type { ChannelOutput, Client, clientSort } from '../../../shared/contracts';
 import type { z } from 'zod';
 import { api } from '../api/client';
-import { messageOf } from '../api/errors';
+import { paging } from './paged';
 
 export type ClientSort = z.infer<typeof clientSort>;
 export type SortDir = 'asc' | 'desc';
 
-const PAGE = 100;
-/** The most a refresh re-reads at once; past it the list reloads from the top and pages in again. */
-const MAX_LIMIT = 500;
 
 interface ClientsState {
   search: string;
@@ -42,22 +39,9 @@ export const useClients = create<ClientsState>((set, get) => {
     return { search: search.trim() || undefined, sort, dir };
   };
 
-  async function fetchPage(limit: number, cursor: string | undefined, replace: boolean) {
-    const generation = replace ? get().generation + 1 : get().generation;
-    set({ loading: true, error: null, generation });
-    try {
-      const page = await api().call('clients.list', { ...query(), limit, cursor });
-      if (get().generation !== generation) return;
-      set((s) => ({
-        items: replace ? page.items : [...s.items, ...page.items],
-        total: page.total ?? s.total,
-        nextCursor: page.nextCursor,
-        loading: false,
-      }));
-    } catch (e) {
-      if (get().generation === generation) set({ loading: false, error: messageOf(e) });
-    }
-  }
+  const pages = paging<ClientsState, Client, ChannelOutput<'clients.list'>>(get, set, (limit, cursor) => api().call('clients.list', { ...query(), limit, cursor }), (page, s) => ({
+    total: page?.total ?? s.total,
+  }));
 
   return {
     search: '',
@@ -79,12 +63,6 @@ export const useClients = create<ClientsState>((set, get) => {
       set(s.sort === sort ? { dir: s.dir === 'asc' ? 'desc' : 'asc' } : { sort, dir: sort === 'createdAt' ? 'desc' : 'asc' });
       void get().loadFirst();
     },
-    loadFirst: () => fetchPage(PAGE, undefined, true),
-    async loadMore() {
-      const s = get();
-      if (s.loading || !s.nextCursor) return;
-      await fetchPage(PAGE, s.nextCursor, false);
-    },
-    refresh: () => fetchPage(Math.min(MAX_LIMIT, Math.max(PAGE, get().items.length)), undefined, true),
+    ...pages,
   };
 });

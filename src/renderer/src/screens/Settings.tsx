@@ -1,0 +1,32 @@
+/** Settings: mail (SMTP with a test send, or the outbox folder). The Stripe key and staff users come later. */
+import { useEffect } from 'react';
+import { MailSettingsSection } from '../components/MailSettings';
+import { useLiveRefresh } from '../stores/live';
+import { useMail } from '../stores/mail';
+import '../styles/notifications.css';
+
+export function SettingsScreen() {
+  useEffect(() => {
+    void useMail.getState().load();
+  }, []);
+  useLiveRefresh(['mail'], () => void useMail.getState().load());
+
+  return (
+    <section className="screen settings-screen" aria-labelledby="settings-title">
+      <header className="screen-head">
+        <div>
+          <h1 id="settings-title">Settings</h1>
+          <p className="muted">How Balance Desk sends its emails. Stored in the data folder, for every window and the headless host.</p>
+        </div>
+      </header>
+      <MailSettingsSection />
+      <div className="card settings-coming">
+        <h2>Coming here</h2>
+        <ul>
+          <li>The Stripe key, with a connection check, for automatic top-ups.</li>
+          <li>Staff users and resellers.</li>
+        </ul>
+      </div>
+    </section>
+  );
+}
