@@ -263,3 +263,30 @@ describe('npm run serve (the built host as a program)', () => {
     expect(err).toMatch(/--test-clock is refused for the default data folder/);
   });
 });
+
+describe('due work at start', () => {
+  it('sends the mail that was queued before a restart as soon as the host starts, not a tick later', async () => {
+    const dir = tempDir();
+    const first = await startHost({ dataDir: dir, port: 0, rendererDir, tickMs: 0 });
+    const call = async (channel: string, input: unknown) => {
+      const r = await first.core.call(channel, input);
+      if (!r.ok) throw new Error(r.error.message);
+      return r.value as { id: number };
+    };
+    const reseller = await call('resellers.create', { name: 'R', email: 'r@x.test' });
+    await call('profiles.create', { resellerId: reseller.id, name: 'P', currency: 'USD', clientRule: { enabled: true, threshold: 1000, notifyClient: true, emails: [] } });
+    const client = await call('clients.create', { resellerId: reseller.id, externalRef: 'C-1', name: 'One', billingEmail: 'o@x.test', currency: 'USD' });
+    await call('ledger.post', { clientId: client.id, kind: 'usage', amount: -1 });
+    expect(first.core.jobs.counts().queued).toBe(1);
+    await first.close();
+    // An hour between ticks: only the run at start can send it.
+    const second = await startHost({ dataDir: dir, port: 0, rendererDir, tickMs: 3_600_000 });
+    try {
+      for (let i = 0; i < 100 && second.core.jobs.counts().done === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(second.core.jobs.counts()).toMatchObject({ queued: 0, done: 1 });
+      expect(fs.readdirSync(path.join(dir, 'outbox'))).toHaveLength(1);
+    } finally {
+      await second.close();
+    }
+  });
+});

@@ -184,16 +184,15 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   // On the real clock due work runs on a timer; on a test clock only when the clock is moved.
   const tickMs = testClock ? 0 : (opts.tickMs ?? 30_000);
   let ticking = false;
-  const tick = tickMs
-    ? setInterval(() => {
-        if (ticking) return;
-        ticking = true;
-        core
-          .runDue()
-          .catch((e: unknown) => console.error('balance-desk: due work failed', e))
-          .finally(() => (ticking = false));
-      }, tickMs)
-    : undefined;
+  const runDue = () => {
+    if (ticking) return;
+    ticking = true;
+    core
+      .runDue()
+      .catch((e: unknown) => console.error('balance-desk: due work failed', e))
+      .finally(() => (ticking = false));
+  };
+  const tick = tickMs ? setInterval(runDue, tickMs) : undefined;
   tick?.unref();
 
   await new Promise<void>((resolve, reject) => {
@@ -203,6 +202,8 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   });
   port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}/`;
+  // What fell due while no one ran (mail queued before a restart, a sweep) starts at once, as in the desktop app.
+  if (tick) setImmediate(runDue);
   const hostFile = path.join(dataDir, 'host.json');
   fs.writeFileSync(hostFile, JSON.stringify({ url, token, pid: process.pid }, null, 2) + '\n', { mode: 0o600 });
 
