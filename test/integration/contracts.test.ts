@@ -73,6 +73,9 @@ beforeAll(async () => {
     'exports.start': { format: 'csv', clientId: client.id, status: 'sent' },
     'exports.status': { id: 'x-1' },
     'exports.cancel': { id: 'x-1' },
+    'recharge.get': { clientId: client.id },
+    'recharge.set': { clientId: client.id, mode: 'auto', enabled: true, alertThreshold: 10000, triggerThreshold: 5000, rechargeAmount: 20000, dailyCap: 50000 },
+    'recharge.dryRun': { clientId: client.id },
     'scheduler.status': {},
     'scheduler.sweep': {},
   };

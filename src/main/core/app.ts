@@ -23,6 +23,7 @@ import { notifyHandlers } from './notify/handlers';
 import { NotificationLog } from './notify/log';
 import { Notifier } from './notify/service';
 import { exportHandlers } from './exports/handlers';
+import { rechargeHandlers } from './recharge/handlers';
 import { Exporter, type SaveDialog } from './exports/exporter';
 import { keyfileBox, type SecretBox } from './settings/secrets';
 import { SettingsStore } from './settings/store';
@@ -159,7 +160,7 @@ export function createCore(opts: CoreOptions): Core {
     };
   }
 
-  const registry = createRegistry(contracts, [systemHandlers, directoryHandlers, ledgerHandlers, profileHandlers, notifyHandlers, exportHandlers], {
+  const registry = createRegistry(contracts, [systemHandlers, directoryHandlers, ledgerHandlers, profileHandlers, notifyHandlers, exportHandlers, rechargeHandlers], {
     optional: testClock ? [] : testClockChannels,
   });
 

@@ -354,3 +354,25 @@ export const settings = sqliteTable('settings', {
   value: text('value').notNull(),
   updatedAt: integer('updated_at').notNull(),
 });
+
+/**
+ * A client's auto-recharge settings (PRODUCT.md §3). No row: mode "off" (do nothing). `enabled` is the
+ * holiday switch: off keeps every value but nothing happens.
+ */
+export const rechargeSettings = sqliteTable('recharge_settings', {
+  clientId: integer('client_id')
+    .primaryKey()
+    .references(() => clients.id),
+  /** off: do nothing; notify: email below the alert threshold only; auto: also charge below the trigger. */
+  mode: text('mode', { enum: ['off', 'notify', 'auto'] }).notNull(),
+  enabled: integer('enabled', { mode: 'boolean' }).notNull(),
+  /** Email the client when the available balance is below this; NULL: no alert. */
+  alertThreshold: integer('alert_threshold'),
+  /** Charge when available + pending top-ups is below this. */
+  triggerThreshold: integer('trigger_threshold').notNull(),
+  rechargeAmount: integer('recharge_amount').notNull(),
+  /** The most auto-recharged in any 24 hours; NULL: no cap. */
+  dailyCap: integer('daily_cap'),
+  updatedAt: integer('updated_at').notNull(),
+  updatedBy: text('updated_by').notNull(),
+});

@@ -1,0 +1,184 @@
+/** Channels of a client's auto-recharge settings: read with advice, save (with a confirmation email), dry run. */
+import type { RechargeSettings } from '../../../shared/contracts';
+import { formatMoney } from '../../../shared/money';
+import { invalid } from '../../../shared/result';
+import type { Ctx, HandlerMap } from '../api/registry';
+import { iso, isoOrNull } from '../clock';
+import { subjectFor } from '../notify/templates';
+import { planCharge, rechargeWarnings, type RechargeValues } from './plan';
+
+const DAY = 86_400_000;
+/** The window of the average daily spend. */
+const SPEND_DAYS = 30;
+
+interface ClientRow {
+  id: number;
+  name: string;
+  external_ref: string;
+  billing_email: string;
+  currency: string;
+  created_at: number;
+  available: number;
+  reseller_name: string;
+  reseller_email: string | null;
+}
+
+interface SettingsRow {
+  mode: RechargeValues['mode'];
+  enabled: number;
+  alert_threshold: number | null;
+  trigger_threshold: number;
+  recharge_amount: number;
+  daily_cap: number | null;
+  updated_at: number;
+  updated_by: string;
+}
+
+function client(ctx: Ctx, clientId: number): ClientRow {
+  const c = ctx.db.$client
+    .prepare(
+      `SELECT c.id, c.name, c.external_ref, c.billing_email, c.currency, c.created_at, b.available, r.name AS reseller_name, r.email AS reseller_email
+       FROM clients c JOIN balances b ON b.client_id = c.id JOIN resellers r ON r.id = c.reseller_id WHERE c.id = ?`,
+    )
+    .get(clientId) as ClientRow | undefined;
+  if (!c) throw invalid('clientId', `clientId ${clientId} is not a client`);
+  return c;
+}
+
+/** Usage per day over the last 30 days, or since the client was created if that is sooner (whole days, at least one). */
+function spend(ctx: Ctx, c: ClientRow, now: number): { average: number; days: number } {
+  const from = Math.max(now - SPEND_DAYS * DAY, c.created_at);
+  const days = Math.min(SPEND_DAYS, Math.max(1, Math.ceil((now - from) / DAY)));
+  const used = ctx.db.$client
+    .prepare(`SELECT coalesce(-sum(amount), 0) FROM ledger_entries WHERE client_id = ? AND kind = 'usage' AND at >= ? AND at <= ?`)
+    .pluck()
+    .get(c.id, from, now) as number;
+  return { average: Math.round(Math.max(0, used) / days), days };
+}
+
+function view(ctx: Ctx, c: ClientRow): RechargeSettings {
+  const now = ctx.clock.now();
+  const row = ctx.db.$client.prepare(`SELECT * FROM recharge_settings WHERE client_id = ?`).get(c.id) as SettingsRow | undefined;
+  const s = spend(ctx, c, now);
+  const suggestedThreshold = 2 * s.average;
+  // Never saved: off, with values worth starting from (two days of spend; a recharge of at least as much).
+  const values: RechargeValues = row
+    ? { mode: row.mode, enabled: !!row.enabled, alertThreshold: row.alert_threshold, triggerThreshold: row.trigger_threshold, rechargeAmount: row.recharge_amount, dailyCap: row.daily_cap }
+    : { mode: 'off', enabled: true, alertThreshold: null, triggerThreshold: suggestedThreshold, rechargeAmount: Math.max(suggestedThreshold, 1), dailyCap: null };
+  return {
+    clientId: c.id,
+    currency: c.currency,
+    ...values,
+    saved: !!row,
+    updatedAt: isoOrNull(row?.updated_at),
+    updatedBy: row?.updated_by ?? null,
+    averageDailySpend: s.average,
+    spendDays: s.days,
+    suggestedThreshold,
+    warnings: rechargeWarnings(values, { currency: c.currency, averageDailySpend: s.average, suggestedThreshold }),
+  };
+}
+
+const MODE_WORDS: Record<RechargeValues['mode'], string> = { off: 'Do nothing', notify: 'Notify only', auto: 'Automatic top-up' };
+
+/** What changed, in words for the client's confirmation email. */
+function changes(before: RechargeValues | null, after: RechargeValues, currency: string): { label: string; before: string; after: string }[] {
+  const m = (v: number | null) => (v === null ? 'none' : formatMoney(v, currency, { locale: 'en-US' }));
+  const fields: [string, (v: RechargeValues) => string][] = [
+    ['Automatic top-up', (v) => MODE_WORDS[v.mode]],
+    ['Switched', (v) => (v.enabled ? 'on' : 'off (paused)')],
+    ['Email me below', (v) => m(v.alertThreshold)],
+    ['Top up when below', (v) => m(v.triggerThreshold)],
+    ['Recharge amount', (v) => m(v.rechargeAmount)],
+    ['Daily cap', (v) => m(v.dailyCap)],
+  ];
+  const out: { label: string; before: string; after: string }[] = [];
+  for (const [label, show] of fields) {
+    const b = before ? show(before) : '—';
+    const a = show(after);
+    if (b !== a) out.push({ label, before: b, after: a });
+  }
+  return out;
+}
+
+export const rechargeHandlers: HandlerMap = {
+  'recharge.get': (input, ctx) => view(ctx, client(ctx, input.clientId)),
+
+  'recharge.set': (input, ctx) => {
+    const c = client(ctx, input.clientId);
+    const now = ctx.clock.now();
+    const sqlite = ctx.db.$client;
+    const old = sqlite.prepare(`SELECT * FROM recharge_settings WHERE client_id = ?`).get(c.id) as SettingsRow | undefined;
+    const before: RechargeValues | null = old
+      ? { mode: old.mode, enabled: !!old.enabled, alertThreshold: old.alert_threshold, triggerThreshold: old.trigger_threshold, rechargeAmount: old.recharge_amount, dailyCap: old.daily_cap }
+      : null;
+    const after: RechargeValues = {
+      mode: input.mode,
+      enabled: input.enabled,
+      alertThreshold: input.alertThreshold,
+      triggerThreshold: input.triggerThreshold,
+      rechargeAmount: input.rechargeAmount,
+      dailyCap: input.dailyCap,
+    };
+    const diff = changes(before, after, c.currency);
+    if (diff.length === 0) return view(ctx, c);
+    sqlite
+      .prepare(
+        `INSERT INTO recharge_settings (client_id, mode, enabled, alert_threshold, trigger_threshold, recharge_amount, daily_cap, updated_at, updated_by)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (client_id) DO UPDATE SET mode = excluded.mode, enabled = excluded.enabled, alert_threshold = excluded.alert_threshold,
+           trigger_threshold = excluded.trigger_threshold, recharge_amount = excluded.recharge_amount, daily_cap = excluded.daily_cap,
+           updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+      )
+      .run(c.id, after.mode, after.enabled ? 1 : 0, after.alertThreshold, after.triggerThreshold, after.rechargeAmount, after.dailyCap, now, ctx.actor);
+    ctx.audit('recharge.set', 'client', c.id, Object.fromEntries(diff.map((d) => [d.label, [d.before, d.after]])));
+    // The client confirms what their card may be charged: the confirmation goes out in the same transaction.
+    ctx.notifyLog.message({ kind: 'settings_changed', clientId: c.id, reason: `Auto-recharge settings saved by ${ctx.actor}.`, data: { changes: diff }, now, available: c.available });
+    ctx.emit({ topic: 'recharge', clientIds: [c.id] });
+    ctx.emit({ topic: 'notifications', clientIds: [c.id] });
+    return view(ctx, c);
+  },
+
+  'recharge.dryRun': (input, ctx) => {
+    const c = client(ctx, input.clientId);
+    const now = ctx.clock.now();
+    const s = view(ctx, c);
+    const m = (v: number) => formatMoney(v, c.currency, { locale: 'en-US' });
+    // Top-ups still settling (bank debits) count as if credited: they arrive with the charge flow.
+    const pending = 0;
+    const steps: string[] = [`Available balance ${m(c.available)}${pending ? `, plus ${m(pending)} of top-ups still settling` : ''}.`];
+    const emails: { kind: string; to: string[]; subject: string }[] = [];
+    let charge: { amount: number; methods: string[] } | null = null;
+    const party = { clientName: c.name, clientRef: c.external_ref, clientEmail: c.billing_email, currency: c.currency, resellerName: c.reseller_name, resellerEmail: c.reseller_email };
+    if (!s.saved || s.mode === 'off') steps.push('Auto-recharge is set to do nothing: no email, no charge.');
+    else if (!s.enabled) steps.push('Auto-recharge is switched off (paused): no email, no charge. The settings are kept.');
+    else {
+      if (s.alertThreshold === null) steps.push('No alert threshold: no email.');
+      else if (c.available < s.alertThreshold) {
+        steps.push(`${m(c.available)} is below the alert threshold of ${m(s.alertThreshold)}: the client would be emailed.`);
+        emails.push({ kind: 'low_balance_client', to: [c.billing_email], subject: subjectFor('low_balance_client', party, { available: c.available }) });
+      } else steps.push(`${m(c.available)} is not below the alert threshold of ${m(s.alertThreshold)}: no email.`);
+      if (s.mode === 'notify') steps.push('Notify only: no charge.');
+      else {
+        const plan = planCharge({ effective: c.available + pending, trigger: s.triggerThreshold, recharge: s.rechargeAmount, capLeft: s.dailyCap });
+        if ('why' in plan) {
+          steps.push(
+            plan.why === 'not_below'
+              ? `${m(c.available + pending)} is not below the trigger of ${m(s.triggerThreshold)}: no charge.`
+              : `The daily cap of ${m(s.dailyCap ?? 0)} is reached: no charge; the client and the reseller would be told once.`,
+          );
+        } else {
+          steps.push(
+            `${m(c.available + pending)} is below the trigger of ${m(s.triggerThreshold)}: one charge of ${m(plan.amount)}` +
+              (plan.multiples > 1 ? ` (${plan.multiples} × ${m(s.rechargeAmount)}, to close the whole gap in one payment)` : '') +
+              (plan.cappedFrom !== null ? `, cut from ${m(plan.cappedFrom)} by the daily cap` : '') +
+              '.',
+          );
+          steps.push('No payment method can be charged yet: linking the client to Stripe and its payment methods comes with the charge flow.');
+          charge = { amount: plan.amount, methods: [] };
+        }
+      }
+    }
+    return { now: iso(now), available: c.available, pending, currency: c.currency, steps, emails, charge };
+  },
+};

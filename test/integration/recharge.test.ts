@@ -1,0 +1,92 @@
+/**
+ * A client's auto-recharge settings through the channels: defaults and advice from the ledger's spend,
+ * saving with a confirmation email to the client (only when something changed), refusals by field, and
+ * the dry run, which changes nothing.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { checksum } from '../support/checksum';
+import { T0, testCore, withClient, type TestCore } from '../support/core';
+
+const DAY = 86_400_000;
+const cores: TestCore[] = [];
+afterEach(() => {
+  for (const c of cores.splice(0)) c.close();
+});
+
+async function setup() {
+  const core = testCore();
+  cores.push(core);
+  const { client } = await withClient(core);
+  await core.ok('ledger.post', { clientId: client.id, kind: 'top_up', amount: 100_000 });
+  // Ten days of $30 a day.
+  for (let d = 0; d < 10; d++) {
+    core.testClock.set(T0 + d * DAY + 3_600_000);
+    await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -3000 });
+  }
+  core.testClock.set(T0 + 10 * DAY);
+  return { core, client };
+}
+
+const auto = { mode: 'auto' as const, enabled: true, alertThreshold: 10_000, triggerThreshold: 6000, rechargeAmount: 20_000, dailyCap: 50_000 };
+
+describe('auto-recharge settings', () => {
+  it('starts from "do nothing" with values suggested by the spend in the ledger', async () => {
+    const { core, client } = await setup();
+    const s = await core.ok('recharge.get', { clientId: client.id });
+    expect(s).toMatchObject({ saved: false, mode: 'off', enabled: true, averageDailySpend: 3000, spendDays: 10, suggestedThreshold: 6000, triggerThreshold: 6000, warnings: [] });
+  });
+
+  it('saves, audits and emails the client what changed — once, and not for a save that changes nothing', async () => {
+    const { core, client } = await setup();
+    const saved = await core.ok('recharge.set', { clientId: client.id, ...auto });
+    expect(saved).toMatchObject({ saved: true, mode: 'auto', updatedBy: 'desk', warnings: [] });
+    await core.ok('recharge.set', { clientId: client.id, ...auto });
+    await core.ok('recharge.set', { clientId: client.id, ...auto, enabled: false });
+    const log = (await core.ok('notifications.list', { kind: 'settings_changed' })).items;
+    expect(log).toHaveLength(2);
+    expect(log[0]).toMatchObject({ recipients: ['ap@bluefox.test'], subject: 'Your Acme Telecom top-up settings were changed', status: 'queued' });
+    const message = (await core.ok('notifications.get', { id: log[0].id })).message.text;
+    expect(message).toContain('Switched:');
+    expect(message).toContain('on → off (paused)');
+    expect((await core.ok('notifications.get', { id: log[1].id })).message.text).toMatch(/Recharge amount:\s+— → \$200\.00/);
+    const audit = (await core.ok('audit.list', { subjectType: 'client', subjectId: client.id, limit: 10 })).items.filter((a) => a.action === 'recharge.set');
+    expect(audit).toHaveLength(2);
+    await core.runDue();
+    expect((await core.ok('notifications.list', { kind: 'settings_changed' })).items.every((n) => n.status === 'sent')).toBe(true);
+  });
+
+  it('warns without refusing, and refuses bad values by field, changing nothing', async () => {
+    const { core, client } = await setup();
+    const s = await core.ok('recharge.set', { clientId: client.id, ...auto, alertThreshold: 2000, rechargeAmount: 1000, triggerThreshold: 2000 });
+    expect(s.warnings.map((w) => w.field).sort()).toEqual(['alertThreshold', 'rechargeAmount', 'triggerThreshold']);
+    const before = checksum(core.db);
+    expect(await core.fails('recharge.set', { clientId: client.id, ...auto, rechargeAmount: 0 })).toMatchObject({ kind: 'validation', field: 'rechargeAmount' });
+    expect(await core.fails('recharge.set', { clientId: client.id, ...auto, dailyCap: -5 })).toMatchObject({ field: 'dailyCap' });
+    expect(await core.fails('recharge.set', { clientId: client.id, ...auto, mode: 'sometimes' })).toMatchObject({ field: 'mode' });
+    expect(await core.fails('recharge.set', { clientId: 999, ...auto })).toMatchObject({ field: 'clientId' });
+    expect(checksum(core.db)).toBe(before);
+  });
+
+  it('dry run: says what would happen now, in words, with no side effect', async () => {
+    const { core, client } = await setup();
+    const before = checksum(core.db);
+    expect((await core.ok('recharge.dryRun', { clientId: client.id })).steps).toContain('Auto-recharge is set to do nothing: no email, no charge.');
+    expect(checksum(core.db)).toBe(before);
+    await core.ok('recharge.set', { clientId: client.id, ...auto, triggerThreshold: 80_000, alertThreshold: 90_000, dailyCap: 50_000 });
+    const frozen = checksum(core.db);
+    // Available $700: below the alert ($900) and the trigger ($800); the gap closes with one recharge.
+    const run = await core.ok('recharge.dryRun', { clientId: client.id });
+    expect(run).toMatchObject({ available: 70_000, pending: 0, charge: { amount: 20_000 } });
+    expect(run.emails).toEqual([{ kind: 'low_balance_client', to: ['ap@bluefox.test'], subject: 'Your Acme Telecom balance is low: $700.00' }]);
+    expect(run.steps.join(' ')).toContain('is below the trigger of $800.00: one charge of $200.00.');
+    // Far below: one payment of three recharges, cut by the cap.
+    await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -100_000 });
+    const deep = await core.ok('recharge.dryRun', { clientId: client.id });
+    expect(deep.charge).toEqual({ amount: 50_000, methods: [] });
+    expect(deep.steps.join(' ')).toContain('one charge of $500.00 (6 × $200.00, to close the whole gap in one payment), cut from $1,200.00 by the daily cap.');
+    expect(checksum(core.db)).not.toBe(frozen); // the post, not the dry runs
+    const after = checksum(core.db);
+    await core.ok('recharge.dryRun', { clientId: client.id });
+    expect(checksum(core.db)).toBe(after);
+  });
+});
