@@ -8,6 +8,7 @@
  *   --test-clock     a controllable clock (clock.get/set/advance); refused for the default data folder
  *
  * SMTP_URL=smtp://user:pass@host:port sends mail through that server, overriding the settings.
+ * STRIPE_SECRET_KEY overrides the stored Stripe key; STRIPE_API_BASE=http://127.0.0.1:12111 points the SDK there.
  */
 import { resolveDataDir } from './core/paths';
 import { DEFAULT_PORT, startHost } from './host/server';
@@ -53,7 +54,10 @@ async function main() {
   }
   const dataDir = resolveDataDir({ dataDir: args.dataDir, demo: args.demo });
   try {
-    const host = await startHost({ dataDir, port: args.port, demo: args.demo, testClock: args.testClock, log: (l) => console.log(l), smtpUrl: process.env.SMTP_URL || undefined });
+    const host = await startHost({ dataDir, port: args.port, demo: args.demo, testClock: args.testClock, log: (l) => console.log(l), smtpUrl: process.env.SMTP_URL || undefined,
+      stripeKey: process.env.STRIPE_SECRET_KEY || undefined,
+      stripeApiBase: process.env.STRIPE_API_BASE || undefined,
+    });
     console.log(`Balance Desk is serving ${dataDir}${args.demo ? ' (demo data)' : ''}${args.testClock ? ' on a test clock' : ''}`);
     console.log(`Open ${host.url}`);
     console.log(`Scripts: POST ${host.url}rpc/<channel> with the token in ${dataDir}/host.json`);

@@ -76,6 +76,9 @@ beforeAll(async () => {
     'recharge.get': { clientId: client.id },
     'recharge.set': { clientId: client.id, mode: 'auto', enabled: true, alertThreshold: 10000, triggerThreshold: 5000, rechargeAmount: 20000, dailyCap: 50000 },
     'recharge.dryRun': { clientId: client.id },
+    'stripe.get': {},
+    'stripe.set': { secretKey: 'sk_test_0123456789abcdef' },
+    'stripe.check': { secretKey: 'sk_test_0123456789abcdef' },
     'scheduler.status': {},
     'scheduler.sweep': {},
   };

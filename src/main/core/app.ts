@@ -24,6 +24,8 @@ import { NotificationLog } from './notify/log';
 import { Notifier } from './notify/service';
 import { exportHandlers } from './exports/handlers';
 import { rechargeHandlers } from './recharge/handlers';
+import { stripeHandlers } from './stripe/handlers';
+import { Payments } from './stripe/service';
 import { Exporter, type SaveDialog } from './exports/exporter';
 import { keyfileBox, type SecretBox } from './settings/secrets';
 import { SettingsStore } from './settings/store';
@@ -52,6 +54,10 @@ export interface CoreOptions {
   outboxDir?: string;
   /** The desktop app's native save dialog for exports; without it exports land in DATA/exports for download. */
   saveDialog?: SaveDialog;
+  /** STRIPE_SECRET_KEY: overrides the key stored in Settings. */
+  stripeKey?: string;
+  /** STRIPE_API_BASE: the SDK talks to this server (the sandbox) instead of api.stripe.com. */
+  stripeApiBase?: string;
 }
 
 export interface CallOptions {
@@ -70,6 +76,7 @@ export interface Core {
   readonly notifyLog: NotificationLog;
   readonly notifier: Notifier;
   readonly exporter: Exporter;
+  readonly payments: Payments;
   readonly registry: Registry;
   readonly channels: readonly string[];
   call(channel: string, input: unknown, opts?: CallOptions): Promise<Result<unknown>>;
@@ -97,11 +104,13 @@ export function createCore(opts: CoreOptions): Core {
   settings.installId(clock.now());
   // A core without a data folder (tests) keeps its files in a temporary folder of its own.
   const filesDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'balance-desk-'));
+  const secrets = opts.secrets ?? keyfileBox(opts.dataDir ?? null);
+  const payments = new Payments({ settings, secrets, envKey: opts.stripeKey, apiBase: opts.stripeApiBase });
   const notifier = new Notifier({
     sqlite: db.$client,
     clock,
     settings,
-    secrets: opts.secrets ?? keyfileBox(opts.dataDir ?? null),
+    secrets,
     jobs,
     log: notifyLog,
     outboxDir: opts.outboxDir ?? path.join(filesDir, 'outbox'),
@@ -160,7 +169,7 @@ export function createCore(opts: CoreOptions): Core {
     };
   }
 
-  const registry = createRegistry(contracts, [systemHandlers, directoryHandlers, ledgerHandlers, profileHandlers, notifyHandlers, exportHandlers, rechargeHandlers], {
+  const registry = createRegistry(contracts, [systemHandlers, directoryHandlers, ledgerHandlers, profileHandlers, notifyHandlers, exportHandlers, rechargeHandlers, stripeHandlers], {
     optional: testClock ? [] : testClockChannels,
   });
 
@@ -175,10 +184,11 @@ export function createCore(opts: CoreOptions): Core {
     notifyLog,
     notifier,
     exporter,
+    payments,
     registry,
     channels: registry.channels,
     async call(channel, input, callOpts = {}) {
-      const result = await registry.dispatch(channel, input, { db, ledger, rules, scheduler, settings, notifyLog, notifier, exporter, clock, actor: callOpts.actor ?? 'desk', emit });
+      const result = await registry.dispatch(channel, input, { db, ledger, rules, scheduler, settings, notifyLog, notifier, exporter, payments, clock, actor: callOpts.actor ?? 'desk', emit });
       // A rolled-back change may have filled the profile cache with what never committed.
       if (!result.ok && registry.contract(channel)?.mutates) rules.invalidate();
       const touched = rules.drainTouched();

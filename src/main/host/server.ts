@@ -40,6 +40,9 @@ export interface HostOptions {
   log?: (line: string) => void;
   /** SMTP_URL: mail goes to this server whatever the settings say (smtp://user:pass@127.0.0.1:2525). */
   smtpUrl?: string;
+  /** STRIPE_SECRET_KEY and STRIPE_API_BASE (the sandbox test server, for one). */
+  stripeKey?: string;
+  stripeApiBase?: string;
 }
 
 export interface Host {
@@ -82,7 +85,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   const log = opts.log ?? (() => {});
   fs.mkdirSync(dataDir, { recursive: true });
   const testClock = opts.testClock ? new ManualClock(typeof opts.testClock === 'object' ? opts.testClock.startAt : Date.now()) : undefined;
-  const core = createCore({ dataDir, demo: opts.demo, testClock, host: 'headless', log, smtpUrl: opts.smtpUrl });
+  const core = createCore({ dataDir, demo: opts.demo, testClock, host: 'headless', log, smtpUrl: opts.smtpUrl, stripeKey: opts.stripeKey, stripeApiBase: opts.stripeApiBase });
   const token = readToken(dataDir);
   const rendererDir = opts.rendererDir ?? defaultRendererDir();
   const streams = new Set<http.ServerResponse>();

@@ -8,6 +8,7 @@ import * as ledger from './ledger';
 import * as notify from './notify';
 import * as profiles from './profiles';
 import * as recharge from './recharge';
+import * as stripe from './stripe';
 import * as system from './system';
 
 function byName<T extends Record<string, unknown>>(mod: T) {
@@ -15,12 +16,12 @@ function byName<T extends Record<string, unknown>>(mod: T) {
 }
 
 /** Sorted by name: module namespaces list their exports in different orders under different loaders. */
-export const contracts = [...byName(system), ...byName(directory), ...byName(ledger), ...byName(profiles), ...byName(notify), ...byName(recharge)].sort((a, b) => (a.name < b.name ? -1 : 1));
+export const contracts = [...byName(system), ...byName(directory), ...byName(ledger), ...byName(profiles), ...byName(notify), ...byName(recharge), ...byName(stripe)].sort((a, b) => (a.name < b.name ? -1 : 1));
 
 /** Channels that exist only in the headless host started with --test-clock. */
 export const testClockChannels: readonly string[] = [system.clockGet.name, system.clockSet.name, system.clockAdvance.name];
 
-type Mods = typeof directory & typeof ledger & typeof system & typeof profiles & typeof notify & typeof recharge;
+type Mods = typeof directory & typeof ledger & typeof system & typeof profiles & typeof notify & typeof recharge & typeof stripe;
 type AllContracts = Mods[keyof Mods];
 type ContractsOnly = Extract<AllContracts, Contract>;
 
@@ -34,7 +35,7 @@ export const channelNames: readonly string[] = contracts.map((c) => c.name);
 
 /** What the core announces after a change, so open screens can refresh. */
 export interface ChangeEvent {
-  topic: 'clients' | 'ledger' | 'holds' | 'resellers' | 'staff' | 'audit' | 'clock' | 'profiles' | 'thresholds' | 'notifications' | 'scheduler' | 'mail' | 'outbox' | 'exports' | 'recharge';
+  topic: 'clients' | 'ledger' | 'holds' | 'resellers' | 'staff' | 'audit' | 'clock' | 'profiles' | 'thresholds' | 'notifications' | 'scheduler' | 'mail' | 'outbox' | 'exports' | 'recharge' | 'stripe';
   clientIds?: number[];
 }
 
@@ -44,3 +45,4 @@ export { clientSort } from './directory';
 export type { Profile, RuleKind, RuleView, ClientThresholds, SweepReport, SchedulerStatus } from './profiles';
 export type { Notification, NotificationKind, NotificationFilter, RenderedMessage, MailSettings, SmtpInput, ExportState } from './notify';
 export type { RechargeMode, RechargeSettings } from './recharge';
+export type { StripeStatus } from './stripe';

@@ -16,6 +16,7 @@ import type { NotificationLog } from '../notify/log';
 import type { Notifier } from '../notify/service';
 import type { Exporter } from '../exports/exporter';
 import type { SettingsStore } from '../settings/store';
+import type { Payments } from '../stripe/service';
 
 export interface Ctx {
   db: Db;
@@ -29,6 +30,8 @@ export interface Ctx {
   /** Mail: settings, sending, the outbox. */
   notifier: Notifier;
   exporter: Exporter;
+  /** Stripe: the key, the SDK client. */
+  payments: Payments;
   clock: Clock;
   /** Who is acting: a staff user later; 'desk' (the desktop user) or 'api' (a script on the host) for now. */
   actor: string;

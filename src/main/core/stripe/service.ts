@@ -1,0 +1,157 @@
+/**
+ * Stripe, through the real `stripe` SDK only. The secret key comes from STRIPE_SECRET_KEY, or from
+ * Settings (sealed like the SMTP password); STRIPE_API_BASE (e.g. http://127.0.0.1:12111) points the SDK
+ * at another server with Stripe's API — the sandbox test server — in the desktop app and the headless host.
+ *
+ * The SDK never retries on its own (maxNetworkRetries 0): our jobs retry, always with the idempotency key
+ * that was saved before the first request, so a retry can never become a second charge.
+ */
+import Stripe from 'stripe';
+import { invalid } from '../../../shared/result';
+import type { SecretBox } from '../settings/secrets';
+import type { SettingsStore } from '../settings/store';
+
+const KEY = 'stripe';
+
+export interface ApiBase {
+  protocol: 'http' | 'https';
+  host: string;
+  port: number;
+}
+
+/** STRIPE_API_BASE as the SDK's host, port and protocol. */
+export function parseApiBase(url: string): ApiBase {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new Error('STRIPE_API_BASE is not a URL such as http://127.0.0.1:12111');
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('STRIPE_API_BASE must start with http:// or https://');
+  if (u.pathname !== '/' || u.search) throw new Error('STRIPE_API_BASE is a protocol, host and port only, such as http://127.0.0.1:12111');
+  const protocol = u.protocol === 'http:' ? 'http' : 'https';
+  return { protocol, host: u.hostname.replace(/^\[|\]$/g, ''), port: u.port ? Number(u.port) : protocol === 'http' ? 80 : 443 };
+}
+
+/** A secret key as Stripe issues them: sk_test_…, sk_live_…, or a restricted rk_…. */
+export const STRIPE_KEY = /^(sk|rk)_(test|live)_[A-Za-z0-9_]{8,247}$/;
+
+/** "sk_test_…4242": enough to tell keys apart, never enough to use one. */
+export const keyHint = (key: string) => `${key.slice(0, key.indexOf('_', 3) + 1)}…${key.slice(-4)}`;
+
+export interface PaymentsOptions {
+  settings: SettingsStore;
+  secrets: SecretBox;
+  /** STRIPE_SECRET_KEY: overrides the stored key. */
+  envKey?: string;
+  /** STRIPE_API_BASE. */
+  apiBase?: string;
+}
+
+export interface StripeStatus {
+  source: 'env' | 'settings' | 'none';
+  keyHint: string | null;
+  mode: 'test' | 'live' | null;
+  /** Where the SDK is pointed when it is not api.stripe.com (the sandbox). */
+  apiBase: string | null;
+  secretStorage: SecretBox['storage'];
+}
+
+export class Payments {
+  private cached?: { key: string; client: Stripe };
+  private readonly base: ApiBase | null;
+
+  constructor(private readonly o: PaymentsOptions) {
+    this.base = o.apiBase ? parseApiBase(o.apiBase) : null;
+    if (o.envKey && !STRIPE_KEY.test(o.envKey)) throw new Error('STRIPE_SECRET_KEY is not a Stripe secret key (sk_test_…, sk_live_… or rk_…)');
+  }
+
+  private storedKey(): string | null {
+    const sealed = this.o.settings.get<{ key: string }>(KEY)?.key;
+    return sealed ? this.o.secrets.open(sealed) : null;
+  }
+
+  /** The key in force, or null when Stripe is not set up. Throws SecretError when the stored key cannot be opened here. */
+  key(): string | null {
+    return this.o.envKey || this.storedKey();
+  }
+
+  status(): StripeStatus {
+    let key: string | null = null;
+    try {
+      key = this.key();
+    } catch {
+      key = null;
+    }
+    return {
+      source: this.o.envKey ? 'env' : key ? 'settings' : 'none',
+      keyHint: key ? keyHint(key) : null,
+      mode: key ? (key.includes('_live_') ? 'live' : 'test') : null,
+      apiBase: this.base ? `${this.base.protocol}://${this.base.host}:${this.base.port}` : null,
+      secretStorage: this.o.secrets.storage,
+    };
+  }
+
+  /** Stores the key sealed (inside the caller's transaction); null removes it. */
+  setKey(key: string | null, now: number): void {
+    if (key === null) {
+      this.o.settings.delete(KEY);
+    } else {
+      if (!STRIPE_KEY.test(key)) throw invalid('secretKey', 'secretKey must be a Stripe secret key: sk_test_…, sk_live_… or a restricted rk_… key');
+      this.o.settings.set(KEY, { key: this.o.secrets.seal(key) }, now);
+    }
+    this.cached = undefined;
+  }
+
+  /** The SDK client for the key in force; throws in words when Stripe is not set up. */
+  client(key = this.key()): Stripe {
+    if (!key) throw invalid('stripe', 'Stripe is not set up: enter the secret key in Settings → Stripe');
+    if (this.cached?.key === key) return this.cached.client;
+    const client = new Stripe(key, {
+      maxNetworkRetries: 0,
+      timeout: 30_000,
+      appInfo: { name: 'Balance Desk' },
+      ...(this.base ? { host: this.base.host, port: this.base.port, protocol: this.base.protocol } : {}),
+    });
+    this.cached = { key, client };
+    return client;
+  }
+
+  /** Checks a key (the stored one when omitted) with one harmless read; the answer in words. */
+  async check(key?: string): Promise<{ ok: boolean; message: string; mode: 'test' | 'live' | null }> {
+    let k: string | null;
+    try {
+      k = key ?? this.key();
+    } catch (e) {
+      return { ok: false, message: (e as Error).message, mode: null };
+    }
+    if (!k) return { ok: false, message: 'No Stripe secret key is set.', mode: null };
+    const mode = k.includes('_live_') ? 'live' : 'test';
+    try {
+      await this.client(k).customers.list({ limit: 1 });
+      const where = this.base ? ` at ${this.base.host}:${this.base.port} (sandbox, no real money)` : '';
+      return { ok: true, message: `Connected to Stripe${where} in ${mode} mode with ${keyHint(k)}.`, mode };
+    } catch (e) {
+      return { ok: false, message: stripeErrorWords(e), mode };
+    }
+  }
+}
+
+/** A Stripe SDK error in words. */
+export function stripeErrorWords(e: unknown): string {
+  const err = e as { type?: string; code?: string; message?: string; statusCode?: number; decline_code?: string };
+  switch (err.type) {
+    case 'StripeAuthenticationError':
+      return 'Stripe refused the secret key: check it in the Stripe dashboard (Developers → API keys).';
+    case 'StripePermissionError':
+      return `This key may not do that (a restricted key?): ${err.message ?? ''}`.trim();
+    case 'StripeConnectionError':
+      return `Stripe could not be reached: ${err.message ?? 'no answer'}. Is the computer online?`;
+    case 'StripeRateLimitError':
+      return 'Stripe asks to slow down (too many requests); it will be tried again.';
+    case 'StripeAPIError':
+      return `Stripe had a problem on its side${err.statusCode ? ` (${err.statusCode})` : ''}; it will be tried again.`;
+    default:
+      return err.message ?? String(e);
+  }
+}

@@ -1,0 +1,55 @@
+/** The Stripe settings: the key sealed and never shown, STRIPE_SECRET_KEY and STRIPE_API_BASE, the check in words. */
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseApiBase } from '../../src/main/core/stripe/service';
+import { tempDir, testCore, type TestCore } from '../support/core';
+
+const cores: TestCore[] = [];
+afterEach(() => {
+  for (const c of cores.splice(0)) c.close();
+});
+
+describe('Stripe settings', () => {
+  it('stores the secret key sealed, shows only its hint, audits without it, and removes it', async () => {
+    const dataDir = tempDir();
+    const core = testCore({ dataDir, inMemory: false });
+    cores.push(core);
+    expect(await core.ok('stripe.get', {})).toMatchObject({ source: 'none', keyHint: null, mode: null, apiBase: null, secretStorage: 'keyfile' });
+    const key = 'sk_test_UniqueKey0123456789xyz';
+    const s = await core.ok('stripe.set', { secretKey: key });
+    expect(s).toMatchObject({ source: 'settings', keyHint: 'sk_test_…9xyz', mode: 'test' });
+    expect(JSON.stringify(s)).not.toContain('UniqueKey');
+    const audit = (await core.ok('audit.list', { limit: 5 })).items.find((a) => a.action === 'stripe.set')!;
+    expect(JSON.stringify(audit.detail)).not.toContain('UniqueKey');
+    expect(await core.fails('stripe.set', { secretKey: 'pk_test_publishable000' })).toMatchObject({ kind: 'validation', field: 'secretKey' });
+    expect(await core.fails('stripe.check', { secretKey: 'hello' })).toMatchObject({ kind: 'validation', field: 'secretKey' });
+    core.close();
+    for (const f of fs.readdirSync(dataDir).filter((n) => n.startsWith('ledger.sqlite'))) {
+      expect(fs.readFileSync(path.join(dataDir, f)).includes(Buffer.from('UniqueKey0123456789')), f).toBe(false);
+    }
+    const again = testCore({ dataDir, inMemory: false });
+    cores.push(again);
+    expect(again.payments.key()).toBe(key);
+    expect(await again.ok('stripe.set', { secretKey: null })).toMatchObject({ source: 'none' });
+  });
+
+  it('STRIPE_SECRET_KEY overrides the stored key; STRIPE_API_BASE points the SDK elsewhere; the check says what went wrong in words', async () => {
+    // A port with nothing listening: the check cannot connect.
+    const probe = net.createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', () => r()));
+    const port = (probe.address() as net.AddressInfo).port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    const core = testCore({ stripeKey: 'sk_test_FromTheEnvironment1', stripeApiBase: `http://127.0.0.1:${port}` });
+    cores.push(core);
+    expect(await core.ok('stripe.get', {})).toMatchObject({ source: 'env', keyHint: 'sk_test_…ent1', apiBase: `http://127.0.0.1:${port}` });
+    const check = await core.ok('stripe.check', {});
+    expect(check).toMatchObject({ ok: false, mode: 'test' });
+    expect(check.message).toMatch(/^Stripe could not be reached/);
+    expect(() => parseApiBase('ftp://x')).toThrow(/http/);
+    expect(() => parseApiBase('http://127.0.0.1:1/v1')).toThrow(/protocol, host and port only/);
+    expect(parseApiBase('http://127.0.0.1:12111')).toEqual({ protocol: 'http', host: '127.0.0.1', port: 12111 });
+    expect(() => testCore({ stripeKey: 'nonsense' })).toThrow(/STRIPE_SECRET_KEY/);
+  });
+});
