@@ -8,6 +8,7 @@ export type ErrorKind =
   | 'conflict' // the input is fine but clashes with what is stored (duplicate name, closed hold)
   | 'unauthorized' // no or wrong credentials (HTTP host token)
   | 'forbidden' // credentials fine, action not allowed
+  | 'unavailable' // a service outside Balance Desk (Stripe, the mail server) failed or could not be reached
   | 'internal'; // a fault of ours; the message says what to tell support
 
 export interface AppErrorShape {
@@ -38,3 +39,4 @@ export class AppError extends Error {
 export const invalid = (field: string, message: string) => new AppError('validation', message, field);
 export const notFound = (message: string) => new AppError('not_found', message);
 export const conflict = (message: string, field?: string) => new AppError('conflict', message, field);
+export const unavailable = (message: string) => new AppError('unavailable', message);

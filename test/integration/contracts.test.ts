@@ -79,6 +79,12 @@ beforeAll(async () => {
     'stripe.get': {},
     'stripe.set': { secretKey: 'sk_test_0123456789abcdef' },
     'stripe.check': { secretKey: 'sk_test_0123456789abcdef' },
+    'methods.list': { clientId: client.id },
+    'methods.link': { clientId: client.id, customerId: 'cus_Test0001' },
+    'methods.refresh': { clientId: client.id },
+    'methods.update': { id: 1, autoCharge: false },
+    'methods.reorder': { clientId: client.id, order: [1] },
+    'methods.setupLink': { clientId: client.id },
     'scheduler.status': {},
     'scheduler.sweep': {},
   };

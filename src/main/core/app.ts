@@ -25,6 +25,7 @@ import { Notifier } from './notify/service';
 import { exportHandlers } from './exports/handlers';
 import { rechargeHandlers } from './recharge/handlers';
 import { stripeHandlers } from './stripe/handlers';
+import { methodHandlers } from './stripe/methods';
 import { Payments } from './stripe/service';
 import { Exporter, type SaveDialog } from './exports/exporter';
 import { keyfileBox, type SecretBox } from './settings/secrets';
@@ -169,7 +170,7 @@ export function createCore(opts: CoreOptions): Core {
     };
   }
 
-  const registry = createRegistry(contracts, [systemHandlers, directoryHandlers, ledgerHandlers, profileHandlers, notifyHandlers, exportHandlers, rechargeHandlers, stripeHandlers], {
+  const registry = createRegistry(contracts, [systemHandlers, directoryHandlers, ledgerHandlers, profileHandlers, notifyHandlers, exportHandlers, rechargeHandlers, stripeHandlers, methodHandlers], {
     optional: testClock ? [] : testClockChannels,
   });
 

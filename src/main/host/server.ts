@@ -58,7 +58,7 @@ export function defaultRendererDir(): string {
   return candidates.find((p) => fs.existsSync(path.join(p, 'index.html'))) ?? candidates[candidates.length - 1];
 }
 
-const STATUS: Record<string, number> = { validation: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, internal: 500 };
+const STATUS: Record<string, number> = { validation: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, internal: 500, unavailable: 502 };
 
 function send(res: http.ServerResponse, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}) {
   const text = JSON.stringify(body);

@@ -9,6 +9,7 @@ import * as notify from './notify';
 import * as profiles from './profiles';
 import * as recharge from './recharge';
 import * as stripe from './stripe';
+import * as methods from './methods';
 import * as system from './system';
 
 function byName<T extends Record<string, unknown>>(mod: T) {
@@ -16,12 +17,12 @@ function byName<T extends Record<string, unknown>>(mod: T) {
 }
 
 /** Sorted by name: module namespaces list their exports in different orders under different loaders. */
-export const contracts = [...byName(system), ...byName(directory), ...byName(ledger), ...byName(profiles), ...byName(notify), ...byName(recharge), ...byName(stripe)].sort((a, b) => (a.name < b.name ? -1 : 1));
+export const contracts = [...byName(system), ...byName(directory), ...byName(ledger), ...byName(profiles), ...byName(notify), ...byName(recharge), ...byName(stripe), ...byName(methods)].sort((a, b) => (a.name < b.name ? -1 : 1));
 
 /** Channels that exist only in the headless host started with --test-clock. */
 export const testClockChannels: readonly string[] = [system.clockGet.name, system.clockSet.name, system.clockAdvance.name];
 
-type Mods = typeof directory & typeof ledger & typeof system & typeof profiles & typeof notify & typeof recharge & typeof stripe;
+type Mods = typeof directory & typeof ledger & typeof system & typeof profiles & typeof notify & typeof recharge & typeof stripe & typeof methods;
 type AllContracts = Mods[keyof Mods];
 type ContractsOnly = Extract<AllContracts, Contract>;
 
@@ -33,9 +34,30 @@ export type ChannelOutput<N extends Channel> = OutputOf<ContractOf<N>>;
 
 export const channelNames: readonly string[] = contracts.map((c) => c.name);
 
+/** The topics of change events (docs/api.md lists them from here). */
+export const CHANGE_TOPICS = [
+  'clients',
+  'ledger',
+  'holds',
+  'resellers',
+  'staff',
+  'audit',
+  'clock',
+  'profiles',
+  'thresholds',
+  'notifications',
+  'scheduler',
+  'mail',
+  'outbox',
+  'exports',
+  'recharge',
+  'stripe',
+  'methods',
+] as const;
+
 /** What the core announces after a change, so open screens can refresh. */
 export interface ChangeEvent {
-  topic: 'clients' | 'ledger' | 'holds' | 'resellers' | 'staff' | 'audit' | 'clock' | 'profiles' | 'thresholds' | 'notifications' | 'scheduler' | 'mail' | 'outbox' | 'exports' | 'recharge' | 'stripe';
+  topic: (typeof CHANGE_TOPICS)[number];
   clientIds?: number[];
 }
 
@@ -46,3 +68,4 @@ export type { Profile, RuleKind, RuleView, ClientThresholds, SweepReport, Schedu
 export type { Notification, NotificationKind, NotificationFilter, RenderedMessage, MailSettings, SmtpInput, ExportState } from './notify';
 export type { RechargeMode, RechargeSettings } from './recharge';
 export type { StripeStatus } from './stripe';
+export type { PaymentMethod, ClientMethods } from './methods';

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { Contract } from '../../../shared/contract';
-import { contracts, testClockChannels } from '../../../shared/contracts';
+import { CHANGE_TOPICS, contracts, testClockChannels } from '../../../shared/contracts';
 
 type Schema = {
   type?: string | string[];
@@ -110,12 +110,13 @@ export function renderApiDocs(): string {
     'The answer is always the envelope `{ "ok": true, "value": ... }` or',
     '`{ "ok": false, "error": { "kind", "message", "field"? } }`, with HTTP status 200 for ok and',
     '400 validation, 401 unauthorized, 403 forbidden (foreign Origin or Host), 404 not_found (unknown channel or',
-    'record), 409 conflict, 413 body too large, 415 not JSON, 500 internal. `field` names the input field at fault,',
+    'record), 409 conflict, 413 body too large, 415 not JSON, 500 internal, 502 unavailable (Stripe or another',
+    'service outside Balance Desk failed; the message says what happened). `field` names the input field at fault,',
     'as a dotted path (`rows.3.amount`). Money is always an integer in the currency\'s minor unit (cents; POINTS have',
     'none). Times are ISO 8601 strings in UTC.',
     '',
     '`GET {url}/events?token=<token>` is a server-sent event stream: one `change` event per committed change,',
-    'with data `{ "topic": "clients" | "ledger" | "holds" | "resellers" | "staff" | "audit" | "clock", "clientIds"?: number[] }`.',
+    `with data \`{ "topic", "clientIds"?: number[] }\`; the topics: ${CHANGE_TOPICS.join(', ')}.`,
     '',
     '## Channels',
     '',

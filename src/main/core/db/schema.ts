@@ -376,3 +376,42 @@ export const rechargeSettings = sqliteTable('recharge_settings', {
   updatedAt: integer('updated_at').notNull(),
   updatedBy: text('updated_by').notNull(),
 });
+
+/** A client's Stripe Customer: created by Balance Desk or an existing `cus_…` entered by staff. */
+export const stripeCustomers = sqliteTable('stripe_customers', {
+  clientId: integer('client_id')
+    .primaryKey()
+    .references(() => clients.id),
+  customerId: text('customer_id').notNull().unique(),
+  linkedAt: integer('linked_at').notNull(),
+  linkedBy: text('linked_by').notNull(),
+});
+
+/**
+ * A client's payment methods as read from Stripe (refreshed on demand), with what Balance Desk adds: the
+ * auto-charge switch, the priority (1 is the primary) and the 48-hour cooldown after a failed charge.
+ */
+export const paymentMethods = sqliteTable(
+  'payment_methods',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    clientId: integer('client_id')
+      .notNull()
+      .references(() => clients.id),
+    stripeId: text('stripe_id').notNull().unique(),
+    type: text('type', { enum: ['card', 'us_bank_account'] }).notNull(),
+    /** Cards: visa, mastercard …; bank accounts: the bank's name. */
+    brand: text('brand').notNull(),
+    last4: text('last4').notNull(),
+    expMonth: integer('exp_month'),
+    expYear: integer('exp_year'),
+    autoCharge: integer('auto_charge', { mode: 'boolean' }).notNull(),
+    priority: integer('priority').notNull(),
+    cooldownUntil: integer('cooldown_until'),
+    cooldownReason: text('cooldown_reason'),
+    /** No longer attached at Stripe (kept for the charges that used it). */
+    removedAt: integer('removed_at'),
+    syncedAt: integer('synced_at').notNull(),
+  },
+  (t) => [index('payment_methods_client').on(t.clientId, t.priority)],
+);
