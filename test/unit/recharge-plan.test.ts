@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planCharge, rechargeWarnings, type RechargeValues } from '../../src/main/core/recharge/plan';
+import { planCharge, rechargeWarnings, type RechargeValues } from '../../src/shared/recharge';
 
 describe('planCharge: one charge closes the gap', () => {
   const base = { trigger: 5000, recharge: 20000, capLeft: null };
@@ -40,5 +40,7 @@ describe('rechargeWarnings', () => {
     expect(fields(v)).toEqual(['triggerThreshold']);
     expect(fields({ ...v, triggerThreshold: 6000, dailyCap: 10000 })).toEqual(['dailyCap']);
     expect(fields({ ...v, mode: 'off', alertThreshold: 1 })).toEqual([]);
+    // Notify only never charges: nothing to say about the trigger, the recharge or the cap.
+    expect(fields({ ...v, mode: 'notify', triggerThreshold: 1, rechargeAmount: 1, dailyCap: 1 })).toEqual([]);
   });
 });

@@ -30,6 +30,7 @@ export const rechargeSettings = z.object({
   updatedBy: z.string().nullable(),
   /** Usage debits per day over the last 30 days (or since the client was created, if sooner). */
   averageDailySpend: z.number(),
+  /** The days that average covers (to a tenth): 30, or fewer for a newer client. */
   spendDays: z.number(),
   /** Twice the average daily spend (at least one recharge's worth is not implied). */
   suggestedThreshold: z.number(),

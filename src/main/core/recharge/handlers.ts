@@ -5,7 +5,7 @@ import { invalid } from '../../../shared/result';
 import type { Ctx, HandlerMap } from '../api/registry';
 import { iso, isoOrNull } from '../clock';
 import { subjectFor } from '../notify/templates';
-import { planCharge, rechargeWarnings, type RechargeValues } from './plan';
+import { planCharge, rechargeWarnings, type RechargeValues } from '../../../shared/recharge';
 
 const DAY = 86_400_000;
 /** The window of the average daily spend. */
@@ -45,15 +45,18 @@ function client(ctx: Ctx, clientId: number): ClientRow {
   return c;
 }
 
-/** Usage per day over the last 30 days, or since the client was created if that is sooner (whole days, at least one). */
+/**
+ * Usage per day over the last 30 days, or since the client was created if that is sooner (at least a day):
+ * the time is counted exactly, so a new day starting does not make the average jump.
+ */
 function spend(ctx: Ctx, c: ClientRow, now: number): { average: number; days: number } {
   const from = Math.max(now - SPEND_DAYS * DAY, c.created_at);
-  const days = Math.min(SPEND_DAYS, Math.max(1, Math.ceil((now - from) / DAY)));
+  const span = Math.max(DAY, now - from);
   const used = ctx.db.$client
     .prepare(`SELECT coalesce(-sum(amount), 0) FROM ledger_entries WHERE client_id = ? AND kind = 'usage' AND at >= ? AND at <= ?`)
     .pluck()
     .get(c.id, from, now) as number;
-  return { average: Math.round(Math.max(0, used) / days), days };
+  return { average: Math.round((Math.max(0, used) * DAY) / span), days: Math.round((span / DAY) * 10) / 10 };
 }
 
 function view(ctx: Ctx, c: ClientRow): RechargeSettings {

@@ -61,9 +61,15 @@ export class ThresholdError extends Error {}
 
 /**
  * Minor units of `currency` from what was typed, or a ThresholdError with the sentence to show.
- * `empty` is what an empty text means (null: it is an error).
+ * `empty` is what an empty text means (null: it is an error). `words` name the amount and what fixes its
+ * currency in the sentence that refuses another currency ("The threshold is in EUR but this profile is in USD").
  */
-export function readThreshold(text: string, currency: string, empty: number | null = null): number {
+export function readThreshold(
+  text: string,
+  currency: string,
+  empty: number | null = null,
+  words: { what: string; owner: string } = { what: 'threshold', owner: 'this profile' },
+): number {
   const raw = text.trim();
   if (raw === '') {
     if (empty !== null) return empty;
@@ -73,7 +79,7 @@ export function readThreshold(text: string, currency: string, empty: number | nu
   for (const token of raw.match(TOKEN) ?? []) {
     if (own.has(token.toLowerCase())) continue;
     const other = currencyNamedBy(token);
-    if (other && other !== currency) throw new ThresholdError(`The threshold is in ${other} but this profile is in ${currency}.`);
+    if (other && other !== currency) throw new ThresholdError(`The ${words.what} is in ${other} but ${words.owner} is in ${currency}.`);
   }
   const figure = raw.replace(TOKEN, (token) => (own.has(token.toLowerCase()) ? ' ' : token)).trim();
   try {

@@ -1,4 +1,4 @@
-/** One client: balances, the balance chart, the ledger, open holds, editing and manual adjustments. */
+/** One client: balances, the balance chart, the ledger, open holds, editing, manual adjustments, auto-recharge and low balance notifications. */
 import { useEffect, useState } from 'react';
 import { AdjustmentForm } from '../components/AdjustmentForm';
 import { BalanceChart } from '../components/BalanceChart';
@@ -8,6 +8,7 @@ import { LedgerTable } from '../components/LedgerTable';
 import { LoadState } from '../components/LoadState';
 import { LowBalancePanel } from '../components/LowBalancePanel';
 import { Money } from '../components/Money';
+import { RechargePanel } from '../components/RechargePanel';
 import { useClient } from '../stores/client';
 import { useLiveRefresh } from '../stores/live';
 import { formatDate, formatTime } from '../time';
@@ -143,6 +144,8 @@ export function ClientDetailScreen({ id }: { id: number }) {
           </section>
         </aside>
       </div>
+
+      <RechargePanel client={c} />
 
       <LowBalancePanel client={c} />
 

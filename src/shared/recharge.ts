@@ -1,8 +1,9 @@
 /**
  * The arithmetic of auto-recharge, pure: how much one charge must be, what the daily cap leaves, and the
- * best-practice warnings of the settings form. The charge flow and the dry run both use it.
+ * best-practice warnings of the settings form. The charge flow, the dry run and (for advice while typing)
+ * the settings panel all use it.
  */
-import { formatMoney } from '../../../shared/money';
+import { formatMoney } from './money';
 
 export interface RechargeValues {
   mode: 'off' | 'notify' | 'auto';
@@ -54,7 +55,7 @@ export function rechargeWarnings(v: RechargeValues, o: { currency: string; avera
       message: `The recharge amount (${m(v.rechargeAmount)}) is smaller than the average daily spend (${m(o.averageDailySpend)}): this will charge several times a day.`,
     });
   }
-  if (v.mode !== 'off' && o.suggestedThreshold > 0 && v.triggerThreshold < o.suggestedThreshold) {
+  if (v.mode === 'auto' && o.suggestedThreshold > 0 && v.triggerThreshold < o.suggestedThreshold) {
     out.push({
       field: 'triggerThreshold',
       message: `The trigger (${m(v.triggerThreshold)}) is less than two days of spend: ${m(o.suggestedThreshold)} is suggested, so a charge that takes time to settle does not leave the client at zero.`,

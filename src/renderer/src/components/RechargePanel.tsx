@@ -1,0 +1,540 @@
+/**
+ * Automatic top-up on the client's page (PRODUCT.md §3): the mode (do nothing, notify only, automatic
+ * top-up), the holiday switch that keeps the settings, the alert and trigger thresholds, the recharge
+ * amount and the daily cap, typed in the client's currency ("$50", "50.00"). The average daily spend and
+ * the suggested trigger come from the ledger; the core's best-practice warnings sit under their field as
+ * advice (amber), its refusals as errors (red). Saving emails the client a confirmation when something
+ * changed; "Test trigger" shows what would happen now, without sending or charging anything.
+ * Enter in an amount saves, and so does Ctrl/Cmd+Enter anywhere in the form.
+ */
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import type { Client, RechargeMode, RechargeSettings } from '../../../shared/contracts';
+import { exponentOf, formatMoney, POINTS, toDecimalString } from '../../../shared/money';
+import { errorsFrom, messageOf, type FieldErrors } from '../api/errors';
+import { useLiveRefresh } from '../stores/live';
+import { sameValues, useRecharge, type DryRun, type RechargeInput } from '../stores/recharge';
+import { hrefOf } from '../stores/route';
+import { formatTime } from '../time';
+import { Field, FormError, onCtrlEnter } from './Field';
+import { readThreshold, ThresholdError } from './ProfileThreshold';
+import '../styles/recharge.css';
+
+const TOPICS = ['recharge', 'ledger', 'holds', 'clients', 'clock'] as const;
+
+type AmountKey = 'alertThreshold' | 'triggerThreshold' | 'rechargeAmount' | 'dailyCap';
+const AMOUNTS: readonly AmountKey[] = ['alertThreshold', 'triggerThreshold', 'rechargeAmount', 'dailyCap'];
+const FIELDS = ['mode', 'enabled', ...AMOUNTS];
+
+const MODES: { value: RechargeMode; label: string; help: string }[] = [
+  { value: 'off', label: 'Do nothing', help: 'No email and no charge when the balance runs low.' },
+  { value: 'notify', label: 'Notify only', help: 'Email the client when the balance falls below the alert threshold; never charge.' },
+  { value: 'auto', label: 'Automatic top-up', help: "Charge the client's saved payment method when the balance falls below the trigger." },
+];
+
+const LABEL: Record<AmountKey, string> = {
+  alertThreshold: 'Email the client when the balance falls below',
+  triggerThreshold: 'Top up when the balance falls below',
+  rechargeAmount: 'Recharge amount',
+  dailyCap: 'Daily cap (most auto-recharged in any 24 h)',
+};
+
+/** What an amount is called in a sentence that refuses another currency. */
+const NOUN: Record<AmountKey, string> = {
+  alertThreshold: 'alert threshold',
+  triggerThreshold: 'trigger',
+  rechargeAmount: 'recharge amount',
+  dailyCap: 'daily cap',
+};
+
+const OPTIONAL: Record<AmountKey, boolean> = { alertThreshold: true, triggerThreshold: false, rechargeAmount: false, dailyCap: true };
+
+interface Values {
+  mode: RechargeMode;
+  enabled: boolean;
+  alertThreshold: string;
+  triggerThreshold: string;
+  rechargeAmount: string;
+  dailyCap: string;
+}
+
+function valuesOf(s: RechargeSettings): Values {
+  const text = (v: number | null) => (v === null ? '' : toDecimalString(v, s.currency));
+  return {
+    mode: s.mode,
+    enabled: s.enabled,
+    alertThreshold: text(s.alertThreshold),
+    triggerThreshold: text(s.triggerThreshold),
+    rechargeAmount: text(s.rechargeAmount),
+    dailyCap: text(s.dailyCap),
+  };
+}
+
+/** Whether an amount matters in a mode, and if not, why (shown under the disabled input). */
+function notUsed(key: AmountKey, mode: RechargeMode): string | null {
+  if (mode === 'auto') return null;
+  if (mode === 'off') return key === 'alertThreshold' ? 'Not used: “Do nothing” sends no email.' : 'Not used: “Do nothing” never charges.';
+  return key === 'alertThreshold' ? null : 'Not used: “Notify only” never charges.';
+}
+
+const EMPTY_MESSAGE: Record<AmountKey, string> = {
+  alertThreshold: '',
+  triggerThreshold: 'Enter the balance below which the client is topped up, e.g. 50.00.',
+  rechargeAmount: 'Enter the amount of one top-up, e.g. 100.00.',
+  dailyCap: '',
+};
+
+/** One amount as typed, in minor units; null for an optional one left empty; an error sentence otherwise. */
+function readAmount(key: AmountKey, text: string, currency: string): { value: number | null } | { error: string } {
+  if (text.trim() === '') return OPTIONAL[key] ? { value: null } : { error: EMPTY_MESSAGE[key] };
+  try {
+    return { value: readThreshold(text, currency, null, { what: NOUN[key], owner: 'this client' }) };
+  } catch (e) {
+    return { error: e instanceof ThresholdError ? e.message : messageOf(e) };
+  }
+}
+
+/**
+ * The form as recharge.set takes it, or the errors found before asking. An amount the mode does not use
+ * cannot be edited: when its text does not read, the stored value is kept rather than refused.
+ */
+function readForm(v: Values, s: RechargeSettings): { input: RechargeInput | null; found: FieldErrors; parsed: Partial<Record<AmountKey, number | null>> } {
+  const found: FieldErrors = {};
+  const parsed: Partial<Record<AmountKey, number | null>> = {};
+  for (const key of AMOUNTS) {
+    const r = readAmount(key, v[key], s.currency);
+    if ('value' in r) parsed[key] = r.value;
+    else if (notUsed(key, v.mode)) parsed[key] = s[key];
+    else found[key] = r.error;
+  }
+  if (Object.keys(found).length) return { input: null, found, parsed };
+  return {
+    found,
+    parsed,
+    input: {
+      mode: v.mode,
+      enabled: v.enabled,
+      alertThreshold: parsed.alertThreshold ?? null,
+      // Required by the core: a required amount never reads as null.
+      triggerThreshold: parsed.triggerThreshold ?? s.triggerThreshold,
+      rechargeAmount: parsed.rechargeAmount ?? s.rechargeAmount,
+      dailyCap: parsed.dailyCap ?? null,
+    },
+  };
+}
+
+const settingsKey = (s: RechargeSettings) =>
+  JSON.stringify([s.currency, s.mode, s.enabled, s.alertThreshold, s.triggerThreshold, s.rechargeAmount, s.dailyCap, s.updatedAt]);
+
+function days(n: number) {
+  return n === 1 ? 'the last day' : `last ${n} days`;
+}
+
+export function RechargePanel({ client }: { client: Client }) {
+  const s = useRecharge();
+
+  useEffect(() => {
+    void useRecharge.getState().open(client.id);
+  }, [client.id]);
+
+  useLiveRefresh(TOPICS, () => void useRecharge.getState().reload(), client.id);
+
+  const mine = s.clientId === client.id;
+  const settings = mine ? s.settings : null;
+
+  return (
+    <section className="card rc-panel" aria-labelledby="recharge-title" data-testid="recharge-panel">
+      <h2 id="recharge-title">Automatic top-up</h2>
+      {mine && s.error ? (
+        <div className="banner banner-error" role="alert">
+          Could not read the auto-recharge settings: {s.error}{' '}
+          <button type="button" className="link" onClick={() => void s.reload()}>
+            Try again
+          </button>
+        </div>
+      ) : null}
+      {!settings ? (
+        mine && s.error ? null : <p className="muted">Loading the auto-recharge settings…</p>
+      ) : (
+        // A new currency changes what every typed amount means: the form starts again from the stored values.
+        <RechargeForm key={`${client.id}-${settings.currency}`} client={client} settings={settings} />
+      )}
+    </section>
+  );
+}
+
+function RechargeForm({ client, settings }: { client: Client; settings: RechargeSettings }) {
+  const [values, setValues] = useState<Values>(() => valuesOf(settings));
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [busy, setBusy] = useState(false);
+  const [saved, setSaved] = useState<{ changed: boolean } | null>(null);
+  const [elsewhere, setElsewhere] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+  const focusError = useRef(false);
+  const shownFor = useRef(settingsKey(settings));
+  const shownUpdatedAt = useRef(settings.updatedAt);
+  const modeId = useId();
+  const dryRunBusy = useRecharge((x) => x.dryRunBusy);
+  const cur = settings.currency;
+  const curLabel = cur === POINTS ? 'points' : cur;
+  const m = (v: number) => formatMoney(v, cur);
+
+  const { input, parsed } = readForm(values, settings);
+  const dirty = !input || !sameValues(input, settings);
+
+  // Stored settings that change under the form (saved in another window) replace it only while it holds
+  // nothing of the user's; otherwise the user is told, and keeps what they typed.
+  // (Never saved, the values are suggestions that move with the spend: nobody else saved anything then.)
+  const key = settingsKey(settings);
+  useEffect(() => {
+    if (shownFor.current === key) return;
+    const savedElsewhere = settings.saved && shownUpdatedAt.current !== settings.updatedAt;
+    shownFor.current = key;
+    shownUpdatedAt.current = settings.updatedAt;
+    if (!dirty) {
+      setValues(valuesOf(settings));
+      setElsewhere(false);
+    } else if (savedElsewhere) setElsewhere(true);
+    // Only a change of the stored settings runs this; `dirty` is read as it is at that moment, on purpose.
+  }, [key]);
+
+  useEffect(() => {
+    if (!focusError.current) return;
+    focusError.current = false;
+    formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [errors]);
+
+  function change(patch: Partial<Values>) {
+    setSaved(null);
+    setValues((v) => ({ ...v, ...patch }));
+    // An error is about what was typed: it goes when the input changes.
+    setErrors((e) => {
+      const next = { ...e };
+      for (const k of Object.keys(patch)) delete next[k];
+      if (patch.mode) for (const k of AMOUNTS) if (notUsed(k, patch.mode)) delete next[k];
+      delete next.form;
+      return next;
+    });
+  }
+
+  /** An amount that reads is shown as the currency writes it ("$50" becomes "50.00") once the input is left. */
+  function normalize(k: AmountKey) {
+    const r = readAmount(k, values[k], cur);
+    if (!('value' in r) || r.value === null) return;
+    const text = toDecimalString(r.value, cur);
+    if (text !== values[k]) setValues((v) => (v[k] === values[k] ? { ...v, [k]: text } : v));
+  }
+
+  async function save(e?: FormEvent) {
+    e?.preventDefault();
+    if (busy) return;
+    setSaved(null);
+    const { input, found } = readForm(values, settings);
+    if (!input) {
+      focusError.current = true;
+      setErrors(found);
+      return;
+    }
+    setBusy(true);
+    try {
+      const result = await useRecharge.getState().save(input);
+      shownFor.current = settingsKey(result.settings);
+      shownUpdatedAt.current = result.settings.updatedAt;
+      setValues(valuesOf(result.settings));
+      setErrors({});
+      setElsewhere(false);
+      setSaved({ changed: result.changed });
+    } catch (err) {
+      focusError.current = true;
+      setErrors(errorsFrom(err, FIELDS));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const onKeyDown = onCtrlEnter(() => void save());
+  const logHref = hrefOf({ screen: 'notifications' }, { clientId: String(client.id), kind: 'settings_changed' });
+  const placeholder = exponentOf(cur) === 0 ? '5,000' : `50.${'0'.repeat(exponentOf(cur))}`;
+  const suggestedUsable = settings.suggestedThreshold > 0 && !notUsed('triggerThreshold', values.mode);
+
+  /** A stored warning about a field, marked when the form no longer holds the stored value it is about. */
+  function warningOf(k: AmountKey): ReactNode {
+    const w = settings.warnings.filter((x) => x.field === k);
+    if (w.length === 0 || notUsed(k, values.mode)) return null;
+    const stale = values.mode !== settings.mode || parsed[k] === undefined || parsed[k] !== settings[k];
+    return w.map((x, i) => (
+      <div key={i} className={`rc-warning${stale ? ' rc-warning-stale' : ''}`} data-testid={`warning-${k}`} role="note">
+        {x.message}
+        {stale ? <span className="rc-warning-note"> (about the saved value: save to check yours)</span> : null}
+      </div>
+    ));
+  }
+
+  function hintOf(k: AmountKey): ReactNode {
+    const why = notUsed(k, values.mode);
+    if (why) return <span data-testid={`reason-${k}`}>{why}</span>;
+    const v = parsed[k];
+    switch (k) {
+      case 'alertThreshold':
+        return v == null ? 'Optional: empty sends no email.' : `${client.billingEmail} is emailed when the available balance is below ${m(v)}.`;
+      case 'triggerThreshold':
+        return v == null ? `An amount in ${curLabel}.` : `A balance below ${m(v)} (strictly below) is topped up in one charge.`;
+      case 'rechargeAmount':
+        return 'One charge; a balance far below the trigger is brought back above it with a multiple of this, in one payment.';
+      case 'dailyCap':
+        return v == null ? 'Optional: empty means no cap.' : `At most ${m(v)} is charged in any 24 hours.`;
+    }
+  }
+
+  return (
+    <form ref={formRef} className="form rc-form" onSubmit={save} onKeyDown={onKeyDown} aria-label="Auto-recharge settings" noValidate data-testid="recharge-form">
+      <div className="rc-top">
+        <fieldset className="segmented rc-mode" aria-labelledby={modeId} data-testid="recharge-mode">
+          <legend id={modeId}>When the balance runs low</legend>
+          {MODES.map((x) => (
+            <label key={x.value} title={x.help}>
+              <input type="radio" name="mode" value={x.value} checked={values.mode === x.value} onChange={() => change({ mode: x.value })} />
+              {x.label}
+            </label>
+          ))}
+        </fieldset>
+        <div className="rc-switch-box">
+          <span className="rc-switch-caption">Auto-recharge for this client</span>
+          <label className="rc-switch">
+            <span className="rc-switch-control">
+              <input
+                type="checkbox"
+                role="switch"
+                name="enabled"
+                data-testid="recharge-enabled"
+                checked={values.enabled}
+                aria-invalid={!!errors.enabled}
+                onChange={(e) => change({ enabled: e.target.checked })}
+              />
+              <span className="rc-switch-track" aria-hidden="true" />
+            </span>
+            <span className="rc-switch-text">{values.enabled ? 'On' : 'Paused — settings kept'}</span>
+          </label>
+        </div>
+      </div>
+      <p className="muted small rc-mode-help" data-testid="recharge-mode-help">
+        {MODES.find((x) => x.value === values.mode)!.help}
+        {values.enabled || values.mode === 'off' ? '' : ' Paused: nothing happens until it is switched on again.'}
+      </p>
+      {errors.mode || errors.enabled ? (
+        <div className="field-error" role="alert" data-testid="error-mode">
+          {errors.mode ?? errors.enabled}
+        </div>
+      ) : null}
+
+      <div className="rc-spend" data-testid="recharge-spend-box">
+        <span data-testid="recharge-spend">
+          Average daily spend: <strong className="money">{m(settings.averageDailySpend)}</strong> ({days(settings.spendDays)})
+        </span>
+        {settings.suggestedThreshold > 0 ? (
+          <button
+            type="button"
+            className="rc-suggest"
+            data-testid="use-suggested"
+            disabled={!suggestedUsable}
+            title={suggestedUsable ? 'Fill the trigger with twice the average daily spend' : 'The trigger is used only by Automatic top-up'}
+            onClick={() => change({ triggerThreshold: toDecimalString(settings.suggestedThreshold, cur) })}
+          >
+            Use suggested ({m(settings.suggestedThreshold)})
+          </button>
+        ) : (
+          <span className="muted small">No usage yet, so no trigger can be suggested.</span>
+        )}
+        {settings.suggestedThreshold > 0 ? <span className="muted small">Two days of spend, so a charge that takes time to settle does not leave the client at zero.</span> : null}
+      </div>
+
+      {!settings.saved ? (
+        <p className="rc-unsaved muted small" data-testid="recharge-not-saved">
+          Not set up yet: the amounts below are suggestions from this client's spend. Nothing is stored until you save.
+        </p>
+      ) : null}
+      {elsewhere ? (
+        <div className="rc-elsewhere" role="status" data-testid="recharge-elsewhere">
+          These settings were saved elsewhere while you were editing. Saving replaces them with yours.{' '}
+          <button
+            type="button"
+            className="link"
+            onClick={() => {
+              shownUpdatedAt.current = settings.updatedAt;
+              setValues(valuesOf(settings));
+              setErrors({});
+              setElsewhere(false);
+            }}
+          >
+            Show the saved ones
+          </button>
+        </div>
+      ) : null}
+
+      <div className="rc-grid">
+        {AMOUNTS.map((k) => {
+          const disabled = !!notUsed(k, values.mode);
+          return (
+            <Field
+              key={k}
+              label={LABEL[k]}
+              name={k}
+              error={errors[k]}
+              className={`rc-field${disabled ? ' rc-field-off' : ''}`}
+              hint={
+                <>
+                  {hintOf(k)}
+                  {warningOf(k)}
+                </>
+              }
+            >
+              {(f) => (
+                <div className="rc-money">
+                  <input
+                    {...f}
+                    className="num"
+                    inputMode="decimal"
+                    autoComplete="off"
+                    spellCheck={false}
+                    disabled={disabled}
+                    placeholder={OPTIONAL[k] ? 'none' : placeholder}
+                    value={values[k]}
+                    onChange={(e) => change({ [k]: e.target.value })}
+                    onBlur={() => normalize(k)}
+                  />
+                  <span className="rc-affix" aria-hidden="true">
+                    {cur === POINTS ? 'pts' : cur}
+                  </span>
+                </div>
+              )}
+            </Field>
+          );
+        })}
+      </div>
+
+      <FormError message={errors.form} />
+      <div className="form-actions rc-actions">
+        <div className="rc-status" role="status" data-testid="recharge-status">
+          {saved ? (
+            saved.changed ? (
+              <span className="form-done" data-testid="recharge-saved">
+                Saved. The client was emailed the change.{' '}
+                <a href={logHref} data-testid="recharge-log-link">
+                  See it in the notification log
+                </a>
+              </span>
+            ) : (
+              <span className="form-done" data-testid="recharge-saved">
+                Saved. Nothing had changed, so no email was sent.
+              </span>
+            )
+          ) : settings.saved && settings.updatedAt ? (
+            <span className="muted small" data-testid="recharge-updated">
+              Last saved {formatTime(settings.updatedAt)}
+              {settings.updatedBy ? ` by ${settings.updatedBy}` : ''}.
+              {dirty ? ' You have unsaved changes.' : ''}
+            </span>
+          ) : null}
+        </div>
+        <button type="button" data-testid="test-trigger" disabled={dryRunBusy} onClick={() => void useRecharge.getState().runDryRun()}>
+          Test trigger
+        </button>
+        <button type="submit" className="primary" disabled={busy} data-testid="recharge-save" title="Save (Ctrl+Enter)">
+          {busy ? 'Saving…' : 'Save'}
+        </button>
+      </div>
+      <DryRunView dirty={dirty} />
+    </form>
+  );
+}
+
+/** The answer of "Test trigger": the steps in words, the emails that would go, the charge that would be made. */
+function DryRunView({ dirty }: { dirty: boolean }) {
+  const { dryRun, dryRunBusy, dryRunError } = useRecharge();
+  const titleId = useId();
+  if (dryRunError) {
+    return (
+      <div className="banner banner-error" role="alert" data-testid="dry-run-error">
+        The dry run failed: {dryRunError}
+      </div>
+    );
+  }
+  if (!dryRun) {
+    return dryRunBusy ? (
+      <p className="muted small" role="status">
+        Running the dry run…
+      </p>
+    ) : null;
+  }
+  return (
+    <section className="rc-dry" aria-labelledby={titleId} data-testid="dry-run">
+      <header className="rc-dry-head">
+        <h3 id={titleId}>
+          <span className="rc-dry-badge">Dry run</span> — nothing was sent or charged
+        </h3>
+        <button type="button" className="link" onClick={() => useRecharge.getState().clearDryRun()}>
+          Hide
+        </button>
+      </header>
+      <p className="muted small">
+        What would happen at {formatTime(dryRun.now)} with the saved settings
+        {dirty ? <strong className="rc-dry-dirty"> (your unsaved changes are not part of it: save first to test them)</strong> : null}.
+      </p>
+      <ol className="rc-steps" data-testid="dry-run-steps">
+        {dryRun.steps.map((step, i) => (
+          <li key={i}>{step}</li>
+        ))}
+      </ol>
+      <div className="rc-dry-grid">
+        <div>
+          <h4>Emails</h4>
+          {dryRun.emails.length === 0 ? (
+            <p className="muted small" data-testid="dry-run-no-email">
+              No email.
+            </p>
+          ) : (
+            <ul className="rc-emails" data-testid="dry-run-emails">
+              {dryRun.emails.map((e, i) => (
+                <li key={i}>
+                  <div className="rc-email-subject">{e.subject}</div>
+                  <div className="muted small">to {e.to.join(', ')}</div>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+        <div>
+          <h4>Charge</h4>
+          <DryRunCharge dryRun={dryRun} />
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function DryRunCharge({ dryRun }: { dryRun: DryRun }) {
+  if (!dryRun.charge) {
+    return (
+      <p className="muted small" data-testid="dry-run-no-charge">
+        No charge.
+      </p>
+    );
+  }
+  return (
+    <div data-testid="dry-run-charge">
+      <div className="rc-charge-amount" data-testid="dry-run-charge-amount">
+        {formatMoney(dryRun.charge.amount, dryRun.currency)}
+      </div>
+      {dryRun.charge.methods.length === 0 ? (
+        <div className="small rc-no-method" data-testid="dry-run-methods">
+          No payment method yet
+        </div>
+      ) : (
+        <ol className="small rc-methods" data-testid="dry-run-methods">
+          {dryRun.charge.methods.map((x, i) => (
+            <li key={i}>{x}</li>
+          ))}
+        </ol>
+      )}
+    </div>
+  );
+}
