@@ -121,7 +121,7 @@ export function ProfileThreshold(props: {
       hint={preview ? `Fires when the available balance is below ${preview}.` : `An amount in ${currencyLabel}.`}
     >
       {(p) => (
-        <div className="profile-money">
+        <div className="money-input">
           <input
             {...p}
             className="num"
@@ -132,7 +132,7 @@ export function ProfileThreshold(props: {
             value={props.value}
             onChange={(e) => props.onChange(e.target.value)}
           />
-          <span className="profile-affix">
+          <span className="money-affix">
             {props.currency}
           </span>
         </div>

@@ -388,7 +388,7 @@ function RechargeForm({ client, settings }: { client: Client; settings: Recharge
               }
             >
               {(f) => (
-                <div className="rc-money">
+                <div className="money-input rc-money">
                   <input
                     {...f}
                     className="num"
@@ -401,7 +401,7 @@ function RechargeForm({ client, settings }: { client: Client; settings: Recharge
                     onChange={(e) => change({ [k]: e.target.value })}
                     onBlur={() => normalize(k)}
                   />
-                  <span className="rc-affix" aria-hidden="true">
+                  <span className="money-affix" aria-hidden="true">
                     {cur === POINTS ? 'pts' : cur}
                   </span>
                 </div>
