@@ -73,18 +73,26 @@ describe('auto-recharge settings', () => {
     expect((await core.ok('recharge.dryRun', { clientId: client.id })).steps).toContain('Auto-recharge is set to do nothing: no email, no charge.');
     expect(checksum(core.db)).toBe(before);
     await core.ok('recharge.set', { clientId: client.id, ...auto, triggerThreshold: 80_000, alertThreshold: 90_000, dailyCap: 50_000 });
+    // Saving below the trigger starts a real charge: it is the pending top-up, so no second one.
+    const underWay = await core.ok('recharge.dryRun', { clientId: client.id });
+    expect(underWay).toMatchObject({ pending: 20_000, charge: null });
+    expect(underWay.steps.join(' ')).toContain('A top-up of $200.00 is under way: no second charge.');
+    // With no Stripe set up it fails (staff and client are told), and the dry run plans afresh.
+    await core.runDue();
+    expect((await core.ok('notifications.list', { kind: 'recharge_failed' })).items[0].reason).toContain('Stripe is not set up');
     const frozen = checksum(core.db);
     // Available $700: below the alert ($900) and the trigger ($800); the gap closes with one recharge.
     const run = await core.ok('recharge.dryRun', { clientId: client.id });
     expect(run).toMatchObject({ available: 70_000, pending: 0, charge: { amount: 20_000 } });
     expect(run.emails).toEqual([{ kind: 'low_balance_client', to: ['ap@bluefox.test'], subject: 'Your Acme Telecom balance is low: $700.00' }]);
     expect(run.steps.join(' ')).toContain('is below the trigger of $800.00: one charge of $200.00.');
-    // Far below: one payment of three recharges, cut by the cap.
+    // Far below: one payment of several recharges, cut by what the cap leaves (the failed attempt used none of it).
     await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -100_000 });
+    await core.runDue();
     const deep = await core.ok('recharge.dryRun', { clientId: client.id });
     expect(deep.charge).toEqual({ amount: 50_000, methods: [] });
     expect(deep.steps.join(' ')).toContain('one charge of $500.00 (6 × $200.00, to close the whole gap in one payment), cut from $1,200.00 by the daily cap.');
-    expect(checksum(core.db)).not.toBe(frozen); // the post, not the dry runs
+    expect(checksum(core.db)).not.toBe(frozen); // the post and its failed attempt, not the dry runs
     const after = checksum(core.db);
     await core.ok('recharge.dryRun', { clientId: client.id });
     expect(checksum(core.db)).toBe(after);

@@ -24,6 +24,7 @@ import { NotificationLog } from './notify/log';
 import { Notifier } from './notify/service';
 import { exportHandlers } from './exports/handlers';
 import { rechargeHandlers } from './recharge/handlers';
+import { Charges } from './recharge/charges';
 import { stripeHandlers } from './stripe/handlers';
 import { methodHandlers } from './stripe/methods';
 import { Payments } from './stripe/service';
@@ -78,6 +79,7 @@ export interface Core {
   readonly notifier: Notifier;
   readonly exporter: Exporter;
   readonly payments: Payments;
+  readonly charges: Charges;
   readonly registry: Registry;
   readonly channels: readonly string[];
   call(channel: string, input: unknown, opts?: CallOptions): Promise<Result<unknown>>;
@@ -117,6 +119,11 @@ export function createCore(opts: CoreOptions): Core {
     outboxDir: opts.outboxDir ?? path.join(filesDir, 'outbox'),
     smtpUrl: opts.smtpUrl,
     emit,
+  });
+  const charges = new Charges({ sqlite: db.$client, clock, jobs, ledger, notifyLog, payments, settings, emit });
+  // Auto-recharge is considered in the transaction of every entry and hold that lowers a balance.
+  ledger.balanceListeners.push((clientId, state, now, lowered) => {
+    if (lowered) charges.consider(clientId, state, now);
   });
   const exporter = new Exporter({
     sqlite: db.$client,
@@ -186,10 +193,11 @@ export function createCore(opts: CoreOptions): Core {
     notifier,
     exporter,
     payments,
+    charges,
     registry,
     channels: registry.channels,
     async call(channel, input, callOpts = {}) {
-      const result = await registry.dispatch(channel, input, { db, ledger, rules, scheduler, settings, notifyLog, notifier, exporter, payments, clock, actor: callOpts.actor ?? 'desk', emit });
+      const result = await registry.dispatch(channel, input, { db, ledger, rules, scheduler, settings, notifyLog, notifier, exporter, payments, charges, clock, actor: callOpts.actor ?? 'desk', emit });
       // A rolled-back change may have filled the profile cache with what never committed.
       if (!result.ok && registry.contract(channel)?.mutates) rules.invalidate();
       const touched = rules.drainTouched();

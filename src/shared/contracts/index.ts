@@ -53,6 +53,7 @@ export const CHANGE_TOPICS = [
   'recharge',
   'stripe',
   'methods',
+  'charges',
 ] as const;
 
 /** What the core announces after a change, so open screens can refresh. */

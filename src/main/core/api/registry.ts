@@ -17,6 +17,7 @@ import type { Notifier } from '../notify/service';
 import type { Exporter } from '../exports/exporter';
 import type { SettingsStore } from '../settings/store';
 import type { Payments } from '../stripe/service';
+import type { Charges } from '../recharge/charges';
 
 export interface Ctx {
   db: Db;
@@ -32,6 +33,8 @@ export interface Ctx {
   exporter: Exporter;
   /** Stripe: the key, the SDK client. */
   payments: Payments;
+  /** Auto-recharge attempts. */
+  charges: Charges;
   clock: Clock;
   /** Who is acting: a staff user later; 'desk' (the desktop user) or 'api' (a script on the host) for now. */
   actor: string;

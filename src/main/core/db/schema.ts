@@ -415,3 +415,63 @@ export const paymentMethods = sqliteTable(
   },
   (t) => [index('payment_methods_client').on(t.clientId, t.priority)],
 );
+
+/**
+ * One auto-recharge (or staff Retry): the amount decided when the balance fell below the trigger, and
+ * where it stands. At most one open attempt per client (queued, charging or processing): an open one is
+ * the "pending top-up" that blocks a second charge.
+ */
+export const chargeAttempts = sqliteTable(
+  'charge_attempts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    clientId: integer('client_id')
+      .notNull()
+      .references(() => clients.id),
+    amount: integer('amount').notNull(),
+    currency: text('currency').notNull(),
+    origin: text('origin', { enum: ['auto', 'retry'] }).notNull(),
+    status: text('status', { enum: ['queued', 'charging', 'processing', 'succeeded', 'failed', 'requires_action'] }).notNull(),
+    /** A Retry charges this method only. */
+    methodId: integer('method_id').references(() => paymentMethods.id),
+    /** What happened, in words. */
+    reason: text('reason').notNull().default(''),
+    paymentIntent: text('payment_intent'),
+    /** The top_up entry credited for it (succeeded only). */
+    entryId: integer('entry_id').references(() => ledgerEntries.id),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    actor: text('actor').notNull(),
+  },
+  (t) => [
+    uniqueIndex('charge_attempts_open').on(t.clientId).where(sql`status IN ('queued', 'charging', 'processing')`),
+    index('charge_attempts_client').on(t.clientId, t.id),
+    index('charge_attempts_created').on(t.createdAt, t.id),
+  ],
+);
+
+/**
+ * One PaymentIntent of an attempt on one method. Its idempotency key is written here before Stripe is
+ * called, so a crash or a lost answer is resumed with the same key and Stripe answers with the same result.
+ */
+export const chargeTries = sqliteTable(
+  'charge_tries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    attemptId: integer('attempt_id')
+      .notNull()
+      .references(() => chargeAttempts.id),
+    methodId: integer('method_id')
+      .notNull()
+      .references(() => paymentMethods.id),
+    idempotencyKey: text('idempotency_key').notNull().unique(),
+    paymentIntent: text('payment_intent'),
+    status: text('status', { enum: ['started', 'succeeded', 'processing', 'declined', 'requires_action', 'failed'] }).notNull(),
+    code: text('code'),
+    declineCode: text('decline_code'),
+    message: text('message'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('charge_tries_attempt_method').on(t.attemptId, t.methodId)],
+);

@@ -31,6 +31,8 @@ export interface TemplateData {
   until?: string | null;
   /** recharge_failed: the client must act (authentication), with where to do it. */
   actionUrl?: string | null;
+  /** recharge_failed: no charge because the daily cap is used up (told once a day). */
+  capReached?: boolean;
   /** settings_changed: what changed. */
   changes?: { label: string; before: string; after: string }[];
 }

@@ -5,6 +5,7 @@ import { invalid } from '../../../shared/result';
 import type { Ctx, HandlerMap } from '../api/registry';
 import { iso, isoOrNull } from '../clock';
 import { subjectFor } from '../notify/templates';
+import { methodLabel } from '../stripe/methods';
 import { planCharge, rechargeWarnings, type RechargeValues } from '../../../shared/recharge';
 
 const DAY = 86_400_000;
@@ -139,6 +140,8 @@ export const rechargeHandlers: HandlerMap = {
     ctx.notifyLog.message({ kind: 'settings_changed', clientId: c.id, reason: `Auto-recharge settings saved by ${ctx.actor}.`, data: { changes: diff }, now, available: c.available });
     ctx.emit({ topic: 'recharge', clientIds: [c.id] });
     ctx.emit({ topic: 'notifications', clientIds: [c.id] });
+    // Already below the new trigger: the charge starts now, not at the next usage.
+    ctx.charges.consider(c.id, { available: c.available }, now);
     return view(ctx, c);
   },
 
@@ -147,8 +150,18 @@ export const rechargeHandlers: HandlerMap = {
     const now = ctx.clock.now();
     const s = view(ctx, c);
     const m = (v: number) => formatMoney(v, c.currency, { locale: 'en-US' });
-    // Top-ups still settling (bank debits) count as if credited: they arrive with the charge flow.
-    const pending = 0;
+    const sqlite = ctx.db.$client;
+    // An open attempt (a bank debit still processing, a charge under way) is the pending top-up.
+    const pending = sqlite.prepare(`SELECT coalesce(sum(amount), 0) FROM charge_attempts WHERE client_id = ? AND status IN ('queued', 'charging', 'processing')`).pluck().get(c.id) as number;
+    const charged = sqlite
+      .prepare(`SELECT coalesce(sum(amount), 0) FROM charge_attempts WHERE client_id = ? AND status IN ('succeeded', 'processing', 'charging', 'queued') AND created_at > ?`)
+      .pluck()
+      .get(c.id, now - DAY) as number;
+    const methods = (
+      sqlite
+        .prepare(`SELECT type, brand, last4 FROM payment_methods WHERE client_id = ? AND removed_at IS NULL AND auto_charge = 1 AND (cooldown_until IS NULL OR cooldown_until <= ?) ORDER BY priority, id`)
+        .all(c.id, now) as { type: 'card' | 'us_bank_account'; brand: string; last4: string }[]
+    ).map(methodLabel);
     const steps: string[] = [`Available balance ${m(c.available)}${pending ? `, plus ${m(pending)} of top-ups still settling` : ''}.`];
     const emails: { kind: string; to: string[]; subject: string }[] = [];
     let charge: { amount: number; methods: string[] } | null = null;
@@ -163,7 +176,16 @@ export const rechargeHandlers: HandlerMap = {
       } else steps.push(`${m(c.available)} is not below the alert threshold of ${m(s.alertThreshold)}: no email.`);
       if (s.mode === 'notify') steps.push('Notify only: no charge.');
       else {
-        const plan = planCharge({ effective: c.available + pending, trigger: s.triggerThreshold, recharge: s.rechargeAmount, capLeft: s.dailyCap });
+        const open = sqlite.prepare(`SELECT status, amount FROM charge_attempts WHERE client_id = ? AND status IN ('queued', 'charging', 'processing')`).get(c.id) as { status: string; amount: number } | undefined;
+        if (open) {
+          steps.push(
+            open.status === 'processing'
+              ? `A top-up of ${m(open.amount)} is processing (a bank debit): no second charge until it settles; it is credited when it succeeds.`
+              : `A top-up of ${m(open.amount)} is under way: no second charge.`,
+          );
+          return { now: iso(now), available: c.available, pending, currency: c.currency, steps, emails, charge };
+        }
+        const plan = planCharge({ effective: c.available + pending, trigger: s.triggerThreshold, recharge: s.rechargeAmount, capLeft: s.dailyCap === null ? null : s.dailyCap - charged });
         if ('why' in plan) {
           steps.push(
             plan.why === 'not_below'
@@ -177,8 +199,12 @@ export const rechargeHandlers: HandlerMap = {
               (plan.cappedFrom !== null ? `, cut from ${m(plan.cappedFrom)} by the daily cap` : '') +
               '.',
           );
-          steps.push('No payment method can be charged yet: linking the client to Stripe and its payment methods comes with the charge flow.');
-          charge = { amount: plan.amount, methods: [] };
+          steps.push(
+            methods.length
+              ? `Tried in this order until one succeeds: ${methods.join(', ')}.`
+              : 'No payment method can be charged: none is set to auto-charge, or all are cooling down after a failure (link the client to Stripe and send them a setup link).',
+          );
+          charge = { amount: plan.amount, methods };
         }
       }
     }

@@ -1,0 +1,347 @@
+/**
+ * The charge flow, durable in the scheduler (PRODUCT.md §3–§4).
+ *
+ * 1. In the transaction of the entry that lowered a balance (or when settings are saved): mode auto and
+ *    on, available strictly below the trigger, no open attempt (an open one is the pending top-up), the
+ *    daily cap not used up → an attempt row for one charge that closes the gap, and its `charge` job.
+ * 2. The job tries the client's auto-charge methods in priority order, skipping those cooling down. For
+ *    each it first writes a try row with the idempotency key (`bd-<install>-a<attempt>-m<method>`), then
+ *    asks Stripe for an off-session PaymentIntent with that key. A crash, timeout or lost answer throws,
+ *    the job runs again and sends the same key: Stripe answers with the same PaymentIntent.
+ * 3. Succeeded: in one transaction, the top_up entry (external id = the PaymentIntent, so one credit per
+ *    payment whatever happens), the attempt and try closed, the method's cooldown ended, the receipt queued.
+ *    Declined / insufficient funds / expired: the method cools down for 48 hours, the client is told, the
+ *    next method is tried. Authentication required: the client is emailed (they must act), no more tries.
+ *    Processing (a bank debit): the attempt stays open — pending — and a poll job asks Stripe later; the
+ *    ledger is credited only when it succeeded. All methods failed: staff and client are told.
+ */
+import type Database from 'better-sqlite3';
+import type Stripe from 'stripe';
+import type { ChangeEvent } from '../../../shared/contracts';
+import { formatMoney, POINTS } from '../../../shared/money';
+import { planCharge } from '../../../shared/recharge';
+import type { Clock } from '../clock';
+import type { BalanceRow, Ledger } from '../ledger/post';
+import type { NotificationLog } from '../notify/log';
+import type { Job, JobQueue, JobResult } from '../scheduler/jobs';
+import type { SettingsStore } from '../settings/store';
+import { methodLabel } from '../stripe/methods';
+import type { Payments } from '../stripe/service';
+
+export const CHARGE_JOB = 'charge';
+export const POLL_JOB = 'charge.poll';
+export const COOLDOWN_MS = 48 * 3_600_000;
+/** How often a bank debit that is still processing is asked about. */
+export const POLL_MS = 15 * 60_000;
+const DAY_MS = 24 * 3_600_000;
+
+interface AttemptRow {
+  id: number;
+  client_id: number;
+  amount: number;
+  currency: string;
+  origin: 'auto' | 'retry';
+  status: 'queued' | 'charging' | 'processing' | 'succeeded' | 'failed' | 'requires_action';
+  method_id: number | null;
+  payment_intent: string | null;
+}
+
+interface MethodRow {
+  id: number;
+  stripe_id: string;
+  type: 'card' | 'us_bank_account';
+  brand: string;
+  last4: string;
+}
+
+interface TryRow {
+  id: number;
+  idempotency_key: string;
+  status: 'started' | 'succeeded' | 'processing' | 'declined' | 'requires_action' | 'failed';
+}
+
+/** Stripe's decline codes in words. */
+const DECLINE_WORDS: Record<string, string> = {
+  insufficient_funds: 'insufficient funds',
+  expired_card: 'the card has expired',
+  card_declined: 'the bank declined the card',
+  generic_decline: 'the bank declined the card',
+  do_not_honor: 'the bank declined the card',
+  lost_card: 'the card was reported lost',
+  stolen_card: 'the card was reported stolen',
+  incorrect_cvc: 'the security code is wrong',
+  processing_error: 'the bank could not process it',
+  authentication_required: 'the bank asks the client to approve the payment',
+  account_closed: 'the bank account is closed',
+  no_account: 'the bank account does not exist',
+  debit_not_authorized: 'the client did not authorise the debit',
+  insufficient_funds_ach: 'insufficient funds',
+};
+
+export function failureWords(code: string | null | undefined, decline: string | null | undefined, message?: string | null): string {
+  return DECLINE_WORDS[decline ?? ''] ?? DECLINE_WORDS[code ?? ''] ?? message ?? 'the payment failed';
+}
+
+export interface ChargesOptions {
+  sqlite: Database.Database;
+  clock: Clock;
+  jobs: JobQueue;
+  ledger: Ledger;
+  notifyLog: NotificationLog;
+  payments: Payments;
+  settings: SettingsStore;
+  emit(e: ChangeEvent): void;
+}
+
+export class Charges {
+  private readonly s;
+
+  constructor(private readonly o: ChargesOptions) {
+    const q = (sql: string) => o.sqlite.prepare(sql);
+    this.s = {
+      settings: q(
+        `SELECT r.mode, r.enabled, r.trigger_threshold, r.recharge_amount, r.daily_cap, c.currency FROM recharge_settings r JOIN clients c ON c.id = r.client_id WHERE r.client_id = ?`,
+      ),
+      open: q(`SELECT id FROM charge_attempts WHERE client_id = ? AND status IN ('queued', 'charging', 'processing')`).pluck(),
+      charged24h: q(`SELECT coalesce(sum(amount), 0) FROM charge_attempts WHERE client_id = ? AND status IN ('succeeded', 'processing', 'charging', 'queued') AND created_at > ?`).pluck(),
+      insertAttempt: q(
+        `INSERT INTO charge_attempts (client_id, amount, currency, origin, status, method_id, reason, created_at, updated_at, actor) VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)`,
+      ),
+      attempt: q(`SELECT * FROM charge_attempts WHERE id = ?`),
+      setAttempt: q(`UPDATE charge_attempts SET status = ?, reason = ?, payment_intent = coalesce(?, payment_intent), method_id = coalesce(?, method_id), updated_at = ? WHERE id = ?`),
+      creditAttempt: q(`UPDATE charge_attempts SET status = 'succeeded', reason = ?, payment_intent = ?, method_id = ?, entry_id = ?, updated_at = ? WHERE id = ?`),
+      customer: q(`SELECT customer_id FROM stripe_customers WHERE client_id = ?`).pluck(),
+      methods: q(
+        `SELECT id, stripe_id, type, brand, last4 FROM payment_methods WHERE client_id = ? AND removed_at IS NULL AND auto_charge = 1 AND (cooldown_until IS NULL OR cooldown_until <= ?) ORDER BY priority, id`,
+      ),
+      method: q(`SELECT id, stripe_id, type, brand, last4 FROM payment_methods WHERE id = ?`),
+      try: q(`SELECT id, idempotency_key, status FROM charge_tries WHERE attempt_id = ? AND method_id = ?`),
+      insertTry: q(`INSERT INTO charge_tries (attempt_id, method_id, idempotency_key, status, created_at, updated_at) VALUES (?, ?, ?, 'started', ?, ?)`),
+      setTry: q(`UPDATE charge_tries SET status = ?, payment_intent = coalesce(?, payment_intent), code = ?, decline_code = ?, message = ?, updated_at = ? WHERE id = ?`),
+      cooldown: q(`UPDATE payment_methods SET cooldown_until = ?, cooldown_reason = ? WHERE id = ?`),
+      party: q(`SELECT c.billing_email, r.email AS reseller_email FROM clients c JOIN resellers r ON r.id = c.reseller_id WHERE c.id = ?`),
+      capNoticed: q(`SELECT 1 FROM notifications WHERE client_id = ? AND kind = 'recharge_failed' AND decided_at > ? AND data LIKE '%"capReached":true%' LIMIT 1`).pluck(),
+    };
+    o.jobs.register(CHARGE_JOB, (job) => this.run(job));
+    o.jobs.register(POLL_JOB, (job) => this.poll(job));
+  }
+
+  /**
+   * Inside the caller's transaction: starts an attempt when the client is below its trigger and none is
+   * open. Returns the attempt's id, or null.
+   */
+  consider(clientId: number, balance: Pick<BalanceRow, 'available'>, now: number): number | null {
+    const r = this.s.settings.get(clientId) as
+      | { mode: string; enabled: number; trigger_threshold: number; recharge_amount: number; daily_cap: number | null; currency: string }
+      | undefined;
+    if (!r || r.mode !== 'auto' || !r.enabled || r.currency === POINTS) return null;
+    if (balance.available >= r.trigger_threshold) return null;
+    if (this.s.open.get(clientId) !== undefined) return null;
+    const capLeft = r.daily_cap === null ? null : r.daily_cap - (this.s.charged24h.get(clientId, now - DAY_MS) as number);
+    const plan = planCharge({ effective: balance.available, trigger: r.trigger_threshold, recharge: r.recharge_amount, capLeft });
+    const m = (v: number) => formatMoney(v, r.currency, { locale: 'en-US' });
+    if ('why' in plan) {
+      if (plan.why === 'cap_reached' && this.s.capNoticed.get(clientId, now - DAY_MS) === undefined) {
+        const p = this.s.party.get(clientId) as { billing_email: string; reseller_email: string | null };
+        this.o.notifyLog.message({
+          kind: 'recharge_failed',
+          clientId,
+          now,
+          available: balance.available,
+          to: [p.billing_email, ...(p.reseller_email ? [p.reseller_email] : [])],
+          reason: `No automatic top-up: the daily cap of ${m(r.daily_cap ?? 0)} is used up for the last 24 hours.`,
+          data: { amount: r.recharge_amount, failure: `the daily cap of ${m(r.daily_cap ?? 0)} is reached`, capReached: true },
+        });
+      }
+      return null;
+    }
+    const reason = `Below the trigger of ${m(r.trigger_threshold)} at ${m(balance.available)}: one charge of ${m(plan.amount)}${plan.cappedFrom !== null ? ` (cut from ${m(plan.cappedFrom)} by the daily cap)` : ''}.`;
+    return this.start(clientId, plan.amount, r.currency, 'auto', null, reason, 'auto-recharge', now);
+  }
+
+  /** Writes an attempt and its job (inside the caller's transaction). */
+  start(clientId: number, amount: number, currency: string, origin: 'auto' | 'retry', methodId: number | null, reason: string, actor: string, now: number): number {
+    const id = Number(this.s.insertAttempt.run(clientId, amount, currency, origin, methodId, reason, now, now, actor).lastInsertRowid);
+    this.o.jobs.enqueue({ kind: CHARGE_JOB, key: `charge:${id}`, payload: { attemptId: id }, readyAt: now }, now);
+    this.o.emit({ topic: 'charges', clientIds: [clientId] });
+    return id;
+  }
+
+  private tx<T>(f: () => T): T {
+    return this.o.sqlite.transaction(f).immediate();
+  }
+
+  private async run(job: Job): Promise<JobResult> {
+    const a = this.s.attempt.get(Number(job.payload.attemptId)) as AttemptRow | undefined;
+    if (!a || (a.status !== 'queued' && a.status !== 'charging')) return;
+    const now = () => this.o.clock.now();
+    const m = (v: number) => formatMoney(v, a.currency, { locale: 'en-US' });
+    const customer = this.s.customer.get(a.client_id) as string | undefined;
+    let stripe: Stripe | null = null;
+    try {
+      stripe = this.o.payments.client();
+    } catch {
+      stripe = null;
+    }
+    if (!stripe || !customer) {
+      this.tx(() => this.fail(a, stripe ? 'the client is not linked to a Stripe customer' : 'Stripe is not set up (Settings → Stripe)', now()));
+      return;
+    }
+    const methods = a.method_id ? [this.s.method.get(a.method_id) as MethodRow] : (this.s.methods.all(a.client_id, now()) as MethodRow[]);
+    if (!methods.length) {
+      this.tx(() => this.fail(a, 'no payment method can be charged: none is set to auto-charge, or all are cooling down after a failure', now()));
+      return;
+    }
+    this.tx(() => this.s.setAttempt.run('charging', `Charging ${m(a.amount)}.`, null, null, now(), a.id));
+    const tried: string[] = [];
+    for (const method of methods) {
+      const label = methodLabel(method);
+      let t = this.s.try.get(a.id, method.id) as TryRow | undefined;
+      if (!t) {
+        // The key is stored before Stripe hears of the payment: whatever happens next, a retry sends the same one.
+        const key = `bd-${this.o.settings.installId()}-a${a.id}-m${method.id}`;
+        this.tx(() => this.s.insertTry.run(a.id, method.id, key, now(), now()));
+        t = this.s.try.get(a.id, method.id) as TryRow;
+      }
+      if (t.status === 'declined' || t.status === 'failed') {
+        tried.push(`${label}: declined`);
+        continue;
+      }
+      let pi: Stripe.PaymentIntent;
+      try {
+        pi = await stripe.paymentIntents.create(
+          {
+            amount: a.amount,
+            currency: a.currency.toLowerCase(),
+            customer,
+            payment_method: method.stripe_id,
+            off_session: true,
+            confirm: true,
+            description: `Balance Desk automatic top-up (attempt ${a.id})`,
+            metadata: { balance_desk_attempt: String(a.id), balance_desk_client: String(a.client_id) },
+          },
+          { idempotencyKey: t.idempotency_key },
+        );
+      } catch (e) {
+        const err = e as { type?: string; code?: string; decline_code?: string; message?: string; payment_intent?: { id: string } };
+        if (err.type !== 'StripeCardError') throw e; // not an answer about the payment: retried with the same key
+        const words = failureWords(err.code, err.decline_code, err.message);
+        if (err.code === 'authentication_required' || err.decline_code === 'authentication_required') {
+          this.tx(() => this.needsAction(a, method, t!, err.payment_intent?.id ?? null, words, now()));
+          return;
+        }
+        this.tx(() => this.declined(a, method, t!, err.payment_intent?.id ?? null, err.code ?? null, err.decline_code ?? null, words, now()));
+        tried.push(`${label}: ${words}`);
+        continue;
+      }
+      if (pi.status === 'succeeded') return { commit: () => this.credit(a, method, t!, pi.id, now()) };
+      if (pi.status === 'processing') {
+        this.tx(() => {
+          this.s.setTry.run('processing', pi.id, null, null, null, now(), t!.id);
+          this.s.setAttempt.run('processing', `${label}: ${m(a.amount)} is processing (a bank debit settles in days); credited when it succeeds.`, pi.id, method.id, now(), a.id);
+          this.o.jobs.enqueue({ kind: POLL_JOB, key: `charge.poll:${a.id}:${now()}`, payload: { attemptId: a.id }, readyAt: now() + POLL_MS }, now());
+          this.o.emit({ topic: 'charges', clientIds: [a.client_id] });
+        });
+        return;
+      }
+      if (pi.status === 'requires_action') {
+        this.tx(() => this.needsAction(a, method, t!, pi.id, 'the bank asks the client to approve the payment', now()));
+        return;
+      }
+      const err = pi.last_payment_error;
+      const words = failureWords(err?.code, err?.decline_code, err?.message);
+      this.tx(() => this.declined(a, method, t!, pi.id, err?.code ?? null, err?.decline_code ?? null, words, now()));
+      tried.push(`${label}: ${words}`);
+    }
+    this.tx(() => this.fail(a, `every payment method failed (${tried.join('; ')})`, now()));
+  }
+
+  /** A bank debit still processing: asked again later; credited only once it succeeded. */
+  private async poll(job: Job): Promise<JobResult> {
+    const a = this.s.attempt.get(Number(job.payload.attemptId)) as AttemptRow | undefined;
+    if (!a || a.status !== 'processing' || !a.payment_intent) return;
+    const now = () => this.o.clock.now();
+    const pi = await this.o.payments.client().paymentIntents.retrieve(a.payment_intent);
+    const method = this.s.method.get(a.method_id) as MethodRow;
+    const t = this.s.try.get(a.id, method.id) as TryRow;
+    if (pi.status === 'succeeded') return { commit: () => this.credit(a, method, t, pi.id, now()) };
+    if (pi.status === 'processing') {
+      return { commit: () => void this.o.jobs.enqueue({ kind: POLL_JOB, key: `charge.poll:${a.id}:${now()}`, payload: { attemptId: a.id }, readyAt: now() + POLL_MS }, now()) };
+    }
+    // A late failure: nothing was credited; the method cools down and everyone is told.
+    const err = pi.last_payment_error;
+    const words = failureWords(err?.code, err?.decline_code, err?.message);
+    return {
+      commit: () => {
+        this.declined(a, method, t, pi.id, err?.code ?? null, err?.decline_code ?? null, words, now());
+        this.fail(a, `the bank debit on ${methodLabel(method)} failed after processing: ${words}; nothing was credited`, now());
+      },
+    };
+  }
+
+  /** Succeeded: the credit, exactly once per PaymentIntent (its id is the entry's external id). */
+  private credit(a: AttemptRow, method: MethodRow, t: TryRow, pi: string, now: number): void {
+    const label = methodLabel(method);
+    const r = this.o.ledger.post(
+      { clientId: a.client_id, kind: 'top_up', amount: a.amount, description: `Automatic top-up: ${label} (${pi})`, actor: a.origin === 'retry' ? 'retry' : 'auto-recharge', at: now, externalId: pi },
+      now,
+    );
+    this.s.setTry.run('succeeded', pi, null, null, null, now, t.id);
+    this.s.creditAttempt.run(`${label}: ${formatMoney(a.amount, a.currency, { locale: 'en-US' })} paid and credited.`, pi, method.id, r.entryId, now, a.id);
+    this.s.cooldown.run(null, null, method.id);
+    if (!r.duplicate) {
+      this.o.notifyLog.message({
+        kind: 'top_up_receipt',
+        clientId: a.client_id,
+        now,
+        available: r.balance.available,
+        reason: `Automatic top-up of ${formatMoney(a.amount, a.currency, { locale: 'en-US' })} succeeded on ${label}.`,
+        data: { amount: a.amount, balanceAfter: r.balance.balance, method: label, paymentIntent: pi },
+      });
+    }
+    this.o.emit({ topic: 'ledger', clientIds: [a.client_id] });
+    this.o.emit({ topic: 'charges', clientIds: [a.client_id] });
+    this.o.emit({ topic: 'methods', clientIds: [a.client_id] });
+  }
+
+  private declined(a: AttemptRow, method: MethodRow, t: TryRow, pi: string | null, code: string | null, decline: string | null, words: string, now: number): void {
+    this.s.setTry.run('declined', pi, code, decline, words, now, t.id);
+    const until = now + COOLDOWN_MS;
+    this.s.cooldown.run(until, words, method.id);
+    this.o.notifyLog.message({
+      kind: 'method_disabled',
+      clientId: a.client_id,
+      now,
+      reason: `${methodLabel(method)} failed (${words}): not used for automatic top-ups for 48 hours.`,
+      data: { method: methodLabel(method), failure: words, until: new Date(until).toISOString() },
+    });
+    this.o.emit({ topic: 'methods', clientIds: [a.client_id] });
+  }
+
+  private needsAction(a: AttemptRow, method: MethodRow, t: TryRow, pi: string | null, words: string, now: number): void {
+    this.s.setTry.run('requires_action', pi, 'authentication_required', null, words, now, t.id);
+    this.s.setAttempt.run('requires_action', `${methodLabel(method)}: ${words}. The client was emailed; it is not retried automatically.`, pi, method.id, now, a.id);
+    this.o.notifyLog.message({
+      kind: 'recharge_failed',
+      clientId: a.client_id,
+      now,
+      reason: `Automatic top-up needs the client: ${words}.`,
+      data: { amount: a.amount, failure: words, method: methodLabel(method) },
+    });
+    this.o.emit({ topic: 'charges', clientIds: [a.client_id] });
+  }
+
+  private fail(a: AttemptRow, why: string, now: number): void {
+    this.s.setAttempt.run('failed', `Failed: ${why}.`, null, null, now, a.id);
+    const p = this.s.party.get(a.client_id) as { billing_email: string; reseller_email: string | null };
+    this.o.notifyLog.message({
+      kind: 'recharge_failed',
+      clientId: a.client_id,
+      now,
+      to: [p.billing_email, ...(p.reseller_email ? [p.reseller_email] : [])],
+      reason: `Automatic top-up of ${formatMoney(a.amount, a.currency, { locale: 'en-US' })} failed: ${why}.`,
+      data: { amount: a.amount, failure: why },
+    });
+    this.o.emit({ topic: 'charges', clientIds: [a.client_id] });
+  }
+}

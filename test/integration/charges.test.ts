@@ -1,0 +1,176 @@
+/**
+ * The charge flow through the real SDK against the Stripe-compatible test server, on an injected clock:
+ * success and the receipt, failover with the 48-hour cooldown, authentication required, a bank debit
+ * pending then succeeded and pending then failed, one charge closing a deep gap, no second charge while
+ * one is pending, the daily cap, and faults (500, lost response) ending with exactly one credit per
+ * successful PaymentIntent.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { COOLDOWN_MS, POLL_MS } from '../../src/main/core/recharge/charges';
+import { requestProblems } from '../support/stripe/spec-check';
+import { startStripeServer, SANDBOX_API_KEY, type StripeTestServer } from '../support/stripe/server';
+import { testCore, withClient, type TestCore } from '../support/core';
+
+const cores: TestCore[] = [];
+const servers: StripeTestServer[] = [];
+afterEach(async () => {
+  for (const c of cores.splice(0)) c.close();
+  // Every request Balance Desk sent is an operation of Stripe's published description, with declared parameters.
+  for (const s of servers) expect(requestProblems(s)).toEqual([]);
+  for (const s of servers.splice(0)) await s.close();
+});
+
+/** A client with $100 (10,000 cents), linked to Stripe with the given test methods in that order, auto top-up $200 below $50. */
+async function setup(tokens: string[], settings: Partial<{ triggerThreshold: number; rechargeAmount: number; dailyCap: number | null }> = {}) {
+  const server = await startStripeServer();
+  servers.push(server);
+  const core = testCore({ stripeKey: SANDBOX_API_KEY, stripeApiBase: server.url });
+  cores.push(core);
+  server.setNow(() => core.clock.now());
+  const { client } = await withClient(core);
+  await core.ok('ledger.post', { clientId: client.id, kind: 'top_up', amount: 10_000 });
+  const { customerId } = await core.ok('methods.link', { clientId: client.id });
+  for (const t of tokens) server.attachTestPaymentMethod(customerId!, t);
+  const methods = (await core.ok('methods.refresh', { clientId: client.id })).methods;
+  // attachTestPaymentMethod lists newest first at Stripe: put them in the order given.
+  const byToken = tokens.map((_t, i) => methods[methods.length - 1 - i] ?? methods[i]);
+  await core.ok('methods.reorder', { clientId: client.id, order: byToken.map((m) => m.id) });
+  await core.ok('recharge.set', { clientId: client.id, mode: 'auto', enabled: true, alertThreshold: null, triggerThreshold: 5000, rechargeAmount: 20_000, dailyCap: null, ...settings });
+  return { server, core, client, methods: (await core.ok('methods.list', { clientId: client.id })).methods };
+}
+
+const attempts = (core: TestCore) => core.db.$client.prepare(`SELECT id, amount, status, reason, payment_intent AS pi, entry_id AS entryId FROM charge_attempts ORDER BY id`).all() as { id: number; amount: number; status: string; reason: string; pi: string | null; entryId: number | null }[];
+const topUps = (core: TestCore, clientId: number) => core.db.$client.prepare(`SELECT amount, external_id AS pi FROM ledger_entries WHERE client_id = ? AND kind = 'top_up' AND external_id LIKE 'pi_%'`).all(clientId) as { amount: number; pi: string }[];
+const balance = async (core: TestCore, id: number) => await core.ok('clients.get', { id });
+const kinds = async (core: TestCore) => (await core.ok('notifications.list', { limit: 100 })).items.map((n) => n.kind);
+
+/** Exactly one credit per succeeded PaymentIntent, and none without one. */
+function oneCreditPerPayment(server: StripeTestServer, core: TestCore, clientId: number) {
+  const succeeded = server.paymentIntents({ status: 'succeeded' }).map((p) => p.id).sort();
+  expect(topUps(core, clientId).map((t) => t.pi).sort()).toEqual(succeeded);
+}
+
+describe('the charge flow', () => {
+  it('charges the primary below the trigger (strictly), credits once and emails a receipt', async () => {
+    const { server, core, client } = await setup(['pm_card_visa']);
+    await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -5000 }); // exactly $50: not below
+    expect(attempts(core)).toEqual([]);
+    await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -1 }); // $49.99
+    expect(attempts(core)).toMatchObject([{ amount: 20_000, status: 'queued' }]);
+    await core.runDue();
+    expect(attempts(core)).toMatchObject([{ status: 'succeeded', reason: 'Visa •••• 4242: $200.00 paid and credited.' }]);
+    expect((await balance(core, client.id)).available).toBe(24_999);
+    oneCreditPerPayment(server, core, client.id);
+    expect(server.paymentIntents()[0]).toMatchObject({ amount: 20_000, currency: 'usd', status: 'succeeded', metadata: { balance_desk_client: String(client.id) } });
+    expect(await kinds(core)).toContain('top_up_receipt');
+  });
+
+  it('fails over from a declined card to the next, cooling the declined one down for 48 hours; Retry-free recovery after the cooldown', async () => {
+    const { server, core, client } = await setup(['pm_card_chargeDeclinedInsufficientFunds', 'pm_card_visa']);
+    await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -6000 });
+    await core.runDue();
+    expect(attempts(core)).toMatchObject([{ status: 'succeeded' }]);
+    const list = (await core.ok('methods.list', { clientId: client.id })).methods;
+    expect(list[0]).toMatchObject({ cooldownReason: 'insufficient funds', cooldownUntil: new Date(core.clock.now() + COOLDOWN_MS).toISOString() });
+    expect(list[1].cooldownUntil).toBeNull();
+    expect(server.paymentIntents().map((p) => p.status).sort()).toEqual(['requires_payment_method', 'succeeded']);
+    expect(await kinds(core)).toEqual(expect.arrayContaining(['method_disabled', 'top_up_receipt']));
+    oneCreditPerPayment(server, core, client.id);
+    // Within the cooldown the next charge goes straight to the second card; after it, the first is tried again.
+    await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -20_000 });
+    await core.runDue();
+    expect(server.paymentIntents()).toHaveLength(3);
+    core.testClock.advance(COOLDOWN_MS + 1);
+    await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -20_000 });
+    await core.runDue();
+    expect(server.paymentIntents()).toHaveLength(5);
+    oneCreditPerPayment(server, core, client.id);
+  });
+
+  it('stops at authentication required: the client is emailed, nothing is retried automatically', async () => {
+    const { server, core, client } = await setup(['pm_card_authenticationRequired', 'pm_card_visa']);
+    await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -6000 });
+    await core.runDue();
+    expect(attempts(core)).toMatchObject([{ status: 'requires_action' }]);
+    expect(server.paymentIntents()).toHaveLength(1);
+    const mail = (await core.ok('notifications.list', { kind: 'recharge_failed' })).items;
+    expect(mail).toHaveLength(1);
+    core.testClock.advance(3_600_000);
+    await core.runDue();
+    expect(server.paymentIntents()).toHaveLength(1);
+    expect(topUps(core, client.id)).toEqual([]);
+  });
+
+  it('a bank debit is pending (no second charge), credited only when it succeeds; a late failure credits nothing', async () => {
+    const { server, core, client } = await setup(['pm_usBankAccount_success']);
+    await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -6000 });
+    await core.runDue();
+    expect(attempts(core)).toMatchObject([{ status: 'processing' }]);
+    await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -1000 });
+    await core.runDue();
+    expect(attempts(core)).toHaveLength(1); // pending: no second charge
+    expect((await core.ok('recharge.dryRun', { clientId: client.id })).steps.join(' ')).toContain('is processing (a bank debit): no second charge');
+    expect(topUps(core, client.id)).toEqual([]);
+    server.settle(attempts(core)[0].pi!, 'succeeded');
+    core.testClock.advance(POLL_MS);
+    await core.runDue();
+    expect(attempts(core)).toMatchObject([{ status: 'succeeded' }]);
+    oneCreditPerPayment(server, core, client.id);
+
+    // Next time the debit fails after processing.
+    await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -30_000 });
+    await core.runDue();
+    const second = attempts(core)[1];
+    expect(second.status).toBe('processing');
+    core.testClock.advance(POLL_MS);
+    await core.runDue(); // still processing: asked again later
+    expect(attempts(core)[1].status).toBe('processing');
+    server.settle(second.pi!, 'failed', 'insufficient_funds');
+    core.testClock.advance(POLL_MS);
+    await core.runDue();
+    expect(attempts(core)[1]).toMatchObject({ status: 'failed', entryId: null });
+    expect(attempts(core)[1].reason).toContain('nothing was credited');
+    oneCreditPerPayment(server, core, client.id);
+  });
+
+  it('closes a deep negative gap in one payment, and stops at the daily cap (told once)', async () => {
+    const { server, core, client } = await setup(['pm_card_visa'], { dailyCap: 50_000 });
+    await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -40_000 }); // -$300
+    await core.runDue();
+    expect(attempts(core)).toMatchObject([{ amount: 40_000, status: 'succeeded' }]); // 2 × $200 → $100 > $50
+    expect((await balance(core, client.id)).available).toBe(10_000);
+    await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -6000 });
+    await core.runDue();
+    expect(attempts(core)[1]).toMatchObject({ amount: 10_000, status: 'succeeded' }); // what the cap leaves
+    await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -10_000 });
+    await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -1000 });
+    await core.runDue();
+    expect(attempts(core)).toHaveLength(2);
+    const capped = (await core.ok('notifications.list', { kind: 'recharge_failed' })).items;
+    expect(capped).toHaveLength(1);
+    expect(capped[0].recipients.sort()).toEqual(['ap@bluefox.test', 'billing@acme.test']);
+    oneCreditPerPayment(server, core, client.id);
+  });
+
+  it('survives faults: a 500 and a lost response are retried with the same key; exactly one credit', async () => {
+    const { server, core, client } = await setup(['pm_card_visa']);
+    server.fail({ times: 1, status: 500 }, { method: 'POST', path: '/v1/payment_intents' });
+    await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -6000 });
+    await core.runDue();
+    expect(attempts(core)).toMatchObject([{ status: 'charging' }]);
+    expect(server.paymentIntents()).toHaveLength(0);
+    // The payment goes through at Stripe but the answer is lost, twice (the SDK retries a dropped connection once itself).
+    server.fail({ times: 2, mode: 'lost' }, { method: 'POST', path: '/v1/payment_intents' });
+    core.testClock.advance(30_000);
+    await core.runDue();
+    expect(server.paymentIntents({ status: 'succeeded' })).toHaveLength(1);
+    expect(topUps(core, client.id)).toEqual([]);
+    core.testClock.advance(60_000);
+    await core.runDue();
+    expect(attempts(core)).toMatchObject([{ status: 'succeeded' }]);
+    expect(server.paymentIntents()).toHaveLength(1);
+    oneCreditPerPayment(server, core, client.id);
+    const keys = server.requests.filter((r) => r.method === 'POST' && r.path === '/v1/payment_intents').map((r) => r.idempotencyKey);
+    expect(new Set(keys).size).toBe(1);
+  });
+});

@@ -1,0 +1,22 @@
+/**
+ * For tests of Balance Desk's Stripe code: every request it sent to the test server must be an operation of
+ * Stripe's published OpenAPI description with declared parameters. The description is read from
+ * ../shared/stripe beside the project (CI has it); where it is absent the check says so and passes.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadSpec, SpecValidator } from './openapi';
+import { NEWER_PARAMS } from './params';
+import type { StripeTestServer } from './server';
+
+export const SPEC_FILE = path.resolve(__dirname, '../../../../shared/stripe/openapi-spec3-2023-08-16.json');
+let validator: SpecValidator | null | undefined;
+
+/** The problems with the requests the server received (empty when all are fine, or the description is absent). */
+export function requestProblems(server: StripeTestServer): string[] {
+  if (validator === undefined) {
+    validator = fs.existsSync(SPEC_FILE) ? new SpecValidator(loadSpec(SPEC_FILE), { newerParams: NEWER_PARAMS }) : null;
+    if (!validator) console.warn(`Stripe request check skipped: ${SPEC_FILE} is absent (CI has it)`);
+  }
+  return validator ? server.requests.flatMap((r) => validator!.checkRequest(r.method, r.path, r.params)) : [];
+}
