@@ -7,25 +7,16 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { COOLDOWN_MS, POLL_MS } from '../../src/main/core/recharge/charges';
-import { requestProblems } from '../support/stripe/spec-check';
+import { useStripeFixtures } from '../support/stripe/spec-check';
 import { startStripeServer, SANDBOX_API_KEY, type StripeTestServer } from '../support/stripe/server';
 import { testCore, withClient, type TestCore } from '../support/core';
 
-const cores: TestCore[] = [];
-const servers: StripeTestServer[] = [];
-afterEach(async () => {
-  for (const c of cores.splice(0)) c.close();
-  // Every request Balance Desk sent is an operation of Stripe's published description, with declared parameters.
-  for (const s of servers) expect(requestProblems(s)).toEqual([]);
-  for (const s of servers.splice(0)) await s.close();
-});
+const fx = useStripeFixtures({ afterEach, expect });
 
 /** A client with $100 (10,000 cents), linked to Stripe with the given test methods in that order, auto top-up $200 below $50. */
 async function setup(tokens: string[], settings: Partial<{ triggerThreshold: number; rechargeAmount: number; dailyCap: number | null }> = {}) {
-  const server = await startStripeServer();
-  servers.push(server);
-  const core = testCore({ stripeKey: SANDBOX_API_KEY, stripeApiBase: server.url });
-  cores.push(core);
+  const server = fx.server(await startStripeServer());
+  const core = fx.core(testCore({ stripeKey: SANDBOX_API_KEY, stripeApiBase: server.url }));
   server.setNow(() => core.clock.now());
   const { client } = await withClient(core);
   await core.ok('ledger.post', { clientId: client.id, kind: 'top_up', amount: 10_000 });

@@ -4,24 +4,15 @@
  * Checkout setup link completed as the client would, refresh, and the errors in words.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { requestProblems } from '../support/stripe/spec-check';
-import { startStripeServer, stripeClient, SANDBOX_API_KEY, type StripeTestServer } from '../support/stripe/server';
-import { testCore, withClient, type TestCore } from '../support/core';
+import { useStripeFixtures } from '../support/stripe/spec-check';
+import { startStripeServer, stripeClient, SANDBOX_API_KEY } from '../support/stripe/server';
+import { testCore, withClient } from '../support/core';
 
-const cores: TestCore[] = [];
-const servers: StripeTestServer[] = [];
-afterEach(async () => {
-  for (const c of cores.splice(0)) c.close();
-  // Every request Balance Desk sent is an operation of Stripe's published description, with declared parameters.
-  for (const s of servers) expect(requestProblems(s)).toEqual([]);
-  for (const s of servers.splice(0)) await s.close();
-});
+const fx = useStripeFixtures({ afterEach, expect });
 
 async function setup() {
-  const server = await startStripeServer();
-  servers.push(server);
-  const core = testCore({ stripeKey: SANDBOX_API_KEY, stripeApiBase: server.url });
-  cores.push(core);
+  const server = fx.server(await startStripeServer());
+  const core = fx.core(testCore({ stripeKey: SANDBOX_API_KEY, stripeApiBase: server.url }));
   const { client } = await withClient(core);
   return { server, core, client };
 }
@@ -99,10 +90,8 @@ describe('payment methods from Stripe', () => {
   });
 
   it('says in words when Stripe is not set up, refuses the key, or cannot be reached', async () => {
-    const server = await startStripeServer();
-    servers.push(server);
-    const none = testCore({ stripeApiBase: server.url });
-    cores.push(none);
+    const server = fx.server(await startStripeServer());
+    const none = fx.core(testCore({ stripeApiBase: server.url }));
     const { client } = await withClient(none);
     expect(await none.fails('methods.link', { clientId: client.id })).toMatchObject({ kind: 'validation', field: 'stripe', message: expect.stringMatching(/Settings → Stripe/) });
     const wrong = await none.ok('stripe.check', { secretKey: 'sk_test_WrongKey0000000' });

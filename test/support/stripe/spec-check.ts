@@ -20,3 +20,27 @@ export function requestProblems(server: StripeTestServer): string[] {
   }
   return validator ? server.requests.flatMap((r) => validator!.checkRequest(r.method, r.path, r.params)) : [];
 }
+
+/**
+ * Test cores and Stripe test servers made in a test, closed after it; before closing, every request the
+ * servers received is checked against Stripe's description.
+ */
+export function useStripeFixtures(hooks: { afterEach(fn: () => Promise<void>): void; expect: (v: unknown) => { toEqual(x: unknown): void } }) {
+  const cores: { close(): void }[] = [];
+  const servers: StripeTestServer[] = [];
+  hooks.afterEach(async () => {
+    for (const c of cores.splice(0)) c.close();
+    for (const s of servers) hooks.expect(requestProblems(s)).toEqual([]);
+    for (const s of servers.splice(0)) await s.close();
+  });
+  return {
+    core<T extends { close(): void }>(c: T): T {
+      cores.push(c);
+      return c;
+    },
+    server(s: StripeTestServer): StripeTestServer {
+      servers.push(s);
+      return s;
+    },
+  };
+}
