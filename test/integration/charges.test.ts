@@ -87,7 +87,9 @@ describe('the charge flow', () => {
     const mail = (await core.ok('notifications.list', { kind: 'recharge_failed' })).items;
     expect(mail).toHaveLength(1);
     core.testClock.advance(3_600_000);
+    await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -100 });
     await core.runDue();
+    expect(attempts(core)).toHaveLength(1);
     expect(server.paymentIntents()).toHaveLength(1);
     expect(topUps(core, client.id)).toEqual([]);
   });
@@ -163,5 +165,47 @@ describe('the charge flow', () => {
     oneCreditPerPayment(server, core, client.id);
     const keys = server.requests.filter((r) => r.method === 'POST' && r.path === '/v1/payment_intents').map((r) => r.idempotencyKey);
     expect(new Set(keys).size).toBe(1);
+  });
+
+  it('Retry: staff charge a cooled-down card now (audited); on success its cooldown ends; a failed attempt can be retried too', async () => {
+    const { server, core, client, methods } = await setup(['pm_card_chargeDeclined', 'pm_card_chargeDeclinedExpiredCard']);
+    await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -6000 });
+    await core.runDue();
+    const [failed] = attempts(core);
+    expect(failed.status).toBe('failed');
+    expect(failed.reason).toMatch(/every payment method failed \(.*the bank declined the card; .*the card has expired\)/);
+    const list = await core.ok('charges.list', { clientId: client.id });
+    expect(list.items[0]).toMatchObject({ status: 'failed', retryable: true, tries: [{ status: 'declined' }, { status: 'declined', declineCode: 'expired_card' }] });
+    const cooled = (await core.ok('methods.list', { clientId: client.id })).methods;
+    expect(cooled.every((m) => m.cooldownUntil !== null)).toBe(true);
+    // Every method is cooling down: more usage starts no new attempt and sends no new email.
+    const mails = (await kinds(core)).length;
+    await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -100 });
+    await core.runDue();
+    expect(attempts(core)).toHaveLength(1);
+    expect((await kinds(core)).length).toBe(mails);
+    // The client fixes the first card; staff press Retry on it.
+    server.behaveAs(cooled[0].stripeId, 'pm_card_visa');
+    const retry = await core.ok('charges.retry', { methodId: cooled[0].id });
+    expect(retry).toMatchObject({ origin: 'retry', status: 'queued', amount: 20_000, methodId: cooled[0].id, actor: 'desk' });
+    expect(await core.fails('charges.retry', { methodId: cooled[0].id })).toMatchObject({ kind: 'conflict' });
+    await core.runDue();
+    const after = (await core.ok('methods.list', { clientId: client.id })).methods;
+    expect(after.find((m) => m.id === cooled[0].id)!.cooldownUntil).toBeNull();
+    expect(after.find((m) => m.id === cooled[1].id)!.cooldownUntil).not.toBeNull();
+    expect(attempts(core)[1]).toMatchObject({ status: 'succeeded' });
+    oneCreditPerPayment(server, core, client.id);
+    const audit = (await core.ok('audit.list', { subjectType: 'client', subjectId: client.id, limit: 50 })).items.filter((a) => a.action === 'charges.retry');
+    expect(audit).toHaveLength(1);
+    // The first attempt is retried with its first method; a refusal says why by field.
+    await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -20_000 });
+    await core.runDue();
+    expect(await core.fails('charges.retry', { attemptId: attempts(core)[2].id })).toMatchObject({ kind: 'conflict', field: 'attemptId' });
+    const again = await core.ok('charges.retry', { attemptId: failed.id });
+    expect(again.methodId).toBe(methods[0].id);
+    await core.runDue();
+    expect(attempts(core)[3]).toMatchObject({ status: 'succeeded' });
+    expect(await core.fails('charges.retry', {})).toMatchObject({ kind: 'validation', field: 'attemptId' });
+    oneCreditPerPayment(server, core, client.id);
   });
 });

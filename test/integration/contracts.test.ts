@@ -85,6 +85,8 @@ beforeAll(async () => {
     'methods.update': { id: 1, autoCharge: false },
     'methods.reorder': { clientId: client.id, order: [1] },
     'methods.setupLink': { clientId: client.id },
+    'charges.list': { clientId: client.id, status: 'failed', from: '2026-01-01T00:00:00Z', to: '2027-01-01T00:00:00Z', limit: 10 },
+    'charges.retry': { attemptId: 1 },
     'scheduler.status': {},
     'scheduler.sweep': {},
   };

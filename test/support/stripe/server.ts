@@ -193,6 +193,11 @@ export interface StripeTestServer {
    * the token's documented one. Records the event. Throws if the PaymentIntent is not processing.
    */
   settle(paymentIntentId: string, outcome?: 'succeeded' | 'failed', failureCode?: string): PaymentIntentSnapshot;
+  /**
+   * From now on a saved PaymentMethod behaves as another test token's card (same brand and digits kept):
+   * the client paid off the card, or it was replaced at the bank. Tests use it for a Retry that works.
+   */
+  behaveAs(paymentMethodId: string, token: string): void;
   /** Completes an open Checkout Session (setup mode) as the customer would, with a test token. */
   completeCheckout(sessionId: string, token: string): { session: Obj; setupIntent: Obj; paymentMethod: Obj };
   /** Seeding without HTTP (no request recorded): a customer, and a test token attached to one. */
@@ -542,6 +547,13 @@ export async function startStripeServer(opts: StripeServerOptions = {}): Promise
     pendingFaults: () => faults.map((f) => ({ fault: f.fault, match: f.match, left: f.left })),
     settle: (id, outcome, code) => state.current.settle(id, outcome, code) as PaymentIntentSnapshot,
     completeCheckout: (id, token) => state.current.completeCheckout(id, token),
+    behaveAs(id, token) {
+      const info = state.current.pmInfo.get(id);
+      const method = TEST_PAYMENT_METHODS[token];
+      if (!info) throw new Error(`behaveAs: no PaymentMethod ${id}`);
+      if (!method || method.type !== info.method.type) throw new Error(`behaveAs: ${token} is not a test token of the same type`);
+      info.method = method.type === 'card' && info.method.type === 'card' ? { ...info.method, outcome: method.outcome } : method;
+    },
     createCustomer(params = {}) {
       const p: FormObject = {};
       if (params.email !== undefined) p.email = params.email;

@@ -103,6 +103,8 @@ export class Charges {
         `SELECT r.mode, r.enabled, r.trigger_threshold, r.recharge_amount, r.daily_cap, c.currency FROM recharge_settings r JOIN clients c ON c.id = r.client_id WHERE r.client_id = ?`,
       ),
       open: q(`SELECT id FROM charge_attempts WHERE client_id = ? AND status IN ('queued', 'charging', 'processing')`).pluck(),
+      last: q(`SELECT status FROM charge_attempts WHERE client_id = ? ORDER BY id DESC LIMIT 1`).pluck(),
+      chargeable: q(`SELECT 1 FROM payment_methods WHERE client_id = ? AND removed_at IS NULL AND auto_charge = 1 AND (cooldown_until IS NULL OR cooldown_until <= ?) LIMIT 1`).pluck(),
       charged24h: q(`SELECT coalesce(sum(amount), 0) FROM charge_attempts WHERE client_id = ? AND status IN ('succeeded', 'processing', 'charging', 'queued') AND created_at > ?`).pluck(),
       insertAttempt: q(
         `INSERT INTO charge_attempts (client_id, amount, currency, origin, status, method_id, reason, created_at, updated_at, actor) VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)`,
@@ -137,6 +139,12 @@ export class Charges {
     if (!r || r.mode !== 'auto' || !r.enabled || r.currency === POINTS) return null;
     if (balance.available >= r.trigger_threshold) return null;
     if (this.s.open.get(clientId) !== undefined) return null;
+    // After a failure everyone has been told once: no new attempt (and no new email) on every usage post
+    // until something can change the outcome — a method out of its cooldown, a new method, a staff Retry.
+    // Authentication required waits for the client (or a Retry): it is never retried automatically.
+    const last = this.s.last.get(clientId) as string | undefined;
+    if (last === 'requires_action') return null;
+    if (last === 'failed' && this.s.chargeable.get(clientId, now) === undefined) return null;
     const capLeft = r.daily_cap === null ? null : r.daily_cap - (this.s.charged24h.get(clientId, now - DAY_MS) as number);
     const plan = planCharge({ effective: balance.available, trigger: r.trigger_threshold, recharge: r.recharge_amount, capLeft });
     const m = (v: number) => formatMoney(v, r.currency, { locale: 'en-US' });
