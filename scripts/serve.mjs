@@ -1,5 +1,7 @@
 // npm run serve [-- --data-dir DIR --port N --demo --test-clock]
 // Builds the app when the build is missing or older than the sources, then runs the headless host.
+// With --demo (and no STRIPE_API_BASE of your own) it also starts the Stripe-compatible test server of
+// test/support/stripe — a sandbox, no real money — and points the host's Stripe SDK at it.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -27,6 +29,39 @@ if (stale) {
     process.exit(r.status ?? 1);
   }
 }
-const child = spawn(process.execPath, [path.join(root, 'out/main/headless.js'), ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+/** Starts the Stripe sandbox on a free port; resolves with its URL and key once it is listening. */
+function startSandbox() {
+  const tsx = path.join(root, 'node_modules/.bin', process.platform === 'win32' ? 'tsx.cmd' : 'tsx');
+  const sandbox = spawn(tsx, [path.join(root, 'test/support/stripe/main.ts'), '--port', '0', '--quiet'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    shell: process.platform === 'win32',
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    sandbox.stdout.on('data', (chunk) => {
+      out += chunk;
+      const base = /STRIPE_API_BASE=(\S+)/.exec(out);
+      const key = /STRIPE_SECRET_KEY=(\S+)/.exec(out);
+      if (base && key) resolve({ sandbox, base: base[1], key: key[1] });
+    });
+    sandbox.on('exit', (code) => reject(new Error(`the Stripe sandbox stopped (${code})`)));
+  });
+}
+
+const args = process.argv.slice(2);
+const env = { ...process.env };
+let sandbox = null;
+if (args.includes('--demo') && !env.STRIPE_API_BASE) {
+  const s = await startSandbox();
+  sandbox = s.sandbox;
+  env.STRIPE_API_BASE = s.base;
+  env.STRIPE_SECRET_KEY = env.STRIPE_SECRET_KEY || s.key;
+  console.log(`Stripe sandbox (no real money) at ${s.base}: auto-recharge charges it with Stripe's test cards.`);
+}
+const child = spawn(process.execPath, [path.join(root, 'out/main/headless.js'), ...args], { cwd: root, stdio: 'inherit', env });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+child.on('exit', (code, signal) => {
+  sandbox?.kill();
+  process.exit(code ?? (signal ? 0 : 1));
+});
