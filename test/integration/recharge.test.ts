@@ -84,7 +84,9 @@ describe('auto-recharge settings', () => {
     // Available $700: below the alert ($900) and the trigger ($800); the gap closes with one recharge.
     const run = await core.ok('recharge.dryRun', { clientId: client.id });
     expect(run).toMatchObject({ available: 70_000, pending: 0, charge: { amount: 20_000 } });
-    expect(run.emails).toEqual([{ kind: 'low_balance_client', to: ['ap@bluefox.test'], subject: 'Your Acme Telecom balance is low: $700.00' }]);
+    // Saving below the alert threshold emailed the client at once: the dry run says so and would not email again.
+    expect(run.emails).toEqual([]);
+    expect(run.steps.join(' ')).toContain('is below the alert threshold of $900.00; the client was emailed at');
     expect(run.steps.join(' ')).toContain('is below the trigger of $800.00: one charge of $200.00.');
     // Far below: one payment of several recharges, cut by what the cap leaves (the failed attempt used none of it).
     await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -100_000 });
@@ -96,5 +98,30 @@ describe('auto-recharge settings', () => {
     const after = checksum(core.db);
     await core.ok('recharge.dryRun', { clientId: client.id });
     expect(checksum(core.db)).toBe(after);
+  });
+
+  it('emails the client once when the balance falls below the alert threshold, again only after a refill; not when off or paused', async () => {
+    const { core, client } = await setup(); // $700 available
+    const alerts = async () => (await core.ok('notifications.list', { kind: 'low_balance_client' })).items;
+    await core.ok('recharge.set', { clientId: client.id, mode: 'notify', enabled: false, alertThreshold: 60_000, triggerThreshold: 0, rechargeAmount: 20_000, dailyCap: null });
+    await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -20_000 }); // $500: paused
+    expect(await alerts()).toHaveLength(0);
+    await core.ok('recharge.set', { clientId: client.id, mode: 'notify', enabled: true, alertThreshold: 60_000, triggerThreshold: 0, rechargeAmount: 20_000, dailyCap: null });
+    // Saving while below: emailed at once.
+    const first = await alerts();
+    expect(first).toHaveLength(1);
+    expect(first[0]).toMatchObject({ available: 50_000, threshold: 60_000, recipients: ['ap@bluefox.test'], subject: 'Your Acme Telecom balance is low: $500.00' });
+    expect((await core.ok('notifications.get', { id: first[0].id })).message.text).toContain('Your Acme Telecom balance is $500.00, below $600.00.');
+    await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -1000 });
+    expect(await alerts()).toHaveLength(1);
+    expect((await core.ok('recharge.dryRun', { clientId: client.id })).steps.join(' ')).toContain('is not emailed again until the balance is back at or above it');
+    await core.ok('ledger.post', { clientId: client.id, kind: 'top_up', amount: 11_000 }); // $600: back at the threshold
+    await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -1 });
+    expect(await alerts()).toHaveLength(2);
+    // Auto top-up without Stripe: the alert still goes out; the charge fails and says so.
+    await core.ok('recharge.set', { clientId: client.id, mode: 'off', enabled: true, alertThreshold: 60_000, triggerThreshold: 0, rechargeAmount: 20_000, dailyCap: null });
+    await core.ok('ledger.post', { clientId: client.id, kind: 'top_up', amount: 10_000 });
+    await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -20_000 });
+    expect(await alerts()).toHaveLength(2);
   });
 });

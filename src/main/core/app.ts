@@ -123,9 +123,7 @@ export function createCore(opts: CoreOptions): Core {
   });
   const charges = new Charges({ sqlite: db.$client, clock, jobs, ledger, notifyLog, payments, settings, emit });
   // Auto-recharge is considered in the transaction of every entry and hold that lowers a balance.
-  ledger.balanceListeners.push((clientId, state, now, lowered) => {
-    if (lowered) charges.consider(clientId, state, now);
-  });
+  ledger.balanceListeners.push((clientId, state, now, lowered) => charges.onBalance(clientId, state, now, lowered));
   const exporter = new Exporter({
     sqlite: db.$client,
     clock,

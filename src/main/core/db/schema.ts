@@ -375,6 +375,8 @@ export const rechargeSettings = sqliteTable('recharge_settings', {
   dailyCap: integer('daily_cap'),
   updatedAt: integer('updated_at').notNull(),
   updatedBy: text('updated_by').notNull(),
+  /** When the client was emailed for falling below the alert threshold; cleared back at or above it (once per episode). */
+  alertedAt: integer('alerted_at'),
 });
 
 /** A client's Stripe Customer: created by Balance Desk or an existing `cus_…` entered by staff. */

@@ -162,7 +162,17 @@ export class NotificationLog {
    * Logs and queues a message of the auto-recharge flow (receipt, failure, method paused, settings
    * changed) to the client's billing email, or to `to` when given. Inside the caller's transaction.
    */
-  message(m: { kind: Exclude<NotificationKind, 'low_balance_staff' | 'low_balance_client' | 'inactivity'>; clientId: number; reason: string; data: TemplateData; now: number; to?: string[]; available?: number | null }): number {
+  message(m: {
+    kind: Exclude<NotificationKind, 'low_balance_staff' | 'inactivity'>;
+    clientId: number;
+    reason: string;
+    data: TemplateData;
+    now: number;
+    to?: string[];
+    available?: number | null;
+    /** The threshold crossed (the auto-recharge alert), for the low balance template. */
+    threshold?: number | null;
+  }): number {
     const party = this.s.party.get(m.clientId) as Party | undefined;
     if (!party) throw new Error(`client ${m.clientId} does not exist`);
     const recipients = unique(m.to ?? [party.billing_email]);
@@ -179,7 +189,7 @@ export class NotificationLog {
         suppressed: recipients.length ? null : 'no_recipients',
         reason: recipients.length ? m.reason : `Not sent: nobody to notify. ${m.reason}`,
         available: m.available ?? null,
-        threshold: null,
+        threshold: m.threshold ?? null,
         currency: party.currency,
         seq: null,
         maxQty: null,

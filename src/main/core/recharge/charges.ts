@@ -35,6 +35,17 @@ export const COOLDOWN_MS = 48 * 3_600_000;
 export const POLL_MS = 15 * 60_000;
 const DAY_MS = 24 * 3_600_000;
 
+interface SettingsRow {
+  mode: string;
+  enabled: number;
+  alert_threshold: number | null;
+  alerted_at: number | null;
+  trigger_threshold: number;
+  recharge_amount: number;
+  daily_cap: number | null;
+  currency: string;
+}
+
 interface AttemptRow {
   id: number;
   client_id: number;
@@ -100,8 +111,9 @@ export class Charges {
     const q = (sql: string) => o.sqlite.prepare(sql);
     this.s = {
       settings: q(
-        `SELECT r.mode, r.enabled, r.trigger_threshold, r.recharge_amount, r.daily_cap, c.currency FROM recharge_settings r JOIN clients c ON c.id = r.client_id WHERE r.client_id = ?`,
+        `SELECT r.mode, r.enabled, r.alert_threshold, r.alerted_at, r.trigger_threshold, r.recharge_amount, r.daily_cap, c.currency FROM recharge_settings r JOIN clients c ON c.id = r.client_id WHERE r.client_id = ?`,
       ),
+      setAlerted: q(`UPDATE recharge_settings SET alerted_at = ? WHERE client_id = ?`),
       open: q(`SELECT id FROM charge_attempts WHERE client_id = ? AND status IN ('queued', 'charging', 'processing')`).pluck(),
       last: q(`SELECT status FROM charge_attempts WHERE client_id = ? ORDER BY id DESC LIMIT 1`).pluck(),
       chargeable: q(`SELECT 1 FROM payment_methods WHERE client_id = ? AND removed_at IS NULL AND auto_charge = 1 AND (cooldown_until IS NULL OR cooldown_until <= ?) LIMIT 1`).pluck(),
@@ -129,13 +141,36 @@ export class Charges {
   }
 
   /**
+   * Inside the caller's transaction: the alert threshold (notify only and automatic top-up). The client is
+   * emailed once when the available balance falls below it; back at or above it, the next fall emails again.
+   */
+  alert(clientId: number, balance: Pick<BalanceRow, 'available'>, now: number, row?: SettingsRow | null): void {
+    const r = row === undefined ? this.read(clientId) : row;
+    if (!r || r.alert_threshold === null) return;
+    if (balance.available >= r.alert_threshold) {
+      if (r.alerted_at !== null) this.s.setAlerted.run(null, clientId);
+      return;
+    }
+    if (r.alerted_at !== null || r.mode === 'off' || !r.enabled) return;
+    const m = (v: number) => formatMoney(v, r.currency, { locale: 'en-US' });
+    this.o.notifyLog.message({
+      kind: 'low_balance_client',
+      clientId,
+      now,
+      available: balance.available,
+      threshold: r.alert_threshold,
+      reason: `Available ${m(balance.available)} is below the alert threshold of ${m(r.alert_threshold)} in the client's top-up settings: emailed once until the balance is back at or above it.`,
+      data: {},
+    });
+    this.s.setAlerted.run(now, clientId);
+  }
+
+  /**
    * Inside the caller's transaction: starts an attempt when the client is below its trigger and none is
    * open. Returns the attempt's id, or null.
    */
-  consider(clientId: number, balance: Pick<BalanceRow, 'available'>, now: number): number | null {
-    const r = this.s.settings.get(clientId) as
-      | { mode: string; enabled: number; trigger_threshold: number; recharge_amount: number; daily_cap: number | null; currency: string }
-      | undefined;
+  consider(clientId: number, balance: Pick<BalanceRow, 'available'>, now: number, row?: SettingsRow | null): number | null {
+    const r = row === undefined ? this.read(clientId) : row;
     if (!r || r.mode !== 'auto' || !r.enabled || r.currency === POINTS) return null;
     if (balance.available >= r.trigger_threshold) return null;
     if (this.s.open.get(clientId) !== undefined) return null;
@@ -165,6 +200,18 @@ export class Charges {
     }
     const reason = `Below the trigger of ${m(r.trigger_threshold)} at ${m(balance.available)}: one charge of ${m(plan.amount)}${plan.cappedFrom !== null ? ` (cut from ${m(plan.cappedFrom)} by the daily cap)` : ''}.`;
     return this.start(clientId, plan.amount, r.currency, 'auto', null, reason, 'auto-recharge', now);
+  }
+
+  private read(clientId: number): SettingsRow | null {
+    return (this.s.settings.get(clientId) as SettingsRow | undefined) ?? null;
+  }
+
+  /** The ledger's balance listener: one read of the settings, then the alert and (on a fall) the charge. */
+  onBalance(clientId: number, balance: Pick<BalanceRow, 'available'>, now: number, lowered: boolean): void {
+    const r = this.read(clientId);
+    if (!r) return;
+    this.alert(clientId, balance, now, r);
+    if (lowered) this.consider(clientId, balance, now, r);
   }
 
   /** Writes an attempt and its job (inside the caller's transaction). */

@@ -140,7 +140,8 @@ export const rechargeHandlers: HandlerMap = {
     ctx.notifyLog.message({ kind: 'settings_changed', clientId: c.id, reason: `Auto-recharge settings saved by ${ctx.actor}.`, data: { changes: diff }, now, available: c.available });
     ctx.emit({ topic: 'recharge', clientIds: [c.id] });
     ctx.emit({ topic: 'notifications', clientIds: [c.id] });
-    // Already below the new trigger: the charge starts now, not at the next usage.
+    // Already below the new thresholds: the alert and the charge start now, not at the next usage.
+    ctx.charges.alert(c.id, { available: c.available }, now);
     ctx.charges.consider(c.id, { available: c.available }, now);
     return view(ctx, c);
   },
@@ -151,6 +152,7 @@ export const rechargeHandlers: HandlerMap = {
     const s = view(ctx, c);
     const m = (v: number) => formatMoney(v, c.currency, { locale: 'en-US' });
     const sqlite = ctx.db.$client;
+    const alertedAt = (sqlite.prepare(`SELECT alerted_at FROM recharge_settings WHERE client_id = ?`).pluck().get(c.id) as number | null | undefined) ?? null;
     // An open attempt (a bank debit still processing, a charge under way) is the pending top-up.
     const pending = sqlite.prepare(`SELECT coalesce(sum(amount), 0) FROM charge_attempts WHERE client_id = ? AND status IN ('queued', 'charging', 'processing')`).pluck().get(c.id) as number;
     const charged = sqlite
@@ -170,7 +172,9 @@ export const rechargeHandlers: HandlerMap = {
     else if (!s.enabled) steps.push('Auto-recharge is switched off (paused): no email, no charge. The settings are kept.');
     else {
       if (s.alertThreshold === null) steps.push('No alert threshold: no email.');
-      else if (c.available < s.alertThreshold) {
+      else if (c.available < s.alertThreshold && alertedAt !== null) {
+        steps.push(`${m(c.available)} is below the alert threshold of ${m(s.alertThreshold)}; the client was emailed at ${iso(alertedAt).slice(0, 16).replace('T', ' ')} UTC and is not emailed again until the balance is back at or above it.`);
+      } else if (c.available < s.alertThreshold) {
         steps.push(`${m(c.available)} is below the alert threshold of ${m(s.alertThreshold)}: the client would be emailed.`);
         emails.push({ kind: 'low_balance_client', to: [c.billing_email], subject: subjectFor('low_balance_client', party, { available: c.available }) });
       } else steps.push(`${m(c.available)} is not below the alert threshold of ${m(s.alertThreshold)}: no email.`);

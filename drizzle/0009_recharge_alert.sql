@@ -1,0 +1,1 @@
+ALTER TABLE `recharge_settings` ADD `alerted_at` integer;
