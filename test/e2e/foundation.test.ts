@@ -61,8 +61,8 @@ describe('foundation in the browser', () => {
     expect(await page.getByTestId('app-data-dir').textContent()).toBe(path.resolve(dataDir));
     expect(await page.getByTestId('demo-badge').count()).toBe(0);
     // Every nav section is reachable and honest about what is not built yet.
-    await page.getByRole('link', { name: 'Charges' }).click();
-    await page.getByTestId('coming-charges').waitFor();
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    await page.getByTestId('coming-dashboard').waitFor();
     await page.goBack();
     await waitForText(page.getByTestId('clients-total'), '0 clients');
   });

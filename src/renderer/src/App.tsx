@@ -1,5 +1,6 @@
 /** The window frame: navigation on the left, a header with what is running, and the current screen. */
 import { useEffect } from 'react';
+import { ChargesScreen } from './screens/Charges';
 import { ClientDetailScreen } from './screens/ClientDetail';
 import { ClientsScreen } from './screens/Clients';
 import { ComingScreen } from './screens/Coming';
@@ -11,9 +12,11 @@ import { ProfileScreen } from './screens/Profile';
 import { ProfilesScreen } from './screens/Profiles';
 import { SettingsScreen } from './screens/Settings';
 import { SchedulerStatusChip } from './components/SchedulerStatus';
+import { SandboxBadge } from './components/StripeSandbox';
 import { useApp } from './stores/app';
-import { useLiveStatus } from './stores/live';
+import { useLiveRefresh, useLiveStatus } from './stores/live';
 import { sectionOf, useRoute, type Route, type Section } from './stores/route';
+import { useStripe } from './stores/stripe';
 
 const NAV: { section: Section; label: string }[] = [
   { section: 'dashboard', label: 'Dashboard' },
@@ -31,6 +34,7 @@ export function App() {
 
   useEffect(() => {
     void useApp.getState().load();
+    void useStripe.getState().load();
   }, []);
 
   useEffect(() => {
@@ -70,6 +74,8 @@ export function App() {
 function AppHeader() {
   const { info, error } = useApp();
   const live = useLiveStatus();
+  // Where Stripe points, for the sandbox badge: read once at start, and again when the settings change.
+  useLiveRefresh(['stripe'], () => void useStripe.getState().load());
   return (
     <header className="app-header" data-testid="app-header">
       {info?.demo ? (
@@ -78,6 +84,7 @@ function AppHeader() {
         </span>
       ) : null}
       {info?.testClock ? <span className="badge">Test clock</span> : null}
+      <SandboxBadge />
       <span className="spacer" />
       <SchedulerStatusChip />
       <span
@@ -119,6 +126,8 @@ function Screen({ route }: { route: Route }) {
       return <ProfilesScreen />;
     case 'profile':
       return <ProfileScreen id={route.id} />;
+    case 'charges':
+      return <ChargesScreen />;
     case 'notifications':
       return <NotificationsScreen />;
     case 'notification':

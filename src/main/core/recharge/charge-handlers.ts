@@ -136,7 +136,8 @@ export const chargeHandlers: HandlerMap = {
       const first = sqlite.prepare(`SELECT method_id FROM charge_tries WHERE attempt_id = ? ORDER BY id LIMIT 1`).pluck().get(a.id) as number | undefined;
       if (first === undefined && a.method_id === null) throw conflict(`attempt ${a.id} tried no payment method: retry a payment method instead`, 'attemptId');
       ({ client_id: clientId, amount, currency } = a);
-      methodId = a.method_id ?? first!;
+      // Its first method: the one the client put first (a retry of a retry keeps its one method).
+      methodId = first ?? a.method_id!;
     } else {
       const m = sqlite.prepare(`SELECT client_id FROM payment_methods WHERE id = ? AND removed_at IS NULL`).get(input.methodId) as { client_id: number } | undefined;
       if (!m) throw notFound(`payment method ${input.methodId} does not exist`);

@@ -130,6 +130,7 @@ export class Charges {
       ),
       method: q(`SELECT id, stripe_id, type, brand, last4 FROM payment_methods WHERE id = ?`),
       try: q(`SELECT id, idempotency_key, status FROM charge_tries WHERE attempt_id = ? AND method_id = ?`),
+      triedMethod: q(`UPDATE charge_attempts SET method_id = ? WHERE id = ?`),
       insertTry: q(`INSERT INTO charge_tries (attempt_id, method_id, idempotency_key, status, created_at, updated_at) VALUES (?, ?, ?, 'started', ?, ?)`),
       setTry: q(`UPDATE charge_tries SET status = ?, payment_intent = coalesce(?, payment_intent), code = ?, decline_code = ?, message = ?, updated_at = ? WHERE id = ?`),
       cooldown: q(`UPDATE payment_methods SET cooldown_until = ?, cooldown_reason = ? WHERE id = ?`),
@@ -255,7 +256,11 @@ export class Charges {
       if (!t) {
         // The key is stored before Stripe hears of the payment: whatever happens next, a retry sends the same one.
         const key = `bd-${this.o.settings.installId()}-a${a.id}-m${method.id}`;
-        this.tx(() => this.s.insertTry.run(a.id, method.id, key, now(), now()));
+        this.tx(() => {
+          this.s.insertTry.run(a.id, method.id, key, now(), now());
+          // The attempt names the method being (or last) tried.
+          if (a.origin === 'auto') this.s.triedMethod.run(method.id, a.id);
+        });
         t = this.s.try.get(a.id, method.id) as TryRow;
       }
       if (t.status === 'declined' || t.status === 'failed') {

@@ -7,9 +7,12 @@ import { ApiError } from './client';
 /** Messages keyed by field name; `form` holds what belongs to no single field. */
 export type FieldErrors = Partial<Record<string, string>> & { form?: string };
 
-/** The core says "billingEmail is not a valid email address": next to the field, the name is noise. */
+/**
+ * The core says "billingEmail is not a valid email address" (or "customerId: Stripe has no such object"):
+ * next to the field, the name is noise.
+ */
 function withoutFieldName(message: string, field: string): string {
-  const rest = message.startsWith(field + ' ') ? message.slice(field.length + 1) : message;
+  const rest = message.startsWith(field + ': ') ? message.slice(field.length + 2) : message.startsWith(field + ' ') ? message.slice(field.length + 1) : message;
   return rest.charAt(0).toUpperCase() + rest.slice(1);
 }
 

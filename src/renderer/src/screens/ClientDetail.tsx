@@ -1,4 +1,4 @@
-/** One client: balances, the balance chart, the ledger, open holds, editing, manual adjustments, auto-recharge and low balance notifications. */
+/** One client: balances, the balance chart, the ledger, open holds, editing, manual adjustments, auto-recharge, payment methods and low balance notifications. */
 import { useEffect, useState } from 'react';
 import { AdjustmentForm } from '../components/AdjustmentForm';
 import { BalanceChart } from '../components/BalanceChart';
@@ -8,11 +8,14 @@ import { LedgerTable } from '../components/LedgerTable';
 import { LoadState } from '../components/LoadState';
 import { LowBalancePanel } from '../components/LowBalancePanel';
 import { Money } from '../components/Money';
+import { PaymentMethodsPanel } from '../components/PaymentMethodsPanel';
 import { RechargePanel } from '../components/RechargePanel';
 import { useClient } from '../stores/client';
 import { useLiveRefresh } from '../stores/live';
+import { hrefOf } from '../stores/route';
 import { formatDate, formatTime } from '../time';
 import { TableHead } from '../components/TableHead';
+import '../styles/notifications.css';
 
 const count = new Intl.NumberFormat();
 
@@ -76,6 +79,9 @@ export function ClientDetailScreen({ id }: { id: number }) {
           </dl>
         </div>
         <div className="toolbar">
+          <a className="button-link" href={hrefOf({ screen: 'charges' }, { clientId: String(c.id) })} data-testid="client-charges">
+            Charges
+          </a>
           <button type="button" onClick={() => setEditing(true)}>
             Edit
           </button>
@@ -146,6 +152,8 @@ export function ClientDetailScreen({ id }: { id: number }) {
       </div>
 
       <RechargePanel client={c} />
+
+      <PaymentMethodsPanel client={c} />
 
       <LowBalancePanel client={c} />
 

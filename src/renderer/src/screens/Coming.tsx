@@ -4,7 +4,7 @@
  */
 import type { Section } from '../stores/route';
 
-export type ComingSection = Exclude<Section, 'clients' | 'import' | 'profiles' | 'notifications' | 'settings'>;
+export type ComingSection = Exclude<Section, 'clients' | 'import' | 'profiles' | 'charges' | 'notifications' | 'settings'>;
 
 const COMING: Record<ComingSection, { title: string; will: string[]; meanwhile: { href: string; label: string }[] }> = {
   dashboard: {
@@ -18,15 +18,6 @@ const COMING: Record<ComingSection, { title: string; will: string[]; meanwhile: 
       { href: '#/clients', label: 'Find a client and see its balance and ledger' },
       { href: '#/import', label: 'Import usage from a CSV file' },
     ],
-  },
-  charges: {
-    title: 'Charges',
-    will: [
-      "Automatic top-ups charged to clients' saved payment methods (Stripe), with their outcome.",
-      'Failures in words (insufficient funds, expired card, bank decline, authentication required) and a Retry button.',
-      'Methods paused for 48 hours after a failure, and when they come back.',
-    ],
-    meanwhile: [{ href: '#/clients', label: 'Post a manual adjustment on a client' }],
   },
 };
 

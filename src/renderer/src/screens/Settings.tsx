@@ -1,13 +1,16 @@
-/** Settings: mail (SMTP with a test send, or the outbox folder). The Stripe key and staff users come later. */
+/** Settings: mail (SMTP with a test send, or the outbox folder) and the Stripe key with a connection check. Staff users come later. */
 import { useEffect } from 'react';
 import { MailSettingsSection } from '../components/MailSettings';
+import { StripeSettingsSection } from '../components/StripeSettings';
 import { useLiveRefresh } from '../stores/live';
 import { useMail } from '../stores/mail';
+import { useStripe } from '../stores/stripe';
 import '../styles/notifications.css';
 
 export function SettingsScreen() {
   useEffect(() => {
     void useMail.getState().load();
+    void useStripe.getState().load();
   }, []);
   useLiveRefresh(['mail'], () => void useMail.getState().load());
 
@@ -16,14 +19,14 @@ export function SettingsScreen() {
       <header className="screen-head">
         <div>
           <h1 id="settings-title">Settings</h1>
-          <p className="muted">How Balance Desk sends its emails. Stored in the data folder, for every window and the headless host.</p>
+          <p className="muted">How Balance Desk sends its emails and charges through Stripe. Stored in the data folder, for every window and the headless host.</p>
         </div>
       </header>
       <MailSettingsSection />
+      <StripeSettingsSection />
       <div className="card settings-coming">
         <h2>Coming here</h2>
         <ul>
-          <li>The Stripe key, with a connection check, for automatic top-ups.</li>
           <li>Staff users and resellers.</li>
         </ul>
       </div>

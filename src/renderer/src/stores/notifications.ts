@@ -8,7 +8,8 @@ import type { ChannelOutput, Notification, NotificationFilter, NotificationKind 
 import { api, ApiError } from '../api/client';
 import { messageOf } from '../api/errors';
 import { KINDS, STATUSES, type NotificationStatus } from '../notify-labels';
-import { paging } from './paged';
+import { dayBounds, dayStart } from './days';
+import { filteredList, type FilteredListState } from './paged';
 import type { Query } from './route';
 
 /** The filter as the URL and the inputs hold it: dates are days (YYYY-MM-DD), read as UTC days. */
@@ -21,17 +22,6 @@ export interface LogFilter {
   /** The last day shown (whole). */
   to?: string;
 }
-
-const DAY_MS = 86_400_000;
-
-/** The UTC midnight that starts a day typed as YYYY-MM-DD, or null when it is no real day. */
-export function dayStart(day: string): number | null {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return null;
-  const ms = Date.parse(`${day}T00:00:00Z`);
-  return Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== day ? null : ms;
-}
-
-const isoOf = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 export function filterFromQuery(q: Query): LogFilter {
   const f: LogFilter = {};
@@ -59,61 +49,24 @@ export function apiFilter(f: LogFilter): NotificationFilter {
   if (f.clientId) out.clientId = f.clientId;
   if (f.kind) out.kind = f.kind;
   if (f.status) out.status = f.status;
-  const from = f.from ? dayStart(f.from) : null;
-  const to = f.to ? dayStart(f.to) : null;
-  if (from !== null) out.from = isoOf(from);
-  if (to !== null) out.to = isoOf(to + DAY_MS);
-  return out;
+  return { ...out, ...dayBounds(f.from, f.to) };
 }
+
+export { dayStart };
 
 export const filterKey = (f: LogFilter) => JSON.stringify(queryOfFilter(f));
 export const isFiltered = (f: LogFilter) => Object.keys(queryOfFilter(f)).length > 0;
 
-interface LogState {
-  filter: LogFilter;
-  items: Notification[];
-  nextCursor: string | null;
-  loading: boolean;
-  /** The first page of the current filter has arrived. */
-  loaded: boolean;
-  error: string | null;
-  /** Bumped by every new query: answers to an older one are dropped. */
-  generation: number;
-  /** Shows this filter, reading it from the top when it differs from the one shown. */
-  setFilter(f: LogFilter): void;
-  loadFirst(): Promise<void>;
-  loadMore(): Promise<void>;
-  /** Re-reads what is shown (after a change elsewhere) without losing the place in the list. */
-  refresh(): Promise<void>;
-}
+type LogState = FilteredListState<Notification, LogFilter>;
 
-export const useNotificationLog = create<LogState>((set, get) => {
-  const pages = paging<LogState, Notification, ChannelOutput<'notifications.list'>>(
+export const useNotificationLog = create<LogState>((set, get) =>
+  filteredList<LogState, Notification, LogFilter, ChannelOutput<'notifications.list'>>(
     get,
     set,
-    (limit, cursor) => api().call('notifications.list', { ...apiFilter(get().filter), limit, cursor }),
-    () => ({ loaded: true }),
-  );
-
-  return {
-    filter: {},
-    items: [],
-    nextCursor: null,
-    loading: false,
-    loaded: false,
-    error: null,
-    generation: 0,
-    setFilter(f) {
-      if (filterKey(f) === filterKey(get().filter) && get().loaded) {
-        void get().refresh();
-        return;
-      }
-      set({ filter: f, items: [], nextCursor: null, loaded: false });
-      void get().loadFirst();
-    },
-    ...pages,
-  };
-});
+    (f, limit, cursor) => api().call('notifications.list', { ...apiFilter(f), limit, cursor }),
+    filterKey,
+  ),
+);
 
 export type NotificationDetail = ChannelOutput<'notifications.get'>;
 

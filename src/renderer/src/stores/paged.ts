@@ -54,3 +54,44 @@ export function paging<S extends PagedState<T>, T, P extends PageOf<T>>(
     refresh: () => fetchPage(Math.min(MAX_LIMIT, Math.max(PAGE, get().items.length)), undefined, true),
   };
 }
+
+/** A paged list narrowed by a filter (the notification log, the charges). */
+export interface FilteredListState<T, F> extends PagedState<T> {
+  filter: F;
+  /** The first page of the current filter has arrived. */
+  loaded: boolean;
+  /** Shows this filter, reading it from the top when it differs from the one shown. */
+  setFilter(f: F): void;
+  loadFirst(): Promise<void>;
+  loadMore(): Promise<void>;
+  /** Re-reads what is shown (after a change elsewhere) without losing the place in the list. */
+  refresh(): Promise<void>;
+}
+
+/** The state and actions of a filtered list: `fetch` reads one page of a filter, `key` tells filters apart. */
+export function filteredList<S extends FilteredListState<T, F>, T, F, P extends PageOf<T>>(
+  get: () => S,
+  set: Set<S>,
+  fetch: (filter: F, limit: number, cursor: string | undefined) => Promise<P>,
+  key: (f: F) => string,
+): FilteredListState<T, F> {
+  const pages = paging<S, T, P>(get, set, (limit, cursor) => fetch(get().filter, limit, cursor), () => ({ loaded: true }) as Partial<S>);
+  return {
+    filter: {} as F,
+    items: [],
+    nextCursor: null,
+    loading: false,
+    loaded: false,
+    error: null,
+    generation: 0,
+    setFilter(f) {
+      if (key(f) === key(get().filter) && get().loaded) {
+        void get().refresh();
+        return;
+      }
+      set({ filter: f, items: [], nextCursor: null, loaded: false } as unknown as Partial<S>);
+      void get().loadFirst();
+    },
+    ...pages,
+  };
+}
