@@ -189,6 +189,11 @@ describe('payment methods and charges in the browser', () => {
     await waitForText(panel.getByTestId('setup-link-copied'), /^Copied/);
     await chrome.screenshot('payment-methods-link');
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(url);
+    // Or emailed: a fresh link, in the notification log for the client's billing address.
+    await panel.getByTestId('setup-link-email').click();
+    await waitForText(panel.getByTestId('setup-link-copied'), /^Emailed to ap@bluefox\.test/);
+    const mailed = (await call('notifications.list', { kind: 'setup_link' })) as { items: { recipients: string[] }[] };
+    expect(mailed.items.map((n) => n.recipients)).toEqual([['ap@bluefox.test']]);
 
     // The client adds Visa on the Checkout page; Refresh reads it.
     server.completeCheckout(session.id as string, 'pm_card_visa');

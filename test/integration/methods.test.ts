@@ -64,6 +64,12 @@ describe('payment methods from Stripe', () => {
     expect(link.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
     const [session] = server.checkoutSessions();
     expect(session).toMatchObject({ mode: 'setup', customer: customerId, currency: 'usd' });
+    // Emailed: a new link, logged and queued for the client's billing address.
+    const mailed = await core.ok('methods.setupLink', { clientId: client.id, email: true });
+    expect(mailed.emailedTo).toBe('ap@bluefox.test');
+    const [note] = (await core.ok('notifications.list', { kind: 'setup_link' })).items;
+    expect(note).toMatchObject({ recipients: ['ap@bluefox.test'], subject: 'Add a payment method for your Acme Telecom account', status: 'queued' });
+    expect((await core.ok('notifications.get', { id: note.id })).message.text).toContain(`Add a payment method: ${mailed.url}`);
     server.completeCheckout(session.id, 'pm_card_mastercard');
     const after = await core.ok('methods.refresh', { clientId: client.id });
     expect(after.methods.map((m) => m.label)).toEqual(['Mastercard •••• 4444']);

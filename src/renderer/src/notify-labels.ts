@@ -12,6 +12,7 @@ export const KIND_LABEL: Record<NotificationKind, string> = {
   recharge_failed: 'Recharge failed',
   method_disabled: 'Payment method paused',
   settings_changed: 'Settings changed',
+  setup_link: 'Payment method link',
 };
 
 /** In the order the filter lists them. */

@@ -83,8 +83,9 @@ export const methodsReorder = defineContract({
 
 export const methodsSetupLink = defineContract({
   name: 'methods.setupLink',
-  summary: 'Makes a Stripe Checkout link (setup mode) where the client adds a card or bank account themselves; staff copy it or send it to the client.',
+  summary:
+    'Makes a Stripe Checkout link (setup mode) where the client adds a card or bank account themselves; staff copy it, or with email: true it is emailed to the client’s billing address (in the notification log).',
   work: true,
-  input: z.strictObject({ clientId: id }),
-  output: z.object({ url: z.string(), expiresAt: z.string().nullable() }),
+  input: z.strictObject({ clientId: id, email: z.boolean({ error: 'must be true or false' }).default(false) }),
+  output: z.object({ url: z.string(), expiresAt: z.string().nullable(), emailedTo: z.string().nullable() }),
 });

@@ -8,8 +8,8 @@ import { cursor, email, empty, id, isoTime, limit, page, text } from './common';
 import { ruleKind } from './profiles';
 
 export const notificationKind = z.enum(
-  ['low_balance_staff', 'low_balance_client', 'inactivity', 'top_up_receipt', 'recharge_failed', 'method_disabled', 'settings_changed'],
-  { error: 'must be one of low_balance_staff, low_balance_client, inactivity, top_up_receipt, recharge_failed, method_disabled, settings_changed' },
+  ['low_balance_staff', 'low_balance_client', 'inactivity', 'top_up_receipt', 'recharge_failed', 'method_disabled', 'settings_changed', 'setup_link'],
+  { error: 'must be one of low_balance_staff, low_balance_client, inactivity, top_up_receipt, recharge_failed, method_disabled, settings_changed, setup_link' },
 );
 export type NotificationKind = z.infer<typeof notificationKind>;
 

@@ -265,6 +265,7 @@ export const NOTIFICATION_KINDS = [
   'recharge_failed',
   'method_disabled',
   'settings_changed',
+  'setup_link',
 ] as const;
 
 /** The notification log: every decision to notify, sent or not, and every message the app sends. */

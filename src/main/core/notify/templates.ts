@@ -83,6 +83,8 @@ export function subjectFor(kind: NotificationKind, p: Party, f: { available?: nu
       return `Your payment method ${f.data?.method ?? ''} is paused for automatic top-ups`.replace('  ', ' ');
     case 'settings_changed':
       return `Your ${p.resellerName} top-up settings were changed`;
+    case 'setup_link':
+      return `Add a payment method for your ${p.resellerName} account`;
   }
 }
 
@@ -168,6 +170,15 @@ function body(t: TemplateInput): { greeting: string; blocks: Block[] } {
           `The automatic top-up settings of your ${t.resellerName} account were changed on ${when(t.decidedAt)}.`,
           { rows: (d.changes ?? []).map((c) => [c.label, `${c.before} → ${c.after}`] as [string, string]) },
           'If you did not expect this change, reply to this email.',
+        ],
+      };
+    case 'setup_link':
+      return {
+        greeting: hello,
+        blocks: [
+          `To keep your ${t.resellerName} balance topped up automatically, please add a card or bank account on Stripe's secure page. We never see your card number.`,
+          ...(d.actionUrl ? [{ action: 'Add a payment method', url: d.actionUrl } as Block] : []),
+          d.until ? `The link works until ${when(Date.parse(d.until))}.` : 'The link works for a limited time; ask us for a new one if it has expired.',
         ],
       };
   }

@@ -224,8 +224,22 @@ export const methodHandlers: HandlerMap = {
         cancel_url: 'https://balance-desk.invalid/payment-method-cancelled',
       });
       if (!session.url) throw unavailable('Stripe made the setup session without a link');
-      ctx.audit('methods.setupLink', 'client', input.clientId, { session: session.id });
-      return { url: session.url, expiresAt: isoOrNull(session.expires_at ? session.expires_at * 1000 : null) };
+      const expiresAt = isoOrNull(session.expires_at ? session.expires_at * 1000 : null);
+      const url = session.url;
+      ctx.db.$client.transaction(() => {
+        ctx.audit('methods.setupLink', 'client', input.clientId, { session: session.id, emailed: input.email });
+        if (input.email) {
+          ctx.notifyLog.message({
+            kind: 'setup_link',
+            clientId: c.id,
+            now: ctx.clock.now(),
+            reason: `${ctx.actor} sent the client a Stripe link to add a payment method.`,
+            data: { actionUrl: url, until: expiresAt },
+          });
+        }
+      })();
+      if (input.email) ctx.emit({ topic: 'notifications', clientIds: [c.id] });
+      return { url, expiresAt, emailedTo: input.email ? c.billing_email : null };
     } catch (e) {
       throw fromStripe(e);
     }

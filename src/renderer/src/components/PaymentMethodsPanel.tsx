@@ -498,6 +498,7 @@ function Linked(props: { client: Client; customerId: string; methods: PaymentMet
 /** The Checkout link for the client, with Copy (the text is selected when the clipboard cannot be reached). */
 function SetupLinkBox({ link }: { link: SetupLink }) {
   const [copied, setCopied] = useState<string | null>(null);
+  const [sending, setSending] = useState(false);
   const inputRef = useRef<HTMLInputElement>(null);
 
   async function copy() {
@@ -509,6 +510,19 @@ function SetupLinkBox({ link }: { link: SetupLink }) {
       inputRef.current?.focus();
       inputRef.current?.select();
       setCopied('The clipboard could not be reached: the link is selected, press Ctrl+C (⌘C on a Mac) to copy it.');
+    }
+  }
+
+  // A fresh link goes by email (in the notification log, like every message): the one shown stays valid too.
+  async function email() {
+    setSending(true);
+    try {
+      const sent = await useMethods.getState().makeSetupLink(true);
+      setCopied(`Emailed to ${sent.emailedTo ?? 'the client'}: see the notification log.`);
+    } catch (e) {
+      setCopied(`Not sent: ${messageOf(e)}`);
+    } finally {
+      setSending(false);
     }
   }
 
@@ -533,6 +547,9 @@ function SetupLinkBox({ link }: { link: SetupLink }) {
         />
         <button type="button" onClick={() => void copy()} data-testid="setup-link-copy">
           Copy
+        </button>
+        <button type="button" onClick={() => void email()} disabled={sending} data-testid="setup-link-email">
+          {sending ? 'Sending…' : 'Email it to the client'}
         </button>
       </div>
       <p className="muted small pm-setup-foot" aria-live="polite">

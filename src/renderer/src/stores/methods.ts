@@ -27,7 +27,8 @@ interface MethodsState {
   setAutoCharge(id: number, autoCharge: boolean): Promise<void>;
   /** Sets the order (primary first). The list moves at once; a refusal puts the stored order back and throws. */
   reorder(order: number[]): Promise<void>;
-  makeSetupLink(): Promise<SetupLink>;
+  /** A new Checkout link for the client; with email, also emailed to the client's billing address. */
+  makeSetupLink(email?: boolean): Promise<SetupLink>;
   clearSetupLink(): void;
   /** Charges one method now for the recharge amount (a staff action, audited). */
   retry(methodId: number): Promise<Charge>;
@@ -112,9 +113,9 @@ export const useMethods = create<MethodsState>((set, get) => {
         throw e;
       }
     },
-    async makeSetupLink() {
+    async makeSetupLink(email = false) {
       const clientId = current();
-      const link = await api().call('methods.setupLink', { clientId });
+      const link = await api().call('methods.setupLink', { clientId, email });
       if (get().clientId === clientId) set({ setupLink: link });
       return link;
     },
