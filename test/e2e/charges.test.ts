@@ -137,6 +137,19 @@ describe('payment methods and charges in the browser', () => {
     });
     expect(green).not.toBe(red);
     expect(await call('stripe.get', {})).toMatchObject({ source: 'settings', keyHint: 'sk_test_…dbox', mode: 'test', apiBase: server.url });
+
+    // The page a client returns to from a setup link: the sandbox's own until the reseller's is set.
+    const back = section.getByTestId('stripe-return-form');
+    await waitForText(back.getByTestId('hint-returnUrl'), new RegExp(`Not set: the sandbox's own page \\(${server.url.replace(/\./g, '\\.')}/\\) stands in\\.$`));
+    const returnUrl = back.locator('[name="returnUrl"]');
+    await returnUrl.fill('bluefox dot example');
+    await returnUrl.press('Enter');
+    await waitForText(back.getByTestId('error-returnUrl'), /^Must be a web address such as https:\/\/example\.com\/thank-you$/);
+    expect(await returnUrl.evaluate((el) => el === document.activeElement)).toBe(true);
+    await returnUrl.fill('https://acme.example/card-saved');
+    await returnUrl.press('Control+Enter');
+    await waitForText(back.getByTestId('stripe-return-saved'), 'Saved: setup links return the client to this page.');
+    expect((await call('stripe.get', {})).returnUrl).toBe('https://acme.example/card-saved');
     await section.scrollIntoViewIfNeeded();
     await chrome.screenshot('settings-stripe');
 
@@ -183,7 +196,7 @@ describe('payment methods and charges in the browser', () => {
     await panel.getByTestId('pm-add').click();
     const url = await panel.getByTestId('setup-link-url').inputValue();
     const session = server.checkoutSessions().find((s) => s.customer === customerId)!;
-    expect(session).toBeDefined();
+    expect(session).toMatchObject({ success_url: 'https://acme.example/card-saved', cancel_url: 'https://acme.example/card-saved' });
     expect(url).toBe(session.url);
     await panel.getByTestId('setup-link-copy').click();
     await waitForText(panel.getByTestId('setup-link-copied'), /^Copied/);

@@ -6,7 +6,8 @@
  * successful PaymentIntent.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { COOLDOWN_MS, POLL_MS } from '../../src/main/core/recharge/charges';
+import { CHECK_EVERY_MS, COOLDOWN_MS, POLL_MS } from '../../src/main/core/recharge/charges';
+import type { ChangeEvent } from '../../src/shared/contracts';
 import { useStripeFixtures } from '../support/stripe/spec-check';
 import { startStripeServer, SANDBOX_API_KEY, type StripeTestServer } from '../support/stripe/server';
 import { testCore, withClient, type TestCore } from '../support/core';
@@ -14,9 +15,10 @@ import { testCore, withClient, type TestCore } from '../support/core';
 const fx = useStripeFixtures({ afterEach, expect });
 
 /** A client with $100 (10,000 cents), linked to Stripe with the given test methods in that order, auto top-up $200 below $50. */
-async function setup(tokens: string[], settings: Partial<{ triggerThreshold: number; rechargeAmount: number; dailyCap: number | null }> = {}) {
+async function setup(tokens: string[], settings: Partial<{ triggerThreshold: number; rechargeAmount: number; dailyCap: number | null }> = {}, keyIn: 'env' | 'settings' = 'env') {
   const server = fx.server(await startStripeServer());
-  const core = fx.core(testCore({ stripeKey: SANDBOX_API_KEY, stripeApiBase: server.url }));
+  const core = fx.core(testCore({ stripeKey: keyIn === 'env' ? SANDBOX_API_KEY : undefined, stripeApiBase: server.url }));
+  if (keyIn === 'settings') await core.ok('stripe.set', { secretKey: SANDBOX_API_KEY });
   server.setNow(() => core.clock.now());
   const { client } = await withClient(core);
   await core.ok('ledger.post', { clientId: client.id, kind: 'top_up', amount: 10_000 });
@@ -206,6 +208,87 @@ describe('the charge flow', () => {
     await core.runDue();
     expect(attempts(core)[3]).toMatchObject({ status: 'succeeded' });
     expect(await core.fails('charges.retry', {})).toMatchObject({ kind: 'validation', field: 'attemptId' });
+    oneCreditPerPayment(server, core, client.id);
+  });
+
+  it('with no usage at all: charges again by itself when a cooldown ends, and tells the screens the cooldown ended', async () => {
+    const { server, core, client } = await setup(['pm_card_chargeDeclined']);
+    await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -6000 });
+    await core.runDue();
+    expect(attempts(core)).toMatchObject([{ status: 'failed' }]);
+    const [card] = (await core.ok('methods.list', { clientId: client.id })).methods;
+    const events: ChangeEvent[] = [];
+    core.onChange((e) => events.push(e));
+    // The client's bank lets the card through again; nothing is posted meanwhile.
+    server.behaveAs(card.stripeId, 'pm_card_visa');
+    core.testClock.advance(COOLDOWN_MS - 60_000);
+    await core.runDue();
+    expect(attempts(core)).toHaveLength(1);
+    expect(events.filter((e) => e.topic === 'methods')).toEqual([]);
+    core.testClock.advance(60_000 + CHECK_EVERY_MS);
+    await core.runDue();
+    expect(events).toContainEqual({ topic: 'methods', clientIds: [client.id] });
+    expect(attempts(core)).toMatchObject([{ status: 'failed' }, { status: 'succeeded', amount: 20_000 }]);
+    expect((await balance(core, client.id)).available).toBe(24_000);
+    oneCreditPerPayment(server, core, client.id);
+    // Back above the trigger: the periodic check starts nothing more.
+    core.testClock.advance(CHECK_EVERY_MS);
+    await core.runDue();
+    expect(attempts(core)).toHaveLength(2);
+  });
+
+  it('after a failure, waits for something that can change the outcome: a fixed Stripe key, a new method (no email on every check)', async () => {
+    const { server, core: noKey, client } = await setup(['pm_card_visa'], {}, 'settings');
+    await noKey.ok('stripe.set', { secretKey: null });
+    await noKey.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -6000 });
+    await noKey.runDue();
+    expect(attempts(noKey)).toMatchObject([{ status: 'failed', reason: expect.stringMatching(/Stripe is not set up/) }]);
+    const mails = (await kinds(noKey)).length;
+    for (let i = 0; i < 3; i++) {
+      noKey.testClock.advance(CHECK_EVERY_MS);
+      await noKey.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -100 });
+      await noKey.runDue();
+    }
+    expect(attempts(noKey)).toHaveLength(1);
+    expect((await kinds(noKey)).length).toBe(mails);
+    const dry = await noKey.ok('recharge.dryRun', { clientId: client.id });
+    expect(dry.charge).toBeNull();
+    expect(dry.steps.join(' ')).toMatch(/due, but not made now\. The last automatic top-up failed and everyone was told/);
+    // The key is entered again: the next check charges.
+    noKey.testClock.advance(1000);
+    await noKey.ok('stripe.set', { secretKey: SANDBOX_API_KEY });
+    noKey.testClock.advance(CHECK_EVERY_MS);
+    await noKey.runDue();
+    expect(attempts(noKey)).toMatchObject([{ status: 'failed' }, { status: 'succeeded' }]);
+    oneCreditPerPayment(server, noKey, client.id);
+  });
+
+  it('a method read from Stripe or switched on after a failure is charged at once', async () => {
+    const { server, core, client, methods } = await setup(['pm_card_chargeDeclined', 'pm_card_visa']);
+    await core.ok('methods.update', { id: methods[1].id, autoCharge: false });
+    await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -6000 });
+    await core.runDue();
+    expect(attempts(core)).toMatchObject([{ status: 'failed' }]);
+    // Switching the good card on (a minute later) starts a new attempt in the same call.
+    core.testClock.advance(60_000);
+    await core.ok('methods.update', { id: methods[1].id, autoCharge: true });
+    expect(attempts(core)).toMatchObject([{ status: 'failed' }, { status: 'queued' }]);
+    await core.runDue();
+    expect(attempts(core)[1]).toMatchObject({ status: 'succeeded' });
+
+    // Again with every card declining; the client adds a new card through a setup link, staff press Refresh.
+    server.behaveAs(methods[1].stripeId, 'pm_card_chargeDeclined');
+    core.testClock.advance(1000);
+    await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -20_000 });
+    await core.runDue();
+    expect(attempts(core)[2]).toMatchObject({ status: 'failed' });
+    const { customerId } = await core.ok('methods.list', { clientId: client.id });
+    server.attachTestPaymentMethod(customerId!, 'pm_card_mastercard');
+    core.testClock.advance(1000);
+    await core.ok('methods.refresh', { clientId: client.id });
+    expect(attempts(core)).toHaveLength(4);
+    await core.runDue();
+    expect(attempts(core)[3]).toMatchObject({ status: 'succeeded', reason: expect.stringMatching(/^Mastercard •••• 4444/) });
     oneCreditPerPayment(server, core, client.id);
   });
 });

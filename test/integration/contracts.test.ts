@@ -78,6 +78,7 @@ beforeAll(async () => {
     'recharge.dryRun': { clientId: client.id },
     'stripe.get': {},
     'stripe.set': { secretKey: 'sk_test_0123456789abcdef' },
+    'stripe.setReturnPage': { returnUrl: 'https://acme.example/card-saved' },
     'stripe.check': { secretKey: 'sk_test_0123456789abcdef' },
     'methods.list': { clientId: client.id },
     'methods.link': { clientId: client.id, customerId: 'cus_Test0001' },

@@ -63,7 +63,8 @@ describe('payment methods from Stripe', () => {
     const link = await core.ok('methods.setupLink', { clientId: client.id });
     expect(link.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
     const [session] = server.checkoutSessions();
-    expect(session).toMatchObject({ mode: 'setup', customer: customerId, currency: 'usd' });
+    // With no page of the reseller's set, the client returns to the sandbox's own page.
+    expect(session).toMatchObject({ mode: 'setup', customer: customerId, currency: 'usd', success_url: `${server.url}/`, cancel_url: `${server.url}/` });
     // Emailed: a new link, logged and queued for the client's billing address.
     const mailed = await core.ok('methods.setupLink', { clientId: client.id, email: true });
     expect(mailed.emailedTo).toBe('ap@bluefox.test');
@@ -81,6 +82,27 @@ describe('payment methods from Stripe', () => {
     const one = await core.ok('methods.refresh', { clientId: client.id });
     expect(one.methods.map((m) => [m.label, m.priority, m.primary])).toEqual([['Visa •••• 4242', 1, true]]);
     expect(await core.fails('methods.update', { id: two.methods[0].id, autoCharge: false })).toMatchObject({ kind: 'not_found' });
+  });
+
+  it("sends the client back to the reseller's page after a setup link, which must be set when the SDK points at Stripe itself", async () => {
+    const { server, core, client } = await setup();
+    await core.ok('methods.link', { clientId: client.id });
+    expect(await core.fails('stripe.setReturnPage', { returnUrl: 'javascript:alert(1)' })).toMatchObject({ kind: 'validation', field: 'returnUrl' });
+    expect(await core.fails('stripe.setReturnPage', { returnUrl: 'x'.repeat(10) })).toMatchObject({ kind: 'validation', field: 'returnUrl' });
+    expect((await core.ok('stripe.get', {})).returnUrl).toBeNull();
+    const set = await core.ok('stripe.setReturnPage', { returnUrl: 'https://bluefox.example/card-saved' });
+    expect(set).toMatchObject({ returnUrl: 'https://bluefox.example/card-saved', defaultReturnUrl: `${server.url}/` });
+    await core.ok('methods.setupLink', { clientId: client.id });
+    expect(server.checkoutSessions()[0]).toMatchObject({ success_url: 'https://bluefox.example/card-saved', cancel_url: 'https://bluefox.example/card-saved' });
+    const audit = (await core.ok('audit.list', { limit: 10 })).items.find((a) => a.action === 'stripe.setReturnPage')!;
+    expect(audit.detail).toEqual({ returnUrl: [null, 'https://bluefox.example/card-saved'] });
+    expect((await core.ok('stripe.setReturnPage', { returnUrl: null })).returnUrl).toBeNull();
+
+    // Pointed at api.stripe.com there is no default page: the link is refused in words, before any call.
+    const real = fx.core(testCore({ stripeKey: SANDBOX_API_KEY }));
+    const other = await withClient(real);
+    expect((await real.ok('stripe.get', {})).defaultReturnUrl).toBeNull();
+    expect(await real.fails('methods.setupLink', { clientId: other.client.id })).toMatchObject({ kind: 'conflict', field: 'returnUrl', message: expect.stringMatching(/Settings → Stripe/) });
   });
 
   it('links an existing customer by id, refusing one Stripe does not have and one linked to another client', async () => {

@@ -81,19 +81,20 @@ describe('auto-recharge settings', () => {
     await core.runDue();
     expect((await core.ok('notifications.list', { kind: 'recharge_failed' })).items[0].reason).toContain('Stripe is not set up');
     const frozen = checksum(core.db);
-    // Available $700: below the alert ($900) and the trigger ($800); the gap closes with one recharge.
+    // Available $700: below the alert ($900) and the trigger ($800); the gap closes with one recharge, but
+    // after the failure none is made until something can change the outcome.
     const run = await core.ok('recharge.dryRun', { clientId: client.id });
-    expect(run).toMatchObject({ available: 70_000, pending: 0, charge: { amount: 20_000 } });
+    expect(run).toMatchObject({ available: 70_000, pending: 0, charge: null });
     // Saving below the alert threshold emailed the client at once: the dry run says so and would not email again.
     expect(run.emails).toEqual([]);
     expect(run.steps.join(' ')).toContain('is below the alert threshold of $900.00; the client was emailed at');
-    expect(run.steps.join(' ')).toContain('is below the trigger of $800.00: one charge of $200.00.');
+    expect(run.steps.join(' ')).toContain('is below the trigger of $800.00: one charge of $200.00 — due, but not made now. The last automatic top-up failed');
     // Far below: one payment of several recharges, cut by what the cap leaves (the failed attempt used none of it).
     await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -100_000 });
     await core.runDue();
     const deep = await core.ok('recharge.dryRun', { clientId: client.id });
-    expect(deep.charge).toEqual({ amount: 50_000, methods: [] });
-    expect(deep.steps.join(' ')).toContain('one charge of $500.00 (6 × $200.00, to close the whole gap in one payment), cut from $1,200.00 by the daily cap.');
+    expect(deep.charge).toBeNull();
+    expect(deep.steps.join(' ')).toContain('one charge of $500.00 (6 × $200.00, to close the whole gap in one payment), cut from $1,200.00 by the daily cap — due, but not made now.');
     expect(checksum(core.db)).not.toBe(frozen); // the post and its failed attempt, not the dry runs
     const after = checksum(core.db);
     await core.ok('recharge.dryRun', { clientId: client.id });

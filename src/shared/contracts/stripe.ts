@@ -11,6 +11,10 @@ export const stripeStatus = z.object({
   /** STRIPE_API_BASE when set: the SDK talks to that server (the sandbox), not api.stripe.com. */
   apiBase: z.string().nullable(),
   secretStorage: z.enum(['os', 'keyfile']),
+  /** The page a client lands on after adding (or cancelling) a payment method through a setup link: the reseller's own. */
+  returnUrl: z.string().nullable(),
+  /** The page used when returnUrl is not set: the sandbox's own page, or null (a setup link then needs returnUrl). */
+  defaultReturnUrl: z.string().nullable(),
 });
 export type StripeStatus = z.infer<typeof stripeStatus>;
 
@@ -36,4 +40,18 @@ export const stripeCheck = defineContract({
   summary: 'Checks a key (the stored one when omitted) with one harmless read from Stripe, and says what happened in words.',
   input: z.strictObject({ secretKey: z.string({ error: 'must be a Stripe secret key' }).trim().max(255, 'is too long for a Stripe key').optional() }),
   output: z.object({ ok: z.boolean(), message: z.string(), mode: z.enum(['test', 'live']).nullable() }),
+});
+
+export const stripeSetReturnPage = defineContract({
+  name: 'stripe.setReturnPage',
+  summary:
+    "Sets the page (the reseller's website, http:// or https://) a client returns to after adding a payment method through a setup link, or null to clear it.",
+  mutates: true,
+  input: z.strictObject({
+    returnUrl: z
+      .url({ protocol: /^https?$/, error: 'must be a web address such as https://example.com/thank-you' })
+      .max(2000, 'is too long for a web address')
+      .nullable(),
+  }),
+  output: stripeStatus,
 });

@@ -360,25 +360,30 @@ export const settings = sqliteTable('settings', {
  * A client's auto-recharge settings (PRODUCT.md §3). No row: mode "off" (do nothing). `enabled` is the
  * holiday switch: off keeps every value but nothing happens.
  */
-export const rechargeSettings = sqliteTable('recharge_settings', {
-  clientId: integer('client_id')
-    .primaryKey()
-    .references(() => clients.id),
-  /** off: do nothing; notify: email below the alert threshold only; auto: also charge below the trigger. */
-  mode: text('mode', { enum: ['off', 'notify', 'auto'] }).notNull(),
-  enabled: integer('enabled', { mode: 'boolean' }).notNull(),
-  /** Email the client when the available balance is below this; NULL: no alert. */
-  alertThreshold: integer('alert_threshold'),
-  /** Charge when available + pending top-ups is below this. */
-  triggerThreshold: integer('trigger_threshold').notNull(),
-  rechargeAmount: integer('recharge_amount').notNull(),
-  /** The most auto-recharged in any 24 hours; NULL: no cap. */
-  dailyCap: integer('daily_cap'),
-  updatedAt: integer('updated_at').notNull(),
-  updatedBy: text('updated_by').notNull(),
-  /** When the client was emailed for falling below the alert threshold; cleared back at or above it (once per episode). */
-  alertedAt: integer('alerted_at'),
-});
+export const rechargeSettings = sqliteTable(
+  'recharge_settings',
+  {
+    clientId: integer('client_id')
+      .primaryKey()
+      .references(() => clients.id),
+    /** off: do nothing; notify: email below the alert threshold only; auto: also charge below the trigger. */
+    mode: text('mode', { enum: ['off', 'notify', 'auto'] }).notNull(),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull(),
+    /** Email the client when the available balance is below this; NULL: no alert. */
+    alertThreshold: integer('alert_threshold'),
+    /** Charge when available + pending top-ups is below this. */
+    triggerThreshold: integer('trigger_threshold').notNull(),
+    rechargeAmount: integer('recharge_amount').notNull(),
+    /** The most auto-recharged in any 24 hours; NULL: no cap. */
+    dailyCap: integer('daily_cap'),
+    updatedAt: integer('updated_at').notNull(),
+    updatedBy: text('updated_by').notNull(),
+    /** When the client was emailed for falling below the alert threshold; cleared back at or above it (once per episode). */
+    alertedAt: integer('alerted_at'),
+  },
+  // The periodic recharge check reads only the clients whose automatic top-up is on.
+  (t) => [index('recharge_settings_auto').on(t.clientId).where(sql`mode = 'auto' AND enabled = 1`)],
+);
 
 /** A client's Stripe Customer: created by Balance Desk or an existing `cus_…` entered by staff. */
 export const stripeCustomers = sqliteTable('stripe_customers', {
@@ -415,8 +420,18 @@ export const paymentMethods = sqliteTable(
     /** No longer attached at Stripe (kept for the charges that used it). */
     removedAt: integer('removed_at'),
     syncedAt: integer('synced_at').notNull(),
+    /**
+     * When it last became chargeable by something other than time: read from Stripe for the first time,
+     * attached again, or its auto-charge switched on. After a failed attempt, a new automatic one waits
+     * for a method whose ready time (this, or the end of its cooldown) is after the failure.
+     */
+    readyAt: integer('ready_at'),
   },
-  (t) => [index('payment_methods_client').on(t.clientId, t.priority)],
+  (t) => [
+    index('payment_methods_client').on(t.clientId, t.priority),
+    // The periodic check finds the cooldowns that ended since it last looked.
+    index('payment_methods_cooldown').on(t.cooldownUntil).where(sql`cooldown_until IS NOT NULL`),
+  ],
 );
 
 /**

@@ -34,6 +34,8 @@ export const COOLDOWN_MS = 48 * 3_600_000;
 /** How often a bank debit that is still processing is asked about. */
 export const POLL_MS = 15 * 60_000;
 const DAY_MS = 24 * 3_600_000;
+/** How often the periodic recharge check looks at the clients below their trigger. */
+export const CHECK_EVERY_MS = 5 * 60_000;
 
 interface SettingsRow {
   mode: string;
@@ -106,6 +108,8 @@ export interface ChargesOptions {
 
 export class Charges {
   private readonly s;
+  private lastCheck: number | null = null;
+  private closed = false;
 
   constructor(private readonly o: ChargesOptions) {
     const q = (sql: string) => o.sqlite.prepare(sql);
@@ -115,8 +119,23 @@ export class Charges {
       ),
       setAlerted: q(`UPDATE recharge_settings SET alerted_at = ? WHERE client_id = ?`),
       open: q(`SELECT id FROM charge_attempts WHERE client_id = ? AND status IN ('queued', 'charging', 'processing')`).pluck(),
-      last: q(`SELECT status FROM charge_attempts WHERE client_id = ? ORDER BY id DESC LIMIT 1`).pluck(),
-      chargeable: q(`SELECT 1 FROM payment_methods WHERE client_id = ? AND removed_at IS NULL AND auto_charge = 1 AND (cooldown_until IS NULL OR cooldown_until <= ?) LIMIT 1`).pluck(),
+      last: q(`SELECT status, updated_at AS at FROM charge_attempts WHERE client_id = ? ORDER BY id DESC LIMIT 1`),
+      // A method that can be charged now and became so after the failure at ?: its cooldown ended, it was
+      // read from Stripe or switched on, or the Stripe key or the customer link changed since.
+      freshChargeable: q(
+        `SELECT 1 FROM payment_methods m WHERE m.client_id = @client AND m.removed_at IS NULL AND m.auto_charge = 1 AND (m.cooldown_until IS NULL OR m.cooldown_until <= @now)
+           AND (coalesce(m.ready_at, 0) > @failed OR coalesce(m.cooldown_until, 0) > @failed
+             OR coalesce((SELECT updated_at FROM settings WHERE key = 'stripe'), 0) > @failed
+             OR coalesce((SELECT linked_at FROM stripe_customers WHERE client_id = m.client_id), 0) > @failed)
+         LIMIT 1`,
+      ).pluck(),
+      // The periodic check: clients with automatic top-up on whose available balance is below the trigger.
+      below: q(
+        `SELECT r.client_id AS clientId, b.available FROM recharge_settings r INDEXED BY recharge_settings_auto JOIN balances b ON b.client_id = r.client_id
+          WHERE r.mode = 'auto' AND r.enabled = 1 AND r.client_id > ? AND b.available < r.trigger_threshold ORDER BY r.client_id LIMIT ?`,
+      ),
+      balance: q(`SELECT available FROM balances WHERE client_id = ?`).pluck(),
+      cooledDown: q(`SELECT DISTINCT client_id FROM payment_methods WHERE cooldown_until > ? AND cooldown_until <= ?`).pluck(),
       charged24h: q(`SELECT coalesce(sum(amount), 0) FROM charge_attempts WHERE client_id = ? AND status IN ('succeeded', 'processing', 'charging', 'queued') AND created_at > ?`).pluck(),
       insertAttempt: q(
         `INSERT INTO charge_attempts (client_id, amount, currency, origin, status, method_id, reason, created_at, updated_at, actor) VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)`,
@@ -175,12 +194,7 @@ export class Charges {
     if (!r || r.mode !== 'auto' || !r.enabled || r.currency === POINTS) return null;
     if (balance.available >= r.trigger_threshold) return null;
     if (this.s.open.get(clientId) !== undefined) return null;
-    // After a failure everyone has been told once: no new attempt (and no new email) on every usage post
-    // until something can change the outcome — a method out of its cooldown, a new method, a staff Retry.
-    // Authentication required waits for the client (or a Retry): it is never retried automatically.
-    const last = this.s.last.get(clientId) as string | undefined;
-    if (last === 'requires_action') return null;
-    if (last === 'failed' && this.s.chargeable.get(clientId, now) === undefined) return null;
+    if (this.heldBack(clientId, now) !== null) return null;
     const capLeft = r.daily_cap === null ? null : r.daily_cap - (this.s.charged24h.get(clientId, now - DAY_MS) as number);
     const plan = planCharge({ effective: balance.available, trigger: r.trigger_threshold, recharge: r.recharge_amount, capLeft });
     const m = (v: number) => formatMoney(v, r.currency, { locale: 'en-US' });
@@ -201,6 +215,63 @@ export class Charges {
     }
     const reason = `Below the trigger of ${m(r.trigger_threshold)} at ${m(balance.available)}: one charge of ${m(plan.amount)}${plan.cappedFrom !== null ? ` (cut from ${m(plan.cappedFrom)} by the daily cap)` : ''}.`;
     return this.start(clientId, plan.amount, r.currency, 'auto', null, reason, 'auto-recharge', now);
+  }
+
+  /**
+   * Why the last attempt holds the next automatic one back, in words; null when nothing does. After a
+   * failure everyone has been told once: no new attempt (and no new email) on every usage post or check
+   * until something can change the outcome — a method out of its cooldown, a method read from Stripe or
+   * switched on, the Stripe key or customer changed, a staff Retry. Authentication required waits for the
+   * client (and a Retry): it is never retried automatically.
+   */
+  heldBack(clientId: number, now: number): string | null {
+    const last = this.s.last.get(clientId) as { status: string; at: number } | undefined;
+    if (last?.status === 'requires_action') {
+      return 'The last top-up needs the client to approve the payment with their bank: no automatic charge until staff press Retry.';
+    }
+    if (last?.status === 'failed' && this.s.freshChargeable.get({ client: clientId, now, failed: last.at }) === undefined) {
+      return 'The last automatic top-up failed and everyone was told: the next one waits until a payment method can be charged again (its cooldown ends, a method is added or switched on, the Stripe key changes) or staff press Retry.';
+    }
+    return null;
+  }
+
+  /**
+   * The periodic check, run with the scheduler's due work (every CHECK_EVERY_MS): what time alone
+   * changes, with no entry posted. A client below the trigger is considered again — its methods' cooldown
+   * ended, the daily cap has room again — and the screens hear of cooldowns that ended by themselves.
+   * Batches of 500 clients, one transaction each, the event loop free between them.
+   */
+  async checkDue(): Promise<number> {
+    const now = this.o.clock.now();
+    if (this.closed || (this.lastCheck !== null && now < this.lastCheck + CHECK_EVERY_MS)) return 0;
+    const since = this.lastCheck;
+    this.lastCheck = now;
+    if (since !== null) {
+      const cooled = this.s.cooledDown.all(since, now) as number[];
+      if (cooled.length) this.o.emit({ topic: 'methods', clientIds: cooled.length <= 200 ? cooled : undefined });
+    }
+    let started = 0;
+    for (let after = 0; !this.closed; ) {
+      const rows = this.s.below.all(after, 500) as { clientId: number; available: number }[];
+      if (!rows.length) break;
+      this.tx(() => {
+        for (const r of rows) if (this.consider(r.clientId, r, now) !== null) started++;
+      });
+      after = rows[rows.length - 1].clientId;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return started;
+  }
+
+  /** Inside the caller's transaction: the client's methods changed (read from Stripe, switched on); considered again. */
+  reconsider(clientId: number, now: number): void {
+    const available = this.s.balance.get(clientId) as number | undefined;
+    if (available !== undefined) this.consider(clientId, { available }, now);
+  }
+
+  /** The core is closing: a check in progress stops at its next batch. */
+  stop(): void {
+    this.closed = true;
   }
 
   private read(clientId: number): SettingsRow | null {

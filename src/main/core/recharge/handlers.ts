@@ -189,6 +189,7 @@ export const rechargeHandlers: HandlerMap = {
           );
           return { now: iso(now), available: c.available, pending, currency: c.currency, steps, emails, charge };
         }
+        const held = ctx.charges.heldBack(c.id, now);
         const plan = planCharge({ effective: c.available + pending, trigger: s.triggerThreshold, recharge: s.rechargeAmount, capLeft: s.dailyCap === null ? null : s.dailyCap - charged });
         if ('why' in plan) {
           steps.push(
@@ -197,18 +198,20 @@ export const rechargeHandlers: HandlerMap = {
               : `The daily cap of ${m(s.dailyCap ?? 0)} is reached: no charge; the client and the reseller would be told once.`,
           );
         } else {
-          steps.push(
+          const what =
             `${m(c.available + pending)} is below the trigger of ${m(s.triggerThreshold)}: one charge of ${m(plan.amount)}` +
-              (plan.multiples > 1 ? ` (${plan.multiples} × ${m(s.rechargeAmount)}, to close the whole gap in one payment)` : '') +
-              (plan.cappedFrom !== null ? `, cut from ${m(plan.cappedFrom)} by the daily cap` : '') +
-              '.',
-          );
-          steps.push(
-            methods.length
-              ? `Tried in this order until one succeeds: ${methods.join(', ')}.`
-              : 'No payment method can be charged: none is set to auto-charge, or all are cooling down after a failure (link the client to Stripe and send them a setup link).',
-          );
-          charge = { amount: plan.amount, methods };
+            (plan.multiples > 1 ? ` (${plan.multiples} × ${m(s.rechargeAmount)}, to close the whole gap in one payment)` : '') +
+            (plan.cappedFrom !== null ? `, cut from ${m(plan.cappedFrom)} by the daily cap` : '');
+          if (held !== null) steps.push(`${what} — due, but not made now.`, held);
+          else {
+            steps.push(`${what}.`);
+            steps.push(
+              methods.length
+                ? `Tried in this order until one succeeds: ${methods.join(', ')}.`
+                : 'No payment method can be charged: none is set to auto-charge, or all are cooling down after a failure (link the client to Stripe and send them a setup link).',
+            );
+            charge = { amount: plan.amount, methods };
+          }
         }
       }
     }

@@ -15,6 +15,14 @@ export const stripeHandlers: HandlerMap = {
     return s;
   },
 
+  'stripe.setReturnPage': (input, ctx) => {
+    const before = ctx.payments.returnUrl();
+    ctx.payments.setReturnUrl(input.returnUrl, ctx.clock.now());
+    if (before !== input.returnUrl) ctx.audit('stripe.setReturnPage', 'settings', null, { returnUrl: [before, input.returnUrl] });
+    ctx.emit({ topic: 'stripe' });
+    return ctx.payments.status();
+  },
+
   'stripe.check': (input, ctx) => {
     if (input.secretKey !== undefined && !STRIPE_KEY.test(input.secretKey)) {
       throw invalid('secretKey', 'secretKey must be a Stripe secret key: sk_test_…, sk_live_… or a restricted rk_… key');

@@ -101,9 +101,13 @@ async function sync(ctx: Ctx, clientId: number, customerId: string): Promise<voi
     const known = new Map((sqlite.prepare(`SELECT stripe_id, id, removed_at FROM payment_methods WHERE client_id = ?`).all(clientId) as { stripe_id: string; id: number; removed_at: number | null }[]).map((r) => [r.stripe_id, r]));
     let next = (sqlite.prepare(`SELECT coalesce(max(priority), 0) FROM payment_methods WHERE client_id = ? AND removed_at IS NULL`).pluck().get(clientId) as number) + 1;
     const insert = sqlite.prepare(
-      `INSERT INTO payment_methods (client_id, stripe_id, type, brand, last4, exp_month, exp_year, auto_charge, priority, synced_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+      `INSERT INTO payment_methods (client_id, stripe_id, type, brand, last4, exp_month, exp_year, auto_charge, priority, synced_at, ready_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`,
     );
-    const update = sqlite.prepare(`UPDATE payment_methods SET brand = ?, last4 = ?, exp_month = ?, exp_year = ?, synced_at = ?, removed_at = NULL, priority = CASE WHEN removed_at IS NULL THEN priority ELSE ? END WHERE id = ?`);
+    // A method attached again goes to the end of the order and counts as new (ready_at) for the charge flow.
+    const update = sqlite.prepare(
+      `UPDATE payment_methods SET brand = @brand, last4 = @last4, exp_month = @expMonth, exp_year = @expYear, synced_at = @now, removed_at = NULL,
+         priority = CASE WHEN removed_at IS NULL THEN priority ELSE @next END, ready_at = CASE WHEN removed_at IS NULL THEN ready_at ELSE @now END WHERE id = @id`,
+    );
     const seen = new Set<string>();
     for (const pm of found) {
       const type = pm.type === 'card' ? 'card' : 'us_bank_account';
@@ -112,12 +116,13 @@ async function sync(ctx: Ctx, clientId: number, customerId: string): Promise<voi
       seen.add(pm.id);
       const k = known.get(pm.id);
       if (k) {
-        update.run(brand, last4, pm.card?.exp_month ?? null, pm.card?.exp_year ?? null, now, next, k.id);
+        update.run({ brand, last4, expMonth: pm.card?.exp_month ?? null, expYear: pm.card?.exp_year ?? null, now, next, id: k.id });
         if (k.removed_at !== null) next++;
-      } else insert.run(clientId, pm.id, type, brand, last4, pm.card?.exp_month ?? null, pm.card?.exp_year ?? null, next++, now);
+      } else insert.run(clientId, pm.id, type, brand, last4, pm.card?.exp_month ?? null, pm.card?.exp_year ?? null, next++, now, now);
     }
     for (const [stripeId, k] of known) if (!seen.has(stripeId) && k.removed_at === null) sqlite.prepare(`UPDATE payment_methods SET removed_at = ? WHERE id = ?`).run(now, k.id);
     renumber(ctx, clientId);
+    ctx.charges.reconsider(clientId, now);
   })();
   ctx.emit({ topic: 'methods', clientIds: [clientId] });
 }
@@ -188,7 +193,12 @@ export const methodHandlers: HandlerMap = {
   'methods.update': (input, ctx) => {
     const row = ctx.db.$client.prepare(`SELECT client_id, auto_charge FROM payment_methods WHERE id = ? AND removed_at IS NULL`).get(input.id) as { client_id: number; auto_charge: number } | undefined;
     if (!row) throw notFound(`payment method ${input.id} does not exist`);
-    ctx.db.$client.prepare(`UPDATE payment_methods SET auto_charge = ? WHERE id = ?`).run(input.autoCharge ? 1 : 0, input.id);
+    // Switched on: new for the charge flow, which after a failure waits for a method that became chargeable.
+    const switchedOn = input.autoCharge && !row.auto_charge;
+    ctx.db.$client
+      .prepare(`UPDATE payment_methods SET auto_charge = ?, ready_at = CASE WHEN ? THEN ? ELSE ready_at END WHERE id = ?`)
+      .run(input.autoCharge ? 1 : 0, switchedOn ? 1 : 0, ctx.clock.now(), input.id);
+    if (switchedOn) ctx.charges.reconsider(row.client_id, ctx.clock.now());
     ctx.audit('methods.update', 'client', row.client_id, { method: input.id, autoCharge: [!!row.auto_charge, input.autoCharge] });
     ctx.emit({ topic: 'methods', clientIds: [row.client_id] });
     return clientMethods(ctx, row.client_id);
@@ -211,6 +221,11 @@ export const methodHandlers: HandlerMap = {
   'methods.setupLink': async (input, ctx) => {
     const c = requireClient(ctx, input.clientId);
     if (c.currency === POINTS) throw conflict('a client billed in points cannot pay through Stripe: its currency is not money', 'clientId');
+    const status = ctx.payments.status();
+    const returnUrl = status.returnUrl ?? status.defaultReturnUrl;
+    if (!returnUrl) {
+      throw conflict('set the page your client returns to after adding a payment method (your website) in Settings → Stripe first', 'returnUrl');
+    }
     const customerId = customerOf(ctx, input.clientId);
     if (!customerId) throw conflict('this client is not linked to a Stripe customer yet: link it first', 'clientId');
     try {
@@ -219,9 +234,9 @@ export const methodHandlers: HandlerMap = {
         customer: customerId,
         // Which kinds of method the client may add is the Stripe account's choice (its dashboard settings).
         currency: c.currency.toLowerCase(),
-        // The client closes the page when done; Balance Desk reads the new method on Refresh.
-        success_url: 'https://balance-desk.invalid/payment-method-added',
-        cancel_url: 'https://balance-desk.invalid/payment-method-cancelled',
+        // The reseller's page, whether the client added a method or cancelled; Balance Desk reads the new method on Refresh.
+        success_url: returnUrl,
+        cancel_url: returnUrl,
       });
       if (!session.url) throw unavailable('Stripe made the setup session without a link');
       const expiresAt = isoOrNull(session.expires_at ? session.expires_at * 1000 : null);

@@ -10,8 +10,10 @@ import Stripe from 'stripe';
 import { invalid } from '../../../shared/result';
 import type { SecretBox } from '../settings/secrets';
 import type { SettingsStore } from '../settings/store';
+import type { StripeStatus } from '../../../shared/contracts';
 
 const KEY = 'stripe';
+const RETURN_PAGE = 'stripe.returnPage';
 
 export interface ApiBase {
   protocol: 'http' | 'https';
@@ -48,14 +50,7 @@ export interface PaymentsOptions {
   apiBase?: string;
 }
 
-export interface StripeStatus {
-  source: 'env' | 'settings' | 'none';
-  keyHint: string | null;
-  mode: 'test' | 'live' | null;
-  /** Where the SDK is pointed when it is not api.stripe.com (the sandbox). */
-  apiBase: string | null;
-  secretStorage: SecretBox['storage'];
-}
+export type { StripeStatus };
 
 export class Payments {
   private cached?: { key: string; client: Stripe };
@@ -87,9 +82,26 @@ export class Payments {
       source: this.o.envKey ? 'env' : key ? 'settings' : 'none',
       keyHint: key ? keyHint(key) : null,
       mode: key ? (key.includes('_live_') ? 'live' : 'test') : null,
-      apiBase: this.base ? `${this.base.protocol}://${this.base.host}:${this.base.port}` : null,
+      apiBase: this.sandboxUrl(),
       secretStorage: this.o.secrets.storage,
+      returnUrl: this.returnUrl(),
+      defaultReturnUrl: this.base ? `${this.sandboxUrl()}/` : null,
     };
+  }
+
+  private sandboxUrl() {
+    return this.base ? `${this.base.protocol}://${this.base.host.includes(':') ? `[${this.base.host}]` : this.base.host}:${this.base.port}` : null;
+  }
+
+  /** The reseller's page a client returns to from a setup link, when set. */
+  returnUrl(): string | null {
+    return this.o.settings.get<{ url: string }>(RETURN_PAGE)?.url ?? null;
+  }
+
+  /** Stores the return page (inside the caller's transaction); null clears it. */
+  setReturnUrl(url: string | null, now: number): void {
+    if (url === null) this.o.settings.delete(RETURN_PAGE);
+    else this.o.settings.set(RETURN_PAGE, { url }, now);
   }
 
   /** Stores the key sealed (inside the caller's transaction); null removes it. */

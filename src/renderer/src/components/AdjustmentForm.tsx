@@ -5,7 +5,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { exponentOf, formatMoney, MoneyError, parseAmount } from '../../../shared/money';
 import { errorsFrom, type FieldErrors } from '../api/errors';
-import { Field, FormError } from './Field';
+import { Field, FormDone, FormError } from './Field';
 
 const FIELDS = ['amount', 'reason'];
 
@@ -82,11 +82,7 @@ export function AdjustmentForm(props: { currency: string; onPost(signedAmount: n
       </Field>
       <FormError message={errors.form} />
       <div className="form-actions">
-        {done ? (
-          <span className="form-done" role="status">
-            {done}
-          </span>
-        ) : null}
+        <FormDone message={done} />
         <button type="submit" className="primary" disabled={busy}>
           Post adjustment
         </button>

@@ -25,7 +25,7 @@ export function Field(props: {
       <label htmlFor={id}>{props.label}</label>
       {props.children({ id, name: props.name, 'aria-invalid': !!props.error, 'aria-describedby': describedBy })}
       {props.hint ? (
-        <div className="field-hint" id={hintId}>
+        <div className="field-hint" id={hintId} data-testid={`hint-${props.name}`}>
           {props.hint}
         </div>
       ) : null}
@@ -39,6 +39,16 @@ export function Field(props: {
 }
 
 /** A message for the whole form (a conflict, an unreachable host), above its buttons. */
+/** What a form's last save did, announced to screen readers; nothing when there is no message. */
+export function FormDone({ message, testId }: { message?: string | null; testId?: string }) {
+  if (!message) return null;
+  return (
+    <span className="form-done" role="status" data-testid={testId}>
+      {message}
+    </span>
+  );
+}
+
 export function FormError({ message }: { message?: string }) {
   if (!message) return null;
   return (

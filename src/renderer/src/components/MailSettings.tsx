@@ -14,7 +14,7 @@ import { SECRET_STORAGE_TEXT, SECURITY_LABEL, SECURITY_PORT, type Security } fro
 import { useMail, type MailTestResult } from '../stores/mail';
 import { hrefOf } from '../stores/route';
 import { Dialog } from './Dialog';
-import { Field, FormError, onCtrlEnter } from './Field';
+import { Field, FormDone, FormError, onCtrlEnter } from './Field';
 import '../styles/notifications.css';
 
 interface SmtpValues {
@@ -295,11 +295,7 @@ export function MailSettingsSection() {
                 Stop using SMTP (write mail to the outbox)
               </button>
             ) : null}
-            {saved ? (
-              <span className="form-done" role="status" data-testid="mail-saved">
-                {saved}
-              </span>
-            ) : null}
+            <FormDone message={saved} testId="mail-saved" />
             <button type="submit" className="primary" disabled={busy} data-testid="mail-save" title="Save (Ctrl+Enter)">
               {busy ? 'Saving…' : 'Save'}
             </button>

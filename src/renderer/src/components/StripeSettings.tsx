@@ -11,7 +11,7 @@ import { errorsFrom, type FieldErrors } from '../api/errors';
 import { SECRET_STORAGE_TEXT } from '../notify-labels';
 import { isLiveKey, MODE_LABEL, useStripe, type StripeCheck } from '../stores/stripe';
 import { Dialog } from './Dialog';
-import { Field, FormError, onCtrlEnter } from './Field';
+import { Field, FormDone, FormError, onCtrlEnter } from './Field';
 import { SandboxBanner } from './StripeSandbox';
 import '../styles/charges.css';
 
@@ -195,11 +195,7 @@ export function StripeSettingsSection() {
               Remove the stored key
             </button>
           ) : null}
-          {saved ? (
-            <span className="form-done" role="status" data-testid="stripe-saved">
-              {saved}
-            </span>
-          ) : null}
+          <FormDone message={saved} testId="stripe-saved" />
           <button type="button" onClick={() => void check()} disabled={checking} data-testid="stripe-check" title={`Checks ${checkWhat} with one harmless read from Stripe`}>
             {checking ? 'Checking…' : 'Check connection'}
           </button>
@@ -219,6 +215,8 @@ export function StripeSettingsSection() {
           </p>
         ) : null}
       </div>
+
+      <ReturnPageForm status={status} />
 
       {removing ? (
         <Dialog title="Remove the Stripe key?" onClose={() => setRemoving(false)} testId="stripe-remove-dialog">
@@ -265,5 +263,78 @@ function RemoveKey(props: { status: StripeStatus; onDone(): void; onRemoved(): v
         </button>
       </div>
     </div>
+  );
+}
+
+/**
+ * The page a client lands on after adding a payment method through a setup link (or cancelling): the
+ * reseller's own website. Stripe needs one; with the sandbox its own page stands in until one is set.
+ */
+function ReturnPageForm({ status }: { status: StripeStatus }) {
+  const [url, setUrl] = useState(status.returnUrl ?? '');
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [busy, setBusy] = useState(false);
+  const [saved, setSaved] = useState<string | null>(null);
+  const inputRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => setUrl(status.returnUrl ?? ''), [status.returnUrl]);
+
+  async function save(e?: FormEvent) {
+    e?.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setSaved(null);
+    try {
+      const typed = url.trim();
+      const next = await useStripe.getState().saveReturnPage(typed || null);
+      setErrors({});
+      setSaved(next.returnUrl ? 'Saved: setup links return the client to this page.' : 'Cleared.');
+    } catch (err) {
+      setErrors(errorsFrom(err, ['returnUrl']));
+      inputRef.current?.focus();
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const unchanged = url.trim() === (status.returnUrl ?? '');
+  const fallback = status.defaultReturnUrl
+    ? `Not set: the sandbox's own page (${status.defaultReturnUrl}) stands in.`
+    : 'Not set: a setup link cannot be made until it is, because Stripe sends the client to a page when they finish.';
+  return (
+    <form className="form stripe-form stripe-return-form" onSubmit={save} onKeyDown={onCtrlEnter(() => void save())} aria-label="Return page" noValidate data-testid="stripe-return-form">
+      <h3>After the client adds a payment method</h3>
+      <Field
+        label="Return page"
+        name="returnUrl"
+        error={errors.returnUrl}
+        className="stripe-key"
+        hint={`Where a setup link sends your client when they have saved a card or bank account, or cancelled: a page of your website, such as https://example.com/payment-method-saved. ${status.returnUrl ? '' : fallback}`}
+      >
+        {(f) => (
+          <input
+            {...f}
+            ref={inputRef}
+            type="url"
+            inputMode="url"
+            value={url}
+            onChange={(e) => {
+              setUrl(e.target.value);
+              setSaved(null);
+              setErrors({});
+            }}
+            placeholder="https://example.com/payment-method-saved"
+            spellCheck={false}
+          />
+        )}
+      </Field>
+      <FormError message={errors.form} />
+      <div className="form-actions">
+        <FormDone message={saved} testId="stripe-return-saved" />
+        <button type="submit" className="primary" disabled={busy || unchanged} data-testid="stripe-return-save" title="Save (Ctrl+Enter)">
+          {busy ? 'Saving…' : 'Save'}
+        </button>
+      </div>
+    </form>
   );
 }

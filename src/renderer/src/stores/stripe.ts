@@ -16,6 +16,8 @@ interface StripeState {
   load(): Promise<void>;
   /** Stores a secret key, or null to remove the stored one. Throws ApiError (field secretKey) for the form. */
   save(secretKey: string | null): Promise<StripeStatus>;
+  /** Sets the page a client returns to from a setup link, or null to clear it. Throws ApiError (field returnUrl). */
+  saveReturnPage(returnUrl: string | null): Promise<StripeStatus>;
   /** One harmless read from Stripe with the typed key, or the key in force: the answer in words. */
   check(secretKey?: string): Promise<StripeCheck>;
 }
@@ -37,6 +39,12 @@ export const useStripe = create<StripeState>((set) => {
     async save(secretKey) {
       started++;
       const status = await api().call('stripe.set', { secretKey });
+      set({ status, error: null });
+      return status;
+    },
+    async saveReturnPage(returnUrl) {
+      started++;
+      const status = await api().call('stripe.setReturnPage', { returnUrl });
       set({ status, error: null });
       return status;
     },
