@@ -263,6 +263,12 @@ describe('payment methods and charges in the browser', () => {
     await recharge.locator('[name="rechargeAmount"]').fill('200');
     await recharge.getByTestId('recharge-save').click();
     await waitForText(recharge.getByTestId('recharge-saved'), /^Saved\./);
+    // Test trigger: nothing now, and what happens when the balance falls — the charge and the method order.
+    await recharge.getByTestId('test-trigger').click();
+    const steps = recharge.getByTestId('dry-run-steps');
+    await waitForText(steps, /\$100\.00 is not below the trigger of \$50\.00: no charge\./);
+    expect(await steps.textContent()).toContain('When it falls below $50.00: one charge of $200.00, tried on Visa •••• 0002, then Visa •••• 4242.');
+    await recharge.getByTestId('dry-run-no-charge').waitFor();
 
     // $100.00 − $60.00 = $40.00, below the $50.00 trigger: one charge of $200.00.
     await call('ledger.post', { clientId, kind: 'usage', amount: -6000, description: 'Calls', externalId: 'cdr-1' });

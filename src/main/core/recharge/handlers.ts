@@ -197,6 +197,16 @@ export const rechargeHandlers: HandlerMap = {
               ? `${m(c.available + pending)} is not below the trigger of ${m(s.triggerThreshold)}: no charge.`
               : `The daily cap of ${m(s.dailyCap ?? 0)} is reached: no charge; the client and the reseller would be told once.`,
           );
+          // What the settings will do when the balance does fall: the check a reseller makes after saving.
+          if (plan.why === 'not_below') {
+            const next = planCharge({ effective: s.triggerThreshold - 1, trigger: s.triggerThreshold, recharge: s.rechargeAmount, capLeft: s.dailyCap === null ? null : s.dailyCap - charged });
+            steps.push(
+              'why' in next
+                ? `When it falls below ${m(s.triggerThreshold)}: no charge while the daily cap of ${m(s.dailyCap ?? 0)} is used up.`
+                : `When it falls below ${m(s.triggerThreshold)}: one charge of ${m(next.amount)}${next.cappedFrom !== null ? ` (cut by the daily cap)` : ''}, ` +
+                    (methods.length ? `tried on ${methods.join(', then ')}.` : 'but no payment method can be charged yet (link the client to Stripe and send them a setup link).'),
+            );
+          }
         } else {
           const what =
             `${m(c.available + pending)} is below the trigger of ${m(s.triggerThreshold)}: one charge of ${m(plan.amount)}` +

@@ -2,14 +2,16 @@
  * Automatic top-up on the client's page (PRODUCT.md §3): the mode (do nothing, notify only, automatic
  * top-up), the holiday switch that keeps the settings, the alert and trigger thresholds, the recharge
  * amount and the daily cap, typed in the client's currency ("$50", "50.00"). The average daily spend and
- * the suggested trigger come from the ledger; the core's best-practice warnings sit under their field as
- * advice (amber), its refusals as errors (red). Saving emails the client a confirmation when something
+ * the suggested trigger come from the ledger; the best-practice warnings follow what is typed (the core's
+ * own function, src/shared/recharge.ts) and sit under their field as advice (amber), the core's refusals
+ * as errors (red). Saving emails the client a confirmation when something
  * changed; "Test trigger" shows what would happen now, without sending or charging anything.
  * Enter in an amount saves, and so does Ctrl/Cmd+Enter anywhere in the form.
  */
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { Client, RechargeMode, RechargeSettings } from '../../../shared/contracts';
 import { exponentOf, formatMoney, POINTS, toDecimalString } from '../../../shared/money';
+import { rechargeWarnings } from '../../../shared/recharge';
 import { errorsFrom, messageOf, type FieldErrors } from '../api/errors';
 import { useLiveRefresh } from '../stores/live';
 import { sameValues, useRecharge, type DryRun, type RechargeInput } from '../stores/recharge';
@@ -180,6 +182,8 @@ function RechargeForm({ client, settings }: { client: Client; settings: Recharge
 
   const { input, parsed } = readForm(values, settings);
   const dirty = !input || !sameValues(input, settings);
+  // While an amount does not read, there is no advice: its error comes on save.
+  const live = input ? rechargeWarnings(input, { currency: cur, averageDailySpend: settings.averageDailySpend, suggestedThreshold: settings.suggestedThreshold }) : [];
 
   // Stored settings that change under the form (saved in another window) replace it only while it holds
   // nothing of the user's; otherwise the user is told, and keeps what they typed.
@@ -256,17 +260,16 @@ function RechargeForm({ client, settings }: { client: Client; settings: Recharge
   const placeholder = exponentOf(cur) === 0 ? '5,000' : `50.${'0'.repeat(exponentOf(cur))}`;
   const suggestedUsable = settings.suggestedThreshold > 0 && !notUsed('triggerThreshold', values.mode);
 
-  /** A stored warning about a field, marked when the form no longer holds the stored value it is about. */
+  /** The advice about a field, on what is typed now: worked out by the same function as the core's on save. */
   function warningOf(k: AmountKey): ReactNode {
-    const w = settings.warnings.filter((x) => x.field === k);
-    if (w.length === 0 || notUsed(k, values.mode)) return null;
-    const stale = values.mode !== settings.mode || parsed[k] === undefined || parsed[k] !== settings[k];
-    return w.map((x, i) => (
-      <div key={i} className={`rc-warning${stale ? ' rc-warning-stale' : ''}`} data-testid={`warning-${k}`} role="note">
-        {x.message}
-        {stale ? <span className="rc-warning-note"> (about the saved value: save to check yours)</span> : null}
-      </div>
-    ));
+    if (notUsed(k, values.mode)) return null;
+    return live
+      .filter((x) => x.field === k)
+      .map((x, i) => (
+        <div key={i} className="rc-warning" data-testid={`warning-${k}`} role="note">
+          {x.message}
+        </div>
+      ));
   }
 
   function hintOf(k: AmountKey): ReactNode {
