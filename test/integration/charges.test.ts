@@ -2,15 +2,16 @@
  * The charge flow through the real SDK against the Stripe-compatible test server, on an injected clock:
  * success and the receipt, failover with the 48-hour cooldown, authentication required, a bank debit
  * pending then succeeded and pending then failed, one charge closing a deep gap, no second charge while
- * one is pending, the daily cap, and faults (500, lost response) ending with exactly one credit per
- * successful PaymentIntent.
+ * one is pending, the daily cap, faults (500, lost response) ending with exactly one credit per successful
+ * PaymentIntent, a restart in the middle of a charge, and the periodic check (a cooldown ending with no usage,
+ * and what may start a new attempt after a failure).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHECK_EVERY_MS, COOLDOWN_MS, POLL_MS } from '../../src/main/core/recharge/charges';
 import type { ChangeEvent } from '../../src/shared/contracts';
 import { useStripeFixtures } from '../support/stripe/spec-check';
 import { startStripeServer, SANDBOX_API_KEY, type StripeTestServer } from '../support/stripe/server';
-import { testCore, withClient, type TestCore } from '../support/core';
+import { tempDir, testCore, withClient, type TestCore } from '../support/core';
 
 const fx = useStripeFixtures({ afterEach, expect });
 
@@ -290,5 +291,39 @@ describe('the charge flow', () => {
     await core.runDue();
     expect(attempts(core)[3]).toMatchObject({ status: 'succeeded', reason: expect.stringMatching(/^Mastercard •••• 4444/) });
     oneCreditPerPayment(server, core, client.id);
+  });
+
+  it('the app stops after Stripe took the payment but before its answer came: started again, it resumes with the same key; one credit', async () => {
+    const server = fx.server(await startStripeServer());
+    const dataDir = tempDir();
+    const open = () => {
+      const c = fx.core(testCore({ stripeKey: SANDBOX_API_KEY, stripeApiBase: server.url, dataDir, file: undefined, inMemory: false }));
+      server.setNow(() => c.clock.now());
+      return c;
+    };
+    let core = open();
+    const { client } = await withClient(core);
+    await core.ok('ledger.post', { clientId: client.id, kind: 'top_up', amount: 10_000 });
+    const { customerId } = await core.ok('methods.link', { clientId: client.id });
+    server.attachTestPaymentMethod(customerId!, 'pm_card_visa');
+    await core.ok('methods.refresh', { clientId: client.id });
+    await core.ok('recharge.set', { clientId: client.id, mode: 'auto', enabled: true, alertThreshold: null, triggerThreshold: 5000, rechargeAmount: 20_000, dailyCap: null });
+    server.fail({ times: 2, mode: 'lost' }, { method: 'POST', path: '/v1/payment_intents' });
+    await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -6000 });
+    await core.runDue();
+    expect(server.paymentIntents({ status: 'succeeded' })).toHaveLength(1);
+    expect(attempts(core)).toMatchObject([{ status: 'charging', pi: null }]);
+    core.close();
+
+    core = open();
+    core.testClock.advance(60_000);
+    await core.runDue();
+    expect(attempts(core)).toMatchObject([{ status: 'succeeded' }]);
+    expect(server.paymentIntents()).toHaveLength(1);
+    oneCreditPerPayment(server, core, client.id);
+    expect((await balance(core, client.id)).available).toBe(24_000);
+    const keys = server.requests.filter((r) => r.method === 'POST' && r.path === '/v1/payment_intents').map((r) => r.idempotencyKey);
+    expect(keys.length).toBeGreaterThan(1);
+    expect(new Set(keys).size).toBe(1);
   });
 });
