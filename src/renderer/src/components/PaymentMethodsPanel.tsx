@@ -20,18 +20,12 @@ import { useRecharge } from '../stores/recharge';
 import { hrefOf } from '../stores/route';
 import { useStripe } from '../stores/stripe';
 import { formatTime } from '../time';
-import { Dialog } from './Dialog';
+import { ChargeNowDialog, failureText } from './ChargeNowDialog';
 import { Field, FormError } from './Field';
 import '../styles/charges.css';
 import '../styles/recharge.css';
 
 const TOPICS = ['methods', 'stripe', 'clock'] as const;
-
-/** A Stripe failure ('unavailable') or a refusal, as one sentence. */
-function failureText(e: unknown): string {
-  if (e instanceof ApiError && e.kind === 'unavailable') return `Stripe did not answer as expected: ${e.message}`;
-  return messageOf(e);
-}
 
 const two = (n: number) => String(n).padStart(2, '0');
 
@@ -562,55 +556,32 @@ function SetupLinkBox({ link }: { link: SetupLink }) {
 /** "Charge $200.00 on Visa •••• 0002 now?": the recharge amount, at once, on this one method. */
 function RetryMethod(props: { client: Client; method: PaymentMethod; onClose(): void; onStarted(text: string): void }) {
   const recharge = useRecharge((r) => (r.clientId === props.client.id ? r.settings : null));
-  const sandbox = useStripe((x) => x.status?.apiBase ?? null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | undefined>();
   const amount = recharge?.saved ? formatMoney(recharge.rechargeAmount, recharge.currency) : null;
   const title = amount ? `Charge ${amount} on ${props.method.label} now?` : `Retry ${props.method.label}?`;
 
-  async function confirm() {
-    setBusy(true);
-    setError(undefined);
-    try {
-      const c = await useMethods.getState().retry(props.method.id);
-      props.onStarted(`Retry started: ${formatMoney(c.amount, c.currency)} on ${props.method.label}. Its outcome shows here and under Charges.`);
-      props.onClose();
-    } catch (e) {
-      setError(failureText(e));
-      setBusy(false);
-    }
+  async function charge() {
+    const c = await useMethods.getState().retry(props.method.id);
+    props.onStarted(`Retry started: ${formatMoney(c.amount, c.currency)} on ${props.method.label}. Its outcome shows here and under Charges.`);
   }
 
   return (
-    <Dialog title={title} onClose={props.onClose} testId="method-retry-dialog">
-      <div className="form">
-        {amount ? (
-          <>
-            <p>
-              Stripe is asked now for a payment of <strong>{amount}</strong> (the recharge amount) on <strong>{props.method.label}</strong>, although it is
-              cooling down. This is a staff action and goes in the audit log.
-            </p>
-            <p className="muted">
-              If it succeeds, the client is credited, emailed a receipt, and the method is used for automatic top-ups again. If it fails, it keeps cooling down.
-            </p>
-          </>
-        ) : (
+    <ChargeNowDialog title={title} testId="method-retry-dialog" confirmTestId="confirm-method-retry" amount={amount} charge={charge} onClose={props.onClose}>
+      {amount ? (
+        <>
           <p>
-            A Retry charges the recharge amount, and this client has no saved automatic top-up settings yet: save them in <strong>Automatic top-up</strong>{' '}
-            first.
+            Stripe is asked now for a payment of <strong>{amount}</strong> (the recharge amount) on <strong>{props.method.label}</strong>, although it is
+            cooling down. This is a staff action and goes in the audit log.
           </p>
-        )}
-        {sandbox ? <p className="small stripe-sandbox-note">Sandbox — no real money: the charge goes to {sandbox}.</p> : null}
-        <FormError message={error} />
-        <div className="form-actions">
-          <button type="button" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="button" className="primary" disabled={busy || !amount} onClick={() => void confirm()} data-testid="confirm-method-retry">
-            {busy ? 'Charging…' : amount ? `Charge ${amount} now` : 'Charge now'}
-          </button>
-        </div>
-      </div>
-    </Dialog>
+          <p className="muted">
+            If it succeeds, the client is credited, emailed a receipt, and the method is used for automatic top-ups again. If it fails, it keeps cooling down.
+          </p>
+        </>
+      ) : (
+        <p>
+          A Retry charges the recharge amount, and this client has no saved automatic top-up settings yet: save them in <strong>Automatic top-up</strong>{' '}
+          first.
+        </p>
+      )}
+    </ChargeNowDialog>
   );
 }

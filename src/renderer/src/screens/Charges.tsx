@@ -6,17 +6,15 @@
  * cursor as the user scrolls; a row opens the attempt with every method it tried and why each failed. A
  * failed attempt has a Retry button (after a confirmation); the row follows through the 'charges' event.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import type { Charge } from '../../../shared/contracts';
 import { formatMoney } from '../../../shared/money';
-import { ApiError } from '../api/client';
-import { messageOf } from '../api/errors';
-import { ClientPicker, useClientLabel } from '../components/ClientPicker';
+import { ChargeNowDialog } from '../components/ChargeNowDialog';
 import { Dialog } from '../components/Dialog';
-import { Field, FormError } from '../components/Field';
-import { LoadingRow, usePagedRows } from '../components/LoadingRow';
+import { FilterForm, FilteredTable, ListSummary, PagedRow, type Column, type EmptyState } from '../components/FilteredList';
 import { Money } from '../components/Money';
 import { SandboxBanner } from '../components/StripeSandbox';
+import { useFilteredScreen } from '../hooks/useFilteredScreen';
 import {
   CHARGE_STATUS_LABEL,
   CHARGE_STATUS_TITLE,
@@ -33,36 +31,31 @@ import {
   type ChargeFilter,
   type ChargeStatus,
 } from '../stores/charges';
-import { dayStart, daysInWords } from '../stores/days';
-import { useLiveRefresh } from '../stores/live';
-import { hrefOf, navigate, useRoute } from '../stores/route';
+import { hrefOf } from '../stores/route';
 import { useStripe } from '../stores/stripe';
 import { formatTime } from '../time';
 import '../styles/charges.css';
 import '../styles/notifications.css';
 
 const ROW_HEIGHT = 46;
-const loadMoreCharges = () => void useCharges.getState().loadMore();
-const count = new Intl.NumberFormat();
 
-const COLUMNS: { key: string; label: string; className?: string }[] = [
+const COLUMNS: Column[] = [
   { key: 'time', label: 'Time' },
   { key: 'client', label: 'Client' },
   { key: 'amount', label: 'Amount', className: 'num' },
   { key: 'method', label: 'Method' },
   { key: 'status', label: 'Status' },
   { key: 'reason', label: 'Reason' },
-  { key: 'action', label: '' },
+  { key: 'action', label: 'Actions', hidden: true },
 ];
 
-/** The filter in words: "the failed charges of Blue Fox Ltd (C-100) on Nov 21, 2026". */
-function describe(f: ChargeFilter, clientLabel: string | null): string {
-  const parts = [isFiltered(f) ? `the ${f.status ? `“${CHARGE_STATUS_LABEL[f.status]}” ` : ''}charges` : 'every charge'];
-  if (f.clientId) parts.push(`of ${clientLabel ?? `client #${f.clientId}`}`);
-  const days = daysInWords(f.from, f.to);
-  if (days) parts.push(days);
-  return parts.join(' ');
+/** What the charges are, before the client and the days: "the “Failed” charges". */
+function whatOf(f: ChargeFilter): string {
+  return isFiltered(f) ? `the ${f.status ? `“${CHARGE_STATUS_LABEL[f.status]}” ` : ''}charges` : 'every charge';
 }
+
+const SPEC = { fromQuery: filterFromQuery, toQuery: queryOfFilter, key: filterKey, isFiltered, what: whatOf };
+const EMPTY: EmptyState = { testId: 'charges-empty', noMatch: 'No charge matches these filters.', title: 'No automatic top-up has been charged yet.' };
 
 export function ChargeStatusBadge({ status }: { status: ChargeStatus }) {
   return (
@@ -73,43 +66,12 @@ export function ChargeStatusBadge({ status }: { status: ChargeStatus }) {
 }
 
 export function ChargesScreen() {
-  const query = useRoute((r) => r.query);
-  const filter = filterFromQuery(query);
-  const key = filterKey(filter);
-  const s = useCharges();
+  const list = useFilteredScreen(useCharges, { screen: 'charges', topic: 'charges', spec: SPEC, rowHeight: ROW_HEIGHT });
+  const { filter, items, clientLabel } = list;
   const stripe = useStripe((x) => x.status);
-  const clientLabel = useClientLabel(filter.clientId);
-  const scroller = useRef<HTMLDivElement>(null);
   const [openId, setOpenId] = useState<number | null>(null);
   const [retrying, setRetrying] = useState<Charge | null>(null);
   const [started, setStarted] = useState<string | null>(null);
-
-  useEffect(() => {
-    useCharges.getState().setFilter(filterFromQuery(useRoute.getState().query));
-    scroller.current?.scrollTo({ top: 0 });
-  }, [key]);
-
-  useLiveRefresh(['charges'], () => void useCharges.getState().refresh());
-
-  const setFilter = (patch: Partial<ChargeFilter>) => {
-    const next = { ...filter, ...patch };
-    for (const k of Object.keys(patch) as (keyof ChargeFilter)[]) if (patch[k] === undefined) delete next[k];
-    navigate({ screen: 'charges' }, queryOfFilter(next));
-  };
-
-  const shown = filterKey(s.filter) === key;
-  const items = shown ? s.items : [];
-  const { virtualizer, virtualRows } = usePagedRows(scroller, {
-    loaded: items.length,
-    hasMore: shown && !!s.nextCursor,
-    loading: s.loading,
-    rowHeight: ROW_HEIGHT,
-    loadMore: loadMoreCharges,
-  });
-
-  const badDays = !!(filter.from && filter.to && dayStart(filter.from)! > dayStart(filter.to)!);
-  const filtered = isFiltered(filter);
-  const loaded = shown && s.loaded;
   const opened = openId === null ? null : (items.find((c) => c.id === openId) ?? null);
 
   return (
@@ -117,15 +79,7 @@ export function ChargesScreen() {
       <header className="screen-head">
         <div>
           <h1 id="charges-title">Charges</h1>
-          <p className="muted" aria-live="polite" data-testid="charges-summary">
-            {!loaded
-              ? 'Loading…'
-              : items.length === 0
-                ? filtered
-                  ? 'Nothing matches these filters.'
-                  : 'No automatic top-up yet.'
-                : `${count.format(items.length)}${s.nextCursor ? '+' : ''} ${items.length === 1 ? 'attempt' : 'attempts'}, newest first`}
-          </p>
+          <ListSummary list={list} testId="charges-summary" none="No automatic top-up yet." one="attempt" many="attempts" />
         </div>
         {filter.clientId ? (
           <div className="toolbar">
@@ -143,34 +97,14 @@ export function ChargesScreen() {
         </div>
       ) : null}
 
-      <form className="nlog-filters charges-filters" role="search" aria-label="Filter the charges" onSubmit={(e) => e.preventDefault()} data-testid="charges-filters">
-        <Field label="From day" name="from" className="nlog-day">
-          {(f) => <input {...f} type="date" title="The first day shown, counted in UTC" value={filter.from ?? ''} max={filter.to} onChange={(e) => setFilter({ from: e.target.value || undefined })} />}
-        </Field>
-        <Field label="To day" name="to" className="nlog-day" error={badDays ? 'The last day is before the first.' : undefined}>
-          {(f) => <input {...f} type="date" title="The last day shown, counted in UTC" value={filter.to ?? ''} min={filter.from} onChange={(e) => setFilter({ to: e.target.value || undefined })} />}
-        </Field>
-        <Field label="Client" name="clientId" className="nlog-client">
-          {(f) => <ClientPicker {...f} value={filter.clientId} onChange={(id) => setFilter({ clientId: id })} placeholder="Any client: type to search" />}
-        </Field>
-        <Field label="Status" name="status" className="nlog-status">
-          {(f) => (
-            <select {...f} value={filter.status ?? ''} onChange={(e) => setFilter({ status: (e.target.value || undefined) as ChargeStatus | undefined })}>
-              <option value="">Any status</option>
-              {CHARGE_STATUSES.map((st) => (
-                <option key={st} value={st}>
-                  {CHARGE_STATUS_LABEL[st]}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <div className="nlog-clear">
-          <button type="button" onClick={() => navigate({ screen: 'charges' })} disabled={!filtered} data-testid="charges-clear">
-            Clear filters
-          </button>
-        </div>
-      </form>
+      <FilterForm
+        list={list}
+        className="charges-filters"
+        label="Filter the charges"
+        testId="charges-filters"
+        clearTestId="charges-clear"
+        status={{ choices: CHARGE_STATUSES, labels: CHARGE_STATUS_LABEL }}
+      />
 
       {started ? (
         <div className="banner banner-info charges-started" role="status" data-testid="charges-started">
@@ -181,27 +115,63 @@ export function ChargesScreen() {
         </div>
       ) : null}
 
-      {s.error && shown ? (
-        <div className="banner banner-error" role="alert">
-          Could not load the charges: {s.error}{' '}
-          <button type="button" className="link" onClick={() => void s.loadFirst()}>
-            Try again
-          </button>
-        </div>
-      ) : null}
-
-      {loaded && items.length === 0 && !s.error ? (
-        filtered ? (
-          <div className="card nlog-empty" data-testid="charges-empty" data-filtered="true">
-            <p className="nlog-empty-title">No charge matches these filters.</p>
-            <p className="muted">Looking for {describe(filter, clientLabel)}. Widen the days or clear a filter to see more.</p>
-            <button type="button" onClick={() => navigate({ screen: 'charges' })}>
-              Clear filters
-            </button>
-          </div>
-        ) : (
-          <div className="card nlog-empty" data-testid="charges-empty">
-            <p className="nlog-empty-title">No automatic top-up has been charged yet.</p>
+      <FilteredTable
+        list={list}
+        what="the charges"
+        label="Charges"
+        columns={COLUMNS}
+        testId="charges-list"
+        loading="Loading the charges…"
+        row={(c, v) => {
+          const method = methodOf(c);
+          return (
+            <PagedRow key={c.id} v={v} className={`vrow charge-row charge-row-${toneOf(c.status)}`} testId="charge-row" id={c.id} status={c.status} onOpen={() => setOpenId(c.id)}>
+              <div role="cell" className="vcell nowrap">
+                <time dateTime={c.createdAt}>{formatTime(c.createdAt)}</time>
+              </div>
+              <div role="cell" className="vcell truncate" title={`${c.clientName} (${c.clientRef})`}>
+                <a href={hrefOf({ screen: 'client', id: c.clientId })} tabIndex={-1} onClick={(e) => e.stopPropagation()}>
+                  {c.clientName}
+                </a>
+              </div>
+              <div role="cell" className="vcell num" data-testid="charge-amount">
+                <Money amount={c.amount} currency={c.currency} />
+              </div>
+              <div role="cell" className="vcell charge-method" data-testid="charge-method">
+                <span className="truncate">{method ?? <span className="muted">—</span>}</span>{' '}
+                {c.tries.length > 1 ? (
+                  <span className="muted small truncate" title={c.tries.map((t) => `${t.method}: ${t.message ?? TRY_STATUS_LABEL[t.status]}`).join('\n')}>
+                    {c.tries.length} methods tried
+                  </span>
+                ) : null}
+              </div>
+              <div role="cell" className="vcell">
+                <ChargeStatusBadge status={c.status} />
+              </div>
+              <div role="cell" className="vcell charge-reason" title={c.reason} data-testid="charge-reason">
+                {c.origin === 'retry' ? <span className="tag charge-retry-tag">retry</span> : null} {c.reason}
+              </div>
+              <div role="cell" className="vcell charge-action">
+                {c.retryable ? (
+                  <button
+                    type="button"
+                    className="charge-retry"
+                    data-testid="charge-retry"
+                    onClick={(e) => {
+                      e.stopPropagation();
+                      setRetrying(c);
+                    }}
+                  >
+                    Retry
+                  </button>
+                ) : null}
+              </div>
+            </PagedRow>
+          );
+        }}
+        empty={EMPTY}
+        intro={
+          <>
             <p>
               When a client on <strong>Automatic top-up</strong> falls below its trigger, Balance Desk charges its saved payment methods through Stripe — the
               primary first, then the next when one is declined — and the attempt lands here: the amount, the method that paid, and every failure in words
@@ -219,89 +189,9 @@ export function ChargesScreen() {
               </li>
               <li>In the client’s Automatic top-up panel, choose Automatic top-up with a trigger and a recharge amount.</li>
             </ul>
-          </div>
-        )
-      ) : (
-        <div className="vtable" role="table" aria-label="Charges" aria-rowcount={items.length + 1}>
-          <div className="vtable-head" role="rowgroup">
-            <div className="vrow vrow-head" role="row">
-              {COLUMNS.map((c) => (
-                <div key={c.key} role="columnheader" className={`vcell ${c.className ?? ''}`}>
-                  {c.label ? c.label : <span className="visually-hidden">Actions</span>}
-                </div>
-              ))}
-            </div>
-          </div>
-          <div className="vtable-body" ref={scroller} role="rowgroup" data-testid="charges-list">
-            {!loaded ? <div className="empty">Loading the charges…</div> : null}
-            <div className="vtable-spacer" style={{ height: virtualizer.getTotalSize() }}>
-              {virtualRows.map((v) => {
-                const c = items[v.index];
-                if (!c) return <LoadingRow key="more" start={v.start} size={v.size} />;
-                const method = methodOf(c);
-                return (
-                  <div
-                    key={c.id}
-                    className={`vrow charge-row charge-row-${toneOf(c.status)}`}
-                    role="row"
-                    tabIndex={0}
-                    aria-rowindex={v.index + 2}
-                    data-testid="charge-row"
-                    data-id={c.id}
-                    data-status={c.status}
-                    style={{ transform: `translateY(${v.start}px)`, height: v.size }}
-                    onClick={() => setOpenId(c.id)}
-                    onKeyDown={(e) => {
-                      if (e.key === 'Enter' && e.target === e.currentTarget) setOpenId(c.id);
-                    }}
-                  >
-                    <div role="cell" className="vcell nowrap">
-                      <time dateTime={c.createdAt}>{formatTime(c.createdAt)}</time>
-                    </div>
-                    <div role="cell" className="vcell truncate" title={`${c.clientName} (${c.clientRef})`}>
-                      <a href={hrefOf({ screen: 'client', id: c.clientId })} tabIndex={-1} onClick={(e) => e.stopPropagation()}>
-                        {c.clientName}
-                      </a>
-                    </div>
-                    <div role="cell" className="vcell num" data-testid="charge-amount">
-                      <Money amount={c.amount} currency={c.currency} />
-                    </div>
-                    <div role="cell" className="vcell charge-method" data-testid="charge-method">
-                      <span className="truncate">{method ?? <span className="muted">—</span>}</span>{' '}
-                      {c.tries.length > 1 ? (
-                        <span className="muted small truncate" title={c.tries.map((t) => `${t.method}: ${t.message ?? TRY_STATUS_LABEL[t.status]}`).join('\n')}>
-                          {c.tries.length} methods tried
-                        </span>
-                      ) : null}
-                    </div>
-                    <div role="cell" className="vcell">
-                      <ChargeStatusBadge status={c.status} />
-                    </div>
-                    <div role="cell" className="vcell charge-reason" title={c.reason} data-testid="charge-reason">
-                      {c.origin === 'retry' ? <span className="tag charge-retry-tag">retry</span> : null} {c.reason}
-                    </div>
-                    <div role="cell" className="vcell charge-action">
-                      {c.retryable ? (
-                        <button
-                          type="button"
-                          className="charge-retry"
-                          data-testid="charge-retry"
-                          onClick={(e) => {
-                            e.stopPropagation();
-                            setRetrying(c);
-                          }}
-                        >
-                          Retry
-                        </button>
-                      ) : null}
-                    </div>
-                  </div>
-                );
-              })}
-            </div>
-          </div>
-        </div>
-      )}
+          </>
+        }
+      />
 
       {opened ? (
         <ChargeDetail
@@ -394,56 +284,40 @@ function ChargeDetail(props: { charge: Charge; onClose(): void; onRetry(): void 
   );
 }
 
+/** "Charge $200.00 on Visa •••• 0002 now?": the failed attempt's amount, again, on the method it first tried. */
 function RetryCharge(props: { charge: Charge; onClose(): void; onStarted(c: Charge): void }) {
   const c = props.charge;
-  const sandbox = useStripe((x) => x.status?.apiBase ?? null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | undefined>();
   const amount = formatMoney(c.amount, c.currency);
   const method = retryMethodOf(c);
 
-  async function confirm() {
-    setBusy(true);
-    setError(undefined);
-    try {
-      const next = await useCharges.getState().retry(c.id);
-      props.onStarted(next);
-      props.onClose();
-    } catch (e) {
-      setError(e instanceof ApiError && e.kind === 'unavailable' ? `Stripe did not answer as expected: ${e.message}` : messageOf(e));
-      setBusy(false);
-    }
+  async function charge() {
+    props.onStarted(await useCharges.getState().retry(c.id));
   }
 
   return (
-    <Dialog title={method ? `Charge ${amount} on ${method} now?` : `Charge ${amount} now?`} onClose={props.onClose} testId="charge-retry-dialog">
-      <div className="form">
-        <p>
-          The {c.status === 'requires_action' ? 'attempt that needed the client' : 'failed attempt'} of {formatTime(c.createdAt)} for <strong>{c.clientName}</strong>{' '}
-          is charged again now: <strong>{amount}</strong>
-          {method ? (
-            <>
-              {' '}
-              on <strong>{method}</strong>
-            </>
-          ) : null}
-          , even if that method is cooling down. This is a staff action and goes in the audit log.
-        </p>
-        <p className="muted">
-          A new attempt appears at the top of the list. If it succeeds, the client is credited, emailed a receipt, and the method is used for automatic top-ups
-          again.
-        </p>
-        {sandbox ? <p className="small stripe-sandbox-note">Sandbox — no real money: the charge goes to {sandbox}.</p> : null}
-        <FormError message={error} />
-        <div className="form-actions">
-          <button type="button" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="button" className="primary" disabled={busy} onClick={() => void confirm()} data-testid="confirm-charge-retry">
-            {busy ? 'Charging…' : `Charge ${amount} now`}
-          </button>
-        </div>
-      </div>
-    </Dialog>
+    <ChargeNowDialog
+      title={method ? `Charge ${amount} on ${method} now?` : `Charge ${amount} now?`}
+      testId="charge-retry-dialog"
+      confirmTestId="confirm-charge-retry"
+      amount={amount}
+      charge={charge}
+      onClose={props.onClose}
+    >
+      <p>
+        The {c.status === 'requires_action' ? 'attempt that needed the client' : 'failed attempt'} of {formatTime(c.createdAt)} for <strong>{c.clientName}</strong>{' '}
+        is charged again now: <strong>{amount}</strong>
+        {method ? (
+          <>
+            {' '}
+            on <strong>{method}</strong>
+          </>
+        ) : null}
+        , even if that method is cooling down. This is a staff action and goes in the audit log.
+      </p>
+      <p className="muted">
+        A new attempt appears at the top of the list. If it succeeds, the client is credited, emailed a receipt, and the method is used for automatic top-ups
+        again.
+      </p>
+    </ChargeNowDialog>
   );
 }

@@ -1,0 +1,63 @@
+/**
+ * The confirmation before a staff Retry charges a client at once (a failed charge on the Charges screen, a
+ * cooled-down method on the client's page): the caller's explanation, the sandbox note, the error in
+ * words, and Cancel / "Charge $200.00 now".
+ */
+import { useState, type ReactNode } from 'react';
+import { ApiError } from '../api/client';
+import { messageOf } from '../api/errors';
+import { useStripe } from '../stores/stripe';
+import { Dialog } from './Dialog';
+import { FormError } from './Field';
+
+/** A Stripe failure ('unavailable') or a refusal, as one sentence. */
+export function failureText(e: unknown): string {
+  if (e instanceof ApiError && e.kind === 'unavailable') return `Stripe did not answer as expected: ${e.message}`;
+  return messageOf(e);
+}
+
+export function ChargeNowDialog(props: {
+  title: string;
+  testId: string;
+  confirmTestId: string;
+  /** The amount in words; without one nothing can be charged and the button stays disabled. */
+  amount: string | null;
+  /** Starts the charge; what it throws is shown in the dialog, which otherwise closes. */
+  charge(): Promise<void>;
+  onClose(): void;
+  children: ReactNode;
+}) {
+  const sandbox = useStripe((x) => x.status?.apiBase ?? null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | undefined>();
+
+  async function confirm() {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await props.charge();
+      props.onClose();
+    } catch (e) {
+      setError(failureText(e));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Dialog title={props.title} onClose={props.onClose} testId={props.testId}>
+      <div className="form">
+        {props.children}
+        {sandbox ? <p className="small stripe-sandbox-note">Sandbox — no real money: the charge goes to {sandbox}.</p> : null}
+        <FormError message={error} />
+        <div className="form-actions">
+          <button type="button" onClick={props.onClose}>
+            Cancel
+          </button>
+          <button type="button" className="primary" disabled={busy || !props.amount} onClick={() => void confirm()} data-testid={props.confirmTestId}>
+            {busy ? 'Charging…' : props.amount ? `Charge ${props.amount} now` : 'Charge now'}
+          </button>
+        </div>
+      </div>
+    </Dialog>
+  );
+}
