@@ -8,6 +8,7 @@
 import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, shell, type Tray } from 'electron';
 import { createCore, type Core } from './core/app';
+import { seedDemoStripeIfFresh } from './core/demo-stripe';
 import { resolveDataDir } from './core/paths';
 import { parseDesktopArgs } from './shell/args';
 import { wireIpc } from './shell/ipc';
@@ -95,6 +96,9 @@ async function start(): Promise<void> {
   } catch (e) {
     return fail(`Balance Desk cannot open its ledger in ${dataDir}`, e);
   }
+
+  // A demo ledger just seeded, with Stripe pointed at a sandbox (STRIPE_API_BASE): a Stripe side too.
+  await seedDemoStripeIfFresh(core, (line) => console.log(line));
 
   const iconPath = appIconPath({ isPackaged: app.isPackaged, appPath: app.getAppPath(), resourcesPath: process.resourcesPath });
   window = new BrowserWindow(windowOptions(path.join(__dirname, '../preload/index.js'), iconPath));

@@ -3,7 +3,8 @@
  * customers, payment methods from test tokens, payment intents (success, each decline, authentication
  * required on and off session, bank debits processing then settled either way), checkout sessions in
  * setup mode, events, Idempotency-Key replay and idempotency_error, and every injected fault (5xx,
- * timeout, lost response) ending with one PaymentIntent per key.
+ * timeout, lost response) ending with one PaymentIntent per key; and the state file, which a server
+ * started again loads (objects, events, test-token behaviours, saved Idempotency-Key results).
  *
  * Then everything the server answered is validated against Stripe's published OpenAPI description
  * (../shared/stripe/, beside the project): each response body against its schema (closed objects: no
@@ -11,9 +12,10 @@
  * Where that folder is absent the validation tests are skipped, saying why (CI has it).
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import Stripe from 'stripe';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadSpec, SpecValidator } from '../support/stripe/openapi';
 import { NEWER_PARAMS, SPEC_PARAMS } from '../support/stripe/params';
 import {
@@ -553,6 +555,110 @@ describe('faults', () => {
     const e = await failure<Stripe.errors.StripeCardError>(() => stripe.paymentIntents.create(offSession(customer.id, methods[0].id), { idempotencyKey: 'attempt-50' }));
     expect(e).toMatchObject({ statusCode: 402, decline_code: 'generic_decline' });
     expect(server.paymentIntents()).toHaveLength(1);
+  });
+});
+
+describe('state file', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bd-stripe-state-'));
+  });
+  afterEach(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a server started again on the same file has the same objects, replays the same Idempotency-Key, makes new ids and settles a debit still processing', async () => {
+    const file = path.join(dir, 'data', 'stripe-sandbox.json'); // the folder is made on the first write
+    const first = await startStripeServer({ stateFile: file });
+    const s1 = stripeClient(first);
+    const customer = await s1.customers.create({ email: 'kept@example.test', name: 'Kept Ltd', metadata: { balance_desk_client: '7' } });
+    const card = await s1.paymentMethods.attach('pm_card_visa', { customer: customer.id });
+    const bank = await s1.paymentMethods.attach('pm_usBankAccount_success', { customer: customer.id });
+    const paidOff = await s1.paymentMethods.attach('pm_card_chargeDeclined', { customer: customer.id });
+    first.behaveAs(paidOff.id, 'pm_card_visa'); // a test-token behaviour changed by hand is kept too
+    const paid = await s1.paymentIntents.create(offSession(customer.id, card.id), { idempotencyKey: 'kept-1' });
+    const debit = await s1.paymentIntents.create(offSession(customer.id, bank.id));
+    expect([paid.status, debit.status]).toEqual(['succeeded', 'processing']);
+    const session = await s1.checkout.sessions.create({ mode: 'setup', customer: customer.id, success_url: 'https://app.example.test/done', currency: 'usd' });
+    const before = {
+      customer: await s1.customers.retrieve(customer.id),
+      methods: (await s1.customers.listPaymentMethods(customer.id)).data,
+      intents: (await s1.paymentIntents.list({ customer: customer.id })).data,
+      events: first.events().map((e) => e.id),
+    };
+    traffic.push(...first.requests);
+    await first.close();
+    expect(fs.readdirSync(path.dirname(file))).toEqual(['stripe-sandbox.json']); // no .tmp left behind
+
+    const second = await startStripeServer({ stateFile: file });
+    const s2 = stripeClient(second);
+    try {
+      expect(second.port).not.toBe(first.port);
+      expect(await s2.customers.retrieve(customer.id)).toEqual(before.customer);
+      expect((await s2.customers.listPaymentMethods(customer.id)).data).toEqual(before.methods);
+      expect((await s2.paymentIntents.list({ customer: customer.id })).data).toEqual(before.intents);
+      expect(second.events().map((e) => e.id)).toEqual(before.events);
+      // The open setup session links to the page where the server is now.
+      expect((await s2.checkout.sessions.retrieve(session.id)).url).toBe(`${second.url}/checkout/${session.id}`);
+
+      const replayed = await s2.paymentIntents.create(offSession(customer.id, card.id), { idempotencyKey: 'kept-1' });
+      expect(replayed).toEqual(paid);
+      expect(replayed.lastResponse.headers['idempotent-replayed']).toBe('true');
+      const other = await failure(() => s2.paymentIntents.create(offSession(customer.id, card.id, { amount: 999 }), { idempotencyKey: 'kept-1' }));
+      expect(other).toMatchObject({ statusCode: 400, rawType: 'idempotency_error' });
+
+      // New objects get new ids, and charging a kept method does what its test token says.
+      const fresh = await s2.customers.create({ email: 'new@example.test' });
+      const freshCard = await s2.paymentMethods.attach('pm_card_visa', { customer: fresh.id });
+      const again = await s2.paymentIntents.create(offSession(customer.id, paidOff.id));
+      expect(again.status).toBe('succeeded');
+      expect([customer.id]).not.toContain(fresh.id);
+      expect(before.methods.map((m) => m.id)).not.toContain(freshCard.id);
+      expect(before.intents.map((p) => p.id)).not.toContain(again.id);
+      expect(second.customers().map((c) => c.id)).toEqual([customer.id, fresh.id]);
+
+      expect(second.settle(debit.id)).toMatchObject({ status: 'succeeded', amount_received: 20_000 });
+      expect((await s2.paymentIntents.retrieve(debit.id)).status).toBe('succeeded');
+    } finally {
+      traffic.push(...second.requests);
+      await second.close();
+    }
+    // What happened in the second run (the settle, a control call) is in the file for a third.
+    const third = await startStripeServer({ stateFile: file });
+    expect(third.paymentIntent(debit.id)?.status).toBe('succeeded');
+    expect(third.paymentIntents()).toHaveLength(3);
+    await third.close();
+  });
+
+  it('a missing file starts empty and quietly; a corrupt or foreign one starts empty with one line, the file moved aside', async () => {
+    const warnings: string[] = [];
+    const warn = (line: string) => warnings.push(line);
+    const file = path.join(dir, 'stripe-sandbox.json');
+    const fresh = await startStripeServer({ stateFile: file, warn });
+    expect(fresh.customers()).toEqual([]);
+    expect(fs.existsSync(file)).toBe(false); // nothing changed yet, nothing written
+    fresh.createCustomer({ email: 'a@example.test' });
+    await fresh.close();
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).state.customers).toHaveLength(1);
+    expect(warnings).toEqual([]);
+
+    for (const content of ['{"format":"balance-desk-stripe-sandbox","version":1,"state":{"cus', JSON.stringify({ format: 'balance-desk-stripe-sandbox', version: 1, state: { customers: 'x' }, idempotency: [] }), '[]']) {
+      fs.writeFileSync(file, content);
+      const s = await startStripeServer({ stateFile: file, warn });
+      try {
+        expect(warnings).toHaveLength(1);
+        expect(warnings.pop()).toMatch(/^Stripe test server: cannot use the state file .*stripe-sandbox\.json \(.+\); starting empty, it was moved to stripe-sandbox\.json\.corrupt\.$/);
+        expect(fs.readFileSync(`${file}.corrupt`, 'utf8')).toBe(content);
+        expect(s.customers()).toEqual([]);
+        expect((await stripeClient(s).customers.list()).data).toEqual([]);
+        // It works, and its first change makes a good file again.
+        const c = await stripeClient(s).customers.create({ email: 'b@example.test' });
+        expect(JSON.parse(fs.readFileSync(file, 'utf8')).state.customers.map(([id]: [string]) => id)).toEqual([c.id]);
+        traffic.push(...s.requests);
+      } finally {
+        await s.close();
+      }
+    }
   });
 });
 

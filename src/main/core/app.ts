@@ -83,6 +83,8 @@ export interface Core {
   readonly charges: Charges;
   readonly registry: Registry;
   readonly channels: readonly string[];
+  /** True when this start filled an empty demo ledger: the host then gives it its Stripe side (demo-stripe.ts). */
+  readonly demoSeeded: boolean;
   call(channel: string, input: unknown, opts?: CallOptions): Promise<Result<unknown>>;
   /** Runs work that has fallen due: rules at their check time, the sweep, durable jobs. */
   runDue(): Promise<void>;
@@ -181,6 +183,7 @@ export function createCore(opts: CoreOptions): Core {
     optional: testClock ? [] : testClockChannels,
   });
 
+  let demoSeeded = false;
   const core: Core = {
     db,
     clock,
@@ -196,6 +199,9 @@ export function createCore(opts: CoreOptions): Core {
     charges,
     registry,
     channels: registry.channels,
+    get demoSeeded() {
+      return demoSeeded;
+    },
     async call(channel, input, callOpts = {}) {
       const result = await registry.dispatch(channel, input, { db, ledger, rules, scheduler, settings, notifyLog, notifier, exporter, payments, charges, clock, actor: callOpts.actor ?? 'desk', emit });
       // A rolled-back change may have filled the profile cache with what never committed.
@@ -225,6 +231,7 @@ export function createCore(opts: CoreOptions): Core {
     opts.log?.('Filling the demo ledger (first start only)…');
     const seeded = seedDemo(core);
     opts.log?.(`Demo ledger ready: ${seeded.clients} clients, ${seeded.entries} entries.`);
+    demoSeeded = true;
   }
   return core;
 }

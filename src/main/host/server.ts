@@ -15,6 +15,7 @@ import type { ChangeEvent } from '../../shared/contracts';
 import type { Result } from '../../shared/result';
 import { createCore, type Core } from '../core/app';
 import { ManualClock } from '../core/clock';
+import { seedDemoStripeIfFresh } from '../core/demo-stripe';
 import { defaultDataDir } from '../core/paths';
 import { CSP } from '../../shared/csp';
 import { readToken } from './token';
@@ -86,6 +87,8 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   fs.mkdirSync(dataDir, { recursive: true });
   const testClock = opts.testClock ? new ManualClock(typeof opts.testClock === 'object' ? opts.testClock.startAt : Date.now()) : undefined;
   const core = createCore({ dataDir, demo: opts.demo, testClock, host: 'headless', log, smtpUrl: opts.smtpUrl, stripeKey: opts.stripeKey, stripeApiBase: opts.stripeApiBase });
+  // A demo ledger just seeded, with Stripe pointed at a sandbox: some of its clients get a Stripe side too.
+  await seedDemoStripeIfFresh(core, log);
   const token = readToken(dataDir);
   const rendererDir = opts.rendererDir ?? defaultRendererDir();
   const streams = new Set<http.ServerResponse>();

@@ -166,7 +166,7 @@ function createdFilter(p: FormObject): (created: number) => boolean {
 
 // ---------------------------------------------------------------------------------------------------
 
-interface PmInfo {
+export interface PmInfo {
   /** The test token the method was made from: it decides what charging it does. */
   token: string;
   method: TestMethod;
@@ -175,6 +175,37 @@ interface PmInfo {
   /** Used once on a PaymentIntent without being attached to a customer: not reusable either. */
   consumed: boolean;
 }
+
+/** The maps of Stripe objects a StripeState keeps, each keyed by the object's id. */
+const OBJECT_MAPS = ['customers', 'paymentMethods', 'paymentIntents', 'setupIntents', 'checkoutSessions'] as const;
+type ObjectMap = (typeof OBJECT_MAPS)[number];
+
+/**
+ * Everything a StripeState keeps, as plain JSON for the state file: each map as [id, value] pairs in
+ * insertion order (lists answer newest first by that order), the test-token behaviour of every
+ * PaymentMethod (pmInfo), and the events. Ids are random, so there is no counter to keep.
+ */
+export type StateSnapshot = Record<ObjectMap, [string, Obj][]> & { pmInfo: [string, PmInfo][]; events: Obj[] };
+
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A snapshot's [key, value] list, checked entry by entry; throws naming the part that is not one. */
+function pairs<T>(v: unknown, name: string, ok: (key: string, value: Obj) => boolean): [string, T][] {
+  if (!Array.isArray(v)) throw new Error(`${name} is not a list`);
+  for (const e of v) {
+    if (!Array.isArray(e) || e.length !== 2 || typeof e[0] !== 'string' || !isObj(e[1]) || !ok(e[0], e[1])) {
+      throw new Error(`${name} holds something that is not one: ${JSON.stringify(e)?.slice(0, 80)}`);
+    }
+  }
+  return v as [string, T][];
+}
+
+const isPmInfo = (v: Obj) =>
+  typeof v.token === 'string' &&
+  typeof v.detached === 'boolean' &&
+  typeof v.consumed === 'boolean' &&
+  isObj(v.method) &&
+  (v.method.type === 'card' ? isObj(v.method.outcome) : v.method.type === 'us_bank_account' && v.method.settles !== undefined);
 
 type Route = {
   method: string;
@@ -273,6 +304,39 @@ export class StripeState {
 
   get created(): number {
     return Math.floor(this.now() / 1000);
+  }
+
+  /** Everything kept, as the state file holds it: the live objects, to be serialized at once (not copied twice). */
+  snapshot(): StateSnapshot {
+    const out = { pmInfo: [...this.pmInfo], events: this.events } as StateSnapshot;
+    for (const name of OBJECT_MAPS) out[name] = [...this[name]];
+    return out;
+  }
+
+  /**
+   * Fills this empty state from a snapshot. Every part is checked before any is used, so a snapshot that
+   * is not one (a truncated or hand-edited file) throws and leaves the state empty.
+   */
+  restore(data: unknown): void {
+    if (!isObj(data)) throw new Error('the state is not an object');
+    if (this.events.length > 0 || OBJECT_MAPS.some((name) => this[name].size > 0)) throw new Error('restore: the state is not empty');
+    const maps = OBJECT_MAPS.map((name) => [name, pairs<Obj>(data[name], name, (id, obj) => obj.id === id)] as const);
+    const info = new Map(pairs<PmInfo>(data.pmInfo, 'pmInfo', (_id, v) => isPmInfo(v)));
+    const events: unknown = data.events;
+    if (!Array.isArray(events) || !events.every((e) => isObj(e) && typeof e.id === 'string' && typeof e.type === 'string')) throw new Error('events is not a list of events');
+    // Charging a PaymentMethod asks what its test token does: none may be without one.
+    const lost = maps.find(([name]) => name === 'paymentMethods')![1].find(([id]) => !info.has(id));
+    if (lost) throw new Error(`payment method ${lost[0]} has no test token behind it`);
+    for (const [name, entries] of maps) for (const [id, obj] of entries) this[name].set(id, obj);
+    for (const [id, v] of info) this.pmInfo.set(id, v);
+    for (const e of events as Obj[]) this.events.push(e);
+  }
+
+  /** The server came back on another port: open Checkout Sessions link to the page where it is now. */
+  moveBase(from: string, to: string): void {
+    for (const s of this.checkoutSessions.values()) {
+      if (typeof s.url === 'string' && s.url.startsWith(`${from}/`)) s.url = to + s.url.slice(from.length);
+    }
   }
 
   /** Routes a request. Unknown URLs get Stripe's "Unrecognized request URL" (404). */

@@ -80,6 +80,14 @@
  * a page that completes the session with a chosen test card or bank account, then redirects to
  * `success_url` (with `{CHECKOUT_SESSION_ID}` filled in, as Stripe does).
  *
+ * State file (`stateFile`, state-file.ts; `main.ts --state FILE`, or `--demo` / `--data-dir DIR` for
+ * DATA/stripe-sandbox.json beside the ledger): everything the sandbox keeps — objects, events, test-token
+ * behaviours (`behaveAs` too), saved Idempotency-Key results — is loaded from the JSON file at start and
+ * written to it (atomically, before the answer goes out) after every request or control call that may
+ * have changed it, so a sandbox started again still knows the cus_ and pm_ an app stored. Not kept: the
+ * recorded `requests`, queued faults and the clock, which belong to one run. A missing file starts empty;
+ * an unusable one is moved aside to FILE.corrupt with a one-line warning, and the server starts empty.
+ *
  * Keeping app tests Stripe-shaped: `new SpecValidator(loadSpec(file), { newerParams: NEWER_PARAMS })` from
  * openapi.ts checks `server.requests` (checkRequest / validateResponse), as stripe-server.test.ts does.
  * Launcher for a person: `npx tsx test/support/stripe/main.ts --port 12111`.
@@ -90,6 +98,7 @@ import Stripe from 'stripe';
 import { StripeState, randomId, SERVER_API_VERSION, type Obj, type RequestContext, type Result } from './api';
 import { ApiError, type StripeErrorBody } from './errors';
 import { fingerprint, parseForm, type FormObject } from './form';
+import { loadState, saveState, type SavedResult } from './state-file';
 import { TEST_PAYMENT_METHODS } from './tokens';
 
 export { TEST_PAYMENT_METHODS } from './tokens';
@@ -107,6 +116,10 @@ export interface StripeServerOptions {
   now?: () => number;
   /** Called with one line per request (e.g. console.log for the launcher). */
   log?: (line: string) => void;
+  /** A JSON file the whole state is loaded from at start (when it exists) and saved to after every change. */
+  stateFile?: string;
+  /** One line when the state file cannot be read or written (default console.warn). */
+  warn?: (line: string) => void;
 }
 
 export type Fault =
@@ -210,18 +223,9 @@ export interface StripeTestServer {
   checkoutSessions(): Obj[];
   /** Events, oldest first (the API lists them newest first). */
   events(type?: string): Obj[];
-  /** Forgets everything: objects, events, idempotency results, requests, faults. The clock stays. */
+  /** Forgets everything: objects, events, idempotency results, requests, faults (and empties the state file). The clock stays. */
   reset(): void;
   close(): Promise<void>;
-}
-
-interface Saved {
-  method: string;
-  path: string;
-  fingerprint: string;
-  status: number;
-  text: string;
-  requestId: string;
 }
 
 interface QueuedFault {
@@ -240,13 +244,39 @@ function errorResult(e: ApiError): Result {
 export async function startStripeServer(opts: StripeServerOptions = {}): Promise<StripeTestServer> {
   const apiKeys = opts.apiKeys && opts.apiKeys.length > 0 ? [...opts.apiKeys] : [SANDBOX_API_KEY];
   let clock = opts.now ?? Date.now;
-  const state = { current: new StripeState(() => clock()) };
+  const warn = opts.warn ?? ((line: string) => console.warn(line));
+  const stateFile = opts.stateFile || null;
+  const loaded = stateFile ? loadState(stateFile, () => clock(), warn) : null;
+  const state = { current: loaded?.state ?? new StripeState(() => clock()) };
   const requests: RecordedRequest[] = [];
-  const saved = new Map<string, Saved>();
+  const saved = loaded?.saved ?? new Map<string, SavedResult>();
   let faults: QueuedFault[] = [];
   const held = new Set<Socket>();
   let seq = 0;
   let baseUrl = '';
+
+  // Writes are synchronous: the file is up to date before any answer goes out, so close() has only a
+  // failed write to make up for.
+  let unsaved = false;
+  const persist = () => {
+    if (!stateFile) return;
+    try {
+      saveState(stateFile, { state: state.current, saved }, baseUrl);
+      unsaved = false;
+    } catch (e) {
+      if (!unsaved) warn(`Stripe test server: cannot write the state file ${stateFile} (${(e as Error).message}); going on in memory, tried again at the next change.`);
+      unsaved = true;
+    }
+  };
+  /** Runs a control call and saves the state; `always` false: only when it recorded an event (an expiry). */
+  const kept = <T>(fn: () => T, always = true): T => {
+    const before = state.current.events.length;
+    try {
+      return fn();
+    } finally {
+      if (always || state.current.events.length !== before) persist();
+    }
+  };
 
   const takeFault = (method: string, path: string): Fault | null => {
     const i = faults.findIndex((f) => (!f.match.method || f.match.method.toUpperCase() === method) && (!f.match.path || path.startsWith(f.match.path)));
@@ -381,6 +411,7 @@ export async function startStripeServer(opts: StripeServerOptions = {}): Promise
       extra = { 'Idempotent-Replayed': 'true', 'Original-Request': prior.requestId };
       record.replayed = true;
     } else {
+      const eventsBefore = state.current.events.length;
       let result: Result;
       try {
         result = state.current.handle(method, path, params, ctx);
@@ -394,6 +425,8 @@ export async function startStripeServer(opts: StripeServerOptions = {}): Promise
       status = result.status;
       text = JSON.stringify(result.body, null, 2);
       if (slot && (status < 400 || status === 402)) saved.set(slot, { method, path, fingerprint: fp, status, text, requestId });
+      // A GET changes nothing but an expiry, which records an event.
+      if (method !== 'GET' || state.current.events.length !== eventsBefore) persist();
     }
     record.status = status;
     record.response = JSON.parse(text);
@@ -450,7 +483,7 @@ export async function startStripeServer(opts: StripeServerOptions = {}): Promise
         }
         return redirect(res, String(session.success_url).replace('{CHECKOUT_SESSION_ID}', id));
       }
-      s.checkoutSession(id, true); // expires it when its time is up
+      kept(() => s.checkoutSession(id, true), false); // expires it when its time is up
       if (session.status !== 'open') return page(res, 'Checkout', `<p>This session is ${esc(session.status)}.</p>`);
       const buttons = Object.entries(TEST_PAYMENT_METHODS)
         .filter(([, m]) => session.payment_method_types.includes(m.type))
@@ -524,6 +557,8 @@ export async function startStripeServer(opts: StripeServerOptions = {}): Promise
   });
   const port = (httpServer.address() as AddressInfo).port;
   baseUrl = `http://127.0.0.1:${port}`;
+  const oldBase = loaded?.baseUrl;
+  if (oldBase && oldBase !== baseUrl) kept(() => state.current.moveBase(oldBase, baseUrl));
 
   const server: StripeTestServer = {
     url: baseUrl,
@@ -545,25 +580,26 @@ export async function startStripeServer(opts: StripeServerOptions = {}): Promise
       faults = [];
     },
     pendingFaults: () => faults.map((f) => ({ fault: f.fault, match: f.match, left: f.left })),
-    settle: (id, outcome, code) => state.current.settle(id, outcome, code) as PaymentIntentSnapshot,
-    completeCheckout: (id, token) => state.current.completeCheckout(id, token),
-    behaveAs(id, token) {
-      const info = state.current.pmInfo.get(id);
-      const method = TEST_PAYMENT_METHODS[token];
-      if (!info) throw new Error(`behaveAs: no PaymentMethod ${id}`);
-      if (!method || method.type !== info.method.type) throw new Error(`behaveAs: ${token} is not a test token of the same type`);
-      info.method = method.type === 'card' && info.method.type === 'card' ? { ...info.method, outcome: method.outcome } : method;
-    },
+    settle: (id, outcome, code) => kept(() => state.current.settle(id, outcome, code) as PaymentIntentSnapshot),
+    completeCheckout: (id, token) => kept(() => state.current.completeCheckout(id, token)),
+    behaveAs: (id, token) =>
+      kept(() => {
+        const info = state.current.pmInfo.get(id);
+        const method = TEST_PAYMENT_METHODS[token];
+        if (!info) throw new Error(`behaveAs: no PaymentMethod ${id}`);
+        if (!method || method.type !== info.method.type) throw new Error(`behaveAs: ${token} is not a test token of the same type`);
+        info.method = method.type === 'card' && info.method.type === 'card' ? { ...info.method, outcome: method.outcome } : method;
+      }),
     createCustomer(params = {}) {
       const p: FormObject = {};
       if (params.email !== undefined) p.email = params.email;
       if (params.name !== undefined) p.name = params.name;
       if (params.metadata) p.metadata = { ...params.metadata };
-      return clone(state.current.createCustomer(p, null));
+      return clone(kept(() => state.current.createCustomer(p, null)));
     },
     attachTestPaymentMethod(customerId, token) {
       if (!(token in TEST_PAYMENT_METHODS)) throw new Error(`attachTestPaymentMethod: ${token} is not a test token`);
-      return clone(state.current.attachTo(token, customerId, 'payment_method', null));
+      return clone(kept(() => state.current.attachTo(token, customerId, 'payment_method', null)));
     },
     paymentIntents(filter = {}) {
       return [...state.current.paymentIntents.values()]
@@ -580,7 +616,7 @@ export async function startStripeServer(opts: StripeServerOptions = {}): Promise
     customers: () => [...state.current.customers.values()].map(clone),
     checkoutSessions() {
       const s = state.current;
-      return [...s.checkoutSessions.keys()].map((id) => clone(s.checkoutSession(id, true)));
+      return kept(() => [...s.checkoutSessions.keys()].map((id) => clone(s.checkoutSession(id, true))), false);
     },
     events: (type) => state.current.events.filter((e) => type === undefined || e.type === type).map(clone),
     reset() {
@@ -589,8 +625,10 @@ export async function startStripeServer(opts: StripeServerOptions = {}): Promise
       saved.clear();
       faults = [];
       seq = 0;
+      persist();
     },
     async close() {
+      if (unsaved) persist();
       for (const socket of held) socket.destroy();
       held.clear();
       httpServer.closeAllConnections();
