@@ -170,6 +170,46 @@ describe('the charge flow', () => {
     expect(new Set(keys).size).toBe(1);
   });
 
+  it('survives a timeout (Stripe made the payment, the answer never came in time) and a 500 while polling a bank debit; one credit each', async () => {
+    const server = fx.server(await startStripeServer());
+    const core = fx.core(testCore({ stripeKey: SANDBOX_API_KEY, stripeApiBase: server.url, stripeTimeoutMs: 300 }));
+    server.setNow(() => core.clock.now());
+    const { client } = await withClient(core);
+    await core.ok('ledger.post', { clientId: client.id, kind: 'top_up', amount: 10_000 });
+    const { customerId } = await core.ok('methods.link', { clientId: client.id });
+    server.attachTestPaymentMethod(customerId!, 'pm_card_visa');
+    await core.ok('methods.refresh', { clientId: client.id });
+    await core.ok('recharge.set', { clientId: client.id, mode: 'auto', enabled: true, alertThreshold: null, triggerThreshold: 5000, rechargeAmount: 20_000, dailyCap: null });
+    server.fail({ times: 1, mode: 'timeout', perform: true }, { method: 'POST', path: '/v1/payment_intents' });
+    await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -6000 });
+    await core.runDue();
+    expect(server.paymentIntents({ status: 'succeeded' })).toHaveLength(1);
+    expect(attempts(core)).toMatchObject([{ status: 'charging' }]);
+    core.testClock.advance(60_000);
+    await core.runDue();
+    expect(attempts(core)).toMatchObject([{ status: 'succeeded' }]);
+    expect(server.paymentIntents()).toHaveLength(1);
+    oneCreditPerPayment(server, core, client.id);
+
+    // A bank debit: Stripe answers 500 to the first poll; the next one credits it, once.
+    const bank = server.attachTestPaymentMethod(customerId!, 'pm_usBankAccount_success');
+    await core.ok('methods.refresh', { clientId: client.id });
+    const order = (await core.ok('methods.list', { clientId: client.id })).methods;
+    await core.ok('methods.reorder', { clientId: client.id, order: [order.find((m) => m.stripeId === bank.id)!.id, ...order.filter((m) => m.stripeId !== bank.id).map((m) => m.id)] });
+    await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -20_000 });
+    await core.runDue();
+    expect(attempts(core)[1]).toMatchObject({ status: 'processing' });
+    server.settle(attempts(core)[1].pi!, 'succeeded');
+    server.fail({ times: 1, status: 500 }, { method: 'GET' });
+    core.testClock.advance(POLL_MS);
+    await core.runDue();
+    expect(attempts(core)[1].status).toBe('processing');
+    core.testClock.advance(POLL_MS);
+    await core.runDue();
+    expect(attempts(core)[1]).toMatchObject({ status: 'succeeded' });
+    oneCreditPerPayment(server, core, client.id);
+  });
+
   it('Retry: staff charge a cooled-down card now (audited); on success its cooldown ends; a failed attempt can be retried too', async () => {
     const { server, core, client, methods } = await setup(['pm_card_chargeDeclined', 'pm_card_chargeDeclinedExpiredCard']);
     await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -6000 });

@@ -61,6 +61,8 @@ export interface CoreOptions {
   stripeKey?: string;
   /** STRIPE_API_BASE: the SDK talks to this server (the sandbox) instead of api.stripe.com. */
   stripeApiBase?: string;
+  /** How long one Stripe request may take before it counts as failed (and is retried by its job with the same key); 30 s unless told. */
+  stripeTimeoutMs?: number;
 }
 
 export interface CallOptions {
@@ -111,7 +113,7 @@ export function createCore(opts: CoreOptions): Core {
   // A core without a data folder (tests) keeps its files in a temporary folder of its own.
   const filesDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'balance-desk-'));
   const secrets = opts.secrets ?? keyfileBox(opts.dataDir ?? null);
-  const payments = new Payments({ settings, secrets, envKey: opts.stripeKey, apiBase: opts.stripeApiBase });
+  const payments = new Payments({ settings, secrets, envKey: opts.stripeKey, apiBase: opts.stripeApiBase, timeoutMs: opts.stripeTimeoutMs });
   const notifier = new Notifier({
     sqlite: db.$client,
     clock,

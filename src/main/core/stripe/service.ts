@@ -48,6 +48,8 @@ export interface PaymentsOptions {
   envKey?: string;
   /** STRIPE_API_BASE. */
   apiBase?: string;
+  /** One request's time limit; 30 s unless told. */
+  timeoutMs?: number;
 }
 
 export type { StripeStatus };
@@ -121,7 +123,7 @@ export class Payments {
     if (this.cached?.key === key) return this.cached.client;
     const client = new Stripe(key, {
       maxNetworkRetries: 0,
-      timeout: 30_000,
+      timeout: this.o.timeoutMs ?? 30_000,
       appInfo: { name: 'Balance Desk' },
       ...(this.base ? { host: this.base.host, port: this.base.port, protocol: this.base.protocol } : {}),
     });
