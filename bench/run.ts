@@ -16,13 +16,14 @@ import { hostRoundTrip } from './steps/host';
 import { usageImport } from './steps/import';
 import { interactivePost } from './steps/post';
 import { rawLimit } from './steps/raw';
+import { rechargeAtSize } from './steps/recharge';
 import { addNotificationLog, exportLog, logQueries } from './steps/notifications';
 import { screenQueries } from './steps/screens';
 import { startToFirstList } from './steps/start';
 import { schedulerSweeps, type SweepRun } from './steps/sweep';
 
 /** Data sizes of the full run; --quick divides them by 10. Sample counts stay, so percentiles stay meaningful. */
-const FULL = { rows: 1_000_000, clients: 100_000, screenClients: 1_000_000, history: 1_000_000, log: 1_000_000 };
+const FULL = { rows: 1_000_000, clients: 100_000, screenClients: 1_000_000, history: 1_000_000, log: 1_000_000, startEntries: 10_000_000 };
 const SAMPLES = { posts: 2_000, hostCalls: 1_000, queries: 200, warmup: 50, starts: 3, steadySweeps: 3 };
 const PART_ROWS = 10_000;
 /** Beyond these the run would take too long: the import stops, the clients table stays at step 2's size. */
@@ -68,7 +69,14 @@ function parseArgs(argv: readonly string[]): { quick: boolean } {
 async function main() {
   const { quick } = parseArgs(process.argv.slice(2));
   const div = quick ? 10 : 1;
-  const size = { rows: FULL.rows / div, clients: FULL.clients / div, screenClients: FULL.screenClients / div, history: FULL.history / div, log: FULL.log / div };
+  const size = {
+    rows: FULL.rows / div,
+    clients: FULL.clients / div,
+    screenClients: FULL.screenClients / div,
+    history: FULL.history / div,
+    log: FULL.log / div,
+    startEntries: FULL.startEntries / div,
+  };
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bd-bench-'));
   const cleanup = () => fs.rmSync(tmp, { recursive: true, force: true });
   process.once('SIGINT', () => {
@@ -242,6 +250,36 @@ async function main() {
       }),
     );
 
+    // 4b. Auto-recharge at size: the periodic check over the clients on automatic top-up, and their posts.
+    progress(`auto-recharge: ${n(size.clients)} clients on automatic top-up, the periodic check, ${n(SAMPLES.posts)} posts…`);
+    const rc = await rechargeAtSize(core, clock, { clientIds, clients: size.clients, checks: SAMPLES.steadySweeps, calls: SAMPLES.posts, warmup: SAMPLES.warmup, seed: SEED });
+    checkpoint(sqlite);
+    figures.push(
+      figure({
+        key: 'recharge.check.ms',
+        metric: `periodic recharge check, ${n(rc.clients)} clients on automatic top-up, ${n(rc.below)} below the trigger (held back by a failed attempt): ${n(rc.started)} started, median of ${rc.checks.length}`,
+        value: rc.checkMedianMs,
+        unit: 'ms',
+        target: { op: '<', limit: 1000 },
+        detail: { runsMs: rc.checks.map((c) => c.ms), clients: rc.clients, below: rc.below },
+      }),
+      figure({
+        key: 'recharge.check.longestStall',
+        metric: 'periodic recharge check: longest time the event loop was held in one go',
+        value: rc.checkLongestStallMs,
+        unit: 'ms',
+        target: { op: '<', limit: 50 },
+      }),
+      figure({
+        key: 'recharge.post.p99',
+        metric: `ledger.post for clients on automatic top-up (rules and the charge flow), p99 of ${n(SAMPLES.posts)}: ${n(rc.attempts)} attempts started`,
+        value: rc.post.p99,
+        unit: 'ms',
+        target: { op: '<', limit: 1 },
+        detail: { p50: rc.post.p50, max: rc.post.max, attempts: rc.attempts },
+      }),
+    );
+
     // 5. The screens, on the big database.
     progress(`screen queries over ${n(clientsUsed + 1)} clients…`);
     for (const q of await screenQueries(core, { historyClientId, samples: SAMPLES.queries, warmup: 5, budgetMs: QUERY_BUDGET_MS })) {
@@ -277,6 +315,20 @@ async function main() {
           detail: { p50: q.p50, samples: q.samples },
         }),
       );
+    }
+    // The start is measured on 10,000,000 entries: the rest as long histories of a few more clients, a part
+    // per transaction with a checkpoint between (one transaction would grow the WAL by gigabytes).
+    const have = sqlite.prepare('SELECT max(id) FROM ledger_entries').pluck().get() as number;
+    if (have < size.startEntries) {
+      progress(`${n(size.startEntries - have)} more entries by direct SQL, for the start's ${n(size.startEntries)}…`);
+      const filled = await timed(() => {
+        let ref = clientsUsed + 2;
+        for (let left = size.startEntries - have; left > 0; left -= size.history) {
+          addHistory(sqlite, addClients(sqlite, resellerId, ref++, 1, END, SEED + ref)[0], Math.min(left, size.history), END);
+          checkpoint(sqlite);
+        }
+      });
+      setup.push(figure({ key: 'setup.startEntries', metric: `setup: ${n(size.startEntries - have)} more entries by direct SQL, for the start`, value: filled.seconds, unit: 's' }));
     }
     const entries = sqlite.prepare('SELECT max(id) FROM ledger_entries').pluck().get() as number;
     core.close();
