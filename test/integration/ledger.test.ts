@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { MAX_AMOUNT } from '../../src/shared/money';
+import { checksum } from '../support/checksum';
 import { tempDir, testCore, withClient, type TestCore } from '../support/core';
 
 let core: TestCore;
@@ -105,6 +107,36 @@ describe('posting', () => {
       else if (openHolds.length) await core.ok('holds.close', { id: openHolds.shift()!, charge: rnd() < 0.5 ? amount : 0 });
     }
     assertBalancesMatchEntries(core);
+  });
+});
+
+describe('money at its limits', () => {
+  it('refuses, in words and naming the amount, a post, a hold or an import that would take a balance beyond ±MAX_AMOUNT; nothing changes', async () => {
+    core = testCore();
+    const { client, reseller } = await withClient(core);
+    // The largest amount, posted again and again: no sum ever reaches the edge of exact integers.
+    await core.ok('ledger.post', { clientId: client.id, kind: 'adjustment', amount: MAX_AMOUNT, description: 'largest' });
+    let before = checksum(core.db);
+    const post = await core.fails('ledger.post', { clientId: client.id, kind: 'adjustment', amount: 1, description: 'one more' });
+    expect(post).toMatchObject({ kind: 'conflict', field: 'amount' });
+    expect(post.message).toMatch(/beyond the largest Balance Desk holds/);
+    expect(checksum(core.db)).toBe(before);
+    expect(await core.fails('ledger.post', { clientId: client.id, kind: 'adjustment', amount: MAX_AMOUNT + 1, description: 'too big' })).toMatchObject({ kind: 'validation', field: 'amount' });
+    expect(await core.fails('ledger.post', { clientId: client.id, kind: 'adjustment', amount: 2 ** 53 + 2, description: 'unsafe' })).toMatchObject({ kind: 'validation', field: 'amount' });
+
+    // Down to the negative edge: the same, and holds count.
+    await core.ok('ledger.post', { clientId: client.id, kind: 'adjustment', amount: -MAX_AMOUNT, description: 'back' });
+    await core.ok('ledger.post', { clientId: client.id, kind: 'adjustment', amount: -MAX_AMOUNT, description: 'overdrawn' });
+    before = checksum(core.db);
+    expect(await core.fails('ledger.post', { clientId: client.id, kind: 'usage', amount: -1 })).toMatchObject({ kind: 'conflict', field: 'amount' });
+    expect(await core.fails('holds.open', { clientId: client.id, amount: 1, reference: 'edge' })).toMatchObject({ kind: 'conflict', field: 'amount' });
+    // An import whose row would cross the edge lands nothing of its part, and says why.
+    const csv = 'client_ref,time,amount,external_id\nC-100,2026-11-01,0.01,ok-1\nC-100,2026-11-01,0.01,ok-2\n';
+    const r = await core.call('ledger.import.commit', { resellerId: reseller.id, csv });
+    expect(r).toMatchObject({ ok: false, error: { kind: 'conflict', field: 'amount' } });
+    expect(checksum(core.db)).toBe(before);
+    assertBalancesMatchEntries(core);
+    expect((await core.ok('clients.get', { id: client.id })).balance).toBe(-MAX_AMOUNT);
   });
 });
 

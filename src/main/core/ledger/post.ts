@@ -5,11 +5,23 @@
 import type { Statement } from 'better-sqlite3';
 import { AppError, conflict, notFound } from '../../../shared/result';
 import type { BalanceState, LedgerEntry } from '../../../shared/contracts';
-import { addMinor } from '../../../shared/money';
+import { MAX_AMOUNT } from '../../../shared/money';
 import { isoOrNull, iso } from '../clock';
 import type { Db } from '../db/open';
 
 export type EntryKind = LedgerEntry['kind'];
+
+/**
+ * A balance (or held amount) after a move, refused when it would leave ±MAX_AMOUNT — the largest amount
+ * Balance Desk accepts, 100 billion in a two-decimal currency — long before a sum could lose precision
+ * past Number.MAX_SAFE_INTEGER. A conflict naming the field: the amount is fine, the client's total is not.
+ */
+function within(total: number, amount: number, what: 'balance' | 'held amount', field: string): number {
+  if (Math.abs(total) > MAX_AMOUNT) {
+    throw conflict(`${field} ${amount} would take the client's ${what} to ${total} minor units, beyond the largest Balance Desk holds (±${MAX_AMOUNT})`, field);
+  }
+  return total;
+}
 
 export interface NewEntry {
   clientId: number;
@@ -133,7 +145,7 @@ export class Ledger {
    */
   post(e: NewEntry, now: number): { entryId: number; balance: BalanceRow; duplicate: boolean } {
     const before = this.balanceOf(e.clientId);
-    const balanceAfter = addMinor(before.balance, e.amount);
+    const balanceAfter = within(before.balance + e.amount, e.amount, 'balance', 'amount');
     const info = this.insert(e, balanceAfter, now);
     if (info.changes === 0) {
       if (e.reversesEntryId != null) throw conflict(`entry ${e.reversesEntryId} has already been reversed`, 'entryId');
@@ -171,7 +183,7 @@ export class Ledger {
           r = { row: { ...this.balanceOf(e.clientId) }, count: 0, lowered: false };
           running.set(e.clientId, r);
         }
-        const balanceAfter = addMinor(r.row.balance, e.amount);
+        const balanceAfter = within(r.row.balance + e.amount, e.amount, 'balance', 'amount');
         const info = this.insert(e, balanceAfter, now);
         if (info.changes === 0) return { duplicate: true };
         r.row.balance = balanceAfter;
@@ -217,6 +229,9 @@ export class Ledger {
 
   /** Moves the held amount (positive: a hold opens; negative: it closes). */
   hold(clientId: number, delta: number, now: number): BalanceRow {
+    const before = this.balanceOf(clientId);
+    within(before.held + delta, delta, 'held amount', 'amount');
+    within(before.balance - (before.held + delta), delta, 'balance', 'amount');
     this.s.setHeld.run({ clientId, delta, now });
     const after = this.balanceOf(clientId);
     this.moved(clientId, after, now, delta > 0);
