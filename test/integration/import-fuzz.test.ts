@@ -8,6 +8,7 @@
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ChannelOutput } from '../../src/shared/contracts';
 import { testCore, withClient, type TestCore } from '../support/core';
 
 let core: TestCore | undefined;
@@ -63,7 +64,8 @@ describe('usage import, fuzzed', () => {
           expect(await c.call('ledger.import.commit', { resellerId: reseller.id, csv })).toMatchObject({ ok: false, error: { kind: 'validation', field: 'csv' } });
           return;
         }
-        for (const e of preview.value.errors) {
+        const p = preview.value as ChannelOutput<'ledger.import.preview'>;
+        for (const e of p.errors) {
           expect(e.line).toBeGreaterThan(1);
           expect(e.field).toBeTruthy();
           expect(e.message.length).toBeGreaterThan(3);
@@ -72,8 +74,9 @@ describe('usage import, fuzzed', () => {
         const commit = await c.call('ledger.import.commit', { resellerId: reseller.id, csv });
         expect(commit.ok, JSON.stringify(commit)).toBe(true);
         if (!commit.ok) return;
-        expect(commit.value.imported).toBe(preview.value.valid - preview.value.duplicates);
-        expect(entries() - before).toBe(commit.value.imported);
+        const imported = (commit.value as ChannelOutput<'ledger.import.commit'>).imported;
+        expect(imported).toBe(p.valid - p.duplicates);
+        expect(entries() - before).toBe(imported);
       }),
       { numRuns: 150, seed: 20261121 },
     );
