@@ -5,15 +5,15 @@
  * database must open, pass SQLite's integrity check, hold each file's rows all or none (an import is one
  * transaction), and keep every balance equal to the sum of its entries; the next start must import again.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { seeded } from '../../bench/lib/data';
+import { BUILT_HOST, startBuiltHost } from '../support/built-host';
 import { tempDir } from '../support/core';
 
-const built = path.resolve(__dirname, '../../out/main/headless.js');
 const CLIENTS = 200;
 const ROWS = 50_000;
 const KILLS = 5;
@@ -26,24 +26,7 @@ afterEach(() => {
   child = dir = undefined;
 });
 
-async function start(dataDir: string): Promise<{ url: string; token: string; proc: ChildProcess }> {
-  const proc = spawn(process.execPath, [built, '--data-dir', dataDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  proc.stdout!.on('data', (c) => (out += c));
-  proc.stderr!.on('data', (c) => (out += c));
-  await new Promise<void>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`the host did not start: ${out}`)), 20_000);
-    proc.stdout!.on('data', () => {
-      if (/Open http:\/\/127\.0\.0\.1:\d+\//.test(out)) {
-        clearTimeout(t);
-        resolve();
-      }
-    });
-    proc.on('exit', (code) => reject(new Error(`the host stopped (${code}): ${out}`)));
-  });
-  const info = JSON.parse(fs.readFileSync(path.join(dataDir, 'host.json'), 'utf8')) as { url: string; token: string };
-  return { ...info, proc };
-}
+const start = (dataDir: string) => startBuiltHost(dataDir);
 
 function rpc(h: { url: string; token: string }, channel: string, body: unknown) {
   return fetch(`${h.url}rpc/${channel}`, { method: 'POST', headers: { authorization: `Bearer ${h.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -58,7 +41,7 @@ function usageFile(file: number): string {
 
 describe('a kill at a random instant', () => {
   it(`SIGKILL during a ${ROWS.toLocaleString('en-US')}-row import, ${KILLS} times: the database opens intact, each file all or nothing, balances equal entries`, { timeout: 120_000 }, async () => {
-    expect(fs.existsSync(built), 'out/main/headless.js is missing: run `npm run build` first (npm test does)').toBe(true);
+    expect(fs.existsSync(BUILT_HOST), 'out/main/headless.js is missing: run `npm run build` first (npm test does)').toBe(true);
     dir = tempDir('bd-kill-');
     let h = await start(dir);
     child = h.proc;
