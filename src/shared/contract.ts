@@ -4,6 +4,11 @@ import type { z } from 'zod';
  * One contract per channel: its `domain.verb` name, the zod schema of its input and of its output.
  * Handlers, the renderer's client, the preload allowlist and docs/api.md all derive from these.
  */
+/** A staff member's role: what they may do. Each role may do everything the ones before it may. */
+export const STAFF_ROLES = ['viewer', 'operator', 'admin'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+export const roleRank = (r: StaffRole) => STAFF_ROLES.indexOf(r);
+
 export interface Contract<N extends string = string, I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   name: N;
   summary: string;
@@ -13,6 +18,11 @@ export interface Contract<N extends string = string, I extends z.ZodType = z.Zod
   mutates: boolean;
   /** True when the channel starts scheduler work that writes in transactions of its own (a sweep). */
   work: boolean;
+  /**
+   * The least role that may call it, enforced by the core: viewer reads; operator moves money (posts,
+   * adjustments, imports, holds, Retry) and resends; admin changes settings, profiles, clients and staff.
+   */
+  role: StaffRole;
 }
 
 export function defineContract<N extends string, I extends z.ZodType, O extends z.ZodType>(c: {
@@ -22,9 +32,11 @@ export function defineContract<N extends string, I extends z.ZodType, O extends 
   output: O;
   mutates?: boolean;
   work?: boolean;
+  /** Unless told: admin for a channel that changes data or starts work, viewer for one that reads. */
+  role?: StaffRole;
 }): Contract<N, I, O> {
   if (!/^[a-z]+(\.[a-z][a-zA-Z]*)+$/.test(c.name)) throw new Error(`contract name "${c.name}" is not domain.verb`);
-  return { ...c, mutates: c.mutates ?? false, work: c.work ?? false };
+  return { ...c, mutates: c.mutates ?? false, work: c.work ?? false, role: c.role ?? (c.mutates || c.work ? 'admin' : 'viewer') };
 }
 
 export type InputOf<C> = C extends Contract<string, infer I, z.ZodType> ? z.input<I> : never;

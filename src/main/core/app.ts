@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { contracts, testClockChannels, type ChangeEvent } from '../../shared/contracts';
+import type { StaffRole } from '../../shared/contract';
 import type { Result } from '../../shared/result';
 import { invalid } from '../../shared/result';
 import { iso, ManualClock, systemClock, type Clock } from './clock';
@@ -67,6 +68,8 @@ export interface CoreOptions {
 
 export interface CallOptions {
   actor?: string;
+  /** The actor's role (StaffRole); admin unless told, for the one user of a desk with no sign-in yet. */
+  role?: StaffRole;
 }
 
 export interface Core {
@@ -208,7 +211,7 @@ export function createCore(opts: CoreOptions): Core {
       return demoSeeded;
     },
     async call(channel, input, callOpts = {}) {
-      const result = await registry.dispatch(channel, input, { db, ledger, rules, scheduler, settings, notifyLog, notifier, exporter, payments, charges, clock, actor: callOpts.actor ?? 'desk', emit });
+      const result = await registry.dispatch(channel, input, { db, ledger, rules, scheduler, settings, notifyLog, notifier, exporter, payments, charges, clock, actor: callOpts.actor ?? 'desk', role: callOpts.role ?? 'admin', emit });
       // A rolled-back change may have filled the profile cache with what never committed.
       if (!result.ok && registry.contract(channel)?.mutates) rules.invalidate();
       const touched = rules.drainTouched();

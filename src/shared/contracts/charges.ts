@@ -54,6 +54,7 @@ export const chargesList = defineContract({
 
 export const chargesRetry = defineContract({
   name: 'charges.retry',
+  role: 'operator',
   summary:
     'Charges now (staff action, in the audit log): a failed attempt again with its first method, or one method (even cooling down) for the recharge amount; a success ends the method’s cooldown. Runs as a durable job; answers the new attempt.',
   mutates: true,

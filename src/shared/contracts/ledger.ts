@@ -6,6 +6,7 @@ import { auditRow, balanceState, hold, importRow, importRowError, ledgerEntry } 
 
 export const ledgerPost = defineContract({
   name: 'ledger.post',
+  role: 'operator',
   summary:
     'Posts one entry. usage is negative, top_up positive, adjustment either sign and needs a reason (description), refund is negative (money returned to the client). externalId makes the post idempotent per client.',
   mutates: true,
@@ -36,6 +37,7 @@ export const ledgerPost = defineContract({
 
 export const ledgerReverse = defineContract({
   name: 'ledger.reverse',
+  role: 'operator',
   summary: 'Posts a reversal that cancels one entry exactly (once), with a required reason.',
   mutates: true,
   input: z.strictObject({ entryId: id, reason: requiredText(500, 'a reason') }),
@@ -85,6 +87,7 @@ export const importPreview = defineContract({
 
 export const importCommit = defineContract({
   name: 'ledger.import.commit',
+  role: 'operator',
   summary:
     'Posts the valid rows of a usage CSV as usage entries in one transaction; rows with errors are skipped and listed; rows already imported (same client and external_id) add nothing.',
   mutates: true,
@@ -100,6 +103,7 @@ export const importCommit = defineContract({
 
 export const holdsOpen = defineContract({
   name: 'holds.open',
+  role: 'operator',
   summary:
     'Reserves an estimated cost for work in progress (e.g. an active call): the balance stays, the available balance drops. The reference is unique per client, so opening twice is harmless.',
   mutates: true,
@@ -109,6 +113,7 @@ export const holdsOpen = defineContract({
 
 export const holdsClose = defineContract({
   name: 'holds.close',
+  role: 'operator',
   summary: 'Releases a hold; with `charge` (minor units, may differ from the hold) it posts the final usage debit in the same transaction.',
   mutates: true,
   input: z.strictObject({ id, charge: amount.refine((v) => v >= 0, 'must not be negative').optional(), description: text(500).optional() }),

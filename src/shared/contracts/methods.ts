@@ -59,6 +59,7 @@ export const methodsLink = defineContract({
 
 export const methodsRefresh = defineContract({
   name: 'methods.refresh',
+  role: 'operator',
   summary: "Reads the client's payment methods from Stripe again: new ones join at the end of the order, removed ones leave it.",
   work: true,
   input: z.strictObject({ clientId: id }),
@@ -83,6 +84,7 @@ export const methodsReorder = defineContract({
 
 export const methodsSetupLink = defineContract({
   name: 'methods.setupLink',
+  role: 'operator',
   summary:
     'Makes a Stripe Checkout link (setup mode) where the client adds a card or bank account themselves; staff copy it, or with email: true it is emailed to the client’s billing address (in the notification log).',
   work: true,

@@ -93,6 +93,7 @@ export const notificationsGet = defineContract({
 
 export const notificationsResend = defineContract({
   name: 'notifications.resend',
+  role: 'operator',
   summary: 'Sends a notification again to the same recipients: a new log row linked to the old one (resendOf), queued at once.',
   mutates: true,
   input: z.strictObject({ id }),
@@ -173,6 +174,7 @@ export const mailTestResult = z.object({
 
 export const mailTest = defineContract({
   name: 'mail.test',
+  role: 'admin',
   summary:
     'Sends a test email now and reports what the server said, in words. With smtp, tries those settings (password omitted: the stored one) before they are saved.',
   input: z.strictObject({ to: email, smtp: smtpInput.optional() }),

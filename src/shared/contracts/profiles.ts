@@ -242,6 +242,7 @@ export const schedulerStatusGet = defineContract({
 
 export const schedulerSweep = defineContract({
   name: 'scheduler.sweep',
+  role: 'operator',
   summary: 'Runs a full sweep of every client now (as after a profile change), in slices that leave the app responsive, and reports it.',
   work: true,
   input: empty,

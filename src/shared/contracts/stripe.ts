@@ -37,6 +37,7 @@ export const stripeSet = defineContract({
 
 export const stripeCheck = defineContract({
   name: 'stripe.check',
+  role: 'admin',
   summary: 'Checks a key (the stored one when omitted) with one harmless read from Stripe, and says what happened in words.',
   input: z.strictObject({ secretKey: z.string({ error: 'must be a Stripe secret key' }).trim().max(255, 'is too long for a Stripe key').optional() }),
   output: z.object({ ok: z.boolean(), message: z.string(), mode: z.enum(['test', 'live']).nullable() }),

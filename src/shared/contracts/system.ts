@@ -28,6 +28,7 @@ export const clockGet = defineContract({
 
 export const clockSet = defineContract({
   name: 'clock.set',
+  role: 'admin',
   summary: 'Test clock only: sets the core clock (never backwards), then runs the work that has fallen due.',
   input: z.strictObject({ iso: isoTime }),
   output: clockOut,
@@ -35,6 +36,7 @@ export const clockSet = defineContract({
 
 export const clockAdvance = defineContract({
   name: 'clock.advance',
+  role: 'admin',
   summary: 'Test clock only: moves the core clock forward by ms, then runs the work that has fallen due.',
   input: z.strictObject({ ms: z.number().int().min(0).max(366 * 24 * 3600 * 1000, 'must be at most a year') }),
   output: clockOut,

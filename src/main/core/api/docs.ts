@@ -66,6 +66,7 @@ function section(c: Contract): string {
   const flags = testClockChannels.includes(c.name)
     ? ['only in a host started with `--test-clock`']
     : [c.mutates ? 'changes data (one transaction, audited)' : c.work ? 'starts scheduler work (its own transactions, not audited)' : 'read-only'];
+  flags.push(`role: ${c.role}${c.role === 'viewer' ? ' (anyone)' : c.role === 'operator' ? ' or admin' : ''}`);
   return [
     `### \`${c.name}\``,
     '',

@@ -4,7 +4,7 @@
  * the channel's zod schema and answers with the envelope, never a raw exception.
  */
 import { z } from 'zod';
-import type { Contract } from '../../../shared/contract';
+import { roleRank, type Contract, type StaffRole } from '../../../shared/contract';
 import type { Channel, ChannelOutput, ChannelParsedInput, ChangeEvent } from '../../../shared/contracts';
 import { AppError, type Result } from '../../../shared/result';
 import type { Clock } from '../clock';
@@ -38,6 +38,8 @@ export interface Ctx {
   clock: Clock;
   /** Who is acting: a staff user later; 'desk' (the desktop user) or 'api' (a script on the host) for now. */
   actor: string;
+  /** What the actor may do; a channel whose contract asks for more is refused before it runs. */
+  role: StaffRole;
   /** Records a money-affecting or settings action in the audit log, in the same transaction. */
   audit(action: string, subjectType: string, subjectId: number | null, detail?: Record<string, unknown>): void;
   /** Announces a change once the transaction has committed. */
@@ -127,6 +129,9 @@ export function createRegistry(contracts: readonly Contract[], maps: readonly Ha
       const contract = byName.get(channel);
       const handler = handlers.get(channel);
       if (!contract || !handler) return { ok: false, error: { kind: 'not_found', message: `there is no channel ${channel}` } };
+      if (roleRank(base.role) < roleRank(contract.role)) {
+        return { ok: false, error: { kind: 'forbidden', message: `${channel} needs the ${contract.role} role; ${base.actor} is ${base.role === 'admin' ? 'an' : 'a'} ${base.role}` } };
+      }
       const parsed = contract.input.safeParse(input === undefined ? {} : input);
       if (!parsed.success) return { ok: false, error: validationError(parsed.error, input).toShape() };
       const pending: ChangeEvent[] = [];
