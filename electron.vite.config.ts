@@ -12,6 +12,8 @@ export default defineConfig({
           // The Electron entry, and the headless host that runs the same core in plain Node.
           index: resolve(__dirname, 'src/main/index.ts'),
           headless: resolve(__dirname, 'src/main/headless.ts'),
+          // The export's worker threads (src/main/core/exports/parallel.ts load it by this name).
+          'export-worker': resolve(__dirname, 'src/main/core/exports/worker.ts'),
         },
       },
     },

@@ -1,7 +1,8 @@
 /**
  * Run by bench/steps/notifications.ts in a process of its own: opens the core on DATA_DIR, exports the
  * whole notification log to CSV as the headless host does, prints one JSON line of figures (rows/s,
- * peak RSS of this process), and removes the file.
+ * peak RSS of this process, which includes the export's worker threads, and how many threads formatted
+ * the rows), and removes the file.
  */
 import fs from 'node:fs';
 import { createCore } from '../../src/main/core/app';
@@ -17,7 +18,8 @@ async function main() {
   if (!done || done.state !== 'done') throw new Error(`export ended ${done?.state}: ${done?.error}`);
   fs.rmSync(done.path, { force: true });
   core.close();
-  console.log(JSON.stringify({ rows: done.rows, seconds, rowsPerSec: done.rows / seconds, bytes: done.bytes, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+  const threads = core.exporter.threads(started!.id);
+  console.log(JSON.stringify({ rows: done.rows, seconds, rowsPerSec: done.rows / seconds, bytes: done.bytes, maxRssMb: process.resourceUsage().maxRSS / 1024, threads }));
 }
 
 main().catch((e: unknown) => {

@@ -74,6 +74,8 @@ export interface ExportRun {
   rowsPerSec: number;
   bytes: number;
   maxRssMb: number;
+  /** Threads that formatted the rows: the export's workers, or 1 when it ran on its own. */
+  threads: number;
 }
 
 /** Exports the whole log to CSV in a child process (bench/steps/export-child.ts) and reads its figures. */

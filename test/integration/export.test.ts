@@ -1,14 +1,20 @@
 /**
  * Exports of the notification log: 100,000 rows to CSV parsed back field by field; a filtered view; a
  * cell a spreadsheet would run as a formula written safely; JSON; cancel leaving no file; and the
- * headless host's download route (token required, unknown ids refused).
+ * headless host's download route (token required, unknown ids refused). The fast paths (worker threads,
+ * the exporter's own thread, client cells cached or joined) write byte for byte what the single-threaded
+ * writer wrote, for a log that mixes plain rows with every kind of cell that needs care.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CSV_HEADER } from '../../src/main/core/exports/exporter';
+import { CSV_HEADER, Exporter, type ExporterOptions } from '../../src/main/core/exports/exporter';
+import { csvRow, SELECT, type Raw } from '../../src/main/core/exports/csv-rows';
+import { filterWhere } from '../../src/main/core/notify/query';
 import { startHost, type Host } from '../../src/main/headless';
-import { parseCsv } from '../../src/shared/csv';
+import type { NotificationFilter } from '../../src/shared/contracts';
+import { csvRecord, parseCsv } from '../../src/shared/csv';
 import { T0, tempDir, testCore, withClient, type TestCore } from '../support/core';
 
 const cores: TestCore[] = [];
@@ -59,6 +65,70 @@ async function fill(core: TestCore, n: number) {
     }
   })();
   return { client, other };
+}
+
+/** A log that mixes plain rows (most of them) with every kind of cell that needs care; deterministic. */
+async function fillMixed(core: TestCore, n: number) {
+  const { reseller, client } = await withClient(core);
+  const make = (externalRef: string, name: string, currency: string) => core.ok('clients.create', { resellerId: reseller.id, externalRef, name, billingEmail: 'x@x.test', currency });
+  const clients = [client, await make('=CMD()', 'Évian, "Ltd"', 'KWD'), await make('J-7', 'Zoë 東京 ✓', 'JPY'), await make('-42', '+Plus Co', 'USD'), await make('P-1', 'Tab\there', 'POINTS')];
+  for (let k = 0; k < 40; k++) clients.push(await make(`R-${k}`, `Plain Client ${k}`, k % 4 ? 'EUR' : 'BHD'));
+  const odd = await make('ODD-1', 'Odd', 'USD');
+  core.db.$client.prepare(`UPDATE clients SET external_ref = ?, name = ? WHERE id = ?`).run('Sep\x1fRef', 'Sep\x1eName\x1f,', odd.id);
+  clients.push(odd);
+  const insert = core.db.$client.prepare(
+    `INSERT INTO notifications (kind, client_id, profile_id, profile_name, rule, decided_at, status, suppressed, reason, available, threshold, currency, seq, max_qty, recipients, subject, attempts, error, sent_at, via, resend_of)
+     VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const kinds = [['low_balance_staff', 'staff'], ['low_balance_client', 'client'], ['inactivity', 'inactivity'], ['recharge_failed', null]] as const;
+  const statuses = ['sent', 'sent', 'sent', 'failed', 'suppressed', 'queued'] as const;
+  const recipients = ['["ap@client.test"]', '["billing@reseller.test","ops@reseller.test"]', '[]', '["x,y@z.test"]', '["quo\\"te@x.test"]'];
+  const reasons = ['-5', '-5x', '\tTabbed', '@mention', 'Reason with \x1f inside', 'Comma, and "quotes"', 'Line\r\nbreak'];
+  core.db.$client.transaction(() => {
+    for (let i = 0; i < n; i++) {
+      const [kind, rule] = kinds[i % 4];
+      const status = statuses[i % statuses.length];
+      const c = clients[(i * 7) % clients.length];
+      // Three rows share a time (the keyset's id tie-break), every 97th row is older than its neighbours, two at the far ends of time.
+      const at = i === 5 ? 0 : i === 6 ? 9_000_000_000_000 : i % 97 === 0 ? T0 - i * 1000 : T0 + Math.floor(i / 3) * 1000;
+      const special = i % 23 === 0;
+      insert.run(
+        kind,
+        c.id,
+        i % 11 === 0 ? null : i % 13 === 0 ? 'Pro, "VIP"' : 'Standard',
+        rule,
+        at,
+        status,
+        status === 'suppressed' ? (i % 2 ? 'quota' : 'period') : null,
+        special ? reasons[(i / 23) % reasons.length | 0] : `Available ${-i} is below the threshold. Notification 1 of 3; another after 1 day if still below.`,
+        i % 17 === 0 ? null : i % 2 ? -i : i * 37,
+        i % 19 === 0 ? null : 2000,
+        c.currency,
+        i % 29 === 0 ? null : 1 + (i % 3),
+        i % 29 === 0 ? null : 3,
+        i % 31 === 0 ? recipients[(i / 31) % recipients.length | 0] : recipients[i % 2],
+        special ? SUBJECTS[(i / 23) % SUBJECTS.length | 0] : `Your balance is low: ${i}`,
+        status === 'failed' ? 3 : 1,
+        status === 'failed' ? (i % 2 ? 'The server refused the message (550)' : 'Timeout, will retry') : null,
+        status === 'sent' ? at + 1000 : null,
+        status === 'sent' ? (i % 2 ? 'smtp' : 'outbox') : null,
+        i > 10 && i % 41 === 0 ? i - 10 : null,
+      );
+    }
+  })();
+}
+
+/** The export as the single-threaded writer wrote it before the worker threads: every row through csvRow. */
+function referenceCsv(core: TestCore, filter: NotificationFilter = {}) {
+  const install = core.settings.installId();
+  const w = filterWhere(filter);
+  const rows = core.db.$client.prepare(`${SELECT} ${w.sql} ORDER BY n.decided_at DESC, n.id DESC`).raw(true).all(...w.args) as Raw[];
+  return '\ufeff' + csvRecord(CSV_HEADER) + rows.map((r) => csvRow(r, install)).join('');
+}
+
+/** An exporter of its own on a test core's database (to set its workers and chunks). */
+function exporterOf(core: TestCore, opts: Partial<ExporterOptions>) {
+  return new Exporter({ sqlite: core.db.$client, clock: core.clock, dir: path.join(tempDir(), 'exports'), installId: () => core.settings.installId(), emit: () => {}, ...opts });
 }
 
 async function exportAll(core: TestCore, input: Record<string, unknown>) {
@@ -200,5 +270,52 @@ describe('exporting the notification log', () => {
     expect((await fetch(`${host.url}exports/unknown-id/x.csv?token=${host.token}`)).status).toBe(404);
     expect(fs.readdirSync(path.join(dataDir, 'exports'))).toEqual([`${id}-${started.value.fileName as string}`]);
     expect(started.value.fileName).toMatch(/^notifications-.*\.csv$/);
+  });
+  it('writes byte for byte what the single-threaded writer wrote, through worker threads and on its own, client cells cached or joined', async () => {
+    const core = testCore({ dataDir: tempDir(), inMemory: false });
+    cores.push(core);
+    await fillMixed(core, 30_000);
+    const install = core.settings.installId();
+    const reference = referenceCsv(core);
+    // The sha256 of this log's export by the exporter before the worker threads (install id masked).
+    expect(crypto.createHash('sha256').update(reference.split(install).join('<install>')).digest('hex')).toBe('afc67bab011d3872928fcfb020ba7ff2e2c2c1528bd3c15d10cdaea91d9b60f8');
+    const runs: [Partial<ExporterOptions>, NotificationFilter, number][] = [
+      [{ workers: 2, parallelFrom: 1, chunkRows: 1000 }, {}, 2],
+      [{ workers: 3, parallelFrom: 1, chunkRows: 97 }, {}, 3],
+      [{ workers: 0 }, {}, 1],
+      // Fewer rows than the client cache is worth: each row joins its client.
+      [{ workers: 2, parallelFrom: 1, chunkRows: 500 }, { status: 'failed' }, 2],
+      [{ workers: 0 }, { clientId: 2, from: new Date(T0 + 600_000).toISOString() }, 1],
+      // Workers that cannot start (here: no such native build): the exporter writes it on its own.
+      [{ workers: 2, parallelFrom: 1, nativeBinding: path.join(tempDir(), 'missing.node') }, {}, 1],
+    ];
+    for (const [opts, filter, threads] of runs) {
+      const exporter = exporterOf(core, opts);
+      const started = (await exporter.start('csv', filter))!;
+      const done = (await exporter.settled(started.id))!;
+      expect(done).toMatchObject({ state: 'done', error: null, total: done.rows });
+      expect(exporter.threads(started.id)).toBe(threads);
+      const bytes = fs.readFileSync(done.path);
+      expect(done.bytes).toBe(bytes.length);
+      expect(bytes.equals(Buffer.from(Object.keys(filter).length ? referenceCsv(core, filter) : reference))).toBe(true);
+    }
+  });
+
+  it('cancels an export running in worker threads and leaves no file behind', async () => {
+    const core = testCore({ dataDir: tempDir(), inMemory: false });
+    cores.push(core);
+    await fill(core, 20_000);
+    let cancel = () => {};
+    const exporter = new Exporter({ sqlite: core.db.$client, clock: core.clock, dir: path.join(tempDir(), 'exports'), installId: () => core.settings.installId(), emit: () => cancel(), workers: 2, parallelFrom: 1, chunkRows: 200 });
+    const started = (await exporter.start('csv', {}))!;
+    cancel = () => {
+      if ((exporter.status(started.id)?.rows ?? 0) > 0) exporter.cancel(started.id);
+    };
+    const end = await exporter.settled(started.id);
+    expect(end).toMatchObject({ state: 'cancelled' });
+    expect(end!.rows).toBeGreaterThan(0);
+    expect(end!.rows).toBeLessThan(20_000);
+    expect(fs.existsSync(end!.path)).toBe(false);
+    expect(fs.existsSync(`${end!.path}.part`)).toBe(false);
   });
 });

@@ -138,6 +138,8 @@ export function createCore(opts: CoreOptions): Core {
     installId: () => settings.installId(clock.now()),
     emit,
     saveDialog: opts.saveDialog,
+    // Its worker threads open the database with the same native module as the core (Electron's, in the app).
+    nativeBinding: opts.nativeBinding,
   });
   // Rules are evaluated inside the transaction of every entry and hold that moves a balance.
   ledger.balanceListeners.push((clientId, state, now, lowered) => rules.onBalance(clientId, state, now, lowered));
