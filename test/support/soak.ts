@@ -81,7 +81,12 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     const r = await startBuiltHost(dir, { args: ['--test-clock'], env: { STRIPE_API_BASE: stripe.url, STRIPE_SECRET_KEY: SANDBOX_API_KEY, SMTP_URL: smtp.url } });
     // The test clock starts at the wall clock: put it back where the soak's time had got to.
     clock = Math.max(clock, Date.now()) + 60_000;
-    await call(r, 'clock.set', { iso: new Date(clock).toISOString() });
+    try {
+      await call(r, 'clock.set', { iso: new Date(clock).toISOString() });
+    } catch (e) {
+      r.proc.kill('SIGKILL');
+      throw e;
+    }
     return r;
   };
   const call = callBuiltHost;
