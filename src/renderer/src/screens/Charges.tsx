@@ -34,6 +34,7 @@ import {
 import { hrefOf } from '../stores/route';
 import { useStripe } from '../stores/stripe';
 import { formatTime } from '../time';
+import { Facts } from '../components/Facts';
 import '../styles/charges.css';
 import '../styles/notifications.css';
 
@@ -229,23 +230,17 @@ function ChargeDetail(props: { charge: Charge; onClose(): void; onRetry(): void 
             {c.reason}
           </span>
         </div>
-        <dl className="facts charge-facts">
-          {(
-            [
-              ['Client', <a href={hrefOf({ screen: 'client', id: c.clientId })} onClick={props.onClose}>{`${c.clientName} (${c.clientRef})`}</a>],
-              ['Amount', <Money amount={c.amount} currency={c.currency} />],
-              ['Started', formatTime(c.createdAt)],
-              ['Last change', formatTime(c.updatedAt)],
-              ['By', c.origin === 'retry' ? `${c.actor} (Retry)` : 'Automatic top-up'],
-              ['Payment', c.paymentIntent ? <span className="mono">{c.paymentIntent}</span> : '—'],
-            ] as const
-          ).map(([term, value]) => (
-            <div key={term}>
-              <dt>{term}</dt>
-              <dd>{value}</dd>
-            </div>
-          ))}
-        </dl>
+        <Facts
+          className="facts charge-facts"
+          rows={[
+            ['Client', <a href={hrefOf({ screen: 'client', id: c.clientId })} onClick={props.onClose}>{`${c.clientName} (${c.clientRef})`}</a>],
+            ['Amount', <Money amount={c.amount} currency={c.currency} />],
+            ['Started', formatTime(c.createdAt)],
+            ['Last change', formatTime(c.updatedAt)],
+            ['By', c.origin === 'retry' ? `${c.actor} (Retry)` : 'Automatic top-up'],
+            ['Payment', c.paymentIntent ? <span className="mono">{c.paymentIntent}</span> : '—'],
+          ]}
+        />
         <h3>Methods tried</h3>
         {c.tries.length === 0 ? (
           <p className="muted" data-testid="charge-no-tries">

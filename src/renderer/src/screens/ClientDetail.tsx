@@ -15,6 +15,7 @@ import { useLiveRefresh } from '../stores/live';
 import { hrefOf } from '../stores/route';
 import { formatDate, formatTime } from '../time';
 import { TableHead } from '../components/TableHead';
+import { Facts } from '../components/Facts';
 import '../styles/notifications.css';
 
 const count = new Intl.NumberFormat();
@@ -60,23 +61,16 @@ export function ClientDetailScreen({ id }: { id: number }) {
           <h1 id="client-title" data-testid="client-name">
             {c.name}
           </h1>
-          <dl className="facts">
-            {(
-              [
-                ['Reference', <span className="mono" data-testid="client-ref">{c.externalRef}</span>],
-                ['Reseller', c.resellerName],
-                ['Status', <span className={`status status-${c.status}`}>{c.status}</span>],
-                ['Currency', c.currency],
-                ['Billing email', c.billingEmail],
-                ['Client since', formatDate(c.createdAt)],
-              ] as const
-            ).map(([term, value]) => (
-              <div key={term}>
-                <dt>{term}</dt>
-                <dd>{value}</dd>
-              </div>
-            ))}
-          </dl>
+          <Facts
+            rows={[
+              ['Reference', <span className="mono" data-testid="client-ref">{c.externalRef}</span>],
+              ['Reseller', c.resellerName],
+              ['Status', <span className={`status status-${c.status}`}>{c.status}</span>],
+              ['Currency', c.currency],
+              ['Billing email', c.billingEmail],
+              ['Client since', formatDate(c.createdAt)],
+            ]}
+          />
         </div>
         <div className="toolbar">
           <a className="button-link" href={hrefOf({ screen: 'charges' }, { clientId: String(c.id) })} data-testid="client-charges">
