@@ -29,6 +29,8 @@ interface SmtpValues {
 
 const FIELDS = ['smtp.host', 'smtp.port', 'smtp.security', 'smtp.user', 'smtp.password', 'smtp.from'] as const;
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+/** Where mail goes: the server in Settings, SMTP_URL, or the outbox folder (the border's colour). */
+const ROUTE_TONE = { settings: 'positive', env: 'accent', outbox: 'low' } as const;
 
 function valuesOf(s: MailSettings | null): SmtpValues {
   const smtp = s?.smtp;
@@ -189,7 +191,7 @@ export function MailSettingsSection() {
   return (
     <section className="card mail-section" aria-labelledby="mail-title" data-testid="mail-settings">
       <h2 id="mail-title">Mail</h2>
-      <div className={`mail-route mail-route-${settings.route}`}>
+      <div className={`mail-route tone-${ROUTE_TONE[settings.route]}`}>
         <RouteSummary s={settings} />
         <p className="muted small" data-testid="secret-storage">
           The SMTP password is {SECRET_STORAGE_TEXT[settings.secretStorage]}, never stored as plain text.

@@ -17,6 +17,9 @@ import '../styles/charges.css';
 
 const FIELDS = ['secretKey'] as const;
 
+/** The key in force: stored here, from the environment, or none (the border's colour). */
+const SOURCE_TONE = { settings: 'positive', env: 'accent', none: 'low' } as const;
+
 export function ModeBadge({ mode }: { mode: StripeStatus['mode'] }) {
   if (!mode) return null;
   return (
@@ -149,7 +152,7 @@ export function StripeSettingsSection() {
     <section className="card stripe-section" aria-labelledby="stripe-title" data-testid="stripe-settings">
       <h2 id="stripe-title">Stripe</h2>
       <SandboxBanner />
-      <div className={`mail-route stripe-source stripe-source-${status.source}`}>
+      <div className={`mail-route stripe-source tone-${SOURCE_TONE[status.source]}`}>
         <SourceSummary s={status} />
         <p className="muted small" data-testid="stripe-secret-storage">
           {status.source === 'env'
