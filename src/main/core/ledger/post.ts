@@ -230,10 +230,11 @@ export class Ledger {
   /** Moves the held amount (positive: a hold opens; negative: it closes). */
   hold(clientId: number, delta: number, now: number): BalanceRow {
     const before = this.balanceOf(clientId);
-    within(before.held + delta, delta, 'held amount', 'amount');
-    within(before.balance - (before.held + delta), delta, 'balance', 'amount');
+    const held = within(before.held + delta, delta, 'held amount', 'amount');
+    const available = within(before.balance - held, delta, 'balance', 'amount');
     this.s.setHeld.run({ clientId, delta, now });
-    const after = this.balanceOf(clientId);
+    // The same arithmetic as the UPDATE, so the row need not be read back (as in post()).
+    const after: BalanceRow = { ...before, held, available };
     this.moved(clientId, after, now, delta > 0);
     return after;
   }
