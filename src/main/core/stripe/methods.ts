@@ -221,8 +221,8 @@ export const methodHandlers: HandlerMap = {
   'methods.setupLink': async (input, ctx) => {
     const c = requireClient(ctx, input.clientId);
     if (c.currency === POINTS) throw conflict('a client billed in points cannot pay through Stripe: its currency is not money', 'clientId');
-    const status = ctx.payments.status();
-    const returnUrl = status.returnUrl ?? status.defaultReturnUrl;
+    // Read without opening the sealed key: the link's page is a setting of its own.
+    const returnUrl = ctx.payments.returnPage();
     if (!returnUrl) {
       throw conflict('set the page your client returns to after adding a payment method (your website) in Settings → Stripe first', 'returnUrl');
     }

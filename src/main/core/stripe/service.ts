@@ -87,12 +87,22 @@ export class Payments {
       apiBase: this.sandboxUrl(),
       secretStorage: this.o.secrets.storage,
       returnUrl: this.returnUrl(),
-      defaultReturnUrl: this.base ? `${this.sandboxUrl()}/` : null,
+      defaultReturnUrl: this.defaultReturnUrl(),
     };
   }
 
   private sandboxUrl() {
     return this.base ? `${this.base.protocol}://${this.base.host.includes(':') ? `[${this.base.host}]` : this.base.host}:${this.base.port}` : null;
+  }
+
+  /** The page that stands in while returnUrl is not set: the sandbox's own; none with Stripe itself. */
+  private defaultReturnUrl(): string | null {
+    return this.base ? `${this.sandboxUrl()}/` : null;
+  }
+
+  /** Where a setup link sends the client back: the reseller's page, else the sandbox's; null when neither. */
+  returnPage(): string | null {
+    return this.returnUrl() ?? this.defaultReturnUrl();
   }
 
   /** The reseller's page a client returns to from a setup link, when set. */
