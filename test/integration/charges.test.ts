@@ -15,12 +15,25 @@ import { tempDir, testCore, withClient, type TestCore } from '../support/core';
 
 const fx = useStripeFixtures({ afterEach, expect });
 
-/** A client with $100 (10,000 cents), linked to Stripe with the given test methods in that order, auto top-up $200 below $50. */
-async function setup(tokens: string[], settings: Partial<{ triggerThreshold: number; rechargeAmount: number; dailyCap: number | null }> = {}, keyIn: 'env' | 'settings' = 'env') {
+/**
+ * A client with $100 (10,000 cents), linked to Stripe with the given test methods in that order, auto top-up
+ * $200 below $50. `coreOptions` go to the core (a data folder, a time limit); `reopen()` starts another core
+ * with the same options, as the app does after a restart.
+ */
+async function setup(
+  tokens: string[],
+  settings: Partial<{ triggerThreshold: number; rechargeAmount: number; dailyCap: number | null }> = {},
+  keyIn: 'env' | 'settings' = 'env',
+  coreOptions: Parameters<typeof testCore>[0] = {},
+) {
   const server = fx.server(await startStripeServer());
-  const core = fx.core(testCore({ stripeKey: keyIn === 'env' ? SANDBOX_API_KEY : undefined, stripeApiBase: server.url }));
+  const reopen = () => {
+    const c = fx.core(testCore({ stripeKey: keyIn === 'env' ? SANDBOX_API_KEY : undefined, stripeApiBase: server.url, ...coreOptions }));
+    server.setNow(() => c.clock.now());
+    return c;
+  };
+  const core = reopen();
   if (keyIn === 'settings') await core.ok('stripe.set', { secretKey: SANDBOX_API_KEY });
-  server.setNow(() => core.clock.now());
   const { client } = await withClient(core);
   await core.ok('ledger.post', { clientId: client.id, kind: 'top_up', amount: 10_000 });
   const { customerId } = await core.ok('methods.link', { clientId: client.id });
@@ -30,7 +43,7 @@ async function setup(tokens: string[], settings: Partial<{ triggerThreshold: num
   const byToken = tokens.map((_t, i) => methods[methods.length - 1 - i] ?? methods[i]);
   await core.ok('methods.reorder', { clientId: client.id, order: byToken.map((m) => m.id) });
   await core.ok('recharge.set', { clientId: client.id, mode: 'auto', enabled: true, alertThreshold: null, triggerThreshold: 5000, rechargeAmount: 20_000, dailyCap: null, ...settings });
-  return { server, core, client, methods: (await core.ok('methods.list', { clientId: client.id })).methods };
+  return { server, core, client, reopen, methods: (await core.ok('methods.list', { clientId: client.id })).methods, customerId: customerId! };
 }
 
 const attempts = (core: TestCore) => core.db.$client.prepare(`SELECT id, amount, status, reason, payment_intent AS pi, entry_id AS entryId FROM charge_attempts ORDER BY id`).all() as { id: number; amount: number; status: string; reason: string; pi: string | null; entryId: number | null }[];
@@ -171,15 +184,7 @@ describe('the charge flow', () => {
   });
 
   it('survives a timeout (Stripe made the payment, the answer never came in time) and a 500 while polling a bank debit; one credit each', async () => {
-    const server = fx.server(await startStripeServer());
-    const core = fx.core(testCore({ stripeKey: SANDBOX_API_KEY, stripeApiBase: server.url, stripeTimeoutMs: 300 }));
-    server.setNow(() => core.clock.now());
-    const { client } = await withClient(core);
-    await core.ok('ledger.post', { clientId: client.id, kind: 'top_up', amount: 10_000 });
-    const { customerId } = await core.ok('methods.link', { clientId: client.id });
-    server.attachTestPaymentMethod(customerId!, 'pm_card_visa');
-    await core.ok('methods.refresh', { clientId: client.id });
-    await core.ok('recharge.set', { clientId: client.id, mode: 'auto', enabled: true, alertThreshold: null, triggerThreshold: 5000, rechargeAmount: 20_000, dailyCap: null });
+    const { server, core, client, customerId } = await setup(['pm_card_visa'], {}, 'env', { stripeTimeoutMs: 300 });
     server.fail({ times: 1, mode: 'timeout', perform: true }, { method: 'POST', path: '/v1/payment_intents' });
     await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -6000 });
     await core.runDue();
@@ -192,7 +197,7 @@ describe('the charge flow', () => {
     oneCreditPerPayment(server, core, client.id);
 
     // A bank debit: Stripe answers 500 to the first poll; the next one credits it, once.
-    const bank = server.attachTestPaymentMethod(customerId!, 'pm_usBankAccount_success');
+    const bank = server.attachTestPaymentMethod(customerId, 'pm_usBankAccount_success');
     await core.ok('methods.refresh', { clientId: client.id });
     const order = (await core.ok('methods.list', { clientId: client.id })).methods;
     await core.ok('methods.reorder', { clientId: client.id, order: [order.find((m) => m.stripeId === bank.id)!.id, ...order.filter((m) => m.stripeId !== bank.id).map((m) => m.id)] });
@@ -334,20 +339,9 @@ describe('the charge flow', () => {
   });
 
   it('the app stops after Stripe took the payment but before its answer came: started again, it resumes with the same key; one credit', async () => {
-    const server = fx.server(await startStripeServer());
-    const dataDir = tempDir();
-    const open = () => {
-      const c = fx.core(testCore({ stripeKey: SANDBOX_API_KEY, stripeApiBase: server.url, dataDir, file: undefined, inMemory: false }));
-      server.setNow(() => c.clock.now());
-      return c;
-    };
-    let core = open();
-    const { client } = await withClient(core);
-    await core.ok('ledger.post', { clientId: client.id, kind: 'top_up', amount: 10_000 });
-    const { customerId } = await core.ok('methods.link', { clientId: client.id });
-    server.attachTestPaymentMethod(customerId!, 'pm_card_visa');
-    await core.ok('methods.refresh', { clientId: client.id });
-    await core.ok('recharge.set', { clientId: client.id, mode: 'auto', enabled: true, alertThreshold: null, triggerThreshold: 5000, rechargeAmount: 20_000, dailyCap: null });
+    const first = await setup(['pm_card_visa'], {}, 'env', { dataDir: tempDir(), file: undefined, inMemory: false });
+    const { server, client, reopen } = first;
+    let core = first.core;
     server.fail({ times: 2, mode: 'lost' }, { method: 'POST', path: '/v1/payment_intents' });
     await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -6000 });
     await core.runDue();
@@ -355,7 +349,7 @@ describe('the charge flow', () => {
     expect(attempts(core)).toMatchObject([{ status: 'charging', pi: null }]);
     core.close();
 
-    core = open();
+    core = reopen();
     core.testClock.advance(60_000);
     await core.runDue();
     expect(attempts(core)).toMatchObject([{ status: 'succeeded' }]);
