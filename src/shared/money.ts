@@ -64,16 +64,6 @@ export function minor(value: number): Minor {
   return value as Minor;
 }
 
-/** Sum of amounts, refusing to leave the safe range. */
-export function addMinor(...values: number[]): Minor {
-  let total = 0;
-  for (const v of values) {
-    total += v;
-    if (!Number.isSafeInteger(total)) throw new MoneyError('the sum of these amounts is too large to hold exactly');
-  }
-  return total as Minor;
-}
-
 /**
  * Reads what a person typed ("1,234.50", "-20", "0.5", "+3") as minor units of `currency`.
  * Accepts an optional sign, comma or space thousands groups and a point for decimals; refuses
