@@ -12,6 +12,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { seeded } from '../../bench/lib/data';
 import { BUILT_HOST, startBuiltHost } from '../support/built-host';
+import { balancesOff } from '../support/checksum';
 import { tempDir } from '../support/core';
 
 const CLIENTS = 200;
@@ -73,11 +74,7 @@ describe('a kill at a random instant', () => {
       expect([0, ROWS], `file ${k}: ${landed} of ${ROWS} rows landed`).toContain(landed);
       if (answer === 'answered 200') expect(landed).toBe(ROWS);
       outcomes.push({ landed, answer });
-      const off = db
-        .prepare('SELECT count(*) FROM balances b WHERE b.balance <> (SELECT coalesce(sum(amount), 0) FROM ledger_entries e WHERE e.client_id = b.client_id) OR b.entry_count <> (SELECT count(*) FROM ledger_entries e WHERE e.client_id = b.client_id)')
-        .pluck()
-        .get();
-      expect(off).toBe(0);
+      expect(balancesOff({ $client: db })).toBe(0);
       db.close();
 
       h = await start(dir);

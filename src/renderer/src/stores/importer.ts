@@ -6,7 +6,7 @@
  */
 import { create } from 'zustand';
 import type { ImportRow, ImportRowError } from '../../../shared/contracts';
-import { splitCsv } from '../../../shared/csv';
+import { CsvError, parseCsv, splitCsv } from '../../../shared/csv';
 import { api, ApiError } from '../api/client';
 import { messageOf, type FieldErrors } from '../api/errors';
 
@@ -38,6 +38,21 @@ export function partsOf(text: string, rowsPerPart = ROWS_PER_PART): CsvPart[] {
   if (pieces.length === 0) return [{ csv: text, firstLine: 2 }];
   const header = headerOf(text);
   return pieces.map((p, i) => (i === 0 ? { csv: p.text, firstLine: 2 } : { csv: header + p.text, firstLine: p.firstLine }));
+}
+
+/**
+ * What makes the file unreadable as CSV (a quote left open, a stray quote), in words with its line, or
+ * null. The core refuses the one part that holds such a fault, but by then the parts before it would be
+ * in the ledger: so the whole file is read here first, and such a file is refused before anything is sent.
+ */
+export function csvFault(text: string): string | null {
+  try {
+    for (const record of parseCsv(text)) void record; // reading every record is the check
+    return null;
+  } catch (e) {
+    if (!(e instanceof CsvError)) throw e;
+    return `The file is not valid CSV, so nothing of it was sent: ${e.message}. Correct it and choose it again.`;
+  }
 }
 
 export interface ImportTotals {
@@ -83,6 +98,11 @@ export const useImport = create<ImportState>((set, get) => {
     if (resellerId === null) missing.resellerId = 'Choose the reseller whose clients the file charges.';
     if (text === null || resellerId === null) {
       set({ errors: missing });
+      return;
+    }
+    const fault = csvFault(text);
+    if (fault) {
+      set({ phase: 'failed', mode, partsDone: 0, partsTotal: 0, totals: noTotals(), errors: { file: fault }, cancelRequested: false });
       return;
     }
     const parts = partsOf(text);
