@@ -8,20 +8,20 @@ import type { Result } from '../shared/result';
 import type { DesktopBridge } from '../renderer/src/api/transport';
 
 /** Sends one contract call to the main process (ipcRenderer.invoke on bd:invoke). */
-export type IpcInvoke = (channel: string, input: unknown) => Promise<Result<unknown>>;
+export type IpcInvoke = (channel: string, input: unknown, session: string | null) => Promise<Result<unknown>>;
 /** Subscribes to the main process's change events (bd:change); returns the unsubscribe function. */
 export type IpcSubscribe = (listener: (e: ChangeEvent) => void) => () => void;
 
 export function makeBridge(invoke: IpcInvoke, subscribe: IpcSubscribe, allowed: readonly string[] = channelNames): DesktopBridge {
   const allow = new Set(allowed);
   return {
-    invoke(channel, input) {
+    invoke(channel, input, session) {
       // Only contract channels leave the page: script injected into it cannot probe the main process
       // with names of its own choosing.
       if (typeof channel !== 'string' || !allow.has(channel)) {
         return Promise.resolve({ ok: false, error: { kind: 'not_found', message: `there is no channel ${String(channel)}` } });
       }
-      return invoke(channel, input).catch((e: unknown) => ({
+      return invoke(channel, input, typeof session === 'string' ? session : null).catch((e: unknown) => ({
         ok: false as const,
         error: { kind: 'internal' as const, message: `Balance Desk did not answer: ${(e as Error)?.message ?? String(e)}` },
       }));

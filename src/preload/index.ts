@@ -9,7 +9,7 @@ import type { Result } from '../shared/result';
 import { makeBridge } from './bridge';
 
 const bridge = makeBridge(
-  (channel, input) => ipcRenderer.invoke(IPC_INVOKE, channel, input) as Promise<Result<unknown>>,
+  (channel, input, session) => ipcRenderer.invoke(IPC_INVOKE, channel, input, session) as Promise<Result<unknown>>,
   (listener) => {
     // The IPC event stays here: only the payload reaches the page.
     const handler = (_event: IpcRendererEvent, e: ChangeEvent) => listener(e);

@@ -23,6 +23,8 @@ export interface Contract<N extends string = string, I extends z.ZodType = z.Zod
    * adjustments, imports, holds, Retry) and resends; admin changes settings, profiles, clients and staff.
    */
   role: StaffRole;
+  /** True when it may be called before signing in (session.*, app.info); every other channel needs a session once sign-in is on. */
+  signedOut: boolean;
 }
 
 export function defineContract<N extends string, I extends z.ZodType, O extends z.ZodType>(c: {
@@ -34,9 +36,10 @@ export function defineContract<N extends string, I extends z.ZodType, O extends 
   work?: boolean;
   /** Unless told: admin for a channel that changes data or starts work, viewer for one that reads. */
   role?: StaffRole;
+  signedOut?: boolean;
 }): Contract<N, I, O> {
   if (!/^[a-z]+(\.[a-z][a-zA-Z]*)+$/.test(c.name)) throw new Error(`contract name "${c.name}" is not domain.verb`);
-  return { ...c, mutates: c.mutates ?? false, work: c.work ?? false, role: c.role ?? (c.mutates || c.work ? 'admin' : 'viewer') };
+  return { ...c, mutates: c.mutates ?? false, work: c.work ?? false, role: c.role ?? (c.mutates || c.work ? 'admin' : 'viewer'), signedOut: c.signedOut ?? false };
 }
 
 export type InputOf<C> = C extends Contract<string, infer I, z.ZodType> ? z.input<I> : never;

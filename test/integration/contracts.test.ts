@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { contracts, testClockChannels } from '../../src/shared/contracts';
 import { checksum } from '../support/checksum';
 import { testCore, type TestCore } from '../support/core';
-import { contractSamples } from '../support/samples';
+import { contractSamples, refusals } from '../support/samples';
 
 let core: TestCore;
 let samples: Record<string, Record<string, unknown>>;
@@ -66,7 +66,7 @@ describe('every contract at the boundary', () => {
         for (const bad of hostile) {
           const res = await core.call(contract.name, { ...sample, [key]: bad });
           if (!res.ok) {
-            expect(['validation', 'not_found', 'conflict']).toContain(res.error.kind);
+            expect(refusals(contract.name)).toContain(res.error.kind);
             if (res.error.kind === 'validation') expect(res.error.field).toBeTruthy();
             expect(res.error.message.length).toBeGreaterThan(5);
           } else if (contract.mutates) {

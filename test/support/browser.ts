@@ -94,6 +94,20 @@ export function useChromium(opts: { width?: number; height?: number; colorScheme
 }
 
 /**
+ * Closes what a suite started (the host, its folder) after the browser: a connection the browser still has
+ * open (a keep-alive one, the event stream coming back) can hold host.close() open for good (see
+ * notifications.test.ts).
+ */
+export function afterBrowser(chrome: Chromium, close: () => Promise<void>): void {
+  afterAll(async () => {
+    await Promise.resolve()
+      .then(() => chrome.browser.close())
+      .catch(() => undefined); // the browser never started
+    await close();
+  });
+}
+
+/**
  * Waits until the locator's text is `expected` (or matches it) and fails with the text it last saw:
  * playwright-core has no retrying expect, and a screen fills in after its call returns.
  */

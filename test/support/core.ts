@@ -22,7 +22,8 @@ export function tempDir(prefix = 'bd-test-'): string {
 
 export function testCore(opts: Partial<CoreOptions> & { inMemory?: boolean } = {}): TestCore {
   const testClock = new ManualClock(T0);
-  const core = createCore({ file: opts.inMemory === false ? undefined : ':memory:', testClock, ...opts });
+  // scrypt at 2^10 instead of 2^17: a staff password in a test costs a millisecond, not a second.
+  const core = createCore({ file: opts.inMemory === false ? undefined : ':memory:', testClock, scryptLogN: 10, ...opts });
   return Object.assign(core, {
     testClock,
     async ok<N extends Channel>(channel: N, input: ChannelInput<N>) {

@@ -33,6 +33,11 @@ export async function contractSamples(core: TestCore): Promise<Record<string, Re
     'staff.list': { resellerId: reseller.id },
     'staff.create': { resellerId: reseller.id, name: 'Bob', email: 'bob@acme.test', role: 'viewer' },
     'staff.update': { id: staff.id, name: 'Ann B', email: 'annb@acme.test', role: 'operator', active: false },
+    'staff.setPassword': { id: staff.id, password: null },
+    'session.get': {},
+    'session.signIn': { email: 'ann@acme.test', password: 'not her password' },
+    'session.signOut': {},
+    'session.changePassword': { current: 'the old passphrase', next: 'a brand new passphrase' },
     'clients.list': { search: 'b', resellerId: reseller.id, status: 'active', sort: 'name', dir: 'asc', limit: 10 },
     'clients.get': { id: client.id },
     'clients.create': { resellerId: reseller.id, externalRef: 'C-200', name: 'Two', billingEmail: 't@x.test', currency: 'EUR', status: 'active' },
@@ -47,6 +52,7 @@ export async function contractSamples(core: TestCore): Promise<Record<string, Re
     'holds.close': { id: hold.hold.id, charge: 10, description: 'done' },
     'holds.list': { clientId: client.id, status: 'open' },
     'audit.list': { subjectType: 'client', subjectId: client.id, limit: 10 },
+    'audit.export': { format: 'csv', subjectType: 'client', subjectId: client.id, actor: 'desk', from: '2026-01-01T00:00:00Z', to: '2027-01-01T00:00:00Z' },
     'profiles.list': { resellerId: reseller.id, currency: 'USD' },
     'profiles.get': { id: profile.id },
     'profiles.create': { resellerId: reseller.id, name: 'Gold', currency: 'USD', sortOrder: 5, maxQty: 2, periodHours: 12, isDefault: false, ...rules },
@@ -85,4 +91,9 @@ export async function contractSamples(core: TestCore): Promise<Record<string, Re
     'scheduler.sweep': {},
   };
   return samples;
+}
+
+/** How a channel may refuse a hostile but typed input: by field, as missing, or as a clash; signing in also as wrong credentials. */
+export function refusals(channel: string): string[] {
+  return channel === 'session.signIn' ? ['validation', 'not_found', 'conflict', 'unauthorized'] : ['validation', 'not_found', 'conflict'];
 }

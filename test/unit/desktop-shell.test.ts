@@ -23,12 +23,18 @@ describe('preload bridge', () => {
     const invoke = vi.fn(async () => ok);
     const bridge = makeBridge(invoke, () => () => {});
     expect(channelNames.length).toBeGreaterThan(5);
-    for (const channel of channelNames) expect(await bridge.invoke(channel, {})).toEqual(ok);
+    for (const channel of channelNames) expect(await bridge.invoke(channel, {}, null)).toEqual(ok);
     expect(invoke.mock.calls.map((c) => (c as unknown[])[0])).toEqual([...channelNames]);
+
+    // The session token goes along as the third argument, and only as text.
+    invoke.mockClear();
+    await bridge.invoke('session.get', {}, 'abc');
+    await bridge.invoke('session.get', {}, { token: 'abc' } as never);
+    expect(invoke.mock.calls.map((c) => (c as unknown[])[2])).toEqual(['abc', null]);
 
     invoke.mockClear();
     for (const channel of ['bd:invoke', 'bd:change', 'constructor', '__proto__', 'clients', 'app.info ', 'shell.openExternal', 42, null]) {
-      expect(await bridge.invoke(channel as string, {}), String(channel)).toMatchObject({ ok: false, error: { kind: 'not_found' } });
+      expect(await bridge.invoke(channel as string, {}, null), String(channel)).toMatchObject({ ok: false, error: { kind: 'not_found' } });
     }
     expect(invoke).not.toHaveBeenCalled();
   });
@@ -40,7 +46,7 @@ describe('preload bridge', () => {
 
   it('turns a failed IPC call into an envelope', async () => {
     const bridge = makeBridge(() => Promise.reject(new Error('gone')), () => () => {});
-    expect(await bridge.invoke(channelNames[0], {})).toMatchObject({ ok: false, error: { kind: 'internal' } });
+    expect(await bridge.invoke(channelNames[0], {}, null)).toMatchObject({ ok: false, error: { kind: 'internal' } });
   });
 
   it('passes change payloads to listeners and unsubscribes', () => {
@@ -63,7 +69,7 @@ describe('preload bridge', () => {
     expect(text).toMatch(/exposeInMainWorld\('balanceDesk', bridge\)/);
     expect(text).not.toMatch(/exposeInMainWorld\([^)]*ipcRenderer/);
     // Two arguments only: a third would replace channelNames as the allowlist.
-    expect(text).toMatch(/makeBridge\(\s*\(channel, input\)/);
+    expect(text).toMatch(/makeBridge\(\s*\(channel, input, session\)/);
     expect(text).not.toMatch(/channelNames/);
   });
 

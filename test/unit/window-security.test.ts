@@ -249,7 +249,12 @@ describe('IPC sender check', () => {
       const handle = invokeHandler({ core, appUrl: APP_URL });
       const r = await handle({ senderFrame: { url: APP_URL } } as never, 'app.info', {});
       expect(r).toMatchObject({ ok: true, value: { host: 'desktop', version: expect.any(String) } });
-      expect(call).toHaveBeenCalledWith('app.info', {}, { actor: 'desk' });
+      expect(call).toHaveBeenCalledWith('app.info', {}, { actor: 'desk', session: null });
+      // The window's session token goes to the core as sent; anything but text counts as none.
+      await handle({ senderFrame: { url: APP_URL } } as never, 'app.info', {}, 'f00d');
+      expect(call).toHaveBeenLastCalledWith('app.info', {}, { actor: 'desk', session: 'f00d' });
+      await handle({ senderFrame: { url: APP_URL } } as never, 'app.info', {}, { token: 'f00d' });
+      expect(call).toHaveBeenLastCalledWith('app.info', {}, { actor: 'desk', session: null });
       expect(await handle({ senderFrame: { url: APP_URL } } as never, 'no.such', {})).toMatchObject({ ok: false, error: { kind: 'not_found' } });
       expect(await handle({ senderFrame: { url: APP_URL } } as never, 42, {})).toMatchObject({ ok: false, error: { kind: 'not_found' } });
       call.mockRestore();

@@ -13,7 +13,9 @@ import { invalid } from '../../shared/result';
 import { iso, ManualClock, systemClock, type Clock } from './clock';
 import { checkpointIdle, openDb, type Db } from './db/open';
 import { Ledger } from './ledger/post';
-import { createRegistry, type HandlerMap, type Registry } from './api/registry';
+import { createRegistry, type Ctx, type HandlerMap, type Registry } from './api/registry';
+import { Sessions } from './auth/sessions';
+import { sessionHandlers } from './auth/handlers';
 import { directoryHandlers } from './clients/directory';
 import { RuleEngine } from './profiles/engine';
 import { profileHandlers } from './profiles/handlers';
@@ -64,12 +66,23 @@ export interface CoreOptions {
   stripeApiBase?: string;
   /** How long one Stripe request may take before it counts as failed (and is retried by its job with the same key); 30 s unless told. */
   stripeTimeoutMs?: number;
+  /** scrypt's cost for new staff passwords as log2 N (17 unless told; tests lower it). */
+  scryptLogN?: number;
 }
 
 export interface CallOptions {
+  /** Who the audit log names when no one is signed in ('desk' unless told). */
   actor?: string;
-  /** The actor's role (StaffRole); admin unless told, for the one user of a desk with no sign-in yet. */
+  /** The role of an in-process caller (tests, the demo); admin unless told. Ignored for a call with `session`. */
   role?: StaffRole;
+  /**
+   * A call from a window or the host carries this key: the caller's session token (session.signIn), or
+   * null when it has none. Such a call is made as the signed-in staff user; without a session it is made
+   * as an admin only until sign-in is on (an active staff user has a password), and after that reaches
+   * only the channels open before sign-in. An unknown or ended token is refused (`unauthorized`).
+   * Without the key the caller is in-process (tests, the demo, the bench) and is trusted with `role`.
+   */
+  session?: string | null;
 }
 
 export interface Core {
@@ -189,9 +202,18 @@ export function createCore(opts: CoreOptions): Core {
     };
   }
 
-  const registry = createRegistry(contracts, [systemHandlers, directoryHandlers, ledgerHandlers, profileHandlers, notifyHandlers, exportHandlers, rechargeHandlers, stripeHandlers, methodHandlers, chargeHandlers], {
+  const sessions = new Sessions(db.$client, clock, opts.scryptLogN);
+  const registry = createRegistry(contracts, [systemHandlers, sessionHandlers, directoryHandlers, ledgerHandlers, profileHandlers, notifyHandlers, exportHandlers, rechargeHandlers, stripeHandlers, methodHandlers, chargeHandlers], {
     optional: testClock ? [] : testClockChannels,
   });
+
+  /** The caller's name, role and staff id; null for a session token that is unknown or has ended. */
+  const caller = (o: CallOptions): Pick<Ctx, 'actor' | 'role' | 'staffId'> | null => {
+    const fallback = { actor: o.actor ?? 'desk', role: o.role ?? 'admin', staffId: null };
+    if (!('session' in o)) return fallback;
+    if (o.session) return sessions.resolve(o.session);
+    return sessions.required() ? { actor: o.actor ?? 'desk', role: null, staffId: null } : fallback;
+  };
 
   let demoSeeded = false;
   const core: Core = {
@@ -213,7 +235,9 @@ export function createCore(opts: CoreOptions): Core {
       return demoSeeded;
     },
     async call(channel, input, callOpts = {}) {
-      const result = await registry.dispatch(channel, input, { db, ledger, rules, scheduler, settings, notifyLog, notifier, exporter, payments, charges, clock, actor: callOpts.actor ?? 'desk', role: callOpts.role ?? 'admin', emit });
+      const who = caller(callOpts);
+      if (!who) return { ok: false, error: { kind: 'unauthorized', message: 'your session has ended (signed out, 12 hours idle, or Balance Desk restarted): sign in again' } };
+      const result = await registry.dispatch(channel, input, { db, ledger, rules, scheduler, settings, notifyLog, notifier, exporter, payments, charges, clock, sessions, session: callOpts.session ?? null, ...who, emit });
       // A rolled-back change may have filled the profile cache with what never committed.
       if (!result.ok && registry.contract(channel)?.mutates) rules.invalidate();
       const touched = rules.drainTouched();

@@ -1,9 +1,10 @@
 /**
  * The headless host: the core in plain Node, serving the built renderer and every channel over HTTP on
  * loopback. A public interface for scripts as well as the browser UI (see docs/api.md):
- *   POST /rpc/<channel>   Authorization: Bearer <token>, JSON body → the envelope
+ *   POST /rpc/<channel>   Authorization: Bearer <token>, JSON body → the envelope; once sign-in is on,
+ *                         also x-balance-desk-session: <token from session.signIn>
  *   GET  /events?token=…  server-sent events, one `change` event per committed change
- *   GET  /exports/<id>/<name>?token=…  a finished export (exports.start), as a download
+ *   GET  /exports/<id>/<name>?token=…[&session=…]  a finished export (exports.start), as a download
  *   GET  /…               the renderer, with the token handed to the page in a <meta> tag
  */
 import crypto from 'node:crypto';
@@ -137,10 +138,12 @@ export async function startHost(opts: HostOptions): Promise<Host> {
       } catch {
         return fail(res, 400, 'validation', 'the body is not valid JSON', 'body');
       }
-      // Until staff sign in (a later issue), the caller may say who it is: the browser UI says 'desk'.
+      // Once sign-in is on, the caller is the staff user of its session (session.signIn); until then the
+      // caller may say who it is for the audit log: the browser UI says 'desk'.
       const said = req.headers['x-balance-desk-actor'];
       const actor = typeof said === 'string' && /^[\w.@ -]{1,64}$/.test(said) ? said : 'api';
-      const result: Result<unknown> = await core.call(channel, input, { actor });
+      const session = req.headers['x-balance-desk-session'];
+      const result: Result<unknown> = await core.call(channel, input, { actor, session: typeof session === 'string' && session ? session : null });
       return send(res, result.ok ? 200 : (STATUS[result.error.kind] ?? 500), result);
     }
 
@@ -156,6 +159,9 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     if (url.pathname.startsWith('/exports/')) {
       if (req.method !== 'GET') return fail(res, 405, 'validation', 'exports are downloaded with GET');
       if (!sameToken(url.searchParams.get('token'), token)) return fail(res, 401, 'unauthorized', 'a valid token is required (?token=)');
+      // Once sign-in is on, an export (the notification or audit log) is for a signed-in staff member only.
+      const who = await core.call('session.get', {}, { actor: 'api', session: url.searchParams.get('session') || null });
+      if (!who.ok || (who.value as { role: string | null }).role === null) return fail(res, 401, 'unauthorized', 'sign in first: a valid session is required (?session=)');
       const id = url.pathname.split('/')[2] ?? '';
       const file = /^[\w-]{1,64}$/.test(id) ? core.exporter.downloadFile(id) : null;
       if (!file) return fail(res, 404, 'not_found', 'there is no finished export with this id');

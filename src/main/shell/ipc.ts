@@ -19,10 +19,10 @@ export interface IpcWiring {
   actor?: string;
 }
 
-export type InvokeHandler = (event: Pick<IpcMainInvokeEvent, 'senderFrame'>, channel: unknown, input: unknown) => Promise<Result<unknown>>;
+export type InvokeHandler = (event: Pick<IpcMainInvokeEvent, 'senderFrame'>, channel: unknown, input: unknown, session?: unknown) => Promise<Result<unknown>>;
 
 export function invokeHandler(w: Pick<IpcWiring, 'core' | 'appUrl' | 'actor'>): InvokeHandler {
-  return async (event, channel, input) => {
+  return async (event, channel, input, session) => {
     // Any frame that reaches ipcRenderer (an iframe, a page navigated to by a bug) could otherwise post
     // money entries; only the app's own page is served. senderFrame is null once the frame is gone.
     if (!isTrustedSender(event.senderFrame?.url, w.appUrl)) {
@@ -32,7 +32,8 @@ export function invokeHandler(w: Pick<IpcWiring, 'core' | 'appUrl' | 'actor'>): 
       return { ok: false, error: { kind: 'not_found', message: 'a channel name is required' } };
     }
     try {
-      return await w.core.call(channel, input, { actor: w.actor ?? 'desk' });
+      // The staff member signed in at this window (session.signIn), or null: the core decides what that may do.
+      return await w.core.call(channel, input, { actor: w.actor ?? 'desk', session: typeof session === 'string' && session ? session : null });
     } catch (e) {
       // A raw exception would cross IPC as a bare string with our internals in it; send an envelope.
       console.error(`balance-desk: ${channel} failed`, e);

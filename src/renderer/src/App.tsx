@@ -7,10 +7,14 @@ import { ComingScreen } from './screens/Coming';
 import { ImportScreen } from './screens/Import';
 import { NotificationScreen } from './screens/Notification';
 import { NotificationsScreen } from './screens/Notifications';
+import { AuditScreen } from './screens/Audit';
 import { OutboxScreen } from './screens/Outbox';
 import { ProfileScreen } from './screens/Profile';
 import { ProfilesScreen } from './screens/Profiles';
 import { SettingsScreen } from './screens/Settings';
+import { SignInScreen } from './screens/SignIn';
+import { SessionChip } from './components/SessionChip';
+import { useSession } from './stores/session';
 import { SchedulerStatusChip } from './components/SchedulerStatus';
 import { SandboxBadge } from './components/StripeSandbox';
 import { useApp } from './stores/app';
@@ -24,16 +28,29 @@ const NAV: { section: Section; label: string }[] = [
   { section: 'profiles', label: 'Profiles' },
   { section: 'charges', label: 'Charges' },
   { section: 'notifications', label: 'Notifications' },
+  { section: 'audit', label: 'Audit log' },
   { section: 'import', label: 'Import' },
   { section: 'settings', label: 'Settings' },
 ];
 
+/** Who is at the desk first: the sign-in screen until then (once a staff member has a password). */
 export function App() {
+  const loaded = useSession((s) => s.loaded);
+  const role = useSession((s) => s.role);
+  useEffect(() => {
+    void useSession.getState().load();
+    void useApp.getState().load();
+  }, []);
+  if (!loaded) return <div className="app-loading" aria-busy="true" />;
+  if (role === null) return <SignInScreen />;
+  return <Desk />;
+}
+
+function Desk() {
   const route = useRoute((s) => s.route);
   const current = sectionOf(route);
 
   useEffect(() => {
-    void useApp.getState().load();
     void useStripe.getState().load();
   }, []);
 
@@ -95,6 +112,7 @@ function AppHeader() {
       >
         {live === 'live' ? 'Live' : live === 'reconnecting' ? 'Reconnecting…' : 'Connecting…'}
       </span>
+      <SessionChip />
       {info ? (
         <span className="app-meta muted" title={`Data folder: ${info.dataDir}`}>
           <span>Data</span>
@@ -130,6 +148,8 @@ function Screen({ route }: { route: Route }) {
       return <ChargesScreen />;
     case 'notifications':
       return <NotificationsScreen />;
+    case 'audit':
+      return <AuditScreen />;
     case 'notification':
       return <NotificationScreen id={route.id} />;
     case 'outbox':

@@ -33,6 +33,12 @@ export const limit = z.number().int().min(1, 'must be at least 1').max(500, 'mus
 export const cursor = z.string().max(500, 'is not a cursor from this list').optional();
 
 export const clientStatus = z.enum(['active', 'suspended', 'closed'], { error: 'must be active, suspended or closed' });
+/** A new password: 10 to 200 characters (a passphrase is welcome). */
+export const password = z
+  .string({ error: 'must be text' })
+  .min(10, 'must be at least 10 characters')
+  .max(200, 'must be at most 200 characters');
+
 export const staffRole = z.enum(['viewer', 'operator', 'admin'], { error: 'must be viewer, operator or admin' });
 export const entryKind = z.enum(['usage', 'top_up', 'adjustment', 'refund', 'reversal']);
 

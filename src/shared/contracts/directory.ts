@@ -1,7 +1,7 @@
 /** Resellers, their staff and their clients. */
 import { z } from 'zod';
 import { defineContract } from '../contract';
-import { clientStatus, currency, cursor, email, empty, id, limit, page, requiredText, staffRole, text } from './common';
+import { clientStatus, currency, cursor, email, empty, id, limit, page, password, requiredText, staffRole, text } from './common';
 import { client, reseller, staffUser } from './entities';
 
 export const resellersList = defineContract({
@@ -62,6 +62,15 @@ export const staffUpdate = defineContract({
     role: staffRole.optional(),
     active: z.boolean({ error: 'must be true or false' }).optional(),
   }),
+  output: staffUser,
+});
+
+export const staffSetPassword = defineContract({
+  name: 'staff.setPassword',
+  summary:
+    "Sets a staff user's password (scrypt-hashed; never stored, logged or audited as text), or removes it (null) so the user cannot sign in; ends the user's sessions. Once any active user has a password, windows and the host must sign in. The first password must be an active admin's, and an admin must always be able to sign in.",
+  mutates: true,
+  input: z.strictObject({ id, password: password.nullable() }),
   output: staffUser,
 });
 

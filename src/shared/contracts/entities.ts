@@ -19,6 +19,8 @@ export const staffUser = z.object({
   role: staffRole,
   active: z.boolean(),
   createdAt: z.string(),
+  /** Has a password: can sign in to the desktop app and the host. */
+  signsIn: z.boolean(),
 });
 export type StaffUser = z.infer<typeof staffUser>;
 

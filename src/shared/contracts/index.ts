@@ -12,18 +12,19 @@ import * as stripe from './stripe';
 import * as methods from './methods';
 import * as charges from './charges';
 import * as system from './system';
+import * as session from './session';
 
 function byName<T extends Record<string, unknown>>(mod: T) {
   return Object.values(mod).filter((v): v is Contract => typeof v === 'object' && v !== null && 'input' in v && 'name' in v);
 }
 
 /** Sorted by name: module namespaces list their exports in different orders under different loaders. */
-export const contracts = [...byName(system), ...byName(directory), ...byName(ledger), ...byName(profiles), ...byName(notify), ...byName(recharge), ...byName(stripe), ...byName(methods), ...byName(charges)].sort((a, b) => (a.name < b.name ? -1 : 1));
+export const contracts = [...byName(system), ...byName(session), ...byName(directory), ...byName(ledger), ...byName(profiles), ...byName(notify), ...byName(recharge), ...byName(stripe), ...byName(methods), ...byName(charges)].sort((a, b) => (a.name < b.name ? -1 : 1));
 
 /** Channels that exist only in the headless host started with --test-clock. */
 export const testClockChannels: readonly string[] = [system.clockGet.name, system.clockSet.name, system.clockAdvance.name];
 
-type Mods = typeof directory & typeof ledger & typeof system & typeof profiles & typeof notify & typeof recharge & typeof stripe & typeof methods & typeof charges;
+type Mods = typeof directory & typeof session & typeof ledger & typeof system & typeof profiles & typeof notify & typeof recharge & typeof stripe & typeof methods & typeof charges;
 type AllContracts = Mods[keyof Mods];
 type ContractsOnly = Extract<AllContracts, Contract>;
 
@@ -72,3 +73,4 @@ export type { RechargeMode, RechargeSettings } from './recharge';
 export type { StripeStatus } from './stripe';
 export type { PaymentMethod, ClientMethods } from './methods';
 export type { Charge } from './charges';
+export type { AuditFilter } from './ledger';

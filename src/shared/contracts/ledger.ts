@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { defineContract } from '../contract';
 import { amount, cursor, entryKind, id, isoTime, limit, page, positiveAmount, requiredText, text } from './common';
 import { auditRow, balanceState, hold, importRow, importRowError, ledgerEntry } from './entities';
+import { exportStarter } from './notify';
 
 export const ledgerPost = defineContract({
   name: 'ledger.post',
@@ -127,9 +128,29 @@ export const holdsList = defineContract({
   output: z.array(hold),
 });
 
+/** What narrows the audit log: the list screen and the export share it. */
+export const auditFilter = z.strictObject({
+  /** The kind of record acted on: client, reseller, staff, profile, notification, settings. */
+  subjectType: text(40).optional(),
+  subjectId: id.optional(),
+  /** Who acted, exactly as the log names them ('desk', 'api', a staff user). */
+  actor: text(320, 'the name of whoever acted').optional(),
+  /** At or after. */
+  from: isoTime.optional(),
+  /** Before. */
+  to: isoTime.optional(),
+});
+export type AuditFilter = z.infer<typeof auditFilter>;
+
 export const auditList = defineContract({
   name: 'audit.list',
-  summary: 'The audit log, newest first: who did what to which record, and when.',
-  input: z.strictObject({ subjectType: text(40).optional(), subjectId: id.optional(), limit, cursor }).default({ limit: 50 }),
+  summary: 'The audit log, newest first: who did what to which record, and when; narrowed by subject, actor and a date range.',
+  input: auditFilter.extend({ limit, cursor }).default({ limit: 50 }),
   output: page(auditRow),
 });
+
+export const auditExport = exportStarter(
+  'audit.export',
+  'Starts writing the audit log, narrowed like audit.list and newest first, to a CSV (UTF-8, RFC 4180, safe in spreadsheets; the detail as JSON text) or JSON file, streamed in the background like exports.start: follow it with exports.status, stop it with exports.cancel. The desktop app asks where to save it. Null when the save dialog was cancelled.',
+  auditFilter,
+);

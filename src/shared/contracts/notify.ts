@@ -216,6 +216,8 @@ export const exportFormat = z.enum(['csv', 'json'], { error: 'must be csv or jso
 
 export const exportState = z.object({
   id: z.string(),
+  /** Which log it writes: the notification log (exports.start) or the audit log (audit.export). */
+  log: z.enum(['notifications', 'audit']),
   format: exportFormat,
   state: z.enum(['running', 'done', 'failed', 'cancelled']),
   /** Rows written so far, and how many the filter matched when it started. */
@@ -233,24 +235,26 @@ export const exportState = z.object({
 });
 export type ExportState = z.infer<typeof exportState>;
 
-export const exportsStart = defineContract({
-  name: 'exports.start',
-  summary:
-    'Starts writing the notification log, narrowed like notifications.list, to a CSV (UTF-8, RFC 4180, safe in spreadsheets) or JSON file, streamed in the background; the desktop app asks where to save it. Null when the save dialog was cancelled.',
-  input: notificationFilter.extend({ format: exportFormat }),
-  output: exportState.nullable(),
-});
+/** A channel that starts exporting a log narrowed by its filter: the export's state, or null when the save dialog was cancelled. */
+export const exportStarter = <N extends string, S extends z.ZodRawShape>(name: N, summary: string, filter: z.ZodObject<S, z.core.$strict>) =>
+  defineContract({ name, summary, input: filter.extend({ format: exportFormat }), output: exportState.nullable() });
+
+export const exportsStart = exportStarter(
+  'exports.start',
+  'Starts writing the notification log, narrowed like notifications.list, to a CSV (UTF-8, RFC 4180, safe in spreadsheets) or JSON file, streamed in the background; the desktop app asks where to save it. Null when the save dialog was cancelled.',
+  notificationFilter,
+);
 
 export const exportsStatus = defineContract({
   name: 'exports.status',
-  summary: 'How far an export has got.',
+  summary: 'How far an export has got (of either log).',
   input: z.strictObject({ id: z.string().regex(/^[\w-]{1,64}$/, 'is not an export id') }),
   output: exportState,
 });
 
 export const exportsCancel = defineContract({
   name: 'exports.cancel',
-  summary: 'Stops a running export and removes its unfinished file.',
+  summary: 'Stops a running export (of either log) and removes its unfinished file.',
   input: z.strictObject({ id: z.string().regex(/^[\w-]{1,64}$/, 'is not an export id') }),
   output: exportState,
 });

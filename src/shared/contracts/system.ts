@@ -6,6 +6,7 @@ import { empty, isoTime } from './common';
 export const appInfo = defineContract({
   name: 'app.info',
   summary: 'What is running: version, data folder, demo or test-clock mode, and the time on the core clock.',
+  signedOut: true,
   input: empty,
   output: z.object({
     version: z.string(),

@@ -66,7 +66,7 @@ function section(c: Contract): string {
   const flags = testClockChannels.includes(c.name)
     ? ['only in a host started with `--test-clock`']
     : [c.mutates ? 'changes data (one transaction, audited)' : c.work ? 'starts scheduler work (its own transactions, not audited)' : 'read-only'];
-  flags.push(`role: ${c.role}${c.role === 'viewer' ? ' (anyone)' : c.role === 'operator' ? ' or admin' : ''}`);
+  flags.push(c.signedOut ? 'open before sign-in' : `role: ${c.role}${c.role === 'viewer' ? ' (any signed-in staff)' : c.role === 'operator' ? ' or admin' : ''}`);
   return [
     `### \`${c.name}\``,
     '',
@@ -103,6 +103,7 @@ export function renderApiDocs(): string {
     '```',
     'POST {url}/rpc/<channel>',
     'Authorization: Bearer <token>          (url and token are in DATA_DIR/host.json)',
+    'x-balance-desk-session: <session>      (once sign-in is on: the token session.signIn answers)',
     'Content-Type: application/json',
     '',
     '{ ...input }',
@@ -110,7 +111,8 @@ export function renderApiDocs(): string {
     '',
     'The answer is always the envelope `{ "ok": true, "value": ... }` or',
     '`{ "ok": false, "error": { "kind", "message", "field"? } }`, with HTTP status 200 for ok and',
-    '400 validation, 401 unauthorized, 403 forbidden (foreign Origin or Host), 404 not_found (unknown channel or',
+    '400 validation, 401 unauthorized (no or wrong token, not signed in, session ended), 403 forbidden (foreign',
+    'Origin or Host, or a channel above the caller\'s role), 404 not_found (unknown channel or',
     'record), 409 conflict, 413 body too large, 415 not JSON, 500 internal, 502 unavailable (Stripe or another',
     'service outside Balance Desk failed; the message says what happened). `field` names the input field at fault,',
     'as a dotted path (`rows.3.amount`). Money is always an integer in the currency\'s minor unit (cents; POINTS have',

@@ -18,6 +18,7 @@ import type { Exporter } from '../exports/exporter';
 import type { SettingsStore } from '../settings/store';
 import type { Payments } from '../stripe/service';
 import type { Charges } from '../recharge/charges';
+import type { Sessions } from '../auth/sessions';
 
 export interface Ctx {
   db: Db;
@@ -36,10 +37,16 @@ export interface Ctx {
   /** Auto-recharge attempts. */
   charges: Charges;
   clock: Clock;
-  /** Who is acting: a staff user later; 'desk' (the desktop user) or 'api' (a script on the host) for now. */
+  /** Who is acting: the signed-in staff user ("Name <email>"), or 'desk'/'api'/a test's name before sign-in is on. */
   actor: string;
-  /** What the actor may do; a channel whose contract asks for more is refused before it runs. */
-  role: StaffRole;
+  /** What the actor may do; a channel whose contract asks for more is refused before it runs. Null: not signed in, while sign-in is on. */
+  role: StaffRole | null;
+  /** The signed-in staff user and their session token, when there is one. */
+  staffId: number | null;
+  session: string | null;
+  sessions: Sessions;
+  /** The channels this caller may use. */
+  channels(): string[];
   /** Records a money-affecting or settings action in the audit log, in the same transaction. */
   audit(action: string, subjectType: string, subjectId: number | null, detail?: Record<string, unknown>): void;
   /** Announces a change once the transaction has committed. */
@@ -53,7 +60,7 @@ export interface Registry {
   readonly channels: readonly string[];
   has(channel: string): boolean;
   contract(channel: string): Contract | undefined;
-  dispatch(channel: string, input: unknown, ctx: Omit<Ctx, 'audit' | 'emit'> & { emit(event: ChangeEvent): void }): Promise<Result<unknown>>;
+  dispatch(channel: string, input: unknown, ctx: Omit<Ctx, 'audit' | 'emit' | 'channels'> & { emit(event: ChangeEvent): void }): Promise<Result<unknown>>;
 }
 
 /** What the caller sent at a path (zod 4 leaves the input out of its issues). */
@@ -100,6 +107,9 @@ function auditInsert(sqlite: Db['$client']) {
   return stmt;
 }
 
+/** Whether a caller with `role` (null: not signed in while sign-in is on) may use a channel. */
+const allows = (c: Contract, role: StaffRole | null) => (role === null ? c.signedOut : roleRank(role) >= roleRank(c.role));
+
 export function createRegistry(contracts: readonly Contract[], maps: readonly HandlerMap[], opts: { optional?: readonly string[] } = {}): Registry {
   const byName = new Map<string, Contract>();
   for (const c of contracts) {
@@ -129,7 +139,8 @@ export function createRegistry(contracts: readonly Contract[], maps: readonly Ha
       const contract = byName.get(channel);
       const handler = handlers.get(channel);
       if (!contract || !handler) return { ok: false, error: { kind: 'not_found', message: `there is no channel ${channel}` } };
-      if (roleRank(base.role) < roleRank(contract.role)) {
+      if (!allows(contract, base.role)) {
+        if (base.role === null) return { ok: false, error: { kind: 'unauthorized', message: 'sign in first: Balance Desk asks who you are before it shows or changes anything' } };
         return { ok: false, error: { kind: 'forbidden', message: `${channel} needs the ${contract.role} role; ${base.actor} is ${base.role === 'admin' ? 'an' : 'a'} ${base.role}` } };
       }
       const parsed = contract.input.safeParse(input === undefined ? {} : input);
@@ -138,6 +149,7 @@ export function createRegistry(contracts: readonly Contract[], maps: readonly Ha
       const sqlite = base.db.$client;
       const ctx: Ctx = {
         ...base,
+        channels: () => live.filter((n) => allows(byName.get(n)!, base.role)),
         emit: (e) => pending.push(e),
         audit: (action, subjectType, subjectId, detail = {}) => {
           auditInsert(sqlite).run(base.clock.now(), base.actor, action, subjectType, subjectId, JSON.stringify(detail));

@@ -5,6 +5,7 @@ import { iso, isoOrNull } from '../clock';
 import type { Ctx, HandlerMap } from '../api/registry';
 import { decodeCursor, encodeCursor } from '../api/cursor';
 import { clientInserter } from './insert';
+import { checkSignInRules } from '../auth/rules';
 
 interface ResellerRow {
   id: number;
@@ -38,6 +39,7 @@ interface StaffRow {
   role: StaffUser['role'];
   active: number;
   created_at: number;
+  password_hash: string | null;
 }
 const toStaff = (r: StaffRow): StaffUser => ({
   id: r.id,
@@ -47,8 +49,9 @@ const toStaff = (r: StaffRow): StaffUser => ({
   role: r.role,
   active: r.active === 1,
   createdAt: iso(r.created_at),
+  signsIn: r.password_hash !== null,
 });
-function getStaff(ctx: Ctx, id: number): StaffUser {
+export function getStaff(ctx: Ctx, id: number): StaffUser {
   const r = ctx.db.$client.prepare('SELECT * FROM staff_users WHERE id = ?').get(id) as StaffRow | undefined;
   if (!r) throw notFound(`staff user ${id} does not exist`);
   return toStaff(r);
@@ -191,6 +194,7 @@ export const directoryHandlers: HandlerMap = {
     ctx.db.$client
       .prepare('UPDATE staff_users SET name = ?, email = ?, role = ?, active = ? WHERE id = ?')
       .run(next.name, next.email, next.role, next.active ? 1 : 0, input.id);
+    checkSignInRules(ctx.db.$client, input.active === false ? 'active' : input.role ? 'role' : 'email');
     ctx.audit('staff.update', 'staff', input.id, changes(before, next));
     ctx.emit({ topic: 'staff' });
     return getStaff(ctx, input.id);

@@ -29,6 +29,8 @@ export const staffUsers = sqliteTable(
     role: text('role', { enum: ['viewer', 'operator', 'admin'] }).notNull(),
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
     createdAt: integer('created_at').notNull(),
+    /** scrypt$N$r$p$salt$hash (base64) when this staff member signs in to the desktop app or the host; null: cannot sign in. */
+    passwordHash: text('password_hash'),
   },
   (t) => [uniqueIndex('staff_users_reseller_email').on(t.resellerId, t.email)],
 );

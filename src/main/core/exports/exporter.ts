@@ -1,5 +1,5 @@
 /**
- * Local exports of the notification log, CSV or JSON, streamed: rows are read in keyset batches and
+ * Local exports of the notification log and of the audit log, CSV or JSON, streamed: rows are read in keyset batches and
  * written through a file stream that is awaited when full, so memory stays flat whatever the size, and
  * the event loop is free between batches. The file is written as NAME.part and renamed when complete;
  * a cancelled or failed export leaves nothing behind. Progress goes out as `exports` change events.
@@ -7,6 +7,8 @@
  * CSV: UTF-8 with a byte order mark (so spreadsheets read it as UTF-8), a header row, CRLF, RFC 4180
  * quoting, no cell a spreadsheet would run as a formula (src/shared/csv.ts). Amounts are decimals with
  * the currency's exponent beside a currency column. JSON: an array of objects, amounts in minor units.
+ * The audit log (audit.export) goes through the same file, progress and cancel: its CSV has the detail as
+ * JSON text, its JSON the entries as audit.list answers them.
  *
  * A CSV row is made by csv-rows.ts: one value a row from SQLite instead of 22, the client's cells from a
  * shared cache instead of a join, byte for byte what the reference `csvRow` writes. A large CSV export of
@@ -30,9 +32,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import type { ChangeEvent, ExportState, NotificationFilter } from '../../../shared/contracts';
+import type { AuditFilter, ChangeEvent, ExportState, NotificationFilter } from '../../../shared/contracts';
 import { csvRecord } from '../../../shared/csv';
 import { iso, type Clock } from '../clock';
+import { AUDIT_CSV_HEADER, auditCsvRow, auditWhere, countAudit, readAudit, toAuditRow } from '../ledger/audit';
 import { filterWhere, messageIdOf } from '../notify/query';
 import { CSV_HEADER, CsvRows, keyset, NEWEST_FIRST, SELECT, sharedClients, type Key, type Raw, type RowsQuery } from './csv-rows';
 import { writeParallel } from './parallel';
@@ -40,6 +43,7 @@ import { writeParallel } from './parallel';
 export { CSV_HEADER } from './csv-rows';
 
 export type ExportFormat = 'csv' | 'json';
+export type ExportLog = ExportState['log'];
 
 /** The desktop app's native save dialog: the chosen path, or null when cancelled. */
 export type SaveDialog = (o: { defaultName: string; format: ExportFormat }) => Promise<string | null>;
@@ -76,28 +80,84 @@ const CLIENT_CACHE_MAX_ID = 2 ** 21;
 /** Finished exports in the host's folder are removed after a day. */
 const KEEP_MS = 24 * 3600_000;
 
+/** The file being written: put() appends (waiting while the stream is full), progress() counts rows written. */
+interface Writer {
+  fd: number;
+  put(data: string): Promise<void>;
+  progress(rows: number): void;
+}
+
+/** Writes an export's rows (the CSV's byte order mark and header included) until they end or it is cancelled. */
+type WriteRows = (run: Running, w: Writer) => Promise<void>;
+
+/** The text of up to `limit` rows after `after`: rows written, rows read (fewer than asked: the end), the last read. */
+type ReadBatch<K> = (after: K | null, limit: number) => { text: string; rows: number; read: number; last: K | null };
+
 interface Running {
   state: ExportState;
   cancelled: boolean;
   done: Promise<void>;
-  query: RowsQuery;
-  /** Cache the client cells up to this id (a large export), or join `clients` for each row (null). */
-  clientsUpTo: number | null;
+  write: WriteRows;
   /** How many threads formatted the rows: 1 (this one) or the workers'. */
   threads: number;
 }
+
+const csvHead = (header: readonly string[]) => '\ufeff' + csvRecord(header);
 
 export class Exporter {
   private readonly runs = new Map<string, Running>();
 
   constructor(private readonly o: ExporterOptions) {}
 
-  /** Starts an export; null when the save dialog was cancelled. Resolves once the file is open, not when it is written. */
+  /** Starts an export of the notification log; null when the save dialog was cancelled. Resolves once the file is open, not when it is written. */
   async start(format: ExportFormat, filter: NotificationFilter): Promise<ExportState | null> {
-    const now = this.o.clock.now();
     const where = filterWhere(filter);
+    return this.begin('notifications', 'notifications', format, () => {
+      // The export's rows: those up to the highest id now (see parallel.ts on consistency).
+      const maxId = (this.o.sqlite.prepare('SELECT max(id) FROM notifications').pluck().get() as number | null) ?? 0;
+      const query: RowsQuery = { where: where.sql, args: where.args, maxId };
+      const all = keyset(query, null, null);
+      const total = (this.o.sqlite.prepare(`SELECT count(*) FROM notifications n ${all.sql}`).pluck().get(...all.args) as number) ?? 0;
+      const clients = (this.o.sqlite.prepare('SELECT max(id) FROM clients').pluck().get() as number | null) ?? 0;
+      const clientsUpTo = filter.clientId == null && total >= CLIENT_CACHE_FROM && clients <= 2 * total && clients <= CLIENT_CACHE_MAX_ID ? clients : null;
+      const write: WriteRows = format === 'csv' ? (run, w) => this.writeCsv(run, w, query, clientsUpTo) : (run, w) => this.writeJson(run, w, query);
+      return { total, write };
+    });
+  }
+
+  /** Starts an export of the audit log, newest first, as start() does the notification log's. */
+  async startAudit(format: ExportFormat, filter: AuditFilter): Promise<ExportState | null> {
+    auditWhere(filter); // a bad range is refused before the save dialog opens
+    return this.begin('audit', 'audit-log', format, () => {
+      // The entries up to the highest id now: those written while it runs are not part of it.
+      const upTo = (this.o.sqlite.prepare('SELECT max(id) FROM audit_log').pluck().get() as number | null) ?? 0;
+      const read = (after: number | null, limit: number) => readAudit(this.o.sqlite, filter, { upTo, after }, limit);
+      const write: WriteRows =
+        format === 'csv'
+          ? async (run, w) => {
+              await w.put(csvHead(AUDIT_CSV_HEADER));
+              await this.batches(run, w, (after: number | null, limit) => {
+                const rows = read(after, limit);
+                return { text: rows.map(auditCsvRow).join(''), rows: rows.length, read: rows.length, last: rows.at(-1)?.id ?? null };
+              });
+            }
+          : (run, w) =>
+              this.json(run, w, (after: number | null, limit) => {
+                const rows = read(after, limit);
+                return { items: rows.map(toAuditRow), last: rows.at(-1)?.id ?? null };
+              });
+      return { total: countAudit(this.o.sqlite, filter, { upTo }), write };
+    });
+  }
+
+  /**
+   * Opens an export's file (asking the save dialog where, when there is one) and starts writing it: `rows`
+   * counts what it will write and says how, once the file is chosen.
+   */
+  private async begin(log: ExportLog, name: string, format: ExportFormat, rows: () => { total: number; write: WriteRows }): Promise<ExportState | null> {
+    const now = this.o.clock.now();
     const stamp = iso(now).slice(0, 16).replace(/:/g, '');
-    const fileName = `notifications-${stamp}.${format}`;
+    const fileName = `${name}-${stamp}.${format}`;
     const id = `${stamp.replace(/\D/g, '')}-${crypto.randomBytes(4).toString('hex')}`;
     let target: string;
     let downloadPath: string | null = null;
@@ -111,15 +171,10 @@ export class Exporter {
       target = path.join(this.o.dir, `${id}-${fileName}`);
       downloadPath = `/exports/${id}/${encodeURIComponent(fileName)}`;
     }
-    // The export's rows: those up to the highest id now (see parallel.ts on consistency).
-    const maxId = (this.o.sqlite.prepare('SELECT max(id) FROM notifications').pluck().get() as number | null) ?? 0;
-    const query: RowsQuery = { where: where.sql, args: where.args, maxId };
-    const all = keyset(query, null, null);
-    const total = (this.o.sqlite.prepare(`SELECT count(*) FROM notifications n ${all.sql}`).pluck().get(...all.args) as number) ?? 0;
-    const clients = (this.o.sqlite.prepare('SELECT max(id) FROM clients').pluck().get() as number | null) ?? 0;
-    const clientsUpTo = filter.clientId == null && total >= CLIENT_CACHE_FROM && clients <= 2 * total && clients <= CLIENT_CACHE_MAX_ID ? clients : null;
+    const { total, write } = rows();
     const state: ExportState = {
       id,
+      log,
       format,
       state: 'running',
       rows: 0,
@@ -132,7 +187,7 @@ export class Exporter {
       startedAt: iso(now),
       finishedAt: null,
     };
-    const run: Running = { state, cancelled: false, done: Promise.resolve(), query, clientsUpTo, threads: 1 };
+    const run: Running = { state, cancelled: false, done: Promise.resolve(), write, threads: 1 };
     this.runs.set(id, run);
     run.done = this.write(run).catch((e: unknown) => {
       state.state = 'failed';
@@ -206,8 +261,7 @@ export class Exporter {
       }
     };
     try {
-      if (s.format === 'csv') await this.writeCsv(run, fd, put, progress);
-      else await this.writeJson(run, put, progress);
+      await run.write(run, { fd, put, progress });
       await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
       if (failure) throw failure;
       if (run.cancelled) {
@@ -227,22 +281,22 @@ export class Exporter {
     }
   }
 
-  /** CSV: through the workers when the export is large and the database a file, else batch by batch here. */
-  private async writeCsv(run: Running, fd: number, put: (data: string) => Promise<void>, progress: (rows: number) => void): Promise<void> {
-    await put('\ufeff' + csvRecord(CSV_HEADER));
+  /** The notification log's CSV: through the workers when the export is large and the database a file, else batch by batch here. */
+  private async writeCsv(run: Running, w: Writer, query: RowsQuery, clientsUpTo: number | null): Promise<void> {
+    await w.put(csvHead(CSV_HEADER));
     const install = this.o.installId();
-    const clients = run.clientsUpTo === null ? null : sharedClients(run.clientsUpTo);
+    const clients = clientsUpTo === null ? null : sharedClients(clientsUpTo);
     const workers = this.o.workers ?? os.availableParallelism();
     if (workers > 0 && !this.o.sqlite.memory && run.state.total >= (this.o.parallelFrom ?? PARALLEL_FROM)) {
       const written = await writeParallel({
         sqlite: this.o.sqlite,
-        setup: { file: this.o.sqlite.name, nativeBinding: this.o.nativeBinding, query: run.query, install, clients, batch: WORKER_BATCH, fd },
+        setup: { file: this.o.sqlite.name, nativeBinding: this.o.nativeBinding, query, install, clients, batch: WORKER_BATCH, fd: w.fd },
         offset: run.state.bytes,
         workers,
         chunkRows: this.o.chunkRows ?? CHUNK_ROWS,
         progress: (rows, bytes) => {
           run.state.bytes += bytes;
-          progress(rows);
+          w.progress(rows);
         },
         cancelled: () => run.cancelled,
       });
@@ -251,44 +305,50 @@ export class Exporter {
         return;
       }
     }
-    const rows = new CsvRows(this.o.sqlite, run.query, install, { clients });
+    const rows = new CsvRows(this.o.sqlite, query, install, { clients });
+    await this.batches(run, w, (after: Key | null, limit) => rows.read(after, limit, null));
+  }
+
+  /** The notification log's JSON. */
+  private writeJson(run: Running, w: Writer, query: RowsQuery): Promise<void> {
+    const install = this.o.installId();
+    return this.json(run, w, (after: Key | null, limit) => {
+      const k = keyset(query, after, null);
+      const rows = this.o.sqlite.prepare(`${SELECT} ${k.sql} ${NEWEST_FIRST} LIMIT ?`).raw(true).all(...k.args, limit) as Raw[];
+      const last = rows.at(-1);
+      return { items: rows.map((r) => jsonRow(r, install)), last: last ? ([last[1], last[0]] as const) : null };
+    });
+  }
+
+  /** Batch by batch until the rows end or the export is cancelled, the event loop free between batches. */
+  private async batches<K>(run: Running, w: Writer, read: ReadBatch<K>): Promise<void> {
     // About 10-15 ms of work per batch on a slow machine: the app stays responsive while it runs.
     const batch = this.o.batch ?? 1000;
-    let after: Key | null = null;
+    let after: K | null = null;
     while (!run.cancelled) {
-      const b = rows.read(after, batch, null);
-      await put(b.text);
-      progress(b.rows);
+      const b = read(after, batch);
+      await w.put(b.text);
+      w.progress(b.rows);
       if (b.read < batch) break;
       after = b.last;
-      // Let the app breathe between batches.
       await new Promise((resolve) => setImmediate(resolve));
     }
   }
 
   /** JSON: an array of objects, batch by batch. */
-  private async writeJson(run: Running, put: (data: string) => Promise<void>, progress: (rows: number) => void): Promise<void> {
-    const install = this.o.installId();
-    const batch = this.o.batch ?? 1000;
-    await put('[');
-    let after: Key | null = null;
+  private async json<K>(run: Running, w: Writer, read: (after: K | null, limit: number) => { items: unknown[]; last: K | null }): Promise<void> {
+    await w.put('[');
     let first = true;
-    while (!run.cancelled) {
-      const w = keyset(run.query, after, null);
-      const rows = this.o.sqlite.prepare(`${SELECT} ${w.sql} ${NEWEST_FIRST} LIMIT ?`).raw(true).all(...w.args, batch) as Raw[];
-      let chunk = '';
-      for (const r of rows) {
-        chunk += (first ? '\n' : ',\n') + JSON.stringify(jsonRow(r, install));
+    await this.batches(run, w, (after: K | null, limit) => {
+      const b = read(after, limit);
+      let text = '';
+      for (const item of b.items) {
+        text += (first ? '\n' : ',\n') + JSON.stringify(item);
         first = false;
       }
-      await put(chunk);
-      progress(rows.length);
-      if (rows.length < batch) break;
-      const last = rows[rows.length - 1];
-      after = [last[1], last[0]];
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    if (!run.cancelled) await put('\n]\n');
+      return { text, rows: b.items.length, read: b.items.length, last: b.last };
+    });
+    if (!run.cancelled) await w.put('\n]\n');
   }
 
   /** Removes the host's export files older than a day. */

@@ -1,5 +1,5 @@
 /** Channels of the ledger: posting, reversals, paging, the balance series, holds and the audit log. */
-import type { AuditRow, Hold } from '../../../shared/contracts';
+import type { Hold } from '../../../shared/contracts';
 import { conflict, invalid, notFound } from '../../../shared/result';
 import { iso, isoOrNull } from '../clock';
 import type { Ctx, HandlerMap } from '../api/registry';
@@ -7,6 +7,7 @@ import { decodeCursor, encodeCursor } from '../api/cursor';
 import { getClient } from '../clients/directory';
 import { ENTRY_COLUMNS, toBalance, toEntry, type EntryRow } from './post';
 import { commitImport, previewImport } from './import';
+import { auditPage } from './audit';
 
 interface HoldRow {
   id: number;
@@ -206,35 +207,10 @@ export const ledgerHandlers: HandlerMap = {
     return (rows as HoldRow[]).map(toHold);
   },
 
-  'audit.list': (input, ctx) => {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    if (input.subjectType) {
-      where.push('subject_type = ?');
-      args.push(input.subjectType);
-    }
-    if (input.subjectId != null) {
-      where.push('subject_id = ?');
-      args.push(input.subjectId);
-    }
-    const after = decodeCursor(input.cursor);
-    if (after) {
-      where.push('id < ?');
-      args.push(Number(after[0]));
-    }
-    const rows = ctx.db.$client
-      .prepare(`SELECT * FROM audit_log${where.length ? ' WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC LIMIT ?`)
-      .all(...args, input.limit + 1) as { id: number; at: number; actor: string; action: string; subject_type: string; subject_id: number | null; detail: string }[];
-    const more = rows.length > input.limit;
-    const items: AuditRow[] = rows.slice(0, input.limit).map((r) => ({
-      id: r.id,
-      at: iso(r.at),
-      actor: r.actor,
-      action: r.action,
-      subjectType: r.subject_type,
-      subjectId: r.subject_id,
-      detail: JSON.parse(r.detail) as Record<string, unknown>,
-    }));
-    return { items, nextCursor: more ? encodeCursor([items[items.length - 1].id]) : null };
+  'audit.list': (input, ctx) => auditPage(ctx.db.$client, input),
+
+  'audit.export': (input, ctx) => {
+    const { format, ...filter } = input;
+    return ctx.exporter.startAudit(format, filter);
   },
 };

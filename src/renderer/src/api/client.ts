@@ -19,12 +19,51 @@ export interface Api {
   call<N extends Channel>(channel: N, input: ChannelInput<N>): Promise<ChannelOutput<N>>;
 }
 
+/**
+ * The signed-in staff member's session token (session.signIn), sent with every call. Kept for the life of
+ * the window's tab (sessionStorage), so a reload does not sign out; closing the window does.
+ */
+const SESSION_KEY = 'balance-desk-session';
+let session: string | null = readSession();
+const expiredListeners = new Set<(message: string) => void>();
+
+function readSession(): string | null {
+  try {
+    return sessionStorage.getItem(SESSION_KEY);
+  } catch {
+    return null;
+  }
+}
+
+export function currentSession(): string | null {
+  return session;
+}
+
+export function setSession(token: string | null): void {
+  session = token;
+  try {
+    if (token) sessionStorage.setItem(SESSION_KEY, token);
+    else sessionStorage.removeItem(SESSION_KEY);
+  } catch {
+    /* storage refused: the session lasts until reload */
+  }
+}
+
+/** Called when the core says the caller must sign in (again): the session ended, or sign-in was turned on. */
+export function onSignInNeeded(listener: (message: string) => void): () => void {
+  expiredListeners.add(listener);
+  return () => expiredListeners.delete(listener);
+}
+
 export function createApi(transport: Transport): Api {
   return {
     transport,
     async call(channel, input) {
-      const r = await transport.invoke(channel, input);
-      if (!r.ok) throw new ApiError(r.error);
+      const r = await transport.invoke(channel, input, session);
+      if (!r.ok) {
+        if (r.error.kind === 'unauthorized' && channel !== 'session.signIn') for (const l of expiredListeners) l(r.error.message);
+        throw new ApiError(r.error);
+      }
       return r.value as never;
     },
   };

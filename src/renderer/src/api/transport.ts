@@ -7,7 +7,8 @@ import type { Result } from '../../../shared/result';
 
 export interface Transport {
   readonly kind: 'ipc' | 'http';
-  invoke(channel: string, input: unknown): Promise<Result<unknown>>;
+  /** One call; `session` is the signed-in staff member's token (session.signIn), or null. */
+  invoke(channel: string, input: unknown, session: string | null): Promise<Result<unknown>>;
   /** Subscribes to change events; returns the unsubscribe function. `onStatus` says whether events flow. */
   onChange(listener: (e: ChangeEvent) => void, onStatus?: (status: LiveStatus) => void): () => void;
 }
@@ -17,7 +18,7 @@ export type LiveStatus = 'connecting' | 'live' | 'reconnecting';
 
 /** What the preload script exposes on window (see src/preload/index.ts). */
 export interface DesktopBridge {
-  invoke(channel: string, input: unknown): Promise<Result<unknown>>;
+  invoke(channel: string, input: unknown, session: string | null): Promise<Result<unknown>>;
   onChange(listener: (e: ChangeEvent) => void): () => void;
 }
 
@@ -30,7 +31,7 @@ declare global {
 export function ipcTransport(bridge: DesktopBridge): Transport {
   return {
     kind: 'ipc',
-    invoke: (c, i) => bridge.invoke(c, i),
+    invoke: (c, i, s) => bridge.invoke(c, i, s),
     onChange: (l, onStatus) => {
       const off = bridge.onChange(l);
       onStatus?.('live'); // IPC is up as long as the window is
@@ -44,12 +45,14 @@ export function httpTransport(baseUrl: string, token: string): Transport {
   const base = baseUrl.replace(/\/$/, '');
   return {
     kind: 'http',
-    async invoke(channel, input) {
+    async invoke(channel, input, session) {
       try {
+        // The audit log says a person at a desk did it, not a script (before sign-in is on; after, the session says who).
+        const headers: Record<string, string> = { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-balance-desk-actor': 'desk' };
+        if (session) headers['x-balance-desk-session'] = session;
         const res = await fetch(`${base}/rpc/${channel}`, {
           method: 'POST',
-          // The audit log says a person at a desk did it, not a script.
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-balance-desk-actor': 'desk' },
+          headers,
           body: JSON.stringify(input ?? {}),
         });
         const body = (await res.json().catch(() => null)) as Result<unknown> | null;
@@ -76,9 +79,10 @@ export function hostToken(): string {
   return document.querySelector('meta[name="balance-desk-token"]')?.getAttribute('content') ?? '';
 }
 
-/** A file the host serves for download (a finished export): its path with the token the host asks for. */
-export function hostDownloadUrl(downloadPath: string): string {
-  return `${downloadPath}${downloadPath.includes('?') ? '&' : '?'}token=${encodeURIComponent(hostToken())}`;
+/** A file the host serves for download (a finished export): its path with the token, and the session once sign-in is on. */
+export function hostDownloadUrl(downloadPath: string, session: string | null): string {
+  const url = `${downloadPath}${downloadPath.includes('?') ? '&' : '?'}token=${encodeURIComponent(hostToken())}`;
+  return session ? `${url}&session=${encodeURIComponent(session)}` : url;
 }
 
 /** Picks the transport for where the page runs: the desktop bridge if present, else the host that served the page. */

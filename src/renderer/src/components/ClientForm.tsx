@@ -7,6 +7,7 @@ import type { Client, Reseller } from '../../../shared/contracts';
 import { COMMON_CURRENCIES } from '../../../shared/money';
 import { errorsFrom, type FieldErrors } from '../api/errors';
 import { Field, FormError } from './Field';
+import { ResellerOptions } from './ResellerForm';
 
 export interface ClientFormValues {
   resellerId: number | null;
@@ -80,11 +81,7 @@ export function ClientForm(props: {
           {(p) => (
             <select {...p} value={values.resellerId ?? ''} onChange={(e) => set('resellerId', e.target.value ? Number(e.target.value) : null)}>
               <option value="">Choose a reseller</option>
-              {props.resellers?.map((r) => (
-                <option key={r.id} value={r.id}>
-                  {r.name}
-                </option>
-              ))}
+              <ResellerOptions resellers={props.resellers} />
             </select>
           )}
         </Field>

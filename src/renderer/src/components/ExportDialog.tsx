@@ -1,12 +1,11 @@
 /**
- * Export the notification log as it is filtered on screen: choose CSV or JSON, then watch the rows being
+ * Export a log (the notification log, the audit log) as it is filtered on screen: choose CSV or JSON, then watch the rows being
  * written (with Cancel), and get the file: downloaded at once in the browser (and "Download again"), or
  * saved where the desktop app's save dialog said. The export goes on if this dialog is closed.
  */
 import { useEffect, useId, useState } from 'react';
-import type { NotificationFilter } from '../../../shared/contracts';
 import { formatBytes } from '../bytes';
-import { downloadUrl, useExports, type ExportFormat } from '../stores/exports';
+import { downloadUrl, useExports, type ExportFormat, type ExportLog, type ExportRequest } from '../stores/exports';
 import { useLiveRefresh } from '../stores/live';
 import { Dialog } from './Dialog';
 import { FormError } from './Field';
@@ -14,12 +13,26 @@ import '../styles/notifications.css';
 
 const count = new Intl.NumberFormat();
 
-const FORMATS: { value: ExportFormat; label: string; hint: string }[] = [
-  { value: 'csv', label: 'CSV', hint: 'For a spreadsheet: one row per notification, amounts as decimals' },
-  { value: 'json', label: 'JSON', hint: 'For a program: an array of objects, amounts in minor units' },
+const FORMATS: { value: ExportFormat; label: string }[] = [
+  { value: 'csv', label: 'CSV' },
+  { value: 'json', label: 'JSON' },
 ];
 
-export function ExportDialog(props: { filter: NotificationFilter; description: string; onClose(): void }) {
+/** Each log's words: the dialog's title, what every row carries, and what each format holds. */
+const WORDS: Record<ExportLog, { title: string; rows: string; hint: Record<ExportFormat, string> }> = {
+  notifications: {
+    title: 'Export the notification log',
+    rows: 'with the reason for every decision',
+    hint: { csv: 'For a spreadsheet: one row per notification, amounts as decimals', json: 'For a program: an array of objects, amounts in minor units' },
+  },
+  audit: {
+    title: 'Export the audit log',
+    rows: 'with who did it, to which record, and its detail',
+    hint: { csv: 'For a spreadsheet: one row per action, the detail as JSON text', json: 'For a program: an array of objects, each detail an object' },
+  },
+};
+
+export function ExportDialog(props: { request: ExportRequest; description: string; onClose(): void }) {
   const s = useExports();
   const [format, setFormat] = useState<ExportFormat>('csv');
   const groupId = useId();
@@ -36,19 +49,21 @@ export function ExportDialog(props: { filter: NotificationFilter; description: s
   const pct = e && e.total > 0 ? Math.min(100, Math.round((e.rows / e.total) * 100)) : 0;
   const url = e ? downloadUrl(e) : null;
   const name = e ? e.fileName : '';
+  // An export still running when the dialog opens again may be of the other log: it is named by its own.
+  const words = WORDS[e?.log ?? props.request.log];
 
   return (
-    <Dialog title="Export the notification log" onClose={props.onClose} testId="export-dialog">
+    <Dialog title={words.title} onClose={props.onClose} testId="export-dialog">
       {!e ? (
         <form
           className="form"
           onSubmit={(ev) => {
             ev.preventDefault();
-            void s.start(format, props.filter);
+            void s.start(format, props.request);
           }}
         >
           <p>
-            Writes <strong>{props.description}</strong> to a file on this computer, newest first, with the reason for every decision.
+            Writes <strong>{props.description}</strong> to a file on this computer, newest first, {words.rows}.
           </p>
           <fieldset className="segmented" aria-labelledby={groupId}>
             <legend id={groupId}>Format</legend>
@@ -59,7 +74,7 @@ export function ExportDialog(props: { filter: NotificationFilter; description: s
               </label>
             ))}
           </fieldset>
-          <p className="muted small">{FORMATS.find((f) => f.value === format)!.hint}.</p>
+          <p className="muted small">{words.hint[format]}.</p>
           {s.dismissed ? (
             <p className="muted" role="status">
               No file was chosen in the save dialog: nothing was exported.

@@ -30,16 +30,34 @@ export function ListSummary(props: { list: List; testId: string; none: string; o
   );
 }
 
-/** The filter form: the days, the client, the screen's own fields (children), the status, then Clear filters. */
+/** The head of a list screen: its title over the summary line, then its toolbar (the children), if any. */
+export function ListHead(props: { id: string; title: string; summary: ReactNode; children?: ReactNode }) {
+  return (
+    <header className="screen-head">
+      <div>
+        <h1 id={props.id}>{props.title}</h1>
+        {props.summary}
+      </div>
+      {props.children ? <div className="toolbar">{props.children}</div> : null}
+    </header>
+  );
+}
+
+/**
+ * The filter form: the days, the client, the screen's own fields (children), the status, then Clear
+ * filters. A screen without clients or statuses (the audit log) leaves them out (`client={false}`, no `status`).
+ */
 export function FilterForm<V extends string>(props: {
   list: List;
   label: string;
   testId: string;
   clearTestId: string;
   className?: string;
-  status: { choices: readonly V[]; labels: Record<V, string> };
+  client?: boolean;
+  status?: { choices: readonly V[]; labels: Record<V, string> };
   children?: ReactNode;
 }) {
+  const { status } = props;
   const { filter, setFilter, badDays, filtered } = props.list;
   return (
     <form
@@ -55,20 +73,24 @@ export function FilterForm<V extends string>(props: {
       <Field label="To day" name="to" className="nlog-day" error={badDays ? 'The last day is before the first.' : undefined}>
         {(f) => <input {...f} type="date" title="The last day shown, counted in UTC" value={filter.to ?? ''} min={filter.from} onChange={(e) => setFilter({ to: e.target.value || undefined })} />}
       </Field>
-      <Field label="Client" name="clientId" className="nlog-client">
-        {(f) => <ClientPicker {...f} value={filter.clientId} onChange={(id) => setFilter({ clientId: id })} placeholder="Any client: type to search" />}
-      </Field>
+      {props.client === false ? null : (
+        <Field label="Client" name="clientId" className="nlog-client">
+          {(f) => <ClientPicker {...f} value={filter.clientId} onChange={(id) => setFilter({ clientId: id })} placeholder="Any client: type to search" />}
+        </Field>
+      )}
       {props.children}
-      <ChoiceField
-        label="Status"
-        name="status"
-        className="nlog-status"
-        any="Any status"
-        value={filter.status as V | undefined}
-        choices={props.status.choices}
-        labels={props.status.labels}
-        onChange={(status) => setFilter({ status })}
-      />
+      {status ? (
+        <ChoiceField
+          label="Status"
+          name="status"
+          className="nlog-status"
+          any="Any status"
+          value={filter.status as V | undefined}
+          choices={status.choices}
+          labels={status.labels}
+          onChange={(v) => setFilter({ status: v })}
+        />
+      ) : null}
       <div className="nlog-clear">
         <button type="button" onClick={() => props.list.clearFilters()} disabled={!filtered} data-testid={props.clearTestId}>
           Clear filters
@@ -204,7 +226,10 @@ function PagedTable<T>(props: TableProps<T>) {
   );
 }
 
-/** One row of a FilteredTable, opened by a click or by Enter on the row itself (not on a button inside it). */
+/**
+ * One row of a FilteredTable, opened by a click or by Enter on the row itself (not on a button inside it);
+ * ↑ and ↓ move to the row before or after (focus scrolls it into view, and the next page loads as usual).
+ */
 export function PagedRow(props: { v: VirtualItem; className: string; testId: string; id: number; status: string; onOpen(): void; children: ReactNode }) {
   const { v } = props;
   return (
@@ -219,7 +244,19 @@ export function PagedRow(props: { v: VirtualItem; className: string; testId: str
       style={{ transform: `translateY(${v.start}px)`, height: v.size }}
       onClick={() => props.onOpen()}
       onKeyDown={(e) => {
-        if (e.key === 'Enter' && e.target === e.currentTarget) props.onOpen();
+        if (e.target !== e.currentTarget) return;
+        if (e.key === 'Enter') {
+          // No keypress after it: a dialog the row opens must not take this Enter as a press of its focused button.
+          e.preventDefault();
+          props.onOpen();
+        }
+        if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+          const next = e.key === 'ArrowDown' ? e.currentTarget.nextElementSibling : e.currentTarget.previousElementSibling;
+          if (next instanceof HTMLElement && next.tabIndex >= 0) {
+            e.preventDefault();
+            next.focus();
+          }
+        }
       }}
     >
       {props.children}

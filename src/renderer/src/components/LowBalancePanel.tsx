@@ -16,6 +16,7 @@ import { Money } from './Money';
 import { NotificationTimeline, RULE_LABEL } from './NotificationTimeline';
 import { TableHead } from './TableHead';
 import '../styles/low-balance.css';
+import { useCan } from '../stores/session';
 
 const TOPICS = ['thresholds', 'notifications', 'profiles', 'clients', 'ledger', 'holds'] as const;
 
@@ -193,6 +194,7 @@ function RuleRows(props: {
   onClose(): void;
 }) {
   const { rule, data, now } = props;
+  const canOverride = useCan('thresholds.set');
   const noProfile = !data.profile && rule.thresholdSource === 'profile';
   const maxQty = data.profile?.maxQty;
   const formId = `override-form-${rule.kind}`;
@@ -254,6 +256,7 @@ function RuleRows(props: {
           <button
             type="button"
             ref={props.buttonRef}
+            hidden={!canOverride}
             className="lb-small-button"
             data-testid={`override-${rule.kind}`}
             aria-expanded={props.editing}

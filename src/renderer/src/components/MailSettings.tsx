@@ -16,6 +16,7 @@ import { hrefOf } from '../stores/route';
 import { Dialog } from './Dialog';
 import { Field, FormDone, FormError, onCtrlEnter } from './Field';
 import '../styles/notifications.css';
+import { useCan } from '../stores/session';
 
 interface SmtpValues {
   host: string;
@@ -103,6 +104,8 @@ export function MailSettingsSection() {
     focusError.current = false;
     formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
   }, [errors]);
+
+  const canSave = useCan('mail.set');
 
   if (!settings) {
     return (
@@ -206,7 +209,7 @@ export function MailSettingsSection() {
 
       <form ref={formRef} className="form mail-form" onSubmit={save} onKeyDown={onKeyDown} aria-label="SMTP server" noValidate data-testid="smtp-form">
         <h3>SMTP server</h3>
-        <fieldset className="mail-fieldset" disabled={readOnly}>
+        <fieldset className="mail-fieldset" disabled={readOnly || !canSave}>
           {readOnly ? (
             <legend className="muted small">
               Read-only: SMTP_URL from the environment decides where mail goes.{stored ? ' These are the settings stored for when it is not set.' : ' No settings of their own are stored.'}
@@ -290,7 +293,7 @@ export function MailSettingsSection() {
           )}
         </fieldset>
         <FormError message={errors.form} />
-        {readOnly ? null : (
+        {readOnly || !canSave ? null : (
           <div className="form-actions">
             {stored ? (
               <button type="button" className="mail-stop" onClick={() => setStopping(true)} data-testid="mail-stop">

@@ -24,6 +24,7 @@ import { ChargeNowDialog, failureText } from './ChargeNowDialog';
 import { Field, FormError } from './Field';
 import '../styles/charges.css';
 import '../styles/recharge.css';
+import { useCan } from '../stores/session';
 
 const TOPICS = ['methods', 'stripe', 'clock'] as const;
 
@@ -98,6 +99,7 @@ export function PaymentMethodsPanel({ client }: { client: Client }) {
 
 /** Not linked yet: create a Stripe customer from the client, or link an existing cus_…. */
 function LinkCustomer({ client }: { client: Client }) {
+  const canLink = useCan('methods.link');
   const [customerId, setCustomerId] = useState('');
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState<'create' | 'link' | null>(null);
@@ -138,7 +140,7 @@ function LinkCustomer({ client }: { client: Client }) {
           <p className="muted small">
             Makes a customer at Stripe named {client.name}, with the billing email {client.billingEmail}.
           </p>
-          <button type="button" className="primary" disabled={busy !== null} onClick={() => void run('create')} data-testid="pm-create-customer">
+          <button type="button" className="primary" disabled={busy !== null || !canLink} onClick={() => void run('create')} data-testid="pm-create-customer">
             {busy === 'create' ? 'Creating…' : 'Create Stripe customer'}
           </button>
         </div>
@@ -162,7 +164,7 @@ function LinkCustomer({ client }: { client: Client }) {
                 />
               )}
             </Field>
-            <button type="submit" disabled={busy !== null} data-testid="pm-link-customer">
+            <button type="submit" disabled={busy !== null || !canLink} data-testid="pm-link-customer">
               {busy === 'link' ? 'Linking…' : 'Link'}
             </button>
           </div>
@@ -179,6 +181,10 @@ interface Focus {
 }
 
 function Linked(props: { client: Client; customerId: string; methods: PaymentMethod[]; setupLink: SetupLink | null }) {
+  const canRefresh = useCan('methods.refresh');
+  const canLink = useCan('methods.setupLink');
+  const canUpdate = useCan('methods.update');
+  const canRetry = useCan('charges.retry');
   const { client, methods } = props;
   const [busy, setBusy] = useState<'refresh' | 'setup' | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -308,10 +314,10 @@ function Linked(props: { client: Client; customerId: string; methods: PaymentMet
           {synced ? <span className="muted small"> · methods read from Stripe {formatTime(synced)}</span> : null}
         </p>
         <div className="toolbar">
-          <button type="button" onClick={() => void refresh()} disabled={busy !== null} data-testid="pm-refresh" title="Read the client’s payment methods from Stripe again">
+          <button type="button" onClick={() => void refresh()} disabled={busy !== null} hidden={!canRefresh} data-testid="pm-refresh" title="Read the client’s payment methods from Stripe again">
             {busy === 'refresh' ? 'Refreshing…' : 'Refresh'}
           </button>
-          <button type="button" className="primary" onClick={() => void makeLink()} disabled={busy !== null} data-testid="pm-add">
+          <button type="button" className="primary" onClick={() => void makeLink()} disabled={busy !== null} hidden={!canLink} data-testid="pm-add">
             {busy === 'setup' ? 'Making the link…' : 'Add a payment method'}
           </button>
         </div>
@@ -425,6 +431,7 @@ function Linked(props: { client: Client; customerId: string; methods: PaymentMet
                           role="switch"
                           checked={m.autoCharge}
                           onChange={(e) => void setAuto(m, e.target.checked)}
+                          disabled={!canUpdate}
                           aria-label={`Auto-charge ${m.label}`}
                           data-testid="method-auto"
                         />
@@ -432,7 +439,7 @@ function Linked(props: { client: Client; customerId: string; methods: PaymentMet
                       </span>
                       <span className="rc-switch-text">{m.autoCharge ? 'Auto-charge' : 'Auto-charge off'}</span>
                     </label>
-                    <span className="pm-move">
+                    <span className="pm-move" hidden={!canUpdate}>
                       <button
                         type="button"
                         className="icon-button"
@@ -465,6 +472,7 @@ function Linked(props: { client: Client; customerId: string; methods: PaymentMet
                       </span>
                       <button
                         type="button"
+                        hidden={!canRetry}
                         onClick={() => {
                           setDone(null);
                           setRetrying(m);

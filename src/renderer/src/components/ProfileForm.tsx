@@ -15,6 +15,8 @@ import { Field, FormError, onCtrlEnter } from './Field';
 import { joinEmails, ProfileEmails, splitEmails } from './ProfileEmails';
 import { ProfileThreshold, readThreshold, ThresholdError } from './ProfileThreshold';
 import '../styles/profiles.css';
+import { useCan } from '../stores/session';
+import { ResellerOptions } from './ResellerForm';
 
 type Unit = 'hours' | 'days';
 
@@ -145,6 +147,7 @@ export function ProfileForm(props: {
   onSubmit(input: ProfileInput): Promise<Profile>;
   onCancel(): void;
 }) {
+  const canSave = useCan(props.initial ? 'profiles.update' : 'profiles.create');
   const p = props.initial;
   const [values, setValues] = useState<ProfileFormValues>(() =>
     valuesOf(p, { resellerId: props.defaultResellerId ?? (props.resellers.length === 1 ? props.resellers[0].id : null) }),
@@ -326,11 +329,7 @@ export function ProfileForm(props: {
                 }
               >
                 <option value="">Choose a reseller</option>
-                {props.resellers.map((r) => (
-                  <option key={r.id} value={r.id}>
-                    {r.name}
-                  </option>
-                ))}
+                <ResellerOptions resellers={props.resellers} />
               </select>
             )}
           </Field>
@@ -468,7 +467,7 @@ export function ProfileForm(props: {
           <button type="button" onClick={props.onCancel} data-testid="cancel-profile">
             Cancel
           </button>
-          <button type="submit" className="primary" disabled={busy} data-testid="save-profile">
+          <button type="submit" className="primary" disabled={busy} hidden={!canSave} data-testid="save-profile">
             {busy ? 'Saving…' : props.submitLabel}
           </button>
         </div>

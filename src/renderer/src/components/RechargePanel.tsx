@@ -20,6 +20,7 @@ import { formatTime } from '../time';
 import { Field, FormError, onCtrlEnter } from './Field';
 import { readThreshold, ThresholdError } from './ProfileThreshold';
 import '../styles/recharge.css';
+import { useCan } from '../stores/session';
 
 const TOPICS = ['recharge', 'ledger', 'holds', 'clients', 'clock'] as const;
 
@@ -165,6 +166,7 @@ export function RechargePanel({ client }: { client: Client }) {
 }
 
 function RechargeForm({ client, settings }: { client: Client; settings: RechargeSettings }) {
+  const canSave = useCan('recharge.set');
   const [values, setValues] = useState<Values>(() => valuesOf(settings));
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
@@ -441,7 +443,7 @@ function RechargeForm({ client, settings }: { client: Client; settings: Recharge
         <button type="button" data-testid="test-trigger" disabled={dryRunBusy} onClick={() => void useRecharge.getState().runDryRun()}>
           Test trigger
         </button>
-        <button type="submit" className="primary" disabled={busy} data-testid="recharge-save" title="Save (Ctrl+Enter)">
+        <button type="submit" className="primary" disabled={busy} hidden={!canSave} data-testid="recharge-save" title="Save (Ctrl+Enter)">
           {busy ? 'Saving…' : 'Save'}
         </button>
       </div>

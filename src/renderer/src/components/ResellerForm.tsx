@@ -1,7 +1,7 @@
 /** Adds a reseller (name, optional email): the first step when the ledger is empty. */
 import { useState, type FormEvent } from 'react';
 import type { Reseller } from '../../../shared/contracts';
-import { errorsFrom, type FieldErrors } from '../api/errors';
+import { useFormSubmit } from '../hooks/useFormSubmit';
 import { useResellers } from '../stores/resellers';
 import { Field, FormError } from './Field';
 
@@ -11,21 +11,11 @@ export function ResellerForm(props: { intro?: string; onCreated(r: Reseller): vo
   const create = useResellers((s) => s.create);
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [busy, setBusy] = useState(false);
+  const { errors, busy, run } = useFormSubmit(FIELDS);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    try {
-      const r = await create({ name, email: email.trim() === '' ? null : email.trim() });
-      setErrors({});
-      props.onCreated(r);
-    } catch (err) {
-      setErrors(errorsFrom(err, FIELDS));
-    } finally {
-      setBusy(false);
-    }
+    await run(async () => props.onCreated(await create({ name, email: email.trim() === '' ? null : email.trim() })));
   }
 
   return (
@@ -49,5 +39,18 @@ export function ResellerForm(props: { intro?: string; onCreated(r: Reseller): vo
         </button>
       </div>
     </form>
+  );
+}
+
+/** The <option>s of a reseller select, after any "choose" or "all" option of the caller's own. */
+export function ResellerOptions({ resellers }: { resellers: readonly { id: number; name: string }[] | undefined }) {
+  return (
+    <>
+      {resellers?.map((r) => (
+        <option key={r.id} value={r.id}>
+          {r.name}
+        </option>
+      ))}
+    </>
   );
 }

@@ -10,6 +10,7 @@ import { formatTime } from '../time';
 import { Dialog } from './Dialog';
 import { formatHours, formatMs, formatSpan, relativeTime, When } from './LowBalanceTime';
 import '../styles/low-balance.css';
+import { useCan } from '../stores/session';
 
 const REFRESH_MS = 30_000;
 const HOUR = 3_600_000;
@@ -76,6 +77,7 @@ function intervalWhy(st: SchedulerStatus): string {
 }
 
 function SchedulerDialog({ onClose }: { onClose(): void }) {
+  const canSweep = useCan('scheduler.sweep');
   const s = useScheduler();
   const now = useCoreNow(5_000);
   const st = s.status;
@@ -191,7 +193,7 @@ function SchedulerDialog({ onClose }: { onClose(): void }) {
           <button type="button" onClick={onClose}>
             Close
           </button>
-          <button type="button" className="primary" data-testid="sweep-now" disabled={sweeping} onClick={() => void s.sweep()}>
+          <button type="button" className="primary" data-testid="sweep-now" disabled={sweeping} hidden={!canSweep} onClick={() => void s.sweep()}>
             {sweeping ? 'Sweeping…' : 'Sweep now'}
           </button>
         </div>

@@ -14,6 +14,7 @@ import { Dialog } from './Dialog';
 import { Field, FormDone, FormError, onCtrlEnter } from './Field';
 import { SandboxBanner } from './StripeSandbox';
 import '../styles/charges.css';
+import { useCan } from '../stores/session';
 
 const FIELDS = ['secretKey'] as const;
 
@@ -78,6 +79,8 @@ export function StripeSettingsSection() {
     focusError.current = false;
     formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
   }, [errors]);
+
+  const canSave = useCan('stripe.set');
 
   if (!status) {
     return (
@@ -193,16 +196,16 @@ export function StripeSettingsSection() {
         )}
         <FormError message={errors.form} />
         <div className="form-actions">
-          {!readOnly && status.source === 'settings' ? (
+          {canSave && !readOnly && status.source === 'settings' ? (
             <button type="button" className="mail-stop" onClick={() => setRemoving(true)} data-testid="stripe-remove">
               Remove the stored key
             </button>
           ) : null}
           <FormDone message={saved} testId="stripe-saved" />
-          <button type="button" onClick={() => void check()} disabled={checking} data-testid="stripe-check" title={`Checks ${checkWhat} with one harmless read from Stripe`}>
+          <button type="button" onClick={() => void check()} disabled={checking} hidden={!canSave} data-testid="stripe-check" title={`Checks ${checkWhat} with one harmless read from Stripe`}>
             {checking ? 'Checking…' : 'Check connection'}
           </button>
-          {readOnly ? null : (
+          {readOnly || !canSave ? null : (
             <button type="submit" className="primary" disabled={busy} data-testid="stripe-save" title="Save (Ctrl+Enter)">
               {busy ? 'Saving…' : 'Save'}
             </button>
@@ -274,6 +277,7 @@ function RemoveKey(props: { status: StripeStatus; onDone(): void; onRemoved(): v
  * reseller's own website. Stripe needs one; with the sandbox its own page stands in until one is set.
  */
 function ReturnPageForm({ status }: { status: StripeStatus }) {
+  const canSaveReturn = useCan('stripe.setReturnPage');
   const [url, setUrl] = useState(status.returnUrl ?? '');
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
@@ -334,7 +338,7 @@ function ReturnPageForm({ status }: { status: StripeStatus }) {
       <FormError message={errors.form} />
       <div className="form-actions">
         <FormDone message={saved} testId="stripe-return-saved" />
-        <button type="submit" className="primary" disabled={busy || unchanged} data-testid="stripe-return-save" title="Save (Ctrl+Enter)">
+        <button type="submit" className="primary" disabled={busy || unchanged} hidden={!canSaveReturn} data-testid="stripe-return-save" title="Save (Ctrl+Enter)">
           {busy ? 'Saving…' : 'Save'}
         </button>
       </div>

@@ -11,7 +11,7 @@ import type { Charge } from '../../../shared/contracts';
 import { formatMoney } from '../../../shared/money';
 import { ChargeNowDialog } from '../components/ChargeNowDialog';
 import { Dialog } from '../components/Dialog';
-import { FilterForm, FilteredTable, ListSummary, PagedRow, type Column, type EmptyState } from '../components/FilteredList';
+import { FilterForm, FilteredTable, ListHead, ListSummary, PagedRow, type Column, type EmptyState } from '../components/FilteredList';
 import { Money } from '../components/Money';
 import { SandboxBanner } from '../components/StripeSandbox';
 import { useFilteredScreen } from '../hooks/useFilteredScreen';
@@ -37,6 +37,7 @@ import { formatTime } from '../time';
 import { Facts } from '../components/Facts';
 import '../styles/charges.css';
 import '../styles/notifications.css';
+import { useCan } from '../stores/session';
 
 const ROW_HEIGHT = 46;
 
@@ -67,6 +68,7 @@ export function ChargeStatusBadge({ status }: { status: ChargeStatus }) {
 }
 
 export function ChargesScreen() {
+  const canRetry = useCan('charges.retry');
   const list = useFilteredScreen(useCharges, { screen: 'charges', topic: 'charges', spec: SPEC, rowHeight: ROW_HEIGHT });
   const { filter, items, clientLabel } = list;
   const stripe = useStripe((x) => x.status);
@@ -77,19 +79,13 @@ export function ChargesScreen() {
 
   return (
     <section className="screen screen-fill charges" aria-labelledby="charges-title">
-      <header className="screen-head">
-        <div>
-          <h1 id="charges-title">Charges</h1>
-          <ListSummary list={list} testId="charges-summary" none="No automatic top-up yet." one="attempt" many="attempts" />
-        </div>
+      <ListHead id="charges-title" title="Charges" summary={<ListSummary list={list} testId="charges-summary" none="No automatic top-up yet." one="attempt" many="attempts" />}>
         {filter.clientId ? (
-          <div className="toolbar">
-            <a className="button-link" href={hrefOf({ screen: 'client', id: filter.clientId })} data-testid="charges-client-link">
-              {clientLabel ?? `Client #${filter.clientId}`}: payment methods
-            </a>
-          </div>
+          <a className="button-link" href={hrefOf({ screen: 'client', id: filter.clientId })} data-testid="charges-client-link">
+            {clientLabel ?? `Client #${filter.clientId}`}: payment methods
+          </a>
         ) : null}
-      </header>
+      </ListHead>
 
       <SandboxBanner testId="charges-sandbox" />
       {stripe?.source === 'none' ? (
@@ -153,7 +149,7 @@ export function ChargesScreen() {
                 {c.origin === 'retry' ? <span className="tag charge-retry-tag">retry</span> : null} {c.reason}
               </div>
               <div role="cell" className="vcell charge-action">
-                {c.retryable ? (
+                {c.retryable && canRetry ? (
                   <button
                     type="button"
                     className="charge-retry"
@@ -220,6 +216,7 @@ export function ChargesScreen() {
 
 /** One attempt: its facts, its reason, and every method it tried with what Stripe said. */
 function ChargeDetail(props: { charge: Charge; onClose(): void; onRetry(): void }) {
+  const canRetry = useCan('charges.retry');
   const c = props.charge;
   return (
     <Dialog title={`Charge #${c.id}: ${formatMoney(c.amount, c.currency)} for ${c.clientName}`} onClose={props.onClose} wide testId="charge-detail">
@@ -268,7 +265,7 @@ function ChargeDetail(props: { charge: Charge; onClose(): void; onRetry(): void 
           <button type="button" onClick={props.onClose}>
             Close
           </button>
-          {c.retryable ? (
+          {c.retryable && canRetry ? (
             <button type="button" className="primary" onClick={props.onRetry} data-testid="charge-detail-retry">
               Retry…
             </button>

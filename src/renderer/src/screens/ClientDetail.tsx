@@ -17,10 +17,13 @@ import { formatDate, formatTime } from '../time';
 import { TableHead } from '../components/TableHead';
 import { Facts } from '../components/Facts';
 import '../styles/notifications.css';
+import { useCan } from '../stores/session';
 
 const count = new Intl.NumberFormat();
 
 export function ClientDetailScreen({ id }: { id: number }) {
+  const canEdit = useCan('clients.update');
+  const canPost = useCan('ledger.post');
   const s = useClient();
   const [editing, setEditing] = useState(false);
 
@@ -76,9 +79,11 @@ export function ClientDetailScreen({ id }: { id: number }) {
           <a className="button-link" href={hrefOf({ screen: 'charges' }, { clientId: String(c.id) })} data-testid="client-charges">
             Charges
           </a>
-          <button type="button" onClick={() => setEditing(true)}>
-            Edit
-          </button>
+          {canEdit ? (
+            <button type="button" onClick={() => setEditing(true)}>
+              Edit
+            </button>
+          ) : null}
         </div>
       </header>
 
@@ -117,7 +122,11 @@ export function ClientDetailScreen({ id }: { id: number }) {
         <aside className="detail-side">
           <section className="card" aria-labelledby="adjust-title">
             <h2 id="adjust-title">Manual adjustment</h2>
-            <AdjustmentForm key={c.id} currency={c.currency} onPost={(amount, reason) => s.adjust(amount, reason)} />
+            {canPost ? (
+              <AdjustmentForm key={c.id} currency={c.currency} onPost={(amount, reason) => s.adjust(amount, reason)} />
+            ) : (
+              <p className="muted">An operator or an admin posts adjustments; you are signed in as a viewer.</p>
+            )}
           </section>
           <section className="card" aria-labelledby="holds-title">
             <h2 id="holds-title">Open holds</h2>

@@ -12,6 +12,7 @@ import { useLiveRefresh } from '../stores/live';
 import { hrefOf, navigate } from '../stores/route';
 import { formatDate } from '../time';
 import { LoadingRow, usePagedRows } from '../components/LoadingRow';
+import { useCan } from '../stores/session';
 
 const ROW_HEIGHT = 34;
 const loadMoreClients = () => void useClients.getState().loadMore();
@@ -28,6 +29,7 @@ const COLUMNS: { key: string; label: string; sort?: ClientSort; className?: stri
 ];
 
 export function ClientsScreen() {
+  const canCreate = useCan('clients.create');
   const s = useClients();
   const [text, setText] = useState(s.search);
   const [creating, setCreating] = useState(false);
@@ -81,9 +83,11 @@ export function ClientsScreen() {
               if (e.key === 'Enter') useClients.getState().setSearch(text);
             }}
           />
-          <button type="button" className="primary" onClick={() => setCreating(true)}>
-            New client
-          </button>
+          {canCreate ? (
+            <button type="button" className="primary" onClick={() => setCreating(true)}>
+              New client
+            </button>
+          ) : null}
         </div>
       </header>
 

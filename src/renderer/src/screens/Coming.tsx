@@ -4,7 +4,7 @@
  */
 import type { Section } from '../stores/route';
 
-export type ComingSection = Exclude<Section, 'clients' | 'import' | 'profiles' | 'charges' | 'notifications' | 'settings'>;
+export type ComingSection = Exclude<Section, 'clients' | 'import' | 'profiles' | 'charges' | 'notifications' | 'audit' | 'settings'>;
 
 const COMING: Record<ComingSection, { title: string; will: string[]; meanwhile: { href: string; label: string }[] }> = {
   dashboard: {

@@ -7,6 +7,8 @@ import { useLiveRefresh } from '../stores/live';
 import { useResellers } from '../stores/resellers';
 import { formatTime } from '../time';
 import { TableHead, type Column } from '../components/TableHead';
+import { useCan } from '../stores/session';
+import { ResellerOptions } from '../components/ResellerForm';
 
 const count = new Intl.NumberFormat();
 
@@ -19,6 +21,7 @@ const COLUMN_HELP: Record<(typeof IMPORT_COLUMNS)[number], string> = {
 };
 
 export function ImportScreen() {
+  const canCommit = useCan('ledger.import.commit');
   const s = useImport();
   const resellers = useResellers();
   const fileHintId = useId();
@@ -65,11 +68,7 @@ export function ImportScreen() {
                       onChange={(e) => s.setReseller(e.target.value ? Number(e.target.value) : null)}
                     >
                       <option value="">Choose a reseller</option>
-                      {resellers.items.map((r) => (
-                        <option key={r.id} value={r.id}>
-                          {r.name}
-                        </option>
-                      ))}
+                      <ResellerOptions resellers={resellers.items} />
                     </select>
                   )}
                 </Field>
@@ -110,9 +109,13 @@ export function ImportScreen() {
                 <button type="submit" disabled={running}>
                   Preview
                 </button>
-                <button type="button" className="primary" disabled={running} onClick={() => void s.commit()}>
-                  Commit import
-                </button>
+                {canCommit ? (
+                  <button type="button" className="primary" disabled={running} onClick={() => void s.commit()}>
+                    Commit import
+                  </button>
+                ) : (
+                  <span className="muted">An operator or an admin commits imports.</span>
+                )}
               </div>
             </form>
           </section>

@@ -20,8 +20,10 @@ import { hrefOf, navigate } from '../stores/route';
 import { useCoreNow } from '../stores/scheduler';
 import { formatTime } from '../time';
 import '../styles/notifications.css';
+import { useCan } from '../stores/session';
 
 export function NotificationScreen({ id }: { id: number }) {
+  const canResendRole = useCan('notifications.resend');
   const s = useNotificationDetail();
   const now = useCoreNow();
   const [resending, setResending] = useState(false);
@@ -78,15 +80,17 @@ export function NotificationScreen({ id }: { id: number }) {
         </div>
         <div className="toolbar">
           <NotificationStatusBadge n={n} />
-          <button
-            type="button"
-            onClick={() => setResending(true)}
-            disabled={!canResend}
-            title={canResend ? 'Send the same email again to the same recipients' : 'Nobody was to be told when it was decided: there is no one to send it to'}
-            data-testid="resend"
-          >
-            Resend…
-          </button>
+          {canResendRole ? (
+            <button
+              type="button"
+              onClick={() => setResending(true)}
+              disabled={!canResend}
+              title={canResend ? 'Send the same email again to the same recipients' : 'Nobody was to be told when it was decided: there is no one to send it to'}
+              data-testid="resend"
+            >
+              Resend…
+            </button>
+          ) : null}
         </div>
       </header>
 

@@ -7,7 +7,7 @@
 import { useEffect, useState } from 'react';
 import type { Notification } from '../../../shared/contracts';
 import { ExportDialog } from '../components/ExportDialog';
-import { ChoiceField, FilterForm, FilteredTable, ListSummary, PagedRow, type Column, type EmptyState } from '../components/FilteredList';
+import { ChoiceField, FilterForm, FilteredTable, ListHead, ListSummary, PagedRow, type Column, type EmptyState } from '../components/FilteredList';
 import { NotificationStatusBadge } from '../components/NotificationTimeline';
 import { useFilteredScreen } from '../hooks/useFilteredScreen';
 import { KIND_LABEL, KINDS, STATUS_LABEL, STATUSES } from '../notify-labels';
@@ -55,20 +55,14 @@ export function NotificationsScreen() {
 
   return (
     <section className="screen screen-fill nlog" aria-labelledby="nlog-title">
-      <header className="screen-head">
-        <div>
-          <h1 id="nlog-title">Notification log</h1>
-          <ListSummary list={list} testId="nlog-summary" none="Nothing decided yet." one="notification" many="notifications" />
-        </div>
-        <div className="toolbar">
-          <a className="button-link" href={hrefOf({ screen: 'outbox' })} data-testid="outbox-link">
-            Outbox
-          </a>
-          <button type="button" className="primary" onClick={() => setExporting(true)} data-testid="export-open">
-            Export…
-          </button>
-        </div>
-      </header>
+      <ListHead id="nlog-title" title="Notification log" summary={<ListSummary list={list} testId="nlog-summary" none="Nothing decided yet." one="notification" many="notifications" />}>
+        <a className="button-link" href={hrefOf({ screen: 'outbox' })} data-testid="outbox-link">
+          Outbox
+        </a>
+        <button type="button" className="primary" onClick={() => setExporting(true)} data-testid="export-open">
+          Export…
+        </button>
+      </ListHead>
 
       {mail?.route === 'outbox' ? (
         <div className="banner banner-info nlog-route" data-testid="nlog-outbox-note">
@@ -137,7 +131,7 @@ export function NotificationsScreen() {
           </>
         }
       />
-      {exporting ? <ExportDialog filter={apiFilter(filter)} description={list.described} onClose={() => setExporting(false)} /> : null}
+      {exporting ? <ExportDialog request={{ log: 'notifications', filter: apiFilter(filter) }} description={list.described} onClose={() => setExporting(false)} /> : null}
     </section>
   );
 }

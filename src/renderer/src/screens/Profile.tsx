@@ -11,10 +11,12 @@ import { useProfiles } from '../stores/profiles';
 import { useResellers } from '../stores/resellers';
 import { navigate } from '../stores/route';
 import '../styles/profiles.css';
+import { useCan } from '../stores/session';
 
 const count = new Intl.NumberFormat();
 
 export function ProfileScreen({ id }: { id: number | 'new' }) {
+  const canDelete = useCan('profiles.delete');
   const s = useProfiles();
   const resellers = useResellers();
   const [deleting, setDeleting] = useState(false);
@@ -130,11 +132,13 @@ export function ProfileScreen({ id }: { id: number | 'new' }) {
             {p.resellerName} · {p.currency} · {usage}
           </p>
         </div>
-        <div className="toolbar">
-          <button type="button" className="profile-danger-outline" data-testid="delete-profile" onClick={() => setDeleting(true)}>
-            Delete…
-          </button>
-        </div>
+        {canDelete ? (
+          <div className="toolbar">
+            <button type="button" className="profile-danger-outline" data-testid="delete-profile" onClick={() => setDeleting(true)}>
+              Delete…
+            </button>
+          </div>
+        ) : null}
       </header>
 
       {note ? (

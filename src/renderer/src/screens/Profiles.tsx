@@ -12,6 +12,8 @@ import { formatHours, useProfiles } from '../stores/profiles';
 import { useResellers } from '../stores/resellers';
 import { hrefOf, navigate } from '../stores/route';
 import '../styles/profiles.css';
+import { useCan } from '../stores/session';
+import { ResellerOptions } from '../components/ResellerForm';
 
 const count = new Intl.NumberFormat();
 
@@ -27,6 +29,8 @@ const COLUMNS = [
 ];
 
 export function ProfilesScreen() {
+  const canCreate = useCan('profiles.create');
+  const canDelete = useCan('profiles.delete');
   const s = useProfiles();
   const resellers = useResellers();
   const [deleting, setDeleting] = useState<Profile | null>(null);
@@ -65,13 +69,9 @@ export function ProfilesScreen() {
             onChange={(e) => s.setReseller(e.target.value ? Number(e.target.value) : null)}
           >
             <option value="">All resellers</option>
-            {resellers.items.map((r) => (
-              <option key={r.id} value={r.id}>
-                {r.name}
-              </option>
-            ))}
+            <ResellerOptions resellers={resellers.items} />
           </select>
-          <button type="button" className="primary" data-testid="new-profile" onClick={() => navigate({ screen: 'profile', id: 'new' })}>
+          <button type="button" className="primary" data-testid="new-profile" hidden={!canCreate} onClick={() => navigate({ screen: 'profile', id: 'new' })}>
             New profile
           </button>
         </div>
@@ -102,7 +102,7 @@ export function ProfilesScreen() {
             an inactive client, how often, and how many times. A client uses the profile assigned to it; clients without one follow their
             reseller's default profile for their currency.
           </p>
-          <button type="button" className="primary" onClick={() => navigate({ screen: 'profile', id: 'new' })}>
+          <button type="button" className="primary" hidden={!canCreate} onClick={() => navigate({ screen: 'profile', id: 'new' })}>
             Create the first profile
           </button>
         </div>
@@ -137,6 +137,7 @@ export function ProfilesScreen() {
                     <td className="profiles-actions">
                       <button
                         type="button"
+                        hidden={!canDelete}
                         className="profiles-row-delete"
                         aria-label={`Delete profile ${p.name}`}
                         title={`Delete ${p.name} (${clients(p.clientCount)} use it)`}

@@ -1,7 +1,8 @@
-/** Settings: mail (SMTP with a test send, or the outbox folder) and the Stripe key with a connection check. Staff users come later. */
+/** Settings: mail (SMTP with a test send, or the outbox folder), the Stripe key with a connection check, and staff with their roles and passwords. */
 import { useEffect } from 'react';
 import { MailSettingsSection } from '../components/MailSettings';
 import { StripeSettingsSection } from '../components/StripeSettings';
+import { StaffSettingsSection } from '../components/StaffSettings';
 import { useLiveRefresh } from '../stores/live';
 import { useMail } from '../stores/mail';
 import { useStripe } from '../stores/stripe';
@@ -19,17 +20,12 @@ export function SettingsScreen() {
       <header className="screen-head">
         <div>
           <h1 id="settings-title">Settings</h1>
-          <p className="muted">How Balance Desk sends its emails and charges through Stripe. Stored in the data folder, for every window and the headless host.</p>
+          <p className="muted">How Balance Desk sends its emails and charges through Stripe, and who may sign in. Stored in the data folder, for every window and the headless host.</p>
         </div>
       </header>
       <MailSettingsSection />
       <StripeSettingsSection />
-      <div className="card settings-coming">
-        <h2>Coming here</h2>
-        <ul>
-          <li>Staff users and resellers.</li>
-        </ul>
-      </div>
+      <StaffSettingsSection />
     </section>
   );
 }

@@ -1,16 +1,24 @@
 /**
- * The export of the notification log in progress: started with the log's filter, followed by polling
+ * The export in progress, of the notification log or the audit log: started with the log's filter, followed by polling
  * exports.status (and 'exports' change events) until it is done, failed or cancelled. In the browser a
  * finished file is downloaded at once from the host; in the desktop app it was saved where the user chose.
  * Kept in a store so that closing the dialog neither loses the export nor its download.
  */
 import { create } from 'zustand';
-import type { ExportState, NotificationFilter } from '../../../shared/contracts';
-import { api, ApiError } from '../api/client';
+import type { AuditFilter, ExportState, NotificationFilter } from '../../../shared/contracts';
+import { api, ApiError, currentSession } from '../api/client';
 import { messageOf } from '../api/errors';
 import { hostDownloadUrl } from '../api/transport';
 
 export type ExportFormat = ExportState['format'];
+export type ExportLog = ExportState['log'];
+
+/** What to export: a log and its filter as the list screen has it. */
+export type ExportRequest = { log: 'notifications'; filter: NotificationFilter } | { log: 'audit'; filter: AuditFilter };
+
+/** Starts the export of a request: exports.start for the notification log, audit.export for the audit log. */
+const begin = (format: ExportFormat, r: ExportRequest) =>
+  r.log === 'audit' ? api().call('audit.export', { ...r.filter, format }) : api().call('exports.start', { ...r.filter, format });
 
 const POLL_MS = 300;
 
@@ -21,7 +29,7 @@ interface ExportsState {
   /** Set when the desktop save dialog was closed without choosing a file. */
   dismissed: boolean;
   error: string | null;
-  start(format: ExportFormat, filter: NotificationFilter): Promise<void>;
+  start(format: ExportFormat, request: ExportRequest): Promise<void>;
   cancel(): Promise<void>;
   /** Reads the export's state now (a change event came). */
   poll(): Promise<void>;
@@ -31,7 +39,7 @@ interface ExportsState {
 
 /** The URL a finished export downloads from in the browser, or null in the desktop app. */
 export function downloadUrl(e: ExportState): string | null {
-  return e.state === 'done' && e.downloadPath ? hostDownloadUrl(e.downloadPath) : null;
+  return e.state === 'done' && e.downloadPath ? hostDownloadUrl(e.downloadPath, currentSession()) : null;
 }
 
 /** Downloads a file through an <a download>, as a click on a link would. */
@@ -79,11 +87,11 @@ export const useExports = create<ExportsState>((set, get) => {
     cancelling: false,
     dismissed: false,
     error: null,
-    async start(format, filter) {
+    async start(format, request) {
       if (get().starting || get().current?.state === 'running') return;
       set({ starting: true, error: null, dismissed: false, current: null });
       try {
-        const started = await api().call('exports.start', { ...filter, format });
+        const started = await begin(format, request);
         if (!started) {
           set({ starting: false, dismissed: true });
           return;

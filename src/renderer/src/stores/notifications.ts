@@ -9,7 +9,7 @@ import { api, ApiError } from '../api/client';
 import { messageOf } from '../api/errors';
 import { KINDS, STATUSES, type NotificationStatus } from '../notify-labels';
 import { dayBounds, dayStart } from './days';
-import { filteredList, type FilteredListState } from './paged';
+import { createFilteredList } from './paged';
 import type { Query } from './route';
 
 /** The filter as the URL and the inputs hold it: dates are days (YYYY-MM-DD), read as UTC days. */
@@ -57,15 +57,9 @@ export { dayStart };
 export const filterKey = (f: LogFilter) => JSON.stringify(queryOfFilter(f));
 export const isFiltered = (f: LogFilter) => Object.keys(queryOfFilter(f)).length > 0;
 
-type LogState = FilteredListState<Notification, LogFilter>;
-
-export const useNotificationLog = create<LogState>((set, get) =>
-  filteredList<LogState, Notification, LogFilter, ChannelOutput<'notifications.list'>>(
-    get,
-    set,
-    (f, limit, cursor) => api().call('notifications.list', { ...apiFilter(f), limit, cursor }),
-    filterKey,
-  ),
+export const useNotificationLog = createFilteredList<Notification, LogFilter, ChannelOutput<'notifications.list'>>(
+  (f, limit, cursor) => api().call('notifications.list', { ...apiFilter(f), limit, cursor }),
+  filterKey,
 );
 
 export type NotificationDetail = ChannelOutput<'notifications.get'>;

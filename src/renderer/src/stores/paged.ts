@@ -3,6 +3,7 @@
  * refresh that re-reads what is shown without losing the place. Answers to an older query are dropped
  * (each new query bumps `generation`). Shared by the clients list and the notification log.
  */
+import { create } from 'zustand';
 import { messageOf } from '../api/errors';
 
 /** One page as the channels answer it. */
@@ -94,4 +95,9 @@ export function filteredList<S extends FilteredListState<T, F>, T, F, P extends 
     },
     ...pages,
   };
+}
+
+/** A store of a filtered list and nothing more (the notification log, the audit log). */
+export function createFilteredList<T, F, P extends PageOf<T>>(fetch: (filter: F, limit: number, cursor: string | undefined) => Promise<P>, key: (f: F) => string) {
+  return create<FilteredListState<T, F>>((set, get) => filteredList<FilteredListState<T, F>, T, F, P>(get, set, fetch, key));
 }

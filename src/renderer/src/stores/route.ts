@@ -5,7 +5,7 @@
  */
 import { create } from 'zustand';
 
-export type Section = 'dashboard' | 'clients' | 'profiles' | 'charges' | 'notifications' | 'import' | 'settings';
+export type Section = 'dashboard' | 'clients' | 'profiles' | 'charges' | 'notifications' | 'audit' | 'import' | 'settings';
 
 export type Route =
   | { screen: Section }
@@ -18,7 +18,7 @@ export type Route =
 /** The hash's query, as plain strings; empty values are left out. */
 export type Query = Record<string, string>;
 
-const SECTIONS: readonly Section[] = ['dashboard', 'clients', 'profiles', 'charges', 'notifications', 'import', 'settings'];
+const SECTIONS: readonly Section[] = ['dashboard', 'clients', 'profiles', 'charges', 'notifications', 'audit', 'import', 'settings'];
 const ID = /^[1-9]\d{0,15}$/;
 
 function split(hash: string): [string, string] {

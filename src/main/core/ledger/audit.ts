@@ -1,0 +1,79 @@
+/**
+ * Reading the audit log: one filter (subject, actor, date range) shared by audit.list and audit.export,
+ * newest first by id with keyset paging; and one entry as the list and the JSON export show it, or as a
+ * CSV record (the detail as its JSON text).
+ */
+import type Database from 'better-sqlite3';
+import type { AuditFilter, AuditRow } from '../../../shared/contracts';
+import { csvRecord } from '../../../shared/csv';
+import { invalid } from '../../../shared/result';
+import { decodeCursor, encodeCursor } from '../api/cursor';
+import { iso } from '../clock';
+
+export interface AuditRaw {
+  id: number;
+  at: number;
+  actor: string;
+  action: string;
+  subject_type: string;
+  subject_id: number | null;
+  detail: string;
+}
+
+export const AUDIT_CSV_HEADER = ['id', 'at', 'actor', 'action', 'subject_type', 'subject_id', 'detail'] as const;
+
+/** Where a read starts and stops: below `after` (the last id read), up to `upTo` (an export's snapshot). */
+export interface AuditBounds {
+  after?: number | null;
+  upTo?: number;
+}
+
+/** The WHERE of a filter within bounds, and its arguments; a range that ends before it starts is refused naming `to`. */
+export function auditWhere(f: AuditFilter, b: AuditBounds = {}): { sql: string; args: (string | number)[] } {
+  const from = f.from ? Date.parse(f.from) : null;
+  const to = f.to ? Date.parse(f.to) : null;
+  if (from !== null && to !== null && to <= from) throw invalid('to', 'to must be after from');
+  const terms: [string, string | number | null | undefined][] = [
+    ['subject_type = ?', f.subjectType || null],
+    ['subject_id = ?', f.subjectId],
+    ['actor = ?', f.actor || null],
+    ['at >= ?', from],
+    ['at < ?', to],
+    ['id <= ?', b.upTo],
+    ['id < ?', b.after],
+  ];
+  const used = terms.filter((t): t is [string, string | number] => t[1] !== null && t[1] !== undefined);
+  return { sql: used.length ? `WHERE ${used.map((t) => t[0]).join(' AND ')}` : '', args: used.map((t) => t[1]) };
+}
+
+/** Up to `limit` entries of the filter within bounds, newest first. */
+export function readAudit(db: Database.Database, f: AuditFilter, b: AuditBounds, limit: number): AuditRaw[] {
+  const w = auditWhere(f, b);
+  return db.prepare(`SELECT id, at, actor, action, subject_type, subject_id, detail FROM audit_log ${w.sql} ORDER BY id DESC LIMIT ?`).all(...w.args, limit) as AuditRaw[];
+}
+
+export function countAudit(db: Database.Database, f: AuditFilter, b: AuditBounds): number {
+  const w = auditWhere(f, b);
+  return db.prepare(`SELECT count(*) FROM audit_log ${w.sql}`).pluck().get(...w.args) as number;
+}
+
+export const toAuditRow = (r: AuditRaw): AuditRow => ({
+  id: r.id,
+  at: iso(r.at),
+  actor: r.actor,
+  action: r.action,
+  subjectType: r.subject_type,
+  subjectId: r.subject_id,
+  detail: JSON.parse(r.detail) as Record<string, unknown>,
+});
+
+/** One entry as the CSV export writes it: every cell through csvField (quoted as needed, never a formula). */
+export const auditCsvRow = (r: AuditRaw): string => csvRecord([r.id, iso(r.at), r.actor, r.action, r.subject_type, r.subject_id, r.detail]);
+
+/** One page of audit.list, with the cursor of the next. */
+export function auditPage(db: Database.Database, input: AuditFilter & { limit: number; cursor?: string }): { items: AuditRow[]; nextCursor: string | null } {
+  const after = decodeCursor(input.cursor);
+  const rows = readAudit(db, input, { after: after ? Number(after[0]) : null }, input.limit + 1);
+  const items = rows.slice(0, input.limit).map(toAuditRow);
+  return { items, nextCursor: rows.length > input.limit ? encodeCursor([items[items.length - 1].id]) : null };
+}
