@@ -54,7 +54,17 @@ export interface Ctx {
 }
 
 export type Handler<N extends Channel> = (input: ChannelParsedInput<N>, ctx: Ctx) => ChannelOutput<N> | Promise<ChannelOutput<N>>;
-export type HandlerMap = { [N in Channel]?: Handler<N> };
+/**
+ * A changing channel with slow work that must not hold the write lock (hashing a password): `prepare`
+ * runs first, off the transaction, and may be async; `run` then gets its result inside the transaction.
+ */
+export interface PreparedHandler<N extends Channel, P> {
+  prepare(input: ChannelParsedInput<N>, ctx: Ctx): Promise<P>;
+  run(input: ChannelParsedInput<N>, ctx: Ctx, prepared: P): ChannelOutput<N>;
+}
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type HandlerMap = { [N in Channel]?: Handler<N> | PreparedHandler<N, any> };
+type AnyHandler = ((input: unknown, ctx: Ctx) => unknown) | PreparedHandler<Channel, unknown>;
 
 export interface Registry {
   readonly channels: readonly string[];
@@ -116,13 +126,13 @@ export function createRegistry(contracts: readonly Contract[], maps: readonly Ha
     if (byName.has(c.name)) throw new Error(`channel ${c.name} has two contracts`);
     byName.set(c.name, c);
   }
-  const handlers = new Map<string, (input: unknown, ctx: Ctx) => unknown>();
+  const handlers = new Map<string, AnyHandler>();
   for (const map of maps) {
     for (const [name, h] of Object.entries(map)) {
       if (!h) continue;
       if (handlers.has(name)) throw new Error(`channel ${name} is handled twice`);
       if (!byName.has(name)) throw new Error(`handler ${name} has no contract`);
-      handlers.set(name, h as (input: unknown, ctx: Ctx) => unknown);
+      handlers.set(name, h as AnyHandler);
     }
   }
   const optional = new Set(opts.optional ?? []);
@@ -158,7 +168,11 @@ export function createRegistry(contracts: readonly Contract[], maps: readonly Ha
       };
       try {
         let value: unknown;
-        if (contract.mutates) {
+        if (typeof handler !== 'function') {
+          if (!contract.mutates) throw new Error(`handler ${channel} is prepared but does not mutate`);
+          const prepared = await handler.prepare(parsed.data as never, ctx);
+          value = sqlite.transaction(() => handler.run(parsed.data as never, ctx, prepared)).immediate();
+        } else if (contract.mutates) {
           // One synchronous write transaction per mutating call: all of it lands, or none of it.
           value = sqlite.transaction(() => {
             const out = handler(parsed.data, ctx);

@@ -12,12 +12,18 @@ const P = 1;
 const KEY_LEN = 32;
 const maxmem = (n: number, r: number) => 128 * n * r * 2;
 
-export function hashPassword(password: string, logN = SCRYPT_LOG_N): string {
+/** A new password's hash, made off the event loop (libuv's pool): about a second of CPU at the default cost. */
+export async function hashPassword(password: string, logN = SCRYPT_LOG_N): Promise<string> {
   const N = 2 ** logN;
   const salt = crypto.randomBytes(16);
-  const hash = crypto.scryptSync(password.normalize('NFC'), salt, KEY_LEN, { N, r: R, p: P, maxmem: maxmem(N, R) });
+  const hash = await scrypt(password, salt, KEY_LEN, N, R, P);
   return `scrypt$${N}$${R}$${P}$${salt.toString('base64')}$${hash.toString('base64')}`;
 }
+
+const scrypt = (password: string, salt: Buffer, len: number, n: number, r: number, p: number) =>
+  new Promise<Buffer>((resolve, reject) =>
+    crypto.scrypt(password.normalize('NFC'), salt, len, { N: n, r, p, maxmem: maxmem(n, r) }, (e, key) => (e ? reject(e) : resolve(key))),
+  );
 
 interface Params {
   n: number;
@@ -41,8 +47,8 @@ function parse(stored: string | null, logN: number): Params {
 
 const matches = (x: Params, got: Buffer) => x.expected.length === got.length && crypto.timingSafeEqual(x.expected, got);
 
-/** True when `password` is the one `stored` was made from (about 60 ms, inside the call's write transaction). */
-export function verifyPassword(password: string, stored: string | null, logN = SCRYPT_LOG_N): boolean {
+/** True when `password` is the one `stored` was made from; off the event loop, like hashPassword. */
+export async function verifyPassword(password: string, stored: string | null, logN = SCRYPT_LOG_N): Promise<boolean> {
   const x = parse(stored, logN);
-  return matches(x, crypto.scryptSync(password.normalize('NFC'), x.salt, x.expected.length || KEY_LEN, { N: x.n, r: x.r, p: x.p, maxmem: maxmem(x.n, x.r) }));
+  return matches(x, await scrypt(password, x.salt, x.expected.length || KEY_LEN, x.n, x.r, x.p));
 }

@@ -57,11 +57,11 @@ export class Sessions {
     this.anyPassword = sqlite.prepare('SELECT 1 FROM staff_users WHERE active = 1 AND password_hash IS NOT NULL LIMIT 1');
   }
 
-  hash(password: string): string {
+  hash(password: string): Promise<string> {
     return hashPassword(password, this.scryptLogN);
   }
 
-  verify(password: string, stored: string | null): boolean {
+  verify(password: string, stored: string | null): Promise<boolean> {
     return verifyPassword(password, stored, this.scryptLogN);
   }
 
