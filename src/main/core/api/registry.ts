@@ -62,7 +62,7 @@ export interface PreparedHandler<N extends Channel, P> {
   prepare(input: ChannelParsedInput<N>, ctx: Ctx): Promise<P>;
   run(input: ChannelParsedInput<N>, ctx: Ctx, prepared: P): ChannelOutput<N>;
 }
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+/** `any`: each prepared handler picks the type its prepare hands to its run. */
 export type HandlerMap = { [N in Channel]?: Handler<N> | PreparedHandler<N, any> };
 type AnyHandler = ((input: unknown, ctx: Ctx) => unknown) | PreparedHandler<Channel, unknown>;
 
