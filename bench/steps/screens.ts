@@ -38,6 +38,7 @@ export async function screenQueries(
     await run('screens.clients.deep', 'clients.list, next page deep in the list (by name)', (i) => call('clients.list', { cursor: deep[i % deep.length] })),
     await run('screens.clients.search', 'clients.list, search by name prefix', (i) => call('clients.list', { search: SEARCHES[i % SEARCHES.length] })),
     await run('screens.clients.available', 'clients.list, sort by available desc', () => call('clients.list', { sort: 'available', dir: 'desc' })),
+    await run('screens.clients.runDry', 'clients.list, sort by run-dry time (soonest first)', () => call('clients.list', { sort: 'runDry', dir: 'asc' })),
     // Page after page through one long history, as a scrolling list does; back to the top at the end.
     await run('screens.ledger.paging', 'ledger.list, paging one client', async () => {
       const page = await call('ledger.list', { clientId: opts.historyClientId, limit: 50, ...(cursor ? { cursor } : {}) });

@@ -6,7 +6,7 @@
  *   electron . [--data-dir DIR] [--demo]      (npm start -- --demo)
  */
 import path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, shell, type Tray } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, Notification, protocol, safeStorage, screen, session, shell } from 'electron';
 import { createCore, type Core } from './core/app';
 import { seedDemoStripeIfFresh } from './core/demo-stripe';
 import { resolveDataDir } from './core/paths';
@@ -15,7 +15,10 @@ import { wireIpc } from './shell/ipc';
 import { nativeBindingPath } from './shell/native';
 import { APP_URL, appScheme, serveRenderer } from './shell/protocol';
 import { CSP, devCsp, guardContents, guardSession, windowOptions } from './shell/security';
-import { appIconPath, createTray } from './shell/tray';
+import { appIconPath, createTray, type DeskTray } from './shell/tray';
+import { appMenuTemplate, FAILED_CHARGES_HREF, navigateWindow, openPalette, shortcutLines } from './shell/menu';
+import { readWindowState, restoreBounds, trackWindowState, writeWindowState } from './shell/window-state';
+import { watchChargeFailures } from './shell/charge-alerts';
 import { saveDialogFor } from './shell/save-dialog';
 import { desktopSecretBox } from './shell/secrets';
 
@@ -51,7 +54,7 @@ function fail(title: string, e: unknown): void {
 async function start(): Promise<void> {
   const args = parseDesktopArgs(process.argv.slice(app.isPackaged ? 1 : 2));
   let window: BrowserWindow | null = null;
-  let tray: Tray | null = null;
+  let tray: DeskTray | null = null;
   let quitting = false;
 
   const showWindow = () => {
@@ -101,9 +104,18 @@ async function start(): Promise<void> {
   await seedDemoStripeIfFresh(core, (line) => console.log(line));
 
   const iconPath = appIconPath({ isPackaged: app.isPackaged, appPath: app.getAppPath(), resourcesPath: process.resourcesPath });
-  window = new BrowserWindow(windowOptions(path.join(__dirname, '../preload/index.js'), iconPath));
+  // Where the window was: its size and place (only if still on a display that exists), maximized or not.
+  const userData = app.getPath('userData');
+  const options = windowOptions(path.join(__dirname, '../preload/index.js'), iconPath);
+  const saved = readWindowState(userData);
+  const bounds = restoreBounds(saved, screen.getAllDisplays().map((d) => d.workArea), { width: options.minWidth ?? 960, height: options.minHeight ?? 600 });
+  window = new BrowserWindow({ ...options, ...bounds });
   const win = window;
-  win.once('ready-to-show', () => win.show());
+  win.once('ready-to-show', () => {
+    if (saved?.maximized) win.maximize();
+    win.show();
+  });
+  trackWindowState(win, (state) => writeWindowState(userData, state));
   win.on('close', (event) => {
     if (quitting) return;
     // Closing the window must not stop the scheduler: hide it and keep running in the tray.
@@ -113,7 +125,48 @@ async function start(): Promise<void> {
 
   const unwire = wireIpc({ ipcMain, core, appUrl, target: () => (win.isDestroyed() ? null : win.webContents) });
 
-  tray = createTray({ iconPath, onOpen: showWindow, onQuit: () => app.quit() });
+  const isMac = process.platform === 'darwin';
+  const go = (href: string) => navigateWindow(win, appUrl, href);
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      appMenuTemplate(
+        { isMac, appName: 'Balance Desk' },
+        {
+          navigate: go,
+          openPalette: () => openPalette(win, isMac),
+          setTheme: (theme) => (nativeTheme.themeSource = theme),
+          theme: () => nativeTheme.themeSource,
+          openDataFolder: () => void shell.openPath(dataDir),
+          showShortcuts: () =>
+            void dialog.showMessageBox(win, { type: 'info', title: 'Keyboard shortcuts', message: 'Keyboard shortcuts', detail: shortcutLines(isMac).join('\n') }),
+          dev: !app.isPackaged,
+        },
+      ),
+    ),
+  );
+
+  tray = createTray({ iconPath, onOpen: showWindow, onOpenFailed: () => go(FAILED_CHARGES_HREF), onQuit: () => app.quit() });
+
+  // An automatic top-up that fails is told by the OS (the window may be closed), and the tray counts the
+  // failures waiting for a Retry. Notifications are kept referenced until closed, or a click could be lost.
+  const shown = new Set<Notification>();
+  const stopAlerts = watchChargeFailures({
+    core,
+    notify: ({ title, body, onClick }) => {
+      if (!Notification.isSupported()) return;
+      const n = new Notification({ title, body, icon: iconPath });
+      shown.add(n);
+      n.on('click', () => {
+        shown.delete(n);
+        onClick();
+      });
+      n.on('close', () => shown.delete(n));
+      n.show();
+    },
+    openFailed: () => go(FAILED_CHARGES_HREF),
+    onWaiting: (count, more) => tray?.setWaiting(count, more),
+    log: (line) => console.error(`balance-desk: ${line}`),
+  });
 
   let running = false;
   const runDue = () => {
@@ -130,6 +183,7 @@ async function start(): Promise<void> {
 
   app.on('will-quit', () => {
     clearInterval(timer);
+    stopAlerts();
     unwire();
     tray?.destroy();
     core.close();

@@ -60,9 +60,9 @@ describe('foundation in the browser', () => {
     await waitForText(page.getByTestId('app-version'), /^Balance Desk \d+\.\d+\.\d+/);
     expect(await page.getByTestId('app-data-dir').textContent()).toBe(path.resolve(dataDir));
     expect(await page.getByTestId('demo-badge').count()).toBe(0);
-    // Every nav section is reachable and honest about what is not built yet.
+    // On an empty ledger the dashboard says where to start.
     await page.getByRole('link', { name: 'Dashboard' }).click();
-    await page.getByTestId('coming-dashboard').waitFor();
+    await page.getByTestId('dashboard-start').waitFor();
     await page.goBack();
     await waitForText(page.getByTestId('clients-total'), '0 clients');
   });

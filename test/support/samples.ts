@@ -38,8 +38,9 @@ export async function contractSamples(core: TestCore): Promise<Record<string, Re
     'session.signIn': { email: 'ann@acme.test', password: 'not her password' },
     'session.signOut': {},
     'session.changePassword': { current: 'the old passphrase', next: 'a brand new passphrase' },
-    'clients.list': { search: 'b', resellerId: reseller.id, status: 'active', sort: 'name', dir: 'asc', limit: 10 },
+    'clients.list': { search: 'b', resellerId: reseller.id, status: 'active', only: 'below', sort: 'name', dir: 'asc', limit: 10 },
     'clients.get': { id: client.id },
+    'clients.forecast': { clientId: client.id },
     'clients.create': { resellerId: reseller.id, externalRef: 'C-200', name: 'Two', billingEmail: 't@x.test', currency: 'EUR', status: 'active' },
     'clients.update': { id: client.id, externalRef: 'C-101', name: 'Blue', billingEmail: 'b@x.test', currency: 'USD', status: 'suspended', profileId: null },
     'ledger.post': { clientId: client.id, kind: 'adjustment', amount: 500, description: 'credit', externalId: 'x1', at: '2026-11-01T00:00:00Z' },
@@ -85,9 +86,11 @@ export async function contractSamples(core: TestCore): Promise<Record<string, Re
     'methods.update': { id: 1, autoCharge: false },
     'methods.reorder': { clientId: client.id, order: [1] },
     'methods.setupLink': { clientId: client.id },
-    'charges.list': { clientId: client.id, status: 'failed', from: '2026-01-01T00:00:00Z', to: '2027-01-01T00:00:00Z', limit: 10 },
+    'charges.list': { clientId: client.id, status: 'failed', awaitingRetry: true, from: '2026-01-01T00:00:00Z', to: '2027-01-01T00:00:00Z', limit: 10 },
     'charges.retry': { attemptId: 1 },
     'scheduler.status': {},
+    'dashboard.get': {},
+    'dashboard.chart': {},
     'scheduler.sweep': {},
   };
   return samples;

@@ -27,8 +27,10 @@ import { NotificationLog } from './notify/log';
 import { Notifier } from './notify/service';
 import { exportHandlers } from './exports/handlers';
 import { rechargeHandlers } from './recharge/handlers';
+import { forecastHandlers } from './forecast/handlers';
 import { Charges } from './recharge/charges';
 import { chargeHandlers } from './recharge/charge-handlers';
+import { dashboardHandlers } from './dashboard/handlers';
 import { stripeHandlers } from './stripe/handlers';
 import { methodHandlers } from './stripe/methods';
 import { Payments } from './stripe/service';
@@ -159,6 +161,10 @@ export function createCore(opts: CoreOptions): Core {
   const scheduler = new Scheduler(db.$client, rules, jobs, clock, emit);
   // The recharge check first, so that the charges it starts run in the same pass.
   const dueWork: (() => Promise<unknown> | void)[] = [() => charges.checkDue(), () => scheduler.runDue()];
+  // The run-dry forecasts, refreshed hourly: time alone moves a rate (src/main/core/forecast/store.ts).
+  dueWork.push(async () => {
+    if (ledger.forecast.refreshDue(clock.now()) && (await ledger.forecast.refresh(() => clock.now(), () => db.$client.open)).changed) emit({ topic: 'clients' });
+  });
   // The WAL is folded into the file four times a second, between calls, so no commit pays for it. This goes
   // on between the slices of a sweep too: skipped there, the WAL grows until a commit pays for an automatic
   // checkpoint of all of it (a 180 ms slice instead of 30 ms in the benchmark). Once a second was too
@@ -203,7 +209,7 @@ export function createCore(opts: CoreOptions): Core {
   }
 
   const sessions = new Sessions(db.$client, clock, opts.scryptLogN);
-  const registry = createRegistry(contracts, [systemHandlers, sessionHandlers, directoryHandlers, ledgerHandlers, profileHandlers, notifyHandlers, exportHandlers, rechargeHandlers, stripeHandlers, methodHandlers, chargeHandlers], {
+  const registry = createRegistry(contracts, [systemHandlers, sessionHandlers, directoryHandlers, ledgerHandlers, profileHandlers, notifyHandlers, exportHandlers, rechargeHandlers, stripeHandlers, methodHandlers, chargeHandlers, dashboardHandlers, forecastHandlers], {
     optional: testClock ? [] : testClockChannels,
   });
 

@@ -4,32 +4,39 @@
  */
 import path from 'node:path';
 import { Menu, Tray, nativeImage } from 'electron';
+import { trayMenuTemplate, trayTooltip, type TrayMenuOptions } from './tray-menu';
 
 /** The app icon: beside the app in development, in the resources folder when packaged (extraResources). */
 export function appIconPath(opts: { isPackaged: boolean; appPath: string; resourcesPath: string }): string {
   return opts.isPackaged ? path.join(opts.resourcesPath, 'icon.png') : path.join(opts.appPath, 'resources', 'icon.png');
 }
 
-export interface TrayOptions {
+export interface TrayOptions extends Omit<TrayMenuOptions, 'waiting'> {
   iconPath: string;
-  onOpen: () => void;
-  onQuit: () => void;
 }
 
-export function createTray(opts: TrayOptions): Tray {
+export interface DeskTray {
+  /** Shows the number of failed charges waiting for a Retry in the menu and the tooltip. */
+  setWaiting(count: number, more: boolean): void;
+  destroy(): void;
+}
+
+export function createTray(opts: TrayOptions): DeskTray {
   // Tray slots are small (16 px on Windows, 22 on most Linux panels); a 512 px image would be cut.
   const size = process.platform === 'linux' ? 22 : 16;
   const image = nativeImage.createFromPath(opts.iconPath).resize({ width: size, height: size, quality: 'best' });
   const tray = new Tray(image);
-  tray.setToolTip('Balance Desk');
-  tray.setContextMenu(
-    Menu.buildFromTemplate([
-      { label: 'Open Balance Desk', click: opts.onOpen },
-      { type: 'separator' },
-      { label: 'Quit Balance Desk', click: opts.onQuit },
-    ]),
-  );
+  const show = (waiting: TrayMenuOptions['waiting']) => {
+    tray.setToolTip(trayTooltip(waiting));
+    tray.setContextMenu(Menu.buildFromTemplate(trayMenuTemplate({ ...opts, waiting })));
+  };
+  show(null);
   // Windows and macOS: a click on the icon opens the window (Linux panels show the menu instead).
   tray.on('click', opts.onOpen);
-  return tray;
+  return {
+    setWaiting: (count, more) => {
+      if (!tray.isDestroyed()) show({ count, more });
+    },
+    destroy: () => tray.destroy(),
+  };
 }

@@ -3,7 +3,7 @@ import { useEffect } from 'react';
 import { ChargesScreen } from './screens/Charges';
 import { ClientDetailScreen } from './screens/ClientDetail';
 import { ClientsScreen } from './screens/Clients';
-import { ComingScreen } from './screens/Coming';
+import { DashboardScreen } from './screens/Dashboard';
 import { ImportScreen } from './screens/Import';
 import { NotificationScreen } from './screens/Notification';
 import { NotificationsScreen } from './screens/Notifications';
@@ -14,6 +14,8 @@ import { ProfilesScreen } from './screens/Profiles';
 import { SettingsScreen } from './screens/Settings';
 import { SignInScreen } from './screens/SignIn';
 import { SessionChip } from './components/SessionChip';
+import { CommandPalette, PaletteButton } from './components/CommandPalette';
+import { SECTIONS } from '../../shared/sections';
 import { useSession } from './stores/session';
 import { SchedulerStatusChip } from './components/SchedulerStatus';
 import { SandboxBadge } from './components/StripeSandbox';
@@ -22,16 +24,7 @@ import { useLiveRefresh, useLiveStatus } from './stores/live';
 import { sectionOf, useRoute, type Route, type Section } from './stores/route';
 import { useStripe } from './stores/stripe';
 
-const NAV: { section: Section; label: string }[] = [
-  { section: 'dashboard', label: 'Dashboard' },
-  { section: 'clients', label: 'Clients' },
-  { section: 'profiles', label: 'Profiles' },
-  { section: 'charges', label: 'Charges' },
-  { section: 'notifications', label: 'Notifications' },
-  { section: 'audit', label: 'Audit log' },
-  { section: 'import', label: 'Import' },
-  { section: 'settings', label: 'Settings' },
-];
+const NAV: readonly { section: Section; label: string }[] = SECTIONS;
 
 /** Who is at the desk first: the sign-in screen until then (once a staff member has a password). */
 export function App() {
@@ -77,6 +70,7 @@ function Desk() {
             </li>
           ))}
         </ul>
+        <PaletteButton />
       </nav>
       <div className="main">
         <AppHeader />
@@ -84,6 +78,7 @@ function Desk() {
           <Screen route={route} />
         </main>
       </div>
+      <CommandPalette />
     </div>
   );
 }
@@ -165,7 +160,7 @@ function Screen({ route }: { route: Route }) {
           </p>
         </section>
       );
-    default:
-      return <ComingScreen section={route.screen} />;
+    case 'dashboard':
+      return <DashboardScreen />;
   }
 }

@@ -45,9 +45,18 @@ export type Charge = z.infer<typeof charge>;
 
 export const chargesList = defineContract({
   name: 'charges.list',
-  summary: 'Auto-recharge attempts, newest first, with each method tried and why it failed, narrowed by client, status and a date range.',
+  summary:
+    'Auto-recharge attempts, newest first, with each method tried and why it failed, narrowed by client, status, a date range, and awaitingRetry (failed or needing the client, and the client’s latest attempt).',
   input: z
-    .strictObject({ clientId: id.optional(), status: chargeStatus.optional(), from: isoTime.optional(), to: isoTime.optional(), limit, cursor })
+    .strictObject({
+      clientId: id.optional(),
+      status: chargeStatus.optional(),
+      from: isoTime.optional(),
+      to: isoTime.optional(),
+      awaitingRetry: z.boolean().optional(),
+      limit,
+      cursor,
+    })
     .default({ limit: 50 }),
   output: page(charge),
 });

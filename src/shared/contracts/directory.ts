@@ -74,19 +74,24 @@ export const staffSetPassword = defineContract({
   output: staffUser,
 });
 
-export const clientSort = z.enum(['name', 'externalRef', 'available', 'createdAt'], {
-  error: 'must be name, externalRef, available or createdAt',
+export const clientSort = z.enum(['name', 'externalRef', 'available', 'createdAt', 'runDry'], {
+  error: 'must be name, externalRef, available, createdAt or runDry',
 });
+
+/** The dashboard's narrowings of the clients list. */
+export const clientOnly = z.enum(['below', 'cooling', 'dry'], { error: 'must be below, cooling or dry' });
 
 export const clientsList = defineContract({
   name: 'clients.list',
   summary:
-    'One page of clients. search matches the start of the name or the external reference (case-insensitive); sorted by name, externalRef, available balance or creation; keyset paging with nextCursor.',
+    'One page of clients. search matches the start of the name or the external reference (case-insensitive); sorted by name, externalRef, available balance, creation or runDry (the forecast time the available balance reaches zero; clients without usage last ascending); keyset paging with nextCursor. only: below (a low balance threshold now), cooling (a payment method cooling down) or dry (forecast to run dry within 24 hours, or already dry).',
   input: z
     .strictObject({
       search: text(120).optional(),
       resellerId: id.optional(),
       status: clientStatus.optional(),
+      /** Only the clients below a low balance threshold now (belowThreshold), with a payment method cooling down, or forecast to run dry within 24 hours (runDryAt). */
+      only: clientOnly.optional(),
       sort: clientSort.default('name'),
       dir: z.enum(['asc', 'desc'], { error: 'must be asc or desc' }).default('asc'),
       limit,

@@ -46,6 +46,10 @@ export const client = z.object({
   profileId: z.number().nullable(),
   /** Below the threshold of at least one of its low balance rules (as of the last evaluation). */
   belowThreshold: z.boolean(),
+  /** The run-dry forecast (as of the last post or hourly refresh): usage in minor units per day over the last 7 days, weighted (0: none). */
+  burnPerDay: z.number(),
+  /** When the available balance reaches zero at that rate; null without usage. */
+  runDryAt: z.string().nullable(),
 });
 export type Client = z.infer<typeof client>;
 

@@ -13,18 +13,20 @@ import * as methods from './methods';
 import * as charges from './charges';
 import * as system from './system';
 import * as session from './session';
+import * as forecast from './forecast';
+import * as dashboard from './dashboard';
 
 function byName<T extends Record<string, unknown>>(mod: T) {
   return Object.values(mod).filter((v): v is Contract => typeof v === 'object' && v !== null && 'input' in v && 'name' in v);
 }
 
 /** Sorted by name: module namespaces list their exports in different orders under different loaders. */
-export const contracts = [...byName(system), ...byName(session), ...byName(directory), ...byName(ledger), ...byName(profiles), ...byName(notify), ...byName(recharge), ...byName(stripe), ...byName(methods), ...byName(charges)].sort((a, b) => (a.name < b.name ? -1 : 1));
+export const contracts = [...byName(system), ...byName(session), ...byName(directory), ...byName(ledger), ...byName(profiles), ...byName(notify), ...byName(recharge), ...byName(stripe), ...byName(methods), ...byName(charges), ...byName(dashboard), ...byName(forecast)].sort((a, b) => (a.name < b.name ? -1 : 1));
 
 /** Channels that exist only in the headless host started with --test-clock. */
 export const testClockChannels: readonly string[] = [system.clockGet.name, system.clockSet.name, system.clockAdvance.name];
 
-type Mods = typeof directory & typeof session & typeof ledger & typeof system & typeof profiles & typeof notify & typeof recharge & typeof stripe & typeof methods & typeof charges;
+type Mods = typeof directory & typeof session & typeof ledger & typeof system & typeof profiles & typeof notify & typeof recharge & typeof stripe & typeof methods & typeof charges & typeof dashboard & typeof forecast;
 type AllContracts = Mods[keyof Mods];
 type ContractsOnly = Extract<AllContracts, Contract>;
 

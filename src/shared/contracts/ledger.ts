@@ -52,6 +52,24 @@ export const ledgerList = defineContract({
   output: page(ledgerEntry),
 });
 
+/** The most markers of each kind ledger.series answers. */
+export const SERIES_MARKERS = 120;
+
+export const seriesMarker = z.object({
+  kind: z.enum(['top_up', 'failed_charge', 'notification']),
+  /** The first and the last event it stands for (the same time for one). */
+  at: z.string(),
+  until: z.string(),
+  count: z.number(),
+  /** Top-ups and failed charges: their sum in minor units; notifications: null. */
+  amount: z.number().nullable(),
+  /** One event: the entry's description, the failure's reason, or the message's subject and status; several: null. */
+  text: z.string().nullable(),
+  /** One event: the ledger entry, charge attempt or notification id; several: null. */
+  id: z.number().nullable(),
+});
+export type SeriesMarker = z.infer<typeof seriesMarker>;
+
 export const ledgerSeries = defineContract({
   name: 'ledger.series',
   summary:
@@ -60,7 +78,15 @@ export const ledgerSeries = defineContract({
   output: z.object({
     currency: z.string(),
     points: z.array(z.object({ at: z.string(), balance: z.number() })),
-    topUps: z.array(z.object({ at: z.string(), amount: z.number() })),
+    /** The client's thresholds in force now, to draw as lines: its low balance rules and its automatic top-up's alert and trigger. */
+    thresholds: z.array(z.object({ kind: z.enum(['staff', 'client', 'inactivity', 'alert', 'trigger']), label: z.string(), amount: z.number() })),
+    /**
+     * Top-ups, failed charge attempts and notifications (sent, queued or failed) in the range, at most
+     * `SERIES_MARKERS` of each kind: events close together share one marker, which counts them.
+     */
+    markers: z.array(seriesMarker),
+    /** Everything in the range, however it was grouped. */
+    totals: z.object({ topUps: z.number(), topUpAmount: z.number(), failedCharges: z.number(), notifications: z.number() }),
   }),
 });
 

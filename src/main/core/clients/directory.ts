@@ -1,11 +1,13 @@
 /** Resellers, staff users and clients: the directory the ledger hangs on. */
 import type { Client, Reseller, StaffUser } from '../../../shared/contracts';
+import { DRY_WITHIN_MS } from '../dashboard/dry';
 import { conflict, invalid, notFound } from '../../../shared/result';
 import { iso, isoOrNull } from '../clock';
 import type { Ctx, HandlerMap } from '../api/registry';
 import { decodeCursor, encodeCursor } from '../api/cursor';
 import { clientInserter } from './insert';
 import { checkSignInRules } from '../auth/rules';
+import { RUN_DRY_NEVER } from '../../../shared/forecast';
 
 interface ResellerRow {
   id: number;
@@ -80,12 +82,14 @@ interface ClientRow {
   entry_count: number;
   profile_id: number | null;
   below: number;
+  burn_rate: number;
+  run_dry_at: number;
   name_key: string;
   ref_key: string;
 }
 export const CLIENT_SQL = `SELECT c.id, c.reseller_id, r.name AS reseller_name, c.external_ref, c.name, c.billing_email, c.currency, c.status,
   c.created_at, c.profile_id, c.name_key, c.ref_key, b.balance, b.held, b.available, b.last_debit_at, b.entry_count,
-  EXISTS (SELECT 1 FROM rule_states s WHERE s.id BETWEEN c.id * 4 AND c.id * 4 + 3) AS below
+  b.burn_rate, b.run_dry_at, EXISTS (SELECT 1 FROM rule_states s WHERE s.id BETWEEN c.id * 4 AND c.id * 4 + 3) AS below
   FROM clients c JOIN balances b ON b.client_id = c.id JOIN resellers r ON r.id = c.reseller_id`;
 export const toClient = (r: ClientRow): Client => ({
   id: r.id,
@@ -104,6 +108,8 @@ export const toClient = (r: ClientRow): Client => ({
   entryCount: r.entry_count,
   profileId: r.profile_id,
   belowThreshold: r.below === 1,
+  burnPerDay: Math.round(r.burn_rate * 24),
+  runDryAt: r.run_dry_at >= RUN_DRY_NEVER ? null : iso(r.run_dry_at),
 });
 export function getClient(ctx: Pick<Ctx, 'db'>, id: number, field = 'id'): Client {
   const r = ctx.db.$client.prepare(`${CLIENT_SQL} WHERE c.id = ?`).get(id) as ClientRow | undefined;
@@ -124,6 +130,8 @@ const SORTS = {
   externalRef: { column: 'c.ref_key', id: 'c.id', of: (r: ClientRow) => r.ref_key },
   available: { column: 'b.available', id: 'b.client_id', of: (r: ClientRow) => r.available },
   createdAt: { column: 'c.created_at', id: 'c.id', of: (r: ClientRow) => r.created_at },
+  // The stored forecast (balances_run_dry index); clients without usage hold RUN_DRY_NEVER, so sort last ascending.
+  runDry: { column: 'b.run_dry_at', id: 'b.client_id', of: (r: ClientRow) => r.run_dry_at },
 } as const;
 
 export const directoryHandlers: HandlerMap = {
@@ -212,6 +220,16 @@ export const directoryHandlers: HandlerMap = {
     if (input.status) {
       where.push('c.status = ?');
       args.push(input.status);
+    }
+    // The dashboard's tiles: the same conditions its counts use.
+    if (input.only === 'below') where.push('c.id IN (SELECT client_id FROM rule_states)');
+    if (input.only === 'dry') {
+      where.push('c.id IN (SELECT client_id FROM balances WHERE run_dry_at <= ?)');
+      args.push(ctx.clock.now() + DRY_WITHIN_MS);
+    }
+    if (input.only === 'cooling') {
+      where.push('c.id IN (SELECT client_id FROM payment_methods WHERE cooldown_until > ? AND removed_at IS NULL)');
+      args.push(ctx.clock.now());
     }
     // A prefix range on the lower-cased keys uses an index, unlike LIKE '%…%'.
     const key = input.search?.toLowerCase();

@@ -3,7 +3,7 @@
  * units. Migrations are generated from this file by drizzle-kit (`npm run db:generate`), never by hand.
  */
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 
 export const resellers = sqliteTable(
   'resellers',
@@ -79,8 +79,18 @@ export const balances = sqliteTable(
     lastDebitAt: integer('last_debit_at'),
     entryCount: integer('entry_count').notNull().default(0),
     updatedAt: integer('updated_at').notNull(),
+    /**
+     * The run-dry forecast's days: usage debits per UTC day (day = floor(at / 86,400,000)) of the forecast's
+     * window, as a flat JSON array [day, spent, day, spent, …]. Kept here, in the row every post already reads
+     * and writes, so the forecast costs no statement of its own on the hot path (src/main/core/forecast/store.ts).
+     */
+    usageDays: text('usage_days').notNull().default('[]'),
+    /** The run-dry forecast (src/shared/forecast.ts): usage in minor units per hour, 0 without usage in the last 7 days. */
+    burnRate: real('burn_rate').notNull().default(0),
+    /** When the available balance reaches zero at that rate; RUN_DRY_NEVER (8.64e15) without usage. Written with the balance and by the hourly refresh. */
+    runDryAt: integer('run_dry_at').notNull().default(8_640_000_000_000_000),
   },
-  (t) => [index('balances_available').on(t.available, t.clientId)],
+  (t) => [index('balances_available').on(t.available, t.clientId), index('balances_run_dry').on(t.runDryAt, t.clientId)],
 );
 
 /** Append-only (triggers refuse UPDATE and DELETE): a mistake is corrected by a reversal entry. */

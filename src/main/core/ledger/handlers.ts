@@ -8,6 +8,23 @@ import { getClient } from '../clients/directory';
 import { ENTRY_COLUMNS, toBalance, toEntry, type EntryRow } from './post';
 import { commitImport, previewImport } from './import';
 import { auditPage } from './audit';
+import { markerWidth, seriesMarkers, seriesThresholds } from './markers';
+
+/** One bucket of ledger.series: its balances, and the top-ups in it (for the markers). */
+interface SeriesBucket {
+  bucket: number;
+  t0: number;
+  t1: number;
+  lo: number;
+  hi: number;
+  first: number;
+  last: number;
+  top_n: number;
+  top_sum: number;
+  top_t0: number;
+  top_t1: number;
+  top_id: number;
+}
 
 interface HoldRow {
   id: number;
@@ -105,7 +122,8 @@ export const ledgerHandlers: HandlerMap = {
       hi: number | null;
     };
     const from = input.from ? Date.parse(input.from) : (bounds.lo ?? ctx.clock.now());
-    const to = input.to ? Date.parse(input.to) : Math.max(bounds.hi ?? from, from);
+    // Up to now unless told: the balance holds until now, and a charge or an email may have come after the last entry.
+    const to = input.to ? Date.parse(input.to) : Math.max(bounds.hi ?? from, from, ctx.clock.now());
     if (to < from) throw invalid('to', 'to must not be before from');
     // The balance at `from`: the running balance of the last entry recorded before it.
     const start = sqlite
@@ -116,11 +134,14 @@ export const ledgerHandlers: HandlerMap = {
     const rows = sqlite
       .prepare(
         `SELECT (at - @from) / @width AS bucket, min(at) AS t0, max(at) AS t1, min(balance_after) AS lo, max(balance_after) AS hi,
+           sum(kind = 'top_up') AS top_n, sum(CASE WHEN kind = 'top_up' THEN amount ELSE 0 END) AS top_sum,
+           min(CASE WHEN kind = 'top_up' THEN at END) AS top_t0, max(CASE WHEN kind = 'top_up' THEN at END) AS top_t1, min(CASE WHEN kind = 'top_up' THEN id END) AS top_id,
            (SELECT balance_after FROM ledger_entries f WHERE f.client_id = @client AND f.at >= @from + ((e.at - @from) / @width) * @width ORDER BY f.at, f.id LIMIT 1) AS first,
            (SELECT balance_after FROM ledger_entries l WHERE l.client_id = @client AND l.at < @from + ((e.at - @from) / @width + 1) * @width ORDER BY l.at DESC, l.id DESC LIMIT 1) AS last
          FROM ledger_entries e WHERE e.client_id = @client AND e.at >= @from AND e.at <= @to GROUP BY bucket ORDER BY bucket`,
       )
-      .all({ client: input.clientId, from, to, width }) as { bucket: number; t0: number; t1: number; lo: number; hi: number; first: number; last: number }[];
+      // As BigInt: better-sqlite3 binds a number as REAL, and (at - from) / width would not round down to a bucket.
+      .all({ client: input.clientId, from: BigInt(from), to: BigInt(to), width: BigInt(width) }) as SeriesBucket[];
     const points: { at: string; balance: number }[] = [];
     if (start) points.push({ at: iso(from), balance: start.balance_after });
     for (const r of rows) {
@@ -134,12 +155,13 @@ export const ledgerHandlers: HandlerMap = {
         points.push({ at: iso(r.t1), balance: r.last });
       }
     }
-    const topUps = (
-      sqlite
-        .prepare("SELECT at, amount FROM ledger_entries WHERE client_id = ? AND kind = 'top_up' AND at >= ? AND at <= ? ORDER BY at LIMIT 2000")
-        .all(input.clientId, from, to) as { at: number; amount: number }[]
-    ).map((r) => ({ at: iso(r.at), amount: r.amount }));
-    return { currency: client.currency, points, topUps };
+    // The last balance holds until the end of the range.
+    const lastPoint = points[points.length - 1];
+    if (lastPoint && Date.parse(lastPoint.at) < to && !input.to) points.push({ at: iso(to), balance: lastPoint.balance });
+    // Top-ups came with the buckets; markers group whole buckets, at most SERIES_MARKERS of each kind.
+    const mw = markerWidth(from, to, width);
+    const topUps = rows.map((r) => ({ group: Math.floor((r.bucket * width) / mw), t0: r.top_t0, t1: r.top_t1, n: r.top_n, amount: r.top_sum, id: r.top_id }));
+    return { currency: client.currency, points, thresholds: seriesThresholds(ctx, input.clientId), ...seriesMarkers(ctx, input.clientId, from, to, mw, topUps) };
   },
 
   'ledger.import.preview': (input, ctx) => previewImport(input, ctx),

@@ -8,6 +8,7 @@ import type { BalanceState, LedgerEntry } from '../../../shared/contracts';
 import { MAX_AMOUNT } from '../../../shared/money';
 import { isoOrNull, iso } from '../clock';
 import type { Db } from '../db/open';
+import { addUsage, figuresOf, ForecastStore, parseDays } from '../forecast/store';
 
 export type EntryKind = LedgerEntry['kind'];
 
@@ -57,6 +58,9 @@ export interface BalanceRow {
   last_debit_at: number | null;
 }
 
+/** The balance row as posting reads it: with the run-dry forecast's days and the client's creation. */
+type PostingRow = BalanceRow & { created_at: number; usage_days: string };
+
 /**
  * Something that wants to know, inside the same transaction, that a balance moved (rule evaluation):
  * `lowered` when it went down, false when it went up.
@@ -90,7 +94,7 @@ export function toBalance(r: BalanceRow): BalanceState {
 /** The posting engine of one database: prepared statements made once and reused on the hot path. */
 export class Ledger {
   private readonly s: {
-    balance: Statement<[number], BalanceRow>;
+    balance: Statement<[number], PostingRow>;
     insert: Statement;
     setBalance: Statement;
     setHeld: Statement;
@@ -99,11 +103,16 @@ export class Ledger {
     finishBatch: Statement;
   };
   readonly balanceListeners: BalanceListener[] = [];
+  /** The run-dry forecast's refresh and reads; posting writes its days and figures with every balance. */
+  readonly forecast: ForecastStore;
 
   constructor(readonly db: Db) {
     const sqlite = db.$client;
+    this.forecast = new ForecastStore(sqlite);
     this.s = {
-      balance: sqlite.prepare('SELECT client_id, balance, held, available, last_debit_at FROM balances WHERE client_id = ?'),
+      balance: sqlite.prepare(
+        'SELECT b.client_id, b.balance, b.held, b.available, b.last_debit_at, b.usage_days, c.created_at FROM balances b JOIN clients c ON c.id = b.client_id WHERE b.client_id = ?',
+      ),
       insert: sqlite.prepare(
         `INSERT INTO ledger_entries (client_id, kind, amount, balance_after, external_id, description, actor, at, recorded_at, reverses_entry_id)
          VALUES (@clientId, @kind, @amount, @balanceAfter, @externalId, @description, @actor, @at, @recordedAt, @reversesEntryId)
@@ -112,20 +121,22 @@ export class Ledger {
       setBalance: sqlite.prepare(
         `UPDATE balances SET balance = @balance, available = @balance - held, entry_count = entry_count + 1,
            last_debit_at = CASE WHEN @debitAt IS NOT NULL AND (last_debit_at IS NULL OR last_debit_at < @debitAt) THEN @debitAt ELSE last_debit_at END,
-           updated_at = @now
+           updated_at = @now, usage_days = @usageDays, burn_rate = @burnRate, run_dry_at = @runDryAt
          WHERE client_id = @clientId`,
       ),
-      setHeld: sqlite.prepare('UPDATE balances SET held = held + @delta, available = balance - (held + @delta), updated_at = @now WHERE client_id = @clientId'),
+      setHeld: sqlite.prepare(
+        'UPDATE balances SET held = held + @delta, available = balance - (held + @delta), updated_at = @now, burn_rate = @burnRate, run_dry_at = @runDryAt WHERE client_id = @clientId',
+      ),
       entry: sqlite.prepare(`SELECT ${ENTRY_COLUMNS} FROM ledger_entries e WHERE e.id = ?`),
       byExternal: sqlite.prepare('SELECT id FROM ledger_entries WHERE client_id = ? AND external_id = ?'),
       finishBatch: sqlite.prepare(
         `UPDATE balances SET balance = @balance, available = @balance - held, entry_count = entry_count + @count,
-           last_debit_at = @lastDebitAt, updated_at = @now WHERE client_id = @clientId`,
+           last_debit_at = @lastDebitAt, updated_at = @now, usage_days = @usageDays, burn_rate = @burnRate, run_dry_at = @runDryAt WHERE client_id = @clientId`,
       ),
     };
   }
 
-  balanceOf(clientId: number): BalanceRow {
+  balanceOf(clientId: number): PostingRow {
     const b = this.s.balance.get(clientId);
     if (!b) throw notFound(`client ${clientId} does not exist`);
     return b;
@@ -154,7 +165,11 @@ export class Ledger {
       return { entryId: first.id, balance: before, duplicate: true };
     }
     const debitAt = e.amount < 0 && e.kind === 'usage' ? e.at : null;
-    this.s.setBalance.run({ clientId: e.clientId, balance: balanceAfter, debitAt, now });
+    // The forecast's days travel with the balance: no statement of their own.
+    const days = parseDays(before.usage_days);
+    const usageDays = debitAt === null ? days : addUsage(days, debitAt, -e.amount, now);
+    const f = figuresOf(usageDays, balanceAfter - before.held, before.created_at, now);
+    this.s.setBalance.run({ clientId: e.clientId, balance: balanceAfter, debitAt, now, usageDays: debitAt === null ? before.usage_days : JSON.stringify(usageDays), ...f });
     // The same arithmetic as the UPDATE above, so the row need not be read back.
     const after: BalanceRow = {
       client_id: e.clientId,
@@ -174,13 +189,14 @@ export class Ledger {
    * with `finish()`; nothing else may post to these clients in between.
    */
   batch(now: number) {
-    const running = new Map<number, { row: BalanceRow; count: number; lowered: boolean }>();
+    const running = new Map<number, { row: PostingRow; count: number; lowered: boolean; days: number[] }>();
     const finishBalance = this.s.finishBatch;
     return {
       post: (e: NewEntry): { duplicate: boolean } => {
         let r = running.get(e.clientId);
         if (!r) {
-          r = { row: { ...this.balanceOf(e.clientId) }, count: 0, lowered: false };
+          const row = this.balanceOf(e.clientId);
+          r = { row: { ...row }, count: 0, lowered: false, days: parseDays(row.usage_days) };
           running.set(e.clientId, r);
         }
         const balanceAfter = within(r.row.balance + e.amount, e.amount, 'balance', 'amount');
@@ -190,7 +206,11 @@ export class Ledger {
         r.row.available = balanceAfter - r.row.held;
         r.count++;
         if (e.amount < 0) r.lowered = true;
-        if (e.amount < 0 && e.kind === 'usage' && (r.row.last_debit_at === null || r.row.last_debit_at < e.at)) r.row.last_debit_at = e.at;
+        if (e.amount < 0 && e.kind === 'usage') {
+          if (r.row.last_debit_at === null || r.row.last_debit_at < e.at) r.row.last_debit_at = e.at;
+          // The part's usage per day, summed in memory: one UPSERT per client and day in finish().
+          r.days = addUsage(r.days, e.at, -e.amount, now);
+        }
         return { duplicate: false };
       },
       /**
@@ -201,7 +221,8 @@ export class Ledger {
         const moved: number[] = [];
         for (const [clientId, r] of running) {
           if (r.count === 0) continue;
-          finishBalance.run({ clientId, balance: r.row.balance, count: r.count, lastDebitAt: r.row.last_debit_at, now });
+          const f = figuresOf(r.days, r.row.available, r.row.created_at, now);
+          finishBalance.run({ clientId, balance: r.row.balance, count: r.count, lastDebitAt: r.row.last_debit_at, now, usageDays: JSON.stringify(r.days), ...f });
           moved.push(clientId);
           this.moved(clientId, r.row, now, r.lowered);
         }
@@ -232,7 +253,7 @@ export class Ledger {
     const before = this.balanceOf(clientId);
     const held = within(before.held + delta, delta, 'held amount', 'amount');
     const available = within(before.balance - held, delta, 'balance', 'amount');
-    this.s.setHeld.run({ clientId, delta, now });
+    this.s.setHeld.run({ clientId, delta, now, ...figuresOf(parseDays(before.usage_days), available, before.created_at, now) });
     // The same arithmetic as the UPDATE, so the row need not be read back (as in post()).
     const after: BalanceRow = { ...before, held, available };
     this.moved(clientId, after, now, delta > 0);

@@ -40,6 +40,11 @@ interface TryRow {
 
 const SELECT = `SELECT a.*, c.name AS client_name, c.external_ref AS client_ref FROM charge_attempts a JOIN clients c ON c.id = a.client_id`;
 const OPEN = `SELECT 1 FROM charge_attempts WHERE client_id = ? AND status IN ('queued', 'charging', 'processing')`;
+/**
+ * An attempt (alias a) that waits for a staff Retry: it failed or needs the client, and it is its client's
+ * latest attempt (nothing was tried after it). The dashboard counts these; charges.list filters by it.
+ */
+export const AWAITING_RETRY = `a.status IN ('failed', 'requires_action') AND a.id = (SELECT max(b.id) FROM charge_attempts b WHERE b.client_id = a.client_id)`;
 
 function toCharges(ctx: Ctx, rows: AttemptRow[]): Charge[] {
   if (!rows.length) return [];
@@ -101,6 +106,7 @@ export const chargeHandlers: HandlerMap = {
       where.push('a.status = ?');
       args.push(input.status);
     }
+    if (input.awaitingRetry) where.push(AWAITING_RETRY);
     if (input.from) {
       where.push('a.created_at >= ?');
       args.push(Date.parse(input.from));

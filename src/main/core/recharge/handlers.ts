@@ -7,10 +7,9 @@ import { iso, isoOrNull } from '../clock';
 import { subjectFor } from '../notify/templates';
 import { methodLabel } from '../stripe/methods';
 import { planCharge, rechargeWarnings, type RechargeValues } from '../../../shared/recharge';
+import { averageDailySpend } from '../forecast/spend';
+import { DAY_MS as DAY } from '../../../shared/forecast';
 
-const DAY = 86_400_000;
-/** The window of the average daily spend. */
-const SPEND_DAYS = 30;
 
 interface ClientRow {
   id: number;
@@ -46,24 +45,10 @@ function client(ctx: Ctx, clientId: number): ClientRow {
   return c;
 }
 
-/**
- * Usage per day over the last 30 days, or since the client was created if that is sooner (at least a day):
- * the time is counted exactly, so a new day starting does not make the average jump.
- */
-function spend(ctx: Ctx, c: ClientRow, now: number): { average: number; days: number } {
-  const from = Math.max(now - SPEND_DAYS * DAY, c.created_at);
-  const span = Math.max(DAY, now - from);
-  const used = ctx.db.$client
-    .prepare(`SELECT coalesce(-sum(amount), 0) FROM ledger_entries WHERE client_id = ? AND kind = 'usage' AND at >= ? AND at <= ?`)
-    .pluck()
-    .get(c.id, from, now) as number;
-  return { average: Math.round((Math.max(0, used) * DAY) / span), days: Math.round((span / DAY) * 10) / 10 };
-}
-
 function view(ctx: Ctx, c: ClientRow): RechargeSettings {
   const now = ctx.clock.now();
   const row = ctx.db.$client.prepare(`SELECT * FROM recharge_settings WHERE client_id = ?`).get(c.id) as SettingsRow | undefined;
-  const s = spend(ctx, c, now);
+  const s = averageDailySpend(ctx.db.$client, c, now);
   const suggestedThreshold = 2 * s.average;
   // Never saved: off, with values worth starting from (two days of spend; a recharge of at least as much).
   const values: RechargeValues = row

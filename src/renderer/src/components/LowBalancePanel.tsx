@@ -15,6 +15,7 @@ import { formatHours, When } from './LowBalanceTime';
 import { Money } from './Money';
 import { NotificationTimeline, RULE_LABEL } from './NotificationTimeline';
 import { TableHead } from './TableHead';
+import { ThresholdSuggestion } from './ThresholdSuggestion';
 import '../styles/low-balance.css';
 import { useCan } from '../stores/session';
 
@@ -97,6 +98,7 @@ export function LowBalancePanel({ client }: { client: Client }) {
               </tbody>
             </table>
           </div>
+          <ThresholdSuggestion clientId={client.id} data={data} />
           <h3 className="lb-subhead">Decisions</h3>
           <NotificationTimeline
             notifications={s.notifications}

@@ -3,24 +3,11 @@
  * for the low balance panel and the scheduler. The exact time is in the tooltip.
  */
 import { formatTime } from '../time';
+import { coarseSpan as coarse, plural } from '../../../shared/time-words';
 
 const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 const count = new Intl.NumberFormat();
 const oneDecimal = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
-
-const plural = (n: number, one: string, many: string) => `${count.format(n)} ${n === 1 ? one : many}`;
-
-/** A coarse span: "45 s", "12 min", "3 h", "2 days" (hours up to two days, then days). */
-function coarse(ms: number): string {
-  if (ms < MINUTE) return `${Math.max(1, Math.round(ms / 1000))} s`;
-  const minutes = Math.round(ms / MINUTE);
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.round(ms / HOUR);
-  if (hours < 48) return `${hours} h`;
-  return plural(Math.round(ms / DAY), 'day', 'days');
-}
 
 /**
  * "3 min ago", "in 12 min", "just now". With `due`, a time that has come reads "due now"; with `past`,

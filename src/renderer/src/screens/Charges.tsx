@@ -53,7 +53,7 @@ const COLUMNS: Column[] = [
 
 /** What the charges are, before the client and the days: "the “Failed” charges". */
 function whatOf(f: ChargeFilter): string {
-  return isFiltered(f) ? `the ${f.status ? `“${CHARGE_STATUS_LABEL[f.status]}” ` : ''}charges` : 'every charge';
+  return isFiltered(f) ? `the ${f.status ? `“${CHARGE_STATUS_LABEL[f.status]}” ` : ''}charges${f.awaitingRetry ? ' awaiting Retry' : ''}` : 'every charge';
 }
 
 const SPEC = { fromQuery: filterFromQuery, toQuery: queryOfFilter, key: filterKey, isFiltered, what: whatOf };
@@ -87,6 +87,12 @@ export function ChargesScreen() {
         ) : null}
       </ListHead>
 
+      {filter.awaitingRetry ? (
+        <div className="banner banner-info" data-testid="charges-awaiting">
+          Only each client’s latest attempt, when it failed or needs the client: nothing is charged automatically until a Retry (or a method’s
+          cooldown ends). <a href={hrefOf({ screen: 'charges' }, queryOfFilter({ ...filter, awaitingRetry: undefined }))}>Show every charge</a>
+        </div>
+      ) : null}
       <SandboxBanner testId="charges-sandbox" />
       {stripe?.source === 'none' ? (
         <div className="banner banner-info" data-testid="charges-stripe-missing">

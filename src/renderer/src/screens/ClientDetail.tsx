@@ -10,6 +10,7 @@ import { LowBalancePanel } from '../components/LowBalancePanel';
 import { Money } from '../components/Money';
 import { PaymentMethodsPanel } from '../components/PaymentMethodsPanel';
 import { RechargePanel } from '../components/RechargePanel';
+import { RunDryLine } from '../components/RunDryLine';
 import { useClient } from '../stores/client';
 import { useLiveRefresh } from '../stores/live';
 import { hrefOf } from '../stores/route';
@@ -111,12 +112,13 @@ export function ClientDetailScreen({ id }: { id: number }) {
           <div className="figure-value figure-text">{c.lastDebitAt ? formatTime(c.lastDebitAt) : '—'}</div>
         </div>
       </div>
+      <RunDryLine clientId={c.id} />
 
       <div className="detail-grid">
         <div className="detail-main">
           <section className="card" aria-labelledby="chart-title">
             <h2 id="chart-title">Balance over time</h2>
-            {s.series ? <BalanceChart series={s.series} testId="balance-chart" /> : null}
+            {s.series ? <BalanceChart series={s.series} testId="balance-chart" clientId={c.id} /> : null}
           </section>
         </div>
         <aside className="detail-side">

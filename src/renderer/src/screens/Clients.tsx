@@ -7,12 +7,16 @@ import { useEffect, useRef, useState } from 'react';
 import type { Client } from '../../../shared/contracts';
 import { Money } from '../components/Money';
 import { NewClientDialog } from '../components/NewClientDialog';
-import { useClients, type ClientSort } from '../stores/clients';
+import { CLIENT_ONLY, onlyOf, useClients, type ClientSort } from '../stores/clients';
 import { useLiveRefresh } from '../stores/live';
-import { hrefOf, navigate } from '../stores/route';
-import { formatDate } from '../time';
+import { hrefOf, navigate, useRoute } from '../stores/route';
+import { formatDate, formatTime } from '../time';
 import { LoadingRow, usePagedRows } from '../components/LoadingRow';
 import { useCan } from '../stores/session';
+import { useCoreNow } from '../stores/scheduler';
+import { formatRunDry, HOUR_MS } from '../../../shared/forecast';
+import { formatMoney } from '../../../shared/money';
+import '../styles/forecast.css';
 
 const ROW_HEIGHT = 34;
 const loadMoreClients = () => void useClients.getState().loadMore();
@@ -25,6 +29,7 @@ const COLUMNS: { key: string; label: string; sort?: ClientSort; className?: stri
   { key: 'reseller', label: 'Reseller' },
   { key: 'status', label: 'Status' },
   { key: 'available', label: 'Available', sort: 'available', className: 'num' },
+  { key: 'runDry', label: 'Runs dry', sort: 'runDry', className: 'num' },
   { key: 'created', label: 'Created', sort: 'createdAt', className: 'num' },
 ];
 
@@ -34,11 +39,15 @@ export function ClientsScreen() {
   const [text, setText] = useState(s.search);
   const [creating, setCreating] = useState(false);
   const scroller = useRef<HTMLDivElement>(null);
+  const now = useCoreNow();
 
+  // The dashboard's tiles link here narrowed (#/clients?only=below).
+  const only = onlyOf(useRoute((r) => r.query.only));
   useEffect(() => {
     const st = useClients.getState();
+    if (st.only !== only) return st.setOnly(only);
     void (st.total === null ? st.loadFirst() : st.refresh());
-  }, []);
+  }, [only]);
 
   useEffect(() => {
     const t = setTimeout(() => useClients.getState().setSearch(text), SEARCH_WAIT_MS);
@@ -68,7 +77,7 @@ export function ClientsScreen() {
         <div>
           <h1 id="clients-title">Clients</h1>
           <p className="muted" data-testid="clients-total" aria-live="polite">
-            {s.total === null ? 'Loading…' : `${count.format(s.total)} ${s.total === 1 ? 'client' : 'clients'}${s.search ? ` matching “${s.search}”` : ''}`}
+            {s.total === null ? 'Loading…' : `${count.format(s.total)} ${s.total === 1 ? 'client' : 'clients'}${s.only ? ` ${CLIENT_ONLY[s.only]}` : ''}${s.search ? ` matching “${s.search}”` : ''}`}
           </p>
         </div>
         <div className="toolbar">
@@ -91,6 +100,12 @@ export function ClientsScreen() {
         </div>
       </header>
 
+      {only ? (
+        <div className="banner banner-info" data-testid="clients-only">
+          Only the clients {CLIENT_ONLY[only]}, as the dashboard counts them. <a href={hrefOf({ screen: 'clients' })}>Show every client</a>
+        </div>
+      ) : null}
+
       {s.error ? (
         <div className="banner banner-error" role="alert">
           Could not load clients: {s.error}{' '}
@@ -100,7 +115,7 @@ export function ClientsScreen() {
         </div>
       ) : null}
 
-      <div className="vtable" role="table" aria-label="Clients" aria-rowcount={(s.total ?? 0) + 1}>
+      <div className="vtable clients-table" role="table" aria-label="Clients" aria-rowcount={(s.total ?? 0) + 1}>
         <div className="vtable-head" role="rowgroup">
           <div className="vrow vrow-head" role="row">
             {COLUMNS.map((c) => {
@@ -130,7 +145,11 @@ export function ClientsScreen() {
         <div className="vtable-body" ref={scroller} role="rowgroup" data-testid="clients-list">
           {s.total === 0 ? (
             <div className="empty">
-              {s.search ? `No client name or reference starts with “${s.search}”.` : 'No clients yet. Create one with “New client”.'}
+              {s.search
+                ? `No client name or reference starts with “${s.search}”.`
+                : s.only
+                  ? `No client is ${CLIENT_ONLY[s.only]}.`
+                  : 'No clients yet. Create one with “New client”.'}
             </div>
           ) : null}
           <div className="vtable-spacer" style={{ height: virtualizer.getTotalSize() }}>
@@ -168,6 +187,7 @@ export function ClientsScreen() {
                   <div role="cell" className="vcell num">
                     <Money amount={c.available} currency={c.currency} tone low={c.belowThreshold} />
                   </div>
+                  <RunDryCell client={c} now={now} />
                   <div role="cell" className="vcell num muted">
                     {formatDate(c.createdAt)}
                   </div>
@@ -179,5 +199,21 @@ export function ClientsScreen() {
       </div>
       {creating ? <NewClientDialog onClose={() => setCreating(false)} /> : null}
     </section>
+  );
+}
+
+/** The stored run-dry forecast: "in about 6 h", "in 3 days", "—" without usage; within a day in red. */
+function RunDryCell({ client: c, now }: { client: Client; now: number }) {
+  const at = c.runDryAt === null ? null : Date.parse(c.runDryAt);
+  const soon = at !== null && at - now < 24 * HOUR_MS;
+  return (
+    <div
+      role="cell"
+      className={`vcell num run-dry-cell${soon ? ' run-dry-soon' : ''}`}
+      data-testid="client-run-dry"
+      title={at === null ? 'No usage in the last 7 days' : `${formatTime(c.runDryAt!)} at ≈ ${formatMoney(c.burnPerDay, c.currency)}/day`}
+    >
+      {formatRunDry(at, now)}
+    </div>
   );
 }

@@ -65,6 +65,8 @@ export function retryMethodOf(c: Charge): string | null {
 export interface ChargeFilter {
   clientId?: number;
   status?: ChargeStatus;
+  /** Only each client's latest attempt when it failed or needs the client (#/charges?awaiting=retry, the dashboard's tile). */
+  awaitingRetry?: true;
   from?: string;
   to?: string;
 }
@@ -73,6 +75,7 @@ export function filterFromQuery(q: Query): ChargeFilter {
   const f: ChargeFilter = {};
   if (q.clientId && /^[1-9]\d{0,15}$/.test(q.clientId)) f.clientId = Number(q.clientId);
   if (q.status && (CHARGE_STATUSES as string[]).includes(q.status)) f.status = q.status as ChargeStatus;
+  if (q.awaiting === 'retry') f.awaitingRetry = true;
   if (q.from && dayStart(q.from) !== null) f.from = q.from;
   if (q.to && dayStart(q.to) !== null) f.to = q.to;
   return f;
@@ -82,6 +85,7 @@ export function queryOfFilter(f: ChargeFilter): Query {
   const q: Query = {};
   if (f.clientId) q.clientId = String(f.clientId);
   if (f.status) q.status = f.status;
+  if (f.awaitingRetry) q.awaiting = 'retry';
   if (f.from) q.from = f.from;
   if (f.to) q.to = f.to;
   return q;
@@ -93,6 +97,7 @@ export function apiFilter(f: ChargeFilter): ListInput {
   const out: ListInput = {};
   if (f.clientId) out.clientId = f.clientId;
   if (f.status) out.status = f.status;
+  if (f.awaitingRetry) out.awaitingRetry = true;
   return { ...out, ...dayBounds(f.from, f.to) };
 }
 

@@ -1,0 +1,20 @@
+/** The average daily spend: one measure for the automatic top-up panel's advice and the threshold suggestion. */
+import type Database from 'better-sqlite3';
+import { DAY_MS } from '../../../shared/forecast';
+
+/** The window of the average daily spend. */
+const SPEND_DAYS = 30;
+
+/**
+ * Usage per day over the last 30 days, or since the client was created if that is sooner (at least a day):
+ * the time is counted exactly, so a new day starting does not make the average jump.
+ */
+export function averageDailySpend(sqlite: Database.Database, client: { id: number; created_at: number }, now: number): { average: number; days: number } {
+  const from = Math.max(now - SPEND_DAYS * DAY_MS, client.created_at);
+  const span = Math.max(DAY_MS, now - from);
+  const used = sqlite
+    .prepare(`SELECT coalesce(-sum(amount), 0) FROM ledger_entries WHERE client_id = ? AND kind = 'usage' AND at >= ? AND at <= ?`)
+    .pluck()
+    .get(client.id, from, now) as number;
+  return { average: Math.round((Math.max(0, used) * DAY_MS) / span), days: Math.round((span / DAY_MS) * 10) / 10 };
+}

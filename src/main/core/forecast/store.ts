@@ -1,0 +1,163 @@
+/**
+ * The run-dry forecast against the database. Each client's usage per UTC day of the forecast's window lives
+ * in its balances row (`usage_days`, a flat JSON array [day, spent, …]) beside the figures derived from it
+ * (`burn_rate`, and `run_dry_at`, indexed for the client list's sort). Posting reads and writes that row
+ * anyway, so keeping the forecast costs no statement of its own: the days travel with the balance. The hourly
+ * refresh keeps the figures right as time passes without posts (the days' weights move, a quiet client's
+ * rate decays) and drops the days that left the window. The arithmetic is src/shared/forecast.ts.
+ */
+import type Database from 'better-sqlite3';
+import type { Statement } from 'better-sqlite3';
+import { burnRateOf, DAY_MS, dayOf, FORECAST_DAYS, HOUR_MS, runDryAt } from '../../../shared/forecast';
+
+export interface ForecastFigures {
+  burnRate: number;
+  runDryAt: number;
+}
+
+/** A client's days as posting carries them: [day, spent, day, spent, …]. */
+export type UsageDays = number[];
+
+export const parseDays = (text: string): UsageDays => (text === '[]' ? [] : (JSON.parse(text) as UsageDays));
+
+/**
+ * Adds a usage debit (`spent`, positive) on the day of `at` and drops the days older than the window; a day
+ * before the window is not kept at all. Returns the new list (the old one is left as it was).
+ */
+export function addUsage(days: UsageDays, at: number, spent: number, now: number): UsageDays {
+  const first = dayOf(now) - FORECAST_DAYS;
+  const day = dayOf(at);
+  const out: UsageDays = [];
+  let added = day < first;
+  for (let i = 0; i < days.length; i += 2) {
+    if (days[i] < first) continue;
+    out.push(days[i], days[i] === day ? days[i + 1] + spent : days[i + 1]);
+    if (days[i] === day) added = true;
+  }
+  if (!added) out.push(day, spent);
+  return out;
+}
+
+/** The burn rate and run-dry time of a client with these days, as of `now`. */
+export function figuresOf(days: UsageDays, available: number, createdAt: number, now: number): ForecastFigures {
+  const today = dayOf(now);
+  const spent = new Float64Array(FORECAST_DAYS + 1);
+  for (let i = 0; i < days.length; i += 2) {
+    const k = today - days[i];
+    if (k >= 0 && k <= FORECAST_DAYS) spent[k] += days[i + 1];
+  }
+  const rate = burnRateOf(spent, now, createdAt);
+  return { burnRate: rate, runDryAt: runDryAt(available, rate, now) };
+}
+
+/** What a refresh did: clients whose figures changed, slices (transactions) and the longest one. */
+export interface RefreshReport {
+  changed: number;
+  slices: number;
+  longestSliceMs: number;
+}
+
+/** The hourly refresh: how often, and how long one slice (one transaction) aims to take, as the sweep's do. */
+export const REFRESH_EVERY_MS = HOUR_MS;
+const SLICE_TARGET_MS = 20;
+const FIRST_SLICE = 250;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export class ForecastStore {
+  private readonly s: {
+    slice: Statement<[number, number]>;
+    backfill: Statement<[number, number, number]>;
+    set: Statement;
+    maxId: Statement<[]>;
+    getState: Statement<[string]>;
+    putState: Statement;
+  };
+  private refreshing: Promise<RefreshReport> | null = null;
+
+  constructor(private readonly sqlite: Database.Database) {
+    this.s = {
+      // The clients of a slice worth refreshing: a rate now (it may decay) or days kept.
+      slice: sqlite
+        .prepare(
+          `SELECT b.client_id, b.available, c.created_at, b.usage_days, b.burn_rate, b.run_dry_at FROM balances b JOIN clients c ON c.id = b.client_id
+           WHERE b.client_id BETWEEN ? AND ? AND (b.burn_rate > 0 OR b.usage_days != '[]')`,
+        )
+        .raw(),
+      // A ledger made before the forecast: the window's usage from its entries, by the (client, at) index.
+      backfill: sqlite
+        .prepare(
+          `SELECT client_id, at / 86400000, -sum(amount) FROM ledger_entries
+           WHERE client_id BETWEEN ? AND ? AND at >= ? AND kind = 'usage' AND amount < 0 GROUP BY client_id, at / 86400000`,
+        )
+        .raw(),
+      set: sqlite.prepare('UPDATE balances SET usage_days = ?, burn_rate = ?, run_dry_at = ? WHERE client_id = ?'),
+      maxId: sqlite.prepare('SELECT max(id) FROM clients').pluck(),
+      getState: sqlite.prepare('SELECT value FROM scheduler_state WHERE key = ?').pluck(),
+      putState: sqlite.prepare('INSERT INTO scheduler_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+    };
+  }
+
+  refreshDue(now: number): boolean {
+    const last = this.s.getState.get('forecast_refreshed_at') as string | undefined;
+    return !last || now >= Number(last) + REFRESH_EVERY_MS;
+  }
+
+  /**
+   * Recomputes every client with a rate or days kept, in slices of ids (one transaction each, the event loop
+   * free between them), dropping the days that left the window. The first run on a ledger made before the
+   * forecast existed reads each slice's days from the ledger's entries first. Reports how many clients'
+   * figures changed, the slices and the longest one. A second call while one runs (the timer and a moved test clock) waits for it.
+   */
+  refresh(now: () => number, running: () => boolean = () => true): Promise<RefreshReport> {
+    this.refreshing ??= this.refreshAll(now, running).finally(() => (this.refreshing = null));
+    return this.refreshing;
+  }
+
+  private async refreshAll(now: () => number, running: () => boolean): Promise<RefreshReport> {
+    const backfill = !this.s.getState.get('forecast_backfilled');
+    const maxId = (this.s.maxId.get() as number | null) ?? 0;
+    let changed = 0;
+    let slices = 0;
+    let longestSliceMs = 0;
+    let size = FIRST_SLICE;
+    for (let from = 1; from <= maxId && running(); ) {
+      const to = Math.min(from + size - 1, maxId);
+      const t0 = performance.now();
+      this.sqlite
+        .transaction(() => {
+          const t = now();
+          const first = dayOf(t) - FORECAST_DAYS;
+          if (backfill) {
+            const byClient = new Map<number, UsageDays>();
+            for (const [id, day, spent] of this.s.backfill.all(from, to, first * DAY_MS) as [number, number, number][]) {
+              const d = byClient.get(id);
+              if (d) d.push(day, spent);
+              else byClient.set(id, [day, spent]);
+            }
+            for (const [id, d] of byClient) this.s.set.run(JSON.stringify(d), 0, 0, id);
+          }
+          for (const [id, available, createdAt, text, oldRate, oldRunDry] of this.s.slice.all(from, to) as [number, number, number, string, number, number][]) {
+            const days = parseDays(text);
+            const kept = days.filter((_v, i) => days[i - (i % 2)] >= first);
+            const f = figuresOf(kept, available, createdAt, t);
+            if (f.burnRate === oldRate && f.runDryAt === oldRunDry && kept.length === days.length) continue;
+            this.s.set.run(JSON.stringify(kept), f.burnRate, f.runDryAt, id);
+            changed++;
+          }
+        })
+        .immediate();
+      // The next slice is sized from this one's time, so each stays near the target.
+      const ms = performance.now() - t0;
+      slices++;
+      longestSliceMs = Math.max(longestSliceMs, ms);
+      size = Math.min(50_000, Math.max(100, Math.round(((to - from + 1) * SLICE_TARGET_MS) / Math.max(ms, 0.5))));
+      from = to + 1;
+      await yieldToEventLoop();
+    }
+    const report = { changed, slices, longestSliceMs: Math.round(longestSliceMs * 10) / 10 };
+    if (!running()) return report;
+    if (backfill) this.s.putState.run('forecast_backfilled', '1');
+    this.s.putState.run('forecast_refreshed_at', String(now()));
+    return report;
+  }
+}
