@@ -5,6 +5,8 @@
  * 30 days of the chart against a sum of the entries, the filtered lists the tiles link to, and the markers
  * and threshold lines of ledger.series.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SERIES_MARKERS } from '../../src/shared/contracts/ledger';
 import { startSmtpServer, type SmtpTestServer } from '../support/smtp';
@@ -170,34 +172,38 @@ describe('dashboard.get', () => {
     expect(await fresh.ok('dashboard.chart', {})).toEqual(chart);
   });
 
-  it('reads a big ledger in slices, answering other calls meanwhile, and counts what they posted exactly once', async () => {
+  it('reads its days from daily_totals, which the ledger keeps with every entry and the migration fills from an older ledger', async () => {
     const dir = tempDir();
     const core = fx.core(testCore({ inMemory: false, dataDir: dir }));
     const { reseller } = await withClient(core);
     const sqlite = core.db.$client;
     const insert = clientInserter(sqlite);
-    const entry = sqlite.prepare("INSERT INTO ledger_entries (client_id, kind, amount, balance_after, description, actor, at, recorded_at) VALUES (?, 'top_up', ?, ?, '', 'test', ?, ?)");
-    const start = core.clock.now();
-    sqlite.transaction(() => {
-      for (let k = 0; k < 50_000; k++) {
-        const id = insert({ resellerId: reseller.id, externalRef: `B-${k}`, name: `Bulk ${k}`, billingEmail: 'b@x.test', currency: k % 3 ? 'USD' : 'EUR', status: 'active' }, start);
-        // As the demo ledger is made: older entries written after newer ones (ids do not follow recorded_at).
-        const at = start - (k % 40) * DAY;
-        entry.run(id, 100 + (k % 7), 100 + (k % 7), at, at);
-        sqlite.prepare('UPDATE balances SET balance = ?, available = ?, entry_count = 1 WHERE client_id = ?').run(100 + (k % 7), 100 + (k % 7), id);
-      }
-    })();
-    core.testClock.advance(DAY);
-    const reading = core.call('dashboard.chart', {});
-    // Posts while the first read is under way, to clients early and late in the table.
-    const posted = await Promise.all([2, 30_000, 49_990, 17].map((k) => core.ok('ledger.post', { clientId: k + 1, kind: 'top_up', amount: 1_000 })));
-    expect(posted).toHaveLength(4);
-    const first = await reading;
-    expect(first.ok).toBe(true);
+    const ids = sqlite.transaction(() =>
+      Array.from({ length: 5_000 }, (_, k) => insert({ resellerId: reseller.id, externalRef: `B-${k}`, name: `Bulk ${k}`, billingEmail: 'b@x.test', currency: k % 3 ? 'USD' : 'EUR', status: 'active' }, core.clock.now())),
+    )();
+    // Ten days of imports (the ledger's batch) and single posts, in both currencies.
+    for (let day = 0; day < 10; day++) {
+      const now = core.clock.now();
+      sqlite.transaction(() => {
+        const batch = core.ledger.batch(now);
+        for (const [k, id] of ids.entries()) batch.post({ clientId: id, kind: k % 5 ? 'usage' : 'top_up', amount: k % 5 ? -(1 + (k % 7)) : 500, description: 'x', actor: 'test', at: now, externalId: `d${day}-${k}` });
+        batch.finish();
+      })();
+      await core.ok('ledger.post', { clientId: ids[day], kind: 'top_up', amount: 1_000 });
+      core.testClock.advance(DAY);
+    }
     const chart = await core.ok('dashboard.chart', {});
     const expected = balancesByDay(core, chart.days);
     for (const x of chart.currencies) expect(x.balance).toEqual(expected[x.currency]);
-    expect(chart.currencies.reduce((n, x) => n + x.topUpCount.at(-1)!, 0)).toBe(4);
+    expect(chart.currencies.reduce((n, x) => n + x.topUpCount.at(-2)!, 0)).toBe(1_000 + 1);
+    // The chart reads no entry: a few rows of daily_totals (10 days × 2 currencies).
+    expect(sqlite.prepare('SELECT count(*) FROM daily_totals').pluck().get()).toBe(20);
+    // The migration's backfill, run on the same entries, makes exactly the rows the ledger kept.
+    const kept = sqlite.prepare('SELECT * FROM daily_totals ORDER BY day, currency').all();
+    const backfill = fs.readFileSync(path.resolve(__dirname, '../../drizzle/0013_daily_totals.sql'), 'utf8').split('--> statement-breakpoint')[1];
+    sqlite.exec('DELETE FROM daily_totals');
+    sqlite.exec(backfill);
+    expect(sqlite.prepare('SELECT * FROM daily_totals ORDER BY day, currency').all()).toEqual(kept);
   });
 
   it('counts failed charges awaiting Retry, methods cooling down and automatic top-ups, as the lists they link to', async () => {

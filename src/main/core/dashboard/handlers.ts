@@ -13,11 +13,10 @@ import { DRY_WITHIN_MS } from './dry';
 export const CHART_DAYS = 30;
 
 export const dashboardHandlers: HandlerMap = {
-  'dashboard.get': async (_input, ctx) => {
+  'dashboard.get': (_input, ctx) => {
     const sqlite = ctx.db.$client;
     const now = ctx.clock.now();
-    // Today's top-ups are the last day of the kept days (the first call after a start adds them up).
-    const daily = await dailyTotals(sqlite, now, CHART_DAYS, sqlite.name !== ':memory:');
+    const daily = dailyTotals(sqlite, now, CHART_DAYS);
     const today = daily.days[daily.days.length - 1];
     const last = daily.days.length - 1;
     const topUpsToday = daily.currencies
@@ -52,10 +51,9 @@ export const dashboardHandlers: HandlerMap = {
     };
   },
 
-  'dashboard.chart': async (_input, ctx) => {
+  'dashboard.chart': (_input, ctx) => {
     const sqlite = ctx.db.$client;
-    // An in-memory database (tests) is small: it is read in one go.
-    const daily = await dailyTotals(sqlite, ctx.clock.now(), CHART_DAYS, sqlite.name !== ':memory:');
+    const daily = dailyTotals(sqlite, ctx.clock.now(), CHART_DAYS);
     return { days: daily.days.map((d) => iso(d).slice(0, 10)), currencies: daily.currencies };
   },
 };

@@ -121,6 +121,24 @@ export const ledgerEntries = sqliteTable(
   ],
 );
 
+/**
+ * Per UTC day of recording and currency, what the ledger recorded: the net of every entry, and its
+ * top-ups (amount, count). Written by the ledger in the transaction of every entry (Ledger.post, and per
+ * part in an import), so the dashboard's 30 days and the total balance per currency (the sum over all
+ * days) are read from a few hundred rows, never from the entries.
+ */
+export const dailyTotals = sqliteTable(
+  'daily_totals',
+  {
+    day: integer('day').notNull(),
+    currency: text('currency').notNull(),
+    net: integer('net').notNull(),
+    topUps: integer('top_ups').notNull(),
+    topUpCount: integer('top_up_count').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.currency] })],
+);
+
 export const holds = sqliteTable(
   'holds',
   {

@@ -9,6 +9,7 @@ import { MAX_AMOUNT } from '../../../shared/money';
 import { isoOrNull, iso } from '../clock';
 import type { Db } from '../db/open';
 import { addUsage, figuresOf, ForecastStore, parseDays } from '../forecast/store';
+import { DAY_MS, dayOf } from '../../../shared/forecast';
 
 export type EntryKind = LedgerEntry['kind'];
 
@@ -59,7 +60,7 @@ export interface BalanceRow {
 }
 
 /** The balance row as posting reads it: with the run-dry forecast's days and the client's creation. */
-type PostingRow = BalanceRow & { created_at: number; usage_days: string };
+type PostingRow = BalanceRow & { created_at: number; usage_days: string; currency: string };
 
 /**
  * Something that wants to know, inside the same transaction, that a balance moved (rule evaluation):
@@ -101,6 +102,7 @@ export class Ledger {
     entry: Statement<[number], EntryRow>;
     byExternal: Statement<[number, string], { id: number }>;
     finishBatch: Statement;
+    addDay: Statement;
   };
   readonly balanceListeners: BalanceListener[] = [];
   /** The run-dry forecast's refresh and reads; posting writes its days and figures with every balance. */
@@ -111,7 +113,7 @@ export class Ledger {
     this.forecast = new ForecastStore(sqlite);
     this.s = {
       balance: sqlite.prepare(
-        'SELECT b.client_id, b.balance, b.held, b.available, b.last_debit_at, b.usage_days, c.created_at FROM balances b JOIN clients c ON c.id = b.client_id WHERE b.client_id = ?',
+        'SELECT b.client_id, b.balance, b.held, b.available, b.last_debit_at, b.usage_days, c.created_at, c.currency FROM balances b JOIN clients c ON c.id = b.client_id WHERE b.client_id = ?',
       ),
       insert: sqlite.prepare(
         `INSERT INTO ledger_entries (client_id, kind, amount, balance_after, external_id, description, actor, at, recorded_at, reverses_entry_id)
@@ -129,6 +131,10 @@ export class Ledger {
       ),
       entry: sqlite.prepare(`SELECT ${ENTRY_COLUMNS} FROM ledger_entries e WHERE e.id = ?`),
       byExternal: sqlite.prepare('SELECT id FROM ledger_entries WHERE client_id = ? AND external_id = ?'),
+      addDay: sqlite.prepare(
+        `INSERT INTO daily_totals (day, currency, net, top_ups, top_up_count) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (day, currency) DO UPDATE SET net = net + excluded.net, top_ups = top_ups + excluded.top_ups, top_up_count = top_up_count + excluded.top_up_count`,
+      ),
       finishBatch: sqlite.prepare(
         `UPDATE balances SET balance = @balance, available = @balance - held, entry_count = entry_count + @count,
            last_debit_at = @lastDebitAt, updated_at = @now, usage_days = @usageDays, burn_rate = @burnRate, run_dry_at = @runDryAt WHERE client_id = @clientId`,
@@ -151,7 +157,7 @@ export class Ledger {
   /**
    * Appends one entry and moves the balance with it. With an externalId already posted for this client
    * it adds nothing and returns the first entry's id (`duplicate: true`): imports and retries are
-   * idempotent. Three statements on the hot path (read balance, insert, update); a caller that shows the
+   * idempotent. Four statements on the hot path (read balance, insert, update, the day's totals); a caller that shows the
    * entry reads it with `entry(entryId)`.
    */
   post(e: NewEntry, now: number): { entryId: number; balance: BalanceRow; duplicate: boolean } {
@@ -170,6 +176,8 @@ export class Ledger {
     const usageDays = debitAt === null ? days : addUsage(days, debitAt, -e.amount, now);
     const f = figuresOf(usageDays, balanceAfter - before.held, before.created_at, now);
     this.s.setBalance.run({ clientId: e.clientId, balance: balanceAfter, debitAt, now, usageDays: debitAt === null ? before.usage_days : JSON.stringify(usageDays), ...f });
+    const topUp = e.kind === 'top_up';
+    this.s.addDay.run(dayOf(now) * DAY_MS, before.currency, e.amount, topUp ? e.amount : 0, topUp ? 1 : 0);
     // The same arithmetic as the UPDATE above, so the row need not be read back.
     const after: BalanceRow = {
       client_id: e.clientId,
@@ -189,14 +197,14 @@ export class Ledger {
    * with `finish()`; nothing else may post to these clients in between.
    */
   batch(now: number) {
-    const running = new Map<number, { row: PostingRow; count: number; lowered: boolean; days: number[] }>();
+    const running = new Map<number, { row: PostingRow; count: number; lowered: boolean; days: number[]; net: number; topUps: number; topUpCount: number }>();
     const finishBalance = this.s.finishBatch;
     return {
       post: (e: NewEntry): { duplicate: boolean } => {
         let r = running.get(e.clientId);
         if (!r) {
           const row = this.balanceOf(e.clientId);
-          r = { row: { ...row }, count: 0, lowered: false, days: parseDays(row.usage_days) };
+          r = { row: { ...row }, count: 0, lowered: false, days: parseDays(row.usage_days), net: 0, topUps: 0, topUpCount: 0 };
           running.set(e.clientId, r);
         }
         const balanceAfter = within(r.row.balance + e.amount, e.amount, 'balance', 'amount');
@@ -205,6 +213,11 @@ export class Ledger {
         r.row.balance = balanceAfter;
         r.row.available = balanceAfter - r.row.held;
         r.count++;
+        r.net += e.amount;
+        if (e.kind === 'top_up') {
+          r.topUps += e.amount;
+          r.topUpCount++;
+        }
         if (e.amount < 0) r.lowered = true;
         if (e.amount < 0 && e.kind === 'usage') {
           if (r.row.last_debit_at === null || r.row.last_debit_at < e.at) r.row.last_debit_at = e.at;
@@ -219,13 +232,21 @@ export class Ledger {
        */
       finish: (): number[] => {
         const moved: number[] = [];
+        // The part's day totals, per currency: one UPSERT each.
+        const totals = new Map<string, { net: number; topUps: number; topUpCount: number }>();
         for (const [clientId, r] of running) {
           if (r.count === 0) continue;
+          const t = totals.get(r.row.currency) ?? { net: 0, topUps: 0, topUpCount: 0 };
+          t.net += r.net;
+          t.topUps += r.topUps;
+          t.topUpCount += r.topUpCount;
+          totals.set(r.row.currency, t);
           const f = figuresOf(r.days, r.row.available, r.row.created_at, now);
           finishBalance.run({ clientId, balance: r.row.balance, count: r.count, lastDebitAt: r.row.last_debit_at, now, usageDays: JSON.stringify(r.days), ...f });
           moved.push(clientId);
           this.moved(clientId, r.row, now, r.lowered);
         }
+        for (const [currency, t] of totals) this.s.addDay.run(dayOf(now) * DAY_MS, currency, t.net, t.topUps, t.topUpCount);
         running.clear();
         return moved;
       },
