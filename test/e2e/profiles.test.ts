@@ -140,6 +140,35 @@ describe('low balance profiles in the browser', () => {
     await dialog.waitFor({ state: 'detached' });
   });
 
+  it('switches on the optional forecast rule (run dry within N hours) in the form; light and dark', async () => {
+    const page = chrome.page;
+    await page.goto(`${host.url}#/profiles/${profileId}`);
+    const form = page.getByTestId('profile-form');
+    const section = page.getByTestId('section-forecastRule');
+    await waitForText(section, /Run-dry forecast notification.*Off/);
+    await form.locator('[name="forecastRule.enabled"]').check();
+    await form.locator('[name="forecastRule.withinHours"]').fill('12');
+    await form.locator('[name="forecastRule.emails"]').fill('ops@acme.test');
+    await page.getByTestId('save-profile').click();
+    await waitForText(page.getByTestId('profile-saved'), 'Saved.');
+    expect((await call('profiles.get', { id: profileId })).forecastRule).toEqual({ enabled: true, withinHours: 12, notifyReseller: true, emails: ['ops@acme.test'] });
+    await section.scrollIntoViewIfNeeded();
+    await chrome.screenshot('profiles-forecast-rule');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await chrome.screenshot('profiles-forecast-rule-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    // Two hours on, $11.00 of usage so far today ($5.50 an hour): $19.00 runs out in about 3 h, within 12 h.
+    await call('clock.advance', { ms: 2 * 3_600_000 });
+    await call('ledger.post', { clientId, kind: 'usage', amount: -100, description: 'Outbound calls' });
+    await page.goto(`${host.url}#/clients/${clientId}`);
+    const timeline = page.getByTestId('low-balance-panel').getByTestId('notification-timeline');
+    await waitForText(timeline, /At the current rate, available \$19\.00 runs out in about 3 h, within the forecast rule’s 12 h\. Notification 1 of 2/);
+    expect(await timeline.locator('[data-rule="forecast"]').count()).toBe(1);
+    await timeline.locator('[data-rule="forecast"]').scrollIntoViewIfNeeded();
+    await chrome.screenshot('profiles-forecast-timeline');
+  });
+
   it('deletes the profile after a confirmation that says what happens to its client', async () => {
     const page = chrome.page;
     await page.goto(`${host.url}#/profiles`);

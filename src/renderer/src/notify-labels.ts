@@ -8,6 +8,7 @@ export const KIND_LABEL: Record<NotificationKind, string> = {
   low_balance_staff: 'Low balance (staff)',
   low_balance_client: 'Low balance (client)',
   inactivity: 'Inactivity',
+  low_balance_forecast: 'Runs dry soon (forecast)',
   top_up_receipt: 'Top-up receipt',
   recharge_failed: 'Recharge failed',
   method_disabled: 'Payment method paused',

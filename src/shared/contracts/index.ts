@@ -69,7 +69,7 @@ export interface ChangeEvent {
 export * from './common';
 export * from './entities';
 export { clientSort } from './directory';
-export type { Profile, RuleKind, RuleView, ClientThresholds, SweepReport, SchedulerStatus } from './profiles';
+export type { Profile, RuleKind, ProfileRuleKind, RuleView, ClientThresholds, SweepReport, SchedulerStatus } from './profiles';
 export type { Notification, NotificationKind, NotificationFilter, RenderedMessage, MailSettings, SmtpInput, ExportState } from './notify';
 export type { RechargeMode, RechargeSettings } from './recharge';
 export type { StripeStatus } from './stripe';

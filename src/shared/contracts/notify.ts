@@ -5,10 +5,10 @@
 import { z } from 'zod';
 import { defineContract } from '../contract';
 import { cursor, email, empty, id, isoTime, limit, page, text } from './common';
-import { ruleKind } from './profiles';
+import { profileRuleKind } from './profiles';
 
 export const notificationKind = z.enum(
-  ['low_balance_staff', 'low_balance_client', 'inactivity', 'top_up_receipt', 'recharge_failed', 'method_disabled', 'settings_changed', 'setup_link'],
+  ['low_balance_staff', 'low_balance_client', 'inactivity', 'low_balance_forecast', 'top_up_receipt', 'recharge_failed', 'method_disabled', 'settings_changed', 'setup_link'],
   { error: 'must be one of low_balance_staff, low_balance_client, inactivity, top_up_receipt, recharge_failed, method_disabled, settings_changed, setup_link' },
 );
 export type NotificationKind = z.infer<typeof notificationKind>;
@@ -24,7 +24,7 @@ export const notification = z.object({
   profileId: z.number().nullable(),
   profileName: z.string().nullable(),
   /** The rule that decided (the three low balance kinds), else null. */
-  rule: ruleKind.nullable(),
+  rule: profileRuleKind.nullable(),
   decidedAt: z.string(),
   /** queued: waiting to be sent, or retrying after an error (attempts > 0, error says why). */
   status: notificationStatus,

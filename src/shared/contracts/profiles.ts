@@ -5,6 +5,9 @@ import { amount, currency, cursor, email, empty, id, limit, page, requiredText }
 
 export const ruleKind = z.enum(['staff', 'client', 'inactivity'], { error: 'must be staff, client or inactivity' });
 export type RuleKind = z.infer<typeof ruleKind>;
+/** Every rule of a profile: the three above (which a client may override) and the forecast rule. */
+export const profileRuleKind = z.enum(['staff', 'client', 'inactivity', 'forecast']);
+export type ProfileRuleKind = z.infer<typeof profileRuleKind>;
 
 const enabled = z.boolean({ error: 'must be true or false' });
 const emails = z.array(email, { error: 'must be a list of email addresses' }).max(20, 'may list at most 20 addresses').default([]);
@@ -39,6 +42,17 @@ const inactivityRuleInput = z.strictObject({
   emails,
 });
 
+/**
+ * The forecast rule: notifies when the client's run-dry forecast is within `withinHours`, to the reseller's
+ * email (ticked), the staff users chosen on the staff rule and extra emails. No threshold: the forecast is its test.
+ */
+const forecastRuleInput = z.strictObject({
+  enabled,
+  withinHours: hours(720, '720 hours (30 days)').default(24),
+  notifyReseller: enabled.default(true),
+  emails,
+});
+
 const off = { enabled: false, threshold: 0, emails: [] as string[] };
 
 const profileFields = {
@@ -63,6 +77,7 @@ export const staffRule = z.object({
 });
 export const clientRule = z.object({ enabled: z.boolean(), threshold: z.number(), notifyClient: z.boolean(), emails: z.array(z.string()) });
 export const inactivityRule = clientRule.extend({ inactivityHours: z.number() });
+export const forecastRule = z.object({ enabled: z.boolean(), withinHours: z.number(), notifyReseller: z.boolean(), emails: z.array(z.string()) });
 
 export const profile = z.object({
   id: z.number(),
@@ -82,6 +97,7 @@ export const profile = z.object({
   staffRule,
   clientRule,
   inactivityRule,
+  forecastRule,
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -96,7 +112,7 @@ export const profilesList = defineContract({
 
 export const profilesGet = defineContract({
   name: 'profiles.get',
-  summary: 'One Low Balance Profile with its three rules.',
+  summary: 'One Low Balance Profile with its rules (staff, client, inactivity, forecast).',
   input: z.strictObject({ id }),
   output: profile,
 });
@@ -116,6 +132,7 @@ export const profilesCreate = defineContract({
     staffRule: staffRuleInput.default({ ...off, notifyReseller: true, staffIds: [] }),
     clientRule: clientRuleInput.default({ ...off, notifyClient: true }),
     inactivityRule: inactivityRuleInput.default({ ...off, notifyClient: true, inactivityHours: 168 }),
+    forecastRule: forecastRuleInput.default({ enabled: false, withinHours: 24, notifyReseller: true, emails: [] }),
   }),
   output: profile,
 });
@@ -137,6 +154,7 @@ export const profilesUpdate = defineContract({
     staffRule: staffRuleInput.optional(),
     clientRule: clientRuleInput.optional(),
     inactivityRule: inactivityRuleInput.optional(),
+    forecastRule: forecastRuleInput.optional(),
   }),
   output: profile,
 });

@@ -172,7 +172,8 @@ export const auditLog = sqliteTable(
   (t) => [index('audit_subject').on(t.subjectType, t.subjectId, t.id)],
 );
 
-export const RULE_KINDS = ['staff', 'client', 'inactivity'] as const;
+/** The rules of a profile; the forecast rule (run dry within N hours) has no client override. */
+export const RULE_KINDS = ['staff', 'client', 'inactivity', 'forecast'] as const;
 
 /** A named notification policy (seed 004): quota and period shared by its three rules. */
 export const lowBalanceProfiles = sqliteTable(
@@ -216,6 +217,8 @@ export const profileRules = sqliteTable(
     emails: text('emails').notNull().default('[]'),
     /** Inactivity rule only: how long without a debit before it may fire. */
     inactivityMs: integer('inactivity_ms'),
+    /** Forecast rule only: it fires when the run-dry forecast (balances.run_dry_at) is within this long. */
+    horizonMs: integer('horizon_ms'),
   },
   (t) => [primaryKey({ columns: [t.profileId, t.kind] })],
 );
@@ -291,6 +294,7 @@ export const NOTIFICATION_KINDS = [
   'low_balance_staff',
   'low_balance_client',
   'inactivity',
+  'low_balance_forecast',
   'top_up_receipt',
   'recharge_failed',
   'method_disabled',

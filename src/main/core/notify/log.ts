@@ -5,7 +5,8 @@
  * `notify` job (keyed by the row, so never two); the job (src/main/core/notify/service.ts) sends it.
  */
 import type Database from 'better-sqlite3';
-import type { Notification, NotificationKind, RuleKind } from '../../../shared/contracts';
+import type { Notification, NotificationKind, ProfileRuleKind as RuleKind } from '../../../shared/contracts';
+import { formatRunDry } from '../../../shared/forecast';
 import { formatMoney } from '../../../shared/money';
 import { iso } from '../clock';
 import type { JobQueue } from '../scheduler/jobs';
@@ -40,7 +41,7 @@ interface Party {
   reseller_email: string | null;
 }
 
-const RULE_LABEL: Record<RuleKind, string> = { staff: 'reseller staff', client: 'client', inactivity: 'inactivity' };
+const RULE_LABEL: Record<RuleKind, string> = { staff: 'reseller staff', client: 'client', inactivity: 'inactivity', forecast: 'forecast' };
 
 /** "2026-11-01 09:00 UTC" */
 export const whenText = (ms: number) => `${iso(ms).slice(0, 16).replace('T', ' ')} UTC`;
@@ -91,15 +92,22 @@ export class NotificationLog {
     const party = this.s.party.get(d.clientId) as Party;
     const money = (v: number) => formatMoney(v, party.currency, { locale: 'en-US' });
     const ruleCfg = d.profile.rules[d.rule.kind];
+    // The forecast rule goes where the staff rule does: the reseller's email (its own tick), the staff users
+    // chosen on the staff rule, and its own extra emails. It is an estimate, for the reseller to act on.
+    const toStaff = d.rule.kind === 'staff' || d.rule.kind === 'forecast';
     const recipients =
-      d.rule.kind === 'staff'
+      toStaff
         ? unique([ruleCfg.notifyPrimary ? party.reseller_email : null, ...(this.s.staffEmails.all(d.profile.id) as string[]), ...ruleCfg.emails])
         : unique([ruleCfg.notifyPrimary ? party.billing_email : null, ...ruleCfg.emails]);
 
     let status: Notification['status'] = 'queued';
     let suppressed: Notification['suppressed'] = null;
     let reason: string;
-    const below = `Available ${money(d.facts.available)} is below the ${RULE_LABEL[d.rule.kind]} threshold of ${money(d.rule.threshold)}${d.rule.thresholdSource === 'client' ? ' (the client’s own threshold)' : ''}`;
+    const horizonHours = Math.round((d.rule.horizonMs ?? 0) / 3_600_000);
+    const below =
+      d.rule.kind === 'forecast'
+        ? `At the current rate, available ${money(d.facts.available)} runs out ${formatRunDry(d.facts.runDryAt, d.now)}, within the forecast rule’s ${horizonHours} h`
+        : `Available ${money(d.facts.available)} is below the ${RULE_LABEL[d.rule.kind]} threshold of ${money(d.rule.threshold)}${d.rule.thresholdSource === 'client' ? ' (the client’s own threshold)' : ''}`;
     const idle =
       d.rule.kind === 'inactivity'
         ? d.facts.lastDebitAt === null
@@ -107,13 +115,13 @@ export class NotificationLog {
           : ` and there has been no usage since ${whenText(d.facts.lastDebitAt)}`
         : '';
     if (d.decision.type === 'notify') {
-      const next = d.decision.seq < d.profile.maxQty ? `another after ${durationText(d.profile.periodMs)} if still below` : 'the last one until the balance is refilled';
+      const next = d.decision.seq < d.profile.maxQty ? `another after ${durationText(d.profile.periodMs)} if still ${d.rule.kind === 'forecast' ? 'forecast to run dry in time' : 'below'}` : 'the last one until the balance is refilled';
       reason = `${below}${idle}. Notification ${d.decision.seq} of ${d.profile.maxQty}; ${next}.`;
       if (recipients.length === 0) {
         status = 'suppressed';
         suppressed = 'no_recipients';
         reason = `Not sent: nobody to notify — ${
-          d.rule.kind === 'staff'
+          toStaff
             ? 'the reseller’s email is not ticked or not set, no staff users are chosen and there are no extra emails'
             : 'the client’s billing email is not ticked and there are no extra emails'
         }. ${reason}`;
@@ -126,11 +134,13 @@ export class NotificationLog {
     } else {
       status = 'suppressed';
       suppressed = 'quota';
-      reason = `Not sent: Max Qty reached (${d.profile.maxQty} of ${d.profile.maxQty}); no more until the balance is refilled to ${money(d.rule.threshold)} or more. ${below}${idle}.`;
+      const refill = d.rule.kind === 'forecast' ? `the forecast is beyond ${horizonHours} h again (a top-up)` : `the balance is refilled to ${money(d.rule.threshold)} or more`;
+      reason = `Not sent: Max Qty reached (${d.profile.maxQty} of ${d.profile.maxQty}); no more until ${refill}. ${below}${idle}.`;
     }
 
     const kind = KIND_OF_RULE[d.rule.kind];
-    const subject = subjectFor(kind, templateParty(party), { available: d.facts.available });
+    const data: TemplateData = d.rule.kind === 'forecast' ? { runDryAt: d.facts.runDryAt, withinHours: horizonHours } : {};
+    const subject = subjectFor(kind, templateParty(party), { available: d.facts.available, data, decidedAt: d.now });
 
     const id = Number(
       this.s.insert.run({
@@ -144,13 +154,14 @@ export class NotificationLog {
         suppressed,
         reason,
         available: d.facts.available,
-        threshold: d.rule.threshold,
+        // The forecast rule has no threshold: its horizon is in the reason and the data.
+        threshold: d.rule.kind === 'forecast' ? null : d.rule.threshold,
         currency: party.currency,
         seq: d.decision.seq,
         maxQty: d.profile.maxQty,
         recipients: JSON.stringify(recipients),
         subject,
-        data: '{}',
+        data: JSON.stringify(data),
         resendOf: null,
       }).lastInsertRowid,
     );

@@ -3,7 +3,8 @@
  * are formatted in the client's currency; the reseller's name signs every message. Pure functions: the
  * detail view shows exactly what the mail job sends.
  */
-import type { NotificationKind, RuleKind } from '../../../shared/contracts';
+import type { NotificationKind, ProfileRuleKind as RuleKind } from '../../../shared/contracts';
+import { formatRunDry } from '../../../shared/forecast';
 import { formatMoney } from '../../../shared/money';
 
 export interface Party {
@@ -35,6 +36,9 @@ export interface TemplateData {
   capReached?: boolean;
   /** settings_changed: what changed. */
   changes?: { label: string; before: string; after: string }[];
+  /** low_balance_forecast: the run-dry time (ms) at the decision, and the rule's horizon in hours. */
+  runDryAt?: number;
+  withinHours?: number;
 }
 
 export interface TemplateInput extends Party {
@@ -59,14 +63,23 @@ export const RULE_OF_KIND: Partial<Record<NotificationKind, RuleKind>> = {
   low_balance_staff: 'staff',
   low_balance_client: 'client',
   inactivity: 'inactivity',
+  low_balance_forecast: 'forecast',
 };
-export const KIND_OF_RULE: Record<RuleKind, NotificationKind> = { staff: 'low_balance_staff', client: 'low_balance_client', inactivity: 'inactivity' };
+export const KIND_OF_RULE: Record<RuleKind, NotificationKind> = {
+  staff: 'low_balance_staff',
+  client: 'low_balance_client',
+  inactivity: 'inactivity',
+  forecast: 'low_balance_forecast',
+};
+
+/** "in about 5 h" from a forecast notification's data and decision time. */
+export const runsOutIn = (d: TemplateData | undefined, decidedAt: number) => formatRunDry(d?.runDryAt ?? null, decidedAt);
 
 const money = (v: number | null | undefined, currency: string) => (v == null ? '—' : formatMoney(v, currency, { locale: 'en-US' }));
 const when = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 /** The subject of a message of this kind, decided when it is logged. */
-export function subjectFor(kind: NotificationKind, p: Party, f: { available?: number | null; data?: TemplateData }): string {
+export function subjectFor(kind: NotificationKind, p: Party, f: { available?: number | null; data?: TemplateData; decidedAt?: number }): string {
   const m = (v: number | null | undefined) => money(v, p.currency);
   switch (kind) {
     case 'low_balance_staff':
@@ -75,6 +88,8 @@ export function subjectFor(kind: NotificationKind, p: Party, f: { available?: nu
       return `Your ${p.resellerName} balance is low: ${m(f.available)}`;
     case 'inactivity':
       return `Your ${p.resellerName} account has been inactive and has ${m(f.available)} left`;
+    case 'low_balance_forecast':
+      return `Runs dry soon: ${p.clientName} (${p.clientRef}) runs out ${runsOutIn(f.data, f.decidedAt ?? 0)} at the current rate`;
     case 'top_up_receipt':
       return `Receipt: ${m(f.data?.amount)} added to your ${p.resellerName} balance`;
     case 'recharge_failed':
@@ -126,6 +141,22 @@ function body(t: TemplateInput): { greeting: string; blocks: Block[] } {
         blocks: [
           `We have not seen any usage on your ${t.resellerName} account for a while. Your balance is ${m(t.available)}.`,
           'If you still need the service, please top up your account; if you have questions, reply to this email.',
+        ],
+      };
+    case 'low_balance_forecast':
+      return {
+        greeting: 'Hello,',
+        blocks: [
+          `At the current rate, ${t.clientName} (${t.clientRef}) runs out of prepaid balance ${runsOutIn(d, t.decidedAt)}.`,
+          {
+            rows: [
+              ['Available balance', m(t.available)],
+              ['Notify when', d.withinHours ? `forecast to run dry within ${d.withinHours} h` : '—'],
+              ['Notification', t.seq && t.maxQty ? `${t.seq} of ${t.maxQty}` : '—'],
+              ['Decided at', when(t.decidedAt)],
+            ],
+          },
+          'The forecast follows the client’s usage of the last 7 days. The client may need a top-up soon, or a word from you.',
         ],
       };
     case 'top_up_receipt':

@@ -4,14 +4,16 @@
  * where the client stands now. The event path (inside each posting transaction) and the sweep call this
  * same function, so they cannot decide differently.
  */
-import type { RuleKind } from '../../../shared/contracts';
+import type { ProfileRuleKind } from '../../../shared/contracts';
 
 export interface EffectiveRule {
-  kind: RuleKind;
+  kind: ProfileRuleKind;
   enabled: boolean;
   threshold: number;
   /** Inactivity rule only. */
   inactivityMs: number | null;
+  /** Forecast rule only: it is "below" when the client is forecast to run dry within this long. */
+  horizonMs: number | null;
 }
 
 export interface Policy {
@@ -24,6 +26,17 @@ export interface Facts {
   /** The last usage debit; null when the client has had none. */
   lastDebitAt: number | null;
   createdAt: number;
+  /** The stored run-dry forecast (balances.run_dry_at; RUN_DRY_NEVER without usage). */
+  runDryAt: number;
+}
+
+/**
+ * Whether the client is below the rule: strictly below the threshold (a balance exactly at it is not low),
+ * or, for the forecast rule, forecast to run dry within its horizon.
+ */
+export function isBelow(rule: EffectiveRule, facts: Facts, now: number): boolean {
+  if (rule.kind === 'forecast') return rule.horizonMs !== null && facts.runDryAt <= now + rule.horizonMs;
+  return facts.available < rule.threshold;
 }
 
 export type SuppressReason = 'quota' | 'period';
@@ -58,8 +71,8 @@ export function inactiveFrom(rule: EffectiveRule, facts: Facts): number {
 export type Cause = 'balance' | 'check';
 
 export function decide(rule: EffectiveRule, facts: Facts, policy: Policy, prev: RuleState | null, now: number, cause: Cause): Outcome {
-  // Strictly below: a balance exactly at the threshold is not low. Back at or above it, the counter resets.
-  if (!rule.enabled || !(facts.available < rule.threshold)) return { state: null, decision: null };
+  // Back at or above the threshold (or, forecast rule, no longer forecast to run dry in time), the counter resets.
+  if (!rule.enabled || !isBelow(rule, facts, now)) return { state: null, decision: null };
   const s: RuleState = prev
     ? { ...prev }
     : { sent: 0, since: now, lastSentAt: null, lastSuppressedAt: null, lastSuppressedReason: null, nextCheckAt: null };

@@ -4,7 +4,7 @@
  * the caller's write transaction: the posting transaction on the event path, one slice's on the sweep.
  */
 import type Database from 'better-sqlite3';
-import type { RuleKind } from '../../../shared/contracts';
+import type { ProfileRuleKind as RuleKind } from '../../../shared/contracts';
 import { MAX_AMOUNT } from '../../../shared/money';
 import { RULE_KINDS, ruleStateId, ruleStateRange } from '../db/schema';
 import type { BalanceRow } from '../ledger/post';
@@ -17,6 +17,8 @@ export interface ProfileRuleRow {
   notifyPrimary: boolean;
   emails: string[];
   inactivityMs: number | null;
+  /** Forecast rule only. */
+  horizonMs: number | null;
 }
 
 export interface LoadedProfile extends DecisionProfile {
@@ -69,14 +71,15 @@ interface FactsRow {
   pid: number | null;
   available: number;
   last_debit_at: number | null;
+  run_dry_at: number;
 }
 
 /**
  * A sweep slice's row, as an array (no object with keys per row: a steady sweep reads every client under
  * the ceiling): id, available, last debit, created, status, assigned profile, reseller, currency. The
- * profile in force is resolved in memory from the defaults, not by a subquery per row.
+ * profile in force is resolved in memory from the defaults, not by a subquery per row. Last, the run-dry time.
  */
-type SliceRow = [number, number, number | null, number, string, number | null, number, string];
+type SliceRow = [number, number, number | null, number, string, number | null, number, string, number];
 
 /** Rows of any number of clients, grouped by client. */
 function readStates(rows: StateRow[]): Map<number, States> {
@@ -102,6 +105,7 @@ export function effectiveRule(kind: RuleKind, profile: LoadedProfile | null, ove
     enabled: !closed && !!base && (override ? override.enabled : base.enabled),
     threshold: override?.threshold ?? base?.threshold ?? 0,
     inactivityMs: base?.inactivityMs ?? null,
+    horizonMs: base?.horizonMs ?? null,
     thresholdSource: override?.threshold != null ? 'client' : 'profile',
     enabledSource: override ? 'client' : 'profile',
   };
@@ -119,6 +123,8 @@ export class RuleEngine {
   /** When data_version was last read (performance.now()), and the ceiling of the cached profiles. */
   private cacheCheckedAt = 0;
   private cachedCeiling = 0;
+  /** The longest horizon of the enabled forecast rules; null: none is enabled. */
+  private cachedHorizon: number | null = null;
   /** Clients with a new decision since the last `drainTouched()`: the core announces them. */
   private touched = new Set<number>();
 
@@ -130,13 +136,15 @@ export class RuleEngine {
     this.s = {
       dataVersion: sqlite.prepare('PRAGMA data_version').pluck(),
       profiles: sqlite.prepare('SELECT id, reseller_id, name, currency, max_qty, period_ms, is_default FROM low_balance_profiles'),
-      rules: sqlite.prepare('SELECT profile_id, kind, enabled, threshold, notify_primary, emails, inactivity_ms FROM profile_rules'),
+      rules: sqlite.prepare('SELECT profile_id, kind, enabled, threshold, notify_primary, emails, inactivity_ms, horizon_ms FROM profile_rules'),
       staff: sqlite.prepare('SELECT profile_id, staff_id FROM profile_staff'),
       facts: sqlite.prepare(
-        `SELECT c.id, c.created_at, c.status, ${PROFILE_IN_FORCE} AS pid, b.available, b.last_debit_at
+        `SELECT c.id, c.created_at, c.status, ${PROFILE_IN_FORCE} AS pid, b.available, b.last_debit_at, b.run_dry_at
          FROM clients c JOIN balances b ON b.client_id = c.id WHERE c.id = ?`,
       ),
       clientOnly: sqlite.prepare(`SELECT c.created_at, c.status, ${PROFILE_IN_FORCE} AS pid FROM clients c WHERE c.id = ?`),
+      // Written by the same posting transaction just before the listener runs.
+      runDryAt: sqlite.prepare('SELECT run_dry_at FROM balances WHERE client_id = ?').pluck(),
       overrides: sqlite.prepare('SELECT client_id, kind, threshold, enabled FROM client_thresholds WHERE client_id = ?'),
       states: sqlite.prepare(`SELECT ${STATE_COLUMNS} FROM rule_states WHERE id BETWEEN ? AND ?`).raw(),
       upsert: sqlite.prepare(
@@ -149,16 +157,18 @@ export class RuleEngine {
       // A walk of the balances' primary key comparing one column: the clients above every threshold cost
       // next to nothing. Clients already below a rule come from the slice's rule states.
       sliceFacts: sqlite.prepare(
-        `SELECT b.client_id, b.available, b.last_debit_at, c.created_at, c.status, c.profile_id, c.reseller_id, c.currency
+        `SELECT b.client_id, b.available, b.last_debit_at, c.created_at, c.status, c.profile_id, c.reseller_id, c.currency, b.run_dry_at
          FROM balances b JOIN clients c ON c.id = b.client_id
-         WHERE b.client_id BETWEEN ? AND ? AND b.available < ? ORDER BY b.client_id`,
+         WHERE b.client_id BETWEEN ? AND ? AND (b.available < ? OR b.run_dry_at <= ?) ORDER BY b.client_id`,
       ).raw(),
-      // The routine sweep's: only the clients under the ceiling that no rule state tracks yet.
+      // The routine sweep's: only the clients under the ceiling that no rule state tracks yet, and those
+      // forecast to run dry in time that no forecast rule state tracks yet (they may be below another rule).
       sliceUntracked: sqlite.prepare(
-        `SELECT b.client_id, b.available, b.last_debit_at, c.created_at, c.status, c.profile_id, c.reseller_id, c.currency
+        `SELECT b.client_id, b.available, b.last_debit_at, c.created_at, c.status, c.profile_id, c.reseller_id, c.currency, b.run_dry_at
          FROM balances b JOIN clients c ON c.id = b.client_id
-         WHERE b.client_id BETWEEN ? AND ? AND b.available < ?
-           AND NOT EXISTS (SELECT 1 FROM rule_states s WHERE s.id BETWEEN b.client_id * 4 AND b.client_id * 4 + 3)
+         WHERE b.client_id BETWEEN ? AND ?
+           AND ((b.available < ? AND NOT EXISTS (SELECT 1 FROM rule_states s WHERE s.id BETWEEN b.client_id * 4 AND b.client_id * 4 + 3))
+             OR (b.run_dry_at <= ? AND NOT EXISTS (SELECT 1 FROM rule_states s WHERE s.id = b.client_id * 4 + ${RULE_KINDS.indexOf('forecast')})))
          ORDER BY b.client_id`,
       ).raw(),
       sliceOverrides: sqlite.prepare('SELECT client_id, kind, threshold, enabled FROM client_thresholds WHERE client_id BETWEEN ? AND ?'),
@@ -187,7 +197,7 @@ export class RuleEngine {
     const defaults = new Map<string, number>();
     for (const p of this.s.profiles.all() as { id: number; reseller_id: number; name: string; currency: string; max_qty: number; period_ms: number; is_default: number }[]) {
       if (p.is_default === 1) defaults.set(`${p.reseller_id}|${p.currency}`, p.id);
-      const off: ProfileRuleRow = { enabled: false, threshold: 0, notifyPrimary: false, emails: [], inactivityMs: null };
+      const off: ProfileRuleRow = { enabled: false, threshold: 0, notifyPrimary: false, emails: [], inactivityMs: null, horizonMs: null };
       map.set(p.id, {
         id: p.id,
         resellerId: p.reseller_id,
@@ -196,17 +206,31 @@ export class RuleEngine {
         maxQty: p.max_qty,
         periodMs: p.period_ms,
         isDefault: p.is_default === 1,
-        rules: { staff: { ...off }, client: { ...off }, inactivity: { ...off } },
+        rules: { staff: { ...off }, client: { ...off }, inactivity: { ...off }, forecast: { ...off } },
         staffIds: [],
       });
     }
-    for (const r of this.s.rules.all() as { profile_id: number; kind: RuleKind; enabled: number; threshold: number; notify_primary: number; emails: string; inactivity_ms: number | null }[]) {
+    for (const r of this.s.rules.all() as { profile_id: number; kind: RuleKind; enabled: number; threshold: number; notify_primary: number; emails: string; inactivity_ms: number | null; horizon_ms: number | null }[]) {
       const p = map.get(r.profile_id);
-      if (p) p.rules[r.kind] = { enabled: r.enabled === 1, threshold: r.threshold, notifyPrimary: r.notify_primary === 1, emails: JSON.parse(r.emails) as string[], inactivityMs: r.inactivity_ms };
+      if (p)
+        p.rules[r.kind] = {
+          enabled: r.enabled === 1,
+          threshold: r.threshold,
+          notifyPrimary: r.notify_primary === 1,
+          emails: JSON.parse(r.emails) as string[],
+          inactivityMs: r.inactivity_ms,
+          horizonMs: r.horizon_ms,
+        };
     }
     for (const r of this.s.staff.all() as { profile_id: number; staff_id: number }[]) map.get(r.profile_id)?.staffIds.push(r.staff_id);
     let max = -MAX_AMOUNT - 1;
-    for (const p of map.values()) for (const k of RULE_KINDS) if (p.rules[k].enabled && p.rules[k].threshold > max) max = p.rules[k].threshold;
+    let horizon: number | null = null;
+    for (const p of map.values()) {
+      for (const k of RULE_KINDS) if (k !== 'forecast' && p.rules[k].enabled && p.rules[k].threshold > max) max = p.rules[k].threshold;
+      const f = p.rules.forecast;
+      if (f.enabled && f.horizonMs !== null && (horizon === null || f.horizonMs > horizon)) horizon = f.horizonMs;
+    }
+    this.cachedHorizon = horizon;
     const o = this.s.maxOverride.get() as number | null;
     this.cachedCeiling = o !== null && o > max ? o : max;
     this.cache = map;
@@ -219,6 +243,15 @@ export class RuleEngine {
   ceiling(): number {
     this.profiles();
     return this.cachedCeiling;
+  }
+
+  /**
+   * The latest run-dry time any enabled forecast rule can care about at `now` (-1: none is enabled): a client
+   * forecast to run dry later than this cannot be below a forecast rule.
+   */
+  dryBy(now: number): number {
+    this.profiles();
+    return this.cachedHorizon === null ? -1 : now + this.cachedHorizon;
   }
 
   /** The smallest Period among the profiles (null without profiles). */
@@ -243,11 +276,13 @@ export class RuleEngine {
     // Most posts leave a client above every threshold in use and not below any rule before: one lookup,
     // whose rows the evaluation then uses.
     const states = this.statesOf(clientId);
-    if (states.length === 0 && (!lowered || balance.available >= this.ceiling())) return;
+    // With a forecast rule on, a drop may bring the run-dry time within its horizon above every threshold.
+    if (states.length === 0 && (!lowered || (balance.available >= this.ceiling() && this.cachedHorizon === null))) return;
     const c = this.s.clientOnly.get(clientId) as { created_at: number; status: string; pid: number | null } | undefined;
     if (!c) return;
+    const runDryAt = this.s.runDryAt.get(clientId) as number;
     this.evaluate(
-      { clientId, available: balance.available, lastDebitAt: balance.last_debit_at, createdAt: c.created_at, closed: c.status === 'closed', profileId: c.pid },
+      { clientId, available: balance.available, lastDebitAt: balance.last_debit_at, createdAt: c.created_at, runDryAt, closed: c.status === 'closed', profileId: c.pid },
       this.s.overrides.all(clientId) as OverrideRow[],
       states,
       now,
@@ -279,7 +314,8 @@ export class RuleEngine {
    * `full`: only the clients under the ceiling that no rule state tracks (see the scheduler).
    */
   sweepSlice(from: number, to: number, ceiling: number, now: number, deadline = Infinity, full = true): { candidates: number; decisions: number; last: number } {
-    const rows = (full ? this.s.sliceFacts : this.s.sliceUntracked).all(from, to, ceiling) as SliceRow[];
+    const dryBy = this.dryBy(now);
+    const rows = (full ? this.s.sliceFacts : this.s.sliceUntracked).all(from, to, ceiling, dryBy) as SliceRow[];
     const states = full ? readStates(this.s.sliceStates.all(...ruleStateRange(from, to)) as StateRow[]) : new Map<number, States>();
     if (!rows.length && !states.size) return { candidates: 0, decisions: 0, last: to };
     const overrides = groupByClient(this.s.sliceOverrides.all(from, to) as OverrideRow[]);
@@ -292,7 +328,7 @@ export class RuleEngine {
     while (i < rows.length || j < stateIds.length) {
       let id: number;
       if (j >= stateIds.length || (i < rows.length && rows[i][0] <= stateIds[j])) {
-        const [rowId, available, lastDebitAt, createdAt, status, assigned, resellerId, currency] = rows[i++];
+        const [rowId, available, lastDebitAt, createdAt, status, assigned, resellerId, currency, runDryAt] = rows[i++];
         id = rowId;
         if (stateIds[j] === id) j++;
         const facts: ClientFacts = {
@@ -300,10 +336,13 @@ export class RuleEngine {
           available,
           lastDebitAt,
           createdAt,
+          runDryAt,
           closed: status === 'closed',
           profileId: assigned ?? this.defaults.get(`${resellerId}|${currency}`) ?? null,
         };
-        decisions += this.evaluate(facts, overrides.get(id) ?? [], states.get(id) ?? [], now, 'check', profiles);
+        // A routine sweep reads no states: a client it finds by its forecast may have another rule's.
+        const own = states.get(id) ?? (!full && runDryAt <= dryBy ? this.statesOf(id) : []);
+        decisions += this.evaluate(facts, overrides.get(id) ?? [], own, now, 'check', profiles);
       } else {
         // Below a rule before, at or above every threshold now (a threshold lowered): the counters reset.
         id = stateIds[j++];
@@ -340,7 +379,7 @@ export class RuleEngine {
 }
 
 function toFacts(r: FactsRow): ClientFacts {
-  return { clientId: r.id, available: r.available, lastDebitAt: r.last_debit_at, createdAt: r.created_at, closed: r.status === 'closed', profileId: r.pid };
+  return { clientId: r.id, available: r.available, lastDebitAt: r.last_debit_at, createdAt: r.created_at, runDryAt: r.run_dry_at, closed: r.status === 'closed', profileId: r.pid };
 }
 
 function groupByClient<T extends { client_id: number }>(rows: T[]): Map<number, T[]> {

@@ -8,6 +8,7 @@ import { RULE_KINDS, ruleStateRange } from '../db/schema';
 import { effectiveRule, PROFILE_IN_FORCE, type LoadedProfile } from './engine';
 
 const HOUR = 3_600_000;
+const CLIENT_RULE_KINDS = RULE_KINDS.filter((k): k is RuleKind => k !== 'forecast');
 
 interface ProfileRow {
   id: number;
@@ -36,7 +37,7 @@ const PROFILE_SQL = `SELECT p.id, p.reseller_id, r.name AS reseller_name, p.name
   LEFT JOIN low_balance_profiles f ON f.reseller_id = p.reseller_id AND f.currency = p.currency AND f.is_default = 1 AND f.id != p.id`;
 
 function toProfile(r: ProfileRow, loaded: LoadedProfile): Profile {
-  const { staff, client, inactivity } = loaded.rules;
+  const { staff, client, inactivity, forecast } = loaded.rules;
   return {
     id: r.id,
     resellerId: r.reseller_id,
@@ -59,6 +60,10 @@ function toProfile(r: ProfileRow, loaded: LoadedProfile): Profile {
       emails: inactivity.emails,
       inactivityHours: (inactivity.inactivityMs ?? 168 * HOUR) / HOUR,
     },
+    // A profile made before the forecast rule has no row for it: off, 24 h, to the reseller.
+    forecastRule: forecast.horizonMs === null
+      ? { enabled: false, withinHours: 24, notifyReseller: true, emails: [] }
+      : { enabled: forecast.enabled, withinHours: forecast.horizonMs / HOUR, notifyReseller: forecast.notifyPrimary, emails: forecast.emails },
     createdAt: iso(r.created_at),
     updatedAt: iso(r.updated_at),
   };
@@ -88,6 +93,7 @@ interface RuleInputs {
   staffRule?: { enabled: boolean; threshold: number; notifyReseller: boolean; staffIds: number[]; emails: string[] };
   clientRule?: { enabled: boolean; threshold: number; notifyClient: boolean; emails: string[] };
   inactivityRule?: { enabled: boolean; threshold: number; notifyClient: boolean; inactivityHours: number; emails: string[] };
+  forecastRule?: { enabled: boolean; withinHours: number; notifyReseller: boolean; emails: string[] };
 }
 
 function resellerName(ctx: Ctx, id: number): string {
@@ -114,25 +120,29 @@ function assertStaffOf(ctx: Ctx, resellerId: number, staffIds: number[]) {
 function writeRules(ctx: Ctx, profileId: number, input: RuleInputs) {
   const sqlite = ctx.db.$client;
   const put = sqlite.prepare(
-    `INSERT INTO profile_rules (profile_id, kind, enabled, threshold, notify_primary, emails, inactivity_ms) VALUES (?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO profile_rules (profile_id, kind, enabled, threshold, notify_primary, emails, inactivity_ms, horizon_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (profile_id, kind) DO UPDATE SET enabled = excluded.enabled, threshold = excluded.threshold, notify_primary = excluded.notify_primary,
-       emails = excluded.emails, inactivity_ms = excluded.inactivity_ms`,
+       emails = excluded.emails, inactivity_ms = excluded.inactivity_ms, horizon_ms = excluded.horizon_ms`,
   );
   const b = (v: boolean) => (v ? 1 : 0);
   if (input.staffRule) {
     const r = input.staffRule;
-    put.run(profileId, 'staff', b(r.enabled), r.threshold, b(r.notifyReseller), JSON.stringify(dedupe(r.emails)), null);
+    put.run(profileId, 'staff', b(r.enabled), r.threshold, b(r.notifyReseller), JSON.stringify(dedupe(r.emails)), null, null);
     sqlite.prepare('DELETE FROM profile_staff WHERE profile_id = ?').run(profileId);
     const add = sqlite.prepare('INSERT OR IGNORE INTO profile_staff (profile_id, staff_id) VALUES (?, ?)');
     for (const id of r.staffIds) add.run(profileId, id);
   }
   if (input.clientRule) {
     const r = input.clientRule;
-    put.run(profileId, 'client', b(r.enabled), r.threshold, b(r.notifyClient), JSON.stringify(dedupe(r.emails)), null);
+    put.run(profileId, 'client', b(r.enabled), r.threshold, b(r.notifyClient), JSON.stringify(dedupe(r.emails)), null, null);
   }
   if (input.inactivityRule) {
     const r = input.inactivityRule;
-    put.run(profileId, 'inactivity', b(r.enabled), r.threshold, b(r.notifyClient), JSON.stringify(dedupe(r.emails)), r.inactivityHours * HOUR);
+    put.run(profileId, 'inactivity', b(r.enabled), r.threshold, b(r.notifyClient), JSON.stringify(dedupe(r.emails)), r.inactivityHours * HOUR, null);
+  }
+  if (input.forecastRule) {
+    const r = input.forecastRule;
+    put.run(profileId, 'forecast', b(r.enabled), 0, b(r.notifyReseller), JSON.stringify(dedupe(r.emails)), null, r.withinHours * HOUR);
   }
 }
 
@@ -173,7 +183,8 @@ export function clientThresholds(ctx: Pick<Ctx, 'db' | 'rules'>, clientId: numbe
   const profile = c.pid === null ? null : (ctx.rules.profiles().get(c.pid) ?? null);
   const overrides = sqlite.prepare('SELECT kind, threshold, enabled FROM client_thresholds WHERE client_id = ?').all(clientId) as { kind: RuleKind; threshold: number | null; enabled: number }[];
   const states = sqlite.prepare('SELECT kind, sent, last_sent_at, next_check_at FROM rule_states WHERE id BETWEEN ? AND ?').all(...ruleStateRange(clientId, clientId)) as StateRow[];
-  const rules: RuleView[] = RULE_KINDS.map((kind) => {
+  // The forecast rule has no threshold a client could override: it is not listed here.
+  const rules: RuleView[] = CLIENT_RULE_KINDS.map((kind) => {
     const o = overrides.find((x) => x.kind === kind);
     const override = o ? { threshold: o.threshold, enabled: o.enabled === 1 } : null;
     const eff = effectiveRule(kind, profile, override ?? undefined, c.status === 'closed');

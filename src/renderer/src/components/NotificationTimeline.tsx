@@ -2,7 +2,7 @@
  * A client's low balance decisions, newest first: each one sent, queued, failed or suppressed, and why in
  * words (the core writes the reason: "Available $9.00 is below the client threshold of $10.00. …").
  */
-import type { Notification, RuleKind } from '../../../shared/contracts';
+import type { Notification, ProfileRuleKind } from '../../../shared/contracts';
 import { isRetrying, KIND_LABEL, STATUS_LABEL, STATUS_TITLE, SUPPRESSED_LABEL } from '../notify-labels';
 import { hrefOf } from '../stores/route';
 import { formatTime } from '../time';
@@ -10,10 +10,11 @@ import { relativeTime } from './LowBalanceTime';
 import '../styles/low-balance.css';
 import '../styles/notifications.css';
 
-export const RULE_LABEL: Record<RuleKind, string> = {
+export const RULE_LABEL: Record<ProfileRuleKind, string> = {
   staff: 'Reseller staff',
   client: 'Client',
   inactivity: 'Inactivity',
+  forecast: 'Run-dry forecast',
 };
 
 /**

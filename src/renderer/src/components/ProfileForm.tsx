@@ -1,7 +1,7 @@
 /**
  * A Low Balance Profile on one page: General (name, reseller, currency, order, Max Qty, Period, default)
- * and its three rules (reseller staff, client, inactivity), each with its own threshold in the profile's
- * currency. What the user typed stays on screen whatever goes wrong; errors sit next to their input,
+ * and its rules (reseller staff, client, inactivity), each with its own threshold in the profile's
+ * currency, and the optional forecast rule (run dry within N hours). What the user typed stays on screen whatever goes wrong; errors sit next to their input,
  * whether this form found them (a threshold in another currency) or the core did ("clientRule.emails.1").
  * Enter in an input saves, and so does Ctrl/Cmd+Enter anywhere in the form (the email lists too).
  */
@@ -41,6 +41,8 @@ export interface ProfileFormValues {
   staff: RuleValues & { staffIds: number[] };
   client: RuleValues;
   inactivity: RuleValues & { after: string; afterUnit: Unit };
+  /** No threshold: "notify when forecast to run dry within" `within`; `notify` is the reseller's email. */
+  forecast: Omit<RuleValues, 'threshold'> & { within: string; withinUnit: Unit };
 }
 
 export type ProfileInput = Omit<ChannelInput<'profiles.create'>, 'resellerId'> & { resellerId: number };
@@ -54,12 +56,14 @@ const KEYS = [
   'maxQty',
   'periodHours',
   'isDefault',
-  ...['staffRule', 'clientRule', 'inactivityRule'].flatMap((r) => [r, `${r}.enabled`, `${r}.threshold`, `${r}.emails`]),
+  ...['staffRule', 'clientRule', 'inactivityRule', 'forecastRule'].flatMap((r) => [r, `${r}.enabled`, `${r}.threshold`, `${r}.emails`]),
   'staffRule.notifyReseller',
   'staffRule.staffIds',
   'clientRule.notifyClient',
   'inactivityRule.notifyClient',
   'inactivityRule.inactivityHours',
+  'forecastRule.notifyReseller',
+  'forecastRule.withinHours',
 ];
 
 function splitHours(hours: number): [string, Unit] {
@@ -70,6 +74,7 @@ export function valuesOf(p?: Profile, defaults: { resellerId?: number | null; cu
   const currency = p?.currency ?? defaults.currency ?? 'USD';
   const [period, periodUnit] = splitHours(p?.periodHours ?? 24);
   const [after, afterUnit] = splitHours(p?.inactivityRule.inactivityHours ?? 168);
+  const [within, withinUnit] = splitHours(p?.forecastRule.withinHours ?? 24);
   const text = (amount: number, enabled: boolean) => (p && (enabled || amount !== 0) ? toDecimalString(amount, currency) : '');
   return {
     name: p?.name ?? '',
@@ -101,6 +106,13 @@ export function valuesOf(p?: Profile, defaults: { resellerId?: number | null; cu
       after,
       afterUnit,
     },
+    forecast: {
+      enabled: p?.forecastRule.enabled ?? false,
+      notify: p?.forecastRule.notifyReseller ?? true,
+      emails: joinEmails(p?.forecastRule.emails ?? []),
+      within,
+      withinUnit,
+    },
   };
 }
 
@@ -124,7 +136,7 @@ function serverErrors(err: unknown, sent: ProfileInput | null, staff: readonly S
   if (field === key) return { [key]: capitalize(rest) };
   const index = Number(field.slice(key.length + 1).split('.')[0]);
   if (key.endsWith('.emails') && sent) {
-    const rule = key.split('.')[0] as 'staffRule' | 'clientRule' | 'inactivityRule';
+    const rule = key.split('.')[0] as 'staffRule' | 'clientRule' | 'inactivityRule' | 'forecastRule';
     const address = sent[rule]?.emails?.[index];
     if (address !== undefined) return { [key]: `“${address}” ${rest}` };
   }
@@ -203,8 +215,15 @@ export function ProfileForm(props: {
     setValues(next);
   };
   const set = <K extends keyof ProfileFormValues>(k: K, v: ProfileFormValues[K]) => change((s) => ({ ...s, [k]: v }));
-  const setRule = <R extends 'staff' | 'client' | 'inactivity'>(r: R, patch: Partial<ProfileFormValues[R]>) =>
+  const setRule = <R extends 'staff' | 'client' | 'inactivity' | 'forecast'>(r: R, patch: Partial<ProfileFormValues[R]>) =>
     change((s) => ({ ...s, [r]: { ...s[r], ...patch } }));
+  /** What every rule section takes from the form: its id, its switch and the errors. */
+  const ruleProps = (r: 'staff' | 'client' | 'inactivity' | 'forecast') => ({
+    id: `${r}Rule` as const,
+    enabled: values[r].enabled,
+    onEnabled: (c: boolean) => setRule(r, { enabled: c }),
+    errors,
+  });
 
   const currencies: string[] = [...COMMON_CURRENCIES];
   if (!currencies.includes(cur)) currencies.unshift(cur);
@@ -225,6 +244,8 @@ export function ProfileForm(props: {
     if (period === null) found.periodHours = `Enter a whole number of ${v.periodUnit}.`;
     const after = wholeNumber(v.inactivity.after);
     if (after === null) found['inactivityRule.inactivityHours'] = `Enter a whole number of ${v.inactivity.afterUnit}.`;
+    const within = wholeNumber(v.forecast.within);
+    if (within === null) found['forecastRule.withinHours'] = `Enter a whole number of ${v.forecast.withinUnit}.`;
 
     const threshold = (rule: 'staffRule' | 'clientRule' | 'inactivityRule', r: RuleValues): number => {
       try {
@@ -260,6 +281,12 @@ export function ProfileForm(props: {
           notifyClient: v.inactivity.notify,
           inactivityHours: after! * (v.inactivity.afterUnit === 'days' ? 24 : 1),
           emails: splitEmails(v.inactivity.emails),
+        },
+        forecastRule: {
+          enabled: v.forecast.enabled,
+          withinHours: within! * (v.forecast.withinUnit === 'days' ? 24 : 1),
+          notifyReseller: v.forecast.notify,
+          emails: splitEmails(v.forecast.emails),
         },
       },
     };
@@ -368,12 +395,9 @@ export function ProfileForm(props: {
       </section>
 
       <RuleSection
-        id="staffRule"
+        {...ruleProps('staff')}
         title="Reseller staff notification"
         intro="Tells the reseller's people that a client is running low."
-        enabled={values.staff.enabled}
-        onEnabled={(c) => setRule('staff', { enabled: c })}
-        errors={errors}
       >
         <div className="profile-rule-grid">
           <div className="profile-stack">
@@ -394,12 +418,9 @@ export function ProfileForm(props: {
       </RuleSection>
 
       <RuleSection
-        id="clientRule"
+        {...ruleProps('client')}
         title="Client notification"
         intro="Tells the client to top up."
-        enabled={values.client.enabled}
-        onEnabled={(c) => setRule('client', { enabled: c })}
-        errors={errors}
       >
         <div className="profile-rule-grid">
           <div className="profile-stack">
@@ -413,12 +434,9 @@ export function ProfileForm(props: {
       </RuleSection>
 
       <RuleSection
-        id="inactivityRule"
+        {...ruleProps('inactivity')}
         title="Inactivity notification"
         intro="Fires only when the client had no usage charges for the time set below: usually a lower threshold, for clients who stopped using the service."
-        enabled={values.inactivity.enabled}
-        onEnabled={(c) => setRule('inactivity', { enabled: c })}
-        errors={errors}
       >
         <div className="profile-rule-grid">
           <div className="profile-stack">
@@ -445,6 +463,32 @@ export function ProfileForm(props: {
             onUnit={(u) => setRule('inactivity', { afterUnit: u })}
           />
           <ProfileEmails name="inactivityRule.emails" value={values.inactivity.emails} error={errors['inactivityRule.emails']} onChange={(t) => setRule('inactivity', { emails: t })} />
+        </div>
+      </RuleSection>
+
+      <RuleSection
+        {...ruleProps('forecast')}
+        title="Run-dry forecast notification"
+        intro="Warns the reseller's people ahead of time: fires when, at the client's current burn rate (its usage of the last 7 days), the available balance runs out within the time set below, whatever the thresholds. Same Max Qty and Period; the count restarts when a top-up pushes the forecast beyond that time."
+      >
+        <div className="profile-rule-grid">
+          <div className="profile-stack">
+            <Duration
+              label="Runs dry within"
+              name="forecastRule.withinHours"
+              unitName="forecastRule.withinUnit"
+              value={values.forecast.within}
+              unit={values.forecast.withinUnit}
+              error={errors['forecastRule.withinHours']}
+              hint="E.g. 24 hours: notify when the balance is forecast to run out within a day."
+              onValue={(t) => setRule('forecast', { within: t })}
+              onUnit={(u) => setRule('forecast', { withinUnit: u })}
+            />
+            <Check name="forecastRule.notifyReseller" checked={values.forecast.notify} onChange={(c) => setRule('forecast', { notify: c })} error={errors['forecastRule.notifyReseller']}>
+              Notify the reseller's email ({reseller ? (reseller.email ?? 'none set') : 'choose a reseller'}) and the staff users chosen above
+            </Check>
+          </div>
+          <ProfileEmails name="forecastRule.emails" value={values.forecast.emails} error={errors['forecastRule.emails']} onChange={(t) => setRule('forecast', { emails: t })} />
         </div>
       </RuleSection>
 
@@ -537,7 +581,7 @@ function Duration(props: {
 
 /** One rule: its title, its on/off switch, and its inputs (dimmed, still editable, while it is off). */
 function RuleSection(props: {
-  id: 'staffRule' | 'clientRule' | 'inactivityRule';
+  id: 'staffRule' | 'clientRule' | 'inactivityRule' | 'forecastRule';
   title: string;
   intro: string;
   enabled: boolean;

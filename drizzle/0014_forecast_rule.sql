@@ -1,0 +1,1 @@
+ALTER TABLE `profile_rules` ADD `horizon_ms` integer;
