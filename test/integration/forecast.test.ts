@@ -45,9 +45,9 @@ async function client(ref: string, resellerId: number) {
   return core.ok('clients.create', { resellerId, externalRef: ref, name: `Client ${ref}`, billingEmail: `${ref}@x.test`, currency: 'USD' });
 }
 
-/** The days the client's balance row keeps for the forecast, oldest first. */
+/** The days kept for the client's forecast (usage_days), oldest first. */
 function dailyRows(clientId: number): { day: number; spent: number }[] {
-  const flat = JSON.parse(core.db.$client.prepare('SELECT usage_days FROM balances WHERE client_id = ?').pluck().get(clientId) as string) as number[];
+  const flat = JSON.parse((core.db.$client.prepare('SELECT days FROM usage_days WHERE client_id = ?').pluck().get(clientId) as string | undefined) ?? '[]') as number[];
   const out: { day: number; spent: number }[] = [];
   for (let i = 0; i < flat.length; i += 2) out.push({ day: flat[i], spent: flat[i + 1] });
   return out.sort((a, b) => a.day - b.day);
@@ -142,7 +142,7 @@ describe('the stored forecast', () => {
     const expected = await core.ok('clients.get', { id: a.id });
     const rows = dailyRows(a.id);
     // As the migration leaves an existing ledger: no days, no figures, no refresh yet.
-    core.db.$client.exec(`UPDATE balances SET usage_days = '[]', burn_rate = 0, run_dry_at = 8640000000000000;
+    core.db.$client.exec(`DELETE FROM usage_days; UPDATE balances SET burn_rate = 0, run_dry_at = 8640000000000000;
       DELETE FROM scheduler_state WHERE key IN ('forecast_backfilled', 'forecast_refreshed_at')`);
     expect((await core.ok('clients.get', { id: a.id })).runDryAt).toBeNull();
     await core.runDue();

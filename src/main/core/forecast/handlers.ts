@@ -10,7 +10,7 @@ export const forecastHandlers: HandlerMap = {
   'clients.forecast': (input, ctx) => {
     const t = clientThresholds(ctx, input.clientId);
     const now = ctx.clock.now();
-    const c = ctx.db.$client.prepare('SELECT c.created_at, b.usage_days FROM clients c JOIN balances b ON b.client_id = c.id WHERE c.id = ?').get(input.clientId) as {
+    const c = ctx.db.$client.prepare("SELECT c.created_at, coalesce(u.days, '[]') AS usage_days FROM clients c LEFT JOIN usage_days u ON u.client_id = c.id WHERE c.id = ?").get(input.clientId) as {
       created_at: number;
       usage_days: string;
     };

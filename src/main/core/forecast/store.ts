@@ -1,8 +1,10 @@
 /**
  * The run-dry forecast against the database. Each client's usage per UTC day of the forecast's window lives
- * in its balances row (`usage_days`, a flat JSON array [day, spent, …]) beside the figures derived from it
- * (`burn_rate`, and `run_dry_at`, indexed for the client list's sort). Posting reads and writes that row
- * anyway, so keeping the forecast costs no statement of its own: the days travel with the balance. The hourly
+ * in `usage_days` (a flat JSON array [day, spent, …], a row only while there is usage in the window; read with
+ * the balance by its primary key), the figures derived from it in the balances row (`burn_rate`, and
+ * `run_dry_at`, indexed for the client list's sort). A usage debit writes the days (one statement); the
+ * figures ride along in the balance's own UPDATE. The days once lived in the balances row too, which made
+ * every row of that much-scanned table about four times wider (schema.ts). The hourly
  * refresh keeps the figures right as time passes without posts (the days' weights move, a quiet client's
  * rate decays) and drops the days that left the window. The arithmetic is src/shared/forecast.ts.
  */
@@ -67,7 +69,9 @@ export class ForecastStore {
   private readonly s: {
     slice: Statement<[number, number]>;
     backfill: Statement<[number, number, number]>;
-    set: Statement;
+    setFigures: Statement;
+    putDays: Statement;
+    dropDays: Statement;
     maxId: Statement<[]>;
     getState: Statement<[string]>;
     putState: Statement;
@@ -79,8 +83,9 @@ export class ForecastStore {
       // The clients of a slice worth refreshing: a rate now (it may decay) or days kept.
       slice: sqlite
         .prepare(
-          `SELECT b.client_id, b.available, c.created_at, b.usage_days, b.burn_rate, b.run_dry_at FROM balances b JOIN clients c ON c.id = b.client_id
-           WHERE b.client_id BETWEEN ? AND ? AND (b.burn_rate > 0 OR b.usage_days != '[]')`,
+          `SELECT b.client_id, b.available, c.created_at, coalesce(u.days, '[]'), b.burn_rate, b.run_dry_at
+           FROM balances b JOIN clients c ON c.id = b.client_id LEFT JOIN usage_days u ON u.client_id = b.client_id
+           WHERE b.client_id BETWEEN ? AND ? AND (b.burn_rate > 0 OR u.days IS NOT NULL)`,
         )
         .raw(),
       // A ledger made before the forecast: the window's usage from its entries, by the (client, at) index.
@@ -90,11 +95,19 @@ export class ForecastStore {
            WHERE client_id BETWEEN ? AND ? AND at >= ? AND kind = 'usage' AND amount < 0 GROUP BY client_id, at / 86400000`,
         )
         .raw(),
-      set: sqlite.prepare('UPDATE balances SET usage_days = ?, burn_rate = ?, run_dry_at = ? WHERE client_id = ?'),
+      setFigures: sqlite.prepare('UPDATE balances SET burn_rate = ?, run_dry_at = ? WHERE client_id = ?'),
+      putDays: sqlite.prepare('INSERT INTO usage_days (client_id, days) VALUES (?, ?) ON CONFLICT (client_id) DO UPDATE SET days = excluded.days'),
+      dropDays: sqlite.prepare('DELETE FROM usage_days WHERE client_id = ?'),
       maxId: sqlite.prepare('SELECT max(id) FROM clients').pluck(),
       getState: sqlite.prepare('SELECT value FROM scheduler_state WHERE key = ?').pluck(),
       putState: sqlite.prepare('INSERT INTO scheduler_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
     };
+  }
+
+  /** Writes a client's days (none: its row goes). */
+  setDays(clientId: number, days: UsageDays): void {
+    if (days.length === 0) this.s.dropDays.run(clientId);
+    else this.s.putDays.run(clientId, JSON.stringify(days));
   }
 
   refreshDue(now: number): boolean {
@@ -134,14 +147,18 @@ export class ForecastStore {
               if (d) d.push(day, spent);
               else byClient.set(id, [day, spent]);
             }
-            for (const [id, d] of byClient) this.s.set.run(JSON.stringify(d), 0, 0, id);
+            for (const [id, d] of byClient) {
+              this.setDays(id, d);
+              this.s.setFigures.run(0, 0, id);
+            }
           }
           for (const [id, available, createdAt, text, oldRate, oldRunDry] of this.s.slice.all(from, to) as [number, number, number, string, number, number][]) {
             const days = parseDays(text);
             const kept = days.filter((_v, i) => days[i - (i % 2)] >= first);
             const f = figuresOf(kept, available, createdAt, t);
             if (f.burnRate === oldRate && f.runDryAt === oldRunDry && kept.length === days.length) continue;
-            this.s.set.run(JSON.stringify(kept), f.burnRate, f.runDryAt, id);
+            if (kept.length !== days.length) this.setDays(id, kept);
+            this.s.setFigures.run(f.burnRate, f.runDryAt, id);
             changed++;
           }
         })

@@ -113,7 +113,8 @@ export class Ledger {
     this.forecast = new ForecastStore(sqlite);
     this.s = {
       balance: sqlite.prepare(
-        'SELECT b.client_id, b.balance, b.held, b.available, b.last_debit_at, b.usage_days, c.created_at, c.currency FROM balances b JOIN clients c ON c.id = b.client_id WHERE b.client_id = ?',
+        `SELECT b.client_id, b.balance, b.held, b.available, b.last_debit_at, coalesce(u.days, '[]') AS usage_days, c.created_at, c.currency
+         FROM balances b JOIN clients c ON c.id = b.client_id LEFT JOIN usage_days u ON u.client_id = b.client_id WHERE b.client_id = ?`,
       ),
       insert: sqlite.prepare(
         `INSERT INTO ledger_entries (client_id, kind, amount, balance_after, external_id, description, actor, at, recorded_at, reverses_entry_id)
@@ -123,7 +124,7 @@ export class Ledger {
       setBalance: sqlite.prepare(
         `UPDATE balances SET balance = @balance, available = @balance - held, entry_count = entry_count + 1,
            last_debit_at = CASE WHEN @debitAt IS NOT NULL AND (last_debit_at IS NULL OR last_debit_at < @debitAt) THEN @debitAt ELSE last_debit_at END,
-           updated_at = @now, usage_days = @usageDays, burn_rate = @burnRate, run_dry_at = @runDryAt
+           updated_at = @now, burn_rate = @burnRate, run_dry_at = @runDryAt
          WHERE client_id = @clientId`,
       ),
       setHeld: sqlite.prepare(
@@ -137,7 +138,7 @@ export class Ledger {
       ),
       finishBatch: sqlite.prepare(
         `UPDATE balances SET balance = @balance, available = @balance - held, entry_count = entry_count + @count,
-           last_debit_at = @lastDebitAt, updated_at = @now, usage_days = @usageDays, burn_rate = @burnRate, run_dry_at = @runDryAt WHERE client_id = @clientId`,
+           last_debit_at = @lastDebitAt, updated_at = @now, burn_rate = @burnRate, run_dry_at = @runDryAt WHERE client_id = @clientId`,
       ),
     };
   }
@@ -171,11 +172,12 @@ export class Ledger {
       return { entryId: first.id, balance: before, duplicate: true };
     }
     const debitAt = e.amount < 0 && e.kind === 'usage' ? e.at : null;
-    // The forecast's days travel with the balance: no statement of their own.
+    // The forecast's figures ride in the balance's UPDATE; a usage debit also writes its days (usage_days).
     const days = parseDays(before.usage_days);
     const usageDays = debitAt === null ? days : addUsage(days, debitAt, -e.amount, now);
     const f = figuresOf(usageDays, balanceAfter - before.held, before.created_at, now);
-    this.s.setBalance.run({ clientId: e.clientId, balance: balanceAfter, debitAt, now, usageDays: debitAt === null ? before.usage_days : JSON.stringify(usageDays), ...f });
+    this.s.setBalance.run({ clientId: e.clientId, balance: balanceAfter, debitAt, now, ...f });
+    if (debitAt !== null) this.forecast.setDays(e.clientId, usageDays);
     const topUp = e.kind === 'top_up';
     this.s.addDay.run(dayOf(now) * DAY_MS, before.currency, e.amount, topUp ? e.amount : 0, topUp ? 1 : 0);
     // The same arithmetic as the UPDATE above, so the row need not be read back.
@@ -197,14 +199,14 @@ export class Ledger {
    * with `finish()`; nothing else may post to these clients in between.
    */
   batch(now: number) {
-    const running = new Map<number, { row: PostingRow; count: number; lowered: boolean; days: number[]; net: number; topUps: number; topUpCount: number }>();
+    const running = new Map<number, { row: PostingRow; count: number; lowered: boolean; days: number[]; debited: boolean; net: number; topUps: number; topUpCount: number }>();
     const finishBalance = this.s.finishBatch;
     return {
       post: (e: NewEntry): { duplicate: boolean } => {
         let r = running.get(e.clientId);
         if (!r) {
           const row = this.balanceOf(e.clientId);
-          r = { row: { ...row }, count: 0, lowered: false, days: parseDays(row.usage_days), net: 0, topUps: 0, topUpCount: 0 };
+          r = { row: { ...row }, count: 0, lowered: false, days: parseDays(row.usage_days), debited: false, net: 0, topUps: 0, topUpCount: 0 };
           running.set(e.clientId, r);
         }
         const balanceAfter = within(r.row.balance + e.amount, e.amount, 'balance', 'amount');
@@ -223,6 +225,7 @@ export class Ledger {
           if (r.row.last_debit_at === null || r.row.last_debit_at < e.at) r.row.last_debit_at = e.at;
           // The part's usage per day, summed in memory: one UPSERT per client and day in finish().
           r.days = addUsage(r.days, e.at, -e.amount, now);
+          r.debited = true;
         }
         return { duplicate: false };
       },
@@ -242,7 +245,8 @@ export class Ledger {
           t.topUpCount += r.topUpCount;
           totals.set(r.row.currency, t);
           const f = figuresOf(r.days, r.row.available, r.row.created_at, now);
-          finishBalance.run({ clientId, balance: r.row.balance, count: r.count, lastDebitAt: r.row.last_debit_at, now, usageDays: JSON.stringify(r.days), ...f });
+          finishBalance.run({ clientId, balance: r.row.balance, count: r.count, lastDebitAt: r.row.last_debit_at, now, ...f });
+          if (r.debited) this.forecast.setDays(clientId, r.days);
           moved.push(clientId);
           this.moved(clientId, r.row, now, r.lowered);
         }
