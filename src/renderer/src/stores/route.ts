@@ -4,8 +4,10 @@
  * a "?" is the screen's query ("#/notifications?clientId=3&status=failed"), so a filtered view can be linked.
  */
 import { create } from 'zustand';
+import { SECTIONS as SECTION_LIST, type SectionName } from '../../../shared/sections';
 
-export type Section = 'dashboard' | 'clients' | 'profiles' | 'charges' | 'notifications' | 'audit' | 'import' | 'settings';
+/** A section of the navigation (src/shared/sections.ts holds the one list). */
+export type Section = SectionName;
 
 export type Route =
   | { screen: Section }
@@ -18,7 +20,7 @@ export type Route =
 /** The hash's query, as plain strings; empty values are left out. */
 export type Query = Record<string, string>;
 
-const SECTIONS: readonly Section[] = ['dashboard', 'clients', 'profiles', 'charges', 'notifications', 'audit', 'import', 'settings'];
+const SECTIONS: readonly Section[] = SECTION_LIST.map((s) => s.section);
 const ID = /^[1-9]\d{0,15}$/;
 
 function split(hash: string): [string, string] {
