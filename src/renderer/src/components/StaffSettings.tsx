@@ -209,7 +209,7 @@ function PasswordDialog(props: { staff: StaffUser; onClose(): void; onDone(): vo
     if (!saved) return;
     if (!wasOn && value !== null) {
       // Sign-in has just been turned on: this window, too, now asks who is there.
-      useSession.setState({ loaded: true, required: true, staff: null, role: null, channels: new Set(), notice: `Sign-in is on. Sign in as ${s.email} with the password you just set.` });
+      useSession.getState().requireSignIn(`Sign-in is on. Sign in as ${s.email} with the password you just set.`);
       return;
     }
     props.onDone();

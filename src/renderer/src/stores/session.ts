@@ -20,6 +20,8 @@ interface SessionState {
   load(): Promise<void>;
   signIn(email: string, password: string): Promise<void>;
   signOut(): Promise<void>;
+  /** Shows the sign-in screen, saying why (a session that ended, sign-in just turned on). */
+  requireSignIn(notice: string): void;
 }
 
 export const useSession = create<SessionState>((set, get) => ({
@@ -44,6 +46,10 @@ export const useSession = create<SessionState>((set, get) => ({
     set({ notice: null });
     await get().load();
   },
+  requireSignIn(notice) {
+    setSession(null);
+    set({ loaded: true, required: true, staff: null, role: null, channels: new Set(), notice });
+  },
   async signOut() {
     await api()
       .call('session.signOut', {})
@@ -55,11 +61,10 @@ export const useSession = create<SessionState>((set, get) => ({
 }));
 
 onSignInNeeded((message) => {
-  setSession(null);
   // The sign-in screen already says why it shows: the first refusal's reason stays.
   const now = useSession.getState();
-  if (now.loaded && now.role === null && now.notice) return;
-  useSession.setState({ loaded: true, required: true, staff: null, role: null, channels: new Set(), notice: message });
+  if (now.loaded && now.role === null && now.notice) return setSession(null);
+  now.requireSignIn(message);
 });
 
 /** Whether the person at the desk may use a channel (the core refuses it anyway; the screens hide what would be refused). */
