@@ -23,13 +23,7 @@ export function SessionChip() {
         type="button"
         className="link"
         data-testid="sign-out"
-        onClick={() =>
-          // A reload empties every screen's memory of what this staff member saw.
-          void useSession
-            .getState()
-            .signOut()
-            .then(() => window.location.reload())
-        }
+        onClick={() => void useSession.getState().signOut()}
       >
         Sign out
       </button>

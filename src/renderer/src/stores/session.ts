@@ -19,6 +19,7 @@ interface SessionState {
   notice: string | null;
   load(): Promise<void>;
   signIn(email: string, password: string): Promise<void>;
+  /** Ends the session and reloads the window, which then asks who is there. */
   signOut(): Promise<void>;
   /** Shows the sign-in screen, saying why (a session that ended, sign-in just turned on). */
   requireSignIn(notice: string): void;
@@ -55,8 +56,9 @@ export const useSession = create<SessionState>((set, get) => ({
       .call('session.signOut', {})
       .catch(() => undefined);
     setSession(null);
-    set({ staff: null, role: null, channels: new Set(), notice: null });
-    await get().load();
+    // A reload empties every screen's memory of what this staff member saw. Nothing renders in between: a
+    // sign-in screen drawn before the reload could take a password that the reload then throws away.
+    window.location.reload();
   },
 }));
 
