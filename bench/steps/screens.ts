@@ -13,6 +13,19 @@ export interface ScreenResult {
   samples: number;
 }
 
+/**
+ * The client chart of the client with the long history: its first view (which builds the chart's hourly
+ * cache, series_hours, once) and then the p95 of drawing it again, as the screen does after each change.
+ */
+export async function chartQueries(core: Core, opts: { historyClientId: number; samples: number; warmup: number; budgetMs: number }) {
+  const call = async () => must('ledger.series', await core.call('ledger.series', { clientId: opts.historyClientId, points: 600 }));
+  const t0 = performance.now();
+  await call();
+  const first = performance.now() - t0;
+  const samples = await sampleLatency(opts.samples, opts.warmup, call, { budgetMs: opts.budgetMs, minSamples: 20 });
+  return { first, p50: percentile(samples, 50), p95: percentile(samples, 95), samples: samples.length };
+}
+
 export async function screenQueries(
   core: Core,
   opts: { historyClientId: number; samples: number; warmup: number; budgetMs: number },

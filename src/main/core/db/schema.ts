@@ -147,6 +147,39 @@ export const dailyTotals = sqliteTable(
   (t) => [primaryKey({ columns: [t.day, t.currency] })],
 );
 
+/**
+ * A cache for the client chart (ledger.series): each hour with entries, its first, lowest, highest and last
+ * balance and its top-ups (top_up_id: the lowest id among them). Derived from ledger_entries alone and brought up to date by ledger.series itself
+ * (series_state says through which entry), so posting an entry writes nothing more.
+ */
+export const seriesHours = sqliteTable(
+  'series_hours',
+  {
+    clientId: integer('client_id').notNull(),
+    hour: integer('hour').notNull(),
+    firstAt: integer('first_at').notNull(),
+    lastAt: integer('last_at').notNull(),
+    firstBalance: integer('first_balance').notNull(),
+    low: integer('low').notNull(),
+    high: integer('high').notNull(),
+    lastBalance: integer('last_balance').notNull(),
+    topUps: integer('top_ups').notNull(),
+    topUpAmount: integer('top_up_amount').notNull(),
+    firstTopUpAt: integer('first_top_up_at'),
+    lastTopUpAt: integer('last_top_up_at'),
+    topUpId: integer('top_up_id'),
+  },
+  (t) => [primaryKey({ columns: [t.clientId, t.hour] })],
+);
+
+/** Through which ledger entry (by id: the ledger is append-only, ids only grow) series_hours is up to date. */
+export const seriesState = sqliteTable('series_state', {
+  clientId: integer('client_id')
+    .primaryKey()
+    .references(() => clients.id),
+  throughId: integer('through_id').notNull(),
+});
+
 export const holds = sqliteTable(
   'holds',
   {

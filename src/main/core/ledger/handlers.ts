@@ -9,22 +9,7 @@ import { ENTRY_COLUMNS, toBalance, toEntry, type EntryRow } from './post';
 import { commitImport, previewImport } from './import';
 import { auditPage } from './audit';
 import { markerWidth, seriesMarkers, seriesThresholds } from './markers';
-
-/** One bucket of ledger.series: its balances, and the top-ups in it (for the markers). */
-interface SeriesBucket {
-  bucket: number;
-  t0: number;
-  t1: number;
-  lo: number;
-  hi: number;
-  first: number;
-  last: number;
-  top_n: number;
-  top_sum: number;
-  top_t0: number;
-  top_t1: number;
-  top_id: number;
-}
+import { seriesBuckets } from './series';
 
 interface HoldRow {
   id: number;
@@ -114,12 +99,13 @@ export const ledgerHandlers: HandlerMap = {
     return { items: items.map(toEntry), nextCursor: more ? encodeCursor([items[items.length - 1].id]) : null };
   },
 
-  'ledger.series': (input, ctx) => {
+  'ledger.series': async (input, ctx) => {
     const client = getClient(ctx, input.clientId, 'clientId');
     const sqlite = ctx.db.$client;
-    const bounds = sqlite.prepare('SELECT min(at) AS lo, max(at) AS hi FROM ledger_entries WHERE client_id = ?').get(input.clientId) as {
-      lo: number | null;
-      hi: number | null;
+    // Apart: min(at) and max(at) in one query walk every entry of the client; each alone is one index probe.
+    const bounds = {
+      lo: sqlite.prepare('SELECT min(at) FROM ledger_entries WHERE client_id = ?').pluck().get(input.clientId) as number | null,
+      hi: sqlite.prepare('SELECT max(at) FROM ledger_entries WHERE client_id = ?').pluck().get(input.clientId) as number | null,
     };
     const from = input.from ? Date.parse(input.from) : (bounds.lo ?? ctx.clock.now());
     // Up to now unless told: the balance holds until now, and a charge or an email may have come after the last entry.
@@ -129,19 +115,7 @@ export const ledgerHandlers: HandlerMap = {
     const start = sqlite
       .prepare('SELECT balance_after FROM ledger_entries WHERE client_id = ? AND at < ? ORDER BY at DESC, id DESC LIMIT 1')
       .get(input.clientId, from) as { balance_after: number } | undefined;
-    // Buckets in SQL: first, lowest, highest and last balance of each, so a spike survives downsampling.
-    const width = Math.max(1, Math.ceil((to - from + 1) / input.points));
-    const rows = sqlite
-      .prepare(
-        `SELECT (at - @from) / @width AS bucket, min(at) AS t0, max(at) AS t1, min(balance_after) AS lo, max(balance_after) AS hi,
-           sum(kind = 'top_up') AS top_n, sum(CASE WHEN kind = 'top_up' THEN amount ELSE 0 END) AS top_sum,
-           min(CASE WHEN kind = 'top_up' THEN at END) AS top_t0, max(CASE WHEN kind = 'top_up' THEN at END) AS top_t1, min(CASE WHEN kind = 'top_up' THEN id END) AS top_id,
-           (SELECT balance_after FROM ledger_entries f WHERE f.client_id = @client AND f.at >= @from + ((e.at - @from) / @width) * @width ORDER BY f.at, f.id LIMIT 1) AS first,
-           (SELECT balance_after FROM ledger_entries l WHERE l.client_id = @client AND l.at < @from + ((e.at - @from) / @width + 1) * @width ORDER BY l.at DESC, l.id DESC LIMIT 1) AS last
-         FROM ledger_entries e WHERE e.client_id = @client AND e.at >= @from AND e.at <= @to GROUP BY bucket ORDER BY bucket`,
-      )
-      // As BigInt: better-sqlite3 binds a number as REAL, and (at - from) / width would not round down to a bucket.
-      .all({ client: input.clientId, from: BigInt(from), to: BigInt(to), width: BigInt(width) }) as SeriesBucket[];
+    const { origin, width, buckets: rows } = await seriesBuckets(sqlite, input.clientId, from, to, input.points);
     const points: { at: string; balance: number }[] = [];
     if (start) points.push({ at: iso(from), balance: start.balance_after });
     for (const r of rows) {
@@ -159,9 +133,11 @@ export const ledgerHandlers: HandlerMap = {
     const lastPoint = points[points.length - 1];
     if (lastPoint && Date.parse(lastPoint.at) < to && !input.to) points.push({ at: iso(to), balance: lastPoint.balance });
     // Top-ups came with the buckets; markers group whole buckets, at most SERIES_MARKERS of each kind.
-    const mw = markerWidth(from, to, width);
-    const topUps = rows.map((r) => ({ group: Math.floor((r.bucket * width) / mw), t0: r.top_t0, t1: r.top_t1, n: r.top_n, amount: r.top_sum, id: r.top_id }));
-    return { currency: client.currency, points, thresholds: seriesThresholds(ctx, input.clientId), ...seriesMarkers(ctx, input.clientId, from, to, mw, topUps) };
+    const mw = markerWidth(origin, to, width);
+    const topUps = rows
+      .filter((r) => r.top_n > 0)
+      .map((r) => ({ group: Math.floor((r.bucket * width) / mw), t0: r.top_t0!, t1: r.top_t1!, n: r.top_n, amount: r.top_sum, id: r.top_id! }));
+    return { currency: client.currency, points, thresholds: seriesThresholds(ctx, input.clientId), ...seriesMarkers(ctx, input.clientId, { from, to, origin, mw }, topUps) };
   },
 
   'ledger.import.preview': (input, ctx) => previewImport(input, ctx),

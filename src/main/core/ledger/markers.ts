@@ -57,16 +57,17 @@ const marker = (kind: SeriesMarker['kind'], g: Group): SeriesMarker => ({
   id: g.n === 1 ? g.id : null,
 });
 
-/** The width of a marker's slice of [from, to]: whole buckets of `width`, at most SERIES_MARKERS slices. */
-export function markerWidth(from: number, to: number, width: number): number {
-  return width * Math.max(1, Math.ceil((to - from + 1) / width / SERIES_MARKERS));
+/** The width of a marker's slice of [origin, to]: whole buckets of `width`, at most SERIES_MARKERS slices. */
+export function markerWidth(origin: number, to: number, width: number): number {
+  return width * Math.max(1, Math.ceil((to - origin + 1) / width / SERIES_MARKERS));
 }
 
 /**
- * The markers of the range: top-ups from the groups the bucket query made (merged into slices of
- * `mw`), failed attempts and notifications grouped here by the same slices.
+ * The markers of [from, to]: top-ups from the groups the buckets made (merged into slices of `mw` counted
+ * from `origin`, where the buckets start), failed attempts and notifications grouped here by the same slices.
  */
-export function seriesMarkers(ctx: Pick<Ctx, 'db'>, clientId: number, from: number, to: number, mw: number, topUps: TopUpGroup[]) {
+export function seriesMarkers(ctx: Pick<Ctx, 'db'>, clientId: number, range: { from: number; to: number; origin: number; mw: number }, topUps: TopUpGroup[]) {
+  const { from, to, origin, mw } = range;
   const sqlite = ctx.db.$client;
   const merged = new Map<number, Group>();
   for (const t of topUps) {
@@ -82,20 +83,20 @@ export function seriesMarkers(ctx: Pick<Ctx, 'db'>, clientId: number, from: numb
   const single = sqlite.prepare('SELECT description FROM ledger_entries WHERE id = ?').pluck();
   for (const g of merged.values()) if (g.n === 1) g.text = (single.get(g.id) as string) || 'Top-up';
 
-  // As BigInt: better-sqlite3 binds a number as REAL, and (t - from) / mw would not round down to a slice.
-  const args = { client: clientId, from: BigInt(from), to: BigInt(to), mw: BigInt(mw) };
+  // As BigInt: better-sqlite3 binds a number as REAL, and (t - origin) / mw would not round down to a slice.
+  const args = { client: clientId, from: BigInt(from), to: BigInt(to), origin: BigInt(origin), mw: BigInt(mw) };
   const failed = sqlite
     .prepare(
       `SELECT min(updated_at) AS t0, max(updated_at) AS t1, count(*) AS n, sum(amount) AS amount, min(id) AS id, min(reason) AS text
        FROM charge_attempts WHERE client_id = @client AND status IN ('failed', 'requires_action') AND updated_at >= @from AND updated_at <= @to
-       GROUP BY (updated_at - @from) / @mw ORDER BY t0`,
+       GROUP BY (updated_at - @origin) / @mw ORDER BY t0`,
     )
     .all(args) as Group[];
   const notes = sqlite
     .prepare(
       `SELECT min(decided_at) AS t0, max(decided_at) AS t1, count(*) AS n, NULL AS amount, min(id) AS id, min(subject) || ' (' || min(status) || ')' AS text
        FROM notifications WHERE client_id = @client AND decided_at >= @from AND decided_at <= @to AND status != 'suppressed'
-       GROUP BY (decided_at - @from) / @mw ORDER BY t0`,
+       GROUP BY (decided_at - @origin) / @mw ORDER BY t0`,
     )
     .all(args) as Group[];
   const markers = [...[...merged.values()].map((g) => marker('top_up', g)), ...failed.map((g) => marker('failed_charge', g)), ...notes.map((g) => marker('notification', g))];
