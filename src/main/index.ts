@@ -17,6 +17,7 @@ import { APP_URL, appScheme, serveRenderer } from './shell/protocol';
 import { CSP, devCsp, guardContents, guardSession, windowOptions } from './shell/security';
 import { appIconPath, createTray, type DeskTray } from './shell/tray';
 import { appMenuTemplate, FAILED_CHARGES_HREF, navigateWindow, openPalette, shortcutLines } from './shell/menu';
+import { readPreferences, savePreferences } from './shell/preferences';
 import { readWindowState, restoreBounds, trackWindowState, writeWindowState } from './shell/window-state';
 import { watchChargeFailures } from './shell/charge-alerts';
 import { saveDialogFor } from './shell/save-dialog';
@@ -106,6 +107,8 @@ async function start(): Promise<void> {
   const iconPath = appIconPath({ isPackaged: app.isPackaged, appPath: app.getAppPath(), resourcesPath: process.resourcesPath });
   // Where the window was: its size and place (only if still on a display that exists), maximized or not.
   const userData = app.getPath('userData');
+  // The theme chosen in View → Theme last time, before the window paints.
+  nativeTheme.themeSource = readPreferences(userData).theme;
   const options = windowOptions(path.join(__dirname, '../preload/index.js'), iconPath);
   const saved = readWindowState(userData);
   const bounds = restoreBounds(saved, screen.getAllDisplays().map((d) => d.workArea), { width: options.minWidth ?? 960, height: options.minHeight ?? 600 });
@@ -134,7 +137,7 @@ async function start(): Promise<void> {
         {
           navigate: go,
           openPalette: () => openPalette(win, isMac),
-          setTheme: (theme) => (nativeTheme.themeSource = theme),
+          setTheme: (theme) => (nativeTheme.themeSource = savePreferences(userData, { theme }).theme),
           theme: () => nativeTheme.themeSource,
           openDataFolder: () => void shell.openPath(dataDir),
           showShortcuts: () =>

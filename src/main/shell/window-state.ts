@@ -5,9 +5,8 @@
  * visible on a display that exists now (a laptop undocked from its second screen must not open the window
  * off screen). Pure (types only from electron), so tests drive it with fakes.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Rectangle } from 'electron';
+import { parseJson, readFileText, writeJsonFile } from './json-file';
 
 export const WINDOW_STATE_FILE = 'window-state.json';
 const SAVE_AFTER_MS = 500;
@@ -26,14 +25,9 @@ export interface WindowState {
 
 const int = (v: unknown, min: number, max: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
 
-/** The state in `text`, or null when it is not one (any field missing, of the wrong type or absurd). */
+/** The state in `text` (window-state.json), or null when it is not one (any field missing, of the wrong type or absurd). */
 export function parseWindowState(text: string): WindowState | null {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    return null;
-  }
+  const v = parseJson(text);
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
   const o = v as Record<string, unknown>;
   if (!int(o.x, -LIMIT, LIMIT) || !int(o.y, -LIMIT, LIMIT) || !int(o.width, 200, LIMIT) || !int(o.height, 150, LIMIT)) return null;
@@ -41,22 +35,8 @@ export function parseWindowState(text: string): WindowState | null {
   return { x: o.x, y: o.y, width: o.width, height: o.height, maximized: o.maximized };
 }
 
-export function readWindowState(dir: string): WindowState | null {
-  try {
-    return parseWindowState(fs.readFileSync(path.join(dir, WINDOW_STATE_FILE), 'utf8'));
-  } catch {
-    return null;
-  }
-}
-
-/** Written to a temporary file and renamed over the old one: a crash mid-write leaves the old state. */
-export function writeWindowState(dir: string, state: WindowState): void {
-  const file = path.join(dir, WINDOW_STATE_FILE);
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(tmp, `${JSON.stringify(state)}\n`);
-  fs.renameSync(tmp, file);
-}
+export const readWindowState = (dir: string): WindowState | null => parseWindowState(readFileText(dir, WINDOW_STATE_FILE));
+export const writeWindowState = (dir: string, state: WindowState): void => writeJsonFile(dir, WINDOW_STATE_FILE, state);
 
 const overlap = (a: Rectangle, b: Rectangle) =>
   Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x)) * Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));

@@ -1,0 +1,37 @@
+/** The desktop preferences file (the theme chosen in View → Theme): read back, checked, written atomically. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parsePreferences, PREFERENCES_FILE, readPreferences, savePreferences } from '../../src/main/shell/preferences';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+const tmp = () => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'bd-prefs-'));
+  dirs.push(d);
+  return d;
+};
+
+describe('desktop preferences', () => {
+  it('remembers the theme across starts; a missing, broken or unknown value is the system theme', () => {
+    const dir = tmp();
+    expect(readPreferences(dir)).toEqual({ theme: 'system' });
+    expect(savePreferences(dir, { theme: 'dark' })).toEqual({ theme: 'dark' });
+    expect(readPreferences(dir)).toEqual({ theme: 'dark' });
+    expect(fs.readdirSync(dir)).toEqual([PREFERENCES_FILE]);
+    savePreferences(dir, { theme: 'light' });
+    expect(readPreferences(dir).theme).toBe('light');
+    for (const text of ['', 'null', '[]', '{"theme":', '{"theme":"purple"}', '{"theme":1}', '{}']) expect(parsePreferences(text), text).toEqual({ theme: 'system' });
+    fs.writeFileSync(path.join(dir, PREFERENCES_FILE), '{"theme":"da');
+    expect(readPreferences(dir)).toEqual({ theme: 'system' });
+  });
+
+  it('a folder that cannot be written keeps the choice for this run and does not throw', () => {
+    const file = path.join(tmp(), 'not-a-folder');
+    fs.writeFileSync(file, '');
+    expect(savePreferences(file, { theme: 'dark' })).toEqual({ theme: 'dark' });
+  });
+});
