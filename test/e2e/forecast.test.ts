@@ -44,6 +44,7 @@ async function setUp() {
     currency: 'USD',
     staffRule: { enabled: true, threshold: 5000, notifyReseller: true, staffIds: [], emails: [] },
     clientRule: { enabled: true, threshold: 2000, notifyClient: true, emails: [] },
+    forecastRule: { enabled: true, withinHours: 24, notifyReseller: true, emails: [] },
   });
   for (const [key, ref, name] of [
     ['steady', 'C-100', 'Blue Fox Ltd'],
@@ -99,6 +100,10 @@ function suite(scheme: 'light' | 'dark') {
       const suggestion = page.getByTestId('threshold-suggestion');
       await waitForText(suggestion, /Suggested client threshold: \$442\.50 — twice the average daily spend of \$221\.25 \(8 days\)/);
       await chrome.screenshot(`forecast-client-${scheme}`);
+      // The profile's forecast rule, beside the three rules: within its 24 h, one notification sent.
+      const forecastRule = page.getByTestId('rule-forecast');
+      await waitForText(forecastRule, /when forecast to run dry within 24 h; runs dry in about 3 h/);
+      await waitForText(page.getByTestId('state-forecast'), /due to run dry\s*1 of \d+ sent/);
       await suggestion.scrollIntoViewIfNeeded();
       await chrome.screenshot(`forecast-suggest-${scheme}`);
       await page.getByTestId('apply-suggestion').click();

@@ -66,8 +66,10 @@ describe('the forecast rule', () => {
     await core.ok('clock.advance', { ms: 2 * HOUR_MS });
     await core.scheduler.sweep();
     expect(await story(client.id)).toEqual([]);
-    // Not a client threshold: the client's rules list only the three overridable ones.
-    expect((await core.ok('thresholds.get', { clientId: client.id })).rules.map((r) => r.kind)).toEqual(['staff', 'client', 'inactivity']);
+    // Not a client threshold: the client's rules list only the three overridable ones; the forecast rule is beside them, off.
+    const t = await core.ok('thresholds.get', { clientId: client.id });
+    expect(t.rules.map((r) => r.kind)).toEqual(['staff', 'client', 'inactivity']);
+    expect(t.forecast).toMatchObject({ enabled: false, within: false, sent: 0 });
   });
 
   it('notifies the reseller when the forecast comes within N hours, with the period and quota of the profile, and starts again after a top-up', async () => {
@@ -75,9 +77,20 @@ describe('the forecast rule', () => {
     expect(profile.forecastRule).toEqual({ enabled: true, withinHours: 24, notifyReseller: true, emails: [] });
     await spend(client.id, 70_000); // 7,500 left: 75 h, not within 24 h
     expect(await story(client.id)).toEqual([]);
+    expect((await core.ok('thresholds.get', { clientId: client.id })).forecast).toEqual({
+      enabled: true,
+      withinHours: 24,
+      runDryAt: isoAt(NOW + 75 * HOUR_MS),
+      within: false,
+      sent: 0,
+      lastSentAt: null,
+      nextCheckAt: null,
+    });
     await spend(client.id, 5_600); // 1,900 left: 19 h
     expect(runDryAt(client.id)).toBe(NOW + 19 * HOUR_MS);
     expect(await story(client.id)).toEqual(['forecast notify 1']);
+    // The client page's Low balance panel shows it within the horizon, with its counter.
+    expect((await core.ok('thresholds.get', { clientId: client.id })).forecast).toMatchObject({ runDryAt: isoAt(NOW + 19 * HOUR_MS), within: true, sent: 1, lastSentAt: isoAt(NOW) });
 
     const [n] = await decisions(client.id);
     expect(n).toMatchObject({ kind: 'low_balance_forecast', rule: 'forecast', status: 'queued', recipients: ['billing@acme.test'], available: 1900, threshold: null });

@@ -195,6 +195,22 @@ export const clientThresholds = z.object({
   /** The profile in force and why: assigned to the client, or the reseller's default for the currency. */
   profile: z.object({ id: z.number(), name: z.string(), source: z.enum(['assigned', 'default']), maxQty: z.number(), periodHours: z.number() }).nullable(),
   rules: z.array(ruleView),
+  /**
+   * The profile's forecast rule as it applies to the client (it has no client override): on or off, its
+   * horizon, the client's run-dry time (null: no usage to forecast from), whether that is within the horizon
+   * now, and the rule's counter. Null without a profile.
+   */
+  forecast: z
+    .object({
+      enabled: z.boolean(),
+      withinHours: z.number(),
+      runDryAt: z.string().nullable(),
+      within: z.boolean(),
+      sent: z.number(),
+      lastSentAt: z.string().nullable(),
+      nextCheckAt: z.string().nullable(),
+    })
+    .nullable(),
 });
 export type ClientThresholds = z.infer<typeof clientThresholds>;
 

@@ -14,7 +14,7 @@ type Threshold = { kind: 'staff' | 'client' | 'inactivity' | 'alert' | 'trigger'
 const RULE_LABEL = { staff: 'Reseller staff rule', client: 'Client rule', inactivity: 'Inactivity rule' } as const;
 
 /** The client's low balance rules that are on, and its automatic top-up's alert and trigger while it is on. */
-export function seriesThresholds(ctx: Pick<Ctx, 'db' | 'rules'>, clientId: number): Threshold[] {
+export function seriesThresholds(ctx: Pick<Ctx, 'db' | 'rules' | 'clock'>, clientId: number): Threshold[] {
   const out: Threshold[] = clientThresholds(ctx, clientId)
     .rules.filter((r) => r.enabled)
     .map((r) => ({ kind: r.kind, label: RULE_LABEL[r.kind], amount: r.threshold }));

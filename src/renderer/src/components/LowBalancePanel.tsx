@@ -5,6 +5,7 @@
  */
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { Client, ClientThresholds, RuleKind, RuleView } from '../../../shared/contracts';
+import { formatRunDry } from '../../../shared/forecast';
 import { formatMoney, MoneyError, parseAmount, toDecimalString } from '../../../shared/money';
 import { errorsFrom, messageOf, type FieldErrors } from '../api/errors';
 import { useLiveRefresh } from '../stores/live';
@@ -95,6 +96,7 @@ export function LowBalancePanel({ client }: { client: Client }) {
                     onClose={() => closeForm(rule.kind)}
                   />
                 ))}
+                {data.forecast && data.profile ? <ForecastRow forecast={data.forecast} profile={data.profile} now={now} /> : null}
               </tbody>
             </table>
           </div>
@@ -278,6 +280,59 @@ function RuleRows(props: {
         </tr>
       ) : null}
     </>
+  );
+}
+
+/**
+ * The profile's forecast rule beside the three: it has no threshold and no client override (the forecast is
+ * its test), so its row says what it watches and links to the profile where it is set.
+ */
+function ForecastRow(props: { forecast: NonNullable<ClientThresholds['forecast']>; profile: NonNullable<ClientThresholds['profile']>; now: number }) {
+  const { forecast: f, profile, now } = props;
+  return (
+    <tr data-testid="rule-forecast" data-enabled={String(f.enabled)} data-below={String(f.within)}>
+      <td>
+        <div className="lb-rule-name">{RULE_LABEL.forecast}</div>
+        <div className="muted small">
+          {f.withinHours > 0 ? `when forecast to run dry within ${formatHours(f.withinHours)}` : 'when forecast to run dry'}
+          {f.enabled ? (f.runDryAt ? `; runs dry ${formatRunDry(Date.parse(f.runDryAt), now)}` : '; no usage to forecast from') : ''}
+        </div>
+      </td>
+      <td className="num">
+        <span className="muted">—</span>
+      </td>
+      <td>
+        <span className="lb-badge lb-src-profile">profile</span>
+      </td>
+      <td className="nowrap">
+        <span className={f.enabled ? 'lb-on' : 'lb-off'}>{f.enabled ? 'On' : 'Off'}</span> <span className="muted small">in the profile</span>
+      </td>
+      <td className="nowrap" data-testid="state-forecast">
+        {!f.enabled ? (
+          <span className="muted">—</span>
+        ) : f.within ? (
+          <>
+            <span className="lb-badge lb-state-below">due to run dry</span>
+            <div className="small lb-sent">
+              {f.sent} of {profile.maxQty} sent
+            </div>
+          </>
+        ) : (
+          <span className="lb-badge lb-state-ok">ok</span>
+        )}
+      </td>
+      <td className="nowrap">
+        <When iso={f.lastSentAt} now={now} past />
+      </td>
+      <td className="nowrap">
+        <When iso={f.nextCheckAt} now={now} due />
+      </td>
+      <td className="num">
+        <a className="small" href={`#/profiles/${profile.id}`} title="The forecast rule has no client override: change it in the profile">
+          set in the profile
+        </a>
+      </td>
+    </tr>
   );
 }
 
