@@ -236,26 +236,7 @@ function RuleRows(props: {
           <span className={rule.enabled ? 'lb-on' : 'lb-off'}>{rule.enabled ? 'On' : 'Off'}</span>{' '}
           <span className="muted small">{rule.enabledSource === 'client' ? 'for this client' : 'in the profile'}</span>
         </td>
-        <td className="nowrap" data-testid={`state-${rule.kind}`}>
-          {!rule.enabled ? (
-            <span className="muted">—</span>
-          ) : rule.below ? (
-            <>
-              <span className="lb-badge lb-state-below">below now</span>
-              <div className="small lb-sent">
-                {rule.sent} of {maxQty ?? '?'} sent
-              </div>
-            </>
-          ) : (
-            <span className="lb-badge lb-state-ok">ok</span>
-          )}
-        </td>
-        <td className="nowrap">
-          <When iso={rule.lastSentAt} now={now} past />
-        </td>
-        <td className="nowrap">
-          <When iso={rule.nextCheckAt} now={now} due />
-        </td>
+        <StateCells kind={rule.kind} enabled={rule.enabled} below={rule.below} belowLabel="below now" state={rule} maxQty={maxQty} now={now} />
         <td className="num">
           <button
             type="button"
@@ -307,14 +288,37 @@ function ForecastRow(props: { forecast: NonNullable<ClientThresholds['forecast']
       <td className="nowrap">
         <span className={f.enabled ? 'lb-on' : 'lb-off'}>{f.enabled ? 'On' : 'Off'}</span> <span className="muted small">in the profile</span>
       </td>
-      <td className="nowrap" data-testid="state-forecast">
-        {!f.enabled ? (
+      <StateCells kind="forecast" enabled={f.enabled} below={f.within} belowLabel="due to run dry" state={f} maxQty={profile.maxQty} now={now} />
+      <td className="num">
+        <a className="small" href={`#/profiles/${profile.id}`} title="The forecast rule has no client override: change it in the profile">
+          set in the profile
+        </a>
+      </td>
+    </tr>
+  );
+}
+
+/** A rule's State, Last sent and Next check cells: below (how many of the quota sent) or ok, and its times. */
+function StateCells(props: {
+  kind: string;
+  enabled: boolean;
+  below: boolean;
+  belowLabel: string;
+  state: { sent: number; lastSentAt: string | null; nextCheckAt: string | null };
+  maxQty: number | undefined;
+  now: number;
+}) {
+  const { state, now } = props;
+  return (
+    <>
+      <td className="nowrap" data-testid={`state-${props.kind}`}>
+        {!props.enabled ? (
           <span className="muted">—</span>
-        ) : f.within ? (
+        ) : props.below ? (
           <>
-            <span className="lb-badge lb-state-below">due to run dry</span>
+            <span className="lb-badge lb-state-below">{props.belowLabel}</span>
             <div className="small lb-sent">
-              {f.sent} of {profile.maxQty} sent
+              {state.sent} of {props.maxQty ?? '?'} sent
             </div>
           </>
         ) : (
@@ -322,17 +326,12 @@ function ForecastRow(props: { forecast: NonNullable<ClientThresholds['forecast']
         )}
       </td>
       <td className="nowrap">
-        <When iso={f.lastSentAt} now={now} past />
+        <When iso={state.lastSentAt} now={now} past />
       </td>
       <td className="nowrap">
-        <When iso={f.nextCheckAt} now={now} due />
+        <When iso={state.nextCheckAt} now={now} due />
       </td>
-      <td className="num">
-        <a className="small" href={`#/profiles/${profile.id}`} title="The forecast rule has no client override: change it in the profile">
-          set in the profile
-        </a>
-      </td>
-    </tr>
+    </>
   );
 }
 
