@@ -53,8 +53,16 @@ export function parseUsageTime(text: string): number | null {
   return ms;
 }
 
-/** Reads and checks every row; `visit` sees each valid row, errors are collected (the first MAX_ERRORS kept). */
-function readRows(input: ImportInput, ctx: Ctx, visit: (row: ParsedRow) => void) {
+/** Rows read, looked up and handed on together: a part of the file, in the order of the file. */
+const WINDOW = 10_000;
+
+/**
+ * Reads and checks every row; `visit` sees the valid rows of each window of WINDOW rows, in the file's order;
+ * errors are collected (the first MAX_ERRORS kept). Each window's clients are looked up by reference in the
+ * order of the references, which is the order of the (reseller_id, external_ref) index: each of its pages is
+ * read once per window, not once per row (a usage file's rows come in time order, its clients at random).
+ */
+function readRows(input: ImportInput, ctx: Ctx, visit: (rows: ParsedRow[]) => void) {
   const sqlite = ctx.db.$client;
   const reseller = sqlite.prepare('SELECT id FROM resellers WHERE id = ?').get(input.resellerId);
   if (!reseller) throw invalid('resellerId', `resellerId ${input.resellerId} is not a reseller`);
@@ -75,21 +83,22 @@ function readRows(input: ImportInput, ctx: Ctx, visit: (row: ParsedRow) => void)
     throw invalid('csv', `csv ${(e as Error).message}`);
   }
   let columns: Record<string, number> | undefined;
-  try {
-    for (const rec of records) {
-      if (!columns) {
-        columns = {};
-        rec.fields.forEach((name, i) => (columns![name.trim().toLowerCase()] = i));
-        const missing = REQUIRED.filter((c) => columns![c] === undefined);
-        if (missing.length) {
-          throw invalid('csv', `csv needs a header row with the columns ${IMPORT_COLUMNS.join(', ')} (description optional); missing: ${missing.join(', ')}`);
-        }
-        continue;
-      }
-      rows++;
-      const get = (c: string) => (columns![c] === undefined ? '' : (rec.fields[columns![c]] ?? '').trim());
-      if (rec.fields.length < Object.keys(columns).length) {
-        fail(rec.line, 'row', `has ${rec.fields.length} fields, the header has ${Object.keys(columns).length}`);
+  let width = 0;
+  let window: { line: number; fields: string[] }[] = [];
+  const field = (fields: string[], c: string) => (columns![c] === undefined ? '' : (fields[columns![c]] ?? '').trim());
+
+  const flush = () => {
+    const refs = new Set<string>();
+    for (const rec of window) {
+      const ref = field(rec.fields, 'client_ref');
+      if (ref && !clients.has(ref)) refs.add(ref);
+    }
+    for (const ref of [...refs].sort()) clients.set(ref, (findClient.get(input.resellerId, ref) as ClientRef | undefined) ?? null);
+    const valid: ParsedRow[] = [];
+    for (const rec of window) {
+      const get = (c: string) => field(rec.fields, c);
+      if (rec.fields.length < width) {
+        fail(rec.line, 'row', `has ${rec.fields.length} fields, the header has ${width}`);
         continue;
       }
       const clientRef = get('client_ref');
@@ -97,11 +106,7 @@ function readRows(input: ImportInput, ctx: Ctx, visit: (row: ParsedRow) => void)
         fail(rec.line, 'client_ref', 'client_ref is empty');
         continue;
       }
-      let client = clients.get(clientRef);
-      if (client === undefined) {
-        client = (findClient.get(input.resellerId, clientRef) as ClientRef | undefined) ?? null;
-        clients.set(clientRef, client);
-      }
+      const client = clients.get(clientRef);
       if (!client) {
         fail(rec.line, 'client_ref', `no client of this reseller has the reference ${clientRef}`);
         continue;
@@ -140,8 +145,29 @@ function readRows(input: ImportInput, ctx: Ctx, visit: (row: ParsedRow) => void)
         fail(rec.line, 'description', 'description is longer than 500 characters');
         continue;
       }
-      visit({ line: rec.line, client, clientRef, at, amount, externalId, description });
+      valid.push({ line: rec.line, client, clientRef, at, amount, externalId, description });
     }
+    window = [];
+    visit(valid);
+  };
+
+  try {
+    for (const rec of records) {
+      if (!columns) {
+        columns = {};
+        rec.fields.forEach((name, i) => (columns![name.trim().toLowerCase()] = i));
+        width = Object.keys(columns).length;
+        const missing = REQUIRED.filter((c) => columns![c] === undefined);
+        if (missing.length) {
+          throw invalid('csv', `csv needs a header row with the columns ${IMPORT_COLUMNS.join(', ')} (description optional); missing: ${missing.join(', ')}`);
+        }
+        continue;
+      }
+      rows++;
+      window.push(rec);
+      if (window.length === WINDOW) flush();
+    }
+    if (window.length) flush();
   } catch (e) {
     if (e instanceof CsvError) throw invalid('csv', `csv ${e.message}`);
     throw e;
@@ -156,7 +182,8 @@ export function previewImport(input: ImportInput, ctx: Ctx) {
   const sample: ImportRow[] = [];
   let valid = 0;
   let duplicates = 0;
-  const r = readRows(input, ctx, (row) => {
+  const r = readRows(input, ctx, (rows) => {
+   for (const row of rows) {
     const key = `${row.client.id}\u0000${row.externalId}`;
     const duplicate = inFile.has(key) || seen.get(row.client.id, row.externalId) !== undefined;
     inFile.add(key);
@@ -176,6 +203,7 @@ export function previewImport(input: ImportInput, ctx: Ctx) {
         duplicate,
       });
     }
+   }
   });
   return { rows: r.rows, valid, duplicates, errors: r.errors, errorCount: r.errorCount, sample };
 }
@@ -185,10 +213,16 @@ export function commitImport(input: ImportInput, ctx: Ctx) {
   let imported = 0;
   let duplicates = 0;
   const batch = ctx.ledger.batch(now);
-  const r = readRows(input, ctx, (row) => {
-    const res = batch.post({ clientId: row.client.id, kind: 'usage', amount: -row.amount, description: row.description, actor: ctx.actor, at: row.at, externalId: row.externalId });
-    if (res.duplicate) duplicates++;
-    else imported++;
+  const r = readRows(input, ctx, (rows) => {
+    // Client by client (a stable sort keeps each client's rows in the file's order, so its running balance is
+    // the file's): the entry indexes, the balances and the forecast's days are then written in key order,
+    // each page once, instead of at random, row by row, as the file's time order has them.
+    rows.sort((a, b) => a.client.id - b.client.id);
+    for (const row of rows) {
+      const res = batch.post({ clientId: row.client.id, kind: 'usage', amount: -row.amount, description: row.description, actor: ctx.actor, at: row.at, externalId: row.externalId });
+      if (res.duplicate) duplicates++;
+      else imported++;
+    }
   });
   const touched = batch.finish();
   if (imported > 0) {
