@@ -113,6 +113,12 @@ export function effectiveRule(kind: RuleKind, profile: LoadedProfile | null, ove
 
 const DATA_VERSION_EVERY_MS = 250;
 
+/** A sweep slice's clients: the balances' primary key walked over [from, to], with what evaluation needs. */
+const SLICE_SELECT = `SELECT b.client_id, b.available, b.last_debit_at, c.created_at, c.status, c.profile_id, c.reseller_id, c.currency, b.run_dry_at
+  FROM balances b JOIN clients c ON c.id = b.client_id WHERE b.client_id BETWEEN ? AND ?`;
+/** No rule state of the client yet (a routine sweep looks only at those). */
+const UNTRACKED = 'NOT EXISTS (SELECT 1 FROM rule_states s WHERE s.id BETWEEN b.client_id * 4 AND b.client_id * 4 + 3)';
+
 export class RuleEngine {
   private readonly s;
   private readonly log: NotificationLog;
@@ -155,22 +161,21 @@ export class RuleEngine {
       ),
       remove: sqlite.prepare('DELETE FROM rule_states WHERE id = ?'),
       // A walk of the balances' primary key comparing one column: the clients above every threshold cost
-      // next to nothing. Clients already below a rule come from the slice's rule states.
-      sliceFacts: sqlite.prepare(
-        `SELECT b.client_id, b.available, b.last_debit_at, c.created_at, c.status, c.profile_id, c.reseller_id, c.currency, b.run_dry_at
-         FROM balances b JOIN clients c ON c.id = b.client_id
-         WHERE b.client_id BETWEEN ? AND ? AND (b.available < ? OR b.run_dry_at <= ?) ORDER BY b.client_id`,
-      ).raw(),
+      // next to nothing. Clients already below a rule come from the slice's rule states. The forecast's
+      // comparison only while a forecast rule is on: run_dry_at is the row's last column, and reading it for
+      // each of a million rows made the steady sweep about a quarter slower.
+      sliceFacts: sqlite.prepare(`${SLICE_SELECT} AND b.available < ? ORDER BY b.client_id`).raw(),
+      sliceFactsDry: sqlite.prepare(`${SLICE_SELECT} AND (b.available < ? OR b.run_dry_at <= ?) ORDER BY b.client_id`).raw(),
       // The routine sweep's: only the clients under the ceiling that no rule state tracks yet, and those
       // forecast to run dry in time that no forecast rule state tracks yet (they may be below another rule).
-      sliceUntracked: sqlite.prepare(
-        `SELECT b.client_id, b.available, b.last_debit_at, c.created_at, c.status, c.profile_id, c.reseller_id, c.currency, b.run_dry_at
-         FROM balances b JOIN clients c ON c.id = b.client_id
-         WHERE b.client_id BETWEEN ? AND ?
-           AND ((b.available < ? AND NOT EXISTS (SELECT 1 FROM rule_states s WHERE s.id BETWEEN b.client_id * 4 AND b.client_id * 4 + 3))
+      sliceUntracked: sqlite.prepare(`${SLICE_SELECT} AND b.available < ? AND ${UNTRACKED} ORDER BY b.client_id`).raw(),
+      sliceUntrackedDry: sqlite
+        .prepare(
+          `${SLICE_SELECT} AND ((b.available < ? AND ${UNTRACKED})
              OR (b.run_dry_at <= ? AND NOT EXISTS (SELECT 1 FROM rule_states s WHERE s.id = b.client_id * 4 + ${RULE_KINDS.indexOf('forecast')})))
-         ORDER BY b.client_id`,
-      ).raw(),
+           ORDER BY b.client_id`,
+        )
+        .raw(),
       sliceOverrides: sqlite.prepare('SELECT client_id, kind, threshold, enabled FROM client_thresholds WHERE client_id BETWEEN ? AND ?'),
       sliceStates: sqlite.prepare(`SELECT ${STATE_COLUMNS} FROM rule_states WHERE id BETWEEN ? AND ?`).raw(),
       maxOverride: sqlite.prepare('SELECT max(threshold) FROM client_thresholds WHERE enabled = 1').pluck(),
@@ -315,7 +320,9 @@ export class RuleEngine {
    */
   sweepSlice(from: number, to: number, ceiling: number, now: number, deadline = Infinity, full = true): { candidates: number; decisions: number; last: number } {
     const dryBy = this.dryBy(now);
-    const rows = (full ? this.s.sliceFacts : this.s.sliceUntracked).all(from, to, ceiling, dryBy) as SliceRow[];
+    const rows = (
+      dryBy < 0 ? (full ? this.s.sliceFacts : this.s.sliceUntracked).all(from, to, ceiling) : (full ? this.s.sliceFactsDry : this.s.sliceUntrackedDry).all(from, to, ceiling, dryBy)
+    ) as SliceRow[];
     const states = full ? readStates(this.s.sliceStates.all(...ruleStateRange(from, to)) as StateRow[]) : new Map<number, States>();
     if (!rows.length && !states.size) return { candidates: 0, decisions: 0, last: to };
     const overrides = groupByClient(this.s.sliceOverrides.all(from, to) as OverrideRow[]);
