@@ -5,6 +5,7 @@ import { conflict, invalid, notFound } from '../../../shared/result';
 import { iso, isoOrNull } from '../clock';
 import type { Ctx, HandlerMap } from '../api/registry';
 import { decodeCursor, encodeCursor } from '../api/cursor';
+import { preparedOnce } from '../db/statements';
 import { clientInserter } from './insert';
 import { checkSignInRules } from '../auth/rules';
 import { RUN_DRY_NEVER } from '../../../shared/forecast';
@@ -112,7 +113,7 @@ export const toClient = (r: ClientRow): Client => ({
   runDryAt: r.run_dry_at >= RUN_DRY_NEVER ? null : iso(r.run_dry_at),
 });
 export function getClient(ctx: Pick<Ctx, 'db'>, id: number, field = 'id'): Client {
-  const r = ctx.db.$client.prepare(`${CLIENT_SQL} WHERE c.id = ?`).get(id) as ClientRow | undefined;
+  const r = preparedOnce(ctx.db.$client, `${CLIENT_SQL} WHERE c.id = ?`).get(id) as ClientRow | undefined;
   if (!r) throw field === 'id' ? notFound(`client ${id} does not exist`) : invalid(field, `${field} ${id} is not a client`);
   return toClient(r);
 }
