@@ -50,6 +50,16 @@ export function timeAxis(c: ChartColors): uPlot.Axis {
   return { stroke: c.axis, grid: { stroke: c.grid, width: 1 }, ticks: { stroke: c.grid }, font: c.font };
 }
 
+/** An axis's size from its longest label (uPlot's recipe): ticks, gap and the text measured in the axis font. */
+function labelWidth(u: uPlot, values: string[] | null, axisIdx: number, cycleNum: number): number {
+  const axis = u.axes[axisIdx] as uPlot.Axis & { _size?: number; font: [string, number] };
+  if (cycleNum > 1 && axis._size) return axis._size;
+  const longest = (values ?? []).reduce((a, v) => (v.length > a.length ? v : a), '');
+  u.ctx.font = axis.font[0];
+  const text = longest ? u.ctx.measureText(longest).width / (window.devicePixelRatio || 1) : 0;
+  return Math.max(48, Math.ceil(text + ((axis.ticks as { size?: number } | undefined)?.size ?? 10) + (axis.gap ?? 5) + 4));
+}
+
 /** A y axis of money on `scale`, left unless told; `grid` false for a second axis. */
 export function moneyAxis(c: ChartColors, currency: string, o: { scale?: string; side?: 1 | 3; grid?: boolean } = {}): uPlot.Axis {
   const money = moneyText(currency);
@@ -61,7 +71,8 @@ export function moneyAxis(c: ChartColors, currency: string, o: { scale?: string;
     grid: { show: o.grid ?? true, stroke: c.grid, width: 1 },
     ticks: { stroke: c.grid },
     font: c.font,
-    size: 88,
+    // As wide as its longest label ("$1,500,000.00" does not fit a fixed width), measured in the axis font.
+    size: labelWidth,
     incrs: INTEGER_STEPS,
     values: (_u, splits) => splits.map((v) => money(v)),
   };
