@@ -2,7 +2,8 @@
  * Signing in, end to end in headless Chromium against the headless host: an admin gives herself a
  * password in Settings → Staff, which turns sign-in on; the window asks who is there; a wrong password is
  * refused next to its field; a reload keeps the session; a viewer signed in sees no action their role may
- * not take. Screenshots go to test/artifacts/.
+ * not take, and the forms they may not save (the automatic top-up, linking to Stripe, Settings, a profile)
+ * read-only with a note saying who may, while an admin edits them. Screenshots go to test/artifacts/.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -96,6 +97,17 @@ describe('sign-in in the browser', () => {
     await dialog.getByLabel('Again').fill(VIC_PW);
     await dialog.getByTestId('staff-password-save').click();
     await waitForText(page.getByTestId(`staff-row-${vic.id}`), /Password set/, 10_000);
+
+    // An admin may save the automatic top-up: its fields are editable, with Save and no role note.
+    await page.goto(`${host.url}#/clients/${clientId}`);
+    const recharge = page.getByTestId('recharge-form');
+    await recharge.getByTestId('recharge-save').waitFor();
+    expect(await recharge.getByTestId('role-note').count()).toBe(0);
+    expect(await recharge.locator('fieldset[disabled]').count()).toBe(0);
+    await recharge.getByRole('radio', { name: 'Automatic top-up' }).check();
+    expect(await recharge.getByLabel('Top up when the balance falls below').isEditable()).toBe(true);
+    expect(await recharge.getByTestId('recharge-enabled').isEnabled()).toBe(true);
+
     await page.getByTestId('sign-out').click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
   });
@@ -114,7 +126,23 @@ describe('sign-in in the browser', () => {
     await page.goto(`${host.url}#/clients/${clientId}`);
     await page.getByText('An operator or an admin posts adjustments; you are signed in as a viewer.').waitFor();
     expect(await page.getByRole('button', { name: 'Edit' }).count()).toBe(0);
-    expect(await page.getByTestId('recharge-save').isVisible()).toBe(false);
+    // The automatic top-up is shown read-only: every field disabled (values still shown), no Save, one note.
+    const recharge = page.getByTestId('recharge-form');
+    await waitForText(recharge.getByTestId('role-note'), 'An admin changes the automatic top-up; you are signed in as a viewer.');
+    expect(await recharge.getByTestId('recharge-save').count()).toBe(0);
+    const fields = await recharge.locator('input, select, textarea').all();
+    expect(fields.length).toBeGreaterThanOrEqual(6); // three modes, the switch, four amounts
+    for (const f of fields) expect(await f.isEditable(), await f.evaluate((el) => el.outerHTML)).toBe(false);
+    expect(await recharge.getByRole('radio', { name: 'Do nothing' }).isChecked()).toBe(true);
+    expect(await recharge.getByTestId('recharge-enabled').isChecked()).toBe(true);
+    expect(await recharge.getByTestId('use-suggested').count()).toBeLessThanOrEqual(1);
+    // Test trigger only reads, so it stays.
+    expect(await recharge.getByTestId('test-trigger').isEnabled()).toBe(true);
+    // Linking the client to Stripe (an admin's) is read-only too, with its note.
+    const methods = page.getByTestId('pm-unlinked');
+    await waitForText(methods.getByTestId('role-note'), 'An admin links a client to a Stripe customer; you are signed in as a viewer.');
+    expect(await methods.getByLabel('Stripe customer id').isEditable()).toBe(false);
+    await recharge.scrollIntoViewIfNeeded();
     await chrome.screenshot('client-detail-viewer');
 
     await page.goto(`${host.url}#/settings`);
@@ -122,6 +150,23 @@ describe('sign-in in the browser', () => {
     expect(await page.getByTestId(`staff-password-${vic.id}`).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Add staff user' }).count()).toBe(0);
     expect(await page.getByTestId('mail-save').count()).toBe(0);
+    // The settings forms are read-only with a note; the viewer cannot type a Stripe key or send a test email.
+    await waitForText(page.getByTestId('smtp-form').getByTestId('role-note'), 'An admin changes the mail settings; you are signed in as a viewer.');
+    expect(await page.getByTestId('smtp-form').getByLabel('Host').isEditable()).toBe(false);
+    expect(await page.getByTestId('mail-test').count()).toBe(0);
+    await waitForText(page.getByTestId('stripe-form').getByTestId('role-note'), 'An admin sets the Stripe key; you are signed in as a viewer.');
+    expect(await page.getByTestId('stripe-form').getByLabel('Secret key').count()).toBe(0);
+    expect(await page.getByTestId('stripe-return-form').getByLabel('Return page').isEditable()).toBe(false);
+    await page.getByTestId('stripe-form').scrollIntoViewIfNeeded();
+    await chrome.screenshot('settings-viewer');
+
+    // A profile opened by its address: its form is read-only, with Cancel to leave and no Save.
+    // (By the hash, as a link would: a reload here would cut the settings' own reads short.)
+    await page.evaluate(() => (window.location.hash = '#/profiles/new'));
+    const profile = page.getByTestId('profile-form');
+    await waitForText(profile.getByTestId('role-note'), 'An admin creates low balance profiles; you are signed in as a viewer.');
+    expect(await profile.getByLabel('Name').isEditable()).toBe(false);
+    expect(await profile.getByTestId('save-profile').count()).toBe(0);
     expect(chrome.problems).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 /** A labelled input with its own error line under it, tied together for screen readers. */
 import { useId, type KeyboardEvent, type ReactNode } from 'react';
+import { useSession } from '../stores/session';
 
 export interface FieldControlProps {
   id: string;
@@ -55,6 +56,28 @@ export function FormError({ message }: { message?: string }) {
     <div className="form-error" role="alert" data-testid="form-error">
       {message}
     </div>
+  );
+}
+
+/**
+ * Why a form shows its values but no Save: who may change them, and who is signed in ("An admin changes …;
+ * you are signed in as a viewer."). The form's fields sit in a <ReadOnlyFields> beside it.
+ */
+export function RoleNote({ by, does }: { by: 'operator' | 'admin'; does: string }) {
+  const role = useSession((s) => s.role);
+  return (
+    <p className="muted role-note" data-testid="role-note">
+      {by === 'operator' ? 'An operator or an admin' : 'An admin'} {does}; you are signed in as {role === 'operator' ? 'an operator' : 'a viewer'}.
+    </p>
+  );
+}
+
+/** A form's fields, disabled as one (a disabled <fieldset>) for a role that may not save them. */
+export function ReadOnlyFields({ readOnly, className, children }: { readOnly: boolean; className?: string; children: ReactNode }) {
+  return (
+    <fieldset className={`plain-fieldset${className ? ` ${className}` : ''}`} disabled={readOnly} data-readonly={readOnly || undefined}>
+      {children}
+    </fieldset>
   );
 }
 

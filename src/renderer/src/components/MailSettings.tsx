@@ -14,7 +14,7 @@ import { SECRET_STORAGE_TEXT, SECURITY_LABEL, SECURITY_PORT, type Security } fro
 import { useMail, type MailTestResult } from '../stores/mail';
 import { hrefOf } from '../stores/route';
 import { Dialog } from './Dialog';
-import { Field, FormDone, FormError, onCtrlEnter } from './Field';
+import { Field, FormDone, FormError, onCtrlEnter, RoleNote } from './Field';
 import '../styles/notifications.css';
 import { useCan } from '../stores/session';
 
@@ -106,6 +106,7 @@ export function MailSettingsSection() {
   }, [errors]);
 
   const canSave = useCan('mail.set');
+  const canTest = useCan('mail.test');
 
   if (!settings) {
     return (
@@ -165,7 +166,7 @@ export function MailSettingsSection() {
 
   async function save(e?: FormEvent) {
     e?.preventDefault();
-    if (busy || readOnly) return;
+    if (busy || readOnly || !canSave) return;
     setSaved(null);
     const { input, found } = read();
     if (!input) {
@@ -293,6 +294,7 @@ export function MailSettingsSection() {
           )}
         </fieldset>
         <FormError message={errors.form} />
+        {readOnly || canSave ? null : <RoleNote by="admin" does="changes the mail settings" />}
         {readOnly || !canSave ? null : (
           <div className="form-actions">
             {stored ? (
@@ -308,24 +310,26 @@ export function MailSettingsSection() {
         )}
       </form>
 
-      <MailTest
-        settings={settings}
-        readForm={() => {
-          // With SMTP_URL in force, or no server typed while mail goes to the outbox, the test takes the route in force.
-          if (readOnly || (!host && settings.route === 'outbox')) return { smtp: undefined };
-          const { input, found } = read();
-          if (!input) {
+      {canTest ? (
+        <MailTest
+          settings={settings}
+          readForm={() => {
+            // With SMTP_URL in force, or no server typed while mail goes to the outbox, the test takes the route in force.
+            if (readOnly || (!host && settings.route === 'outbox')) return { smtp: undefined };
+            const { input, found } = read();
+            if (!input) {
+              focusError.current = true;
+              setErrors(found);
+              return null;
+            }
+            return { smtp: input };
+          }}
+          onFieldError={(field, message) => {
             focusError.current = true;
-            setErrors(found);
-            return null;
-          }
-          return { smtp: input };
-        }}
-        onFieldError={(field, message) => {
-          focusError.current = true;
-          setErrors({ [field]: message });
-        }}
-      />
+            setErrors({ [field]: message });
+          }}
+        />
+      ) : null}
 
       {stopping && stored ? (
         <Dialog title="Stop using SMTP?" onClose={() => setStopping(false)} testId="mail-stop-dialog">

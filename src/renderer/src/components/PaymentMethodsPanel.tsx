@@ -21,7 +21,7 @@ import { hrefOf } from '../stores/route';
 import { useStripe } from '../stores/stripe';
 import { formatTime } from '../time';
 import { ChargeNowDialog, failureText } from './ChargeNowDialog';
-import { Field, FormError } from './Field';
+import { Field, FormError, ReadOnlyFields, RoleNote } from './Field';
 import '../styles/charges.css';
 import '../styles/recharge.css';
 import { useCan } from '../stores/session';
@@ -134,42 +134,45 @@ function LinkCustomer({ client }: { client: Client }) {
         This client is not linked to a Stripe customer yet. Automatic top-ups charge the cards and bank accounts saved on the client’s customer at
         Stripe, in the order you set here.
       </p>
-      <div className="pm-link-grid">
-        <div className="pm-link-choice">
-          <h3>New at Stripe</h3>
-          <p className="muted small">
-            Makes a customer at Stripe named {client.name}, with the billing email {client.billingEmail}.
-          </p>
-          <button type="button" className="primary" disabled={busy !== null || !canLink} onClick={() => void run('create')} data-testid="pm-create-customer">
-            {busy === 'create' ? 'Creating…' : 'Create Stripe customer'}
-          </button>
-        </div>
-        <form className="pm-link-choice" onSubmit={(e) => void run('link', e)} noValidate aria-label="Link an existing Stripe customer" data-testid="pm-link-form">
-          <h3>Already a customer at Stripe</h3>
-          <div className="pm-link-row">
-            <Field label="Stripe customer id" name="customerId" error={errors.customerId} className="pm-link-field" hint="From the Stripe dashboard: Customers → the customer → its id.">
-              {(f) => (
-                <input
-                  {...f}
-                  ref={inputRef}
-                  className="mono"
-                  value={customerId}
-                  onChange={(e) => {
-                    setCustomerId(e.target.value);
-                    setErrors({});
-                  }}
-                  placeholder="cus_…"
-                  autoComplete="off"
-                  spellCheck={false}
-                />
-              )}
-            </Field>
-            <button type="submit" disabled={busy !== null || !canLink} data-testid="pm-link-customer">
-              {busy === 'link' ? 'Linking…' : 'Link'}
+      {canLink ? null : <RoleNote by="admin" does="links a client to a Stripe customer" />}
+      <ReadOnlyFields readOnly={!canLink}>
+        <div className="pm-link-grid">
+          <div className="pm-link-choice">
+            <h3>New at Stripe</h3>
+            <p className="muted small">
+              Makes a customer at Stripe named {client.name}, with the billing email {client.billingEmail}.
+            </p>
+            <button type="button" className="primary" disabled={busy !== null || !canLink} onClick={() => void run('create')} data-testid="pm-create-customer">
+              {busy === 'create' ? 'Creating…' : 'Create Stripe customer'}
             </button>
           </div>
-        </form>
-      </div>
+          <form className="pm-link-choice" onSubmit={(e) => void run('link', e)} noValidate aria-label="Link an existing Stripe customer" data-testid="pm-link-form">
+            <h3>Already a customer at Stripe</h3>
+            <div className="pm-link-row">
+              <Field label="Stripe customer id" name="customerId" error={errors.customerId} className="pm-link-field" hint="From the Stripe dashboard: Customers → the customer → its id.">
+                {(f) => (
+                  <input
+                    {...f}
+                    ref={inputRef}
+                    className="mono"
+                    value={customerId}
+                    onChange={(e) => {
+                      setCustomerId(e.target.value);
+                      setErrors({});
+                    }}
+                    placeholder="cus_…"
+                    autoComplete="off"
+                    spellCheck={false}
+                  />
+                )}
+              </Field>
+              <button type="submit" disabled={busy !== null || !canLink} data-testid="pm-link-customer">
+                {busy === 'link' ? 'Linking…' : 'Link'}
+              </button>
+            </div>
+          </form>
+        </div>
+      </ReadOnlyFields>
       <FormError message={errors.form} />
     </div>
   );
@@ -274,7 +277,7 @@ function Linked(props: { client: Client; customerId: string; methods: PaymentMet
   }
 
   function onRowKey(e: KeyboardEvent<HTMLLIElement>, m: PaymentMethod) {
-    if (!e.altKey || (e.key !== 'ArrowUp' && e.key !== 'ArrowDown')) return;
+    if (!canUpdate || !e.altKey || (e.key !== 'ArrowUp' && e.key !== 'ArrowDown')) return;
     e.preventDefault();
     void reorder(moved(order, m.id, e.key === 'ArrowUp' ? -1 : 1), m, { id: m.id, on: 'row' });
   }
@@ -354,9 +357,10 @@ function Linked(props: { client: Client; customerId: string; methods: PaymentMet
       ) : (
         <>
           <p className="muted small pm-order-help" id="pm-order-help">
-            Charged in this order: the first (★) is the primary; when a charge fails the next is tried. Drag a row, use the arrows, or press Alt+↑ / Alt+↓ on a
-            row to move it.
+            Charged in this order: the first (★) is the primary; when a charge fails the next is tried.
+            {canUpdate ? ' Drag a row, use the arrows, or press Alt+↑ / Alt+↓ on a row to move it.' : ''}
           </p>
+          {canUpdate ? null : <RoleNote by="admin" does="changes the order and the auto-charge of payment methods" />}
           {noneAuto ? (
             <p className="mail-warn" role="note" data-testid="pm-none-auto">
               No method is set to auto-charge: automatic top-ups have nothing to charge.
@@ -387,7 +391,7 @@ function Linked(props: { client: Client; customerId: string; methods: PaymentMet
                     .filter(Boolean)
                     .join(' ')}
                   tabIndex={0}
-                  draggable
+                  draggable={canUpdate}
                   data-testid="method-row"
                   data-id={m.id}
                   data-stripe-id={m.stripeId}

@@ -11,7 +11,7 @@ import { COMMON_CURRENCIES, POINTS, toDecimalString } from '../../../shared/mone
 import { api, ApiError } from '../api/client';
 import { messageOf, type FieldErrors } from '../api/errors';
 import { useLiveRefresh } from '../stores/live';
-import { Field, FormError, onCtrlEnter } from './Field';
+import { Field, FormError, onCtrlEnter, ReadOnlyFields, RoleNote } from './Field';
 import { joinEmails, ProfileEmails, splitEmails } from './ProfileEmails';
 import { ProfileThreshold, readThreshold, ThresholdError } from './ProfileThreshold';
 import '../styles/profiles.css';
@@ -294,7 +294,7 @@ export function ProfileForm(props: {
 
   async function submit(e?: FormEvent) {
     e?.preventDefault();
-    if (busy) return;
+    if (busy || !canSave) return;
     setSaved(null);
     const { input, found } = read();
     if (!input) {
@@ -334,164 +334,166 @@ export function ProfileForm(props: {
 
   return (
     <form ref={formRef} className="form profile-form" onSubmit={submit} onKeyDown={onKeyDown} aria-label={p ? `Edit profile ${p.name}` : 'New profile'} noValidate data-testid="profile-form">
-      <section className="card profile-section" aria-labelledby="profile-general">
-        <h2 id="profile-general">General</h2>
-        <div className="profile-grid">
-          <Field label="Name" name="name" error={errors.name} className="profile-span-2">
-            {(f) => <input {...f} value={values.name} onChange={(e) => set('name', e.target.value)} autoFocus={!p} autoComplete="off" maxLength={120} />}
-          </Field>
-          <Field
-            label="Reseller"
-            name="resellerId"
-            error={errors.resellerId}
-            hint={inUse ? 'Fixed: clients of this reseller use the profile.' : undefined}
-          >
-            {(f) => (
-              <select
-                {...f}
-                value={values.resellerId ?? ''}
-                disabled={inUse}
-                onChange={(e) =>
-                  change((s) => ({ ...s, resellerId: e.target.value ? Number(e.target.value) : null, staff: { ...s.staff, staffIds: [] } }))
-                }
-              >
-                <option value="">Choose a reseller</option>
-                <ResellerOptions resellers={props.resellers} />
-              </select>
-            )}
-          </Field>
-          <Field label="Currency" name="currency" error={errors.currency} hint={inUse ? `Fixed: ${p!.clientCount} clients in ${p!.currency} use it.` : undefined}>
-            {(f) => (
-              <select {...f} value={cur} disabled={inUse} onChange={(e) => set('currency', e.target.value)}>
-                {currencies.map((code) => (
-                  <option key={code} value={code}>
-                    {code === POINTS ? 'Points (no decimals)' : code}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field label="Sort order" name="sortOrder" error={errors.sortOrder} hint="Lower comes first in the list.">
-            {(f) => <input {...f} type="number" className="num" min={0} max={1000000} step={1} value={values.sortOrder} onChange={(e) => set('sortOrder', e.target.value)} />}
-          </Field>
-          <Field label="Max Qty" name="maxQty" error={errors.maxQty} hint="Most notifications per rule; the count restarts when the balance is refilled.">
-            {(f) => <input {...f} type="number" className="num" min={1} max={1000} step={1} value={values.maxQty} onChange={(e) => set('maxQty', e.target.value)} />}
-          </Field>
-          <Duration
-            label="Period"
-            name="periodHours"
-            unitName="periodUnit"
-            value={values.period}
-            unit={values.periodUnit}
-            error={errors.periodHours}
-            hint="How often to check and send again, e.g. 24 hours."
-            onValue={(t) => set('period', t)}
-            onUnit={(u) => set('periodUnit', u)}
-          />
-        </div>
-        <Check name="isDefault" checked={isDefault} onChange={(c) => set('isDefault', c)} error={errors.isDefault} hint={defaultHint}>
-          Default profile for this reseller and currency
-        </Check>
-      </section>
-
-      <RuleSection
-        {...ruleProps('staff')}
-        title="Reseller staff notification"
-        intro="Tells the reseller's people that a client is running low."
-      >
-        <div className="profile-rule-grid">
-          <div className="profile-stack">
-            <ProfileThreshold name="staffRule.threshold" value={values.staff.threshold} currency={cur} error={errors['staffRule.threshold']} onChange={(t) => setRule('staff', { threshold: t })} />
-            <Check name="staffRule.notifyReseller" checked={values.staff.notify} onChange={(c) => setRule('staff', { notify: c })} error={errors['staffRule.notifyReseller']}>
-              Notify the reseller's email ({reseller ? (reseller.email ?? 'none set') : 'choose a reseller'})
-            </Check>
-          </div>
-          <StaffUsers
-            reseller={reseller}
-            staff={staff}
-            chosen={values.staff.staffIds}
-            error={errors['staffRule.staffIds']}
-            onChange={(ids) => setRule('staff', { staffIds: ids })}
-          />
-          <ProfileEmails name="staffRule.emails" value={values.staff.emails} error={errors['staffRule.emails']} onChange={(t) => setRule('staff', { emails: t })} />
-        </div>
-      </RuleSection>
-
-      <RuleSection
-        {...ruleProps('client')}
-        title="Client notification"
-        intro="Tells the client to top up."
-      >
-        <div className="profile-rule-grid">
-          <div className="profile-stack">
-            <ProfileThreshold name="clientRule.threshold" value={values.client.threshold} currency={cur} error={errors['clientRule.threshold']} onChange={(t) => setRule('client', { threshold: t })} />
-            <Check name="clientRule.notifyClient" checked={values.client.notify} onChange={(c) => setRule('client', { notify: c })} error={errors['clientRule.notifyClient']}>
-              Notify the client's billing email
-            </Check>
-          </div>
-          <ProfileEmails name="clientRule.emails" value={values.client.emails} error={errors['clientRule.emails']} onChange={(t) => setRule('client', { emails: t })} />
-        </div>
-      </RuleSection>
-
-      <RuleSection
-        {...ruleProps('inactivity')}
-        title="Inactivity notification"
-        intro="Fires only when the client had no usage charges for the time set below: usually a lower threshold, for clients who stopped using the service."
-      >
-        <div className="profile-rule-grid">
-          <div className="profile-stack">
-            <ProfileThreshold
-              name="inactivityRule.threshold"
-              value={values.inactivity.threshold}
-              currency={cur}
-              error={errors['inactivityRule.threshold']}
-              onChange={(t) => setRule('inactivity', { threshold: t })}
-            />
-            <Check name="inactivityRule.notifyClient" checked={values.inactivity.notify} onChange={(c) => setRule('inactivity', { notify: c })} error={errors['inactivityRule.notifyClient']}>
-              Notify the client's billing email
-            </Check>
-          </div>
-          <Duration
-            label="Inactivity"
-            name="inactivityRule.inactivityHours"
-            unitName="inactivityRule.inactivityUnit"
-            value={values.inactivity.after}
-            unit={values.inactivity.afterUnit}
-            error={errors['inactivityRule.inactivityHours']}
-            hint="Fires only when the client had no usage charges for this long."
-            onValue={(t) => setRule('inactivity', { after: t })}
-            onUnit={(u) => setRule('inactivity', { afterUnit: u })}
-          />
-          <ProfileEmails name="inactivityRule.emails" value={values.inactivity.emails} error={errors['inactivityRule.emails']} onChange={(t) => setRule('inactivity', { emails: t })} />
-        </div>
-      </RuleSection>
-
-      <RuleSection
-        {...ruleProps('forecast')}
-        title="Run-dry forecast notification"
-        intro="Warns the reseller's people ahead of time: fires when, at the client's current burn rate (its usage of the last 7 days), the available balance runs out within the time set below, whatever the thresholds. Same Max Qty and Period; the count restarts when a top-up pushes the forecast beyond that time."
-      >
-        <div className="profile-rule-grid">
-          <div className="profile-stack">
+      <ReadOnlyFields readOnly={!canSave}>
+        <section className="card profile-section" aria-labelledby="profile-general">
+          <h2 id="profile-general">General</h2>
+          <div className="profile-grid">
+            <Field label="Name" name="name" error={errors.name} className="profile-span-2">
+              {(f) => <input {...f} value={values.name} onChange={(e) => set('name', e.target.value)} autoFocus={!p} autoComplete="off" maxLength={120} />}
+            </Field>
+            <Field
+              label="Reseller"
+              name="resellerId"
+              error={errors.resellerId}
+              hint={inUse ? 'Fixed: clients of this reseller use the profile.' : undefined}
+            >
+              {(f) => (
+                <select
+                  {...f}
+                  value={values.resellerId ?? ''}
+                  disabled={inUse}
+                  onChange={(e) =>
+                    change((s) => ({ ...s, resellerId: e.target.value ? Number(e.target.value) : null, staff: { ...s.staff, staffIds: [] } }))
+                  }
+                >
+                  <option value="">Choose a reseller</option>
+                  <ResellerOptions resellers={props.resellers} />
+                </select>
+              )}
+            </Field>
+            <Field label="Currency" name="currency" error={errors.currency} hint={inUse ? `Fixed: ${p!.clientCount} clients in ${p!.currency} use it.` : undefined}>
+              {(f) => (
+                <select {...f} value={cur} disabled={inUse} onChange={(e) => set('currency', e.target.value)}>
+                  {currencies.map((code) => (
+                    <option key={code} value={code}>
+                      {code === POINTS ? 'Points (no decimals)' : code}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field label="Sort order" name="sortOrder" error={errors.sortOrder} hint="Lower comes first in the list.">
+              {(f) => <input {...f} type="number" className="num" min={0} max={1000000} step={1} value={values.sortOrder} onChange={(e) => set('sortOrder', e.target.value)} />}
+            </Field>
+            <Field label="Max Qty" name="maxQty" error={errors.maxQty} hint="Most notifications per rule; the count restarts when the balance is refilled.">
+              {(f) => <input {...f} type="number" className="num" min={1} max={1000} step={1} value={values.maxQty} onChange={(e) => set('maxQty', e.target.value)} />}
+            </Field>
             <Duration
-              label="Runs dry within"
-              name="forecastRule.withinHours"
-              unitName="forecastRule.withinUnit"
-              value={values.forecast.within}
-              unit={values.forecast.withinUnit}
-              error={errors['forecastRule.withinHours']}
-              hint="E.g. 24 hours: notify when the balance is forecast to run out within a day."
-              onValue={(t) => setRule('forecast', { within: t })}
-              onUnit={(u) => setRule('forecast', { withinUnit: u })}
+              label="Period"
+              name="periodHours"
+              unitName="periodUnit"
+              value={values.period}
+              unit={values.periodUnit}
+              error={errors.periodHours}
+              hint="How often to check and send again, e.g. 24 hours."
+              onValue={(t) => set('period', t)}
+              onUnit={(u) => set('periodUnit', u)}
             />
-            <Check name="forecastRule.notifyReseller" checked={values.forecast.notify} onChange={(c) => setRule('forecast', { notify: c })} error={errors['forecastRule.notifyReseller']}>
-              Notify the reseller's email ({reseller ? (reseller.email ?? 'none set') : 'choose a reseller'}) and the staff users chosen above
-            </Check>
           </div>
-          <ProfileEmails name="forecastRule.emails" value={values.forecast.emails} error={errors['forecastRule.emails']} onChange={(t) => setRule('forecast', { emails: t })} />
-        </div>
-      </RuleSection>
+          <Check name="isDefault" checked={isDefault} onChange={(c) => set('isDefault', c)} error={errors.isDefault} hint={defaultHint}>
+            Default profile for this reseller and currency
+          </Check>
+        </section>
 
+        <RuleSection
+          {...ruleProps('staff')}
+          title="Reseller staff notification"
+          intro="Tells the reseller's people that a client is running low."
+        >
+          <div className="profile-rule-grid">
+            <div className="profile-stack">
+              <ProfileThreshold name="staffRule.threshold" value={values.staff.threshold} currency={cur} error={errors['staffRule.threshold']} onChange={(t) => setRule('staff', { threshold: t })} />
+              <Check name="staffRule.notifyReseller" checked={values.staff.notify} onChange={(c) => setRule('staff', { notify: c })} error={errors['staffRule.notifyReseller']}>
+                Notify the reseller's email ({reseller ? (reseller.email ?? 'none set') : 'choose a reseller'})
+              </Check>
+            </div>
+            <StaffUsers
+              reseller={reseller}
+              staff={staff}
+              chosen={values.staff.staffIds}
+              error={errors['staffRule.staffIds']}
+              onChange={(ids) => setRule('staff', { staffIds: ids })}
+            />
+            <ProfileEmails name="staffRule.emails" value={values.staff.emails} error={errors['staffRule.emails']} onChange={(t) => setRule('staff', { emails: t })} />
+          </div>
+        </RuleSection>
+
+        <RuleSection
+          {...ruleProps('client')}
+          title="Client notification"
+          intro="Tells the client to top up."
+        >
+          <div className="profile-rule-grid">
+            <div className="profile-stack">
+              <ProfileThreshold name="clientRule.threshold" value={values.client.threshold} currency={cur} error={errors['clientRule.threshold']} onChange={(t) => setRule('client', { threshold: t })} />
+              <Check name="clientRule.notifyClient" checked={values.client.notify} onChange={(c) => setRule('client', { notify: c })} error={errors['clientRule.notifyClient']}>
+                Notify the client's billing email
+              </Check>
+            </div>
+            <ProfileEmails name="clientRule.emails" value={values.client.emails} error={errors['clientRule.emails']} onChange={(t) => setRule('client', { emails: t })} />
+          </div>
+        </RuleSection>
+
+        <RuleSection
+          {...ruleProps('inactivity')}
+          title="Inactivity notification"
+          intro="Fires only when the client had no usage charges for the time set below: usually a lower threshold, for clients who stopped using the service."
+        >
+          <div className="profile-rule-grid">
+            <div className="profile-stack">
+              <ProfileThreshold
+                name="inactivityRule.threshold"
+                value={values.inactivity.threshold}
+                currency={cur}
+                error={errors['inactivityRule.threshold']}
+                onChange={(t) => setRule('inactivity', { threshold: t })}
+              />
+              <Check name="inactivityRule.notifyClient" checked={values.inactivity.notify} onChange={(c) => setRule('inactivity', { notify: c })} error={errors['inactivityRule.notifyClient']}>
+                Notify the client's billing email
+              </Check>
+            </div>
+            <Duration
+              label="Inactivity"
+              name="inactivityRule.inactivityHours"
+              unitName="inactivityRule.inactivityUnit"
+              value={values.inactivity.after}
+              unit={values.inactivity.afterUnit}
+              error={errors['inactivityRule.inactivityHours']}
+              hint="Fires only when the client had no usage charges for this long."
+              onValue={(t) => setRule('inactivity', { after: t })}
+              onUnit={(u) => setRule('inactivity', { afterUnit: u })}
+            />
+            <ProfileEmails name="inactivityRule.emails" value={values.inactivity.emails} error={errors['inactivityRule.emails']} onChange={(t) => setRule('inactivity', { emails: t })} />
+          </div>
+        </RuleSection>
+
+        <RuleSection
+          {...ruleProps('forecast')}
+          title="Run-dry forecast notification"
+          intro="Warns the reseller's people ahead of time: fires when, at the client's current burn rate (its usage of the last 7 days), the available balance runs out within the time set below, whatever the thresholds. Same Max Qty and Period; the count restarts when a top-up pushes the forecast beyond that time."
+        >
+          <div className="profile-rule-grid">
+            <div className="profile-stack">
+              <Duration
+                label="Runs dry within"
+                name="forecastRule.withinHours"
+                unitName="forecastRule.withinUnit"
+                value={values.forecast.within}
+                unit={values.forecast.withinUnit}
+                error={errors['forecastRule.withinHours']}
+                hint="E.g. 24 hours: notify when the balance is forecast to run out within a day."
+                onValue={(t) => setRule('forecast', { within: t })}
+                onUnit={(u) => setRule('forecast', { withinUnit: u })}
+              />
+              <Check name="forecastRule.notifyReseller" checked={values.forecast.notify} onChange={(c) => setRule('forecast', { notify: c })} error={errors['forecastRule.notifyReseller']}>
+                Notify the reseller's email ({reseller ? (reseller.email ?? 'none set') : 'choose a reseller'}) and the staff users chosen above
+              </Check>
+            </div>
+            <ProfileEmails name="forecastRule.emails" value={values.forecast.emails} error={errors['forecastRule.emails']} onChange={(t) => setRule('forecast', { emails: t })} />
+          </div>
+        </RuleSection>
+
+      </ReadOnlyFields>
       <div className="profile-actions">
         <FormError message={errors.form} />
         <div className="form-actions">
@@ -503,17 +505,21 @@ export function ProfileForm(props: {
             <span className="profile-error-count error-text" role="status">
               Correct the {Object.keys(errors).length === 1 ? 'field' : 'fields'} marked in red.
             </span>
-          ) : (
+          ) : canSave ? (
             <span className="profile-keys muted">
               <kbd>Ctrl</kbd>+<kbd>Enter</kbd> saves
             </span>
+          ) : (
+            <RoleNote by="admin" does={p ? 'changes low balance profiles' : 'creates low balance profiles'} />
           )}
           <button type="button" onClick={props.onCancel} data-testid="cancel-profile">
             Cancel
           </button>
-          <button type="submit" className="primary" disabled={busy} hidden={!canSave} data-testid="save-profile">
-            {busy ? 'Saving…' : props.submitLabel}
-          </button>
+          {canSave ? (
+            <button type="submit" className="primary" disabled={busy} data-testid="save-profile">
+              {busy ? 'Saving…' : props.submitLabel}
+            </button>
+          ) : null}
         </div>
       </div>
     </form>

@@ -17,7 +17,7 @@ import { useLiveRefresh } from '../stores/live';
 import { sameValues, useRecharge, type DryRun, type RechargeInput } from '../stores/recharge';
 import { hrefOf } from '../stores/route';
 import { formatTime } from '../time';
-import { Field, FormError, onCtrlEnter } from './Field';
+import { Field, FormError, onCtrlEnter, ReadOnlyFields, RoleNote } from './Field';
 import { readThreshold, ThresholdError } from './ProfileThreshold';
 import '../styles/recharge.css';
 import { useCan } from '../stores/session';
@@ -232,7 +232,7 @@ function RechargeForm({ client, settings }: { client: Client; settings: Recharge
 
   async function save(e?: FormEvent) {
     e?.preventDefault();
-    if (busy) return;
+    if (busy || !canSave) return;
     setSaved(null);
     const { input, found } = readForm(values, settings);
     if (!input) {
@@ -292,129 +292,132 @@ function RechargeForm({ client, settings }: { client: Client; settings: Recharge
 
   return (
     <form ref={formRef} className="form rc-form" onSubmit={save} onKeyDown={onKeyDown} aria-label="Auto-recharge settings" noValidate data-testid="recharge-form">
-      <div className="rc-top">
-        <fieldset className="segmented rc-mode" aria-labelledby={modeId} data-testid="recharge-mode">
-          <legend id={modeId}>When the balance runs low</legend>
-          {MODES.map((x) => (
-            <label key={x.value} title={x.help}>
-              <input type="radio" name="mode" value={x.value} checked={values.mode === x.value} onChange={() => change({ mode: x.value })} />
-              {x.label}
+      <ReadOnlyFields readOnly={!canSave}>
+        <div className="rc-top">
+          <fieldset className="segmented rc-mode" aria-labelledby={modeId} data-testid="recharge-mode">
+            <legend id={modeId}>When the balance runs low</legend>
+            {MODES.map((x) => (
+              <label key={x.value} title={x.help}>
+                <input type="radio" name="mode" value={x.value} checked={values.mode === x.value} onChange={() => change({ mode: x.value })} />
+                {x.label}
+              </label>
+            ))}
+          </fieldset>
+          <div className="rc-switch-box">
+            <span className="rc-switch-caption">Auto-recharge for this client</span>
+            <label className="rc-switch">
+              <span className="rc-switch-control">
+                <input
+                  type="checkbox"
+                  role="switch"
+                  name="enabled"
+                  data-testid="recharge-enabled"
+                  checked={values.enabled}
+                  aria-invalid={!!errors.enabled}
+                  onChange={(e) => change({ enabled: e.target.checked })}
+                />
+                <span className="rc-switch-track" aria-hidden="true" />
+              </span>
+              <span className="rc-switch-text">{values.enabled ? 'On' : 'Paused — settings kept'}</span>
             </label>
-          ))}
-        </fieldset>
-        <div className="rc-switch-box">
-          <span className="rc-switch-caption">Auto-recharge for this client</span>
-          <label className="rc-switch">
-            <span className="rc-switch-control">
-              <input
-                type="checkbox"
-                role="switch"
-                name="enabled"
-                data-testid="recharge-enabled"
-                checked={values.enabled}
-                aria-invalid={!!errors.enabled}
-                onChange={(e) => change({ enabled: e.target.checked })}
-              />
-              <span className="rc-switch-track" aria-hidden="true" />
-            </span>
-            <span className="rc-switch-text">{values.enabled ? 'On' : 'Paused — settings kept'}</span>
-          </label>
+          </div>
         </div>
-      </div>
-      <p className="muted small rc-mode-help" data-testid="recharge-mode-help">
-        {MODES.find((x) => x.value === values.mode)!.help}
-        {values.enabled || values.mode === 'off' ? '' : ' Paused: nothing happens until it is switched on again.'}
-      </p>
-      {errors.mode || errors.enabled ? (
-        <div className="field-error" role="alert" data-testid="error-mode">
-          {errors.mode ?? errors.enabled}
-        </div>
-      ) : null}
-
-      <div className="rc-spend" data-testid="recharge-spend-box">
-        <span data-testid="recharge-spend">
-          Average daily spend: <strong className="money">{m(settings.averageDailySpend)}</strong> ({days(settings.spendDays)})
-        </span>
-        {settings.suggestedThreshold > 0 ? (
-          <button
-            type="button"
-            className="rc-suggest"
-            data-testid="use-suggested"
-            disabled={!suggestedUsable}
-            title={suggestedUsable ? 'Fill the trigger with twice the average daily spend' : 'The trigger is used only by Automatic top-up'}
-            onClick={() => change({ triggerThreshold: toDecimalString(settings.suggestedThreshold, cur) })}
-          >
-            Use suggested ({m(settings.suggestedThreshold)})
-          </button>
-        ) : (
-          <span className="muted small">No usage yet, so no trigger can be suggested.</span>
-        )}
-        {settings.suggestedThreshold > 0 ? <span className="muted small">Two days of spend, so a charge that takes time to settle does not leave the client at zero.</span> : null}
-      </div>
-
-      {!settings.saved ? (
-        <p className="rc-unsaved muted small" data-testid="recharge-not-saved">
-          Not set up yet: the amounts below are suggestions from this client's spend. Nothing is stored until you save.
+        <p className="muted small rc-mode-help" data-testid="recharge-mode-help">
+          {MODES.find((x) => x.value === values.mode)!.help}
+          {values.enabled || values.mode === 'off' ? '' : ' Paused: nothing happens until it is switched on again.'}
         </p>
-      ) : null}
-      {elsewhere ? (
-        <div className="rc-elsewhere" role="status" data-testid="recharge-elsewhere">
-          These settings were saved elsewhere while you were editing. Saving replaces them with yours.{' '}
-          <button
-            type="button"
-            className="link"
-            onClick={() => {
-              shownUpdatedAt.current = settings.updatedAt;
-              setValues(valuesOf(settings));
-              setErrors({});
-              setElsewhere(false);
-            }}
-          >
-            Show the saved ones
-          </button>
-        </div>
-      ) : null}
+        {errors.mode || errors.enabled ? (
+          <div className="field-error" role="alert" data-testid="error-mode">
+            {errors.mode ?? errors.enabled}
+          </div>
+        ) : null}
 
-      <div className="rc-grid">
-        {AMOUNTS.map((k) => {
-          const disabled = !!notUsed(k, values.mode);
-          return (
-            <Field
-              key={k}
-              label={LABEL[k]}
-              name={k}
-              error={errors[k]}
-              className={`rc-field${disabled ? ' rc-field-off' : ''}`}
-              hint={
-                <>
-                  {hintOf(k)}
-                  {warningOf(k)}
-                </>
-              }
+        <div className="rc-spend" data-testid="recharge-spend-box">
+          <span data-testid="recharge-spend">
+            Average daily spend: <strong className="money">{m(settings.averageDailySpend)}</strong> ({days(settings.spendDays)})
+          </span>
+          {settings.suggestedThreshold > 0 ? (
+            <button
+              type="button"
+              className="rc-suggest"
+              data-testid="use-suggested"
+              disabled={!suggestedUsable}
+              title={suggestedUsable ? 'Fill the trigger with twice the average daily spend' : 'The trigger is used only by Automatic top-up'}
+              onClick={() => change({ triggerThreshold: toDecimalString(settings.suggestedThreshold, cur) })}
             >
-              {(f) => (
-                <div className="money-input rc-money">
-                  <input
-                    {...f}
-                    className="num"
-                    inputMode="decimal"
-                    autoComplete="off"
-                    spellCheck={false}
-                    disabled={disabled}
-                    placeholder={OPTIONAL[k] ? 'none' : placeholder}
-                    value={values[k]}
-                    onChange={(e) => change({ [k]: e.target.value })}
-                    onBlur={() => normalize(k)}
-                  />
-                  <span className="money-affix" aria-hidden="true">
-                    {cur === POINTS ? 'pts' : cur}
-                  </span>
-                </div>
-              )}
-            </Field>
-          );
-        })}
-      </div>
+              Use suggested ({m(settings.suggestedThreshold)})
+            </button>
+          ) : (
+            <span className="muted small">No usage yet, so no trigger can be suggested.</span>
+          )}
+          {settings.suggestedThreshold > 0 ? <span className="muted small">Two days of spend, so a charge that takes time to settle does not leave the client at zero.</span> : null}
+        </div>
+
+        {!settings.saved ? (
+          <p className="rc-unsaved muted small" data-testid="recharge-not-saved">
+            Not set up yet: the amounts below are suggestions from this client's spend. Nothing is stored until you save.
+          </p>
+        ) : null}
+        {elsewhere ? (
+          <div className="rc-elsewhere" role="status" data-testid="recharge-elsewhere">
+            These settings were saved elsewhere while you were editing. Saving replaces them with yours.{' '}
+            <button
+              type="button"
+              className="link"
+              onClick={() => {
+                shownUpdatedAt.current = settings.updatedAt;
+                setValues(valuesOf(settings));
+                setErrors({});
+                setElsewhere(false);
+              }}
+            >
+              Show the saved ones
+            </button>
+          </div>
+        ) : null}
+
+        <div className="rc-grid">
+          {AMOUNTS.map((k) => {
+            const disabled = !!notUsed(k, values.mode);
+            return (
+              <Field
+                key={k}
+                label={LABEL[k]}
+                name={k}
+                error={errors[k]}
+                className={`rc-field${disabled ? ' rc-field-off' : ''}`}
+                hint={
+                  <>
+                    {hintOf(k)}
+                    {warningOf(k)}
+                  </>
+                }
+              >
+                {(f) => (
+                  <div className="money-input rc-money">
+                    <input
+                      {...f}
+                      className="num"
+                      inputMode="decimal"
+                      autoComplete="off"
+                      spellCheck={false}
+                      disabled={disabled}
+                      placeholder={OPTIONAL[k] ? 'none' : placeholder}
+                      value={values[k]}
+                      onChange={(e) => change({ [k]: e.target.value })}
+                      onBlur={() => normalize(k)}
+                    />
+                    <span className="money-affix" aria-hidden="true">
+                      {cur === POINTS ? 'pts' : cur}
+                    </span>
+                  </div>
+                )}
+              </Field>
+            );
+          })}
+        </div>
+      </ReadOnlyFields>
+      {canSave ? null : <RoleNote by="admin" does="changes the automatic top-up" />}
 
       <FormError message={errors.form} />
       <div className="form-actions rc-actions">
@@ -443,9 +446,11 @@ function RechargeForm({ client, settings }: { client: Client; settings: Recharge
         <button type="button" data-testid="test-trigger" disabled={dryRunBusy} onClick={() => void useRecharge.getState().runDryRun()}>
           Test trigger
         </button>
-        <button type="submit" className="primary" disabled={busy} hidden={!canSave} data-testid="recharge-save" title="Save (Ctrl+Enter)">
-          {busy ? 'Saving…' : 'Save'}
-        </button>
+        {canSave ? (
+          <button type="submit" className="primary" disabled={busy} data-testid="recharge-save" title="Save (Ctrl+Enter)">
+            {busy ? 'Saving…' : 'Save'}
+          </button>
+        ) : null}
       </div>
       <DryRunView dirty={dirty} />
     </form>

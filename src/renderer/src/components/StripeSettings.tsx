@@ -11,7 +11,7 @@ import { errorsFrom, type FieldErrors } from '../api/errors';
 import { SECRET_STORAGE_TEXT } from '../notify-labels';
 import { isLiveKey, MODE_LABEL, useStripe, type StripeCheck } from '../stores/stripe';
 import { Dialog } from './Dialog';
-import { Field, FormDone, FormError, onCtrlEnter } from './Field';
+import { Field, FormDone, FormError, onCtrlEnter, ReadOnlyFields, RoleNote } from './Field';
 import { SandboxBanner } from './StripeSandbox';
 import '../styles/charges.css';
 import { useCan } from '../stores/session';
@@ -112,7 +112,7 @@ export function StripeSettingsSection() {
 
   async function save(e?: FormEvent) {
     e?.preventDefault();
-    if (busy || readOnly) return;
+    if (busy || readOnly || !canSave) return;
     setSaved(null);
     setResult(null);
     if (!typed) {
@@ -165,7 +165,8 @@ export function StripeSettingsSection() {
       </div>
 
       <form ref={formRef} className="form stripe-form" onSubmit={save} onKeyDown={onCtrlEnter(() => void save())} aria-label="Stripe secret key" noValidate data-testid="stripe-form">
-        {readOnly ? null : (
+        {readOnly || canSave ? null : <RoleNote by="admin" does="sets the Stripe key" />}
+        {readOnly || !canSave ? null : (
           <>
             <h3>{status.source === 'settings' ? 'Replace the secret key' : 'Secret key'}</h3>
             <Field
@@ -212,7 +213,7 @@ export function StripeSettingsSection() {
           )}
         </div>
       </form>
-      <p className="muted small stripe-check-what">Check connection tries {checkWhat}; it changes nothing at Stripe.</p>
+      {canSave ? <p className="muted small stripe-check-what">Check connection tries {checkWhat}; it changes nothing at Stripe.</p> : null}
       <div aria-live="polite">
         {result ? (
           <p className={result.ok ? 'mail-result mail-result-ok' : 'mail-result mail-result-fail'} role="status" data-testid="stripe-check-result" data-ok={result.ok}>
@@ -288,7 +289,7 @@ function ReturnPageForm({ status }: { status: StripeStatus }) {
 
   async function save(e?: FormEvent) {
     e?.preventDefault();
-    if (busy) return;
+    if (busy || !canSaveReturn) return;
     setBusy(true);
     setSaved(null);
     try {
@@ -311,30 +312,33 @@ function ReturnPageForm({ status }: { status: StripeStatus }) {
   return (
     <form className="form stripe-form stripe-return-form" onSubmit={save} onKeyDown={onCtrlEnter(() => void save())} aria-label="Return page" noValidate data-testid="stripe-return-form">
       <h3>After the client adds a payment method</h3>
-      <Field
-        label="Return page"
-        name="returnUrl"
-        error={errors.returnUrl}
-        className="stripe-key"
-        hint={`Where a setup link sends your client when they have saved a card or bank account, or cancelled: a page of your website, such as https://example.com/payment-method-saved. ${status.returnUrl ? '' : fallback}`}
-      >
-        {(f) => (
-          <input
-            {...f}
-            ref={inputRef}
-            type="url"
-            inputMode="url"
-            value={url}
-            onChange={(e) => {
-              setUrl(e.target.value);
-              setSaved(null);
-              setErrors({});
-            }}
-            placeholder="https://example.com/payment-method-saved"
-            spellCheck={false}
-          />
-        )}
-      </Field>
+      <ReadOnlyFields readOnly={!canSaveReturn}>
+        <Field
+          label="Return page"
+          name="returnUrl"
+          error={errors.returnUrl}
+          className="stripe-key"
+          hint={`Where a setup link sends your client when they have saved a card or bank account, or cancelled: a page of your website, such as https://example.com/payment-method-saved. ${status.returnUrl ? '' : fallback}`}
+        >
+          {(f) => (
+            <input
+              {...f}
+              ref={inputRef}
+              type="url"
+              inputMode="url"
+              value={url}
+              onChange={(e) => {
+                setUrl(e.target.value);
+                setSaved(null);
+                setErrors({});
+              }}
+              placeholder="https://example.com/payment-method-saved"
+              spellCheck={false}
+            />
+          )}
+        </Field>
+      </ReadOnlyFields>
+      {canSaveReturn ? null : <RoleNote by="admin" does="sets the return page" />}
       <FormError message={errors.form} />
       <div className="form-actions">
         <FormDone message={saved} testId="stripe-return-saved" />

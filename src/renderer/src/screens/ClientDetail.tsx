@@ -17,6 +17,7 @@ import { hrefOf } from '../stores/route';
 import { formatDate, formatTime } from '../time';
 import { TableHead } from '../components/TableHead';
 import { Facts } from '../components/Facts';
+import { RoleNote } from '../components/Field';
 import '../styles/notifications.css';
 import { useCan } from '../stores/session';
 
@@ -127,7 +128,7 @@ export function ClientDetailScreen({ id }: { id: number }) {
             {canPost ? (
               <AdjustmentForm key={c.id} currency={c.currency} onPost={(amount, reason) => s.adjust(amount, reason)} />
             ) : (
-              <p className="muted">An operator or an admin posts adjustments; you are signed in as a viewer.</p>
+              <RoleNote by="operator" does="posts adjustments" />
             )}
           </section>
           <section className="card" aria-labelledby="holds-title">
