@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { MenuItemConstructorOptions } from 'electron';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { appMenuTemplate, FAILED_CHARGES_HREF, navigateWindow, openPalette, shortcutLines, type MenuActions } from '../../src/main/shell/menu';
+import { appMenuTemplate, EXPORT_AUDIT_HREF, EXPORT_NOTIFICATIONS_HREF, FAILED_CHARGES_HREF, navigateWindow, openPalette, shortcutLines, type MenuActions } from '../../src/main/shell/menu';
 import { parseWindowState, readWindowState, restoreBounds, trackWindowState, WINDOW_STATE_FILE, writeWindowState, type WindowState } from '../../src/main/shell/window-state';
 import { failureNotice, waitingLabel, watchChargeFailures } from '../../src/main/shell/charge-alerts';
 import { trayMenuTemplate, trayTooltip } from '../../src/main/shell/tray-menu';
@@ -89,7 +89,14 @@ describe('the application menu', () => {
     click(byLabel(sub(file), 'Export the Notification Log…'));
     click(byLabel(sub(file), 'Export the Audit Log…'));
     click(byLabel(sub(file), 'Open the Data Folder'));
-    expect(a.calls).toEqual(['navigate #/import', 'navigate #/notifications', 'navigate #/audit', 'data folder']);
+    // The two exports open their list with the Export dialog on arrival ("?export=1"), a route the window accepts.
+    expect(a.calls).toEqual(['navigate #/import', 'navigate #/notifications?export=1', 'navigate #/audit?export=1', 'data folder']);
+    for (const href of [EXPORT_NOTIFICATIONS_HREF, EXPORT_AUDIT_HREF]) {
+      expect(parseQuery(href)).toEqual({ export: '1' });
+      expect(navigateWindow(fakeWindow(), 'app://balance-desk/index.html', href), href).toBe(true);
+    }
+    expect(parseHash(EXPORT_NOTIFICATIONS_HREF)).toEqual({ screen: 'notifications' });
+    expect(parseHash(EXPORT_AUDIT_HREF)).toEqual({ screen: 'audit' });
 
     // No two items share a shortcut.
     const accels = [file, view].flatMap(sub).map((i) => i.accelerator).filter(Boolean);

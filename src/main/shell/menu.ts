@@ -59,9 +59,9 @@ export function appMenuTemplate(p: MenuPlatform, a: MenuActions): MenuItemConstr
     label: '&File',
     submenu: [
       { label: 'Import Usage CSV…', accelerator: 'CmdOrCtrl+I', click: () => a.navigate(sectionHref('import')) },
-      // The exports live with their lists: the notification log and the audit log each have Export….
-      { label: 'Export the Notification Log…', click: () => a.navigate(sectionHref('notifications')) },
-      { label: 'Export the Audit Log…', click: () => a.navigate(sectionHref('audit')) },
+      // The exports live with their lists: "?export=1" opens the list's Export dialog on arrival.
+      { label: 'Export the Notification Log…', click: () => a.navigate(EXPORT_NOTIFICATIONS_HREF) },
+      { label: 'Export the Audit Log…', click: () => a.navigate(EXPORT_AUDIT_HREF) },
       { type: 'separator' },
       { label: 'Open the Data Folder', click: () => a.openDataFolder() },
       { type: 'separator' },
@@ -113,6 +113,10 @@ export function appMenuTemplate(p: MenuPlatform, a: MenuActions): MenuItemConstr
 
 /** The Charges screen narrowed to the failed attempts (the notification's and the tray's destination). */
 export const FAILED_CHARGES_HREF = sectionHref('charges', { status: 'failed' });
+
+/** The notification log and the audit log with their Export dialog open (the screen drops "export" from the URL). */
+export const EXPORT_NOTIFICATIONS_HREF = sectionHref('notifications', { export: '1' });
+export const EXPORT_AUDIT_HREF = sectionHref('audit', { export: '1' });
 
 /** What navigateWindow needs of a BrowserWindow. */
 export interface NavigableWindow {

@@ -1,27 +1,36 @@
 /**
  * The command palette: Ctrl+K (⌘K on a Mac) anywhere opens a dialog with one search box that jumps to a
  * section ("Go to Charges") or to a client found by the start of its name or reference (clients.list
- * search). An ARIA combobox driving a listbox: ↑/↓ move, Enter opens, Esc closes; focus stays in the box.
+ * search), or, typed ("export", "audit"), opens the Export dialog of the notification log or the audit log.
+ * An ARIA combobox driving a listbox: ↑/↓ move, Enter opens, Esc closes; focus stays in the box.
  */
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { create } from 'zustand';
 import type { Client } from '../../../shared/contracts';
 import { SECTIONS } from '../../../shared/sections';
 import { api } from '../api/client';
-import { navigate, type Route } from '../stores/route';
+import { navigate, type Query, type Route } from '../stores/route';
 import { Dialog } from './Dialog';
 import '../styles/palette.css';
 
 const WAIT_MS = 150;
+const GROUP_ID = { Clients: 'gc', 'Go to': 'gs', Actions: 'ga' } as const;
 const CLIENTS_SHOWN = 8;
 
 interface Item {
   key: string;
-  group: 'Go to' | 'Clients';
+  group: 'Go to' | 'Clients' | 'Actions';
   label: string;
   detail?: string;
   route: Route;
+  query?: Query;
 }
+
+/** What the palette can do besides going somewhere, found by typing a word of it ("export", "audit"). */
+const ACTIONS: readonly Item[] = [
+  { key: 'a-export-notifications', group: 'Actions', label: 'Export the notification log…', route: { screen: 'notifications' }, query: { export: '1' } },
+  { key: 'a-export-audit', group: 'Actions', label: 'Export the audit log…', route: { screen: 'audit' }, query: { export: '1' } },
+];
 
 /** Is this keydown the palette's shortcut (Ctrl+K, or ⌘K on a Mac)? */
 export function isPaletteKey(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey' | 'shiftKey'>): boolean {
@@ -104,8 +113,9 @@ function Palette({ onClose }: { onClose(): void }) {
       route: { screen: s.section },
     }));
     const found: Item[] = clients.map((c) => ({ key: `c-${c.id}`, group: 'Clients', label: c.name, detail: c.externalRef, route: { screen: 'client', id: c.id } }));
+    const actions = q ? ACTIONS.filter((a) => a.label.toLowerCase().split(/\W+/).some((w) => w.startsWith(q))) : [];
     // A name typed is usually a client: clients first once there is something to search.
-    return q ? [...found, ...sections] : sections;
+    return q ? [...found, ...sections, ...actions] : sections;
   }, [clients, query]);
 
   useEffect(() => {
@@ -120,10 +130,10 @@ function Palette({ onClose }: { onClose(): void }) {
   function choose(item: Item | undefined) {
     if (!item) return;
     onClose();
-    navigate(item.route);
+    navigate(item.route, item.query);
   }
 
-  const groups = (['Clients', 'Go to'] as const).map((g) => ({ name: g, items: items.map((it, i) => ({ it, i })).filter((x) => x.it.group === g) }));
+  const groups = (['Clients', 'Go to', 'Actions'] as const).map((g) => ({ name: g, items: items.map((it, i) => ({ it, i })).filter((x) => x.it.group === g) }));
 
   return (
     <Dialog title="Go to a client or a section" onClose={onClose} testId="command-palette">
@@ -160,8 +170,8 @@ function Palette({ onClose }: { onClose(): void }) {
         <div id={listId} role="listbox" aria-label="Results" className="palette-list">
           {groups.map((g) =>
             g.items.length ? (
-              <div key={g.name} role="group" aria-labelledby={`${listId}-${g.name === 'Clients' ? 'gc' : 'gs'}`}>
-                <div className="palette-group muted small" id={`${listId}-${g.name === 'Clients' ? 'gc' : 'gs'}`} role="presentation">
+              <div key={g.name} role="group" aria-labelledby={`${listId}-${GROUP_ID[g.name]}`}>
+                <div className="palette-group muted small" id={`${listId}-${GROUP_ID[g.name]}`} role="presentation">
                   {g.name}
                 </div>
                 {g.items.map(({ it, i }) => (

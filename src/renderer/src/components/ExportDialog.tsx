@@ -3,7 +3,7 @@
  * written (with Cancel), and get the file: downloaded at once in the browser (and "Download again"), or
  * saved where the desktop app's save dialog said. The export goes on if this dialog is closed.
  */
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { formatBytes } from '../bytes';
 import { downloadUrl, useExports, type ExportFormat, type ExportLog, type ExportRequest } from '../stores/exports';
 import { useLiveRefresh } from '../stores/live';
@@ -37,6 +37,14 @@ export function ExportDialog(props: { request: ExportRequest; description: strin
   const [format, setFormat] = useState<ExportFormat>('csv');
   const groupId = useId();
   const e = s.current;
+  const startRef = useRef<HTMLButtonElement>(null);
+  const choosing = !e;
+
+  // The focus on Export once the dialog is open (showModal, in the Dialog's own effect, which runs first, puts
+  // it on the Close button): Enter exports, as when the menu's File → Export… opened it.
+  useEffect(() => {
+    if (choosing) startRef.current?.focus();
+  }, [choosing]);
 
   // A dialog opened again starts over, unless an export is still being written.
   useEffect(() => {
@@ -85,7 +93,7 @@ export function ExportDialog(props: { request: ExportRequest; description: strin
             <button type="button" onClick={props.onClose}>
               Cancel
             </button>
-            <button type="submit" className="primary" disabled={s.starting} data-testid="export-start" autoFocus>
+            <button type="submit" className="primary" disabled={s.starting} data-testid="export-start" ref={startRef}>
               {s.starting ? 'Starting…' : `Export ${format.toUpperCase()}`}
             </button>
           </div>

@@ -14,6 +14,7 @@ import { Facts } from '../components/Facts';
 import { Field, type FieldControlProps } from '../components/Field';
 import { ChoiceField, FilterForm, FilteredTable, ListHead, ListSummary, PagedRow, type Column } from '../components/FilteredList';
 import { useFilteredScreen } from '../hooks/useFilteredScreen';
+import { useQueryAction } from '../hooks/useQueryAction';
 import { apiFilter, detailLine, filterFromQuery, filterKey, isFiltered, queryOfFilter, SUBJECT_LABEL, SUBJECT_TYPES, subjectOf, useAuditLog, type AuditLogFilter } from '../stores/audit';
 import { hrefOf, type Route } from '../stores/route';
 import { formatTime } from '../time';
@@ -68,6 +69,8 @@ export function AuditScreen() {
   const { filter, items } = list;
   const [openId, setOpenId] = useState<number | null>(null);
   const [exporting, setExporting] = useState(false);
+  // "?export=1" (File → Export… in the desktop menu, the palette): the Export dialog opens on arrival.
+  useQueryAction('export', () => setExporting(true));
   const opened = openId === null ? null : (items.find((r) => r.id === openId) ?? null);
   // A subject type in a link that this version does not list is still offered, by its name, so the select shows it.
   const other = filter.subjectType && !(SUBJECT_TYPES as readonly string[]).includes(filter.subjectType) ? filter.subjectType : null;

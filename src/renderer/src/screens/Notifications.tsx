@@ -10,6 +10,7 @@ import { ExportDialog } from '../components/ExportDialog';
 import { ChoiceField, FilterForm, FilteredTable, ListHead, ListSummary, PagedRow, type Column, type EmptyState } from '../components/FilteredList';
 import { NotificationStatusBadge } from '../components/NotificationTimeline';
 import { useFilteredScreen } from '../hooks/useFilteredScreen';
+import { useQueryAction } from '../hooks/useQueryAction';
 import { KIND_LABEL, KINDS, STATUS_LABEL, STATUSES } from '../notify-labels';
 import { useLiveRefresh } from '../stores/live';
 import { useMail } from '../stores/mail';
@@ -44,6 +45,8 @@ export function NotificationsScreen() {
   const { filter } = list;
   const mail = useMail((m) => m.settings);
   const [exporting, setExporting] = useState(false);
+  // "?export=1" (File → Export… in the desktop menu, the palette): the Export dialog opens on arrival.
+  useQueryAction('export', () => setExporting(true));
 
   useEffect(() => {
     void useMail.getState().load();

@@ -94,3 +94,15 @@ export function navigate(route: Route, query?: Query): void {
   if (window.location.hash === href) return;
   window.location.hash = href;
 }
+
+/**
+ * Removes query parameters from the URL without a new history entry: a one-shot request such as
+ * "#/notifications?export=1" (the desktop menu's Export…) is done once, and Back or a reload does not repeat it.
+ */
+export function dropQuery(...names: string[]): void {
+  const { route, query } = useRoute.getState();
+  if (!names.some((n) => n in query)) return;
+  const rest = Object.fromEntries(Object.entries(query).filter(([k]) => !names.includes(k)));
+  window.history.replaceState(window.history.state, '', hrefOf(route, rest));
+  useRoute.setState(read());
+}
