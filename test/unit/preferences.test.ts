@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parsePreferences, PREFERENCES_FILE, readPreferences, savePreferences } from '../../src/main/shell/preferences';
 
 const dirs: string[] = [];
@@ -32,6 +32,12 @@ describe('desktop preferences', () => {
   it('a folder that cannot be written keeps the choice for this run and does not throw', () => {
     const file = path.join(tmp(), 'not-a-folder');
     fs.writeFileSync(file, '');
-    expect(savePreferences(file, { theme: 'dark' })).toEqual({ theme: 'dark' });
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      expect(savePreferences(file, { theme: 'dark' })).toEqual({ theme: 'dark' });
+      expect(logged).toHaveBeenCalledWith('balance-desk: could not save the preferences', expect.any(Error));
+    } finally {
+      logged.mockRestore();
+    }
   });
 });
