@@ -5,7 +5,8 @@
  * only, not the client's whole history.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { groupEntries, hourBuckets, HOUR_MS, refreshSeriesHours } from '../../src/main/core/ledger/series';
+import { HOUR_MS } from '../../src/shared/forecast';
+import { groupEntries, hourBuckets, refreshSeriesHours } from '../../src/main/core/ledger/series';
 import { seeded } from '../../bench/lib/data';
 import { testCore, withClient, type TestCore } from '../support/core';
 

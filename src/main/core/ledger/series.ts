@@ -18,10 +18,10 @@
  * days are few.
  */
 import type Database from 'better-sqlite3';
+import { HOUR_MS } from '../../../shared/forecast';
 
-export const HOUR_MS = 3_600_000;
 /** Ranges at least this long are read by the hour. */
-export const HOURLY_FROM_MS = 48 * HOUR_MS;
+const HOURLY_FROM_MS = 48 * HOUR_MS;
 
 /** One bucket of the chart. `bucket` counts buckets of `width` from the series' origin. */
 export interface SeriesBucket {
@@ -155,7 +155,7 @@ function mergeInto(out: SeriesBucket[], h: SeriesBucket, bucket: number): void {
 }
 
 /** The buckets of [from, to], at most `points` of them, grouped from the entries themselves. */
-export function entryBuckets(sqlite: Database.Database, clientId: number, from: number, to: number, points: number): Buckets {
+function entryBuckets(sqlite: Database.Database, clientId: number, from: number, to: number, points: number): Buckets {
   return groupEntries(sqlite, clientId, from, to, from, Math.max(1, Math.ceil((to - from + 1) / points)));
 }
 
