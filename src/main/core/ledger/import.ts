@@ -183,27 +183,27 @@ export function previewImport(input: ImportInput, ctx: Ctx) {
   let valid = 0;
   let duplicates = 0;
   const r = readRows(input, ctx, (rows) => {
-   for (const row of rows) {
-    const key = `${row.client.id}\u0000${row.externalId}`;
-    const duplicate = inFile.has(key) || seen.get(row.client.id, row.externalId) !== undefined;
-    inFile.add(key);
-    valid++;
-    if (duplicate) duplicates++;
-    if (sample.length < 20) {
-      sample.push({
-        line: row.line,
-        clientId: row.client.id,
-        clientRef: row.clientRef,
-        clientName: row.client.name,
-        currency: row.client.currency,
-        at: iso(row.at),
-        amount: row.amount,
-        externalId: row.externalId,
-        description: row.description,
-        duplicate,
-      });
+    for (const row of rows) {
+      const key = `${row.client.id}\u0000${row.externalId}`;
+      const duplicate = inFile.has(key) || seen.get(row.client.id, row.externalId) !== undefined;
+      inFile.add(key);
+      valid++;
+      if (duplicate) duplicates++;
+      if (sample.length < 20) {
+        sample.push({
+          line: row.line,
+          clientId: row.client.id,
+          clientRef: row.clientRef,
+          clientName: row.client.name,
+          currency: row.client.currency,
+          at: iso(row.at),
+          amount: row.amount,
+          externalId: row.externalId,
+          description: row.description,
+          duplicate,
+        });
+      }
     }
-   }
   });
   return { rows: r.rows, valid, duplicates, errors: r.errors, errorCount: r.errorCount, sample };
 }
