@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ChannelInput } from '../../src/shared/contracts';
 import { MAX_AMOUNT } from '../../src/shared/money';
 import { checksum } from '../support/checksum';
 import { tempDir, testCore, withClient, type TestCore } from '../support/core';
@@ -291,6 +292,40 @@ describe('clients list', () => {
     expect(names[names.length - 1]).toBe('Zulu');
     expect([...names].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1))).toEqual(names);
     expect(await core.fails('clients.list', { cursor: 'garbage!' })).toMatchObject({ field: 'cursor' });
+  });
+
+  it('gives the total from client_counts, which the database keeps through every way a client row changes', async () => {
+    core = testCore();
+    const { reseller, client } = await withClient(core);
+    const other = await core.ok('resellers.create', { name: 'Other Reseller' });
+    for (let i = 0; i < 5; i++) await core.ok('clients.create', { resellerId: other.id, externalRef: `O-${i}`, name: `Other ${i}`, billingEmail: `o${i}@x.test`, currency: 'USD' });
+    const sqlite = core.db.$client;
+    // By direct SQL too (the demo, the bench and scripts write clients so): the triggers count them.
+    sqlite
+      .prepare("INSERT INTO clients (reseller_id, external_ref, name, billing_email, currency, status, created_at, name_key, ref_key) VALUES (?, 'SQL-1', 'By SQL', 's@x.test', 'USD', 'suspended', 0, 'by sql', 'sql-1')")
+      .run(reseller.id);
+    await core.ok('clients.update', { id: client.id, status: 'closed' });
+    const counted = (where: string, ...args: unknown[]) => sqlite.prepare(`SELECT count(*) FROM clients ${where}`).pluck().get(...args) as number;
+    const total = async (input: ChannelInput<'clients.list'>) => (await core.ok('clients.list', input)).total;
+    expect(await total({})).toBe(counted(''));
+    expect(await total({})).toBe(7);
+    expect(await total({ resellerId: reseller.id })).toBe(2);
+    expect(await total({ resellerId: other.id })).toBe(5);
+    expect(await total({ status: 'closed' })).toBe(1);
+    expect(await total({ resellerId: reseller.id, status: 'suspended' })).toBe(1);
+    expect(await total({ resellerId: other.id, status: 'closed' })).toBe(0);
+    // A status changed back and a row moved to another reseller by SQL: still true.
+    await core.ok('clients.update', { id: client.id, status: 'active' });
+    sqlite.prepare("UPDATE clients SET reseller_id = ? WHERE external_ref = 'SQL-1'").run(other.id);
+    const byGroup = sqlite.prepare('SELECT reseller_id, status, count(*) AS n FROM clients GROUP BY 1, 2 ORDER BY 1, 2').all();
+    expect(sqlite.prepare('SELECT reseller_id, status, n FROM client_counts WHERE n > 0 ORDER BY 1, 2').all()).toEqual(byGroup);
+    expect(await total({ resellerId: other.id })).toBe(6);
+    expect(await total({ status: 'active' })).toBe(6);
+    // The migration's backfill, run on the same clients, makes the counts the triggers kept.
+    const backfill = fs.readFileSync(path.resolve(__dirname, '../../drizzle/0017_client_counts.sql'), 'utf8').split('--> statement-breakpoint')[1];
+    sqlite.exec('DELETE FROM client_counts');
+    sqlite.exec(backfill);
+    expect(sqlite.prepare('SELECT reseller_id, status, n FROM client_counts ORDER BY 1, 2').all()).toEqual(byGroup);
   });
 
   it('uses indexes for the list queries (no full scan of clients)', async () => {

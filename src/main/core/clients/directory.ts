@@ -242,12 +242,21 @@ export const directoryHandlers: HandlerMap = {
       return all.length ? ` WHERE ${all.join(' AND ')}` : '';
     };
 
-    // Counted on the first page only: a later page keeps the count the list already shows.
+    // Counted on the first page only: a later page keeps the count the list already shows. Filtered by
+    // reseller and status alone, the total comes from client_counts (kept by triggers), not from a count of
+    // every client.
     let total: number | null = null;
     if (!input.cursor) {
-      total = key
-        ? (sqlite.prepare(`SELECT count(*) FROM clients c${sql([`(${byName} OR ${byRef})`])}`).pluck().get(...args, ...range, ...range) as number)
-        : (sqlite.prepare(`SELECT count(*) FROM clients c${sql([])}`).pluck().get(...args) as number);
+      if (key) {
+        total = sqlite.prepare(`SELECT count(*) FROM clients c${sql([`(${byName} OR ${byRef})`])}`).pluck().get(...args, ...range, ...range) as number;
+      } else if (!input.only) {
+        total = sqlite
+          .prepare(`SELECT coalesce(sum(n), 0) FROM client_counts c${sql([])}`)
+          .pluck()
+          .get(...args) as number;
+      } else {
+        total = sqlite.prepare(`SELECT count(*) FROM clients c${sql([])}`).pluck().get(...args) as number;
+      }
     }
 
     const dir = input.dir === 'asc' ? 'ASC' : 'DESC';
