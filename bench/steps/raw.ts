@@ -2,7 +2,7 @@
  * 1. The raw limit: the same ledger_entries rows the usage import would write, inserted with plain
  * better-sqlite3 in one transaction through one reused prepared statement. Same schema (migrations, so
  * the same four indexes and foreign keys), same pragmas as the core (WAL, synchronous=NORMAL,
- * foreign_keys=ON); no lookups, no balance updates, no CSV, no validation.
+ * foreign_keys=ON, temp_store=MEMORY); no lookups, no balance updates, no CSV, no validation.
  */
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -30,6 +30,7 @@ export function rawLimit(dir: string, opts: { rows: number; clients: number; par
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('temp_store = MEMORY');
   const insert = sqlite.prepare(
     `INSERT INTO ledger_entries (client_id, kind, amount, balance_after, external_id, description, actor, at, recorded_at, reverses_entry_id)
      VALUES (?, 'usage', ?, ?, ?, ?, 'desk', ?, ?, NULL)`,

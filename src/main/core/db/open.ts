@@ -43,6 +43,10 @@ export function openDb(opts: OpenOptions): Db {
   // WAL keeps committed transactions durable across a process kill with synchronous=NORMAL;
   // only a power cut can lose the last transactions, never corrupt the file.
   sqlite.pragma('synchronous = NORMAL');
+  // Statement journals and temporary B-trees (a GROUP BY, a sort) in memory, not in temporary files: a
+  // statement that fires a trigger (client_counts) opened one per row, 40 µs each (measured: 100,000 client
+  // rows 6.4 s → 2.7 s).
+  sqlite.pragma('temp_store = MEMORY');
   if (opts.file !== ':memory:') {
     // SQLite's automatic checkpoint runs inside whichever commit crosses the threshold: two fsyncs,
     // 10-20 ms, charged to one unlucky ledger.post. The core checkpoints between calls instead
