@@ -1,7 +1,4 @@
 /** A core on a real SQLite database built from the real migrations, with a clock the test controls. */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { ManualClock } from '../../src/main/core/clock';
 import { createCore, type Core, type CoreOptions } from '../../src/main/core/app';
 import type { Channel, ChannelInput, ChannelOutput } from '../../src/shared/contracts';
@@ -16,9 +13,7 @@ export interface TestCore extends Core {
   fails<N extends Channel>(channel: N, input: unknown): Promise<{ kind: string; message: string; field?: string }>;
 }
 
-export function tempDir(prefix = 'bd-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-}
+export { tempDir } from './temp-dirs';
 
 export function testCore(opts: Partial<CoreOptions> & { inMemory?: boolean } = {}): TestCore {
   const testClock = new ManualClock(T0);

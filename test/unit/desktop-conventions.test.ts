@@ -6,14 +6,14 @@
  */
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { MenuItemConstructorOptions } from 'electron';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { appMenuTemplate, EXPORT_AUDIT_HREF, EXPORT_NOTIFICATIONS_HREF, FAILED_CHARGES_HREF, navigateWindow, openPalette, shortcutLines, type MenuActions } from '../../src/main/shell/menu';
 import { parseWindowState, readWindowState, restoreBounds, trackWindowState, WINDOW_STATE_FILE, writeWindowState, type WindowState } from '../../src/main/shell/window-state';
 import { failureNotice, waitingLabel, watchChargeFailures } from '../../src/main/shell/charge-alerts';
 import { trayMenuTemplate, trayTooltip } from '../../src/main/shell/tray-menu';
+import { useTempDirs } from '../support/temp-dirs';
 import { SECTIONS } from '../../src/shared/sections';
 import type { Charge, ChangeEvent } from '../../src/shared/contracts';
 import type { Result } from '../../src/shared/result';
@@ -190,15 +190,7 @@ describe('navigation from the menu, the tray and a notification', () => {
 });
 
 describe('window size and position', () => {
-  const dirs: string[] = [];
-  afterEach(() => {
-    for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-  });
-  const tmp = () => {
-    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'bd-winstate-'));
-    dirs.push(d);
-    return d;
-  };
+  const tmp = useTempDirs('bd-winstate-');
   const good: WindowState = { x: 100, y: 80, width: 1400, height: 900, maximized: false };
   const primary = { x: 0, y: 0, width: 1920, height: 1040 };
   const right = { x: 1920, y: 0, width: 1280, height: 1024 };

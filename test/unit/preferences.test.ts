@@ -1,19 +1,11 @@
 /** The desktop preferences file (the theme chosen in View → Theme): read back, checked, written atomically. */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { useTempDirs } from '../support/temp-dirs';
 import { parsePreferences, PREFERENCES_FILE, readPreferences, savePreferences } from '../../src/main/shell/preferences';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
-const tmp = () => {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'bd-prefs-'));
-  dirs.push(d);
-  return d;
-};
+const tmp = useTempDirs('bd-prefs-');
 
 describe('desktop preferences', () => {
   it('remembers the theme across starts; a missing, broken or unknown value is the system theme', () => {
