@@ -1,15 +1,15 @@
 /**
- * Headless Chromium for end-to-end tests: Debian's /usr/bin/chromium driven by playwright-core (never a
- * browser download). `useChromium()` launches it before the suite's tests, closes it after them, and
- * collects what the page complained about (script errors, CSP refusals, failed requests).
+ * Headless Chromium for end-to-end tests, driven by playwright-core (never a browser download): the one
+ * test/support/chromium-path.ts found for this run (CHROMIUM_PATH, an installed Chromium or Chrome, else the
+ * one @sparticuz/chromium ships). `useChromium()` launches it before the suite's tests, closes it after
+ * them, and collects what the page complained about (script errors, CSP refusals, failed requests).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -41,10 +41,9 @@ export function useChromium(opts: { width?: number; height?: number; colorScheme
   };
 
   beforeAll(async () => {
-    if (!fs.existsSync(CHROMIUM)) {
-      throw new Error(`Chromium is not at ${CHROMIUM}: install it with apt-get install -y chromium (or set CHROMIUM_PATH)`);
-    }
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    const found = inject('chromium');
+    if ('error' in found) throw new Error(`the end-to-end tests need Chromium: ${found.error}`);
+    browser = await chromium.launch({ executablePath: found.path, args: CHROMIUM_ARGS });
     // A fixed locale and zone: the test reads money and times as a US desk in UTC shows them.
     context = await browser.newContext({
       viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 },
