@@ -549,6 +549,20 @@ describe('faults', () => {
     expect(server.events('payment_intent.succeeded')).toHaveLength(2);
   });
 
+  it('forgets an idempotency key 24 hours after its result was saved, as Stripe may: the same key then pays again', async () => {
+    let now = Date.UTC(2026, 10, 1, 9);
+    server.setNow(() => now);
+    const { customer, methods } = await customerWith('pm_card_visa');
+    const first = await stripe.paymentIntents.create(offSession(customer.id, methods[0].id), { idempotencyKey: 'attempt-60' });
+    now += 24 * 3_600_000 - 1;
+    expect((await stripe.paymentIntents.create(offSession(customer.id, methods[0].id), { idempotencyKey: 'attempt-60' })).id).toBe(first.id);
+    now += 1;
+    const second = await stripe.paymentIntents.create(offSession(customer.id, methods[0].id), { idempotencyKey: 'attempt-60' });
+    expect(second.id).not.toBe(first.id);
+    expect(server.paymentIntents({ status: 'succeeded' })).toHaveLength(2);
+    server.setNow(Date.now);
+  });
+
   it('a lost decline replays the same 402', async () => {
     const { customer, methods } = await customerWith('pm_card_chargeDeclined');
     server.fail({ times: 1, mode: 'lost' });

@@ -56,7 +56,9 @@
  * byte for byte (same status and body, header `Idempotent-Replayed: true`) for the same method, path and
  * parameters; other parameters (or another endpoint) with the same key → 400 `idempotency_error`. Saved:
  * results of requests that ran (2xx, and 402 payment failures); not saved: 400/404 validation errors
- * and injected 5xx (Stripe: "results are only saved if an API endpoint started executing"). Note that
+ * and injected 5xx (Stripe: "results are only saved if an API endpoint started executing"). A result is
+ * forgotten 24 hours after it was saved (`idempotencyTtlMs`), as Stripe may: the same key then makes a
+ * new object — the reason Balance Desk looks a payment up before sending its key again. Note that
  * stripe-node sends an Idempotency-Key of its own (`stripe-node-retry-<uuid>`) on every POST you send
  * without one, and retries a closed connection once even with maxNetworkRetries: 0.
  *
@@ -120,7 +122,16 @@ export interface StripeServerOptions {
   stateFile?: string;
   /** One line when the state file cannot be read or written (default console.warn). */
   warn?: (line: string) => void;
+  /**
+   * How long a saved Idempotency-Key result is replayed (default 24 hours, as Stripe: "keys are eligible to
+   * be removed from the system automatically after they're at least 24 hours old"); after that the same key
+   * runs the request again, as a new one.
+   */
+  idempotencyTtlMs?: number;
 }
+
+/** Stripe keeps an idempotency key's result for at least 24 hours, and promises no longer. */
+export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
 
 export type Fault =
   | { times?: number; status: number }
@@ -389,7 +400,13 @@ export async function startStripeServer(opts: StripeServerOptions = {}): Promise
     const ctx: RequestContext = { requestId, idempotencyKey, stripeVersion, baseUrl };
     const fp = fingerprint(params);
     const slot = method === 'POST' && idempotencyKey ? `${auth.key}\n${idempotencyKey}` : null;
-    const prior = slot ? saved.get(slot) : undefined;
+    const ttl = opts.idempotencyTtlMs ?? IDEMPOTENCY_TTL_MS;
+    let prior = slot ? saved.get(slot) : undefined;
+    // A result saved before savedAt was kept (an older state file) is kept for good.
+    if (prior?.savedAt !== undefined && clock() - prior.savedAt >= ttl) {
+      saved.delete(slot!);
+      prior = undefined;
+    }
     let status: number;
     let text: string;
     let extra: Record<string, string> = {};
@@ -424,7 +441,7 @@ export async function startStripeServer(opts: StripeServerOptions = {}): Promise
       }
       status = result.status;
       text = JSON.stringify(result.body, null, 2);
-      if (slot && (status < 400 || status === 402)) saved.set(slot, { method, path, fingerprint: fp, status, text, requestId });
+      if (slot && (status < 400 || status === 402)) saved.set(slot, { method, path, fingerprint: fp, status, text, requestId, savedAt: clock() });
       // A GET changes nothing but an expiry, which records an event.
       if (method !== 'GET' || state.current.events.length !== eventsBefore) persist();
     }

@@ -18,6 +18,8 @@ export interface SavedResult {
   status: number;
   text: string;
   requestId: string;
+  /** When it was saved (ms): it is replayed for IDEMPOTENCY_TTL_MS after that. */
+  savedAt?: number;
 }
 
 const FORMAT = 'balance-desk-stripe-sandbox';
@@ -31,7 +33,7 @@ export interface Persisted {
 
 const isSaved = (v: unknown): v is SavedResult => {
   const r = v as Obj;
-  return typeof r === 'object' && r !== null && ['method', 'path', 'fingerprint', 'text', 'requestId'].every((k) => typeof r[k] === 'string') && typeof r.status === 'number';
+  return typeof r === 'object' && r !== null && ['method', 'path', 'fingerprint', 'text', 'requestId'].every((k) => typeof r[k] === 'string') && typeof r.status === 'number' && (r.savedAt === undefined || typeof r.savedAt === 'number');
 };
 
 /** The state kept in `file`, or an empty one when there is none (or none that can be used: `warn` says why). */
