@@ -71,9 +71,11 @@ describe('durable jobs', () => {
       outside.set(job.key, 1); // idempotent by key: the second call changes nothing outside
       return { commit: bump };
     });
-    await second.runDue();
-    expect(runs).toEqual([]); // the lease of the dead worker has not run out yet
-    clock.advance(LEASE_MS);
+    // Opening the ledger again puts the dead worker's job back at once (one process writes a ledger), and
+    // gives back the try the stop cut short: 10 tries are still 10.
+    const maxTries = () => second.db.$client.prepare('SELECT max_attempts - attempts FROM jobs WHERE key = ?').pluck().get('resume-1');
+    expect(jobRow(second.db.$client, 'resume-1')).toMatchObject({ status: 'queued', attempts: 1, lastError: 'interrupted: Balance Desk stopped while it ran' });
+    expect(maxTries()).toBe(10);
     await second.runDue();
     await second.runDue();
     expect(runs).toEqual([2]);

@@ -123,6 +123,8 @@ export function createCore(opts: CoreOptions): Core {
   events.setMaxListeners(100);
   const emit = (e: ChangeEvent) => events.emit('change', e);
   const jobs = new JobQueue(db.$client);
+  // Jobs the last process was running when it stopped run again now, without losing a try.
+  jobs.recoverInterrupted(clock.now());
   const notifyLog = new NotificationLog(db.$client, jobs);
   const rules = new RuleEngine(db.$client, notifyLog);
   const settings = new SettingsStore(db.$client);

@@ -25,6 +25,20 @@ export type JobRunner = (job: Job) => Promise<JobResult>;
 /** A failure the runner knows retrying will not fix (a bad address, a card that needs the client). */
 export class PermanentJobError extends Error {}
 
+/**
+ * A failure that only time mends (the other side unreachable, a 5xx, a rate limit): the job runs again
+ * after `retryInMs` (its backoff unless told) and the try does not count against its budget, so a long
+ * outage cannot use up the tries of a job whose work must still happen (a charge, a bank debit's poll).
+ */
+export class TransientJobError extends Error {
+  constructor(
+    message: string,
+    readonly retryInMs?: number,
+  ) {
+    super(message);
+  }
+}
+
 export interface JobCounts {
   queued: number;
   running: number;
@@ -68,6 +82,14 @@ export class JobQueue {
       done: sqlite.prepare(`UPDATE jobs SET status = 'done', last_error = NULL, updated_at = ? WHERE id = ? AND status = 'running' AND attempts = ?`),
       retry: sqlite.prepare(`UPDATE jobs SET status = 'queued', ready_at = ?, last_error = ?, updated_at = ? WHERE id = ? AND status = 'running' AND attempts = ?`),
       failed: sqlite.prepare(`UPDATE jobs SET status = 'failed', last_error = ?, updated_at = ? WHERE id = ? AND status = 'running' AND attempts = ?`),
+      // The budget grows by the try just made: it did not count.
+      transient: sqlite.prepare(
+        `UPDATE jobs SET status = 'queued', ready_at = ?, last_error = ?, max_attempts = max_attempts + 1, updated_at = ? WHERE id = ? AND status = 'running' AND attempts = ?`,
+      ),
+      interrupted: sqlite.prepare(
+        `UPDATE jobs SET status = 'queued', ready_at = ?, max_attempts = max_attempts + 1, last_error = 'interrupted: Balance Desk stopped while it ran', updated_at = ? WHERE status = 'running'`,
+      ),
+      expedite: sqlite.prepare(`UPDATE jobs SET ready_at = ?, updated_at = ? WHERE key = ? AND status = 'queued'`),
       counts: sqlite.prepare(`SELECT status, count(*) AS n FROM jobs GROUP BY status`),
       byKey: sqlite.prepare(`SELECT id FROM jobs WHERE key = ?`).pluck(),
     };
@@ -83,6 +105,20 @@ export class JobQueue {
   enqueue(job: { kind: string; key: string; payload?: Record<string, unknown>; readyAt: number; maxAttempts?: number }, now: number): number {
     const info = this.s.enqueue.run(job.kind, job.key, JSON.stringify(job.payload ?? {}), job.readyAt, job.maxAttempts ?? 10, now, now);
     return info.changes ? Number(info.lastInsertRowid) : (this.s.byKey.get(job.key) as number);
+  }
+
+  /**
+   * At start, before anything runs: a job still marked running was leased by a process that is gone (one
+   * process writes a ledger), so it is put back to run now, and the try the stop cut short is given back:
+   * a restart must not use up a job's tries. Its runner is idempotent by the job's key, as always.
+   */
+  recoverInterrupted(now: number): number {
+    return this.s.interrupted.run(now, now).changes;
+  }
+
+  /** A queued job (by key) runs at the next pass instead of waiting out its backoff: a staff "try now". False when it is not queued. */
+  expedite(key: string, now: number): boolean {
+    return this.s.expedite.run(now, now, key).changes > 0;
   }
 
   /** Takes up to `limit` due jobs (and jobs whose lease ran out) in one transaction. */
@@ -113,7 +149,8 @@ export class JobQueue {
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
           if (!this.sqlite.open) throw err;
-          if (err instanceof PermanentJobError || job.attempt >= job.maxAttempts) this.s.failed.run(message, now(), job.id, job.attempt);
+          if (err instanceof TransientJobError) this.s.transient.run(now() + (err.retryInMs ?? backoff(job.attempt)), message, now(), job.id, job.attempt);
+          else if (err instanceof PermanentJobError || job.attempt >= job.maxAttempts) this.s.failed.run(message, now(), job.id, job.attempt);
           else this.s.retry.run(now() + backoff(job.attempt), message, now(), job.id, job.attempt);
         }
         ran++;
