@@ -99,7 +99,7 @@ describe('payment methods and charges in the browser', () => {
     await waitForText(form.getByTestId('error-secretKey'), /Enter the secret key from the Stripe dashboard/);
     await key.fill('hello');
     await key.press('Enter');
-    await waitForText(form.getByTestId('error-secretKey'), /^Must be a Stripe secret key: sk_test_…, sk_live_… or a restricted rk_… key$/);
+    await waitForText(form.getByTestId('error-secretKey'), /^Must be a secret key \(sk_test_… or sk_live_…\) or a restricted key \(rk_test_… or rk_live_…\)$/);
     expect(await key.getAttribute('aria-invalid')).toBe('true');
 
     // A well-formed key the server does not know: checked before saving, refused in words (red).

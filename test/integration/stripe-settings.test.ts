@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseApiBase } from '../../src/main/core/stripe/service';
+import { keyProblem, parseApiBase } from '../../src/main/core/stripe/service';
 import { tempDir, testCore, type TestCore } from '../support/core';
 
 const cores: TestCore[] = [];
@@ -51,5 +51,18 @@ describe('Stripe settings', () => {
     expect(() => parseApiBase('http://127.0.0.1:1/v1')).toThrow(/protocol, host and port only/);
     expect(parseApiBase('http://127.0.0.1:12111')).toEqual({ protocol: 'http', host: '127.0.0.1', port: 12111 });
     expect(() => testCore({ stripeKey: 'nonsense' })).toThrow(/STRIPE_SECRET_KEY/);
+  });
+
+  it('says what is wrong with a text that is not a key (issue 15: sk_test_fprobe was refused as "not a Stripe secret key")', async () => {
+    expect(() => testCore({ stripeKey: 'sk_test_fprobe' })).toThrow(
+      'STRIPE_SECRET_KEY is too short: after sk_test_ a Stripe key has at least 8 more letters or digits (yours has 6) — was it cut off when copied?',
+    );
+    expect(keyProblem('pk_test_51Habcdefgh', 'secretKey')).toMatch(/^secretKey is a publishable key \(pk_…\)/);
+    expect(keyProblem('sk_test_abc defghij', 'secretKey')).toBe('secretKey contains a space or a line break: paste the key alone');
+    expect(keyProblem('sk_live_abc-defghij', 'secretKey')).toBe('secretKey may hold only letters, digits and _ after sk_live_');
+    expect(keyProblem('sk_test_balance_desk_sandbox', 'secretKey')).toBeNull();
+    const core = testCore();
+    cores.push(core);
+    expect(await core.fails('stripe.set', { secretKey: 'sk_live_short' })).toMatchObject({ kind: 'validation', field: 'secretKey', message: expect.stringMatching(/^secretKey is too short: after sk_live_/) });
   });
 });

@@ -1,6 +1,6 @@
 /** Channels of the Stripe settings. */
 import type { HandlerMap } from '../api/registry';
-import { STRIPE_KEY } from './service';
+import { keyProblem } from './service';
 import { invalid } from '../../../shared/result';
 
 export const stripeHandlers: HandlerMap = {
@@ -24,9 +24,8 @@ export const stripeHandlers: HandlerMap = {
   },
 
   'stripe.check': (input, ctx) => {
-    if (input.secretKey !== undefined && !STRIPE_KEY.test(input.secretKey)) {
-      throw invalid('secretKey', 'secretKey must be a Stripe secret key: sk_test_…, sk_live_… or a restricted rk_… key');
-    }
+    const wrong = input.secretKey === undefined ? null : keyProblem(input.secretKey, 'secretKey');
+    if (wrong) throw invalid('secretKey', wrong);
     return ctx.payments.check(input.secretKey);
   },
 };

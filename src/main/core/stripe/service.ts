@@ -38,6 +38,23 @@ export function parseApiBase(url: string): ApiBase {
 /** A secret key as Stripe issues them: sk_test_…, sk_live_…, or a restricted rk_…. */
 export const STRIPE_KEY = /^(sk|rk)_(test|live)_[A-Za-z0-9_]{8,247}$/;
 
+/**
+ * What is wrong with a text given as a Stripe secret key, in words (`what` names it: the field or the
+ * variable); null when it has a key's shape. Said precisely, so a truncated paste is not taken for a
+ * publishable key or a typo.
+ */
+export function keyProblem(key: string, what: string): string | null {
+  if (STRIPE_KEY.test(key)) return null;
+  const kinds = 'a secret key (sk_test_… or sk_live_…) or a restricted key (rk_test_… or rk_live_…)';
+  if (/^pk_/.test(key)) return `${what} is a publishable key (pk_…): Balance Desk needs ${kinds}, from the Stripe dashboard (Developers → API keys)`;
+  if (/\s/.test(key)) return `${what} contains a space or a line break: paste the key alone`;
+  const m = /^(sk|rk)_(test|live)_(.*)$/.exec(key);
+  if (!m) return `${what} must be ${kinds}`;
+  if (m[3].length < 8) return `${what} is too short: after ${m[1]}_${m[2]}_ a Stripe key has at least 8 more letters or digits (yours has ${m[3].length}) — was it cut off when copied?`;
+  if (m[3].length > 247) return `${what} is too long for a Stripe key (${m[3].length} characters after ${m[1]}_${m[2]}_, at most 247)`;
+  return `${what} may hold only letters, digits and _ after ${m[1]}_${m[2]}_`;
+}
+
 /** "sk_test_…4242": enough to tell keys apart, never enough to use one. */
 export const keyHint = (key: string) => `${key.slice(0, key.indexOf('_', 3) + 1)}…${key.slice(-4)}`;
 
@@ -60,7 +77,8 @@ export class Payments {
 
   constructor(private readonly o: PaymentsOptions) {
     this.base = o.apiBase ? parseApiBase(o.apiBase) : null;
-    if (o.envKey && !STRIPE_KEY.test(o.envKey)) throw new Error('STRIPE_SECRET_KEY is not a Stripe secret key (sk_test_…, sk_live_… or rk_…)');
+    const wrong = o.envKey ? keyProblem(o.envKey, 'STRIPE_SECRET_KEY') : null;
+    if (wrong) throw new Error(wrong);
   }
 
   private storedKey(): string | null {
@@ -121,7 +139,8 @@ export class Payments {
     if (key === null) {
       this.o.settings.delete(KEY);
     } else {
-      if (!STRIPE_KEY.test(key)) throw invalid('secretKey', 'secretKey must be a Stripe secret key: sk_test_…, sk_live_… or a restricted rk_… key');
+      const wrong = keyProblem(key, 'secretKey');
+      if (wrong) throw invalid('secretKey', wrong);
       this.o.settings.set(KEY, { key: this.o.secrets.seal(key) }, now);
     }
     this.cached = undefined;
