@@ -36,6 +36,22 @@ describe('auto-recharge settings', () => {
     expect(s).toMatchObject({ saved: false, mode: 'off', enabled: true, averageDailySpend: 3000, spendDays: 10, suggestedThreshold: 6000, triggerThreshold: 6000, warnings: [] });
   });
 
+  it('counts usage imported with its history: a client moved in today with 30 days of usage gets advice at once', async () => {
+    const core = testCore();
+    const { reseller, client } = await withClient(core);
+    // Created now (T0, 1 November); its October usage arrives by import: $20 a day for the 30 days before.
+    const rows = Array.from({ length: 30 }, (_, i) => `C-100,${new Date(T0 - (30 - i) * DAY + 60_000).toISOString()},20.00,oct-${i}`);
+    await core.ok('ledger.import.commit', { resellerId: reseller.id, csv: ['client_ref,time,amount,external_id', ...rows].join('\n') });
+    const s = await core.ok('recharge.get', { clientId: client.id });
+    expect(s).toMatchObject({ averageDailySpend: 2000, spendDays: 30, suggestedThreshold: 4000 });
+    // The run-dry forecast reads the same history: a burn rate from the imported days, not from today alone.
+    const f = await core.ok('clients.forecast', { clientId: client.id });
+    expect(f.averageDailySpend).toBe(2000);
+    // Today has had no usage yet and weighs in for its 9 hours: a little under the steady $20.
+    expect(f.burnPerDay).toBeGreaterThan(1500);
+    expect(f.burnPerDay).toBeLessThan(2000);
+  });
+
   it('saves, audits and emails the client what changed — once, and not for a save that changes nothing', async () => {
     const { core, client } = await setup();
     const saved = await core.ok('recharge.set', { clientId: client.id, ...auto });

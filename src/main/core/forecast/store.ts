@@ -40,15 +40,22 @@ export function addUsage(days: UsageDays, at: number, spent: number, now: number
   return out;
 }
 
-/** The burn rate and run-dry time of a client with these days, as of `now`. */
+/**
+ * The burn rate and run-dry time of a client with these days, as of `now`. The client's history starts at
+ * its creation, or at the first day it has usage on if that is earlier (usage imported with its history).
+ */
 export function figuresOf(days: UsageDays, available: number, createdAt: number, now: number): ForecastFigures {
   const today = dayOf(now);
   const spent = new Float64Array(FORECAST_DAYS + 1);
+  let since = createdAt;
   for (let i = 0; i < days.length; i += 2) {
     const k = today - days[i];
-    if (k >= 0 && k <= FORECAST_DAYS) spent[k] += days[i + 1];
+    if (k >= 0 && k <= FORECAST_DAYS) {
+      spent[k] += days[i + 1];
+      since = Math.min(since, days[i] * DAY_MS);
+    }
   }
-  const rate = burnRateOf(spent, now, createdAt);
+  const rate = burnRateOf(spent, now, since);
   return { burnRate: rate, runDryAt: runDryAt(available, rate, now) };
 }
 
