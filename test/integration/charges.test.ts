@@ -3,59 +3,18 @@
  * success and the receipt, failover with the 48-hour cooldown, authentication required, a bank debit
  * pending then succeeded and pending then failed, one charge closing a deep gap, no second charge while
  * one is pending, the daily cap, faults (500, lost response) ending with exactly one credit per successful
- * PaymentIntent, a restart in the middle of a charge, and the periodic check (a cooldown ending with no usage,
+ * PaymentIntent, a restart in the middle of a charge (a minute, and 25 hours: past Stripe's memory of
+ * idempotency keys, so the payment is looked up before its key is sent again), and the periodic check (a cooldown ending with no usage,
  * and what may start a new attempt after a failure).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CHECK_EVERY_MS, COOLDOWN_MS, POLL_MS } from '../../src/main/core/recharge/charges';
 import type { ChangeEvent } from '../../src/shared/contracts';
-import { useStripeFixtures } from '../support/stripe/spec-check';
-import { startStripeServer, SANDBOX_API_KEY, type StripeTestServer } from '../support/stripe/server';
-import { tempDir, testCore, withClient, type TestCore } from '../support/core';
+import { SANDBOX_API_KEY } from '../support/stripe/server';
+import { tempDir } from '../support/core';
+import { attempts, balance, kinds, oneCreditPerPayment, topUps, useChargeRig } from '../support/charge-rig';
 
-const fx = useStripeFixtures({ afterEach, expect });
-
-/**
- * A client with $100 (10,000 cents), linked to Stripe with the given test methods in that order, auto top-up
- * $200 below $50. `coreOptions` go to the core (a data folder, a time limit); `reopen()` starts another core
- * with the same options, as the app does after a restart.
- */
-async function setup(
-  tokens: string[],
-  settings: Partial<{ triggerThreshold: number; rechargeAmount: number; dailyCap: number | null }> = {},
-  keyIn: 'env' | 'settings' = 'env',
-  coreOptions: Parameters<typeof testCore>[0] = {},
-) {
-  const server = fx.server(await startStripeServer());
-  const reopen = () => {
-    const c = fx.core(testCore({ stripeKey: keyIn === 'env' ? SANDBOX_API_KEY : undefined, stripeApiBase: server.url, ...coreOptions }));
-    server.setNow(() => c.clock.now());
-    return c;
-  };
-  const core = reopen();
-  if (keyIn === 'settings') await core.ok('stripe.set', { secretKey: SANDBOX_API_KEY });
-  const { client } = await withClient(core);
-  await core.ok('ledger.post', { clientId: client.id, kind: 'top_up', amount: 10_000 });
-  const { customerId } = await core.ok('methods.link', { clientId: client.id });
-  for (const t of tokens) server.attachTestPaymentMethod(customerId!, t);
-  const methods = (await core.ok('methods.refresh', { clientId: client.id })).methods;
-  // attachTestPaymentMethod lists newest first at Stripe: put them in the order given.
-  const byToken = tokens.map((_t, i) => methods[methods.length - 1 - i] ?? methods[i]);
-  await core.ok('methods.reorder', { clientId: client.id, order: byToken.map((m) => m.id) });
-  await core.ok('recharge.set', { clientId: client.id, mode: 'auto', enabled: true, alertThreshold: null, triggerThreshold: 5000, rechargeAmount: 20_000, dailyCap: null, ...settings });
-  return { server, core, client, reopen, methods: (await core.ok('methods.list', { clientId: client.id })).methods, customerId: customerId! };
-}
-
-const attempts = (core: TestCore) => core.db.$client.prepare(`SELECT id, amount, status, reason, payment_intent AS pi, entry_id AS entryId FROM charge_attempts ORDER BY id`).all() as { id: number; amount: number; status: string; reason: string; pi: string | null; entryId: number | null }[];
-const topUps = (core: TestCore, clientId: number) => core.db.$client.prepare(`SELECT amount, external_id AS pi FROM ledger_entries WHERE client_id = ? AND kind = 'top_up' AND external_id LIKE 'pi_%'`).all(clientId) as { amount: number; pi: string }[];
-const balance = async (core: TestCore, id: number) => await core.ok('clients.get', { id });
-const kinds = async (core: TestCore) => (await core.ok('notifications.list', { limit: 100 })).items.map((n) => n.kind);
-
-/** Exactly one credit per succeeded PaymentIntent, and none without one. */
-function oneCreditPerPayment(server: StripeTestServer, core: TestCore, clientId: number) {
-  const succeeded = server.paymentIntents({ status: 'succeeded' }).map((p) => p.id).sort();
-  expect(topUps(core, clientId).map((t) => t.pi).sort()).toEqual(succeeded);
-}
+const { setup } = useChargeRig();
 
 describe('the charge flow', () => {
   it('charges the primary below the trigger (strictly), credits once and emails a receipt', async () => {
@@ -338,7 +297,10 @@ describe('the charge flow', () => {
     oneCreditPerPayment(server, core, client.id);
   });
 
-  it('the app stops after Stripe took the payment but before its answer came: started again, it resumes with the same key; one credit', async () => {
+  it.each([
+    ['a minute', 60_000],
+    ['25 hours (past the 24 hours Stripe keeps an idempotency key)', 25 * 3_600_000],
+  ])('the app stops after Stripe took the payment but before its answer came, and starts %s later: the payment is looked up before its key is sent again; one charge, one credit', async (_later, closedFor) => {
     const first = await setup(['pm_card_visa'], {}, 'env', { dataDir: tempDir(), file: undefined, inMemory: false });
     const { server, client, reopen } = first;
     let core = first.core;
@@ -347,15 +309,18 @@ describe('the charge flow', () => {
     await core.runDue();
     expect(server.paymentIntents({ status: 'succeeded' })).toHaveLength(1);
     expect(attempts(core)).toMatchObject([{ status: 'charging', pi: null }]);
+    const closedAt = core.clock.now();
     core.close();
 
     core = reopen();
-    core.testClock.advance(60_000);
+    core.testClock.set(closedAt + closedFor);
     await core.runDue();
     expect(attempts(core)).toMatchObject([{ status: 'succeeded' }]);
     expect(server.paymentIntents()).toHaveLength(1);
     oneCreditPerPayment(server, core, client.id);
     expect((await balance(core, client.id)).available).toBe(24_000);
+    // Asked before sending: the lookup, and no POST after the restart (past 24 hours one would pay again).
+    expect(server.requests.filter((r) => r.at > closedAt).map((r) => `${r.method} ${r.path}`)).toEqual(['GET /v1/payment_intents']);
     const keys = server.requests.filter((r) => r.method === 'POST' && r.path === '/v1/payment_intents').map((r) => r.idempotencyKey);
     expect(keys.length).toBeGreaterThan(1);
     expect(new Set(keys).size).toBe(1);

@@ -298,6 +298,7 @@ describe('failed charges: the OS notification and the tray', () => {
     createdAt: '2026-11-21T09:00:00.000Z',
     updatedAt: '2026-11-21T09:00:00.000Z',
     tries: [],
+    waitingSince: null,
     retryable: true,
     ...over,
   });

@@ -38,7 +38,12 @@ export const charge = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   tries: z.array(chargeTry),
-  /** A Retry makes sense: the attempt failed or needs the client, and nothing is open for the client. */
+  /** Open and waiting for Stripe to answer since this time (ISO): it keeps being tried; null otherwise. */
+  waitingSince: z.string().nullable(),
+  /**
+   * A Retry makes sense: the attempt failed or needs the client and nothing is open for the client, or it is
+   * waiting for Stripe (Retry then tries it at once).
+   */
   retryable: z.boolean(),
 });
 export type Charge = z.infer<typeof charge>;
@@ -65,7 +70,7 @@ export const chargesRetry = defineContract({
   name: 'charges.retry',
   role: 'operator',
   summary:
-    'Charges now (staff action, in the audit log): a failed attempt again with its first method, or one method (even cooling down) for the recharge amount; a success ends the method’s cooldown. Runs as a durable job; answers the new attempt.',
+    'Charges now (staff action, in the audit log): a failed attempt again with its first method, or one method (even cooling down) for the recharge amount; a success ends the method’s cooldown. Runs as a durable job; answers the new attempt. An attempt waiting for Stripe to answer is tried again at once, with the same key, and answered as it stands.',
   mutates: true,
   input: z.strictObject({ attemptId: id.optional(), methodId: id.optional() }).refine((v) => (v.attemptId === undefined) !== (v.methodId === undefined), {
     message: 'give either attemptId or methodId',

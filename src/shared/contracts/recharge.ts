@@ -28,7 +28,7 @@ export const rechargeSettings = z.object({
   saved: z.boolean(),
   updatedAt: z.string().nullable(),
   updatedBy: z.string().nullable(),
-  /** Usage debits per day over the last 30 days (or since the client was created, if sooner). */
+  /** Usage debits per day over the last 30 days (or since the client's first entry or creation, if sooner: imported history counts). */
   averageDailySpend: z.number(),
   /** The days that average covers (to a tenth): 30, or fewer for a newer client. */
   spendDays: z.number(),
@@ -36,6 +36,11 @@ export const rechargeSettings = z.object({
   suggestedThreshold: z.number(),
   /** Best-practice advice: saving is still allowed. */
   warnings: z.array(rechargeWarning),
+  /**
+   * In words when the primary payment method has auto-charge off: then no automatic payment is made at all
+   * (seed 002), whatever the mode says. Null otherwise.
+   */
+  primaryOff: z.string().nullable(),
 });
 export type RechargeSettings = z.infer<typeof rechargeSettings>;
 

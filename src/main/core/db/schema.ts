@@ -546,6 +546,11 @@ export const chargeAttempts = sqliteTable(
     paymentIntent: text('payment_intent'),
     /** The top_up entry credited for it (succeeded only). */
     entryId: integer('entry_id').references(() => ledgerEntries.id),
+    /**
+     * Open and waiting for Stripe to answer (unreachable, 5xx, rate-limited) since this time: its job keeps
+     * trying with the same key, and staff may press Retry to try at once. Null otherwise.
+     */
+    waitingSince: integer('waiting_since'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
     actor: text('actor').notNull(),

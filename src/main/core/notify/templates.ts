@@ -34,6 +34,8 @@ export interface TemplateData {
   actionUrl?: string | null;
   /** recharge_failed: no charge because the daily cap is used up (told once a day). */
   capReached?: boolean;
+  /** recharge_failed, to staff: this attempt has waited an hour for Stripe to answer and is still being tried. */
+  waitingAttempt?: number;
   /** settings_changed: what changed. */
   changes?: { label: string; before: string; after: string }[];
   /** low_balance_forecast: the run-dry time (ms) at the decision, and the rule's horizon in hours. */
@@ -93,6 +95,7 @@ export function subjectFor(kind: NotificationKind, p: Party, f: { available?: nu
     case 'top_up_receipt':
       return `Receipt: ${m(f.data?.amount)} added to your ${p.resellerName} balance`;
     case 'recharge_failed':
+      if (f.data?.waitingAttempt !== undefined) return `Top-up delayed: ${p.clientName} (${p.clientRef}), ${m(f.data.amount)} — Stripe is not answering`;
       return f.data?.actionUrl ? `Action needed: your ${p.resellerName} top-up of ${m(f.data?.amount)} needs your approval` : `Your ${p.resellerName} automatic top-up of ${m(f.data?.amount)} failed`;
     case 'method_disabled':
       return `Your payment method ${f.data?.method ?? ''} is paused for automatic top-ups`.replace('  ', ' ');
@@ -176,6 +179,15 @@ function body(t: TemplateInput): { greeting: string; blocks: Block[] } {
         ],
       };
     case 'recharge_failed':
+      if (d.waitingAttempt !== undefined) {
+        return {
+          greeting: 'Hello,',
+          blocks: [
+            `The automatic top-up of ${m(d.amount)} for ${t.clientName} (${t.clientRef}) is delayed${d.failure ? `: ${d.failure}` : ''}.`,
+            `Balance Desk keeps trying with the same payment key, so it is charged once, as soon as Stripe answers. The client's available balance is ${m(t.available)}. Retry on the Charges screen tries at once.`,
+          ],
+        };
+      }
       return {
         greeting: hello,
         blocks: [

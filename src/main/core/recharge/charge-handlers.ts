@@ -19,6 +19,7 @@ interface AttemptRow {
   reason: string;
   payment_intent: string | null;
   entry_id: number | null;
+  waiting_since: number | null;
   actor: string;
   created_at: number;
   updated_at: number;
@@ -39,7 +40,7 @@ interface TryRow {
 }
 
 const SELECT = `SELECT a.*, c.name AS client_name, c.external_ref AS client_ref FROM charge_attempts a JOIN clients c ON c.id = a.client_id`;
-const OPEN = `SELECT 1 FROM charge_attempts WHERE client_id = ? AND status IN ('queued', 'charging', 'processing')`;
+const OPEN = `SELECT id, waiting_since FROM charge_attempts WHERE client_id = ? AND status IN ('queued', 'charging', 'processing')`;
 /**
  * An attempt (alias a) that waits for a staff Retry: it failed or needs the client, and it is its client's
  * latest attempt (nothing was tried after it). The dashboard counts these; charges.list filters by it.
@@ -88,7 +89,8 @@ function toCharges(ctx: Ctx, rows: AttemptRow[]): Charge[] {
     tries: tries
       .filter((t) => t.attempt_id === r.id)
       .map((t) => ({ methodId: t.method_id, method: methodLabel(t), status: t.status, paymentIntent: t.payment_intent, message: t.message, code: t.code, declineCode: t.decline_code, at: iso(t.updated_at) })),
-    retryable: (r.status === 'failed' || r.status === 'requires_action') && !openClients.has(r.client_id),
+    waitingSince: r.waiting_since === null ? null : iso(r.waiting_since),
+    retryable: ((r.status === 'failed' || r.status === 'requires_action') && !openClients.has(r.client_id)) || r.waiting_since !== null,
   }));
 }
 
@@ -138,6 +140,13 @@ export const chargeHandlers: HandlerMap = {
     if (input.attemptId !== undefined) {
       const a = sqlite.prepare(`SELECT * FROM charge_attempts WHERE id = ?`).get(input.attemptId) as AttemptRow | undefined;
       if (!a) throw notFound(`charge attempt ${input.attemptId} does not exist`);
+      if (a.waiting_since !== null) {
+        // Waiting for Stripe: the same attempt, tried at once with the same keys — a new one could pay twice.
+        if (!ctx.charges.tryNow(a.id, now)) throw conflict(`attempt ${a.id} is being tried right now: wait for its answer`, 'attemptId');
+        ctx.audit('charges.retry', 'client', a.client_id, { attempt: a.id, retryOf: a.id, tryNow: true, amount: a.amount });
+        ctx.emit({ topic: 'charges', clientIds: [a.client_id] });
+        return toCharges(ctx, [sqlite.prepare(`${SELECT} WHERE a.id = ?`).get(a.id) as AttemptRow])[0];
+      }
       if (a.status !== 'failed' && a.status !== 'requires_action') throw conflict(`attempt ${a.id} is ${a.status}: only a failed attempt can be retried`, 'attemptId');
       const first = sqlite.prepare(`SELECT method_id FROM charge_tries WHERE attempt_id = ? ORDER BY id LIMIT 1`).pluck().get(a.id) as number | undefined;
       if (first === undefined && a.method_id === null) throw conflict(`attempt ${a.id} tried no payment method: retry a payment method instead`, 'attemptId');
@@ -156,7 +165,15 @@ export const chargeHandlers: HandlerMap = {
       amount = s.recharge_amount;
       currency = s.currency;
     }
-    if (sqlite.prepare(OPEN).get(clientId)) throw conflict('a top-up for this client is already under way: wait for it to finish', input.attemptId !== undefined ? 'attemptId' : 'methodId');
+    const open = sqlite.prepare(OPEN).get(clientId) as { id: number; waiting_since: number | null } | undefined;
+    if (open) {
+      throw conflict(
+        open.waiting_since !== null
+          ? `a top-up for this client (attempt ${open.id}) is waiting for Stripe to answer: press Retry on that attempt to try it now`
+          : 'a top-up for this client is already under way: wait for it to finish',
+        input.attemptId !== undefined ? 'attemptId' : 'methodId',
+      );
+    }
     const m = sqlite.prepare(`SELECT type, brand, last4 FROM payment_methods WHERE id = ?`).get(methodId) as { type: 'card' | 'us_bank_account'; brand: string; last4: string };
     const id = ctx.charges.start(clientId, amount, currency, 'retry', methodId, `Retry by ${ctx.actor} on ${methodLabel(m)}.`, ctx.actor, now);
     ctx.audit('charges.retry', 'client', clientId, { attempt: id, retryOf: input.attemptId ?? null, method: methodLabel(m), amount });

@@ -14,6 +14,13 @@
  *    next method is tried. Authentication required: the client is emailed (they must act), no more tries.
  *    Processing (a bank debit): the attempt stays open — pending — and a poll job asks Stripe later; the
  *    ledger is credited only when it succeeded. All methods failed: staff and client are told.
+ * 4. Every attempt ends. Stripe refusing the request itself (a method detached at Stripe, a customer gone,
+ *    the key refused) is an answer: the method fails over, or the attempt fails, in words, with everyone
+ *    told and Retry possible. Stripe not answering (unreachable, 5xx, rate-limited) is not: the attempt
+ *    waits for Stripe (`waiting_since`), its job tries again every few minutes without using up its tries,
+ *    staff are told once after an hour, and Retry tries at once. A try whose answer was never seen is looked
+ *    up at Stripe (the customer's PaymentIntents, matched by the key in their metadata) before its key is
+ *    sent again: Stripe forgets idempotency keys after 24 hours, and the desk may have been closed longer.
  */
 import type Database from 'better-sqlite3';
 import type Stripe from 'stripe';
@@ -23,10 +30,10 @@ import { planCharge } from '../../../shared/recharge';
 import type { Clock } from '../clock';
 import type { BalanceRow, Ledger } from '../ledger/post';
 import type { NotificationLog } from '../notify/log';
-import type { Job, JobQueue, JobResult } from '../scheduler/jobs';
+import { backoff, TransientJobError, type Job, type JobQueue, type JobResult } from '../scheduler/jobs';
 import type { SettingsStore } from '../settings/store';
 import { methodLabel } from '../stripe/methods';
-import type { Payments } from '../stripe/service';
+import { stripeErrorWords, type Payments } from '../stripe/service';
 
 export const CHARGE_JOB = 'charge';
 export const POLL_JOB = 'charge.poll';
@@ -36,6 +43,12 @@ export const POLL_MS = 15 * 60_000;
 const DAY_MS = 24 * 3_600_000;
 /** How often the periodic recharge check looks at the clients below their trigger. */
 export const CHECK_EVERY_MS = 5 * 60_000;
+/** While Stripe does not answer, a charge is tried again at least this often… */
+export const WAIT_RETRY_MAX_MS = 15 * 60_000;
+/** …and staff are told once when it has waited this long. */
+export const WAIT_NOTICE_MS = 60 * 60_000;
+/** How far before a try a PaymentIntent it may have made is looked for (the desk's clock and Stripe's may differ). */
+const LOOKUP_MARGIN_S = 24 * 3600;
 
 interface SettingsRow {
   mode: string;
@@ -57,6 +70,8 @@ interface AttemptRow {
   status: 'queued' | 'charging' | 'processing' | 'succeeded' | 'failed' | 'requires_action';
   method_id: number | null;
   payment_intent: string | null;
+  waiting_since: number | null;
+  created_at: number;
 }
 
 interface MethodRow {
@@ -71,7 +86,49 @@ interface TryRow {
   id: number;
   idempotency_key: string;
   status: 'started' | 'succeeded' | 'processing' | 'declined' | 'requires_action' | 'failed';
+  created_at: number;
 }
+
+/**
+ * What a Stripe error means for a charge: `wait` — no answer about the payment (unreachable, a 5xx, a rate
+ * limit, a request still in flight): try again later with the same key; `method` — Stripe refused this
+ * payment method (detached, unusable): fail over to the next; `attempt` — Stripe refused the request as
+ * such (the key, the customer, the amount): no method can pass, the attempt fails. Card declines (402) are
+ * handled before this. Anything that is not a Stripe error is `null`: a fault of ours, retried by the job.
+ */
+export function chargeErrorKind(e: unknown): 'wait' | 'method' | 'attempt' | null {
+  const err = e as { type?: string; statusCode?: number; code?: string; param?: string };
+  switch (err.type) {
+    case 'StripeConnectionError':
+    case 'StripeAPIError':
+    case 'StripeRateLimitError':
+      return 'wait';
+    case 'StripeAuthenticationError':
+    case 'StripePermissionError':
+    case 'StripeIdempotencyError':
+      return 'attempt';
+    case 'StripeInvalidRequestError':
+      // 409: another request with the same key is still running at Stripe (a timed-out one); ask again.
+      if (err.statusCode === 409 || err.code === 'lock_timeout' || err.code === 'idempotency_key_in_use') return 'wait';
+      return err.param === 'payment_method' || /^payment_method_|^payment_intent_incompatible_payment_method$/.test(err.code ?? '') ? 'method' : 'attempt';
+    default:
+      if (typeof err.type === 'string' && err.type.startsWith('Stripe')) return (err.statusCode ?? 0) >= 500 ? 'wait' : 'attempt';
+      return null;
+  }
+}
+
+/** Stripe's refusal of a request (not a decline) in words: its first sentence, and its code. */
+function refusalWords(e: unknown): string {
+  const err = e as { type?: string; code?: string; message?: string };
+  if (err.type === 'StripeInvalidRequestError') {
+    const first = (err.message ?? '').split(/(?<=\.)\s/)[0] || 'Stripe refused the request';
+    return `Stripe refused it${err.code ? ` (${err.code})` : ''}: ${first}`;
+  }
+  return stripeErrorWords(e);
+}
+
+/** A time in words for the reason lines: "10:32 UTC" today's way, with the date. */
+const at = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 /** Stripe's decline codes in words. */
 const DECLINE_WORDS: Record<string, string> = {
@@ -136,19 +193,31 @@ export class Charges {
       ),
       balance: q(`SELECT available FROM balances WHERE client_id = ?`).pluck(),
       cooledDown: q(`SELECT DISTINCT client_id FROM payment_methods WHERE cooldown_until > ? AND cooldown_until <= ?`).pluck(),
-      charged24h: q(`SELECT coalesce(sum(amount), 0) FROM charge_attempts WHERE client_id = ? AND status IN ('succeeded', 'processing', 'charging', 'queued') AND created_at > ?`).pluck(),
+      // The daily cap counts money when it is taken: a top-up by the time of its credit, and one still in
+      // flight (queued, charging, a bank debit processing) as if taken now — not by when its attempt began.
+      charged24h: q(
+        `SELECT coalesce(sum(a.amount), 0) FROM charge_attempts a INDEXED BY charge_attempts_client LEFT JOIN ledger_entries e ON e.id = a.entry_id
+          WHERE a.client_id = @client AND (a.status IN ('queued', 'charging', 'processing') OR (a.status = 'succeeded' AND e.at > @since))`,
+      ).pluck(),
+      // Seed 002: automatic top-ups only while the primary (first) method has auto-charge on.
+      primary: q(`SELECT id, stripe_id, type, brand, last4, auto_charge FROM payment_methods WHERE client_id = ? AND removed_at IS NULL ORDER BY priority, id LIMIT 1`),
+      setWaiting: q(`UPDATE charge_attempts SET status = 'charging', reason = ?, waiting_since = coalesce(waiting_since, ?), updated_at = ? WHERE id = ?`),
+      waitNoticed: q(`SELECT 1 FROM notifications WHERE client_id = ? AND kind = 'recharge_failed' AND decided_at >= ? AND data LIKE ? LIMIT 1`).pluck(),
       insertAttempt: q(
         `INSERT INTO charge_attempts (client_id, amount, currency, origin, status, method_id, reason, created_at, updated_at, actor) VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)`,
       ),
       attempt: q(`SELECT * FROM charge_attempts WHERE id = ?`),
-      setAttempt: q(`UPDATE charge_attempts SET status = ?, reason = ?, payment_intent = coalesce(?, payment_intent), method_id = coalesce(?, method_id), updated_at = ? WHERE id = ?`),
-      creditAttempt: q(`UPDATE charge_attempts SET status = 'succeeded', reason = ?, payment_intent = ?, method_id = ?, entry_id = ?, updated_at = ? WHERE id = ?`),
+      // Any answer from Stripe ends the wait.
+      setAttempt: q(
+        `UPDATE charge_attempts SET status = ?, reason = ?, payment_intent = coalesce(?, payment_intent), method_id = coalesce(?, method_id), waiting_since = NULL, updated_at = ? WHERE id = ?`,
+      ),
+      creditAttempt: q(`UPDATE charge_attempts SET status = 'succeeded', reason = ?, payment_intent = ?, method_id = ?, entry_id = ?, waiting_since = NULL, updated_at = ? WHERE id = ?`),
       customer: q(`SELECT customer_id FROM stripe_customers WHERE client_id = ?`).pluck(),
       methods: q(
         `SELECT id, stripe_id, type, brand, last4 FROM payment_methods WHERE client_id = ? AND removed_at IS NULL AND auto_charge = 1 AND (cooldown_until IS NULL OR cooldown_until <= ?) ORDER BY priority, id`,
       ),
       method: q(`SELECT id, stripe_id, type, brand, last4 FROM payment_methods WHERE id = ?`),
-      try: q(`SELECT id, idempotency_key, status FROM charge_tries WHERE attempt_id = ? AND method_id = ?`),
+      try: q(`SELECT id, idempotency_key, status, created_at FROM charge_tries WHERE attempt_id = ? AND method_id = ?`),
       triedMethod: q(`UPDATE charge_attempts SET method_id = ? WHERE id = ?`),
       insertTry: q(`INSERT INTO charge_tries (attempt_id, method_id, idempotency_key, status, created_at, updated_at) VALUES (?, ?, ?, 'started', ?, ?)`),
       setTry: q(`UPDATE charge_tries SET status = ?, payment_intent = coalesce(?, payment_intent), code = ?, decline_code = ?, message = ?, updated_at = ? WHERE id = ?`),
@@ -195,7 +264,7 @@ export class Charges {
     if (balance.available >= r.trigger_threshold) return null;
     if (this.s.open.get(clientId) !== undefined) return null;
     if (this.heldBack(clientId, now) !== null) return null;
-    const capLeft = r.daily_cap === null ? null : r.daily_cap - (this.s.charged24h.get(clientId, now - DAY_MS) as number);
+    const capLeft = r.daily_cap === null ? null : r.daily_cap - this.chargedLast24h(clientId, now);
     const plan = planCharge({ effective: balance.available, trigger: r.trigger_threshold, recharge: r.recharge_amount, capLeft });
     const m = (v: number) => formatMoney(v, r.currency, { locale: 'en-US' });
     if ('why' in plan) {
@@ -225,6 +294,8 @@ export class Charges {
    * client (and a Retry): it is never retried automatically.
    */
   heldBack(clientId: number, now: number): string | null {
+    const primaryOff = this.primaryOff(clientId);
+    if (primaryOff !== null) return primaryOff;
     const last = this.s.last.get(clientId) as { status: string; at: number } | undefined;
     if (last?.status === 'requires_action') {
       return 'The last top-up needs the client to approve the payment with their bank: no automatic charge until staff press Retry.';
@@ -233,6 +304,21 @@ export class Charges {
       return 'The last automatic top-up failed and everyone was told: the next one waits until a payment method can be charged again (its cooldown ends, a method is added or switched on, the Stripe key changes) or staff press Retry.';
     }
     return null;
+  }
+
+  /**
+   * Seed 002: "The Auto Balance Top-Up feature only works if Auto-charge is enabled on your primary payment
+   * method. If disabled, no automatic payments will be processed." The words when that is so, else null.
+   */
+  primaryOff(clientId: number): string | null {
+    const p = this.s.primary.get(clientId) as (MethodRow & { auto_charge: number }) | undefined;
+    if (!p || p.auto_charge) return null;
+    return `Auto-charge is off on the primary payment method (${methodLabel(p)}): no automatic payment is made until it is switched on, or another method with auto-charge on is made the primary.`;
+  }
+
+  /** What automatic top-ups have taken in the 24 hours before `now`, as the daily cap counts it. */
+  chargedLast24h(clientId: number, now: number): number {
+    return this.s.charged24h.get({ client: clientId, since: now - DAY_MS }) as number;
   }
 
   /**
@@ -286,10 +372,15 @@ export class Charges {
     if (lowered) this.consider(clientId, balance, now, r);
   }
 
+  /** An attempt waiting for Stripe is tried at the next pass (a staff Retry); false when its job is running now. */
+  tryNow(attemptId: number, now: number): boolean {
+    return this.o.jobs.expedite(`${CHARGE_JOB}:${attemptId}`, now);
+  }
+
   /** Writes an attempt and its job (inside the caller's transaction). */
   start(clientId: number, amount: number, currency: string, origin: 'auto' | 'retry', methodId: number | null, reason: string, actor: string, now: number): number {
     const id = Number(this.s.insertAttempt.run(clientId, amount, currency, origin, methodId, reason, now, now, actor).lastInsertRowid);
-    this.o.jobs.enqueue({ kind: CHARGE_JOB, key: `charge:${id}`, payload: { attemptId: id }, readyAt: now }, now);
+    this.o.jobs.enqueue({ kind: CHARGE_JOB, key: `${CHARGE_JOB}:${id}`, payload: { attemptId: id }, readyAt: now }, now);
     this.o.emit({ topic: 'charges', clientIds: [clientId] });
     return id;
   }
@@ -314,77 +405,187 @@ export class Charges {
       this.tx(() => this.fail(a, stripe ? 'the client is not linked to a Stripe customer' : 'Stripe is not set up (Settings → Stripe)', now()));
       return;
     }
-    const methods = a.method_id ? [this.s.method.get(a.method_id) as MethodRow] : (this.s.methods.all(a.client_id, now()) as MethodRow[]);
+    // Switched off after the attempt began: still no automatic payment (a staff Retry names its method).
+    const primaryOff = a.origin === 'auto' ? this.primaryOff(a.client_id) : null;
+    if (primaryOff !== null) {
+      this.tx(() => this.fail(a, primaryOff.replace(/\.$/, ''), now()));
+      return;
+    }
+    const methods = a.method_id && a.origin === 'retry' ? [this.s.method.get(a.method_id) as MethodRow] : this.chargeable(a, now());
     if (!methods.length) {
       this.tx(() => this.fail(a, 'no payment method can be charged: none is set to auto-charge, or all are cooling down after a failure', now()));
       return;
     }
-    this.tx(() => this.s.setAttempt.run('charging', `Charging ${m(a.amount)}.`, null, null, now(), a.id));
+    if (a.status === 'queued') this.tx(() => this.s.setAttempt.run('charging', `Charging ${m(a.amount)}.`, null, null, now(), a.id));
     const tried: string[] = [];
-    for (const method of methods) {
-      const label = methodLabel(method);
-      let t = this.s.try.get(a.id, method.id) as TryRow | undefined;
-      if (!t) {
-        // The key is stored before Stripe hears of the payment: whatever happens next, a retry sends the same one.
-        const key = `bd-${this.o.settings.installId()}-a${a.id}-m${method.id}`;
-        this.tx(() => {
-          this.s.insertTry.run(a.id, method.id, key, now(), now());
-          // The attempt names the method being (or last) tried.
-          if (a.origin === 'auto') this.s.triedMethod.run(method.id, a.id);
-        });
-        t = this.s.try.get(a.id, method.id) as TryRow;
-      }
-      if (t.status === 'declined' || t.status === 'failed') {
-        tried.push(`${label}: declined`);
-        continue;
-      }
-      let pi: Stripe.PaymentIntent;
-      try {
-        pi = await stripe.paymentIntents.create(
-          {
-            amount: a.amount,
-            currency: a.currency.toLowerCase(),
-            customer,
-            payment_method: method.stripe_id,
-            off_session: true,
-            confirm: true,
-            description: `Balance Desk automatic top-up (attempt ${a.id})`,
-            metadata: { balance_desk_attempt: String(a.id), balance_desk_client: String(a.client_id) },
-          },
-          { idempotencyKey: t.idempotency_key },
-        );
-      } catch (e) {
-        const err = e as { type?: string; code?: string; decline_code?: string; message?: string; payment_intent?: { id: string } };
-        if (err.type !== 'StripeCardError') throw e; // not an answer about the payment: retried with the same key
-        const words = failureWords(err.code, err.decline_code, err.message);
-        if (err.code === 'authentication_required' || err.decline_code === 'authentication_required') {
-          this.tx(() => this.needsAction(a, method, t!, err.payment_intent?.id ?? null, words, now()));
-          return;
+    try {
+      for (const method of methods) {
+        const label = methodLabel(method);
+        let t = this.s.try.get(a.id, method.id) as TryRow | undefined;
+        // A try already started by an earlier run: its answer was never seen, so Stripe may have acted on it.
+        const unseen = t?.status === 'started';
+        if (!t) {
+          // The key is stored before Stripe hears of the payment: whatever happens next, a retry sends the same one.
+          const key = `bd-${this.o.settings.installId()}-a${a.id}-m${method.id}`;
+          this.tx(() => {
+            this.s.insertTry.run(a.id, method.id, key, now(), now());
+            // The attempt names the method being (or last) tried.
+            if (a.origin === 'auto') this.s.triedMethod.run(method.id, a.id);
+          });
+          t = this.s.try.get(a.id, method.id) as TryRow;
         }
-        this.tx(() => this.declined(a, method, t!, err.payment_intent?.id ?? null, err.code ?? null, err.decline_code ?? null, words, now()));
-        tried.push(`${label}: ${words}`);
-        continue;
+        if (t.status === 'declined' || t.status === 'failed') {
+          tried.push(`${label}: declined`);
+          continue;
+        }
+        // Before the key goes out again, what did Stripe do with it? Past 24 hours the key may be forgotten
+        // and the same request would be a second payment.
+        let pi = unseen ? await this.lookUp(stripe, customer, a, method, t) : null;
+        if (!pi) {
+          try {
+            pi = await stripe.paymentIntents.create(
+              {
+                amount: a.amount,
+                currency: a.currency.toLowerCase(),
+                customer,
+                payment_method: method.stripe_id,
+                off_session: true,
+                confirm: true,
+                description: `Balance Desk automatic top-up (attempt ${a.id})`,
+                metadata: { balance_desk_attempt: String(a.id), balance_desk_client: String(a.client_id), balance_desk_key: t.idempotency_key },
+              },
+              { idempotencyKey: t.idempotency_key },
+            );
+          } catch (e) {
+            const err = e as { type?: string; code?: string; decline_code?: string; message?: string; payment_intent?: Stripe.PaymentIntent };
+            if (err.type === 'StripeCardError') {
+              const words = failureWords(err.code, err.decline_code, err.message);
+              if (err.code === 'authentication_required' || err.decline_code === 'authentication_required') {
+                this.tx(() => this.needsAction(a, method, t!, err.payment_intent?.id ?? null, words, now()));
+                return;
+              }
+              this.tx(() => this.declined(a, method, t!, err.payment_intent?.id ?? null, err.code ?? null, err.decline_code ?? null, words, now()));
+              tried.push(`${label}: ${words}`);
+              continue;
+            }
+            const kind = chargeErrorKind(e);
+            if (kind === 'method') {
+              // Stripe answered: nothing was charged on this method, and it cannot be as it stands.
+              const words = `${refusalWords(e)} Refresh the client's payment methods to see what Stripe holds.`;
+              this.tx(() => this.declined(a, method, t!, null, err.code ?? null, null, words, now(), 'failed'));
+              tried.push(`${label}: ${words}`);
+              continue;
+            }
+            if (kind === 'attempt') {
+              const words = refusalWords(e);
+              this.tx(() => {
+                this.s.setTry.run('failed', null, err.code ?? null, null, words, now(), t!.id);
+                this.fail(a, words.replace(/\.$/, ''), now());
+              });
+              return;
+            }
+            throw e;
+          }
+        }
+        const outcome = this.outcome(a, method, t, pi, now);
+        if (outcome === 'declined') {
+          tried.push(`${label}: ${failureWords(pi.last_payment_error?.code, pi.last_payment_error?.decline_code, pi.last_payment_error?.message)}`);
+          continue;
+        }
+        return outcome;
       }
-      if (pi.status === 'succeeded') return { commit: () => this.credit(a, method, t!, pi.id, now()) };
-      if (pi.status === 'processing') {
-        this.tx(() => {
-          this.s.setTry.run('processing', pi.id, null, null, null, now(), t!.id);
-          this.s.setAttempt.run('processing', `${label}: ${m(a.amount)} is processing (a bank debit settles in days); credited when it succeeds.`, pi.id, method.id, now(), a.id);
-          this.o.jobs.enqueue({ kind: POLL_JOB, key: `charge.poll:${a.id}:${now()}`, payload: { attemptId: a.id }, readyAt: now() + POLL_MS }, now());
-          this.o.emit({ topic: 'charges', clientIds: [a.client_id] });
-        });
+    } catch (e) {
+      if (chargeErrorKind(e) === 'wait') throw this.waitForStripe(a, job, e, now());
+      // A fault of ours: retried by the job, and on its last try the attempt ends in words rather than open for good.
+      if (job.attempt >= job.maxAttempts) {
+        this.tx(() => this.fail(a, `it could not be completed (${(e as Error).message ?? String(e)})`, now()));
         return;
       }
-      if (pi.status === 'requires_action') {
-        this.tx(() => this.needsAction(a, method, t!, pi.id, 'the bank asks the client to approve the payment', now()));
-        return;
-      }
-      const err = pi.last_payment_error;
-      const words = failureWords(err?.code, err?.decline_code, err?.message);
-      this.tx(() => this.declined(a, method, t!, pi.id, err?.code ?? null, err?.decline_code ?? null, words, now()));
-      tried.push(`${label}: ${words}`);
+      throw e;
     }
     this.tx(() => this.fail(a, `every payment method failed (${tried.join('; ')})`, now()));
+  }
+
+  /** The methods an attempt tries, in priority order: auto-charge on, not cooling down (Retry: its one method). */
+  private chargeable(a: AttemptRow, now: number): MethodRow[] {
+    return this.s.methods.all(a.client_id, now) as MethodRow[];
+  }
+
+  /**
+   * The PaymentIntent a try made, found at Stripe by the key in its metadata among the customer's payments
+   * since shortly before the try (a try made before the key was in the metadata: its attempt and method).
+   * Null when Stripe has none: its request never arrived, and the key may be sent again.
+   */
+  private async lookUp(stripe: Stripe, customer: string, a: AttemptRow, method: MethodRow, t: TryRow): Promise<Stripe.PaymentIntent | null> {
+    const since = Math.floor(t.created_at / 1000) - LOOKUP_MARGIN_S;
+    for await (const pi of stripe.paymentIntents.list({ customer, created: { gte: since }, limit: 100 })) {
+      const md = pi.metadata ?? {};
+      if (md.balance_desk_key === t.idempotency_key) return pi;
+      const pm = typeof pi.payment_method === 'string' ? pi.payment_method : (pi.payment_method?.id ?? pi.last_payment_error?.payment_method?.id ?? null);
+      if (md.balance_desk_key === undefined && md.balance_desk_attempt === String(a.id) && pm === method.stripe_id) return pi;
+    }
+    return null;
+  }
+
+  /**
+   * What a PaymentIntent's status means for the attempt, written down; `declined` when the next method is to
+   * be tried. Used for the answer to a create and for a payment found by lookUp alike.
+   */
+  private outcome(a: AttemptRow, method: MethodRow, t: TryRow, pi: Stripe.PaymentIntent, now: () => number): JobResult | 'declined' {
+    const label = methodLabel(method);
+    const m = (v: number) => formatMoney(v, a.currency, { locale: 'en-US' });
+    if (pi.status === 'succeeded') return { commit: () => this.credit(a, method, t, pi.id, now()) };
+    if (pi.status === 'processing') {
+      this.tx(() => {
+        this.s.setTry.run('processing', pi.id, null, null, null, now(), t.id);
+        this.s.setAttempt.run('processing', `${label}: ${m(a.amount)} is processing (a bank debit settles in days); credited when it succeeds.`, pi.id, method.id, now(), a.id);
+        this.o.jobs.enqueue({ kind: POLL_JOB, key: `charge.poll:${a.id}:${now()}`, payload: { attemptId: a.id }, readyAt: now() + POLL_MS }, now());
+        this.o.emit({ topic: 'charges', clientIds: [a.client_id] });
+      });
+      return;
+    }
+    if (pi.status === 'requires_action') {
+      this.tx(() => this.needsAction(a, method, t, pi.id, 'the bank asks the client to approve the payment', now()));
+      return;
+    }
+    const err = pi.last_payment_error;
+    const words = pi.status === 'canceled' ? 'the payment was cancelled at Stripe' : failureWords(err?.code, err?.decline_code, err?.message);
+    this.tx(() => this.declined(a, method, t, pi.id, err?.code ?? null, err?.decline_code ?? null, words, now()));
+    return 'declined';
+  }
+
+  /**
+   * Stripe gave no answer about the payment. The attempt stays open, waiting, with what happened in words;
+   * the job runs again within WAIT_RETRY_MAX_MS with the same key, and the try does not count against its
+   * budget. Staff are told once when it has waited WAIT_NOTICE_MS. Returns the error the job throws.
+   */
+  private waitForStripe(a: AttemptRow, job: Job, e: unknown, now: number): TransientJobError {
+    const since = a.waiting_since ?? now;
+    const retryIn = Math.min(backoff(job.attempt), WAIT_RETRY_MAX_MS);
+    const words = stripeErrorWords(e).replace(/;? ?it will be tried again\.?$/, '').replace(/\.$/, '');
+    const m = formatMoney(a.amount, a.currency, { locale: 'en-US' });
+    this.tx(() => {
+      this.s.setWaiting.run(
+        `Waiting for Stripe since ${at(since)}: ${words}. Tried again every few minutes with the same key (next at ${at(now + retryIn)}), so ${m} is charged once when Stripe answers; Retry tries now.`,
+        now,
+        now,
+        a.id,
+      );
+      const tag = `%"waitingAttempt":${a.id}%`;
+      if (now - since >= WAIT_NOTICE_MS && this.s.waitNoticed.get(a.client_id, a.created_at, tag) === undefined) {
+        const p = this.s.party.get(a.client_id) as { billing_email: string; reseller_email: string | null };
+        this.o.notifyLog.message({
+          kind: 'recharge_failed',
+          clientId: a.client_id,
+          now,
+          to: p.reseller_email ? [p.reseller_email] : [p.billing_email],
+          reason: `Automatic top-up of ${m} delayed: Stripe has not answered since ${at(since)} (${words}). It keeps being tried with the same key and is charged once when Stripe answers.`,
+          data: { amount: a.amount, failure: `Stripe has not answered since ${at(since)} (${words}); it is still being tried`, waitingAttempt: a.id },
+        });
+      }
+      this.o.emit({ topic: 'charges', clientIds: [a.client_id] });
+    });
+    return new TransientJobError(`waiting for Stripe: ${words}`, retryIn);
   }
 
   /** A bank debit still processing: asked again later; credited only once it succeeded. */
@@ -392,7 +593,14 @@ export class Charges {
     const a = this.s.attempt.get(Number(job.payload.attemptId)) as AttemptRow | undefined;
     if (!a || a.status !== 'processing' || !a.payment_intent) return;
     const now = () => this.o.clock.now();
-    const pi = await this.o.payments.client().paymentIntents.retrieve(a.payment_intent);
+    let pi: Stripe.PaymentIntent;
+    try {
+      pi = await this.o.payments.client().paymentIntents.retrieve(a.payment_intent);
+    } catch (e) {
+      // Stripe not answering must not use up the poll's tries: the debit is still there to be asked about.
+      if (chargeErrorKind(e) === 'wait') throw new TransientJobError(`waiting for Stripe: ${stripeErrorWords(e)}`, Math.min(backoff(job.attempt), POLL_MS));
+      throw e;
+    }
     const method = this.s.method.get(a.method_id) as MethodRow;
     const t = this.s.try.get(a.id, method.id) as TryRow;
     if (pi.status === 'succeeded') return { commit: () => this.credit(a, method, t, pi.id, now()) };
@@ -435,8 +643,8 @@ export class Charges {
     this.o.emit({ topic: 'methods', clientIds: [a.client_id] });
   }
 
-  private declined(a: AttemptRow, method: MethodRow, t: TryRow, pi: string | null, code: string | null, decline: string | null, words: string, now: number): void {
-    this.s.setTry.run('declined', pi, code, decline, words, now, t.id);
+  private declined(a: AttemptRow, method: MethodRow, t: TryRow, pi: string | null, code: string | null, decline: string | null, words: string, now: number, status: 'declined' | 'failed' = 'declined'): void {
+    this.s.setTry.run(status, pi, code, decline, words, now, t.id);
     const until = now + COOLDOWN_MS;
     this.s.cooldown.run(until, words, method.id);
     this.o.notifyLog.message({

@@ -8,7 +8,6 @@ import { subjectFor } from '../notify/templates';
 import { methodLabel } from '../stripe/methods';
 import { planCharge, rechargeWarnings, type RechargeValues } from '../../../shared/recharge';
 import { averageDailySpend } from '../forecast/spend';
-import { DAY_MS as DAY } from '../../../shared/forecast';
 
 
 interface ClientRow {
@@ -65,6 +64,7 @@ function view(ctx: Ctx, c: ClientRow): RechargeSettings {
     spendDays: s.days,
     suggestedThreshold,
     warnings: rechargeWarnings(values, { currency: c.currency, averageDailySpend: s.average, suggestedThreshold }),
+    primaryOff: ctx.charges.primaryOff(c.id),
   };
 }
 
@@ -140,10 +140,7 @@ export const rechargeHandlers: HandlerMap = {
     const alertedAt = (sqlite.prepare(`SELECT alerted_at FROM recharge_settings WHERE client_id = ?`).pluck().get(c.id) as number | null | undefined) ?? null;
     // An open attempt (a bank debit still processing, a charge under way) is the pending top-up.
     const pending = sqlite.prepare(`SELECT coalesce(sum(amount), 0) FROM charge_attempts WHERE client_id = ? AND status IN ('queued', 'charging', 'processing')`).pluck().get(c.id) as number;
-    const charged = sqlite
-      .prepare(`SELECT coalesce(sum(amount), 0) FROM charge_attempts WHERE client_id = ? AND status IN ('succeeded', 'processing', 'charging', 'queued') AND created_at > ?`)
-      .pluck()
-      .get(c.id, now - DAY) as number;
+    const charged = ctx.charges.chargedLast24h(c.id, now);
     const methods = (
       sqlite
         .prepare(`SELECT type, brand, last4 FROM payment_methods WHERE client_id = ? AND removed_at IS NULL AND auto_charge = 1 AND (cooldown_until IS NULL OR cooldown_until <= ?) ORDER BY priority, id`)
@@ -165,12 +162,16 @@ export const rechargeHandlers: HandlerMap = {
       } else steps.push(`${m(c.available)} is not below the alert threshold of ${m(s.alertThreshold)}: no email.`);
       if (s.mode === 'notify') steps.push('Notify only: no charge.');
       else {
-        const open = sqlite.prepare(`SELECT status, amount FROM charge_attempts WHERE client_id = ? AND status IN ('queued', 'charging', 'processing')`).get(c.id) as { status: string; amount: number } | undefined;
+        const open = sqlite.prepare(`SELECT status, amount, waiting_since FROM charge_attempts WHERE client_id = ? AND status IN ('queued', 'charging', 'processing')`).get(c.id) as
+          | { status: string; amount: number; waiting_since: number | null }
+          | undefined;
         if (open) {
           steps.push(
             open.status === 'processing'
               ? `A top-up of ${m(open.amount)} is processing (a bank debit): no second charge until it settles; it is credited when it succeeds.`
-              : `A top-up of ${m(open.amount)} is under way: no second charge.`,
+              : open.waiting_since !== null
+                ? `A top-up of ${m(open.amount)} is waiting for Stripe, which has not answered since ${iso(open.waiting_since).slice(0, 16).replace('T', ' ')} UTC: it is tried again every few minutes with the same key and charged once when Stripe answers (Retry on the Charges screen tries now). No second charge.`
+                : `A top-up of ${m(open.amount)} is under way: no second charge.`,
           );
           return { now: iso(now), available: c.available, pending, currency: c.currency, steps, emails, charge };
         }
@@ -185,8 +186,11 @@ export const rechargeHandlers: HandlerMap = {
           // What the settings will do when the balance does fall: the check a reseller makes after saving.
           if (plan.why === 'not_below') {
             const next = planCharge({ effective: s.triggerThreshold - 1, trigger: s.triggerThreshold, recharge: s.rechargeAmount, capLeft: s.dailyCap === null ? null : s.dailyCap - charged });
+            const primaryOff = ctx.charges.primaryOff(c.id);
             steps.push(
-              'why' in next
+              primaryOff !== null
+                ? `When it falls below ${m(s.triggerThreshold)}: no charge. ${primaryOff}`
+                : 'why' in next
                 ? `When it falls below ${m(s.triggerThreshold)}: no charge while the daily cap of ${m(s.dailyCap ?? 0)} is used up.`
                 : `When it falls below ${m(s.triggerThreshold)}: one charge of ${m(next.amount)}${next.cappedFrom !== null ? ` (cut by the daily cap)` : ''}, ` +
                     (methods.length ? `tried on ${methods.join(', then ')}.` : 'but no payment method can be charged yet (link the client to Stripe and send them a setup link).'),

@@ -213,6 +213,8 @@ export const methodHandlers: HandlerMap = {
       throw invalid('order', `order must list each of the client's ${before.length} payment methods once (${before.join(', ')})`);
     }
     renumber(ctx, input.clientId, input.order);
+    // A new primary may have auto-charge on where the old one had it off (seed 002): automatic payments resume.
+    if (before[0] !== input.order[0]) ctx.charges.reconsider(input.clientId, ctx.clock.now());
     ctx.audit('methods.reorder', 'client', input.clientId, { order: [before, input.order] });
     ctx.emit({ topic: 'methods', clientIds: [input.clientId] });
     return clientMethods(ctx, input.clientId);

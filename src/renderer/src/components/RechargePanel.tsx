@@ -22,7 +22,8 @@ import { readThreshold, ThresholdError } from './ProfileThreshold';
 import '../styles/recharge.css';
 import { useCan } from '../stores/session';
 
-const TOPICS = ['recharge', 'ledger', 'holds', 'clients', 'clock'] as const;
+// methods: the primary's auto-charge switch decides whether automatic payments are made at all.
+const TOPICS = ['recharge', 'ledger', 'holds', 'clients', 'methods', 'clock'] as const;
 
 type AmountKey = 'alertThreshold' | 'triggerThreshold' | 'rechargeAmount' | 'dailyCap';
 const AMOUNTS: readonly AmountKey[] = ['alertThreshold', 'triggerThreshold', 'rechargeAmount', 'dailyCap'];
@@ -326,6 +327,11 @@ function RechargeForm({ client, settings }: { client: Client; settings: Recharge
           {MODES.find((x) => x.value === values.mode)!.help}
           {values.enabled || values.mode === 'off' ? '' : ' Paused: nothing happens until it is switched on again.'}
         </p>
+        {values.mode === 'auto' && settings.primaryOff ? (
+          <div className="rc-warning" role="note" data-testid="recharge-primary-off">
+            {settings.primaryOff}
+          </div>
+        ) : null}
         {errors.mode || errors.enabled ? (
           <div className="field-error" role="alert" data-testid="error-mode">
             {errors.mode ?? errors.enabled}

@@ -152,7 +152,13 @@ export function ChargesScreen() {
                 <ChargeStatusBadge status={c.status} />
               </div>
               <div role="cell" className="vcell charge-reason" title={c.reason} data-testid="charge-reason">
-                {c.origin === 'retry' ? <span className="tag charge-retry-tag">retry</span> : null} {c.reason}
+                {c.origin === 'retry' ? <span className="tag charge-retry-tag">retry</span> : null}
+                {c.waitingSince ? (
+                  <span className="tag charge-waiting-tag" data-testid="charge-waiting">
+                    waiting for Stripe
+                  </span>
+                ) : null}{' '}
+                {c.reason}
               </div>
               <div role="cell" className="vcell charge-action">
                 {c.retryable && canRetry ? (
@@ -212,7 +218,11 @@ export function ChargesScreen() {
           onClose={() => setRetrying(null)}
           onStarted={(c) => {
             setOpenId(null);
-            setStarted(`Retry started: attempt #${c.id}, ${formatMoney(c.amount, c.currency)} for ${c.clientName}. It appears at the top of the list and updates by itself.`);
+            setStarted(
+              c.waitingSince
+                ? `Trying attempt #${c.id} again now: ${formatMoney(c.amount, c.currency)} for ${c.clientName}, with the same payment key. Its row updates by itself.`
+                : `Retry started: attempt #${c.id}, ${formatMoney(c.amount, c.currency)} for ${c.clientName}. It appears at the top of the list and updates by itself.`,
+            );
           }}
         />
       ) : null}
@@ -292,6 +302,18 @@ function RetryCharge(props: { charge: Charge; onClose(): void; onStarted(c: Char
     props.onStarted(await useCharges.getState().retry(c.id));
   }
 
+  if (c.waitingSince) {
+    // The same attempt, tried again with the same keys: Stripe charges it at most once, however often it is asked.
+    return (
+      <ChargeNowDialog title={`Try the top-up of ${amount} again now?`} testId="charge-retry-dialog" confirmTestId="confirm-charge-retry" amount={amount} charge={charge} onClose={props.onClose}>
+        <p>
+          The top-up of <strong>{amount}</strong> for <strong>{c.clientName}</strong> has been waiting for Stripe to answer since {formatTime(c.waitingSince)}. It is tried
+          again now, with the same payment key, so Stripe takes the money at most once. This is a staff action and goes in the audit log.
+        </p>
+        <p className="muted">Without this it is tried again by itself every few minutes until Stripe answers.</p>
+      </ChargeNowDialog>
+    );
+  }
   return (
     <ChargeNowDialog
       title={method ? `Charge ${amount} on ${method} now?` : `Charge ${amount} now?`}
