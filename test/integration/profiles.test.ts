@@ -186,6 +186,29 @@ describe('rule semantics', () => {
     expect(await story()).toEqual(['client notify 1', 'client notify 2', 'client quota 2', 'client notify 1']);
   });
 
+  it.each([250, 300, 350])(
+    'judges only the balance a call commits: a hold closed as a charge of %i cents while below sends no second notification in the Period',
+    async (charge) => {
+      // Issue 15 §3: holds.close released the hold (an in-between rise to $12.00, at or above the threshold,
+      // that reset the counter) and then posted the usage (a fresh fall): "Notification 1 of 3" again.
+      const { client } = await setup();
+      await post(client.id, 1200);
+      const { hold } = await core.ok('holds.open', { clientId: client.id, amount: 300, reference: 'call-1' });
+      expect(await story()).toEqual(['client notify 1']); // available $9.00, below $10.00
+      await core.ok('holds.close', { id: hold.id, charge });
+      await core.ok('holds.open', { clientId: client.id, amount: 100, reference: 'call-2' });
+      await core.ok('holds.close', { id: (await core.ok('holds.list', { clientId: client.id, status: 'open' }))[0].id, charge: 100 });
+      const sent = (await decisions()).filter((n) => n.suppressed === null);
+      expect(sent).toHaveLength(1);
+      expect((await core.ok('thresholds.get', { clientId: client.id })).rules.find((r) => r.kind === 'client')).toMatchObject({ below: true, sent: 1 });
+      // A committed rise back to the threshold does reset it: the next fall is notification 1 again.
+      const { available } = await core.ok('clients.get', { id: client.id });
+      await post(client.id, 1000 - available);
+      await post(client.id, -1);
+      expect((await decisions()).filter((n) => n.suppressed === null).map((n) => n.seq)).toEqual([1, 1]);
+    },
+  );
+
   it('spaces notifications by the Period; a debit inside it is recorded once as suppressed by the period', async () => {
     const { client } = await setup({ periodHours: 24 });
     await post(client.id, 500);

@@ -164,14 +164,17 @@ export function createRegistry(contracts: readonly Contract[], maps: readonly Ha
         if (typeof handler !== 'function') {
           if (!contract.mutates) throw new Error(`handler ${channel} is prepared but does not mutate`);
           const prepared = await handler.prepare(parsed.data as never, ctx);
-          value = sqlite.transaction(() => handler.run(parsed.data as never, ctx, prepared)).immediate();
+          value = sqlite.transaction(() => base.ledger.atomic(base.clock.now(), () => handler.run(parsed.data as never, ctx, prepared))).immediate();
         } else if (contract.mutates) {
           // One synchronous write transaction per mutating call: all of it lands, or none of it.
-          value = sqlite.transaction(() => {
-            const out = handler(parsed.data, ctx);
-            if (out instanceof Promise) throw new Error(`handler ${channel} is async but mutates: it must be synchronous`);
-            return out;
-          }).immediate();
+          // The balance listeners (rules, auto-recharge) judge the balances the call commits, once each.
+          value = sqlite.transaction(() =>
+            base.ledger.atomic(base.clock.now(), () => {
+              const out = handler(parsed.data, ctx);
+              if (out instanceof Promise) throw new Error(`handler ${channel} is async but mutates: it must be synchronous`);
+              return out;
+            }),
+          ).immediate();
         } else {
           value = await handler(parsed.data, ctx);
         }

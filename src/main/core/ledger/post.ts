@@ -105,6 +105,11 @@ export class Ledger {
     addDay: Statement;
   };
   readonly balanceListeners: BalanceListener[] = [];
+  /**
+   * Inside `atomic()`: each client's available balance before the first move, and its state after the last.
+   * Listeners hear of the state the transaction commits, once, not of the states on the way.
+   */
+  private deferred: Map<number, { from: number; state: BalanceRow }> | null = null;
   /** The run-dry forecast's refresh and reads; posting writes its days and figures with every balance. */
   readonly forecast: ForecastStore;
 
@@ -188,7 +193,7 @@ export class Ledger {
       available: balanceAfter - before.held,
       last_debit_at: debitAt !== null && (before.last_debit_at === null || before.last_debit_at < debitAt) ? debitAt : before.last_debit_at,
     };
-    this.moved(e.clientId, after, now, e.amount < 0);
+    this.moved(e.clientId, after, now, e.amount < 0, before.available);
     return { entryId: Number(info.lastInsertRowid), balance: after, duplicate: false };
   }
 
@@ -199,14 +204,14 @@ export class Ledger {
    * with `finish()`; nothing else may post to these clients in between.
    */
   batch(now: number) {
-    const running = new Map<number, { row: PostingRow; count: number; lowered: boolean; days: number[]; debited: boolean; net: number; topUps: number; topUpCount: number }>();
+    const running = new Map<number, { row: PostingRow; availableBefore: number; count: number; lowered: boolean; days: number[]; debited: boolean; net: number; topUps: number; topUpCount: number }>();
     const finishBalance = this.s.finishBatch;
     return {
       post: (e: NewEntry): { duplicate: boolean } => {
         let r = running.get(e.clientId);
         if (!r) {
           const row = this.balanceOf(e.clientId);
-          r = { row: { ...row }, count: 0, lowered: false, days: parseDays(row.usage_days), debited: false, net: 0, topUps: 0, topUpCount: 0 };
+          r = { row: { ...row }, availableBefore: row.available, count: 0, lowered: false, days: parseDays(row.usage_days), debited: false, net: 0, topUps: 0, topUpCount: 0 };
           running.set(e.clientId, r);
         }
         const balanceAfter = within(r.row.balance + e.amount, e.amount, 'balance', 'amount');
@@ -248,7 +253,7 @@ export class Ledger {
           finishBalance.run({ clientId, balance: r.row.balance, count: r.count, lastDebitAt: r.row.last_debit_at, now, ...f });
           if (r.debited) this.forecast.setDays(clientId, r.days);
           moved.push(clientId);
-          this.moved(clientId, r.row, now, r.lowered);
+          this.moved(clientId, r.row, now, r.lowered, r.availableBefore);
         }
         for (const [currency, t] of totals) this.s.addDay.run(dayOf(now) * DAY_MS, currency, t.net, t.topUps, t.topUpCount);
         running.clear();
@@ -281,11 +286,40 @@ export class Ledger {
     this.s.setHeld.run({ clientId, delta, now, ...figuresOf(parseDays(before.usage_days), available, before.created_at, now) });
     // The same arithmetic as the UPDATE, so the row need not be read back (as in post()).
     const after: BalanceRow = { ...before, held, available };
-    this.moved(clientId, after, now, delta > 0);
+    this.moved(clientId, after, now, delta > 0, before.available);
     return after;
   }
 
-  private moved(clientId: number, state: BalanceRow, now: number, lowered: boolean): void {
+  /**
+   * Runs `work` (inside the caller's transaction) telling the balance listeners only at its end, once per
+   * client, with the balance it leaves: `lowered` when the available balance ends below where it began.
+   * A call that moves a balance twice — a hold closed (released, then its usage posted) — is judged as one
+   * move, so an in-between rise cannot reset a rule's counter and the fall after it re-send a notification.
+   * Every mutating channel runs in one (the registry); nested calls join the outer one.
+   */
+  atomic<T>(now: number, work: () => T): T {
+    if (this.deferred) return work();
+    const moves = new Map<number, { from: number; state: BalanceRow }>();
+    this.deferred = moves;
+    let out: T;
+    try {
+      out = work();
+    } finally {
+      this.deferred = null;
+    }
+    for (const [clientId, m] of moves) this.tell(clientId, m.state, now, m.state.available < m.from);
+    return out;
+  }
+
+  private moved(clientId: number, state: BalanceRow, now: number, lowered: boolean, availableBefore: number): void {
+    const d = this.deferred;
+    if (!d) return this.tell(clientId, state, now, lowered);
+    const m = d.get(clientId);
+    if (m) m.state = state;
+    else d.set(clientId, { from: availableBefore, state });
+  }
+
+  private tell(clientId: number, state: BalanceRow, now: number, lowered: boolean): void {
     for (const l of this.balanceListeners) l(clientId, state, now, lowered);
   }
 }
