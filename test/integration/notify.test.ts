@@ -316,6 +316,48 @@ describe('mail settings', () => {
     expect(s).toMatchObject({ route: 'env', envUrl: 'smtp://desk:•••@127.0.0.1:2525' });
     expect(JSON.stringify(s)).not.toContain(':secret@');
   });
+
+  it('refuses host names that cannot be, in words naming smtp.host, and changes nothing', async () => {
+    const core = open();
+    const good = { host: 'smtp.acme.test', port: 587, security: 'starttls' as const, user: '', from: 'desk@acme.test' };
+    const refusals: [string, RegExp][] = [
+      ['mail.example.com:25', /^smtp\.host must be the host alone: the port goes in its own field \(host mail\.example\.com, port 25\)$/],
+      ['mail..example.com', /empty part: two dots in a row/],
+      ['..', /empty part/],
+      ['.mail.example.com', /empty part/],
+      ['-mail.example.com', /starts or ends with a hyphen/],
+      ['mail-.example.com', /starts or ends with a hyphen/],
+      [`${'a'.repeat(64)}.example.com`, /longer than 63 characters/],
+      ['300.1.1.1', /four numbers from 0 to 255/],
+      ['[::1', /host name or IP address/],
+    ];
+    for (const [host, message] of refusals) {
+      const e = await core.fails('mail.set', { smtp: { ...good, host } });
+      expect(e, host).toMatchObject({ kind: 'validation', field: 'smtp.host' });
+      expect(e.message, host).toMatch(message);
+    }
+    expect((await core.ok('mail.get', {})).smtp).toBeNull();
+    for (const host of ['smtp.acme.test', 'localhost', '192.168.1.10', '::1', '[::1]', 'mail-1.example.co.uk']) {
+      expect((await core.ok('mail.set', { smtp: { ...good, host } })).smtp?.host, host).toBe(host);
+    }
+  });
+
+  it('gives every test email a Message-ID of its own, even two sent in the same millisecond', async () => {
+    // The test clock stands still, so both are sent at one instant, as two quick clicks can be.
+    const server = await smtp();
+    const core = open({ smtpUrl: server.url });
+    await core.ok('mail.test', { to: 'ann@acme.test' });
+    await core.ok('mail.test', { to: 'bob@acme.test' });
+    const got = await server.waitFor(2);
+    const ids = got.map((m) => m.messageId);
+    expect(ids[0]).toMatch(/^<test-\d+\.[0-9a-f]{12}\.[^@]+@balance-desk>$/);
+    expect(new Set(ids).size).toBe(2);
+    // Without SMTP, both land in the outbox as two files.
+    const outbox = open();
+    await outbox.ok('mail.test', { to: 'ann@acme.test' });
+    await outbox.ok('mail.test', { to: 'bob@acme.test' });
+    expect((await outbox.ok('outbox.list', {})).total).toBe(2);
+  });
 });
 
 describe('the log', () => {

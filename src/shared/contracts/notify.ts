@@ -9,7 +9,7 @@ import { profileRuleKind } from './profiles';
 
 export const notificationKind = z.enum(
   ['low_balance_staff', 'low_balance_client', 'inactivity', 'low_balance_forecast', 'top_up_receipt', 'recharge_failed', 'method_disabled', 'settings_changed', 'setup_link'],
-  { error: 'must be one of low_balance_staff, low_balance_client, inactivity, top_up_receipt, recharge_failed, method_disabled, settings_changed, setup_link' },
+  { error: 'must be one of low_balance_staff, low_balance_client, inactivity, low_balance_forecast, top_up_receipt, recharge_failed, method_disabled, settings_changed, setup_link' },
 );
 export type NotificationKind = z.infer<typeof notificationKind>;
 
@@ -104,12 +104,31 @@ export const notificationsResend = defineContract({
 
 export const smtpSecurity = z.enum(['none', 'starttls', 'tls'], { error: 'must be none, starttls or tls' });
 
+/** What is wrong with a mail server's host name, in words; null when it can be one (a name, IPv4 or IPv6). */
+export function hostProblem(v: string): string | null {
+  if (!/^[A-Za-z0-9.:[\]-]+$/.test(v)) return 'must be a host name or IP address such as smtp.example.com';
+  const withPort = /^([^:[\]]+):(\d{1,5})$/.exec(v);
+  if (withPort) return `must be the host alone: the port goes in its own field (host ${withPort[1]}, port ${withPort[2]})`;
+  // IPv6, bare or in brackets: hex groups and colons only.
+  if (v.includes(':')) return /^\[?[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*\]?$/.test(v) && (v.startsWith('[') === v.endsWith(']')) ? null : 'must be a host name or IP address such as smtp.example.com';
+  if (v.includes('[') || v.includes(']')) return 'must be a host name or IP address such as smtp.example.com';
+  const labels = v.split('.');
+  if (labels.some((l) => l === '')) return 'must not have an empty part: two dots in a row, or a dot at the start or the end';
+  if (labels.some((l) => l.startsWith('-') || l.endsWith('-'))) return 'must not have a part that starts or ends with a hyphen';
+  if (labels.some((l) => l.length > 63)) return 'must not have a part longer than 63 characters';
+  if (labels.every((l) => /^\d+$/.test(l)) && (labels.length !== 4 || labels.some((l) => Number(l) > 255))) return 'must be an IP address of four numbers from 0 to 255, such as 192.168.1.10';
+  return null;
+}
+
 const host = z
   .string({ error: 'must be a host name' })
   .trim()
   .min(1, 'is required')
   .max(253, 'must be at most 253 characters')
-  .regex(/^[A-Za-z0-9.:[\]-]+$/, 'must be a host name or IP address such as smtp.example.com');
+  .superRefine((v, ctx) => {
+    const problem = hostProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 const port = z.number({ error: 'must be a port number' }).int('must be a whole number').min(1, 'must be from 1 to 65535').max(65535, 'must be from 1 to 65535');
 
 /** A From address: "Name <a@b.c>" or a@b.c. */

@@ -188,9 +188,14 @@ function message(mail: OutgoingMail, from: string) {
   };
 }
 
-/** The outbox file of a message: one per notification (a retry rewrites it), or one per test email. */
-export function outboxFileName(mail: Pick<OutgoingMail, 'notificationId' | 'date'>): string {
-  return mail.notificationId ? `notification-${mail.notificationId}.eml` : `test-${mail.date.toISOString().replace(/[:.]/g, '-')}.eml`;
+/**
+ * The outbox file of a message: one per notification (a retry rewrites it), or one per test email — named by
+ * its time and its Message-ID's random part, so two tests in one millisecond are two files.
+ */
+export function outboxFileName(mail: Pick<OutgoingMail, 'notificationId' | 'date' | 'messageId'>): string {
+  if (mail.notificationId) return `notification-${mail.notificationId}.eml`;
+  const token = /^<test-\d+\.([0-9a-f]+)\./.exec(mail.messageId)?.[1];
+  return `test-${mail.date.toISOString().replace(/[:.]/g, '-')}${token ? `-${token}` : ''}.eml`;
 }
 
 const composer = createTransport({ streamTransport: true, buffer: true, newline: 'windows' });

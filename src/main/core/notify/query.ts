@@ -3,6 +3,7 @@
  * and the export, newest first by (decided_at, id) with keyset paging, so every page costs the same at
  * row 1,000,000 as at row 1 — each filter has an index that ends in (decided_at, id).
  */
+import { randomBytes } from 'node:crypto';
 import type { Notification, NotificationFilter } from '../../../shared/contracts';
 import { invalid } from '../../../shared/result';
 import { iso, isoOrNull } from '../clock';
@@ -39,6 +40,13 @@ export const NOTIFICATION_SELECT = `SELECT n.*, c.name AS client_name, c.externa
 
 /** The Message-ID of a notification's email: derived from its id and the ledger's install id, so stable across retries. */
 export const messageIdOf = (id: number, installId: string) => `<notification-${id}.${installId}@balance-desk>`;
+
+/**
+ * A test email's Message-ID: unique however many are sent in one millisecond (RFC 5322; a receiver that
+ * drops duplicates would drop the second), by a random part beside the time. Its outbox file is named after it.
+ */
+export const testMessageId = (now: number, installId: string, token = randomBytes(6).toString('hex')) => `<test-${now}.${token}.${installId}@balance-desk>`;
+
 
 export function toNotification(r: NotificationRow, installId: string): Notification {
   return {

@@ -20,7 +20,7 @@ import type { SecretBox } from '../settings/secrets';
 import type { SettingsStore } from '../settings/store';
 import { NOTIFY_JOB, NotificationLog } from './log';
 import { MailError, Mailer, OUTBOX_FROM, parseSmtpUrl, redactSmtpUrl, type MailRoute, type OutgoingMail, type SmtpConfig } from './mailer';
-import { messageIdOf, NOTIFICATION_SELECT, type NotificationRow } from './query';
+import { messageIdOf, NOTIFICATION_SELECT, testMessageId, type NotificationRow } from './query';
 import { render, renderTest, type TemplateData } from './templates';
 
 /** How SMTP settings are stored: everything but the password as given, the password sealed. */
@@ -164,7 +164,7 @@ export class Notifier {
     }
     const where = route.via === 'outbox' ? 'the outbox folder (no SMTP server is set up)' : `${route.config.host}:${route.config.port}`;
     const msg = renderTest(now, where);
-    const mail: OutgoingMail = { to: [to], subject: msg.subject, text: msg.text, html: msg.html, messageId: `<test-${now}.${this.o.settings.installId(now)}@balance-desk>`, date: new Date(now) };
+    const mail: OutgoingMail = { to: [to], subject: msg.subject, text: msg.text, html: msg.html, messageId: testMessageId(now, this.o.settings.installId(now)), date: new Date(now) };
     try {
       const d = await this.mailer.send(mail, route);
       if (d.via === 'outbox') this.o.emit({ topic: 'outbox' });
