@@ -217,15 +217,23 @@ describe('exporting the notification log', () => {
     cores.push(core);
     await fill(core, 20_000);
     const started = (await core.ok('exports.start', { format: 'json' }))!;
+    expect(started.downloadPath).not.toBeNull();
+    // The answer says what the export now is: cancelled, with nothing to download.
     const cancelled = await core.ok('exports.cancel', { id: started.id });
-    expect(cancelled.id).toBe(started.id);
+    expect(cancelled).toMatchObject({ id: started.id, state: 'cancelled', downloadPath: null });
+    expect(await core.ok('exports.status', { id: started.id })).toMatchObject({ state: 'cancelled', downloadPath: null });
     const end = await core.exporter.settled(started.id);
-    expect(end).toMatchObject({ state: 'cancelled' });
+    expect(end).toMatchObject({ state: 'cancelled', downloadPath: null });
     expect(end!.rows).toBeLessThan(20_000);
     expect(fs.existsSync(end!.path)).toBe(false);
     expect(fs.existsSync(`${end!.path}.part`)).toBe(false);
     expect(await core.fails('exports.status', { id: 'nope' })).toMatchObject({ kind: 'not_found' });
     expect(await core.fails('exports.status', { id: '../../etc' })).toMatchObject({ kind: 'validation', field: 'id' });
+    // The kind filter's refusal lists every kind it accepts, the forecast's too.
+    const bad = await core.fails('exports.start', { format: 'csv', kind: 'nope' });
+    expect(bad).toMatchObject({ kind: 'validation', field: 'kind' });
+    expect(bad.message).toContain('low_balance_forecast');
+    expect(await core.ok('exports.start', { format: 'csv', kind: 'low_balance_forecast' })).toMatchObject({ state: 'running' });
   });
 
   it('asks the desktop save dialog where to write, and does nothing when it is cancelled', async () => {

@@ -190,6 +190,8 @@ export class Exporter {
     const run: Running = { state, cancelled: false, done: Promise.resolve(), write, threads: 1 };
     this.runs.set(id, run);
     run.done = this.write(run).catch((e: unknown) => {
+      // A write that fails after a cancel leaves nothing behind all the same: it stays cancelled.
+      if (run.cancelled) return;
       state.state = 'failed';
       state.error = `The export could not be written: ${(e as Error).message}`;
       state.finishedAt = iso(this.o.clock.now());
@@ -206,7 +208,14 @@ export class Exporter {
   cancel(id: string): ExportState | null {
     const r = this.runs.get(id);
     if (!r) return null;
-    if (r.state.state === 'running') r.cancelled = true;
+    if (r.state.state === 'running') {
+      r.cancelled = true;
+      // What it now is, for the caller and every screen: the writing stops at its next batch and the part
+      // file is removed; nothing will be downloadable.
+      r.state.state = 'cancelled';
+      r.state.downloadPath = null;
+      this.o.emit({ topic: 'exports' });
+    }
     return { ...r.state };
   }
 
