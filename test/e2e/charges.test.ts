@@ -425,4 +425,47 @@ describe('payment methods and charges in the browser', () => {
     await chrome.screenshot('charges');
     expect(chrome.problems, chrome.problems.join('\n')).toEqual([]);
   });
+
+  it('says when a charge waits for Stripe, and Retry tries that same attempt now; no second payment', async () => {
+    const page = chrome.page;
+    // Stripe answers 500 to every payment: $239.00 − $200.00 = $39.00 is below the trigger.
+    server.fail({ times: 10_000, status: 500 }, { method: 'POST', path: '/v1/payment_intents' });
+    await call('ledger.post', { clientId, kind: 'usage', amount: -20_000, description: 'Calls', externalId: 'cdr-3' });
+    await advance(1000);
+    const rows = page.getByTestId('charge-row');
+    await expect.poll(() => rows.count()).toBe(5);
+    const waiting = rows.first();
+    await waitForText(waiting.getByTestId('charge-waiting'), 'waiting for Stripe');
+    await waitForText(waiting.getByTestId('charge-reason'), /Waiting for Stripe since 2026-11-\d\d \d\d:\d\d UTC: Stripe had a problem on its side \(500\)\./);
+    await chrome.screenshot('charges-waiting');
+
+    await waiting.getByTestId('charge-retry').click();
+    const dialog = page.getByTestId('charge-retry-dialog');
+    await waitForText(dialog.locator('h2'), 'Try the top-up of $200.00 again now?');
+    expect(await dialog.textContent()).toContain('with the same payment key, so Stripe takes the money at most once');
+    server.clearFaults();
+    await dialog.getByTestId('confirm-charge-retry').click();
+    await dialog.waitFor({ state: 'detached' });
+    await waitForText(page.getByTestId('charges-started'), /^Trying attempt #\d+ again now: \$200\.00 for Blue Fox Ltd, with the same payment key\./);
+    await advance(1000);
+    await expect.poll(() => rows.first().getAttribute('data-status')).toBe('succeeded');
+    expect(await rows.count()).toBe(5);
+    expect(await rows.first().getByTestId('charge-waiting').count()).toBe(0);
+    expect(server.paymentIntents({ customer: customerId, status: 'succeeded' })).toHaveLength(4);
+    expect(chrome.problems, chrome.problems.join('\n')).toEqual([]);
+  });
+
+  it('the Automatic top-up panel says when the primary method’s auto-charge is off: no automatic payment', async () => {
+    const page = chrome.page;
+    const primary = (await methods()).find((m) => m.primary)!;
+    await call('methods.update', { id: primary.id, autoCharge: false });
+    await page.goto(`${host!.url}#/clients/${clientId}`);
+    const note = page.getByTestId('recharge-panel').getByTestId('recharge-primary-off');
+    await waitForText(note, `Auto-charge is off on the primary payment method (${primary.label}): no automatic payment is made until it is switched on, or another method with auto-charge on is made the primary.`);
+    await note.scrollIntoViewIfNeeded();
+    await chrome.screenshot('recharge-primary-off');
+    await call('methods.update', { id: primary.id, autoCharge: true });
+    await note.waitFor({ state: 'detached' });
+    expect(chrome.problems, chrome.problems.join('\n')).toEqual([]);
+  });
 });
