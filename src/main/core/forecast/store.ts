@@ -42,17 +42,19 @@ export function addUsage(days: UsageDays, at: number, spent: number, now: number
 
 /**
  * The burn rate and run-dry time of a client with these days, as of `now`. The client's history starts at
- * its creation, or at the first day it has usage on if that is earlier (usage imported with its history).
+ * its creation, or at the start of the first day it has usage on if that day is before the day it was created
+ * (usage imported with its history). Usage on the day of creation itself keeps the creation as the start.
  */
 export function figuresOf(days: UsageDays, available: number, createdAt: number, now: number): ForecastFigures {
   const today = dayOf(now);
+  const createdDay = dayOf(createdAt);
   const spent = new Float64Array(FORECAST_DAYS + 1);
   let since = createdAt;
   for (let i = 0; i < days.length; i += 2) {
     const k = today - days[i];
     if (k >= 0 && k <= FORECAST_DAYS) {
       spent[k] += days[i + 1];
-      since = Math.min(since, days[i] * DAY_MS);
+      if (days[i] < createdDay) since = Math.min(since, days[i] * DAY_MS);
     }
   }
   const rate = burnRateOf(spent, now, since);
