@@ -202,7 +202,10 @@ export class Charges {
       // Seed 002: automatic top-ups only while the primary (first) method has auto-charge on.
       primary: q(`SELECT id, stripe_id, type, brand, last4, auto_charge FROM payment_methods WHERE client_id = ? AND removed_at IS NULL ORDER BY priority, id LIMIT 1`),
       setWaiting: q(`UPDATE charge_attempts SET status = 'charging', reason = ?, waiting_since = coalesce(waiting_since, ?), updated_at = ? WHERE id = ?`),
-      waitNoticed: q(`SELECT 1 FROM notifications WHERE client_id = ? AND kind = 'recharge_failed' AND decided_at >= ? AND data LIKE ? LIMIT 1`).pluck(),
+      // The attempt's id ends the JSON member: "waitingAttempt":1 must not match attempt 12.
+      waitNoticed: q(
+        `SELECT 1 FROM notifications WHERE client_id = @client AND kind = 'recharge_failed' AND decided_at >= @since AND (data LIKE @tag || ',%' OR data LIKE @tag || '}%') LIMIT 1`,
+      ).pluck(),
       insertAttempt: q(
         `INSERT INTO charge_attempts (client_id, amount, currency, origin, status, method_id, reason, created_at, updated_at, actor) VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)`,
       ),
@@ -571,8 +574,8 @@ export class Charges {
         now,
         a.id,
       );
-      const tag = `%"waitingAttempt":${a.id}%`;
-      if (now - since >= WAIT_NOTICE_MS && this.s.waitNoticed.get(a.client_id, a.created_at, tag) === undefined) {
+      const tag = `%"waitingAttempt":${a.id}`;
+      if (now - since >= WAIT_NOTICE_MS && this.s.waitNoticed.get({ client: a.client_id, since: a.created_at, tag }) === undefined) {
         const p = this.s.party.get(a.client_id) as { billing_email: string; reseller_email: string | null };
         this.o.notifyLog.message({
           kind: 'recharge_failed',
@@ -597,8 +600,11 @@ export class Charges {
     try {
       pi = await this.o.payments.client().paymentIntents.retrieve(a.payment_intent);
     } catch (e) {
-      // Stripe not answering must not use up the poll's tries: the debit is still there to be asked about.
-      if (chargeErrorKind(e) === 'wait') throw new TransientJobError(`waiting for Stripe: ${stripeErrorWords(e)}`, Math.min(backoff(job.attempt), POLL_MS));
+      // The debit is real at Stripe whatever stands in the way of asking (an outage, a key removed or
+      // refused): the poll keeps asking, without using up its tries, until Stripe says how it ended.
+      if (chargeErrorKind(e) !== null || (e as { kind?: string }).kind === 'validation') {
+        throw new TransientJobError(`cannot ask Stripe about ${a.payment_intent}: ${stripeErrorWords(e)}`, Math.min(backoff(job.attempt), POLL_MS));
+      }
       throw e;
     }
     const method = this.s.method.get(a.method_id) as MethodRow;
