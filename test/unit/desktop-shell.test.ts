@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { makeBridge } from '../../src/preload/bridge';
 import { channelNames, type ChangeEvent } from '../../src/shared/contracts';
 import { parseDesktopArgs } from '../../src/main/shell/args';
@@ -106,36 +107,47 @@ describe('Electron build of better-sqlite3', () => {
 });
 
 describe('electron-builder.yml', () => {
-  const yml = fs.readFileSync(path.join(root, 'electron-builder.yml'), 'utf8');
-  /** The lines of a top-level key's block, comments dropped. */
-  const block = (key: string) => {
-    const lines = yml.split('\n');
-    const start = lines.findIndex((l) => l.startsWith(`${key}:`));
-    if (start < 0) return [];
-    const end = lines.findIndex((l, i) => i > start && /^\S/.test(l) && !l.startsWith('#'));
-    return lines.slice(start, end < 0 ? undefined : end).map((l) => l.replace(/#.*$/, '').trim()).filter(Boolean);
+  // Parsed as YAML, as electron-builder reads it: a line-by-line reading would pass a key nested in the
+  // wrong block or commented out in an unexpected way.
+  const config = parseYaml(fs.readFileSync(path.join(root, 'electron-builder.yml'), 'utf8')) as Record<string, unknown> & {
+    linux: { target: string[] };
+    win: { target: string[] };
+    mac: { target: string[] };
+    extraResources: { from: string; to: string }[];
+    electronFuses: Record<string, boolean>;
   };
-  const value = (key: string) => block(key)[0]?.slice(key.length + 1).trim();
 
   it('names the app', () => {
-    expect(value('appId')).toBe('com.balancedesk.app');
-    expect(value('productName')).toBe('Balance Desk');
+    expect(config.appId).toBe('com.balancedesk.app');
+    expect(config.productName).toBe('Balance Desk');
   });
 
   it('builds AppImage and deb for Linux, nsis for Windows, dmg for macOS', () => {
-    expect(block('linux')).toEqual(expect.arrayContaining(['- AppImage', '- deb']));
-    expect(block('win')).toContain('- nsis');
-    expect(block('mac')).toContain('- dmg');
+    expect(config.linux.target).toEqual(expect.arrayContaining(['AppImage', 'deb']));
+    expect(config.win.target).toContain('nsis');
+    expect(config.mac.target).toContain('dmg');
+  });
+
+  it('flips the fuses that would give whoever starts the installed app Node inside it', () => {
+    expect(config.electronFuses).toMatchObject({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+    });
+    // The integrity fuse checks the hash of app.asar: without an archive there is nothing to check.
+    expect(config.asar).toBe(true);
   });
 
   it('unpacks better-sqlite3 from the asar and rebuilds it for Electron', () => {
-    expect(block('asarUnpack').join('\n')).toMatch(/better-sqlite3.*\.node/);
-    expect(value('npmRebuild')).toBe('true');
+    expect((config.asarUnpack as string[]).join('\n')).toMatch(/better-sqlite3.*\.node/);
+    expect(config.npmRebuild).toBe(true);
   });
 
   it('ships the built app, the migrations and the icon where the app looks for them', () => {
-    expect(block('files')).toEqual(expect.arrayContaining(['- out/**/*', '- package.json']));
-    expect(block('extraResources')).toEqual(expect.arrayContaining(['- from: drizzle', 'to: drizzle', '- from: resources/icon.png', 'to: icon.png']));
+    expect(config.files).toEqual(expect.arrayContaining(['out/**/*', 'package.json']));
+    expect(config.extraResources).toEqual(expect.arrayContaining([{ from: 'drizzle', to: 'drizzle' }, { from: 'resources/icon.png', to: 'icon.png' }]));
     expect(fs.existsSync(path.join(root, 'drizzle/meta/_journal.json'))).toBe(true);
     expect(fs.existsSync(path.join(root, 'resources/icon.png'))).toBe(true);
   });
