@@ -122,10 +122,14 @@ describe('electron-builder.yml', () => {
     expect(config.productName).toBe('Balance Desk');
   });
 
-  it('builds AppImage and deb for Linux, nsis for Windows, dmg for macOS', () => {
-    expect(config.linux.target).toEqual(expect.arrayContaining(['AppImage', 'deb']));
+  it('builds deb, rpm and tar.gz for Linux, nsis for Windows, dmg for macOS', () => {
+    expect(config.linux.target).toEqual(expect.arrayContaining(['deb', 'rpm', 'tar.gz']));
     expect(config.win.target).toContain('nsis');
     expect(config.mac.target).toContain('dmg');
+  });
+
+  it('ships no AppImage: Chromium\'s sandbox aborts it at launch on Ubuntu 23.10+ (electron/electron#42510)', () => {
+    expect(config.linux.target.map((t) => t.toLowerCase())).not.toContain('appimage');
   });
 
   it('flips the fuses that would give whoever starts the installed app Node inside it', () => {
