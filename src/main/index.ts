@@ -77,7 +77,7 @@ async function start(): Promise<void> {
   await app.whenReady();
   if (process.platform === 'win32') app.setAppUserModelId('com.balancedesk.app');
 
-  guardSession(session.defaultSession, devUrl ? devCsp(devUrl) : CSP);
+  guardSession(session.defaultSession, appUrl, devUrl ? devCsp(devUrl) : CSP);
   if (!devUrl) serveRenderer(protocol, path.join(__dirname, '../renderer'));
 
   const dataDir = resolveDataDir({ dataDir: args.dataDir, demo: args.demo });
