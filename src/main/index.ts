@@ -96,6 +96,9 @@ async function start(): Promise<void> {
       // Both honoured by the desktop app too (the issue asks for it): a key for a machine, the sandbox for a demo.
       stripeKey: process.env.STRIPE_SECRET_KEY || undefined,
       stripeApiBase: process.env.STRIPE_API_BASE || undefined,
+      // As with ELECTRON_RENDERER_URL: in an installed app an environment variable must not be able to send
+      // the stored key, a live one included, to a host it names (over plain http, even). Test keys only there.
+      stripeApiBaseTestOnly: app.isPackaged,
     });
   } catch (e) {
     return fail(`Balance Desk cannot open its ledger in ${dataDir}`, e);
