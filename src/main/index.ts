@@ -15,7 +15,8 @@ import { wireIpc } from './shell/ipc';
 import { nativeBindingPath } from './shell/native';
 import { APP_URL, appScheme, serveRenderer } from './shell/protocol';
 import { CSP, devCsp, guardContents, guardSession, windowOptions } from './shell/security';
-import { appIconPath, createTray, type DeskTray } from './shell/tray';
+import { createTray, type DeskTray } from './shell/tray';
+import { appIconPath, migrationsFolder, type AppLayout } from './shell/app-files';
 import { appMenuTemplate, FAILED_CHARGES_HREF, navigateWindow, openPalette, shortcutLines } from './shell/menu';
 import { readPreferences, savePreferences } from './shell/preferences';
 import { readWindowState, restoreBounds, trackWindowState, writeWindowState } from './shell/window-state';
@@ -81,6 +82,7 @@ async function start(): Promise<void> {
   if (!devUrl) serveRenderer(protocol, path.join(__dirname, '../renderer'));
 
   const dataDir = resolveDataDir({ dataDir: args.dataDir, demo: args.demo });
+  const layout: AppLayout = { isPackaged: app.isPackaged, appPath: app.getAppPath(), resourcesPath: process.resourcesPath };
   let core: Core;
   try {
     core = createCore({
@@ -88,6 +90,7 @@ async function start(): Promise<void> {
       demo: args.demo,
       host: 'desktop',
       nativeBinding: nativeBindingPath({ isPackaged: app.isPackaged, appPath: app.getAppPath() }),
+      migrationsFolder: migrationsFolder(layout),
       log: (line) => console.log(line),
       // The SMTP password (and later the Stripe key) sealed by the OS keychain.
       secrets: desktopSecretBox(safeStorage, dataDir),
@@ -107,7 +110,7 @@ async function start(): Promise<void> {
   // A demo ledger just seeded, with Stripe pointed at a sandbox (STRIPE_API_BASE): a Stripe side too.
   await seedDemoStripeIfFresh(core, (line) => console.log(line));
 
-  const iconPath = appIconPath({ isPackaged: app.isPackaged, appPath: app.getAppPath(), resourcesPath: process.resourcesPath });
+  const iconPath = appIconPath(layout);
   // Where the window was: its size and place (only if still on a display that exists), maximized or not.
   const userData = app.getPath('userData');
   // The theme chosen in View → Theme last time, before the window paints.

@@ -11,6 +11,7 @@ import { makeBridge } from '../../src/preload/bridge';
 import { channelNames, type ChangeEvent } from '../../src/shared/contracts';
 import { parseDesktopArgs } from '../../src/main/shell/args';
 import { nativeBindingPath } from '../../src/main/shell/native';
+import { appIconPath, migrationsFolder } from '../../src/main/shell/app-files';
 import { saveDialogFor } from '../../src/main/shell/save-dialog';
 import { desktopSecretBox } from '../../src/main/shell/secrets';
 import { keyfileBox } from '../../src/main/core/settings/secrets';
@@ -154,6 +155,21 @@ describe('electron-builder.yml', () => {
     expect(config.extraResources).toEqual(expect.arrayContaining([{ from: 'drizzle', to: 'drizzle' }, { from: 'resources/icon.png', to: 'icon.png' }]));
     expect(fs.existsSync(path.join(root, 'drizzle/meta/_journal.json'))).toBe(true);
     expect(fs.existsSync(path.join(root, 'resources/icon.png'))).toBe(true);
+  });
+
+  it('the app names the migrations and the icon by its own layout, never by the working directory', () => {
+    const installed = { isPackaged: true, appPath: '/opt/Balance Desk/resources/app.asar', resourcesPath: '/opt/Balance Desk/resources' };
+    // Installed: where extraResources put them.
+    for (const r of config.extraResources) {
+      const shipped = path.join(installed.resourcesPath, r.to);
+      expect([migrationsFolder(installed), appIconPath(installed)]).toContain(shipped);
+    }
+    // A checkout: the project's own folders (electron . runs with the project as the app path).
+    const checkout = { isPackaged: false, appPath: root, resourcesPath: '/unused' };
+    expect(migrationsFolder(checkout)).toBe(path.join(root, 'drizzle'));
+    expect(appIconPath(checkout)).toBe(path.join(root, 'resources/icon.png'));
+    expect(fs.existsSync(path.join(migrationsFolder(checkout), 'meta/_journal.json'))).toBe(true);
+    expect(fs.existsSync(appIconPath(checkout))).toBe(true);
   });
 });
 
