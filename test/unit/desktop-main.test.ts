@@ -1,0 +1,126 @@
+/**
+ * The desktop main process itself (src/main/index.ts, as built into out/main/index.js), started in plain
+ * Node on a recording stand-in for `electron` (test/support/electron-standin/): no Electron binary can be
+ * installed here, and the pure shell modules' tests cannot show that index.ts wires them together. Each
+ * start is a real process on a temporary data folder, with the real core and the real renderer build.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CSP } from '../../src/shared/csp';
+import { channelNames, testClockChannels } from '../../src/shared/contracts';
+import { APP_URL } from '../../src/main/shell/protocol';
+import { startDesk, type Desk, type Rec } from '../support/electron-standin/desk';
+import { useTempDirs } from '../support/temp-dirs';
+
+const root = path.resolve(__dirname, '../..');
+const tmp = useTempDirs('bd-desk-');
+const desks: Desk[] = [];
+afterEach(() => {
+  for (const d of desks.splice(0)) d.kill();
+});
+
+/** A desk on a fresh data folder and Electron user-data folder, started from a folder that is not the project. */
+function desk(env: NodeJS.ProcessEnv = {}, args: string[] = []) {
+  const dir = tmp();
+  const dataDir = path.join(dir, 'data');
+  const d = startDesk({
+    args: ['--data-dir', dataDir, ...args],
+    cwd: dir,
+    env: { STANDIN_APP_PATH: root, STANDIN_USER_DATA: path.join(dir, 'user-data'), ...env },
+  });
+  desks.push(d);
+  return { d, dir, dataDir };
+}
+
+const of = (d: Desk, type: string) => d.records.filter((r) => r.type === type);
+const loaded = (d: Desk) => d.waitFor((r) => r.type === 'BrowserWindow.loadURL', 'the window loading its page');
+type Envelope = { ok: true; value: unknown } | { ok: false; error: { kind: string; message: string } };
+
+describe('the built desktop main process', () => {
+  it('opens the ledger, answers every contract channel, guards the window and serves app:// with the CSP', async () => {
+    const { d, dataDir } = desk();
+    await loaded(d);
+    expect(fs.existsSync(path.join(dataDir, 'ledger.sqlite'))).toBe(true);
+
+    // One IPC handler carries every contract channel by name (the preload's allowlist is the contracts).
+    expect(of(d, 'ipcMain.handle').map((r) => r.channel)).toEqual(['bd:invoke']);
+    const info = await d.command<Envelope>({ cmd: 'invoke', channel: 'app.info', input: {}, frameUrl: APP_URL });
+    expect(info).toMatchObject({ ok: true, value: { dataDir, host: 'desktop', demo: false } });
+    // Each channel reaches its contract: input null is refused by its schema (nothing runs), never "no channel".
+    // (The clock.* channels exist only on the end-to-end tests' host.)
+    const desktopChannels = channelNames.filter((c) => !testClockChannels.includes(c));
+    expect(desktopChannels.length).toBeGreaterThan(40);
+    for (const channel of desktopChannels) {
+      const r = await d.command<Envelope>({ cmd: 'invoke', channel, input: null, frameUrl: `${APP_URL}#/clients` });
+      expect(r.ok === false && r.error.kind === 'not_found' && /there is no channel/.test(r.error.message), `${channel}: ${JSON.stringify(r)}`).toBe(false);
+    }
+    expect(await d.command({ cmd: 'invoke', channel: 'no.such', input: {}, frameUrl: APP_URL })).toMatchObject({ ok: false, error: { kind: 'not_found' } });
+    // Only the app's own page is heard.
+    for (const frameUrl of ['https://evil.example/', 'app://other/index.html', null]) {
+      expect(await d.command({ cmd: 'invoke', channel: 'app.info', input: {}, frameUrl }), String(frameUrl)).toMatchObject({ ok: false, error: { kind: 'forbidden' } });
+    }
+
+    // The window: the secure options, a preload that exists, hidden until painted, then shown.
+    const [created] = of(d, 'BrowserWindow.new') as (Rec & { options: { show: boolean; webPreferences: Record<string, unknown> }; preloadExists: boolean })[];
+    expect(created.options.show).toBe(false);
+    expect(created.options.webPreferences).toMatchObject({
+      preload: path.join(root, 'out/preload/index.js'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+    });
+    expect(created.preloadExists).toBe(true);
+    expect(of(d, 'BrowserWindow.loadURL').map((r) => r.url)).toEqual([APP_URL]);
+    await d.waitFor((r) => r.type === 'BrowserWindow.show', 'the window shown once painted');
+
+    // app:// was declared before ready, and serves the built renderer with the CSP as a header.
+    const types = d.records.map((r) => r.type);
+    expect(types.indexOf('protocol.registerSchemesAsPrivileged')).toBeLessThan(types.indexOf('app.ready'));
+    const page = await d.command<{ status: number; headers: Record<string, string>; body: string }>({ cmd: 'fetch', url: APP_URL });
+    expect(page.status).toBe(200);
+    expect(page.headers['content-security-policy']).toBe(CSP);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.body).toMatch(/<script[^>]+src="\.?\/?assets\//);
+    expect(await d.command({ cmd: 'fetch', url: 'app://balance-desk/..%2F..%2Fmain%2Findex.js' })).toMatchObject({ status: 404 });
+    // And every other response of the session gets the same policy.
+    expect(await d.command({ cmd: 'headers' })).toEqual({ responseHeaders: { 'Content-Type': ['text/html'], 'Content-Security-Policy': [CSP] } });
+
+    // Closing the window hides it: the desk stays in the tray, with its icon.
+    expect(await d.command({ cmd: 'close-window' })).toEqual({ prevented: true, visible: false, destroyed: false });
+    expect(of(d, 'Tray.new')).toMatchObject([{ iconExists: true }]);
+
+    // Quit from the tray: everything is let go and the process ends by itself (the stand-in's watchdog would
+    // name a timer or handle left running and exit with 99), with nothing written to the error log.
+    await d.command({ cmd: 'tray', label: 'Quit Balance Desk' });
+    expect(await d.exited).toEqual({ code: 0, signal: null });
+    const after = d.records.map((r) => r.type);
+    for (const step of ['ipcMain.removeHandler', 'Tray.destroy', 'BrowserWindow.destroy']) expect(after.indexOf(step), step).toBeLessThan(after.indexOf('app.quit-done'));
+    expect(d.stderr()).toBe('');
+    // The ledger was closed properly: a clean file that opens read-only (no half-written WAL to replay).
+    const db = new Database(path.join(dataDir, 'ledger.sqlite'), { readonly: true });
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    db.close();
+  });
+
+  it('takes the migrations from its own app folder, not from the folder it was started in', async () => {
+    // An app folder without drizzle/, started from the project (which has one): the desk must not migrate
+    // the ledger with whatever drizzle/ the working directory or its own location happens to offer.
+    const dir = tmp();
+    const appPath = path.join(dir, 'app');
+    fs.mkdirSync(path.join(appPath, 'resources'), { recursive: true });
+    const d = startDesk({ args: ['--data-dir', path.join(dir, 'data')], cwd: root, env: { STANDIN_APP_PATH: appPath, STANDIN_USER_DATA: path.join(dir, 'user-data') } });
+    desks.push(d);
+    const box = await d.waitFor((r) => r.type === 'dialog.showErrorBox', 'the error box');
+    expect(box.title).toMatch(/cannot open its ledger/);
+    expect(box.content).toBe(`the database migrations are missing from ${path.join(appPath, 'drizzle')}`);
+    expect(await d.exited).toMatchObject({ code: 1 });
+    expect(fs.existsSync(path.join(dir, 'data', 'ledger.sqlite'))).toBe(false);
+  });
+});
