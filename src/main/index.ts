@@ -23,6 +23,7 @@ import { readWindowState, restoreBounds, trackWindowState, writeWindowState } fr
 import { watchChargeFailures } from './shell/charge-alerts';
 import { saveDialogFor } from './shell/save-dialog';
 import { desktopSecretBox } from './shell/secrets';
+import { quitAfterRunningWork } from './shell/quit';
 
 const DUE_WORK_EVERY_MS = 30_000;
 
@@ -177,26 +178,37 @@ async function start(): Promise<void> {
     log: (line) => console.error(`balance-desk: ${line}`),
   });
 
-  let running = false;
+  let running: Promise<void> | null = null;
+  let stopping = false;
   const runDue = () => {
     // A slow run must not overlap the next one: two runs could both decide the same charge is due.
-    if (running) return;
-    running = true;
-    core
+    if (running || stopping) return;
+    running = core
       .runDue()
       .catch((e: unknown) => console.error('balance-desk: due work failed', e))
-      .finally(() => (running = false));
+      .finally(() => (running = null));
   };
   const timer = setInterval(runDue, DUE_WORK_EVERY_MS);
   runDue();
 
-  app.on('will-quit', () => {
-    clearInterval(timer);
-    stopAlerts();
-    unwire();
-    tray?.destroy();
-    core.close();
-  });
+  app.on(
+    'will-quit',
+    quitAfterRunningWork({
+      stopNewWork: () => {
+        stopping = true;
+        clearInterval(timer);
+        stopAlerts();
+      },
+      running: () => running,
+      close: () => {
+        unwire();
+        tray?.destroy();
+        core.close();
+      },
+      quitAgain: () => app.quit(),
+      log: (line) => console.error(line),
+    }),
+  );
 
   await win.loadURL(appUrl);
 }

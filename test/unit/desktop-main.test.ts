@@ -5,6 +5,8 @@
  * start is a real process on a temporary data folder, with the real core and the real renderer build.
  */
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -13,13 +15,61 @@ import { channelNames, testClockChannels } from '../../src/shared/contracts';
 import { APP_URL } from '../../src/main/shell/protocol';
 import { startDesk, type Desk, type Rec } from '../support/electron-standin/desk';
 import { useTempDirs } from '../support/temp-dirs';
+import { testCore, withClient } from '../support/core';
+import { SANDBOX_API_KEY, startStripeServer, type StripeTestServer } from '../support/stripe/server';
 
 const root = path.resolve(__dirname, '../..');
 const tmp = useTempDirs('bd-desk-');
 const desks: Desk[] = [];
-afterEach(() => {
+const servers: { close(): Promise<void> }[] = [];
+afterEach(async () => {
   for (const d of desks.splice(0)) d.kill();
+  for (const s of servers.splice(0)) await s.close();
 });
+
+/**
+ * The Stripe sandbox behind a gate: while `hold` is on, a new PaymentIntent request waits (`held` resolves
+ * when one arrives) until release(), so a test can act while the desk is in the middle of a charge.
+ */
+async function gatedStripe() {
+  const sandbox: StripeTestServer = await startStripeServer();
+  let hold = false;
+  let arrived!: () => void;
+  const held = new Promise<void>((r) => (arrived = r));
+  let opened!: () => void;
+  const gate = new Promise<void>((r) => (opened = r));
+  const proxy = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      if (hold && req.method === 'POST' && req.url?.startsWith('/v1/payment_intents')) {
+        arrived();
+        await gate;
+      }
+      const out = http.request(sandbox.url + req.url, { method: req.method, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      out.end(Buffer.concat(chunks));
+    });
+  });
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
+  const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  const server = {
+    url,
+    sandbox,
+    held,
+    hold: () => (hold = true),
+    release: () => opened(),
+    async close() {
+      proxy.closeAllConnections();
+      await new Promise<void>((r) => proxy.close(() => r()));
+      await sandbox.close();
+    },
+  };
+  servers.push(server);
+  return server;
+}
 
 /** A desk on a fresh data folder and Electron user-data folder, started from a folder that is not the project. */
 function desk(env: NodeJS.ProcessEnv = {}, args: string[] = []) {
@@ -122,5 +172,44 @@ describe('the built desktop main process', () => {
     expect(box.content).toBe(`the database migrations are missing from ${path.join(appPath, 'drizzle')}`);
     expect(await d.exited).toMatchObject({ code: 1 });
     expect(fs.existsSync(path.join(dir, 'data', 'ledger.sqlite'))).toBe(false);
+  });
+
+  it('quitting in the middle of a charge waits for it, then closes the ledger: no work cut off, no error', async () => {
+    const stripe = await gatedStripe();
+    const dir = tmp();
+    const dataDir = path.join(dir, 'data');
+    // A client below its auto top-up trigger, with a Visa on file: the desk's first due-work run charges it.
+    const setup = testCore({ dataDir, inMemory: false, testClock: undefined, stripeKey: SANDBOX_API_KEY, stripeApiBase: stripe.url });
+    const { client } = await withClient(setup);
+    await setup.ok('ledger.post', { clientId: client.id, kind: 'top_up', amount: 10_000 });
+    const { customerId } = await setup.ok('methods.link', { clientId: client.id });
+    stripe.sandbox.attachTestPaymentMethod(customerId!, 'pm_card_visa');
+    await setup.ok('methods.refresh', { clientId: client.id });
+    await setup.ok('recharge.set', { clientId: client.id, mode: 'auto', enabled: true, alertThreshold: null, triggerThreshold: 5000, rechargeAmount: 20_000, dailyCap: null });
+    await setup.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -6000 });
+    setup.close();
+
+    stripe.hold();
+    const d = startDesk({
+      args: ['--data-dir', dataDir],
+      cwd: dir,
+      env: { STANDIN_APP_PATH: root, STANDIN_USER_DATA: path.join(dir, 'user-data'), STRIPE_API_BASE: stripe.url, STRIPE_SECRET_KEY: SANDBOX_API_KEY },
+    });
+    desks.push(d);
+    await loaded(d);
+    await stripe.held;
+    // Quit while the charge waits on Stripe: will-quit is held off, and the core stays open.
+    await d.command({ cmd: 'tray', label: 'Quit Balance Desk' });
+    expect(await d.waitFor((r) => r.type === 'app.will-quit', 'will-quit')).toMatchObject({ prevented: true });
+    expect(of(d, 'app.quit-done')).toEqual([]);
+    stripe.release();
+    // The charge ends, then the core closes and the quit goes through by itself.
+    expect(await d.exited).toEqual({ code: 0, signal: null });
+    expect(of(d, 'app.will-quit').map((r) => r.prevented)).toEqual([true, false]);
+    expect(d.stderr()).toBe('');
+    const db = new Database(path.join(dataDir, 'ledger.sqlite'), { readonly: true });
+    expect(db.prepare('SELECT status, amount FROM charge_attempts').all()).toEqual([{ status: 'succeeded', amount: 20_000 }]);
+    expect(db.prepare("SELECT count(*) AS n FROM ledger_entries WHERE kind = 'top_up' AND external_id LIKE 'pi_%'").get()).toEqual({ n: 1 });
+    db.close();
   });
 });
