@@ -24,6 +24,7 @@ import { watchChargeFailures } from './shell/charge-alerts';
 import { saveDialogFor } from './shell/save-dialog';
 import { desktopSecretBox } from './shell/secrets';
 import { quitAfterRunningWork } from './shell/quit';
+import { loadAppPage } from './shell/page-load';
 
 const DUE_WORK_EVERY_MS = 30_000;
 
@@ -210,5 +211,6 @@ async function start(): Promise<void> {
     }),
   );
 
-  await win.loadURL(appUrl);
+  // A page that fails to load must not end the app: the tray and the due work run without it.
+  await loadAppPage(win, appUrl, { log: (line) => console.error(line) });
 }

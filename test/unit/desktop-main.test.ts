@@ -212,4 +212,27 @@ describe('the built desktop main process', () => {
     expect(db.prepare("SELECT count(*) AS n FROM ledger_entries WHERE kind = 'top_up' AND external_id LIKE 'pi_%'").get()).toEqual({ n: 1 });
     db.close();
   });
+
+  it('a page that fails to load is tried again, and never ends the app', async () => {
+    const { d } = desk({ STANDIN_FAIL_LOADS: '1' });
+    await d.waitFor((r) => r.type === 'BrowserWindow.show', 'the window shown');
+    expect(of(d, 'BrowserWindow.loadURL').map((r) => r.url)).toEqual([APP_URL, APP_URL]);
+    expect(of(d, 'app.exit')).toEqual([]);
+    expect(d.stderr()).toMatch(/^balance-desk: the window could not load app:\/\/balance-desk\/index\.html \(ERR_FAILED \(-2\).*\); trying again in 0\.25 s\n$/);
+    await d.command({ cmd: 'tray', label: 'Quit Balance Desk' });
+    expect(await d.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it('a page that never loads is explained in the window while the desk goes on in the tray', async () => {
+    const { d } = desk({ STANDIN_FAIL_LOADS: '99' });
+    const errorPage = await d.waitFor((r) => r.type === 'BrowserWindow.loadURL' && String(r.url).startsWith('data:text/html'), 'the error page', 5000);
+    expect(decodeURIComponent(String(errorPage.url))).toContain('Balance Desk could not show its window');
+    expect(of(d, 'BrowserWindow.loadURL')).toHaveLength(4);
+    await d.waitFor((r) => r.type === 'BrowserWindow.show', 'the window shown');
+    expect(of(d, 'app.exit')).toEqual([]);
+    // Still a working desk: the core answers, and Quit ends it cleanly.
+    expect(await d.command({ cmd: 'invoke', channel: 'app.info', input: {}, frameUrl: APP_URL })).toMatchObject({ ok: true });
+    await d.command({ cmd: 'tray', label: 'Quit Balance Desk' });
+    expect(await d.exited).toEqual({ code: 0, signal: null });
+  });
 });
