@@ -9,7 +9,7 @@ import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, Notification, protocol, safeStorage, screen, session, shell } from 'electron';
 import { createCore, type Core } from './core/app';
 import { seedDemoStripeIfFresh } from './core/demo-stripe';
-import { resolveDataDir } from './core/paths';
+import { defaultDataDir, resolveDataDir } from './core/paths';
 import { parseDesktopArgs } from './shell/args';
 import { wireIpc } from './shell/ipc';
 import { nativeBindingPath } from './shell/native';
@@ -25,6 +25,7 @@ import { saveDialogFor } from './shell/save-dialog';
 import { desktopSecretBox } from './shell/secrets';
 import { quitAfterRunningWork } from './shell/quit';
 import { loadAppPage } from './shell/page-load';
+import { deskUserData, secondStart, type DeskClaim } from './shell/single-instance';
 
 const DUE_WORK_EVERY_MS = 30_000;
 
@@ -41,8 +42,17 @@ app.on('web-contents-created', (_event, contents) => {
   guardContents(contents, { appUrl, openExternal: (url) => shell.openExternal(url) });
 });
 
-// One Balance Desk per user: two processes scheduling the same charges would double them.
-if (!app.requestSingleInstanceLock()) {
+const args = parseDesktopArgs(process.argv.slice(app.isPackaged ? 1 : 2));
+const dataDir = resolveDataDir({ dataDir: args.dataDir, demo: args.demo });
+
+// One Balance Desk per data folder: two processes scheduling the same ledger's charges would double them.
+// The lock is scoped to the user-data folder, so each data folder gets its own before the lock is asked
+// for, and the start says which folder it wants (src/main/shell/single-instance.ts says why).
+const userData = deskUserData({ userData: app.getPath('userData'), dataDir, defaultDataDir: defaultDataDir() });
+if (userData !== app.getPath('userData')) app.setPath('userData', userData);
+const claim: DeskClaim = { dataDir };
+if (!app.requestSingleInstanceLock(claim)) {
+  console.log(`Another Balance Desk holds this desk's lock (user data ${userData}); it answers this start for ${dataDir}.`);
   app.quit();
 } else {
   void start().catch((e: unknown) => fail('Balance Desk could not start', e));
@@ -56,7 +66,6 @@ function fail(title: string, e: unknown): void {
 }
 
 async function start(): Promise<void> {
-  const args = parseDesktopArgs(process.argv.slice(app.isPackaged ? 1 : 2));
   let window: BrowserWindow | null = null;
   let tray: DeskTray | null = null;
   let quitting = false;
@@ -67,8 +76,15 @@ async function start(): Promise<void> {
     window.show();
     window.focus();
   };
-  // A second launch (the desktop shortcut clicked again) brings back the running window.
-  app.on('second-instance', showWindow);
+  // A second start on this data folder (the desktop shortcut clicked again) brings back the running window;
+  // one that names another folder is told which ledger runs here, not shown it.
+  app.on('second-instance', (_event, _argv, _cwd, additionalData) => {
+    const answer = secondStart(dataDir, additionalData);
+    if (answer.action === 'show') return showWindow();
+    void dialog
+      .showMessageBox({ type: 'info', title: answer.title, message: answer.message, detail: answer.detail, buttons: answer.buttons, defaultId: 1, cancelId: 1, noLink: true })
+      .then((r) => r.response === 0 && showWindow());
+  });
   // macOS: a click on the Dock icon.
   app.on('activate', showWindow);
   // The window is hidden, not closed, so this rarely fires; when it does the app stays in the tray.
@@ -83,7 +99,6 @@ async function start(): Promise<void> {
   guardSession(session.defaultSession, appUrl, devUrl ? devCsp(devUrl) : CSP);
   if (!devUrl) serveRenderer(protocol, path.join(__dirname, '../renderer'));
 
-  const dataDir = resolveDataDir({ dataDir: args.dataDir, demo: args.demo });
   const layout: AppLayout = { isPackaged: app.isPackaged, appPath: app.getAppPath(), resourcesPath: process.resourcesPath };
   let core: Core;
   try {
@@ -113,8 +128,8 @@ async function start(): Promise<void> {
   await seedDemoStripeIfFresh(core, (line) => console.log(line));
 
   const iconPath = appIconPath(layout);
-  // Where the window was: its size and place (only if still on a display that exists), maximized or not.
-  const userData = app.getPath('userData');
+  // Where the window was: its size and place (only if still on a display that exists), maximized or not;
+  // kept in this desk's own user-data folder (set above).
   // The theme chosen in View → Theme last time, before the window paints.
   nativeTheme.themeSource = readPreferences(userData).theme;
   const options = windowOptions(path.join(__dirname, '../preload/index.js'), iconPath);

@@ -235,4 +235,42 @@ describe('the built desktop main process', () => {
     await d.command({ cmd: 'tray', label: 'Quit Balance Desk' });
     expect(await d.exited).toEqual({ code: 0, signal: null });
   });
+
+  it('locks per data folder: its own user-data folder, its folder handed on, another folder told apart', async () => {
+    const { d, dir, dataDir } = desk();
+    await loaded(d);
+    // The user-data folder is set before the lock is asked for (the lock is scoped to it).
+    const types = d.records.map((r) => r.type);
+    expect(types.indexOf('app.setPath')).toBeLessThan(types.indexOf('app.requestSingleInstanceLock'));
+    const [set] = of(d, 'app.setPath');
+    expect(set).toMatchObject({ name: 'userData', value: expect.stringMatching(new RegExp(`^${path.join(dir, 'user-data', 'desks')}/[0-9a-f]{16}$`)) });
+    expect(of(d, 'app.requestSingleInstanceLock')).toEqual([{ type: 'app.requestSingleInstanceLock', additionalData: { dataDir }, userData: set.value, granted: true }]);
+    // Its window state is kept there, not in the default user-data folder of the real desk.
+    await d.command({ cmd: 'close-window' });
+    expect(fs.existsSync(path.join(String(set.value), 'window-state.json'))).toBe(true);
+
+    // The same folder again (the shortcut clicked twice): the window comes back.
+    const shown = of(d, 'BrowserWindow.show').length;
+    await d.command({ cmd: 'second-instance', argv: ['balance-desk', '--data-dir', dataDir], cwd: dir, additionalData: { dataDir } });
+    await d.waitFor((r) => r.type === 'BrowserWindow.show' && of(d, 'BrowserWindow.show').length > shown, 'the window shown again');
+    // Another folder: said in words, and this ledger's window stays hidden.
+    const other = path.join(dir, 'demo');
+    const before = of(d, 'BrowserWindow.show').length;
+    await d.command({ cmd: 'second-instance', argv: ['balance-desk', '--data-dir', other], cwd: dir, additionalData: { dataDir: other } });
+    const box = await d.waitFor((r) => r.type === 'dialog.showMessageBox', 'the dialog');
+    expect(box.options).toMatchObject({ title: 'Balance Desk is already running', message: `Balance Desk is already running on ${dataDir}.`, detail: expect.stringContaining(other) });
+    expect(box.withWindow).toBe(false);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(of(d, 'BrowserWindow.show')).toHaveLength(before);
+    await d.command({ cmd: 'tray', label: 'Quit Balance Desk' });
+    expect(await d.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it('a start whose lock is held opens nothing and ends', async () => {
+    const { d, dataDir } = desk({ STANDIN_LOCK_HELD: '1' });
+    expect(await d.exited).toEqual({ code: 0, signal: null });
+    expect(of(d, 'BrowserWindow.new')).toEqual([]);
+    expect(fs.existsSync(path.join(dataDir, 'ledger.sqlite'))).toBe(false);
+    expect(d.stdout()).toContain(`it answers this start for ${dataDir}`);
+  });
 });

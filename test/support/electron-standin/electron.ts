@@ -388,7 +388,8 @@ export const dialog = {
   async showMessageBox(...args: unknown[]) {
     const options = args.find((a) => a && typeof a === 'object' && 'message' in (a as object));
     record('dialog.showMessageBox', { options, withWindow: args.length > 1 });
-    return { response: 0, checkboxChecked: false };
+    // The person dismisses it (Esc), which answers the cancel button.
+    return { response: (options as { cancelId?: number } | undefined)?.cancelId ?? 0, checkboxChecked: false };
   },
   async showSaveDialog(...args: unknown[]) {
     record('dialog.showSaveDialog', { options: args.at(-1) });
