@@ -22,7 +22,7 @@ import { readPreferences, savePreferences } from './shell/preferences';
 import { readWindowState, restoreBounds, trackWindowState, writeWindowState } from './shell/window-state';
 import { watchChargeFailures } from './shell/charge-alerts';
 import { saveDialogFor } from './shell/save-dialog';
-import { desktopSecretBox } from './shell/secrets';
+import { LEGACY_PREFIX, openDesktopSecretBox } from './shell/secrets';
 import { quitAfterRunningWork } from './shell/quit';
 import { loadAppPage } from './shell/page-load';
 import { deskUserData, secondStart, type DeskClaim } from './shell/single-instance';
@@ -102,6 +102,8 @@ async function start(): Promise<void> {
   const layout: AppLayout = { isPackaged: app.isPackaged, appPath: app.getAppPath(), resourcesPath: process.resourcesPath };
   let core: Core;
   try {
+    // The keychain is asked once, asynchronously, here: the core then seals and opens synchronously.
+    const secrets = await openDesktopSecretBox(safeStorage, dataDir);
     core = createCore({
       dataDir,
       demo: args.demo,
@@ -109,8 +111,8 @@ async function start(): Promise<void> {
       nativeBinding: nativeBindingPath({ isPackaged: app.isPackaged, appPath: app.getAppPath() }),
       migrationsFolder: migrationsFolder(layout),
       log: (line) => console.log(line),
-      // The SMTP password (and later the Stripe key) sealed by the OS keychain.
-      secrets: desktopSecretBox(safeStorage, dataDir),
+      // The SMTP password and the Stripe key, under a key the OS keychain seals.
+      secrets,
       // Exports ask where to save, as a desktop app does.
       saveDialog: saveDialogFor(dialog, () => (window && !window.isDestroyed() ? window : null), app.getPath('downloads')),
       // Both honoured by the desktop app too (the issue asks for it): a key for a machine, the sandbox for a demo.
@@ -120,6 +122,8 @@ async function start(): Promise<void> {
       // the stored key, a live one included, to a host it names (over plain http, even). Test keys only there.
       stripeApiBaseTestOnly: app.isPackaged,
     });
+    // Before any due work needs one (a receipt to mail, a charge to make).
+    await secrets.openLegacy(core.settings.stringsStartingWith(LEGACY_PREFIX));
   } catch (e) {
     return fail(`Balance Desk cannot open its ledger in ${dataDir}`, e);
   }

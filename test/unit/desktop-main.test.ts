@@ -273,4 +273,31 @@ describe('the built desktop main process', () => {
     expect(fs.existsSync(path.join(dataDir, 'ledger.sqlite'))).toBe(false);
     expect(d.stdout()).toContain(`it answers this start for ${dataDir}`);
   });
+
+  it('seals secrets under a keychain-sealed key with the asynchronous safeStorage calls only, and opens older ones', async () => {
+    const dir = tmp();
+    const dataDir = path.join(dir, 'data');
+    // A Stripe key saved by an older desk, sealed directly by the keychain (the stand-in's: bytes XOR 0x5a).
+    const old = `os:v1:${Buffer.from([...Buffer.from('sk_test_SavedByAnOlderDesk01', 'utf8')].map((b) => b ^ 0x5a)).toString('base64')}`;
+    const setup = testCore({ dataDir, inMemory: false });
+    setup.settings.set('stripe', { key: old }, Date.now());
+    setup.close();
+
+    const d = startDesk({ args: ['--data-dir', dataDir], cwd: dir, env: { STANDIN_APP_PATH: root, STANDIN_USER_DATA: path.join(dir, 'user-data') } });
+    desks.push(d);
+    await loaded(d);
+    expect(await d.command({ cmd: 'invoke', channel: 'stripe.get', input: {}, frameUrl: APP_URL })).toMatchObject({ ok: true, value: { keyHint: 'sk_test_…sk01', secretStorage: 'os' } });
+    expect(await d.command({ cmd: 'invoke', channel: 'stripe.set', input: { secretKey: 'sk_test_EnteredOnThisDesk0001' }, frameUrl: APP_URL })).toMatchObject({ ok: true, value: { keyHint: 'sk_test_…0001' } });
+    await d.command({ cmd: 'tray', label: 'Quit Balance Desk' });
+    expect(await d.exited).toEqual({ code: 0, signal: null });
+
+    const keychainCalls = d.records.filter((r) => r.type.startsWith('safeStorage.')).map((r) => r.type);
+    expect(new Set(keychainCalls)).toEqual(new Set(['safeStorage.encryptStringAsync', 'safeStorage.decryptStringAsync']));
+    expect(fs.existsSync(path.join(dataDir, 'os-secret.key'))).toBe(true);
+    const db = new Database(path.join(dataDir, 'ledger.sqlite'), { readonly: true });
+    const stored = JSON.parse(db.prepare("SELECT value FROM settings WHERE key = 'stripe'").pluck().get() as string) as { key: string };
+    db.close();
+    expect(stored.key.startsWith('os:v2:')).toBe(true);
+    expect(stored.key).not.toContain('EnteredOnThisDesk');
+  });
 });
