@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * `npm run dist`: installers for Linux (AppImage, deb), Windows (nsis) and macOS (dmg) into dist/, for the
- * platform this runs on (electron-builder builds Windows and macOS installers best on those systems).
+ * `npm run dist`: installers for Linux (deb, rpm, tar.gz; no AppImage, see electron-builder.yml), Windows
+ * (nsis) and macOS (dmg) into dist/, for the platform this runs on (electron-builder builds Windows and macOS installers best on those systems).
  * electron-builder is fetched by npx at a pinned version rather than listed in devDependencies, so the
  * everyday `npm ci` stays small.
  */

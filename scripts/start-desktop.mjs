@@ -1,18 +1,22 @@
 #!/usr/bin/env node
 /**
  * `npm start [-- --demo] [-- --data-dir DIR]`: the desktop app from a checkout.
- *  1. makes sure the Electron binary is there (the electron package fetches it from the internet on first use);
+ *  1. makes sure the Electron binary is there: Electron 45's package has no install script, so `npm install`
+ *     downloads nothing and the first `npm start` fetches the binary (its install.js) from the internet;
  *  2. builds better-sqlite3 for Electron's ABI into .electron-native/ once per Electron version. The Node
  *     build in node_modules (tests, the headless host) is never touched: the sources are copied to a temp
  *     folder and compiled there;
  *  3. builds the app (electron-vite build);
- *  4. runs Electron on the project with the arguments given after `--`.
+ *  4. with --demo (and no STRIPE_API_BASE of your own) starts the Stripe sandbox and points the app at it,
+ *     as `npm run serve -- --demo` does (scripts/sandbox.mjs), and stops it when the app exits;
+ *  5. runs Electron on the project with the arguments given after `--`.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { demoStripe } from './sandbox.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const modules = path.join(root, 'node_modules');
@@ -117,9 +121,14 @@ const { binary, version } = electronBinary();
 buildNativeForElectron(version);
 buildApp();
 
-const env = { ...process.env };
+const args = process.argv.slice(2);
+const base = { ...process.env };
 // Set, it would make Electron behave as plain Node and never open a window.
-delete env.ELECTRON_RUN_AS_NODE;
-const child = spawn(binary, [root, ...process.argv.slice(2)], { cwd: root, env, stdio: 'inherit', windowsHide: false });
+delete base.ELECTRON_RUN_AS_NODE;
+const { env, stop } = await demoStripe(root, args, base).catch((e) => die(`the Stripe sandbox for the demo could not start: ${e.message}`));
+const child = spawn(binary, [root, ...args], { cwd: root, env, stdio: 'inherit', windowsHide: false });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-child.on('close', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+child.on('close', (code, signal) => {
+  stop();
+  process.exit(code ?? (signal ? 1 : 0));
+});

@@ -9,19 +9,23 @@ import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, Notification, protocol, safeStorage, screen, session, shell } from 'electron';
 import { createCore, type Core } from './core/app';
 import { seedDemoStripeIfFresh } from './core/demo-stripe';
-import { resolveDataDir } from './core/paths';
+import { defaultDataDir, resolveDataDir } from './core/paths';
 import { parseDesktopArgs } from './shell/args';
 import { wireIpc } from './shell/ipc';
 import { nativeBindingPath } from './shell/native';
 import { APP_URL, appScheme, serveRenderer } from './shell/protocol';
 import { CSP, devCsp, guardContents, guardSession, windowOptions } from './shell/security';
-import { appIconPath, createTray, type DeskTray } from './shell/tray';
+import { createTray, type DeskTray } from './shell/tray';
+import { appIconPath, migrationsFolder, type AppLayout } from './shell/app-files';
 import { appMenuTemplate, FAILED_CHARGES_HREF, navigateWindow, openPalette, shortcutLines } from './shell/menu';
 import { readPreferences, savePreferences } from './shell/preferences';
 import { readWindowState, restoreBounds, trackWindowState, writeWindowState } from './shell/window-state';
 import { watchChargeFailures } from './shell/charge-alerts';
 import { saveDialogFor } from './shell/save-dialog';
-import { desktopSecretBox } from './shell/secrets';
+import { LEGACY_PREFIX, openDesktopSecretBox } from './shell/secrets';
+import { quitAfterRunningWork } from './shell/quit';
+import { loadAppPage } from './shell/page-load';
+import { deskUserData, secondStart, type DeskClaim } from './shell/single-instance';
 
 const DUE_WORK_EVERY_MS = 30_000;
 
@@ -38,8 +42,17 @@ app.on('web-contents-created', (_event, contents) => {
   guardContents(contents, { appUrl, openExternal: (url) => shell.openExternal(url) });
 });
 
-// One Balance Desk per user: two processes scheduling the same charges would double them.
-if (!app.requestSingleInstanceLock()) {
+const args = parseDesktopArgs(process.argv.slice(app.isPackaged ? 1 : 2));
+const dataDir = resolveDataDir({ dataDir: args.dataDir, demo: args.demo });
+
+// One Balance Desk per data folder: two processes scheduling the same ledger's charges would double them.
+// The lock is scoped to the user-data folder, so each data folder gets its own before the lock is asked
+// for, and the start says which folder it wants (src/main/shell/single-instance.ts says why).
+const userData = deskUserData({ userData: app.getPath('userData'), dataDir, defaultDataDir: defaultDataDir() });
+if (userData !== app.getPath('userData')) app.setPath('userData', userData);
+const claim: DeskClaim = { dataDir };
+if (!app.requestSingleInstanceLock(claim)) {
+  console.log(`Another Balance Desk holds this desk's lock (user data ${userData}); it answers this start for ${dataDir}.`);
   app.quit();
 } else {
   void start().catch((e: unknown) => fail('Balance Desk could not start', e));
@@ -53,7 +66,6 @@ function fail(title: string, e: unknown): void {
 }
 
 async function start(): Promise<void> {
-  const args = parseDesktopArgs(process.argv.slice(app.isPackaged ? 1 : 2));
   let window: BrowserWindow | null = null;
   let tray: DeskTray | null = null;
   let quitting = false;
@@ -64,8 +76,15 @@ async function start(): Promise<void> {
     window.show();
     window.focus();
   };
-  // A second launch (the desktop shortcut clicked again) brings back the running window.
-  app.on('second-instance', showWindow);
+  // A second start on this data folder (the desktop shortcut clicked again) brings back the running window;
+  // one that names another folder is told which ledger runs here, not shown it.
+  app.on('second-instance', (_event, _argv, _cwd, additionalData) => {
+    const answer = secondStart(dataDir, additionalData);
+    if (answer.action === 'show') return showWindow();
+    void dialog
+      .showMessageBox({ type: 'info', title: answer.title, message: answer.message, detail: answer.detail, buttons: answer.buttons, defaultId: 1, cancelId: 1, noLink: true })
+      .then((r) => r.response === 0 && showWindow());
+  });
   // macOS: a click on the Dock icon.
   app.on('activate', showWindow);
   // The window is hidden, not closed, so this rarely fires; when it does the app stays in the tray.
@@ -77,26 +96,34 @@ async function start(): Promise<void> {
   await app.whenReady();
   if (process.platform === 'win32') app.setAppUserModelId('com.balancedesk.app');
 
-  guardSession(session.defaultSession, devUrl ? devCsp(devUrl) : CSP);
+  guardSession(session.defaultSession, appUrl, devUrl ? devCsp(devUrl) : CSP);
   if (!devUrl) serveRenderer(protocol, path.join(__dirname, '../renderer'));
 
-  const dataDir = resolveDataDir({ dataDir: args.dataDir, demo: args.demo });
+  const layout: AppLayout = { isPackaged: app.isPackaged, appPath: app.getAppPath(), resourcesPath: process.resourcesPath };
   let core: Core;
   try {
+    // The keychain is asked once, asynchronously, here: the core then seals and opens synchronously.
+    const secrets = await openDesktopSecretBox(safeStorage, dataDir);
     core = createCore({
       dataDir,
       demo: args.demo,
       host: 'desktop',
       nativeBinding: nativeBindingPath({ isPackaged: app.isPackaged, appPath: app.getAppPath() }),
+      migrationsFolder: migrationsFolder(layout),
       log: (line) => console.log(line),
-      // The SMTP password (and later the Stripe key) sealed by the OS keychain.
-      secrets: desktopSecretBox(safeStorage, dataDir),
+      // The SMTP password and the Stripe key, under a key the OS keychain seals.
+      secrets,
       // Exports ask where to save, as a desktop app does.
       saveDialog: saveDialogFor(dialog, () => (window && !window.isDestroyed() ? window : null), app.getPath('downloads')),
       // Both honoured by the desktop app too (the issue asks for it): a key for a machine, the sandbox for a demo.
       stripeKey: process.env.STRIPE_SECRET_KEY || undefined,
       stripeApiBase: process.env.STRIPE_API_BASE || undefined,
+      // As with ELECTRON_RENDERER_URL: in an installed app an environment variable must not be able to send
+      // the stored key, a live one included, to a host it names (over plain http, even). Test keys only there.
+      stripeApiBaseTestOnly: app.isPackaged,
     });
+    // Before any due work needs one (a receipt to mail, a charge to make).
+    await secrets.openLegacy(core.settings.stringsStartingWith(LEGACY_PREFIX));
   } catch (e) {
     return fail(`Balance Desk cannot open its ledger in ${dataDir}`, e);
   }
@@ -104,9 +131,9 @@ async function start(): Promise<void> {
   // A demo ledger just seeded, with Stripe pointed at a sandbox (STRIPE_API_BASE): a Stripe side too.
   await seedDemoStripeIfFresh(core, (line) => console.log(line));
 
-  const iconPath = appIconPath({ isPackaged: app.isPackaged, appPath: app.getAppPath(), resourcesPath: process.resourcesPath });
-  // Where the window was: its size and place (only if still on a display that exists), maximized or not.
-  const userData = app.getPath('userData');
+  const iconPath = appIconPath(layout);
+  // Where the window was: its size and place (only if still on a display that exists), maximized or not;
+  // kept in this desk's own user-data folder (set above).
   // The theme chosen in View → Theme last time, before the window paints.
   nativeTheme.themeSource = readPreferences(userData).theme;
   const options = windowOptions(path.join(__dirname, '../preload/index.js'), iconPath);
@@ -171,26 +198,38 @@ async function start(): Promise<void> {
     log: (line) => console.error(`balance-desk: ${line}`),
   });
 
-  let running = false;
+  let running: Promise<void> | null = null;
+  let stopping = false;
   const runDue = () => {
     // A slow run must not overlap the next one: two runs could both decide the same charge is due.
-    if (running) return;
-    running = true;
-    core
+    if (running || stopping) return;
+    running = core
       .runDue()
       .catch((e: unknown) => console.error('balance-desk: due work failed', e))
-      .finally(() => (running = false));
+      .finally(() => (running = null));
   };
   const timer = setInterval(runDue, DUE_WORK_EVERY_MS);
   runDue();
 
-  app.on('will-quit', () => {
-    clearInterval(timer);
-    stopAlerts();
-    unwire();
-    tray?.destroy();
-    core.close();
-  });
+  app.on(
+    'will-quit',
+    quitAfterRunningWork({
+      stopNewWork: () => {
+        stopping = true;
+        clearInterval(timer);
+        stopAlerts();
+      },
+      running: () => running,
+      close: () => {
+        unwire();
+        tray?.destroy();
+        core.close();
+      },
+      quitAgain: () => app.quit(),
+      log: (line) => console.error(line),
+    }),
+  );
 
-  await win.loadURL(appUrl);
+  // A page that fails to load must not end the app: the tray and the due work run without it.
+  await loadAppPage(win, appUrl, { log: (line) => console.error(line) });
 }

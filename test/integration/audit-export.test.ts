@@ -187,7 +187,7 @@ describe('exporting the audit log', () => {
   it('may be read and exported by a viewer, and asks the desktop save dialog where to write', async () => {
     const dir = tempDir();
     let answer: string | null = null;
-    const asked: { defaultName: string; format: string }[] = [];
+    const asked: { defaultName: string; format: string; log: string }[] = [];
     const core = testCore({ saveDialog: async (o) => (asked.push(o), answer) });
     cores.push(core);
     await actions(core);
@@ -203,8 +203,9 @@ describe('exporting the audit log', () => {
     expect(await core.exporter.settled(started.id)).toMatchObject({ state: 'done', rows: 2 });
     expect([...parseCsv(fs.readFileSync(answer, 'utf8'))].map((x) => x.fields[2])).toEqual(['actor', 'ann', 'ann']);
     expect(asked).toEqual([
-      { defaultName: 'audit-log-2026-11-01T0904.csv', format: 'csv' },
-      { defaultName: 'audit-log-2026-11-01T0904.csv', format: 'csv' },
+      // The kind goes along, so the desktop dialog is titled for the audit log, not the notification log.
+      { defaultName: 'audit-log-2026-11-01T0904.csv', format: 'csv', log: 'audit' },
+      { defaultName: 'audit-log-2026-11-01T0904.csv', format: 'csv', log: 'audit' },
     ]);
     // Reading the log is not itself an audited action.
     expect((await core.ok('audit.list', { limit: 100 })).items).toHaveLength(6);

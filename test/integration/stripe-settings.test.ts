@@ -1,5 +1,6 @@
 /** The Stripe settings: the key sealed and never shown, STRIPE_SECRET_KEY and STRIPE_API_BASE, the check in words. */
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -64,5 +65,45 @@ describe('Stripe settings', () => {
     const core = testCore();
     cores.push(core);
     expect(await core.fails('stripe.set', { secretKey: 'sk_live_short' })).toMatchObject({ kind: 'validation', field: 'secretKey', message: expect.stringMatching(/^secretKey is too short: after sk_live_/) });
+  });
+
+  it('an installed app (stripeApiBaseTestOnly) sends only test keys to STRIPE_API_BASE; a live key goes to Stripe itself', async () => {
+    // A server that records whatever key reaches it, answering as Stripe's customer list does.
+    const seen: string[] = [];
+    const server = http.createServer((req, res) => {
+      seen.push(String(req.headers.authorization));
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ object: 'list', data: [], has_more: false, url: '/v1/customers' }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const base = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+    try {
+      const host = (c: TestCore) => (c.payments.client() as unknown as { getApiField(k: string): unknown }).getApiField('host');
+
+      const live = testCore({ stripeKey: 'sk_live_RealMoneyKey0123456', stripeApiBase: base, stripeApiBaseTestOnly: true });
+      cores.push(live);
+      expect(await live.ok('stripe.get', {})).toMatchObject({ mode: 'live', apiBase: null, defaultReturnUrl: null });
+      expect(live.payments.returnPage()).toBeNull();
+      expect(host(live)).toBe('api.stripe.com');
+      // A stored live key, and a restricted live key, no differently.
+      const stored = testCore({ stripeApiBase: base, stripeApiBaseTestOnly: true });
+      cores.push(stored);
+      expect(await stored.ok('stripe.set', { secretKey: 'rk_live_RestrictedKey012345' })).toMatchObject({ mode: 'live', apiBase: null });
+      expect(host(stored)).toBe('api.stripe.com');
+
+      // A test key cannot move real money: the sandbox is honoured for it.
+      const test = testCore({ stripeKey: 'sk_test_SandboxKey01234567', stripeApiBase: base, stripeApiBaseTestOnly: true });
+      cores.push(test);
+      expect(await test.ok('stripe.get', {})).toMatchObject({ mode: 'test', apiBase: base, defaultReturnUrl: `${base}/` });
+      expect(await test.ok('stripe.check', {})).toMatchObject({ ok: true, message: expect.stringMatching(/sandbox, no real money/) });
+      expect(seen).toEqual(['Bearer sk_test_SandboxKey01234567']);
+
+      // A development build (the option off) honours it for any key, as the headless host does.
+      const dev = testCore({ stripeKey: 'sk_live_RealMoneyKey0123456', stripeApiBase: base });
+      cores.push(dev);
+      expect(await dev.ok('stripe.get', {})).toMatchObject({ apiBase: base });
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });

@@ -53,7 +53,7 @@ describe('environment boundaries under src/', () => {
 
   it('the pure shell modules that tests load import electron for types only', () => {
     // A runtime import would throw in plain Node, where no Electron binary exists.
-    const pure = ['src/main/shell/security.ts', 'src/main/shell/ipc.ts', 'src/main/shell/protocol.ts', 'src/main/shell/native.ts', 'src/main/shell/args.ts', 'src/preload/bridge.ts'];
+    const pure = ['src/main/shell/security.ts', 'src/main/shell/ipc.ts', 'src/main/shell/protocol.ts', 'src/main/shell/native.ts', 'src/main/shell/args.ts', 'src/main/shell/app-files.ts', 'src/main/shell/quit.ts', 'src/main/shell/page-load.ts', 'src/main/shell/single-instance.ts', 'src/preload/bridge.ts'];
     for (const rel of pure) {
       const f = files.find((x) => x.rel === rel);
       expect(f, `${rel} exists`).toBeDefined();

@@ -131,20 +131,42 @@ describe('session guards', () => {
     setDevicePermissionHandler: (h: (...a: unknown[]) => boolean) => (deviceHandler = h),
     webRequest: { onHeadersReceived: (l: typeof headersListener) => (headersListener = l) },
   };
-  guardSession(session as unknown as Session);
+  guardSession(session as unknown as Session, APP_URL);
+  const request = (permission: string, details: unknown) => {
+    const callback = vi.fn();
+    requestHandlers[0]({}, permission, callback, details);
+    expect(callback).toHaveBeenCalledTimes(1);
+    return callback.mock.calls[0][0] as boolean;
+  };
+  const appFrame = { requestingUrl: 'app://balance-desk/index.html#/clients/7', isMainFrame: true };
 
-  it('answers every permission request with false', () => {
+  it('answers every permission request with false, the app page included', () => {
     expect(requestHandlers).toHaveLength(1);
-    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'unknown']) {
-      const callback = vi.fn();
-      requestHandlers[0]({}, permission, callback, {});
-      expect(callback).toHaveBeenCalledWith(false);
+    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'deprecated-sync-clipboard-read', 'openExternal', 'unknown']) {
+      expect(request(permission, {}), permission).toBe(false);
+      expect(request(permission, appFrame), permission).toBe(false);
     }
   });
 
   it('answers every permission check and device request with false', () => {
-    expect(checkHandler(null, 'media', 'app://balance-desk', {})).toBe(false);
+    for (const permission of ['media', 'clipboard-read', 'notifications']) {
+      expect(checkHandler(null, permission, 'app://balance-desk', { requestingUrl: APP_URL, isMainFrame: true }), permission).toBe(false);
+    }
     expect(deviceHandler({ deviceType: 'usb' })).toBe(false);
+  });
+
+  it("lets the app's own page write to the clipboard (Copy of a setup link), and no other page", () => {
+    expect(request('clipboard-sanitized-write', appFrame)).toBe(true);
+    expect(checkHandler(null, 'clipboard-sanitized-write', 'app://balance-desk', { requestingUrl: APP_URL, isMainFrame: true })).toBe(true);
+    // A check made for no document gives only the origin.
+    expect(checkHandler(null, 'clipboard-sanitized-write', 'app://balance-desk', { isMainFrame: true })).toBe(true);
+    for (const url of ['https://evil.example/', 'app://other-host/index.html', 'file:///etc/passwd', 'http://127.0.0.1:47110/']) {
+      expect(request('clipboard-sanitized-write', { requestingUrl: url, isMainFrame: true }), url).toBe(false);
+      expect(checkHandler(null, 'clipboard-sanitized-write', new URL(url).origin, { requestingUrl: url, isMainFrame: true }), url).toBe(false);
+    }
+    // A frame inside the page (an iframe slipped in) does not share the grant.
+    expect(request('clipboard-sanitized-write', { ...appFrame, isMainFrame: false })).toBe(false);
+    expect(request('clipboard-sanitized-write', {})).toBe(false);
   });
 
   it('injects the CSP header into responses, keeping the others', () => {

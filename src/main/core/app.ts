@@ -66,6 +66,8 @@ export interface CoreOptions {
   stripeKey?: string;
   /** STRIPE_API_BASE: the SDK talks to this server (the sandbox) instead of api.stripe.com. */
   stripeApiBase?: string;
+  /** stripeApiBase only for test keys (sk_test_/rk_test_); live keys go to Stripe itself. The installed desktop app sets it. */
+  stripeApiBaseTestOnly?: boolean;
   /** How long one Stripe request may take before it counts as failed (and is retried by its job with the same key); 30 s unless told. */
   stripeTimeoutMs?: number;
   /** scrypt's cost for new staff passwords as log2 N (17 unless told; tests lower it). */
@@ -133,7 +135,7 @@ export function createCore(opts: CoreOptions): Core {
   // A core without a data folder (tests) keeps its files in a temporary folder of its own.
   const filesDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'balance-desk-'));
   const secrets = opts.secrets ?? keyfileBox(opts.dataDir ?? null);
-  const payments = new Payments({ settings, secrets, envKey: opts.stripeKey, apiBase: opts.stripeApiBase, timeoutMs: opts.stripeTimeoutMs });
+  const payments = new Payments({ settings, secrets, envKey: opts.stripeKey, apiBase: opts.stripeApiBase, apiBaseTestKeysOnly: opts.stripeApiBaseTestOnly, timeoutMs: opts.stripeTimeoutMs });
   const notifier = new Notifier({
     sqlite: db.$client,
     clock,

@@ -134,12 +134,30 @@ export function guardContents(contents: GuardedContents, opts: GuardOptions): vo
 type GuardedSession = Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'webRequest'> &
   Partial<Pick<Session, 'setDevicePermissionHandler'>>;
 
-/** Guards the session the window uses: permissions and the CSP header. */
-export function guardSession(session: GuardedSession, csp: string = CSP): void {
-  // Electron grants every permission by default; the desk needs none (no camera, microphone, location,
-  // notifications from the page, clipboard reads, USB or serial devices).
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+/**
+ * The one permission the desk uses: writing text to the clipboard (Copy of a payment setup link). Only the
+ * app's own top page gets it; reading the clipboard (which can hold a password or another client's data)
+ * stays refused, as does everything else.
+ */
+const APP_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write']);
+
+/** May the frame at `url` (a URL or an origin) use `permission`? */
+export function mayUsePermission(permission: string, url: string | undefined, isMainFrame: boolean, appUrl: string): boolean {
+  return APP_PERMISSIONS.has(permission) && isMainFrame && typeof url === 'string' && isAppUrl(url, appUrl);
+}
+
+/** Guards the session the window uses: permissions and the CSP header. `appUrl` is the app's own page. */
+export function guardSession(session: GuardedSession, appUrl: string, csp: string = CSP): void {
+  // Electron grants every permission by default; the desk needs only the clipboard write above (no camera,
+  // microphone, location, notifications from the page, clipboard reads, USB or serial devices). Both
+  // handlers answer alike: Chromium asks the check handler before it ever requests, so a grant in one
+  // alone would still be a refusal.
+  session.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(mayUsePermission(permission, details?.requestingUrl, details?.isMainFrame ?? false, appUrl)),
+  );
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
+    mayUsePermission(permission, details?.requestingUrl ?? requestingOrigin, details?.isMainFrame ?? false, appUrl),
+  );
   session.setDevicePermissionHandler?.(() => false);
 
   // The policy travels as a response header so no markup (and no injected markup) can loosen it.

@@ -2,14 +2,8 @@
  * The tray icon that keeps Balance Desk running with its window closed: alerts and auto-recharge are
  * scheduled work, and they must not stop because someone closed the window at the end of the day.
  */
-import path from 'node:path';
 import { Menu, Tray, nativeImage } from 'electron';
 import { trayMenuTemplate, trayTooltip, type TrayMenuOptions } from './tray-menu';
-
-/** The app icon: beside the app in development, in the resources folder when packaged (extraResources). */
-export function appIconPath(opts: { isPackaged: boolean; appPath: string; resourcesPath: string }): string {
-  return opts.isPackaged ? path.join(opts.resourcesPath, 'icon.png') : path.join(opts.appPath, 'resources', 'icon.png');
-}
 
 export interface TrayOptions extends Omit<TrayMenuOptions, 'waiting'> {
   iconPath: string;

@@ -35,6 +35,10 @@ export function defaultMigrationsFolder(): string {
  * on, a busy timeout for a second process, then every migration not yet applied.
  */
 export function openDb(opts: OpenOptions): Db {
+  const migrationsFolder = opts.migrationsFolder ?? defaultMigrationsFolder();
+  // drizzle's own error ("Can't find meta/_journal.json file") names no folder, so nobody could tell which
+  // install is broken; checked before the file is made, so a failed start leaves no empty ledger behind.
+  if (!fs.existsSync(path.join(migrationsFolder, 'meta', '_journal.json'))) throw new Error(`the database migrations are missing from ${migrationsFolder}`);
   if (opts.file !== ':memory:') fs.mkdirSync(path.dirname(opts.file), { recursive: true });
   const sqlite = new Database(opts.file, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
   if (opts.file !== ':memory:') sqlite.pragma('journal_mode = WAL');
@@ -55,7 +59,7 @@ export function openDb(opts: OpenOptions): Db {
     sqlite.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
   }
   const db = drizzle(sqlite, { schema }) as Db;
-  migrate(db, { migrationsFolder: opts.migrationsFolder ?? defaultMigrationsFolder() });
+  migrate(db, { migrationsFolder });
   return db;
 }
 

@@ -45,8 +45,8 @@ export { CSV_HEADER } from './csv-rows';
 export type ExportFormat = 'csv' | 'json';
 export type ExportLog = ExportState['log'];
 
-/** The desktop app's native save dialog: the chosen path, or null when cancelled. */
-export type SaveDialog = (o: { defaultName: string; format: ExportFormat }) => Promise<string | null>;
+/** The desktop app's native save dialog: the chosen path, or null when cancelled. `log` names what is exported. */
+export type SaveDialog = (o: { defaultName: string; format: ExportFormat; log: ExportLog }) => Promise<string | null>;
 
 export interface ExporterOptions {
   sqlite: Database.Database;
@@ -162,7 +162,7 @@ export class Exporter {
     let target: string;
     let downloadPath: string | null = null;
     if (this.o.saveDialog) {
-      const chosen = await this.o.saveDialog({ defaultName: fileName, format });
+      const chosen = await this.o.saveDialog({ defaultName: fileName, format, log });
       if (!chosen) return null;
       target = chosen;
     } else {

@@ -1,8 +1,9 @@
 /**
- * Secrets (the SMTP password, later the Stripe key) are stored only sealed. The desktop app seals them
- * with the operating system's keychain (Electron safeStorage, src/main/shell/secrets.ts); the headless
- * host, which has no keychain, with AES-256-GCM under a key file in the data folder (readable by the
- * owner only), so the database alone — a copy, a backup — never holds a secret in plain text.
+ * Secrets (the SMTP password, the Stripe key) are stored only sealed, with AES-256-GCM, so the database
+ * alone — a copy, a backup — never holds a secret in plain text. The headless host keeps the key in a key
+ * file in the data folder (readable by the owner only); the desktop app keeps it sealed by the operating
+ * system's keychain (Electron safeStorage, src/main/shell/secrets.ts), opened once at start. Sealing and
+ * opening are synchronous either way, so they run inside the core's synchronous transactions.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -21,6 +22,34 @@ export class SecretError extends Error {}
 
 export const KEY_FILE = 'secret.key';
 const PREFIX = 'keyfile:v1:';
+
+/**
+ * Seals with AES-256-GCM under the key `getKey` gives (called on first use), as `prefix` + iv:tag:data.
+ * `foreign` words the refusal of a text without the prefix, sealed some other way.
+ */
+export function aesBox(o: { storage: SecretBox['storage']; prefix: string; getKey: () => Buffer; foreign: string; wrongKey: string }): SecretBox {
+  return {
+    storage: o.storage,
+    seal(plain) {
+      const iv = crypto.randomBytes(12);
+      const cipher = crypto.createCipheriv('aes-256-gcm', o.getKey(), iv);
+      const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+      return o.prefix + [iv, cipher.getAuthTag(), data].map((b) => b.toString('base64')).join(':');
+    },
+    open(sealed) {
+      if (!sealed.startsWith(o.prefix)) throw new SecretError(o.foreign);
+      const [iv, tag, data] = sealed.slice(o.prefix.length).split(':').map((p) => Buffer.from(p, 'base64'));
+      const key = o.getKey();
+      try {
+        const decipher = crypto.createDecipheriv('aes-256-gcm', key, iv);
+        decipher.setAuthTag(tag);
+        return Buffer.concat([decipher.update(data), decipher.final()]).toString('utf8');
+      } catch {
+        throw new SecretError(o.wrongKey);
+      }
+    },
+  };
+}
 
 /** AES-256-GCM under DIR/secret.key (created on first use, mode 0600); with no folder, a key for this process only. */
 export function keyfileBox(dir: string | null): SecretBox {
@@ -45,24 +74,11 @@ export function keyfileBox(dir: string | null): SecretBox {
     if (key.length !== 32) throw new SecretError(`the key file ${file} is damaged: delete it and enter the passwords again`);
     return key;
   };
-  return {
+  return aesBox({
     storage: 'keyfile',
-    seal(plain) {
-      const iv = crypto.randomBytes(12);
-      const cipher = crypto.createCipheriv('aes-256-gcm', getKey(), iv);
-      const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-      return PREFIX + [iv, cipher.getAuthTag(), data].map((b) => b.toString('base64')).join(':');
-    },
-    open(sealed) {
-      if (!sealed.startsWith(PREFIX)) throw new SecretError('this secret was sealed by the desktop app’s system keychain, which this process cannot use: enter it again here');
-      const [iv, tag, data] = sealed.slice(PREFIX.length).split(':').map((p) => Buffer.from(p, 'base64'));
-      try {
-        const decipher = crypto.createDecipheriv('aes-256-gcm', getKey(), iv);
-        decipher.setAuthTag(tag);
-        return Buffer.concat([decipher.update(data), decipher.final()]).toString('utf8');
-      } catch {
-        throw new SecretError('a stored secret cannot be opened with this data folder’s key: enter it again');
-      }
-    },
-  };
+    prefix: PREFIX,
+    getKey,
+    foreign: 'this secret was sealed by the desktop app’s system keychain, which this process cannot use: enter it again here',
+    wrongKey: 'a stored secret cannot be opened with this data folder’s key: enter it again',
+  });
 }

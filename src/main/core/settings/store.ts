@@ -12,6 +12,7 @@ export class SettingsStore {
       put: sqlite.prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at'),
       add: sqlite.prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING'),
       del: sqlite.prepare('DELETE FROM settings WHERE key = ?'),
+      containing: sqlite.prepare('SELECT value FROM settings WHERE instr(value, ?) > 0').pluck(),
     };
   }
 
@@ -26,6 +27,25 @@ export class SettingsStore {
 
   delete(key: string): void {
     this.s.del.run(key);
+  }
+
+  /**
+   * Every text in any setting that starts with `prefix`, wherever it sits in the setting's JSON: the
+   * desktop app finds the secrets sealed in an older way (to open them once at start) without knowing
+   * each setting's shape.
+   */
+  stringsStartingWith(prefix: string): string[] {
+    const found: string[] = [];
+    const walk = (v: unknown): void => {
+      if (typeof v === 'string') {
+        if (v.startsWith(prefix)) found.push(v);
+      } else if (v && typeof v === 'object') {
+        for (const x of Object.values(v)) walk(x);
+      }
+    };
+    // The prefix as JSON writes a string's start: a cheap filter before parsing.
+    for (const text of this.s.containing.all(JSON.stringify(prefix).slice(0, -1)) as string[]) walk(JSON.parse(text));
+    return found;
   }
 
   /** A random id made once per ledger (kept in the database, so a copy of the folder keeps it). */

@@ -2,6 +2,8 @@
  * Stripe, through the real `stripe` SDK only. The secret key comes from STRIPE_SECRET_KEY, or from
  * Settings (sealed like the SMTP password); STRIPE_API_BASE (e.g. http://127.0.0.1:12111) points the SDK
  * at another server with Stripe's API — the sandbox test server — in the desktop app and the headless host.
+ * An installed desktop app honours it only for test keys (apiBaseTestKeysOnly): the variable names any
+ * host, over plain http too, and the key in force — a live one included — would be sent there.
  *
  * The SDK never retries on its own (maxNetworkRetries 0): our jobs retry, always with the idempotency key
  * that was saved before the first request, so a retry can never become a second charge.
@@ -55,6 +57,9 @@ export function keyProblem(key: string, what: string): string | null {
   return `${what} may hold only letters, digits and _ after ${m[1]}_${m[2]}_`;
 }
 
+/** A test-mode key (secret or restricted): it cannot move real money, wherever it is sent. */
+export const isTestKey = (key: string) => /^(sk|rk)_test_/.test(key);
+
 /** "sk_test_…4242": enough to tell keys apart, never enough to use one. */
 export const keyHint = (key: string) => `${key.slice(0, key.indexOf('_', 3) + 1)}…${key.slice(-4)}`;
 
@@ -65,6 +70,8 @@ export interface PaymentsOptions {
   envKey?: string;
   /** STRIPE_API_BASE. */
   apiBase?: string;
+  /** Use apiBase only while the key in force is a test key; other keys go to Stripe itself (installed apps). */
+  apiBaseTestKeysOnly?: boolean;
   /** One request's time limit; 30 s unless told. */
   timeoutMs?: number;
 }
@@ -92,35 +99,51 @@ export class Payments {
   }
 
   status(): StripeStatus {
-    let key: string | null = null;
-    try {
-      key = this.key();
-    } catch {
-      key = null;
-    }
+    const key = this.keyOrNull();
     return {
       source: this.o.envKey ? 'env' : key ? 'settings' : 'none',
       keyHint: key ? keyHint(key) : null,
       mode: key ? (key.includes('_live_') ? 'live' : 'test') : null,
-      apiBase: this.sandboxUrl(),
+      apiBase: this.sandboxUrl(key),
       secretStorage: this.o.secrets.storage,
       returnUrl: this.returnUrl(),
-      defaultReturnUrl: this.defaultReturnUrl(),
+      defaultReturnUrl: this.defaultReturnUrl(key),
     };
   }
 
-  private sandboxUrl() {
-    return this.base ? `${this.base.protocol}://${this.base.host.includes(':') ? `[${this.base.host}]` : this.base.host}:${this.base.port}` : null;
+  /**
+   * The server `key` is sent to: STRIPE_API_BASE's, or null for Stripe itself. Where the base is for test
+   * keys only, a live key (or none yet) never goes there: whoever set the variable could be listening.
+   */
+  private baseFor(key: string | null): ApiBase | null {
+    if (!this.base) return null;
+    if (this.o.apiBaseTestKeysOnly && !(key && isTestKey(key))) return null;
+    return this.base;
+  }
+
+  /** The key in force for deciding where it goes; a stored key that cannot be opened counts as none. */
+  private keyOrNull(): string | null {
+    try {
+      return this.key();
+    } catch {
+      return null;
+    }
+  }
+
+  private sandboxUrl(key: string | null) {
+    const base = this.baseFor(key);
+    return base ? `${base.protocol}://${base.host.includes(':') ? `[${base.host}]` : base.host}:${base.port}` : null;
   }
 
   /** The page that stands in while returnUrl is not set: the sandbox's own; none with Stripe itself. */
-  private defaultReturnUrl(): string | null {
-    return this.base ? `${this.sandboxUrl()}/` : null;
+  private defaultReturnUrl(key: string | null): string | null {
+    const url = this.sandboxUrl(key);
+    return url ? `${url}/` : null;
   }
 
   /** Where a setup link sends the client back: the reseller's page, else the sandbox's; null when neither. */
   returnPage(): string | null {
-    return this.returnUrl() ?? this.defaultReturnUrl();
+    return this.returnUrl() ?? this.defaultReturnUrl(this.keyOrNull());
   }
 
   /** The reseller's page a client returns to from a setup link, when set. */
@@ -150,11 +173,12 @@ export class Payments {
   client(key = this.key()): Stripe {
     if (!key) throw invalid('stripe', 'Stripe is not set up: enter the secret key in Settings → Stripe');
     if (this.cached?.key === key) return this.cached.client;
+    const base = this.baseFor(key);
     const client = new Stripe(key, {
       maxNetworkRetries: 0,
       timeout: this.o.timeoutMs ?? 30_000,
       appInfo: { name: 'Balance Desk' },
-      ...(this.base ? { host: this.base.host, port: this.base.port, protocol: this.base.protocol } : {}),
+      ...(base ? { host: base.host, port: base.port, protocol: base.protocol } : {}),
     });
     this.cached = { key, client };
     return client;
@@ -172,7 +196,8 @@ export class Payments {
     const mode = k.includes('_live_') ? 'live' : 'test';
     try {
       await this.client(k).customers.list({ limit: 1 });
-      const where = this.base ? ` at ${this.base.host}:${this.base.port} (sandbox, no real money)` : '';
+      const base = this.baseFor(k);
+      const where = base ? ` at ${base.host}:${base.port} (sandbox, no real money)` : '';
       return { ok: true, message: `Connected to Stripe${where} in ${mode} mode with ${keyHint(k)}.`, mode };
     } catch (e) {
       return { ok: false, message: stripeErrorWords(e), mode };
