@@ -134,6 +134,8 @@ export function createCore(opts: CoreOptions): Core {
   settings.installId(clock.now());
   // A core without a data folder (tests) keeps its files in a temporary folder of its own.
   const filesDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'balance-desk-'));
+  // Its own temporary folder goes when the core closes (a test run made hundreds and left them).
+  const ownFilesDir = opts.dataDir ? null : filesDir;
   const secrets = opts.secrets ?? keyfileBox(opts.dataDir ?? null);
   const payments = new Payments({ settings, secrets, envKey: opts.stripeKey, apiBase: opts.stripeApiBase, apiBaseTestKeysOnly: opts.stripeApiBaseTestOnly, timeoutMs: opts.stripeTimeoutMs });
   const notifier = new Notifier({
@@ -264,7 +266,9 @@ export function createCore(opts: CoreOptions): Core {
     close() {
       scheduler.stop();
       charges.stop();
-      void exporter.close();
+      void exporter.close().finally(() => {
+        if (ownFilesDir) fs.rmSync(ownFilesDir, { recursive: true, force: true });
+      });
       notifier.close();
       clearInterval(checkpoints);
       events.removeAllListeners();
