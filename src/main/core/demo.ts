@@ -9,7 +9,7 @@ import { clientInserter } from './clients/insert';
 const DAY = 24 * 3600 * 1000;
 
 /** mulberry32: a small seeded generator, so every demo ledger is the same. */
-function random(seed: number) {
+export function random(seed: number) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -24,10 +24,10 @@ const FIRST = ['Blue', 'North', 'Swift', 'Bright', 'Silver', 'Green', 'Red', 'Su
 const SECOND = ['Fox', 'Star', 'Line', 'Wave', 'Bridge', 'Point', 'Path', 'Field', 'Stone', 'River', 'Peak', 'Gate', 'Works', 'Link', 'Voice', 'Leads', 'Signal', 'Cloud', 'Desk', 'Hub'];
 const SUFFIX = ['Ltd', 'LLC', 'Inc', 'GmbH', 'Co', 'Group', 'Partners', 'Media', 'Telecom', 'Labs'];
 /** What the demo's usage entries say. */
-const USAGE = ['Outbound calls', 'Inbound minutes', 'Lead delivery', 'API requests', 'SMS'] as const;
+export const USAGE = ['Outbound calls', 'Inbound minutes', 'Lead delivery', 'API requests', 'SMS'] as const;
 
 /** A company name for a demo client, from the generator. */
-function demoName(rnd: () => number): string {
+export function demoName(rnd: () => number): string {
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
   return `${pick(FIRST)} ${pick(SECOND)} ${pick(SUFFIX)}`;
 }
