@@ -39,6 +39,7 @@ import { keyfileBox, type SecretBox } from './settings/secrets';
 import { SettingsStore } from './settings/store';
 import { dbFile } from './paths';
 import { isEmpty, seedDemo } from './demo';
+import { DemoClock } from './demo-clock';
 
 export const VERSION = '0.1.0';
 
@@ -119,7 +120,10 @@ export function createCore(opts: CoreOptions): Core {
   const file = opts.file ?? (opts.dataDir ? dbFile(opts.dataDir) : undefined);
   if (!file) throw new Error('createCore needs a dataDir or a file');
   const db = openDb({ file, nativeBinding: opts.nativeBinding, migrationsFolder: opts.migrationsFolder });
-  const clock: Clock = opts.testClock ?? opts.clock ?? systemClock;
+  const hostClock: Clock = opts.testClock ?? opts.clock ?? systemClock;
+  // A demo ledger's auto-recharge history is made weeks in the past by the core's own charge flow: a demo
+  // core reads the host's clock through one that the demo can hold at those moments (demo-clock.ts).
+  const clock: Clock = opts.demo ? new DemoClock(hostClock) : hostClock;
   const ledger = new Ledger(db);
   const events = new EventEmitter();
   events.setMaxListeners(100);

@@ -9,7 +9,7 @@ import { clientInserter } from './clients/insert';
 const DAY = 24 * 3600 * 1000;
 
 /** mulberry32: a small seeded generator, so every demo ledger is the same. */
-function random(seed: number) {
+export function random(seed: number) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -23,6 +23,14 @@ function random(seed: number) {
 const FIRST = ['Blue', 'North', 'Swift', 'Bright', 'Silver', 'Green', 'Red', 'Summit', 'Harbor', 'Pioneer', 'Atlas', 'Nova', 'Cedar', 'Orbit', 'Delta', 'Prime', 'Echo', 'Lumen', 'Vertex', 'Maple'];
 const SECOND = ['Fox', 'Star', 'Line', 'Wave', 'Bridge', 'Point', 'Path', 'Field', 'Stone', 'River', 'Peak', 'Gate', 'Works', 'Link', 'Voice', 'Leads', 'Signal', 'Cloud', 'Desk', 'Hub'];
 const SUFFIX = ['Ltd', 'LLC', 'Inc', 'GmbH', 'Co', 'Group', 'Partners', 'Media', 'Telecom', 'Labs'];
+/** What the demo's usage entries say. */
+export const USAGE = ['Outbound calls', 'Inbound minutes', 'Lead delivery', 'API requests', 'SMS'] as const;
+
+/** A company name for a demo client, from the generator. */
+export function demoName(rnd: () => number): string {
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
+  return `${pick(FIRST)} ${pick(SECOND)} ${pick(SUFFIX)}`;
+}
 
 export interface DemoSize {
   clients: number;
@@ -43,16 +51,18 @@ export function seedDemo(core: Core, size: DemoSize = { clients: 3000, days: 28 
   sqlite.transaction(() => {
     const addReseller = sqlite.prepare('INSERT INTO resellers (name, email, parent_id, created_at) VALUES (?, ?, ?, ?)');
     const start = now - size.days * DAY;
-    const voip = Number(addReseller.run('Northwind Voice', 'billing@northwind-voice.example', null, start).lastInsertRowid);
-    const leads = Number(addReseller.run('Lakeside Leads', 'accounts@lakeside-leads.example', null, start).lastInsertRowid);
-    const sub = Number(addReseller.run('Northwind Voice — EU desk', 'eu@northwind-voice.example', voip, start).lastInsertRowid);
-    const api = Number(addReseller.run('Quanta API Credits', 'finance@quanta-api.example', null, start).lastInsertRowid);
+    // The resellers and their staff were there before the first of their clients joined (up to 90 days back).
+    const founded = start - 91 * DAY;
+    const voip = Number(addReseller.run('Northwind Voice', 'billing@northwind-voice.example', null, founded).lastInsertRowid);
+    const leads = Number(addReseller.run('Lakeside Leads', 'accounts@lakeside-leads.example', null, founded).lastInsertRowid);
+    const sub = Number(addReseller.run('Northwind Voice — EU desk', 'eu@northwind-voice.example', voip, founded).lastInsertRowid);
+    const api = Number(addReseller.run('Quanta API Credits', 'finance@quanta-api.example', null, founded).lastInsertRowid);
     const addStaff = sqlite.prepare('INSERT INTO staff_users (reseller_id, name, email, role, active, created_at) VALUES (?, ?, ?, ?, 1, ?)');
-    addStaff.run(voip, 'Maria Lopez', 'maria@northwind-voice.example', 'admin', start);
-    addStaff.run(voip, 'Sam Okafor', 'sam@northwind-voice.example', 'operator', start);
-    addStaff.run(leads, 'Priya Natarajan', 'priya@lakeside-leads.example', 'admin', start);
-    addStaff.run(sub, 'Jonas Weber', 'jonas@northwind-voice.example', 'operator', start);
-    addStaff.run(api, 'Alex Chen', 'alex@quanta-api.example', 'viewer', start);
+    addStaff.run(voip, 'Maria Lopez', 'maria@northwind-voice.example', 'admin', founded);
+    addStaff.run(voip, 'Sam Okafor', 'sam@northwind-voice.example', 'operator', founded);
+    addStaff.run(leads, 'Priya Natarajan', 'priya@lakeside-leads.example', 'admin', founded);
+    addStaff.run(sub, 'Jonas Weber', 'jonas@northwind-voice.example', 'operator', founded);
+    addStaff.run(api, 'Alex Chen', 'alex@quanta-api.example', 'viewer', founded);
 
     const owners = [
       { id: voip, currency: 'USD', prefix: 'NWV', daily: [200, 3000] },
@@ -63,10 +73,12 @@ export function seedDemo(core: Core, size: DemoSize = { clients: 3000, days: 28 
     const addClient = clientInserter(sqlite);
     for (let i = 0; i < size.clients; i++) {
       const owner = owners[i % 7 < 3 ? 0 : i % 7 < 4 ? 1 : i % 7 < 6 ? 2 : 3];
-      const name = `${pick(FIRST)} ${pick(SECOND)} ${pick(SUFFIX)}`;
+      const name = demoName(rnd);
       const ref = `${owner.prefix}-${String(10000 + i)}`;
       const status = rnd() < 0.03 ? 'suspended' : 'active';
-      const created = start - Math.floor(rnd() * 90) * DAY;
+      // Every client joined before the history's first day, so the dashboard's 30 days open on the ledger's
+      // level rather than at zero with every opening balance landing on one day.
+      const created = start - (1 + Math.floor(rnd() * 90)) * DAY;
       const id = addClient(
         { resellerId: owner.id, externalRef: ref, name, billingEmail: `billing+${ref.toLowerCase()}@example.com`, currency: owner.currency, status },
         created,
@@ -75,27 +87,34 @@ export function seedDemo(core: Core, size: DemoSize = { clients: 3000, days: 28 
       // A typical daily spend for this client, in minor units.
       const daily = Math.round(owner.daily[0] + rnd() * (owner.daily[1] - owner.daily[0]));
       const topUp = Math.max(daily * (3 + Math.floor(rnd() * 10)), 1000);
-      let t = start;
-      core.ledger.post({ clientId: id, kind: 'top_up', amount: topUp * 2, description: 'Opening balance', actor: 'demo', at: t, externalId: `open-${id}` }, t);
+      // The balance the history opens on, paid when the client joined: anywhere in the client's cycle of
+      // top-ups (from the two days of spend where it tops up again to a top-up above that), so the ledger
+      // starts as it goes on rather than with every client full and draining for the first weeks.
+      let balance = daily * 2 + Math.floor(rnd() * topUp);
+      core.ledger.post({ clientId: id, kind: 'top_up', amount: balance, description: 'Opening balance', actor: 'demo', at: created, externalId: `open-${id}` }, created);
       entries++;
-      let balance = topUp * 2;
       const quiet = rnd() < 0.05; // some clients stopped using the service
       for (let d = 0; d < size.days; d++) {
         if (quiet && d > size.days / 2) break;
         const calls = 1 + Math.floor(rnd() * 4);
+        // Most clients top up when they run low, once a day, a minute after the call that took them there
+        // (through the day, not all at its end); a few let it slide into the red.
+        let decided = false;
         for (let k = 0; k < calls; k++) {
-          t = start + d * DAY + Math.floor(((k + rnd()) / calls) * DAY);
+          const t = start + d * DAY + Math.floor(((k + rnd()) / calls) * DAY);
           if (t > now) break;
           const cost = Math.max(1, Math.round((daily / calls) * (0.4 + rnd() * 1.2)));
-          core.ledger.post({ clientId: id, kind: 'usage', amount: -cost, description: pick(['Outbound calls', 'Inbound minutes', 'Lead delivery', 'API requests', 'SMS']), actor: 'demo', at: t, externalId: `u-${id}-${d}-${k}` }, t);
+          core.ledger.post({ clientId: id, kind: 'usage', amount: -cost, description: pick(USAGE), actor: 'demo', at: t, externalId: `u-${id}-${d}-${k}` }, t);
           balance -= cost;
           entries++;
-        }
-        // Most clients top up when they run low; a few let it slide into the red.
-        if (balance < daily * 2 && rnd() < 0.85) {
-          core.ledger.post({ clientId: id, kind: 'top_up', amount: topUp, description: 'Card payment', actor: 'demo', at: t + 60_000, externalId: `t-${id}-${d}` }, t + 60_000);
-          balance += topUp;
-          entries++;
+          if (decided || balance >= daily * 2) continue;
+          decided = true;
+          // Never after now: the history ends where the demo opens.
+          if (rnd() < 0.85 && t + 60_000 <= now) {
+            core.ledger.post({ clientId: id, kind: 'top_up', amount: topUp, description: 'Card payment', actor: 'demo', at: t + 60_000, externalId: `t-${id}-${d}` }, t + 60_000);
+            balance += topUp;
+            entries++;
+          }
         }
       }
     }
