@@ -62,9 +62,22 @@ export function useChromium(opts: { width?: number; height?: number; colorScheme
       if (/\/rpc\//.test(url) && /status of 4\d\d/.test(m.text())) return;
       problems.push(`console error: ${m.text()} ${url}`.trim());
     });
+    // Reads the page's own reload cut short (the app reloads itself when sign-in turns on, or on sign out)
+    // are not faults: a request aborted just before a new document loads is taken back off the list.
+    let cutShort: string[] = [];
     page.on('requestfailed', (r) => {
       // An EventSource is aborted when the page goes away: not a fault.
-      if (r.resourceType() !== 'eventsource') problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`);
+      if (r.resourceType() === 'eventsource') return;
+      const line = `request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`;
+      problems.push(line);
+      if (/ERR_ABORTED/.test(line)) cutShort.push(line);
+    });
+    page.on('domcontentloaded', () => {
+      for (const line of cutShort) {
+        const i = problems.lastIndexOf(line);
+        if (i >= 0) problems.splice(i, 1);
+      }
+      cutShort = [];
     });
     fs.mkdirSync(ARTIFACTS, { recursive: true });
   });
