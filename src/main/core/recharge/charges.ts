@@ -29,7 +29,7 @@ import { formatMoney, POINTS } from '../../../shared/money';
 import { planCharge } from '../../../shared/recharge';
 import type { Clock } from '../clock';
 import type { BalanceRow, Ledger } from '../ledger/post';
-import type { NotificationLog } from '../notify/log';
+import { whenText as at, type NotificationLog } from '../notify/log';
 import { backoff, TransientJobError, type Job, type JobQueue, type JobResult } from '../scheduler/jobs';
 import type { SettingsStore } from '../settings/store';
 import { methodLabel } from '../stripe/methods';
@@ -127,8 +127,6 @@ function refusalWords(e: unknown): string {
   return stripeErrorWords(e);
 }
 
-/** A time in words for the reason lines: "10:32 UTC" today's way, with the date. */
-const at = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 /** Stripe's decline codes in words. */
 const DECLINE_WORDS: Record<string, string> = {
@@ -414,7 +412,9 @@ export class Charges {
       this.tx(() => this.fail(a, primaryOff.replace(/\.$/, ''), now()));
       return;
     }
-    const methods = a.method_id && a.origin === 'retry' ? [this.s.method.get(a.method_id) as MethodRow] : this.chargeable(a, now());
+    // A Retry charges its one method; an automatic attempt the auto-charge methods not cooling down, in order
+    // (on a later run too: a try already declined is passed over).
+    const methods = a.method_id && a.origin === 'retry' ? [this.s.method.get(a.method_id) as MethodRow] : (this.s.methods.all(a.client_id, now()) as MethodRow[]);
     if (!methods.length) {
       this.tx(() => this.fail(a, 'no payment method can be charged: none is set to auto-charge, or all are cooling down after a failure', now()));
       return;
@@ -507,11 +507,6 @@ export class Charges {
       throw e;
     }
     this.tx(() => this.fail(a, `every payment method failed (${tried.join('; ')})`, now()));
-  }
-
-  /** The methods an attempt tries, in priority order: auto-charge on, not cooling down (Retry: its one method). */
-  private chargeable(a: AttemptRow, now: number): MethodRow[] {
-    return this.s.methods.all(a.client_id, now) as MethodRow[];
   }
 
   /**

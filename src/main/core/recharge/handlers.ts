@@ -5,6 +5,7 @@ import { invalid } from '../../../shared/result';
 import type { Ctx, HandlerMap } from '../api/registry';
 import { iso, isoOrNull } from '../clock';
 import { subjectFor } from '../notify/templates';
+import { whenText } from '../notify/log';
 import { methodLabel } from '../stripe/methods';
 import { planCharge, rechargeWarnings, type RechargeValues } from '../../../shared/recharge';
 import { averageDailySpend } from '../forecast/spend';
@@ -155,7 +156,7 @@ export const rechargeHandlers: HandlerMap = {
     else {
       if (s.alertThreshold === null) steps.push('No alert threshold: no email.');
       else if (c.available < s.alertThreshold && alertedAt !== null) {
-        steps.push(`${m(c.available)} is below the alert threshold of ${m(s.alertThreshold)}; the client was emailed at ${iso(alertedAt).slice(0, 16).replace('T', ' ')} UTC and is not emailed again until the balance is back at or above it.`);
+        steps.push(`${m(c.available)} is below the alert threshold of ${m(s.alertThreshold)}; the client was emailed at ${whenText(alertedAt)} and is not emailed again until the balance is back at or above it.`);
       } else if (c.available < s.alertThreshold) {
         steps.push(`${m(c.available)} is below the alert threshold of ${m(s.alertThreshold)}: the client would be emailed.`);
         emails.push({ kind: 'low_balance_client', to: [c.billing_email], subject: subjectFor('low_balance_client', party, { available: c.available }) });
@@ -170,7 +171,7 @@ export const rechargeHandlers: HandlerMap = {
             open.status === 'processing'
               ? `A top-up of ${m(open.amount)} is processing (a bank debit): no second charge until it settles; it is credited when it succeeds.`
               : open.waiting_since !== null
-                ? `A top-up of ${m(open.amount)} is waiting for Stripe, which has not answered since ${iso(open.waiting_since).slice(0, 16).replace('T', ' ')} UTC: it is tried again every few minutes with the same key and charged once when Stripe answers (Retry on the Charges screen tries now). No second charge.`
+                ? `A top-up of ${m(open.amount)} is waiting for Stripe, which has not answered since ${whenText(open.waiting_since)}: it is tried again every few minutes with the same key and charged once when Stripe answers (Retry on the Charges screen tries now). No second charge.`
                 : `A top-up of ${m(open.amount)} is under way: no second charge.`,
           );
           return { now: iso(now), available: c.available, pending, currency: c.currency, steps, emails, charge };
