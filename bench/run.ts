@@ -136,7 +136,7 @@ async function main() {
         value: imp.rowsPerSec,
         unit: 'rows/s',
         ratio: imp.rowsPerSec / raw.rowsPerSec,
-        target: { op: '>=', limit: 0.25, ofRaw: true },
+        target: { op: '>=', limit: 0.25, ofRatio: true },
         note: imp.capped ? `capped at ${IMPORT_BUDGET_S} s of ${n(size.rows)}` : undefined,
         detail: { seconds: imp.seconds, parts: imp.parts, ...countsDetail('rules', byImport), ...importedBelow },
       }),
