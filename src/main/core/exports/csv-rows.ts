@@ -267,6 +267,8 @@ class ClientCells {
 export interface CsvRowsOptions {
   /** Client cells from a cache of the clients table (large exports) instead of a join per row. */
   clients: SharedClients | null;
+  /** The connection that fills that cache, when it is not the rows' own (an export worker maps the rows' file). */
+  clientsDb?: Database.Database;
 }
 
 export interface CsvBatch {
@@ -313,7 +315,7 @@ export class CsvRows {
     this.from = `SELECT format(?, n.id, n.recipients, ${line.join(', ')}) FROM notifications n${opts.clients ? '' : ' JOIN clients c ON c.id = n.client_id'}`;
     this.one = db.prepare(`${SELECT} WHERE n.id = ?`).raw(true);
     this.decidedOf = db.prepare('SELECT decided_at FROM notifications WHERE id = ?').pluck();
-    this.clients = opts.clients && new ClientCells(db, opts.clients);
+    this.clients = opts.clients && new ClientCells(opts.clientsDb ?? db, opts.clients);
   }
 
   /** Up to `limit` rows after `after` and not below `floor`, newest first, as CSV lines. */
