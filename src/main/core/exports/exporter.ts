@@ -37,7 +37,7 @@ import { csvRecord } from '../../../shared/csv';
 import { iso, type Clock } from '../clock';
 import { AUDIT_CSV_HEADER, auditCsvRow, auditWhere, countAudit, readAudit, toAuditRow } from '../ledger/audit';
 import { filterWhere, messageIdOf } from '../notify/query';
-import { CSV_HEADER, CsvRows, keyset, NEWEST_FIRST, SELECT, sharedClients, type Key, type Raw, type RowsQuery } from './csv-rows';
+import { CSV_HEADER, CsvRows, keyset, NEWEST_FIRST, readRanges, SELECT, sharedClients, type Key, type Raw, type RowsQuery } from './csv-rows';
 import { writeParallel } from './parallel';
 
 export { CSV_HEADER } from './csv-rows';
@@ -116,7 +116,7 @@ export class Exporter {
       // The export's rows: those up to the highest id now (see parallel.ts on consistency).
       const maxId = (this.o.sqlite.prepare('SELECT max(id) FROM notifications').pluck().get() as number | null) ?? 0;
       const query: RowsQuery = { where: where.sql, args: where.args, maxId };
-      const all = keyset(query, null, null);
+      const [all] = keyset(query, null, null);
       const total = (this.o.sqlite.prepare(`SELECT count(*) FROM notifications n ${all.sql}`).pluck().get(...all.args) as number) ?? 0;
       const clients = (this.o.sqlite.prepare('SELECT max(id) FROM clients').pluck().get() as number | null) ?? 0;
       const clientsUpTo = filter.clientId == null && total >= CLIENT_CACHE_FROM && clients <= 2 * total && clients <= CLIENT_CACHE_MAX_ID ? clients : null;
@@ -313,8 +313,7 @@ export class Exporter {
   private writeJson(run: Running, w: Writer, query: RowsQuery): Promise<void> {
     const install = this.o.installId();
     return this.json(run, w, (after: Key | null, limit) => {
-      const k = keyset(query, after, null);
-      const rows = this.o.sqlite.prepare(`${SELECT} ${k.sql} ${NEWEST_FIRST} LIMIT ?`).raw(true).all(...k.args, limit) as Raw[];
+      const rows = readRanges(keyset(query, after, null), limit, (r, n) => this.o.sqlite.prepare(`${SELECT} ${r.sql} ${NEWEST_FIRST} LIMIT ?`).raw(true).all(...r.args, n) as Raw[]);
       const last = rows.at(-1);
       return { items: rows.map((r) => jsonRow(r, install)), last: last ? ([last[1], last[0]] as const) : null };
     });
