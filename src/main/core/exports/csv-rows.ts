@@ -118,8 +118,8 @@ export interface KeyRange {
  * A query's rows after `after` (exclusive) down to `floor` (inclusive), as ranges to read one after the other,
  * newest first. `(n.decided_at, n.id) < (?, ?)` says it in one, but SQLite seeks on its first column only
  * and then walks every row of that decided_at down to the id: a batch after a row of a large group of equal
- * times first stepped over all of the group it had read before. The bench's sweeps, under a manual clock,
- * write 136,094 decisions with one time: their rows took about 20 µs each instead of 3.5-5.5 (SQLite 3.53).
+ * times first stepped over all of the group it had read before. The bench's scheduler, under a manual clock,
+ * writes 136,094 decisions with one time: their rows took about 20 µs each instead of 3.5-5.5 (SQLite 3.53).
  * So the rest of `after`'s time and the start of `floor`'s are ranges of their own, each a seek on both
  * columns.
  */
