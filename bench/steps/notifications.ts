@@ -1,9 +1,7 @@
 /**
- * The notification log at size: rows by direct SQL, the log screen's queries (p95 per filter), and the
- * export of every row to CSV in a child process of its own, so that its peak RSS is the export's alone.
+ * The notification log at size: rows by direct SQL and the log screen's queries (p95 per filter). Its
+ * export is measured in export.ts.
  */
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Core } from '../../src/main/core/app';
 import { must, percentile, sampleLatency } from '../lib/measure';
@@ -66,24 +64,4 @@ export async function logQueries(core: Core, opts: { clientId: number; end: numb
     await run('screens.log.client', 'notifications.list, one client', { limit: 50, clientId: opts.clientId }),
     await run('screens.log.kind', 'notifications.list, kind inactivity, one day', { limit: 50, kind: 'inactivity', from: new Date(opts.end - 3 * day).toISOString(), to: new Date(opts.end - 2 * day).toISOString() }),
   ];
-}
-
-export interface ExportRun {
-  rows: number;
-  seconds: number;
-  rowsPerSec: number;
-  bytes: number;
-  maxRssMb: number;
-  /** Threads that formatted the rows: the export's workers, or 1 when it ran on its own. */
-  threads: number;
-}
-
-/** Exports the whole log to CSV in a child process (bench/steps/export-child.ts) and reads its figures. */
-export function exportLog(dataDir: string, end: number): ExportRun {
-  const root = path.resolve(__dirname, '../..');
-  const tsx = path.join(root, 'node_modules/.bin', process.platform === 'win32' ? 'tsx.cmd' : 'tsx');
-  const r = spawnSync(tsx, [path.join(__dirname, 'export-child.ts'), dataDir, String(end)], { cwd: root, encoding: 'utf8', shell: process.platform === 'win32' });
-  const line = r.stdout.trim().split('\n').pop() ?? '';
-  if (r.status !== 0 || !line.startsWith('{')) throw new Error(`the export child failed: ${r.stderr || r.stdout}`);
-  return JSON.parse(line) as ExportRun;
 }

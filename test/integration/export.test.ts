@@ -309,6 +309,37 @@ describe('exporting the notification log', () => {
     }
   });
 
+  it('writes the same bytes when thousands of rows share one time (a sweep under a manual clock), chunks and batches cut inside them', async () => {
+    const core = testCore({ dataDir: tempDir(), inMemory: false });
+    cores.push(core);
+    await fill(core, 2_000);
+    // Groups of 2,500 and 700 rows with one decided_at each, newer and older than the rest, and one in between.
+    const sqlite = core.db.$client;
+    sqlite.prepare('UPDATE notifications SET decided_at = ? WHERE id <= 500').run(T0 + 10_000 * 60_000);
+    sqlite.prepare('UPDATE notifications SET decided_at = ? WHERE id > 500 AND id <= 1200').run(T0 - 60_000);
+    sqlite.prepare('UPDATE notifications SET decided_at = ? WHERE id > 1200 AND id <= 1600').run(T0 + 1000 * 60_000);
+    const copy = sqlite.prepare(
+      `INSERT INTO notifications (kind, client_id, profile_id, profile_name, rule, decided_at, status, suppressed, reason, available, threshold, currency, seq, max_qty, recipients, subject, attempts, error, sent_at, via)
+       SELECT kind, client_id, profile_id, profile_name, rule, decided_at, status, suppressed, reason, available, threshold, currency, seq, max_qty, recipients, subject, attempts, error, sent_at, via FROM notifications WHERE id <= 500`,
+    );
+    for (let k = 0; k < 4; k++) copy.run();
+    const reference = referenceCsv(core);
+    for (const [opts, threads] of [
+      [{ workers: 2, parallelFrom: 1, chunkRows: 333 }, 2],
+      [{ workers: 0, batch: 97 }, 1],
+    ] as const) {
+      const exporter = exporterOf(core, opts);
+      const done = (await exporter.settled((await exporter.start('csv', {}))!.id))!;
+      expect(exporter.threads(done.id)).toBe(threads);
+      expect(done.rows).toBe(4_000);
+      expect(fs.readFileSync(done.path).equals(Buffer.from(reference))).toBe(true);
+    }
+    const expected = sqlite.prepare('SELECT id FROM notifications ORDER BY decided_at DESC, id DESC').pluck().all() as number[];
+    const json = exporterOf(core, { batch: 97 });
+    const done = (await json.settled((await json.start('json', {}))!.id))!;
+    expect((JSON.parse(fs.readFileSync(done.path, 'utf8')) as { id: number }[]).map((r) => r.id)).toEqual(expected);
+  });
+
   it('cancels an export running in worker threads and leaves no file behind', async () => {
     const core = testCore({ dataDir: tempDir(), inMemory: false });
     cores.push(core);

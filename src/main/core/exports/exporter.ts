@@ -15,17 +15,18 @@
  * a database file is spread over worker threads, one a core (parallel.ts, worker.ts); a small one, an
  * in-memory database, or workers that cannot start: batch by batch in this thread.
  *
- * What bounds it now (2-core EPYC VM, Node 20; the benchmark's log: 1,283,265 rows, 471 MB, 1,000,000
- * clients): about 196,000 rows/s (before: 52,800) at a peak RSS of 248 MB with both workers. It is CPU
- * bound, both cores busy. Each row costs a thread about 5-6 µs alone and 7-8 µs with the other worker
- * beside it (they contend for this VM's caches): SQLite 2.3-2.9 µs to walk the index, seek the row, read
- * its 23 columns and format() them into one string (1.8-2.3 µs of that inside SQLite, with no JavaScript),
- * about 1.5 µs of JavaScript to check the line and splice in the times, amounts, client and recipients,
- * and 0.6 µs to encode it as UTF-8. On top: the workers' start (0.3 s under tsx, 50 ms built), the count
- * (0.1 s), the client cache (0.9 s of CPU for a million clients, split between the workers), and writing
- * the 471 MB (1.6 s of kernel time when the VM hands out fresh page-cache pages, 0.2 s when it reuses
- * them). 500,000 rows/s would leave 4 µs of CPU a row on two cores for everything; SQLite alone, reading
- * the row through better-sqlite3, takes more than half of that.
+ * What bounds it now (2-core EPYC VM, Node 20, SQLite 3.53; the benchmark's log: 1,283,591 rows, 475 MB,
+ * 1,000,000 clients, a 1.4 GB database): about 290,000 rows/s warm (260,000-323,000; before: 173,000-196,000)
+ * and 248,000 cold (before: 80,000-92,000), at a peak RSS of 280 MB, both workers busy. Cold is close to warm
+ * since the workers read the log through a memory map (worker.ts). One thread alone spends about 4.0-4.2 us
+ * of CPU a row: SQLite 2.0 to walk the index, seek the row, read its columns and format() them into one
+ * string; our checks and splicing 0.55, the client's cells out of the shared cache 0.4, UTF-8 encoding 0.25,
+ * the garbage collector 0.2; and filling the client cache 0.7 µs a client. With the other worker beside it a
+ * thread spends about 6 µs a row (the VM's two vCPUs slow each other by half), plus 0.6 s of kernel time each
+ * to write its share (the VM hands out fresh page-cache pages) and 0.4-0.7 s waiting for the chunk before its
+ * own to be formatted. On top: the workers' start (0.2-0.3 s under tsx, 50 ms built) and the count (0.1 s).
+ * 500,000 rows/s would leave 4 µs of CPU a row on the two cores for everything: what one thread alone takes.
+ * The sqlite3 shell's `.mode csv` of the same rows with the names joined does 111,000 rows/s warm on one core.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -37,7 +38,7 @@ import { csvRecord } from '../../../shared/csv';
 import { iso, type Clock } from '../clock';
 import { AUDIT_CSV_HEADER, auditCsvRow, auditWhere, countAudit, readAudit, toAuditRow } from '../ledger/audit';
 import { filterWhere, messageIdOf } from '../notify/query';
-import { CSV_HEADER, CsvRows, keyset, NEWEST_FIRST, SELECT, sharedClients, type Key, type Raw, type RowsQuery } from './csv-rows';
+import { CSV_HEADER, CsvRows, keyset, NEWEST_FIRST, readRanges, SELECT, sharedClients, type Key, type Raw, type RowsQuery } from './csv-rows';
 import { writeParallel } from './parallel';
 
 export { CSV_HEADER } from './csv-rows';
@@ -116,7 +117,7 @@ export class Exporter {
       // The export's rows: those up to the highest id now (see parallel.ts on consistency).
       const maxId = (this.o.sqlite.prepare('SELECT max(id) FROM notifications').pluck().get() as number | null) ?? 0;
       const query: RowsQuery = { where: where.sql, args: where.args, maxId };
-      const all = keyset(query, null, null);
+      const [all] = keyset(query, null, null);
       const total = (this.o.sqlite.prepare(`SELECT count(*) FROM notifications n ${all.sql}`).pluck().get(...all.args) as number) ?? 0;
       const clients = (this.o.sqlite.prepare('SELECT max(id) FROM clients').pluck().get() as number | null) ?? 0;
       const clientsUpTo = filter.clientId == null && total >= CLIENT_CACHE_FROM && clients <= 2 * total && clients <= CLIENT_CACHE_MAX_ID ? clients : null;
@@ -322,8 +323,7 @@ export class Exporter {
   private writeJson(run: Running, w: Writer, query: RowsQuery): Promise<void> {
     const install = this.o.installId();
     return this.json(run, w, (after: Key | null, limit) => {
-      const k = keyset(query, after, null);
-      const rows = this.o.sqlite.prepare(`${SELECT} ${k.sql} ${NEWEST_FIRST} LIMIT ?`).raw(true).all(...k.args, limit) as Raw[];
+      const rows = readRanges(keyset(query, after, null), limit, (r, n) => this.o.sqlite.prepare(`${SELECT} ${r.sql} ${NEWEST_FIRST} LIMIT ?`).raw(true).all(...r.args, n) as Raw[]);
       const last = rows.at(-1);
       return { items: rows.map((r) => jsonRow(r, install)), last: last ? ([last[1], last[0]] as const) : null };
     });

@@ -17,7 +17,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
-import { keyset, NEWEST_FIRST, type Key } from './csv-rows';
+import { keyset, NEWEST_FIRST, type Key, type KeyRange } from './csv-rows';
 import type { FromWorker, ToWorker, WorkerSetup } from './worker';
 
 const YOUNG_MB = 16;
@@ -94,13 +94,26 @@ function started(w: Worker): Promise<boolean> {
 }
 
 function drive(o: ParallelExport, pool: Worker[]): Promise<void> {
-  const cut = new Map<boolean, Database.Statement>();
+  const cut = new Map<string, Database.Statement>();
+  const statement = (r: KeyRange, what: 'key' | 'count') => {
+    let st = cut.get(`${what} ${r.shape}`);
+    if (!st) {
+      st = what === 'key' ? o.sqlite.prepare(`SELECT n.decided_at, n.id FROM notifications n ${r.sql} ${NEWEST_FIRST} LIMIT 1 OFFSET ?`).raw(true) : o.sqlite.prepare(`SELECT count(*) FROM notifications n ${r.sql}`).pluck();
+      cut.set(`${what} ${r.shape}`, st);
+    }
+    return st;
+  };
   /** The key of the last row of the chunk that starts after `after`; null when the rest is shorter. */
   const floorAfter = (after: Key | null): Key | null => {
-    const w = keyset(o.setup.query, after, null);
-    let st = cut.get(after !== null);
-    if (!st) cut.set(after !== null, (st = o.sqlite.prepare(`SELECT n.decided_at, n.id FROM notifications n ${w.sql} ${NEWEST_FIRST} LIMIT 1 OFFSET ?`).raw(true)));
-    return (st.get(...w.args, o.chunkRows - 1) as Key | undefined) ?? null;
+    let skip = o.chunkRows - 1;
+    const ranges = keyset(o.setup.query, after, null);
+    for (const [i, r] of ranges.entries()) {
+      const key = statement(r, 'key').get(...r.args, skip) as Key | undefined;
+      if (key) return key;
+      // This range (the rest of after's time) is shorter than the skip: the next goes on from there.
+      if (i < ranges.length - 1) skip -= statement(r, 'count').get(...r.args) as number;
+    }
+    return null;
   };
   return new Promise<void>((resolve, reject) => {
     const chunks = new Map<number, { worker: Worker; bytes: number; rows: number }>();
