@@ -143,7 +143,8 @@ export class Payments {
 
   /** Where a setup link sends the client back: the reseller's page, else the sandbox's; null when neither. */
   returnPage(): string | null {
-    return this.returnUrl() ?? this.defaultReturnUrl(this.keyOrNull());
+    // The key is opened only when where it goes depends on it: a setup link need not unseal it otherwise.
+    return this.returnUrl() ?? this.defaultReturnUrl(this.base && this.o.apiBaseTestKeysOnly ? this.keyOrNull() : null);
   }
 
   /** The reseller's page a client returns to from a setup link, when set. */
