@@ -22,9 +22,8 @@ import type { Core } from './app';
 import { demoName, random, USAGE } from './demo';
 import { DemoClock } from './demo-clock';
 import type { Channel, ChannelInput, ChannelOutput } from '../../shared/contracts';
+import { DAY_MS as DAY, HOUR_MS as HOUR } from '../../shared/forecast';
 
-const DAY = 24 * 3600 * 1000;
-const HOUR = 3600 * 1000;
 
 interface DemoPlan {
   currency: 'USD' | 'EUR';

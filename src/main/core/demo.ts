@@ -5,8 +5,8 @@
  */
 import type { Core } from './app';
 import { clientInserter } from './clients/insert';
+import { DAY_MS as DAY } from '../../shared/forecast';
 
-const DAY = 24 * 3600 * 1000;
 
 /** mulberry32: a small seeded generator, so every demo ledger is the same. */
 export function random(seed: number) {
