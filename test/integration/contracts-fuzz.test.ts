@@ -14,7 +14,7 @@ import { testCore, type TestCore } from '../support/core';
 import { contractSamples, refusals } from '../support/samples';
 
 /** They call SMTP or Stripe, write files, move the test clock, or sweep in transactions of their own. */
-const OUTSIDE = new Set(['mail.test', 'stripe.check', 'methods.link', 'methods.refresh', 'methods.setupLink', 'exports.start', 'audit.export', 'scheduler.sweep', ...testClockChannels]);
+const OUTSIDE = new Set(['mail.test', 'stripe.check', 'methods.link', 'methods.refresh', 'methods.setupLink', 'notifications.export', 'audit.export', 'scheduler.sweep', ...testClockChannels]);
 
 const sql = fc.constantFrom("'; DROP TABLE clients; --", '1 OR 1=1', '") UNION SELECT * FROM settings --', '%', '_', '\\', '${x}', '<script>alert(1)</script>');
 const hostileValue: fc.Arbitrary<unknown> = fc.oneof(

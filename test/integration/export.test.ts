@@ -132,7 +132,7 @@ function exporterOf(core: TestCore, opts: Partial<ExporterOptions>) {
 }
 
 async function exportAll(core: TestCore, input: Record<string, unknown>) {
-  const started = await core.ok('exports.start', { format: 'csv', ...input } as never);
+  const started = await core.ok('notifications.export', { format: 'csv', ...input } as never);
   expect(started).not.toBeNull();
   const done = await core.exporter.settled(started!.id);
   expect(done).toMatchObject({ state: 'done', error: null });
@@ -216,7 +216,7 @@ describe('exporting the notification log', () => {
     const core = testCore({ dataDir: tempDir(), inMemory: false });
     cores.push(core);
     await fill(core, 20_000);
-    const started = (await core.ok('exports.start', { format: 'json' }))!;
+    const started = (await core.ok('notifications.export', { format: 'json' }))!;
     expect(started.downloadPath).not.toBeNull();
     // The answer says what the export now is: cancelled, with nothing to download.
     const cancelled = await core.ok('exports.cancel', { id: started.id });
@@ -230,10 +230,10 @@ describe('exporting the notification log', () => {
     expect(await core.fails('exports.status', { id: 'nope' })).toMatchObject({ kind: 'not_found' });
     expect(await core.fails('exports.status', { id: '../../etc' })).toMatchObject({ kind: 'validation', field: 'id' });
     // The kind filter's refusal lists every kind it accepts, the forecast's too.
-    const bad = await core.fails('exports.start', { format: 'csv', kind: 'nope' });
+    const bad = await core.fails('notifications.export', { format: 'csv', kind: 'nope' });
     expect(bad).toMatchObject({ kind: 'validation', field: 'kind' });
     expect(bad.message).toContain('low_balance_forecast');
-    expect(await core.ok('exports.start', { format: 'csv', kind: 'low_balance_forecast' })).toMatchObject({ state: 'running' });
+    expect(await core.ok('notifications.export', { format: 'csv', kind: 'low_balance_forecast' })).toMatchObject({ state: 'running' });
   });
 
   it('asks the desktop save dialog where to write, and does nothing when it is cancelled', async () => {
@@ -243,9 +243,9 @@ describe('exporting the notification log', () => {
     const core = testCore({ saveDialog: async (o) => (asked.push(o.defaultName), answer) });
     cores.push(core);
     await fill(core, 10);
-    expect(await core.ok('exports.start', { format: 'csv' })).toBeNull();
+    expect(await core.ok('notifications.export', { format: 'csv' })).toBeNull();
     answer = path.join(dir, 'mine.csv');
-    const started = (await core.ok('exports.start', { format: 'csv', status: 'sent' }))!;
+    const started = (await core.ok('notifications.export', { format: 'csv', status: 'sent' }))!;
     expect(started).toMatchObject({ path: answer, fileName: 'mine.csv', downloadPath: null });
     expect(await core.exporter.settled(started.id)).toMatchObject({ state: 'done' });
     expect(fs.readFileSync(answer, 'utf8')).toContain('Plain subject');
@@ -262,7 +262,7 @@ describe('exporting the notification log', () => {
     };
     const reseller = await rpc('resellers.create', { name: 'R', email: 'r@x.test' });
     await rpc('clients.create', { resellerId: reseller.value.id, externalRef: 'C-1', name: 'One', billingEmail: 'o@x.test', currency: 'USD' });
-    const started = await rpc('exports.start', { format: 'csv' });
+    const started = await rpc('notifications.export', { format: 'csv' });
     expect(started).toMatchObject({ ok: true });
     const id = started.value.id as string;
     await host.core.exporter.settled(id);

@@ -215,7 +215,7 @@ describe('the headless host', () => {
     expect(await rpc('clients.list', {}, token)).toMatchObject({ status: 200, body: { ok: true } });
     expect(await rpc('clients.list', {}, 'f'.repeat(64))).toMatchObject({ status: 401 });
     // A finished export downloads only with a session too.
-    const started = (await rpc('exports.start', { format: 'csv' }, token)).body.value as unknown as { id: string; downloadPath: string | null };
+    const started = (await rpc('notifications.export', { format: 'csv' }, token)).body.value as unknown as { id: string; downloadPath: string | null };
     let state = started as { id: string; state?: string; downloadPath: string | null };
     for (let i = 0; i < 100 && state.state !== 'done'; i++) {
       await new Promise((r) => setTimeout(r, 50));

@@ -70,7 +70,7 @@ export async function contractSamples(core: TestCore): Promise<Record<string, Re
     'mail.test': { to: 'ann@acme.test', smtp: { host: '127.0.0.1', port: 9, security: 'none', user: '', from: 'desk@acme.test' } },
     'outbox.list': { limit: 10 },
     'outbox.get': { file: 'notification-1.eml' },
-    'exports.start': { format: 'csv', clientId: client.id, status: 'sent' },
+    'notifications.export': { format: 'csv', clientId: client.id, status: 'sent' },
     'exports.status': { id: 'x-1' },
     'exports.cancel': { id: 'x-1' },
     'recharge.get': { clientId: client.id },

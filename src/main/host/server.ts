@@ -4,7 +4,7 @@
  *   POST /rpc/<channel>   Authorization: Bearer <token>, JSON body → the envelope; once sign-in is on,
  *                         also x-balance-desk-session: <token from session.signIn>
  *   GET  /events?token=…  server-sent events, one `change` event per committed change
- *   GET  /exports/<id>/<name>?token=…[&session=…]  a finished export (exports.start), as a download
+ *   GET  /exports/<id>/<name>?token=…[&session=…]  a finished export (notifications.export), as a download
  *   GET  /…               the renderer, with the token handed to the page in a <meta> tag
  */
 import crypto from 'node:crypto';

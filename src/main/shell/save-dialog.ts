@@ -1,5 +1,5 @@
 /**
- * The native save dialog for exports: the core asks where to write (exports.start), the desktop answers
+ * The native save dialog for exports: the core asks where to write (notifications.export), the desktop answers
  * with the path the user chose, or null when they cancelled. Pure (types only from electron).
  */
 import path from 'node:path';

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { defineContract } from '../contract';
 import { empty } from './common';
-import { schedulerStatus } from './profiles';
+import { schedulerStatus } from './scheduler';
 
 /** One currency's sum: how many and how much (minor units of that currency). */
 export const currencySum = z.object({ currency: z.string(), count: z.number(), amount: z.number() });

@@ -3,30 +3,41 @@
  * docs/api.md derive from this list: add a channel here and everything else follows.
  */
 import type { Contract, OutputOf, ParsedInputOf, InputOf } from '../contract';
-import * as directory from './directory';
+import * as app from './app';
+import * as clock from './clock';
+import * as session from './session';
+import * as staff from './staff';
+import * as resellers from './resellers';
+import * as clients from './clients';
 import * as ledger from './ledger';
-import * as notify from './notify';
+import * as holds from './holds';
+import * as audit from './audit';
 import * as profiles from './profiles';
-import * as recharge from './recharge';
+import * as thresholds from './thresholds';
+import * as scheduler from './scheduler';
+import * as notifications from './notifications';
+import * as mail from './mail';
+import * as outbox from './outbox';
+import * as exports from './exports';
+import * as dashboard from './dashboard';
 import * as stripe from './stripe';
 import * as methods from './methods';
+import * as recharge from './recharge';
 import * as charges from './charges';
-import * as system from './system';
-import * as session from './session';
-import * as forecast from './forecast';
-import * as dashboard from './dashboard';
 
 function byName<T extends Record<string, unknown>>(mod: T) {
   return Object.values(mod).filter((v): v is Contract => typeof v === 'object' && v !== null && 'input' in v && 'name' in v);
 }
 
 /** Sorted by name: module namespaces list their exports in different orders under different loaders. */
-export const contracts = [...byName(system), ...byName(session), ...byName(directory), ...byName(ledger), ...byName(profiles), ...byName(notify), ...byName(recharge), ...byName(stripe), ...byName(methods), ...byName(charges), ...byName(dashboard), ...byName(forecast)].sort((a, b) => (a.name < b.name ? -1 : 1));
+export const contracts = [
+  ...[app, clock, session, staff, resellers, clients, ledger, holds, audit, profiles, thresholds, scheduler, notifications, mail, outbox, exports, dashboard, stripe, methods, recharge, charges].flatMap(byName),
+].sort((a, b) => (a.name < b.name ? -1 : 1));
 
 /** Channels that exist only in the headless host started with --test-clock. */
-export const testClockChannels: readonly string[] = [system.clockGet.name, system.clockSet.name, system.clockAdvance.name];
+export const testClockChannels: readonly string[] = [clock.clockGet.name, clock.clockSet.name, clock.clockAdvance.name];
 
-type Mods = typeof directory & typeof session & typeof ledger & typeof system & typeof profiles & typeof notify & typeof recharge & typeof stripe & typeof methods & typeof charges & typeof dashboard & typeof forecast;
+type Mods = typeof app & typeof clock & typeof session & typeof staff & typeof resellers & typeof clients & typeof ledger & typeof holds & typeof audit & typeof profiles & typeof thresholds & typeof scheduler & typeof notifications & typeof mail & typeof outbox & typeof exports & typeof dashboard & typeof stripe & typeof methods & typeof recharge & typeof charges;
 type AllContracts = Mods[keyof Mods];
 type ContractsOnly = Extract<AllContracts, Contract>;
 
@@ -68,11 +79,15 @@ export interface ChangeEvent {
 
 export * from './common';
 export * from './entities';
-export { clientSort } from './directory';
-export type { Profile, RuleKind, ProfileRuleKind, RuleView, ClientThresholds, SweepReport, SchedulerStatus } from './profiles';
-export type { Notification, NotificationKind, NotificationFilter, RenderedMessage, MailSettings, SmtpInput, ExportState } from './notify';
+export { clientSort } from './clients';
+export type { Profile, RuleKind, ProfileRuleKind } from './profiles';
+export type { RuleView, ClientThresholds } from './thresholds';
+export type { SweepReport, SchedulerStatus } from './scheduler';
+export type { Notification, NotificationKind, NotificationFilter, RenderedMessage } from './notifications';
+export type { MailSettings, SmtpInput } from './mail';
+export type { ExportState } from './exports';
 export type { RechargeMode, RechargeSettings } from './recharge';
 export type { StripeStatus } from './stripe';
 export type { PaymentMethod, ClientMethods } from './methods';
 export type { Charge } from './charges';
-export type { AuditFilter } from './ledger';
+export type { AuditFilter } from './audit';

@@ -1,9 +1,8 @@
-/** The append-only ledger, holds, usage import and the audit log. */
+/** The append-only ledger: posting, reversals, paging, usage import and the balance series. */
 import { z } from 'zod';
 import { defineContract } from '../contract';
-import { amount, cursor, entryKind, id, isoTime, limit, page, positiveAmount, requiredText, text } from './common';
-import { auditRow, balanceState, hold, importRow, importRowError, ledgerEntry } from './entities';
-import { exportStarter } from './notify';
+import { amount, cursor, entryKind, id, isoTime, limit, page, requiredText, text } from './common';
+import { balanceState, importRow, importRowError, ledgerEntry } from './entities';
 
 export const ledgerPost = defineContract({
   name: 'ledger.post',
@@ -127,56 +126,3 @@ export const importCommit = defineContract({
     errorCount: z.number(),
   }),
 });
-
-export const holdsOpen = defineContract({
-  name: 'holds.open',
-  role: 'operator',
-  summary:
-    'Reserves an estimated cost for work in progress (e.g. an active call): the balance stays, the available balance drops. The reference is unique per client, so opening twice is harmless.',
-  mutates: true,
-  input: z.strictObject({ clientId: id, amount: positiveAmount, reference: requiredText(128, 'a reference'), description: text(500).default('') }),
-  output: z.object({ hold, balance: balanceState, duplicate: z.boolean() }),
-});
-
-export const holdsClose = defineContract({
-  name: 'holds.close',
-  role: 'operator',
-  summary: 'Releases a hold; with `charge` (minor units, may differ from the hold) it posts the final usage debit in the same transaction.',
-  mutates: true,
-  input: z.strictObject({ id, charge: amount.refine((v) => v >= 0, 'must not be negative').optional(), description: text(500).optional() }),
-  output: z.object({ hold, entry: ledgerEntry.nullable(), balance: balanceState }),
-});
-
-export const holdsList = defineContract({
-  name: 'holds.list',
-  summary: "A client's holds, newest first; open ones only unless status says otherwise.",
-  input: z.strictObject({ clientId: id, status: z.enum(['open', 'closed', 'all']).default('open') }),
-  output: z.array(hold),
-});
-
-/** What narrows the audit log: the list screen and the export share it. */
-export const auditFilter = z.strictObject({
-  /** The kind of record acted on: client, reseller, staff, profile, notification, settings. */
-  subjectType: text(40).optional(),
-  subjectId: id.optional(),
-  /** Who acted, exactly as the log names them ('desk', 'api', a staff user). */
-  actor: text(320, 'the name of whoever acted').optional(),
-  /** At or after. */
-  from: isoTime.optional(),
-  /** Before. */
-  to: isoTime.optional(),
-});
-export type AuditFilter = z.infer<typeof auditFilter>;
-
-export const auditList = defineContract({
-  name: 'audit.list',
-  summary: 'The audit log, newest first: who did what to which record, and when; narrowed by subject, actor and a date range.',
-  input: auditFilter.extend({ limit, cursor }).default({ limit: 50 }),
-  output: page(auditRow),
-});
-
-export const auditExport = exportStarter(
-  'audit.export',
-  'Starts writing the audit log, narrowed like audit.list and newest first, to a CSV (UTF-8, RFC 4180, safe in spreadsheets; the detail as JSON text) or JSON file, streamed in the background like exports.start: follow it with exports.status, stop it with exports.cancel. The desktop app asks where to save it. Null when the save dialog was cancelled.',
-  auditFilter,
-);

@@ -1,7 +1,7 @@
-/** Low Balance Profiles (seed 004), client thresholds, the notification log and the scheduler. */
+/** Low Balance Profiles (seed 004): the staff, client, inactivity and forecast rules, quotas and periods. */
 import { z } from 'zod';
 import { defineContract } from '../contract';
-import { amount, currency, cursor, email, empty, id, limit, page, requiredText } from './common';
+import { amount, currency, email, id, requiredText } from './common';
 
 export const ruleKind = z.enum(['staff', 'client', 'inactivity'], { error: 'must be staff, client or inactivity' });
 export type RuleKind = z.infer<typeof ruleKind>;
@@ -166,119 +166,4 @@ export const profilesDelete = defineContract({
   mutates: true,
   input: z.strictObject({ id }),
   output: z.object({ id: z.number(), clientsMoved: z.number(), fallback: z.object({ id: z.number(), name: z.string() }).nullable() }),
-});
-
-export const ruleView = z.object({
-  kind: ruleKind,
-  /** Effective: the override where the client has one, else the profile's. */
-  enabled: z.boolean(),
-  threshold: z.number(),
-  thresholdSource: z.enum(['profile', 'client']),
-  enabledSource: z.enum(['profile', 'client']),
-  profileEnabled: z.boolean(),
-  profileThreshold: z.number(),
-  override: z.object({ threshold: z.number().nullable(), enabled: z.boolean() }).nullable(),
-  inactivityHours: z.number().nullable(),
-  /** Strictly below the effective threshold now. */
-  below: z.boolean(),
-  /** Notifications decided in the current episode below the threshold (resets on refill). */
-  sent: z.number(),
-  lastSentAt: z.string().nullable(),
-  nextCheckAt: z.string().nullable(),
-});
-export type RuleView = z.infer<typeof ruleView>;
-
-export const clientThresholds = z.object({
-  clientId: z.number(),
-  currency: z.string(),
-  available: z.number(),
-  /** The profile in force and why: assigned to the client, or the reseller's default for the currency. */
-  profile: z.object({ id: z.number(), name: z.string(), source: z.enum(['assigned', 'default']), maxQty: z.number(), periodHours: z.number() }).nullable(),
-  rules: z.array(ruleView),
-  /**
-   * The profile's forecast rule as it applies to the client (it has no client override): on or off, its
-   * horizon, the client's run-dry time (null: no usage to forecast from), whether that is within the horizon
-   * now, and the rule's counter. Null without a profile.
-   */
-  forecast: z
-    .object({
-      enabled: z.boolean(),
-      withinHours: z.number(),
-      runDryAt: z.string().nullable(),
-      within: z.boolean(),
-      sent: z.number(),
-      lastSentAt: z.string().nullable(),
-      nextCheckAt: z.string().nullable(),
-    })
-    .nullable(),
-});
-export type ClientThresholds = z.infer<typeof clientThresholds>;
-
-export const thresholdsGet = defineContract({
-  name: 'thresholds.get',
-  summary: "A client's effective rules: profile in force, each rule's threshold and whether it comes from the profile or the client, and the rule's counter.",
-  input: z.strictObject({ clientId: id }),
-  output: clientThresholds,
-});
-
-export const thresholdsSet = defineContract({
-  name: 'thresholds.set',
-  summary:
-    "Sets a client's own threshold for a rule (threshold null keeps the profile's) and whether the rule is on for the client; evaluates the client at once.",
-  mutates: true,
-  input: z.strictObject({ clientId: id, kind: ruleKind, threshold: amount.nullable(), enabled: z.boolean({ error: 'must be true or false' }) }),
-  output: clientThresholds,
-});
-
-export const thresholdsClear = defineContract({
-  name: 'thresholds.clear',
-  summary: "Removes a client's override of a rule: the profile's threshold and switch apply again.",
-  mutates: true,
-  input: z.strictObject({ clientId: id, kind: ruleKind }),
-  output: clientThresholds,
-});
-
-export const sweepReport = z.object({
-  /** Full: every client under the highest threshold or below a rule; routine: only those no rule state tracks yet. */
-  full: z.boolean(),
-  startedAt: z.string(),
-  finishedAt: z.string(),
-  durationMs: z.number(),
-  /** The longest time the sweep held the process in one go (it yields between slices). */
-  longestSliceMs: z.number(),
-  slices: z.number(),
-  clients: z.number(),
-  candidates: z.number(),
-  decisions: z.number(),
-});
-export type SweepReport = z.infer<typeof sweepReport>;
-
-export const schedulerStatus = z.object({
-  lastSweep: sweepReport.nullable(),
-  sweeping: z.boolean(),
-  nextSweepAt: z.string(),
-  sweepEveryMs: z.number(),
-  /** The smallest Period among the profiles, which sets how often the sweep runs. */
-  smallestPeriodHours: z.number().nullable(),
-  /** Rules waiting for their next check (period over, inactivity reached), and the earliest. */
-  watching: z.number(),
-  nextCheckAt: z.string().nullable(),
-  jobs: z.object({ queued: z.number(), running: z.number(), failed: z.number(), done: z.number() }),
-});
-export type SchedulerStatus = z.infer<typeof schedulerStatus>;
-
-export const schedulerStatusGet = defineContract({
-  name: 'scheduler.status',
-  summary: 'The scheduler: last sweep, next sweep, rules waiting for a check, and jobs queued, running, failed and done.',
-  input: empty,
-  output: schedulerStatus,
-});
-
-export const schedulerSweep = defineContract({
-  name: 'scheduler.sweep',
-  role: 'operator',
-  summary: 'Runs a full sweep of every client now (as after a profile change), in slices that leave the app responsive, and reports it.',
-  work: true,
-  input: empty,
-  output: sweepReport,
 });

@@ -5,7 +5,7 @@ import type { HandlerMap } from '../api/registry';
 const missing = (id: string) => notFound(`there is no export ${id} (exports are forgotten when the app restarts)`);
 
 export const exportHandlers: HandlerMap = {
-  'exports.start': (input, ctx) => {
+  'notifications.export': (input, ctx) => {
     const { format, ...filter } = input;
     return ctx.exporter.start(format, filter);
   },

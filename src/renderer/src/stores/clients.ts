@@ -5,7 +5,7 @@
  */
 import { create } from 'zustand';
 import type { ChannelOutput, Client, clientSort } from '../../../shared/contracts';
-import type { clientOnly } from '../../../shared/contracts/directory';
+import type { clientOnly } from '../../../shared/contracts/clients';
 import type { z } from 'zod';
 import { api } from '../api/client';
 import { paging } from './paged';

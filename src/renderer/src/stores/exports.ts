@@ -16,9 +16,9 @@ export type ExportLog = ExportState['log'];
 /** What to export: a log and its filter as the list screen has it. */
 export type ExportRequest = { log: 'notifications'; filter: NotificationFilter } | { log: 'audit'; filter: AuditFilter };
 
-/** Starts the export of a request: exports.start for the notification log, audit.export for the audit log. */
+/** Starts the export of a request: notifications.export for the notification log, audit.export for the audit log. */
 const begin = (format: ExportFormat, r: ExportRequest) =>
-  r.log === 'audit' ? api().call('audit.export', { ...r.filter, format }) : api().call('exports.start', { ...r.filter, format });
+  r.log === 'audit' ? api().call('audit.export', { ...r.filter, format }) : api().call('notifications.export', { ...r.filter, format });
 
 const POLL_MS = 300;
 

@@ -4,7 +4,7 @@
  */
 import { useEffect } from 'react';
 import { create } from 'zustand';
-import type { ClientForecast } from '../../../shared/contracts/forecast';
+import type { ClientForecast } from '../../../shared/contracts/clients';
 import { api } from '../api/client';
 import { messageOf } from '../api/errors';
 import { useLiveRefresh } from './live';

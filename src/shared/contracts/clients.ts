@@ -1,78 +1,9 @@
-/** Resellers, their staff and their clients. */
+/** Clients: the list, one client, creating and updating, and the run-dry forecast of one client. */
 import { z } from 'zod';
 import { defineContract } from '../contract';
-import { clientStatus, currency, cursor, email, empty, id, limit, page, password, requiredText, staffRole, text } from './common';
-import { client, reseller, staffUser } from './entities';
-
-export const resellersList = defineContract({
-  name: 'resellers.list',
-  summary: 'Every reseller with its parent and how many clients it has, ordered by name.',
-  input: empty,
-  output: z.array(reseller),
-});
-
-export const resellersCreate = defineContract({
-  name: 'resellers.create',
-  summary: 'Adds a reseller, optionally under a parent reseller.',
-  mutates: true,
-  input: z.strictObject({
-    name: requiredText(120, 'a name'),
-    email: email.nullable().optional(),
-    parentId: id.nullable().optional(),
-  }),
-  output: reseller,
-});
-
-export const resellersUpdate = defineContract({
-  name: 'resellers.update',
-  summary: 'Changes a reseller; a parent may not be the reseller itself or one of its own sub-resellers.',
-  mutates: true,
-  input: z.strictObject({
-    id,
-    name: requiredText(120, 'a name').optional(),
-    email: email.nullable().optional(),
-    parentId: id.nullable().optional(),
-  }),
-  output: reseller,
-});
-
-export const staffList = defineContract({
-  name: 'staff.list',
-  summary: "A reseller's staff users (all resellers' when no resellerId), ordered by name.",
-  input: z.strictObject({ resellerId: id.optional() }).default({}),
-  output: z.array(staffUser),
-});
-
-export const staffCreate = defineContract({
-  name: 'staff.create',
-  summary: 'Adds a staff user (name, email unique per reseller, role).',
-  mutates: true,
-  input: z.strictObject({ resellerId: id, name: requiredText(120, 'a name'), email, role: staffRole.default('operator') }),
-  output: staffUser,
-});
-
-export const staffUpdate = defineContract({
-  name: 'staff.update',
-  summary: "Changes a staff user's name, email, role or whether the user is active.",
-  mutates: true,
-  input: z.strictObject({
-    id,
-    name: requiredText(120, 'a name').optional(),
-    email: email.optional(),
-    role: staffRole.optional(),
-    active: z.boolean({ error: 'must be true or false' }).optional(),
-  }),
-  output: staffUser,
-});
-
-export const staffSetPassword = defineContract({
-  name: 'staff.setPassword',
-  summary:
-    "Sets a staff user's password (scrypt-hashed; never stored, logged or audited as text), or removes it (null) so the user cannot sign in; ends the user's sessions. Once any active user has a password, windows and the host must sign in. The first password must be an active admin's, and an admin must always be able to sign in.",
-  mutates: true,
-  input: z.strictObject({ id, password: password.nullable() }),
-  output: staffUser,
-});
+import { clientStatus, currency, cursor, email, id, limit, page, requiredText, text } from './common';
+import { client } from './entities';
+import { ruleKind } from './profiles';
 
 export const clientSort = z.enum(['name', 'externalRef', 'available', 'createdAt', 'runDry'], {
   error: 'must be name, externalRef, available, createdAt or runDry',
@@ -140,4 +71,32 @@ export const clientsUpdate = defineContract({
     profileId: id.nullable().optional(),
   }),
   output: client,
+});
+
+export const clientForecast = z.object({
+  clientId: z.number(),
+  currency: z.string(),
+  available: z.number(),
+  /** Usage in minor units per hour, weighted over the last 7 days and capped against bursts (a fraction; 0: no usage). */
+  burnPerHour: z.number(),
+  /** The same per day, rounded to the minor unit. */
+  burnPerDay: z.number(),
+  /** When the available balance reaches zero at that rate (now when it already has); null without usage. */
+  runDryAt: z.string().nullable(),
+  /** Each rule that is on for the client: its effective threshold and when the available balance falls below it (now: already below; null: no usage). */
+  thresholds: z.array(z.object({ kind: ruleKind, threshold: z.number(), crossesAt: z.string().nullable() })),
+  /** The average daily spend of the last 30 days (the same figure as the automatic top-up panel's), and the days it covers. */
+  averageDailySpend: z.number(),
+  spendDays: z.number(),
+  /** Twice the average daily spend: a threshold that leaves two days to react. 0 without usage. */
+  suggestedThreshold: z.number(),
+});
+export type ClientForecast = z.infer<typeof clientForecast>;
+
+export const clientsForecast = defineContract({
+  name: 'clients.forecast',
+  summary:
+    "A client's run-dry forecast as of now: the burn rate (usage per hour and per day over the last 7 days, recent days weighted more, one day's burst capped at 3 × the median day), when the available balance falls below each rule's threshold and reaches zero, and a suggested threshold (twice the average daily spend of 30 days).",
+  input: z.strictObject({ clientId: id }),
+  output: clientForecast,
 });

@@ -1,22 +1,7 @@
-/** The app itself, and the controllable clock of the end-to-end test host. */
+/** The test clock: only in the headless host started with --test-clock. */
 import { z } from 'zod';
 import { defineContract } from '../contract';
 import { empty, isoTime } from './common';
-
-export const appInfo = defineContract({
-  name: 'app.info',
-  summary: 'What is running: version, data folder, demo or test-clock mode, and the time on the core clock.',
-  signedOut: true,
-  input: empty,
-  output: z.object({
-    version: z.string(),
-    dataDir: z.string(),
-    demo: z.boolean(),
-    testClock: z.boolean(),
-    now: z.string(),
-    host: z.enum(['desktop', 'headless']),
-  }),
-});
 
 const clockOut = z.object({ now: z.string() });
 
