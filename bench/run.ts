@@ -6,8 +6,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createCore } from '../src/main/core/app';
-import { ManualClock } from '../src/main/core/clock';
+import { createCore } from '../src/main/core';
+import { ManualClock } from '../src/main/core/clock/clock';
 import { addClients, addHistory, addOpeningBalances, addReseller, checkpoint } from './lib/data';
 import { now, timed } from './lib/measure';
 import { figure, machine, table, writeResults, type Figure } from './lib/report';

@@ -4,7 +4,7 @@
  * counters of what the rules wrote (decisions, jobs, rule states), read before and after a step.
  */
 import type Database from 'better-sqlite3';
-import type { Core } from '../../src/main/core/app';
+import type { Core } from '../../src/main/core';
 import type { Profile } from '../../src/shared/contracts';
 import { must } from './measure';
 

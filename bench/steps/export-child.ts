@@ -5,8 +5,8 @@
  * the rows), and removes the file.
  */
 import fs from 'node:fs';
-import { createCore } from '../../src/main/core/app';
-import { ManualClock } from '../../src/main/core/clock';
+import { createCore } from '../../src/main/core';
+import { ManualClock } from '../../src/main/core/clock/clock';
 
 async function main() {
   const [dataDir, end] = process.argv.slice(2);

@@ -3,7 +3,7 @@
  * part keeps the header row), the same rows as the raw limit. Only the calls are timed, not the making
  * of the CSV text. Stops early, saying so, when the time budget runs out.
  */
-import type { Core } from '../../src/main/core/app';
+import type { Core } from '../../src/main/core';
 import { clientRef, seeded, usageCsv, usageRows } from '../lib/data';
 import { must, now } from '../lib/measure';
 

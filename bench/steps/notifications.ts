@@ -3,7 +3,7 @@
  * export is measured in export.ts.
  */
 import type Database from 'better-sqlite3';
-import type { Core } from '../../src/main/core/app';
+import type { Core } from '../../src/main/core';
 import { must, percentile, sampleLatency } from '../lib/measure';
 import type { ScreenResult } from './screens';
 

@@ -1,5 +1,5 @@
 /** 3. Interactive post: one `ledger.post` at a time through `core.call`, as a screen or a script posts. */
-import type { Core } from '../../src/main/core/app';
+import type { Core } from '../../src/main/core';
 import { seeded } from '../lib/data';
 import { must, percentile, sampleLatency } from '../lib/measure';
 

@@ -6,9 +6,9 @@
  */
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { createCore } from '../../src/main/core/app';
-import { ManualClock } from '../../src/main/core/clock';
-import { dbFile } from '../../src/main/core/paths';
+import { createCore } from '../../src/main/core';
+import { ManualClock } from '../../src/main/core/clock/clock';
+import { dbFile } from '../../src/main/core/db/paths';
 import { addClients, addReseller, checkpoint, seeded, usageRows } from '../lib/data';
 import { now } from '../lib/measure';
 

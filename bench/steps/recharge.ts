@@ -6,9 +6,9 @@
  * and ledger.post for clients on automatic top-up: the charge flow reads the settings in every post, and a
  * post that crosses the trigger writes an attempt and its job in the same transaction.
  */
-import type { Core } from '../../src/main/core/app';
-import type { ManualClock } from '../../src/main/core/clock';
-import { CHECK_EVERY_MS } from '../../src/main/core/recharge/charges';
+import type { Core } from '../../src/main/core';
+import type { ManualClock } from '../../src/main/core/clock/clock';
+import { CHECK_EVERY_MS } from '../../src/main/core/charges/flow';
 import { percentile, withStallMonitor } from '../lib/measure';
 import { interactivePost } from './post';
 

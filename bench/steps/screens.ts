@@ -1,5 +1,5 @@
 /** 5. The queries behind the screens, through `core.call`: p95 of each over `samples` calls. */
-import type { Core } from '../../src/main/core/app';
+import type { Core } from '../../src/main/core';
 import { encodeCursor } from '../../src/main/core/api/cursor';
 import { SEARCHES } from '../lib/data';
 import { must, percentile, sampleLatency } from '../lib/measure';

@@ -2,8 +2,8 @@
  * 7. Start: from `createCore` on the big database to the first answered `clients.list`. The worst of
  * `runs` starts, each on a new connection (SQLite's page cache empty; the OS file cache is warm).
  */
-import { createCore } from '../../src/main/core/app';
-import { ManualClock } from '../../src/main/core/clock';
+import { createCore } from '../../src/main/core';
+import { ManualClock } from '../../src/main/core/clock/clock';
 import { must, now } from '../lib/measure';
 
 export async function startToFirstList(dataDir: string, opts: { runs: number; end: number }) {

@@ -8,8 +8,8 @@
  * Each runs under a stall monitor: the longest stretch the event loop was held, slices and the work
  * between them included (the sweep's own `longestSliceMs` times only the slice transactions).
  */
-import type { Core } from '../../src/main/core/app';
-import type { ManualClock } from '../../src/main/core/clock';
+import type { Core } from '../../src/main/core';
+import type { ManualClock } from '../../src/main/core/clock/clock';
 import type { SweepReport } from '../../src/shared/contracts';
 import { percentile, withStallMonitor } from '../lib/measure';
 import { countsSince, ruleCounts, type RuleCounts } from '../lib/rules';

@@ -10,7 +10,7 @@
  * SMTP_URL=smtp://user:pass@host:port sends mail through that server, overriding the settings.
  * STRIPE_SECRET_KEY overrides the stored Stripe key; STRIPE_API_BASE=http://127.0.0.1:12111 points the SDK there.
  */
-import { resolveDataDir } from './core/paths';
+import { resolveDataDir } from './core/db/paths';
 import { DEFAULT_PORT, startHost } from './host/server';
 
 export { startHost, type Host, type HostOptions } from './host/server';

@@ -7,9 +7,9 @@
  */
 import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, Notification, protocol, safeStorage, screen, session, shell } from 'electron';
-import { createCore, type Core } from './core/app';
-import { seedDemoStripeIfFresh } from './core/demo-stripe';
-import { defaultDataDir, resolveDataDir } from './core/paths';
+import { createCore, type Core } from './core';
+import { seedDemoStripeIfFresh } from './core/demo/stripe';
+import { defaultDataDir, resolveDataDir } from './core/db/paths';
 import { parseDesktopArgs } from './shell/args';
 import { wireIpc } from './shell/ipc';
 import { nativeBindingPath } from './shell/native';

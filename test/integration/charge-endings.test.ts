@@ -7,7 +7,7 @@
  * every automatic payment.
  */
 import { describe, expect, it } from 'vitest';
-import { CHECK_EVERY_MS, WAIT_NOTICE_MS } from '../../src/main/core/recharge/charges';
+import { CHECK_EVERY_MS, WAIT_NOTICE_MS } from '../../src/main/core/charges/flow';
 import { attempts, oneCreditPerPayment, useChargeRig } from '../support/charge-rig';
 import { SANDBOX_API_KEY } from '../support/stripe/server';
 import type { TestCore } from '../support/core';

@@ -10,11 +10,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/main/core/clock';
-import { seedDemo } from '../../src/main/core/demo';
-import { DemoClock } from '../../src/main/core/demo-clock';
-import { seedDemoStripe } from '../../src/main/core/demo-stripe';
-import { COOLDOWN_MS, POLL_MS } from '../../src/main/core/recharge/charges';
+import { ManualClock } from '../../src/main/core/clock/clock';
+import { seedDemo } from '../../src/main/core/demo/ledger';
+import { DemoClock } from '../../src/main/core/demo/clock';
+import { seedDemoStripe } from '../../src/main/core/demo/stripe';
+import { COOLDOWN_MS, POLL_MS } from '../../src/main/core/charges/flow';
 import { startHost } from '../../src/main/headless';
 import type { Charge } from '../../src/shared/contracts';
 import { requestProblems, useStripeFixtures } from '../support/stripe/spec-check';

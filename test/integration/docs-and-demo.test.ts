@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderApiDocs } from '../../src/main/core/api/docs';
 import { contracts } from '../../src/shared/contracts';
-import { isEmpty, seedDemo } from '../../src/main/core/demo';
+import { isEmpty, seedDemo } from '../../src/main/core/demo/ledger';
 import { T0, testCore } from '../support/core';
 
 describe('docs/api.md', () => {

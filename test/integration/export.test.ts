@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CSV_HEADER, Exporter, type ExporterOptions } from '../../src/main/core/exports/exporter';
 import { csvRow, SELECT, type Raw } from '../../src/main/core/exports/csv-rows';
-import { filterWhere } from '../../src/main/core/notify/query';
+import { filterWhere } from '../../src/main/core/notifications/query';
 import { startHost, type Host } from '../../src/main/headless';
 import type { NotificationFilter } from '../../src/shared/contracts';
 import { csvRecord, parseCsv } from '../../src/shared/csv';

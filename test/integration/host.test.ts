@@ -204,7 +204,7 @@ describe('the headless host', () => {
     const prev = process.env.XDG_DATA_HOME;
     process.env.XDG_DATA_HOME = home;
     try {
-      const { defaultDataDir } = await import('../../src/main/core/paths');
+      const { defaultDataDir } = await import('../../src/main/core/db/paths');
       await expect(startHost({ dataDir: defaultDataDir(), port: 0, testClock: true })).rejects.toThrow(/refused for the default data folder/);
     } finally {
       if (prev === undefined) delete process.env.XDG_DATA_HOME;

@@ -5,7 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/main/core/clock';
+import { ManualClock } from '../../src/main/core/clock/clock';
 import { clientInserter } from '../../src/main/core/clients/insert';
 import { JobQueue, LEASE_MS, PermanentJobError, type JobResult } from '../../src/main/core/scheduler/jobs';
 import { sweepInterval } from '../../src/main/core/scheduler/scheduler';

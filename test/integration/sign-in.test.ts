@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { startHost, type Host } from '../../src/main/headless';
-import { SESSION_IDLE_MS } from '../../src/main/core/auth/sessions';
+import { SESSION_IDLE_MS } from '../../src/main/core/session/sessions';
 import { checksum } from '../support/checksum';
 import { tempDir, testCore, withClient, type TestCore } from '../support/core';
 

@@ -1,6 +1,6 @@
 /** A core on a real SQLite database built from the real migrations, with a clock the test controls. */
-import { ManualClock } from '../../src/main/core/clock';
-import { createCore, type Core, type CoreOptions } from '../../src/main/core/app';
+import { ManualClock } from '../../src/main/core/clock/clock';
+import { createCore, type Core, type CoreOptions } from '../../src/main/core';
 import type { Channel, ChannelInput, ChannelOutput } from '../../src/shared/contracts';
 
 export const T0 = Date.parse('2026-11-01T09:00:00Z');

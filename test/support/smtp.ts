@@ -8,7 +8,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
-import { headers as parseHeaders } from '../../src/main/core/notify/service';
+import { headers as parseHeaders } from '../../src/main/core/mail/notifier';
 
 export interface ReceivedMail {
   from: string;

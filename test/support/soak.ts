@@ -24,7 +24,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { messageIdOf } from '../../src/main/core/notify/query';
+import { messageIdOf } from '../../src/main/core/notifications/query';
 import { seeded } from '../../bench/lib/data';
 import { callBuiltHost, startBuiltHost, type BuiltHost } from './built-host';
 import { startSmtpServer } from './smtp';

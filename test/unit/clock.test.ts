@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { iso } from '../../src/main/core/clock';
+import { iso } from '../../src/main/core/clock/clock';
 
 describe('iso()', () => {
   it('writes exactly what Date#toISOString writes, across days, edges and out-of-range values', () => {

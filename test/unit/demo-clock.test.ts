@@ -1,7 +1,7 @@
 /** The demo clock (src/main/core/demo-clock.ts): held at the history's moments, forward only, then the host's for good. */
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/main/core/clock';
-import { DemoClock } from '../../src/main/core/demo-clock';
+import { ManualClock } from '../../src/main/core/clock/clock';
+import { DemoClock } from '../../src/main/core/demo/clock';
 
 describe('DemoClock', () => {
   it("reads the host's clock until held, steps forward through the past, and hands over for good", () => {

@@ -18,10 +18,10 @@ import { quitAfterRunningWork, type QuitSteps } from '../../src/main/shell/quit'
 import { loadAppPage, loadErrorPage } from '../../src/main/shell/page-load';
 import { APP_URL } from '../../src/main/shell/protocol';
 import { dataDirKey, deskUserData, secondStart } from '../../src/main/shell/single-instance';
-import { defaultDataDir, demoDataDir } from '../../src/main/core/paths';
+import { defaultDataDir, demoDataDir } from '../../src/main/core/db/paths';
 import { LEGACY_PREFIX, OS_KEY_FILE, openDesktopSecretBox } from '../../src/main/shell/secrets';
 import { keyfileBox, SecretError } from '../../src/main/core/settings/secrets';
-import { createCore } from '../../src/main/core/app';
+import { createCore } from '../../src/main/core';
 import { useTempDirs } from '../support/temp-dirs';
 
 const root = path.resolve(__dirname, '../..');

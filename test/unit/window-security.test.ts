@@ -14,7 +14,7 @@ import { APP_URL, appScheme, rendererFile, rendererHandler, serveRenderer } from
 import { invokeHandler, wireIpc } from '../../src/main/shell/ipc';
 import { IPC_CHANGE, IPC_INVOKE } from '../../src/shared/ipc';
 import type { ChangeEvent } from '../../src/shared/contracts';
-import { createCore, type Core } from '../../src/main/core/app';
+import { createCore, type Core } from '../../src/main/core';
 
 const directives = (csp: string) => new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...sources]) => [name, sources]));
 

@@ -5,7 +5,7 @@
  * charges.list as a viewer in the process. Pure (no electron): the shell passes the notification and the
  * tray in as functions, and tests pass fakes.
  */
-import type { Core } from '../core/app';
+import type { Core } from '../core';
 import type { Charge } from '../../shared/contracts';
 import { formatMoney } from '../../shared/money';
 

@@ -3,7 +3,7 @@
  * events pushed to the window. Pure (types only from electron), so tests drive it with fakes.
  */
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
-import type { Core } from '../core/app';
+import type { Core } from '../core';
 import { IPC_CHANGE, IPC_INVOKE } from '../../shared/ipc';
 import type { Result } from '../../shared/result';
 import { isTrustedSender } from './security';

@@ -12,7 +12,7 @@
  * the same options (`npm run serve -- --demo` passes them), so it lives and dies with that ledger.
  */
 import path from 'node:path';
-import { resolveDataDir } from '../../../src/main/core/paths';
+import { resolveDataDir } from '../../../src/main/core/db/paths';
 import { SANDBOX_API_KEY, TEST_PAYMENT_METHODS, startStripeServer } from './server';
 
 /** The sandbox's state file in a data folder, beside ledger.sqlite. */

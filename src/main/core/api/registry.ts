@@ -7,19 +7,19 @@ import { z } from 'zod';
 import { roleRank, type Contract, type StaffRole } from '../../../shared/contract';
 import type { Channel, ChannelOutput, ChannelParsedInput, ChangeEvent } from '../../../shared/contracts';
 import { AppError, type Result } from '../../../shared/result';
-import type { Clock } from '../clock';
+import type { Clock } from '../clock/clock';
 import type { Db } from '../db/open';
 import { preparedOnce } from '../db/statements';
 import type { Ledger } from '../ledger/post';
 import type { RuleEngine } from '../profiles/engine';
 import type { Scheduler } from '../scheduler/scheduler';
-import type { NotificationLog } from '../notify/log';
-import type { Notifier } from '../notify/service';
+import type { NotificationLog } from '../notifications/log';
+import type { Notifier } from '../mail/notifier';
 import type { Exporter } from '../exports/exporter';
 import type { SettingsStore } from '../settings/store';
 import type { Payments } from '../stripe/service';
-import type { Charges } from '../recharge/charges';
-import type { Sessions } from '../auth/sessions';
+import type { Charges } from '../charges/flow';
+import type { Sessions } from '../session/sessions';
 
 export interface Ctx {
   db: Db;

@@ -4,8 +4,8 @@
  * dashboard.chart adds up the last 30 days (daily.ts).
  */
 import type { HandlerMap } from '../api/registry';
-import { iso } from '../clock';
-import { AWAITING_RETRY } from '../recharge/charge-handlers';
+import { iso } from '../clock/clock';
+import { AWAITING_RETRY } from '../charges/handlers';
 import { dailyTotals, DAY_MS } from './daily';
 import { DRY_WITHIN_MS } from './dry';
 

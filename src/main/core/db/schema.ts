@@ -342,7 +342,7 @@ export const ruleStateRange = (fromClient: number, toClient: number): [number, n
 
 /** The notification log: every rule decision, sent, queued, failed or suppressed, with its reason. */
 /**
- * What a notification is about; each kind has its template (src/main/core/notify/templates.ts). The three
+ * What a notification is about; each kind has its template (src/main/core/notifications/templates.ts). The three
  * low balance kinds are rule decisions of a profile; the others are events of the auto-recharge flow.
  */
 export const NOTIFICATION_KINDS = [

@@ -26,8 +26,8 @@
 import type Database from 'better-sqlite3';
 import { csvField, csvRecord } from '../../../shared/csv';
 import { exponentOf, toDecimalString } from '../../../shared/money';
-import { iso } from '../clock';
-import { messageIdOf } from '../notify/query';
+import { iso } from '../clock/clock';
+import { messageIdOf } from '../notifications/query';
 
 export const CSV_HEADER = [
   'id',

@@ -35,9 +35,9 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { AuditFilter, ChangeEvent, ExportState, NotificationFilter } from '../../../shared/contracts';
 import { csvRecord } from '../../../shared/csv';
-import { iso, type Clock } from '../clock';
-import { AUDIT_CSV_HEADER, auditCsvRow, auditWhere, countAudit, readAudit, toAuditRow } from '../ledger/audit';
-import { filterWhere, messageIdOf } from '../notify/query';
+import { iso, type Clock } from '../clock/clock';
+import { AUDIT_CSV_HEADER, auditCsvRow, auditWhere, countAudit, readAudit, toAuditRow } from '../audit/log';
+import { filterWhere, messageIdOf } from '../notifications/query';
 import { CSV_HEADER, CsvRows, keyset, NEWEST_FIRST, readRanges, SELECT, sharedClients, type Key, type Raw, type RowsQuery } from './csv-rows';
 import { writeParallel } from './parallel';
 

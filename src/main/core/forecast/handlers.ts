@@ -1,7 +1,7 @@
 /** clients.forecast: a client's run-dry forecast as of now, with the threshold suggestion. */
 import { crossingAt, RUN_DRY_NEVER } from '../../../shared/forecast';
 import type { HandlerMap } from '../api/registry';
-import { iso, isoOrNull } from '../clock';
+import { iso, isoOrNull } from '../clock/clock';
 import { clientThresholds } from '../profiles/handlers';
 import { averageDailySpend } from './spend';
 import { figuresOf, parseDays } from './store';

@@ -1,13 +1,13 @@
 /** Channels of the ledger: posting, reversals, paging, the balance series, holds and the audit log. */
 import type { Hold } from '../../../shared/contracts';
 import { conflict, invalid, notFound } from '../../../shared/result';
-import { iso, isoOrNull } from '../clock';
+import { iso, isoOrNull } from '../clock/clock';
 import type { Ctx, HandlerMap } from '../api/registry';
 import { decodeCursor, encodeCursor } from '../api/cursor';
-import { getClient } from '../clients/directory';
+import { getClient } from '../clients/handlers';
 import { ENTRY_COLUMNS, toBalance, toEntry, type EntryRow } from './post';
 import { commitImport, previewImport } from './import';
-import { auditPage } from './audit';
+import { auditPage } from '../audit/log';
 import { markerWidth, seriesMarkers, seriesThresholds } from './markers';
 import { seriesBuckets } from './series';
 

@@ -8,7 +8,7 @@ import type { ImportRow, ImportRowError } from '../../../shared/contracts';
 import { CsvError, parseCsv } from '../../../shared/csv';
 import { MoneyError, parseAmount } from '../../../shared/money';
 import { invalid } from '../../../shared/result';
-import { iso } from '../clock';
+import { iso } from '../clock/clock';
 import type { Ctx } from '../api/registry';
 
 export const IMPORT_COLUMNS = ['client_ref', 'time', 'amount', 'external_id', 'description'] as const;

@@ -6,7 +6,7 @@
  */
 import { SERIES_MARKERS, type SeriesMarker } from '../../../shared/contracts/ledger';
 import type { Ctx } from '../api/registry';
-import { iso } from '../clock';
+import { iso } from '../clock/clock';
 import { clientThresholds } from '../profiles/handlers';
 
 type Threshold = { kind: 'staff' | 'client' | 'inactivity' | 'alert' | 'trigger'; label: string; amount: number };

@@ -6,7 +6,7 @@ import type { Statement } from 'better-sqlite3';
 import { AppError, conflict, notFound } from '../../../shared/result';
 import type { BalanceState, LedgerEntry } from '../../../shared/contracts';
 import { MAX_AMOUNT } from '../../../shared/money';
-import { isoOrNull, iso } from '../clock';
+import { isoOrNull, iso } from '../clock/clock';
 import type { Db } from '../db/open';
 import { addUsage, figuresOf, ForecastStore, parseDays } from '../forecast/store';
 import { DAY_MS, dayOf } from '../../../shared/forecast';

@@ -8,7 +8,7 @@ import type { ProfileRuleKind as RuleKind } from '../../../shared/contracts';
 import { MAX_AMOUNT } from '../../../shared/money';
 import { RULE_KINDS, ruleStateId, ruleStateRange } from '../db/schema';
 import type { BalanceRow } from '../ledger/post';
-import type { NotificationLog, DecisionProfile } from '../notify/log';
+import type { NotificationLog, DecisionProfile } from '../notifications/log';
 import { decide, sameState, type Cause, type EffectiveRule, type Facts, type RuleState } from './decide';
 
 export interface ProfileRuleRow {

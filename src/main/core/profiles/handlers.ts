@@ -1,7 +1,7 @@
 /** Channels of Low Balance Profiles, client thresholds and the scheduler. */
 import type { ClientThresholds, Profile, ProfileRuleKind, RuleKind, RuleView } from '../../../shared/contracts';
 import { conflict, invalid, notFound } from '../../../shared/result';
-import { iso, isoOrNull } from '../clock';
+import { iso, isoOrNull } from '../clock/clock';
 import type { Ctx, HandlerMap } from '../api/registry';
 import { decodeCursor, encodeCursor } from '../api/cursor';
 import { RULE_KINDS, ruleStateRange } from '../db/schema';

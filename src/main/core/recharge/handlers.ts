@@ -3,10 +3,10 @@ import type { RechargeSettings } from '../../../shared/contracts';
 import { formatMoney } from '../../../shared/money';
 import { invalid } from '../../../shared/result';
 import type { Ctx, HandlerMap } from '../api/registry';
-import { iso, isoOrNull } from '../clock';
-import { subjectFor } from '../notify/templates';
-import { whenText } from '../notify/log';
-import { methodLabel } from '../stripe/methods';
+import { iso, isoOrNull } from '../clock/clock';
+import { subjectFor } from '../notifications/templates';
+import { whenText } from '../notifications/log';
+import { methodLabel } from '../methods/handlers';
 import { planCharge, rechargeWarnings, type RechargeValues } from '../../../shared/recharge';
 import { averageDailySpend } from '../forecast/spend';
 

@@ -10,7 +10,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { ChangeEvent, SchedulerStatus, SweepReport } from '../../../shared/contracts';
-import { iso, isoOrNull, type Clock } from '../clock';
+import { iso, isoOrNull, type Clock } from '../clock/clock';
 import type { RuleEngine } from '../profiles/engine';
 import type { JobQueue } from './jobs';
 

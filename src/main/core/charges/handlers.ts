@@ -3,8 +3,8 @@ import type { Charge } from '../../../shared/contracts';
 import { conflict, invalid, notFound } from '../../../shared/result';
 import { decodeCursor, encodeCursor } from '../api/cursor';
 import type { Ctx, HandlerMap } from '../api/registry';
-import { iso } from '../clock';
-import { methodLabel } from '../stripe/methods';
+import { iso } from '../clock/clock';
+import { methodLabel } from '../methods/handlers';
 
 interface AttemptRow {
   id: number;

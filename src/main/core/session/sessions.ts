@@ -8,7 +8,7 @@
 import crypto from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { StaffRole } from '../../../shared/contract';
-import type { Clock } from '../clock';
+import type { Clock } from '../clock/clock';
 import { hashPassword, SCRYPT_LOG_N, verifyPassword } from './passwords';
 
 /** A session ends after this long without a call. */

@@ -8,8 +8,8 @@ import type { ClientMethods, PaymentMethod } from '../../../shared/contracts';
 import { AppError, conflict, invalid, notFound, unavailable } from '../../../shared/result';
 import type { Ctx, HandlerMap } from '../api/registry';
 import { POINTS } from '../../../shared/money';
-import { iso, isoOrNull } from '../clock';
-import { stripeErrorWords } from './service';
+import { iso, isoOrNull } from '../clock/clock';
+import { stripeErrorWords } from '../stripe/service';
 
 interface MethodRow {
   id: number;

@@ -5,7 +5,7 @@
  * (demo-stripe.ts), when it is held at that history's moments, stepping forward through them, and then hands
  * over to the host's clock for good. The history is made before the host runs any due work of its own.
  */
-import type { Clock } from './clock';
+import type { Clock } from '../clock/clock';
 
 export class DemoClock implements Clock {
   private held: number | null = null;

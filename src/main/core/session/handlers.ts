@@ -3,10 +3,10 @@
  * in `prepare`, off the event loop and outside the write transaction; `run` only writes.
  */
 import { AppError, conflict, invalid } from '../../../shared/result';
-import { iso } from '../clock';
+import { iso } from '../clock/clock';
 import type { Ctx, HandlerMap } from '../api/registry';
-import { getStaff } from '../clients/directory';
-import { checkSignInRules } from './rules';
+import { getStaff } from '../clients/handlers';
+import { checkSignInRules } from '../staff/password-rules';
 
 const wrong = () => new AppError('unauthorized', 'the email or password is wrong', 'password');
 

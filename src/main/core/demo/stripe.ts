@@ -18,11 +18,11 @@
  * host's. So every attempt, credit, cooldown and notification carries its historic time, and what is recent
  * (a cooldown, a failure, a debit in flight) is still current when the demo opens.
  */
-import type { Core } from './app';
-import { demoName, random, USAGE } from './demo';
-import { DemoClock } from './demo-clock';
-import type { Channel, ChannelInput, ChannelOutput } from '../../shared/contracts';
-import { DAY_MS as DAY, HOUR_MS as HOUR } from '../../shared/forecast';
+import type { Core } from '..';
+import { demoName, random, USAGE } from './ledger';
+import { DemoClock } from './clock';
+import type { Channel, ChannelInput, ChannelOutput } from '../../../shared/contracts';
+import { DAY_MS as DAY, HOUR_MS as HOUR } from '../../../shared/forecast';
 
 
 interface DemoPlan {

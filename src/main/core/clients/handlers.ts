@@ -2,12 +2,12 @@
 import type { Client, Reseller, StaffUser } from '../../../shared/contracts';
 import { DRY_WITHIN_MS } from '../dashboard/dry';
 import { conflict, invalid, notFound } from '../../../shared/result';
-import { iso, isoOrNull } from '../clock';
+import { iso, isoOrNull } from '../clock/clock';
 import type { Ctx, HandlerMap } from '../api/registry';
 import { decodeCursor, encodeCursor } from '../api/cursor';
 import { preparedOnce } from '../db/statements';
 import { clientInserter } from './insert';
-import { checkSignInRules } from '../auth/rules';
+import { checkSignInRules } from '../staff/password-rules';
 import { RUN_DRY_NEVER } from '../../../shared/forecast';
 
 interface ResellerRow {

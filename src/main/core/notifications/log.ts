@@ -2,13 +2,13 @@
  * The notification log: one row per rule decision, written in the same transaction as the decision,
  * with the recipients and subject worked out at that moment and the reason in words, and one row per
  * message of the auto-recharge flow (receipts, failures). A row to send also enqueues its durable
- * `notify` job (keyed by the row, so never two); the job (src/main/core/notify/service.ts) sends it.
+ * `notify` job (keyed by the row, so never two); the job (src/main/core/mail/notifier.ts) sends it.
  */
 import type Database from 'better-sqlite3';
 import type { Notification, NotificationKind, ProfileRuleKind as RuleKind } from '../../../shared/contracts';
 import { formatRunDry } from '../../../shared/forecast';
 import { formatMoney } from '../../../shared/money';
-import { iso } from '../clock';
+import { iso } from '../clock/clock';
 import type { JobQueue } from '../scheduler/jobs';
 import type { Decision, EffectiveRule, Facts, Policy, RuleState } from '../profiles/decide';
 import { KIND_OF_RULE, subjectFor, type Party as TemplateParty, type TemplateData } from './templates';

@@ -3,9 +3,9 @@
  * so a newcomer sees a living ledger at once. Deterministic (a seeded generator), written in one
  * transaction, and only into an empty database.
  */
-import type { Core } from './app';
-import { clientInserter } from './clients/insert';
-import { DAY_MS as DAY } from '../../shared/forecast';
+import type { Core } from '..';
+import { clientInserter } from '../clients/insert';
+import { DAY_MS as DAY } from '../../../shared/forecast';
 
 
 /** mulberry32: a small seeded generator, so every demo ledger is the same. */

@@ -8,7 +8,7 @@ import type { AuditFilter, AuditRow } from '../../../shared/contracts';
 import { csvRecord } from '../../../shared/csv';
 import { invalid } from '../../../shared/result';
 import { decodeCursor, encodeCursor } from '../api/cursor';
-import { iso } from '../clock';
+import { iso } from '../clock/clock';
 
 export interface AuditRaw {
   id: number;

@@ -14,15 +14,15 @@ import type { mailTestResult, smtpInput } from '../../../shared/contracts/mail';
 import type { outboxItem } from '../../../shared/contracts/outbox';
 import type { z } from 'zod';
 import { invalid } from '../../../shared/result';
-import { iso, type Clock } from '../clock';
+import { iso, type Clock } from '../clock/clock';
 import type { Job, JobQueue, JobResult } from '../scheduler/jobs';
 import { PermanentJobError } from '../scheduler/jobs';
 import type { SecretBox } from '../settings/secrets';
 import type { SettingsStore } from '../settings/store';
-import { NOTIFY_JOB, NotificationLog } from './log';
+import { NOTIFY_JOB, NotificationLog } from '../notifications/log';
 import { MailError, Mailer, OUTBOX_FROM, parseSmtpUrl, redactSmtpUrl, type MailRoute, type OutgoingMail, type SmtpConfig } from './mailer';
-import { messageIdOf, NOTIFICATION_SELECT, testMessageId, type NotificationRow } from './query';
-import { render, renderTest, type TemplateData } from './templates';
+import { messageIdOf, NOTIFICATION_SELECT, testMessageId, type NotificationRow } from '../notifications/query';
+import { render, renderTest, type TemplateData } from '../notifications/templates';
 
 /** How SMTP settings are stored: everything but the password as given, the password sealed. */
 interface StoredSmtp {

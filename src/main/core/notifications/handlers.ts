@@ -2,7 +2,7 @@
 import { conflict, invalid, notFound } from '../../../shared/result';
 import type { HandlerMap } from '../api/registry';
 import { decodeCursor, encodeCursor } from '../api/cursor';
-import { iso, isoOrNull } from '../clock';
+import { iso, isoOrNull } from '../clock/clock';
 import { filterWhere, NEWEST_FIRST, NOTIFICATION_SELECT, toNotification, type NotificationRow } from './query';
 
 export const notifyHandlers: HandlerMap = {

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Notification, NotificationFilter } from '../../../shared/contracts';
 import { invalid } from '../../../shared/result';
-import { iso, isoOrNull } from '../clock';
+import { iso, isoOrNull } from '../clock/clock';
 
 export interface NotificationRow {
   id: number;

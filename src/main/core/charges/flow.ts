@@ -27,12 +27,12 @@ import type Stripe from 'stripe';
 import type { ChangeEvent } from '../../../shared/contracts';
 import { formatMoney, POINTS } from '../../../shared/money';
 import { planCharge } from '../../../shared/recharge';
-import type { Clock } from '../clock';
+import type { Clock } from '../clock/clock';
 import type { BalanceRow, Ledger } from '../ledger/post';
-import { whenText as at, type NotificationLog } from '../notify/log';
+import { whenText as at, type NotificationLog } from '../notifications/log';
 import { backoff, TransientJobError, type Job, type JobQueue, type JobResult } from '../scheduler/jobs';
 import type { SettingsStore } from '../settings/store';
-import { methodLabel } from '../stripe/methods';
+import { methodLabel } from '../methods/handlers';
 import { stripeErrorWords, type Payments } from '../stripe/service';
 
 export const CHARGE_JOB = 'charge';
