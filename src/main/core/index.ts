@@ -16,18 +16,27 @@ import { Ledger } from './ledger/post';
 import { createRegistry, type Ctx, type HandlerMap, type Registry } from './api/registry';
 import { Sessions } from './session/sessions';
 import { sessionHandlers } from './session/handlers';
-import { directoryHandlers } from './clients/handlers';
+import { appHandlers } from './app/handlers';
+import { testClockHandlers } from './clock/handlers';
+import { clientHandlers } from './clients/handlers';
+import { resellerHandlers } from './resellers/handlers';
+import { staffHandlers } from './staff/handlers';
 import { RuleEngine } from './profiles/engine';
 import { profileHandlers } from './profiles/handlers';
+import { thresholdHandlers } from './thresholds/handlers';
+import { schedulerHandlers } from './scheduler/handlers';
 import { JobQueue } from './scheduler/jobs';
 import { Scheduler } from './scheduler/scheduler';
 import { ledgerHandlers } from './ledger/handlers';
-import { notifyHandlers } from './notifications/handlers';
+import { holdHandlers } from './holds/handlers';
+import { auditHandlers } from './audit/handlers';
+import { notificationHandlers } from './notifications/handlers';
+import { mailHandlers } from './mail/handlers';
+import { outboxHandlers } from './outbox/handlers';
 import { NotificationLog } from './notifications/log';
 import { Notifier } from './mail/notifier';
 import { exportHandlers } from './exports/handlers';
 import { rechargeHandlers } from './recharge/handlers';
-import { forecastHandlers } from './forecast/handlers';
 import { Charges } from './charges/flow';
 import { chargeHandlers } from './charges/handlers';
 import { dashboardHandlers } from './dashboard/handlers';
@@ -188,38 +197,19 @@ export function createCore(opts: CoreOptions): Core {
     for (const w of dueWork) await w();
   };
 
-  const systemHandlers: HandlerMap = {
-    'app.info': () => ({
-      version: VERSION,
-      dataDir: opts.dataDir ?? file,
-      demo: !!opts.demo,
-      testClock: !!opts.testClock,
-      now: iso(clock.now()),
-      host: opts.host ?? 'headless',
-    }),
-  };
+  const appInfo = appHandlers(() => ({
+    version: VERSION,
+    dataDir: opts.dataDir ?? file,
+    demo: !!opts.demo,
+    testClock: !!opts.testClock,
+    now: iso(clock.now()),
+    host: opts.host ?? 'headless',
+  }));
   const testClock = opts.testClock;
-  if (testClock) {
-    const moved = async () => {
-      await runDue();
-      emit({ topic: 'clock' });
-      return { now: iso(testClock.now()) };
-    };
-    systemHandlers['clock.get'] = () => ({ now: iso(testClock.now()) });
-    systemHandlers['clock.set'] = (input) => {
-      const ms = Date.parse(input.iso);
-      if (ms < testClock.now()) throw invalid('iso', `iso must not be before the clock's time ${iso(testClock.now())}: the clock never goes backwards`);
-      testClock.set(ms);
-      return moved();
-    };
-    systemHandlers['clock.advance'] = (input) => {
-      testClock.advance(input.ms);
-      return moved();
-    };
-  }
+  const clockChannels = testClock ? testClockHandlers(testClock, runDue, () => emit({ topic: 'clock' })) : {};
 
   const sessions = new Sessions(db.$client, clock, opts.scryptLogN);
-  const registry = createRegistry(contracts, [systemHandlers, sessionHandlers, directoryHandlers, ledgerHandlers, profileHandlers, notifyHandlers, exportHandlers, rechargeHandlers, stripeHandlers, methodHandlers, chargeHandlers, dashboardHandlers, forecastHandlers], {
+  const registry = createRegistry(contracts, [appInfo, clockChannels, sessionHandlers, resellerHandlers, staffHandlers, clientHandlers, ledgerHandlers, holdHandlers, auditHandlers, profileHandlers, thresholdHandlers, schedulerHandlers, notificationHandlers, mailHandlers, outboxHandlers, exportHandlers, rechargeHandlers, stripeHandlers, methodHandlers, chargeHandlers, dashboardHandlers], {
     optional: testClock ? [] : testClockChannels,
   });
 
