@@ -106,7 +106,7 @@ describe('formatRunDry', () => {
 
 describe('the days a balance row keeps (addUsage)', () => {
   it('adds to the day, keeps 7 days before today, and never keeps an older day', async () => {
-    const { addUsage } = await import('../../src/main/core/forecast/store');
+    const { addUsage } = await import('../../src/main/core/ledger/forecast');
     const today = dayOf(MONDAY);
     let days = addUsage([], MONDAY + HOUR_MS, 100, MONDAY + 2 * HOUR_MS);
     days = addUsage(days, MONDAY + 90 * 60_000, 50, MONDAY + 2 * HOUR_MS);

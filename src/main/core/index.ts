@@ -111,7 +111,7 @@ export function createCore(opts: CoreOptions): Core {
   const scheduler = new Scheduler(db.$client, rules, jobs, clock, emit);
   // The recharge check first, so that the charges it starts run in the same pass.
   const dueWork: (() => Promise<unknown> | void)[] = [() => charges.checkDue(), () => scheduler.runDue()];
-  // The run-dry forecasts, refreshed hourly: time alone moves a rate (src/main/core/forecast/store.ts).
+  // The run-dry forecasts, refreshed hourly: time alone moves a rate (src/main/core/ledger/forecast.ts).
   dueWork.push(async () => {
     if (ledger.forecast.refreshDue(clock.now()) && (await ledger.forecast.refresh(() => clock.now(), () => db.$client.open)).changed) emit({ topic: 'clients' });
   });

@@ -9,7 +9,7 @@ import type { Channel, ChannelOutput, ChannelParsedInput, ChangeEvent } from '..
 import { AppError, type Result } from '../../../shared/result';
 import type { Clock } from '../clock/clock';
 import type { Db } from '../db/open';
-import { preparedOnce } from '../db/statements';
+import { auditInsert } from '../audit/log';
 import type { Ledger } from '../ledger/post';
 import type { RuleEngine } from '../profiles/engine';
 import type { Scheduler } from '../scheduler/scheduler';
@@ -107,8 +107,6 @@ export function toErrorShape(err: unknown) {
   return { kind: 'internal' as const, message: `Balance Desk hit an internal error: ${e?.message ?? String(err)}` };
 }
 
-/** The audit insert: it runs in every mutating call. */
-const auditInsert = (sqlite: Db['$client']) => preparedOnce(sqlite, 'INSERT INTO audit_log (at, actor, action, subject_type, subject_id, detail) VALUES (?, ?, ?, ?, ?, ?)');
 
 /** Whether a caller with `role` (null: not signed in while sign-in is on) may use a channel. */
 const allows = (c: Contract, role: StaffRole | null) => (role === null ? c.signedOut : roleRank(role) >= roleRank(c.role));

@@ -9,6 +9,11 @@ import { csvRecord } from '../../../shared/csv';
 import { invalid } from '../../../shared/result';
 import { decodeCursor, encodeCursor } from '../api/cursor';
 import { iso } from '../clock/clock';
+import { preparedOnce } from '../db/statements';
+
+/** The audit insert: it runs in every mutating call, in its transaction (api/registry.ts). */
+export const auditInsert = (sqlite: Database.Database) =>
+  preparedOnce(sqlite, 'INSERT INTO audit_log (at, actor, action, subject_type, subject_id, detail) VALUES (?, ?, ?, ?, ?, ?)');
 
 export interface AuditRaw {
   id: number;

@@ -9,8 +9,8 @@ import { assertProfileFits } from '../profiles/store';
 import { crossingAt, RUN_DRY_NEVER } from '../../../shared/forecast';
 import { iso, isoOrNull } from '../clock/clock';
 import { clientThresholds } from '../thresholds/view';
-import { averageDailySpend } from '../forecast/spend';
-import { figuresOf, parseDays, usageOf } from '../forecast/store';
+import { averageDailySpend } from '../ledger/spend';
+import { figuresOf, parseDays, usageOf } from '../ledger/forecast';
 import { clientInserter } from './insert';
 import { assertRefFree, CLIENT_SQL, getClient, toClient, type ClientRow } from './store';
 

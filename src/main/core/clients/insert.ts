@@ -4,6 +4,7 @@
  * clients.create, the demo ledger and the benchmark, so the keys can never be derived two ways.
  */
 import type Database from 'better-sqlite3';
+import { balanceRowInserter } from '../ledger/post';
 
 export interface NewClient {
   resellerId: number;
@@ -20,7 +21,7 @@ export function clientInserter(sqlite: Database.Database): (c: NewClient, create
     `INSERT INTO clients (reseller_id, external_ref, ref_key, name, name_key, billing_email, currency, status, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const balance = sqlite.prepare('INSERT INTO balances (client_id, updated_at) VALUES (?, ?)');
+  const balance = balanceRowInserter(sqlite);
   return (c, createdAt) => {
     const id = Number(
       client.run(c.resellerId, c.externalRef, c.externalRef.toLowerCase(), c.name, c.name.toLowerCase(), c.billingEmail, c.currency, c.status, createdAt)

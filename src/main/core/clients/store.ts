@@ -3,6 +3,7 @@ import type { Client } from '../../../shared/contracts';
 import { conflict, invalid, notFound } from '../../../shared/result';
 import { iso, isoOrNull } from '../clock/clock';
 import type { Ctx } from '../api/registry';
+import type { Db } from '../db/open';
 import { preparedOnce } from '../db/statements';
 import { RUN_DRY_NEVER } from '../../../shared/forecast';
 
@@ -62,3 +63,6 @@ export function assertRefFree(ctx: Ctx, resellerId: number, ref: string, exceptI
   if (clash) throw conflict(`reference ${ref} is already used by another client of this reseller`, 'externalRef');
 }
 
+
+/** The clients of a deleted profile follow their reseller's default again; answers how many. */
+export const detachProfile = (db: Db, profileId: number): number => db.$client.prepare('UPDATE clients SET profile_id = NULL WHERE profile_id = ?').run(profileId).changes;

@@ -89,7 +89,7 @@ export const balances = sqliteTable(
 
 /**
  * The run-dry forecast's days of a client with usage in the window: usage debits per UTC day (day =
- * floor(at / 86,400,000)), as a flat JSON array [day, spent, day, spent, …] (src/main/core/forecast/store.ts).
+ * floor(at / 86,400,000)), as a flat JSON array [day, spent, day, spent, …] (src/main/core/ledger/forecast.ts).
  * Not in `balances`: the sweep, the clients list and its sorts scan that table, and these days made each of
  * its rows about four times wider (1.5× slower scans, measured). Read with the balance by its primary key,
  * written only by a usage debit and by the hourly refresh; no row: no usage in the window.

@@ -2,13 +2,14 @@
  * Posting: every entry and every hold changes the client's balance row in the same transaction, so the
  * balance always equals the sum of the entries. Callers run inside a write transaction (dispatch does).
  */
+import type Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
 import { AppError, conflict, notFound } from '../../../shared/result';
 import type { BalanceState, LedgerEntry } from '../../../shared/contracts';
 import { MAX_AMOUNT } from '../../../shared/money';
 import { isoOrNull, iso } from '../clock/clock';
 import type { Db } from '../db/open';
-import { addUsage, figuresOf, ForecastStore, parseDays } from '../forecast/store';
+import { addUsage, figuresOf, ForecastStore, parseDays } from './forecast';
 import { DAY_MS, dayOf } from '../../../shared/forecast';
 
 export type EntryKind = LedgerEntry['kind'];
@@ -323,3 +324,6 @@ export class Ledger {
     for (const l of this.balanceListeners) l(clientId, state, now, lowered);
   }
 }
+
+/** A new client's balance row, at zero: clients/insert.ts makes it with the client row. */
+export const balanceRowInserter = (sqlite: Database.Database) => sqlite.prepare('INSERT INTO balances (client_id, updated_at) VALUES (?, ?)');

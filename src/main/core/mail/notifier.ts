@@ -19,7 +19,7 @@ import type { Job, JobQueue, JobResult } from '../scheduler/jobs';
 import { PermanentJobError } from '../scheduler/jobs';
 import type { SecretBox } from '../settings/secrets';
 import type { SettingsStore } from '../settings/store';
-import { NOTIFY_JOB, NotificationLog } from '../notifications/log';
+import { NOTIFY_JOB, NotificationLog, sendOutcomes } from '../notifications/log';
 import { MailError, Mailer, OUTBOX_FROM, parseSmtpUrl, redactSmtpUrl, type MailRoute, type OutgoingMail, type SmtpConfig } from './mailer';
 import { messageIdOf, NOTIFICATION_SELECT, testMessageId, type NotificationRow } from '../notifications/query';
 import { render, renderTest, type TemplateData } from '../notifications/templates';
@@ -76,8 +76,7 @@ export class Notifier {
       party: sqlite.prepare(
         `SELECT c.name, c.external_ref, c.billing_email, r.name AS reseller_name, r.email AS reseller_email FROM clients c JOIN resellers r ON r.id = c.reseller_id WHERE c.id = ?`,
       ),
-      sent: sqlite.prepare(`UPDATE notifications SET status = 'sent', sent_at = ?, via = ?, attempts = attempts + 1, error = ? WHERE id = ? AND status = 'queued'`),
-      attempt: sqlite.prepare(`UPDATE notifications SET status = ?, attempts = attempts + 1, error = ? WHERE id = ? AND status = 'queued'`),
+      ...sendOutcomes(sqlite),
     };
     o.jobs.register(NOTIFY_JOB, (job) => this.runJob(job));
   }

@@ -230,3 +230,9 @@ function templateParty(p: Party): TemplateParty {
     resellerEmail: p.reseller_email,
   };
 }
+
+/** What sending a row did: sent (with the route it took), or one more failed attempt (queued again or failed). */
+export const sendOutcomes = (sqlite: Database.Database) => ({
+  sent: sqlite.prepare(`UPDATE notifications SET status = 'sent', sent_at = ?, via = ?, attempts = attempts + 1, error = ? WHERE id = ? AND status = 'queued'`),
+  attempt: sqlite.prepare(`UPDATE notifications SET status = ?, attempts = attempts + 1, error = ? WHERE id = ? AND status = 'queued'`),
+});

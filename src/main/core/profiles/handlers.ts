@@ -7,6 +7,7 @@ import { decodeCursor, encodeCursor } from '../api/cursor';
 import { RULE_KINDS, ruleStateRange } from '../db/schema';
 import { HOUR_MS as HOUR } from '../../../shared/forecast';
 import { isBelow, type EffectiveRule } from './decide';
+import { detachProfile } from '../clients/store';
 import { effectiveRule, PROFILE_IN_FORCE, type LoadedProfile } from './engine';
 
 
@@ -245,7 +246,7 @@ export const profileHandlers: HandlerMap = {
   'profiles.delete': (input, ctx) => {
     const p = getProfile(ctx, input.id);
     // Assigned clients follow the reseller's default for their currency again (none if this was it).
-    const moved = ctx.db.$client.prepare('UPDATE clients SET profile_id = NULL WHERE profile_id = ?').run(input.id).changes;
+    const moved = detachProfile(ctx.db, input.id);
     ctx.db.$client.prepare('DELETE FROM low_balance_profiles WHERE id = ?').run(input.id);
     ctx.audit('profile.delete', 'profile', input.id, { name: p.name, clientsMoved: moved, fallback: p.fallback?.name ?? null, wasDefault: p.isDefault });
     profilesChanged(ctx);

@@ -8,7 +8,7 @@ import { subjectFor } from '../notifications/templates';
 import { whenText } from '../notifications/log';
 import { methodLabel } from '../methods/handlers';
 import { planCharge, rechargeWarnings, type RechargeValues } from '../../../shared/recharge';
-import { averageDailySpend } from '../forecast/spend';
+import { averageDailySpend } from '../ledger/spend';
 
 
 interface ClientRow {

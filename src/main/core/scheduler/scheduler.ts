@@ -8,6 +8,7 @@
  *  3. due jobs are leased and run.
  * Its state (the last sweep, a requested sweep) is kept in SQLite, so a restart carries on.
  */
+import { schedulerState } from './state';
 import type Database from 'better-sqlite3';
 import type { ChangeEvent, SchedulerStatus, SweepReport } from '../../../shared/contracts';
 import { iso, isoOrNull, type Clock } from '../clock/clock';
@@ -49,9 +50,7 @@ export class Scheduler {
     private readonly emit: (e: ChangeEvent) => void,
   ) {
     this.s = {
-      get: sqlite.prepare('SELECT value FROM scheduler_state WHERE key = ?').pluck(),
-      put: sqlite.prepare('INSERT INTO scheduler_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
-      del: sqlite.prepare('DELETE FROM scheduler_state WHERE key = ?'),
+      ...schedulerState(sqlite),
       maxId: sqlite.prepare('SELECT max(id) FROM clients').pluck(),
       clients: sqlite.prepare('SELECT count(*) FROM clients').pluck(),
       watching: sqlite.prepare('SELECT count(*) AS n, min(next_check_at) AS next FROM rule_states WHERE next_check_at IS NOT NULL'),

@@ -8,6 +8,7 @@
  * refresh keeps the figures right as time passes without posts (the days' weights move, a quiet client's
  * rate decays) and drops the days that left the window. The arithmetic is src/shared/forecast.ts.
  */
+import { schedulerState } from '../scheduler/state';
 import type Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
 import { burnRateOf, DAY_MS, dayOf, FORECAST_DAYS, HOUR_MS, runDryAt } from '../../../shared/forecast';
@@ -108,8 +109,8 @@ export class ForecastStore {
       putDays: sqlite.prepare('INSERT INTO usage_days (client_id, days) VALUES (?, ?) ON CONFLICT (client_id) DO UPDATE SET days = excluded.days'),
       dropDays: sqlite.prepare('DELETE FROM usage_days WHERE client_id = ?'),
       maxId: sqlite.prepare('SELECT max(id) FROM clients').pluck(),
-      getState: sqlite.prepare('SELECT value FROM scheduler_state WHERE key = ?').pluck(),
-      putState: sqlite.prepare('INSERT INTO scheduler_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+      getState: schedulerState(sqlite).get,
+      putState: schedulerState(sqlite).put,
     };
   }
 
