@@ -30,6 +30,7 @@ import { rechargeHandlers } from './recharge/handlers';
 import { forecastHandlers } from './forecast/handlers';
 import { Charges } from './charges/flow';
 import { chargeHandlers } from './charges/handlers';
+import { runsDueWorkAfter } from './charges/retry';
 import { dashboardHandlers } from './dashboard/handlers';
 import { stripeHandlers } from './stripe/handlers';
 import { methodHandlers } from './methods/handlers';
@@ -219,9 +220,10 @@ export function createCore(opts: CoreOptions): Core {
   }
 
   const sessions = new Sessions(db.$client, clock, opts.scryptLogN);
-  const registry = createRegistry(contracts, [systemHandlers, sessionHandlers, directoryHandlers, ledgerHandlers, profileHandlers, notifyHandlers, exportHandlers, rechargeHandlers, stripeHandlers, methodHandlers, chargeHandlers, dashboardHandlers, forecastHandlers], {
-    optional: testClock ? [] : testClockChannels,
-  });
+  const handlerMaps = [systemHandlers, sessionHandlers, directoryHandlers, ledgerHandlers, profileHandlers, notifyHandlers, exportHandlers, rechargeHandlers, stripeHandlers, methodHandlers, chargeHandlers, dashboardHandlers, forecastHandlers];
+  const registry = createRegistry(contracts, handlerMaps, { optional: testClock ? [] : testClockChannels });
+  // The channels whose handler is marked to set the due work going once it has committed (charges/retry.ts).
+  const runDueAfter = new Set(handlerMaps.flatMap((m) => Object.entries(m).flatMap(([name, h]) => (runsDueWorkAfter(h) ? [name] : []))));
 
   /** The caller's name, role and staff id; null for a session token that is unknown or has ended. */
   const caller = (o: CallOptions): Pick<Ctx, 'actor' | 'role' | 'staffId'> | null => {
@@ -258,8 +260,8 @@ export function createCore(opts: CoreOptions): Core {
       if (!result.ok && registry.contract(channel)?.mutates) rules.invalidate();
       const touched = rules.drainTouched();
       if (touched.length) emit({ topic: 'notifications', clientIds: touched });
-      // A staff Retry charges now: its job runs at once, not at the next tick (a test clock runs work when moved).
-      if (result.ok && channel === 'charges.retry' && !testClock) void runDue().catch((e: unknown) => opts.log?.(`due work failed: ${(e as Error).message}`));
+      // A marked handler's work (a staff Retry's charge) runs at once, not at the next tick (a test clock runs work when moved).
+      if (result.ok && runDueAfter.has(channel) && !testClock) void runDue().catch((e: unknown) => opts.log?.(`due work failed: ${(e as Error).message}`));
       return result;
     },
     runDue,

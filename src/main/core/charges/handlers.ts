@@ -2,11 +2,11 @@
 import type { Charge } from '../../../shared/contracts';
 import { invalid } from '../../../shared/result';
 import { decodeCursor, encodeCursor } from '../api/cursor';
-import type { Ctx, HandlerMap } from '../api/registry';
+import type { Ctx, Handler, HandlerMap } from '../api/registry';
 import { iso } from '../clock/clock';
 import { methodLabels } from '../methods/store';
 import { ATTEMPT_COLUMNS, clientsWithOpenAttempt, type Attempt, type Try } from './facts';
-import { AWAITING_RETRY, retry, retryable } from './retry';
+import { AWAITING_RETRY, retry, retryable, runsDueWork } from './retry';
 
 /** An attempt as the list shows it: with its client's name and reference. */
 type AttemptRow = Attempt & { clientName: string; clientRef: string };
@@ -88,5 +88,6 @@ export const chargeHandlers: HandlerMap = {
     return { items: toCharges(ctx, items), nextCursor: more ? encodeCursor([last.createdAt, last.id]) : null };
   },
 
-  'charges.retry': (input, ctx) => chargeById(ctx, retry(ctx, input)),
+  // A staff Retry charges now: marked, so the core runs the due work once the call has committed.
+  'charges.retry': runsDueWork<Handler<'charges.retry'>>((input, ctx) => chargeById(ctx, retry(ctx, input))),
 };

@@ -1,7 +1,9 @@
 /**
  * The staff Retry (charges.retry): a failed attempt again with its first method, one method (even cooling
  * down) for the recharge amount, or an attempt waiting for Stripe tried again at once with the same keys.
- * The attempt it writes runs as the flow's durable job.
+ * The attempt it writes runs as the flow's durable job; the handler is marked (runsDueWork) so that the
+ * core sets the due work going as soon as its transaction has committed: a Retry charges now, not at the
+ * next tick of the scheduler.
  */
 import { conflict, notFound } from '../../../shared/result';
 import type { Ctx } from '../api/registry';
@@ -18,6 +20,21 @@ export const AWAITING_RETRY = `a.status IN ('failed', 'requires_action') AND a.i
 /** Whether staff may press Retry on the attempt (`clientHasOpen`: its client has an open attempt). */
 export const retryable = (a: Pick<Attempt, 'status' | 'waitingSince'>, clientHasOpen: boolean): boolean =>
   ((a.status === 'failed' || a.status === 'requires_action') && !clientHasOpen) || a.waitingSince !== null;
+
+/** What a handler marked by runsDueWork carries. */
+export interface RunsDueWork {
+  readonly runsDueWork: true;
+}
+
+/**
+ * Marks a handler whose success sets the core's due work (the charge jobs among it) going at once, once
+ * the call's transaction has committed. The composition root reads the mark (runsDueWorkAfter) and does
+ * it — not with a test clock, whose moves run the due work.
+ */
+export const runsDueWork = <H extends object>(handler: H): H & RunsDueWork => Object.assign(handler, { runsDueWork: true as const });
+
+/** Whether a handler is marked by runsDueWork. */
+export const runsDueWorkAfter = (handler: unknown): boolean => typeof handler === 'function' && (handler as Partial<RunsDueWork>).runsDueWork === true;
 
 /**
  * Inside the call's transaction: the staff Retry. Returns the id of the attempt that charges: a new one,
