@@ -39,6 +39,7 @@ import { exportHandlers } from './exports/handlers';
 import { rechargeHandlers } from './recharge/handlers';
 import { Charges } from './charges/flow';
 import { chargeHandlers } from './charges/handlers';
+import { runsDueWorkAfter } from './charges/retry';
 import { dashboardHandlers } from './dashboard/handlers';
 import { stripeHandlers } from './stripe/handlers';
 import { methodHandlers } from './methods/handlers';
@@ -140,9 +141,10 @@ export function createCore(opts: CoreOptions): Core {
   const clockChannels = testClock ? testClockHandlers(testClock, runDue, () => emit({ topic: 'clock' })) : {};
 
   const sessions = new Sessions(db.$client, clock, opts.scryptLogN);
-  const registry = createRegistry(contracts, [appInfo, clockChannels, sessionHandlers, resellerHandlers, staffHandlers, clientHandlers, ledgerHandlers, holdHandlers, auditHandlers, profileHandlers, thresholdHandlers, schedulerHandlers, notificationHandlers, mailHandlers, outboxHandlers, exportHandlers, rechargeHandlers, stripeHandlers, methodHandlers, chargeHandlers, dashboardHandlers], {
-    optional: testClock ? [] : testClockChannels,
-  });
+  const handlerMaps = [appInfo, clockChannels, sessionHandlers, resellerHandlers, staffHandlers, clientHandlers, ledgerHandlers, holdHandlers, auditHandlers, profileHandlers, thresholdHandlers, schedulerHandlers, notificationHandlers, mailHandlers, outboxHandlers, exportHandlers, rechargeHandlers, stripeHandlers, methodHandlers, chargeHandlers, dashboardHandlers];
+  const registry = createRegistry(contracts, handlerMaps, { optional: testClock ? [] : testClockChannels });
+  // The channels whose handler is marked to set the due work going once it has committed (charges/retry.ts).
+  const runDueAfter = new Set(handlerMaps.flatMap((m) => Object.entries(m).flatMap(([name, h]) => (runsDueWorkAfter(h) ? [name] : []))));
 
   /** The caller's name, role and staff id; null for a session token that is unknown or has ended. */
   const caller = (o: CallOptions): Pick<Ctx, 'actor' | 'role' | 'staffId'> | null => {
@@ -179,8 +181,8 @@ export function createCore(opts: CoreOptions): Core {
       if (!result.ok && registry.contract(channel)?.mutates) rules.invalidate();
       const touched = rules.drainTouched();
       if (touched.length) emit({ topic: 'notifications', clientIds: touched });
-      // A staff Retry charges now: its job runs at once, not at the next tick (a test clock runs work when moved).
-      if (result.ok && channel === 'charges.retry' && !testClock) void runDue().catch((e: unknown) => opts.log?.(`due work failed: ${(e as Error).message}`));
+      // A marked handler's work (a staff Retry's charge) runs at once, not at the next tick (a test clock runs work when moved).
+      if (result.ok && runDueAfter.has(channel) && !testClock) void runDue().catch((e: unknown) => opts.log?.(`due work failed: ${(e as Error).message}`));
       return result;
     },
     runDue,

@@ -8,7 +8,8 @@
  * and what may start a new attempt after a failure).
  */
 import { describe, expect, it } from 'vitest';
-import { CHECK_EVERY_MS, COOLDOWN_MS, POLL_MS } from '../../../src/main/core/charges/flow';
+import { CHECK_EVERY_MS, POLL_MS } from '../../../src/main/core/charges/flow';
+import { COOLDOWN_MS } from '../../../src/main/core/methods/cooldown';
 import type { ChangeEvent } from '../../../src/shared/contracts';
 import { SANDBOX_API_KEY } from '../../support/stripe/server';
 import { tempDir } from '../../support/core';

@@ -27,20 +27,23 @@ import type Stripe from 'stripe';
 import type { ChangeEvent } from '../../../shared/contracts';
 import { formatMoney, POINTS } from '../../../shared/money';
 import { planCharge } from '../../../shared/recharge';
+import { DAY_MS } from '../../../shared/forecast';
 import type { Clock } from '../clock/clock';
+import type { clients, resellers } from '../db/schema';
 import type { BalanceRow, Ledger } from '../ledger/post';
 import { whenText as at, type NotificationLog } from '../notifications/log';
 import { backoff, TransientJobError, type Job, type JobQueue, type JobResult } from '../scheduler/jobs';
 import type { SettingsStore } from '../settings/store';
-import { methodLabel } from '../methods/handlers';
+import { clearCooldown, COOLDOWN_WORDS, cooldownsEndedBetween, setCooldown } from '../methods/cooldown';
+import { customerOf, methodById, methodLabel, type ChargeMethod } from '../methods/store';
+import { autoBelowTrigger, flowSettingsReader, setAlerted, type FlowSettings } from '../recharge/settings';
 import { stripeErrorWords, type Payments } from '../stripe/service';
+import { ATTEMPT_COLUMNS, chargeableMethods, chargedLast24h, hasOpenAttempt, heldBack, primaryOff, type Attempt, type Try } from './facts';
 
 export const CHARGE_JOB = 'charge';
 export const POLL_JOB = 'charge.poll';
-export const COOLDOWN_MS = 48 * 3_600_000;
 /** How often a bank debit that is still processing is asked about. */
 export const POLL_MS = 15 * 60_000;
-const DAY_MS = 24 * 3_600_000;
 /** How often the periodic recharge check looks at the clients below their trigger. */
 export const CHECK_EVERY_MS = 5 * 60_000;
 /** While Stripe does not answer, a charge is tried again at least this often… */
@@ -50,44 +53,9 @@ export const WAIT_NOTICE_MS = 60 * 60_000;
 /** How far before a try a PaymentIntent it may have made is looked for (the desk's clock and Stripe's may differ). */
 const LOOKUP_MARGIN_S = 24 * 3600;
 
-interface SettingsRow {
-  mode: string;
-  enabled: number;
-  alert_threshold: number | null;
-  alerted_at: number | null;
-  trigger_threshold: number;
-  recharge_amount: number;
-  daily_cap: number | null;
-  currency: string;
-}
-
-interface AttemptRow {
-  id: number;
-  client_id: number;
-  amount: number;
-  currency: string;
-  origin: 'auto' | 'retry';
-  status: 'queued' | 'charging' | 'processing' | 'succeeded' | 'failed' | 'requires_action';
-  method_id: number | null;
-  payment_intent: string | null;
-  waiting_since: number | null;
-  created_at: number;
-}
-
-interface MethodRow {
-  id: number;
-  stripe_id: string;
-  type: 'card' | 'us_bank_account';
-  brand: string;
-  last4: string;
-}
-
-interface TryRow {
-  id: number;
-  idempotency_key: string;
-  status: 'started' | 'succeeded' | 'processing' | 'declined' | 'requires_action' | 'failed';
-  created_at: number;
-}
+type TryRow = Pick<Try, 'id' | 'idempotencyKey' | 'status' | 'createdAt'>;
+/** Who is told of a charge: the client's billing email and the reseller's. */
+type Party = Pick<typeof clients.$inferSelect, 'billingEmail'> & { resellerEmail: (typeof resellers.$inferSelect)['email'] };
 
 /**
  * What a Stripe error means for a charge: `wait` — no answer about the payment (unreachable, a 5xx, a rate
@@ -163,42 +131,16 @@ export interface ChargesOptions {
 
 export class Charges {
   private readonly s;
+  /** The settings read in every post (recharge/settings.ts). */
+  private readonly readSettings;
   private lastCheck: number | null = null;
   private closed = false;
 
   constructor(private readonly o: ChargesOptions) {
     const q = (sql: string) => o.sqlite.prepare(sql);
+    this.readSettings = flowSettingsReader(o.sqlite);
     this.s = {
-      settings: q(
-        `SELECT r.mode, r.enabled, r.alert_threshold, r.alerted_at, r.trigger_threshold, r.recharge_amount, r.daily_cap, c.currency FROM recharge_settings r JOIN clients c ON c.id = r.client_id WHERE r.client_id = ?`,
-      ),
-      setAlerted: q(`UPDATE recharge_settings SET alerted_at = ? WHERE client_id = ?`),
-      open: q(`SELECT id FROM charge_attempts WHERE client_id = ? AND status IN ('queued', 'charging', 'processing')`).pluck(),
-      last: q(`SELECT status, updated_at AS at FROM charge_attempts WHERE client_id = ? ORDER BY id DESC LIMIT 1`),
-      // A method that can be charged now and became so after the failure at ?: its cooldown ended, it was
-      // read from Stripe or switched on, or the Stripe key or the customer link changed since.
-      freshChargeable: q(
-        `SELECT 1 FROM payment_methods m WHERE m.client_id = @client AND m.removed_at IS NULL AND m.auto_charge = 1 AND (m.cooldown_until IS NULL OR m.cooldown_until <= @now)
-           AND (coalesce(m.ready_at, 0) > @failed OR coalesce(m.cooldown_until, 0) > @failed
-             OR coalesce((SELECT updated_at FROM settings WHERE key = 'stripe'), 0) > @failed
-             OR coalesce((SELECT linked_at FROM stripe_customers WHERE client_id = m.client_id), 0) > @failed)
-         LIMIT 1`,
-      ).pluck(),
-      // The periodic check: clients with automatic top-up on whose available balance is below the trigger.
-      below: q(
-        `SELECT r.client_id AS clientId, b.available FROM recharge_settings r INDEXED BY recharge_settings_auto JOIN balances b ON b.client_id = r.client_id
-          WHERE r.mode = 'auto' AND r.enabled = 1 AND r.client_id > ? AND b.available < r.trigger_threshold ORDER BY r.client_id LIMIT ?`,
-      ),
       balance: q(`SELECT available FROM balances WHERE client_id = ?`).pluck(),
-      cooledDown: q(`SELECT DISTINCT client_id FROM payment_methods WHERE cooldown_until > ? AND cooldown_until <= ?`).pluck(),
-      // The daily cap counts money when it is taken: a top-up by the time of its credit, and one still in
-      // flight (queued, charging, a bank debit processing) as if taken now — not by when its attempt began.
-      charged24h: q(
-        `SELECT coalesce(sum(a.amount), 0) FROM charge_attempts a INDEXED BY charge_attempts_client LEFT JOIN ledger_entries e ON e.id = a.entry_id
-          WHERE a.client_id = @client AND (a.status IN ('queued', 'charging', 'processing') OR (a.status = 'succeeded' AND e.at > @since))`,
-      ).pluck(),
-      // Seed 002: automatic top-ups only while the primary (first) method has auto-charge on.
-      primary: q(`SELECT id, stripe_id, type, brand, last4, auto_charge FROM payment_methods WHERE client_id = ? AND removed_at IS NULL ORDER BY priority, id LIMIT 1`),
       setWaiting: q(`UPDATE charge_attempts SET status = 'charging', reason = ?, waiting_since = coalesce(waiting_since, ?), updated_at = ? WHERE id = ?`),
       // The attempt's id ends the JSON member: "waitingAttempt":1 must not match attempt 12.
       waitNoticed: q(
@@ -207,23 +149,17 @@ export class Charges {
       insertAttempt: q(
         `INSERT INTO charge_attempts (client_id, amount, currency, origin, status, method_id, reason, created_at, updated_at, actor) VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)`,
       ),
-      attempt: q(`SELECT * FROM charge_attempts WHERE id = ?`),
+      attempt: q(`SELECT ${ATTEMPT_COLUMNS} FROM charge_attempts a WHERE a.id = ?`),
       // Any answer from Stripe ends the wait.
       setAttempt: q(
         `UPDATE charge_attempts SET status = ?, reason = ?, payment_intent = coalesce(?, payment_intent), method_id = coalesce(?, method_id), waiting_since = NULL, updated_at = ? WHERE id = ?`,
       ),
       creditAttempt: q(`UPDATE charge_attempts SET status = 'succeeded', reason = ?, payment_intent = ?, method_id = ?, entry_id = ?, waiting_since = NULL, updated_at = ? WHERE id = ?`),
-      customer: q(`SELECT customer_id FROM stripe_customers WHERE client_id = ?`).pluck(),
-      methods: q(
-        `SELECT id, stripe_id, type, brand, last4 FROM payment_methods WHERE client_id = ? AND removed_at IS NULL AND auto_charge = 1 AND (cooldown_until IS NULL OR cooldown_until <= ?) ORDER BY priority, id`,
-      ),
-      method: q(`SELECT id, stripe_id, type, brand, last4 FROM payment_methods WHERE id = ?`),
-      try: q(`SELECT id, idempotency_key, status, created_at FROM charge_tries WHERE attempt_id = ? AND method_id = ?`),
+      try: q(`SELECT id, idempotency_key AS idempotencyKey, status, created_at AS createdAt FROM charge_tries WHERE attempt_id = ? AND method_id = ?`),
       triedMethod: q(`UPDATE charge_attempts SET method_id = ? WHERE id = ?`),
       insertTry: q(`INSERT INTO charge_tries (attempt_id, method_id, idempotency_key, status, created_at, updated_at) VALUES (?, ?, ?, 'started', ?, ?)`),
       setTry: q(`UPDATE charge_tries SET status = ?, payment_intent = coalesce(?, payment_intent), code = ?, decline_code = ?, message = ?, updated_at = ? WHERE id = ?`),
-      cooldown: q(`UPDATE payment_methods SET cooldown_until = ?, cooldown_reason = ? WHERE id = ?`),
-      party: q(`SELECT c.billing_email, r.email AS reseller_email FROM clients c JOIN resellers r ON r.id = c.reseller_id WHERE c.id = ?`),
+      party: q(`SELECT c.billing_email AS billingEmail, r.email AS resellerEmail FROM clients c JOIN resellers r ON r.id = c.reseller_id WHERE c.id = ?`),
       capNoticed: q(`SELECT 1 FROM notifications WHERE client_id = ? AND kind = 'recharge_failed' AND decided_at > ? AND data LIKE '%"capReached":true%' LIMIT 1`).pluck(),
     };
     o.jobs.register(CHARGE_JOB, (job) => this.run(job));
@@ -234,92 +170,57 @@ export class Charges {
    * Inside the caller's transaction: the alert threshold (notify only and automatic top-up). The client is
    * emailed once when the available balance falls below it; back at or above it, the next fall emails again.
    */
-  alert(clientId: number, balance: Pick<BalanceRow, 'available'>, now: number, row?: SettingsRow | null): void {
+  alert(clientId: number, balance: Pick<BalanceRow, 'available'>, now: number, row?: FlowSettings | null): void {
     const r = row === undefined ? this.read(clientId) : row;
-    if (!r || r.alert_threshold === null) return;
-    if (balance.available >= r.alert_threshold) {
-      if (r.alerted_at !== null) this.s.setAlerted.run(null, clientId);
+    if (!r || r.alertThreshold === null) return;
+    if (balance.available >= r.alertThreshold) {
+      if (r.alertedAt !== null) setAlerted(this.o.sqlite, clientId, null);
       return;
     }
-    if (r.alerted_at !== null || r.mode === 'off' || !r.enabled) return;
+    if (r.alertedAt !== null || r.mode === 'off' || !r.enabled) return;
     const m = (v: number) => formatMoney(v, r.currency, { locale: 'en-US' });
     this.o.notifyLog.message({
       kind: 'low_balance_client',
       clientId,
       now,
       available: balance.available,
-      threshold: r.alert_threshold,
-      reason: `Available ${m(balance.available)} is below the alert threshold of ${m(r.alert_threshold)} in the client's top-up settings: emailed once until the balance is back at or above it.`,
+      threshold: r.alertThreshold,
+      reason: `Available ${m(balance.available)} is below the alert threshold of ${m(r.alertThreshold)} in the client's top-up settings: emailed once until the balance is back at or above it.`,
       data: {},
     });
-    this.s.setAlerted.run(now, clientId);
+    setAlerted(this.o.sqlite, clientId, now);
   }
 
   /**
    * Inside the caller's transaction: starts an attempt when the client is below its trigger and none is
    * open. Returns the attempt's id, or null.
    */
-  consider(clientId: number, balance: Pick<BalanceRow, 'available'>, now: number, row?: SettingsRow | null): number | null {
+  consider(clientId: number, balance: Pick<BalanceRow, 'available'>, now: number, row?: FlowSettings | null): number | null {
     const r = row === undefined ? this.read(clientId) : row;
     if (!r || r.mode !== 'auto' || !r.enabled || r.currency === POINTS) return null;
-    if (balance.available >= r.trigger_threshold) return null;
-    if (this.s.open.get(clientId) !== undefined) return null;
-    if (this.heldBack(clientId, now) !== null) return null;
-    const capLeft = r.daily_cap === null ? null : r.daily_cap - this.chargedLast24h(clientId, now);
-    const plan = planCharge({ effective: balance.available, trigger: r.trigger_threshold, recharge: r.recharge_amount, capLeft });
+    if (balance.available >= r.triggerThreshold) return null;
+    if (hasOpenAttempt(this.o.sqlite, clientId)) return null;
+    if (heldBack(this.o.sqlite, clientId, now) !== null) return null;
+    const capLeft = r.dailyCap === null ? null : r.dailyCap - chargedLast24h(this.o.sqlite, clientId, now);
+    const plan = planCharge({ effective: balance.available, trigger: r.triggerThreshold, recharge: r.rechargeAmount, capLeft });
     const m = (v: number) => formatMoney(v, r.currency, { locale: 'en-US' });
     if ('why' in plan) {
       if (plan.why === 'cap_reached' && this.s.capNoticed.get(clientId, now - DAY_MS) === undefined) {
-        const p = this.s.party.get(clientId) as { billing_email: string; reseller_email: string | null };
+        const p = this.s.party.get(clientId) as Party;
         this.o.notifyLog.message({
           kind: 'recharge_failed',
           clientId,
           now,
           available: balance.available,
-          to: [p.billing_email, ...(p.reseller_email ? [p.reseller_email] : [])],
-          reason: `No automatic top-up: the daily cap of ${m(r.daily_cap ?? 0)} is used up for the last 24 hours.`,
-          data: { amount: r.recharge_amount, failure: `the daily cap of ${m(r.daily_cap ?? 0)} is reached`, capReached: true },
+          to: [p.billingEmail, ...(p.resellerEmail ? [p.resellerEmail] : [])],
+          reason: `No automatic top-up: the daily cap of ${m(r.dailyCap ?? 0)} is used up for the last 24 hours.`,
+          data: { amount: r.rechargeAmount, failure: `the daily cap of ${m(r.dailyCap ?? 0)} is reached`, capReached: true },
         });
       }
       return null;
     }
-    const reason = `Below the trigger of ${m(r.trigger_threshold)} at ${m(balance.available)}: one charge of ${m(plan.amount)}${plan.cappedFrom !== null ? ` (cut from ${m(plan.cappedFrom)} by the daily cap)` : ''}.`;
+    const reason = `Below the trigger of ${m(r.triggerThreshold)} at ${m(balance.available)}: one charge of ${m(plan.amount)}${plan.cappedFrom !== null ? ` (cut from ${m(plan.cappedFrom)} by the daily cap)` : ''}.`;
     return this.start(clientId, plan.amount, r.currency, 'auto', null, reason, 'auto-recharge', now);
-  }
-
-  /**
-   * Why the last attempt holds the next automatic one back, in words; null when nothing does. After a
-   * failure everyone has been told once: no new attempt (and no new email) on every usage post or check
-   * until something can change the outcome — a method out of its cooldown, a method read from Stripe or
-   * switched on, the Stripe key or customer changed, a staff Retry. Authentication required waits for the
-   * client (and a Retry): it is never retried automatically.
-   */
-  heldBack(clientId: number, now: number): string | null {
-    const primaryOff = this.primaryOff(clientId);
-    if (primaryOff !== null) return primaryOff;
-    const last = this.s.last.get(clientId) as { status: string; at: number } | undefined;
-    if (last?.status === 'requires_action') {
-      return 'The last top-up needs the client to approve the payment with their bank: no automatic charge until staff press Retry.';
-    }
-    if (last?.status === 'failed' && this.s.freshChargeable.get({ client: clientId, now, failed: last.at }) === undefined) {
-      return 'The last automatic top-up failed and everyone was told: the next one waits until a payment method can be charged again (its cooldown ends, a method is added or switched on, the Stripe key changes) or staff press Retry.';
-    }
-    return null;
-  }
-
-  /**
-   * Seed 002: "The Auto Balance Top-Up feature only works if Auto-charge is enabled on your primary payment
-   * method. If disabled, no automatic payments will be processed." The words when that is so, else null.
-   */
-  primaryOff(clientId: number): string | null {
-    const p = this.s.primary.get(clientId) as (MethodRow & { auto_charge: number }) | undefined;
-    if (!p || p.auto_charge) return null;
-    return `Auto-charge is off on the primary payment method (${methodLabel(p)}): no automatic payment is made until it is switched on, or another method with auto-charge on is made the primary.`;
-  }
-
-  /** What automatic top-ups have taken in the 24 hours before `now`, as the daily cap counts it. */
-  chargedLast24h(clientId: number, now: number): number {
-    return this.s.charged24h.get({ client: clientId, since: now - DAY_MS }) as number;
   }
 
   /**
@@ -334,12 +235,12 @@ export class Charges {
     const since = this.lastCheck;
     this.lastCheck = now;
     if (since !== null) {
-      const cooled = this.s.cooledDown.all(since, now) as number[];
+      const cooled = cooldownsEndedBetween(this.o.sqlite, since, now);
       if (cooled.length) this.o.emit({ topic: 'methods', clientIds: cooled.length <= 200 ? cooled : undefined });
     }
     let started = 0;
     for (let after = 0; !this.closed; ) {
-      const rows = this.s.below.all(after, 500) as { clientId: number; available: number }[];
+      const rows = autoBelowTrigger(this.o.sqlite, after, 500);
       if (!rows.length) break;
       this.tx(() => {
         for (const r of rows) if (this.consider(r.clientId, r, now) !== null) started++;
@@ -361,8 +262,8 @@ export class Charges {
     this.closed = true;
   }
 
-  private read(clientId: number): SettingsRow | null {
-    return (this.s.settings.get(clientId) as SettingsRow | undefined) ?? null;
+  private read(clientId: number): FlowSettings | null {
+    return this.readSettings(clientId);
   }
 
   /** The ledger's balance listener: one read of the settings, then the alert and (on a fall) the charge. */
@@ -391,11 +292,11 @@ export class Charges {
   }
 
   private async run(job: Job): Promise<JobResult> {
-    const a = this.s.attempt.get(Number(job.payload.attemptId)) as AttemptRow | undefined;
+    const a = this.s.attempt.get(Number(job.payload.attemptId)) as Attempt | undefined;
     if (!a || (a.status !== 'queued' && a.status !== 'charging')) return;
     const now = () => this.o.clock.now();
     const m = (v: number) => formatMoney(v, a.currency, { locale: 'en-US' });
-    const customer = this.s.customer.get(a.client_id) as string | undefined;
+    const customer = customerOf(this.o.sqlite, a.clientId);
     let stripe: Stripe | null = null;
     try {
       stripe = this.o.payments.client();
@@ -407,14 +308,14 @@ export class Charges {
       return;
     }
     // Switched off after the attempt began: still no automatic payment (a staff Retry names its method).
-    const primaryOff = a.origin === 'auto' ? this.primaryOff(a.client_id) : null;
-    if (primaryOff !== null) {
-      this.tx(() => this.fail(a, primaryOff.replace(/\.$/, ''), now()));
+    const off = a.origin === 'auto' ? primaryOff(this.o.sqlite, a.clientId) : null;
+    if (off !== null) {
+      this.tx(() => this.fail(a, off.replace(/\.$/, ''), now()));
       return;
     }
     // A Retry charges its one method; an automatic attempt the auto-charge methods not cooling down, in order
     // (on a later run too: a try already declined is passed over).
-    const methods = a.method_id && a.origin === 'retry' ? [this.s.method.get(a.method_id) as MethodRow] : (this.s.methods.all(a.client_id, now()) as MethodRow[]);
+    const methods = a.methodId && a.origin === 'retry' ? [methodById(this.o.sqlite, a.methodId)!] : chargeableMethods(this.o.sqlite, a.clientId, now());
     if (!methods.length) {
       this.tx(() => this.fail(a, 'no payment method can be charged: none is set to auto-charge, or all are cooling down after a failure', now()));
       return;
@@ -451,13 +352,13 @@ export class Charges {
                 amount: a.amount,
                 currency: a.currency.toLowerCase(),
                 customer,
-                payment_method: method.stripe_id,
+                payment_method: method.stripeId,
                 off_session: true,
                 confirm: true,
                 description: `Balance Desk automatic top-up (attempt ${a.id})`,
-                metadata: { balance_desk_attempt: String(a.id), balance_desk_client: String(a.client_id), balance_desk_key: t.idempotency_key },
+                metadata: { balance_desk_attempt: String(a.id), balance_desk_client: String(a.clientId), balance_desk_key: t.idempotencyKey },
               },
-              { idempotencyKey: t.idempotency_key },
+              { idempotencyKey: t.idempotencyKey },
             );
           } catch (e) {
             const err = e as { type?: string; code?: string; decline_code?: string; message?: string; payment_intent?: Stripe.PaymentIntent };
@@ -514,13 +415,13 @@ export class Charges {
    * since shortly before the try (a try made before the key was in the metadata: its attempt and method).
    * Null when Stripe has none: its request never arrived, and the key may be sent again.
    */
-  private async lookUp(stripe: Stripe, customer: string, a: AttemptRow, method: MethodRow, t: TryRow): Promise<Stripe.PaymentIntent | null> {
-    const since = Math.floor(t.created_at / 1000) - LOOKUP_MARGIN_S;
+  private async lookUp(stripe: Stripe, customer: string, a: Attempt, method: ChargeMethod, t: TryRow): Promise<Stripe.PaymentIntent | null> {
+    const since = Math.floor(t.createdAt / 1000) - LOOKUP_MARGIN_S;
     for await (const pi of stripe.paymentIntents.list({ customer, created: { gte: since }, limit: 100 })) {
       const md = pi.metadata ?? {};
-      if (md.balance_desk_key === t.idempotency_key) return pi;
+      if (md.balance_desk_key === t.idempotencyKey) return pi;
       const pm = typeof pi.payment_method === 'string' ? pi.payment_method : (pi.payment_method?.id ?? pi.last_payment_error?.payment_method?.id ?? null);
-      if (md.balance_desk_key === undefined && md.balance_desk_attempt === String(a.id) && pm === method.stripe_id) return pi;
+      if (md.balance_desk_key === undefined && md.balance_desk_attempt === String(a.id) && pm === method.stripeId) return pi;
     }
     return null;
   }
@@ -529,7 +430,7 @@ export class Charges {
    * What a PaymentIntent's status means for the attempt, written down; `declined` when the next method is to
    * be tried. Used for the answer to a create and for a payment found by lookUp alike.
    */
-  private outcome(a: AttemptRow, method: MethodRow, t: TryRow, pi: Stripe.PaymentIntent, now: () => number): JobResult | 'declined' {
+  private outcome(a: Attempt, method: ChargeMethod, t: TryRow, pi: Stripe.PaymentIntent, now: () => number): JobResult | 'declined' {
     const label = methodLabel(method);
     const m = (v: number) => formatMoney(v, a.currency, { locale: 'en-US' });
     if (pi.status === 'succeeded') return { commit: () => this.credit(a, method, t, pi.id, now()) };
@@ -538,7 +439,7 @@ export class Charges {
         this.s.setTry.run('processing', pi.id, null, null, null, now(), t.id);
         this.s.setAttempt.run('processing', `${label}: ${m(a.amount)} is processing (a bank debit settles in days); credited when it succeeds.`, pi.id, method.id, now(), a.id);
         this.o.jobs.enqueue({ kind: POLL_JOB, key: `charge.poll:${a.id}:${now()}`, payload: { attemptId: a.id }, readyAt: now() + POLL_MS }, now());
-        this.o.emit({ topic: 'charges', clientIds: [a.client_id] });
+        this.o.emit({ topic: 'charges', clientIds: [a.clientId] });
       });
       return;
     }
@@ -557,8 +458,8 @@ export class Charges {
    * the job runs again within WAIT_RETRY_MAX_MS with the same key, and the try does not count against its
    * budget. Staff are told once when it has waited WAIT_NOTICE_MS. Returns the error the job throws.
    */
-  private waitForStripe(a: AttemptRow, job: Job, e: unknown, now: number): TransientJobError {
-    const since = a.waiting_since ?? now;
+  private waitForStripe(a: Attempt, job: Job, e: unknown, now: number): TransientJobError {
+    const since = a.waitingSince ?? now;
     const retryIn = Math.min(backoff(job.attempt), WAIT_RETRY_MAX_MS);
     const words = stripeErrorWords(e).replace(/;? ?it will be tried again\.?$/, '').replace(/\.$/, '');
     const m = formatMoney(a.amount, a.currency, { locale: 'en-US' });
@@ -570,39 +471,39 @@ export class Charges {
         a.id,
       );
       const tag = `%"waitingAttempt":${a.id}`;
-      if (now - since >= WAIT_NOTICE_MS && this.s.waitNoticed.get({ client: a.client_id, since: a.created_at, tag }) === undefined) {
-        const p = this.s.party.get(a.client_id) as { billing_email: string; reseller_email: string | null };
+      if (now - since >= WAIT_NOTICE_MS && this.s.waitNoticed.get({ client: a.clientId, since: a.createdAt, tag }) === undefined) {
+        const p = this.s.party.get(a.clientId) as Party;
         this.o.notifyLog.message({
           kind: 'recharge_failed',
-          clientId: a.client_id,
+          clientId: a.clientId,
           now,
-          to: p.reseller_email ? [p.reseller_email] : [p.billing_email],
+          to: p.resellerEmail ? [p.resellerEmail] : [p.billingEmail],
           reason: `Automatic top-up of ${m} delayed: Stripe has not answered since ${at(since)} (${words}). It keeps being tried with the same key and is charged once when Stripe answers.`,
           data: { amount: a.amount, failure: `Stripe has not answered since ${at(since)} (${words}); it is still being tried`, waitingAttempt: a.id },
         });
       }
-      this.o.emit({ topic: 'charges', clientIds: [a.client_id] });
+      this.o.emit({ topic: 'charges', clientIds: [a.clientId] });
     });
     return new TransientJobError(`waiting for Stripe: ${words}`, retryIn);
   }
 
   /** A bank debit still processing: asked again later; credited only once it succeeded. */
   private async poll(job: Job): Promise<JobResult> {
-    const a = this.s.attempt.get(Number(job.payload.attemptId)) as AttemptRow | undefined;
-    if (!a || a.status !== 'processing' || !a.payment_intent) return;
+    const a = this.s.attempt.get(Number(job.payload.attemptId)) as Attempt | undefined;
+    if (!a || a.status !== 'processing' || !a.paymentIntent) return;
     const now = () => this.o.clock.now();
     let pi: Stripe.PaymentIntent;
     try {
-      pi = await this.o.payments.client().paymentIntents.retrieve(a.payment_intent);
+      pi = await this.o.payments.client().paymentIntents.retrieve(a.paymentIntent);
     } catch (e) {
       // The debit is real at Stripe whatever stands in the way of asking (an outage, a key removed or
       // refused): the poll keeps asking, without using up its tries, until Stripe says how it ended.
       if (chargeErrorKind(e) !== null || (e as { kind?: string }).kind === 'validation') {
-        throw new TransientJobError(`cannot ask Stripe about ${a.payment_intent}: ${stripeErrorWords(e)}`, Math.min(backoff(job.attempt), POLL_MS));
+        throw new TransientJobError(`cannot ask Stripe about ${a.paymentIntent}: ${stripeErrorWords(e)}`, Math.min(backoff(job.attempt), POLL_MS));
       }
       throw e;
     }
-    const method = this.s.method.get(a.method_id) as MethodRow;
+    const method = methodById(this.o.sqlite, a.methodId!)!;
     const t = this.s.try.get(a.id, method.id) as TryRow;
     if (pi.status === 'succeeded') return { commit: () => this.credit(a, method, t, pi.id, now()) };
     if (pi.status === 'processing') {
@@ -620,68 +521,67 @@ export class Charges {
   }
 
   /** Succeeded: the credit, exactly once per PaymentIntent (its id is the entry's external id). */
-  private credit(a: AttemptRow, method: MethodRow, t: TryRow, pi: string, now: number): void {
+  private credit(a: Attempt, method: ChargeMethod, t: TryRow, pi: string, now: number): void {
     const label = methodLabel(method);
     const r = this.o.ledger.post(
-      { clientId: a.client_id, kind: 'top_up', amount: a.amount, description: `Automatic top-up: ${label} (${pi})`, actor: a.origin === 'retry' ? 'retry' : 'auto-recharge', at: now, externalId: pi },
+      { clientId: a.clientId, kind: 'top_up', amount: a.amount, description: `Automatic top-up: ${label} (${pi})`, actor: a.origin === 'retry' ? 'retry' : 'auto-recharge', at: now, externalId: pi },
       now,
     );
     this.s.setTry.run('succeeded', pi, null, null, null, now, t.id);
     this.s.creditAttempt.run(`${label}: ${formatMoney(a.amount, a.currency, { locale: 'en-US' })} paid and credited.`, pi, method.id, r.entryId, now, a.id);
-    this.s.cooldown.run(null, null, method.id);
+    clearCooldown(this.o.sqlite, method.id);
     if (!r.duplicate) {
       this.o.notifyLog.message({
         kind: 'top_up_receipt',
-        clientId: a.client_id,
+        clientId: a.clientId,
         now,
         available: r.balance.available,
         reason: `Automatic top-up of ${formatMoney(a.amount, a.currency, { locale: 'en-US' })} succeeded on ${label}.`,
         data: { amount: a.amount, balanceAfter: r.balance.balance, method: label, paymentIntent: pi },
       });
     }
-    this.o.emit({ topic: 'ledger', clientIds: [a.client_id] });
-    this.o.emit({ topic: 'charges', clientIds: [a.client_id] });
-    this.o.emit({ topic: 'methods', clientIds: [a.client_id] });
+    this.o.emit({ topic: 'ledger', clientIds: [a.clientId] });
+    this.o.emit({ topic: 'charges', clientIds: [a.clientId] });
+    this.o.emit({ topic: 'methods', clientIds: [a.clientId] });
   }
 
-  private declined(a: AttemptRow, method: MethodRow, t: TryRow, pi: string | null, code: string | null, decline: string | null, words: string, now: number, status: 'declined' | 'failed' = 'declined'): void {
+  private declined(a: Attempt, method: ChargeMethod, t: TryRow, pi: string | null, code: string | null, decline: string | null, words: string, now: number, status: 'declined' | 'failed' = 'declined'): void {
     this.s.setTry.run(status, pi, code, decline, words, now, t.id);
-    const until = now + COOLDOWN_MS;
-    this.s.cooldown.run(until, words, method.id);
+    const until = setCooldown(this.o.sqlite, method.id, now, words);
     this.o.notifyLog.message({
       kind: 'method_disabled',
-      clientId: a.client_id,
+      clientId: a.clientId,
       now,
-      reason: `${methodLabel(method)} failed (${words}): not used for automatic top-ups for 48 hours.`,
+      reason: `${methodLabel(method)} failed (${words}): not used for automatic top-ups for ${COOLDOWN_WORDS}.`,
       data: { method: methodLabel(method), failure: words, until: new Date(until).toISOString() },
     });
-    this.o.emit({ topic: 'methods', clientIds: [a.client_id] });
+    this.o.emit({ topic: 'methods', clientIds: [a.clientId] });
   }
 
-  private needsAction(a: AttemptRow, method: MethodRow, t: TryRow, pi: string | null, words: string, now: number): void {
+  private needsAction(a: Attempt, method: ChargeMethod, t: TryRow, pi: string | null, words: string, now: number): void {
     this.s.setTry.run('requires_action', pi, 'authentication_required', null, words, now, t.id);
     this.s.setAttempt.run('requires_action', `${methodLabel(method)}: ${words}. The client was emailed; it is not retried automatically.`, pi, method.id, now, a.id);
     this.o.notifyLog.message({
       kind: 'recharge_failed',
-      clientId: a.client_id,
+      clientId: a.clientId,
       now,
       reason: `Automatic top-up needs the client: ${words}.`,
       data: { amount: a.amount, failure: words, method: methodLabel(method) },
     });
-    this.o.emit({ topic: 'charges', clientIds: [a.client_id] });
+    this.o.emit({ topic: 'charges', clientIds: [a.clientId] });
   }
 
-  private fail(a: AttemptRow, why: string, now: number): void {
+  private fail(a: Attempt, why: string, now: number): void {
     this.s.setAttempt.run('failed', `Failed: ${why}.`, null, null, now, a.id);
-    const p = this.s.party.get(a.client_id) as { billing_email: string; reseller_email: string | null };
+    const p = this.s.party.get(a.clientId) as Party;
     this.o.notifyLog.message({
       kind: 'recharge_failed',
-      clientId: a.client_id,
+      clientId: a.clientId,
       now,
-      to: [p.billing_email, ...(p.reseller_email ? [p.reseller_email] : [])],
+      to: [p.billingEmail, ...(p.resellerEmail ? [p.resellerEmail] : [])],
       reason: `Automatic top-up of ${formatMoney(a.amount, a.currency, { locale: 'en-US' })} failed: ${why}.`,
       data: { amount: a.amount, failure: why },
     });
-    this.o.emit({ topic: 'charges', clientIds: [a.client_id] });
+    this.o.emit({ topic: 'charges', clientIds: [a.clientId] });
   }
 }

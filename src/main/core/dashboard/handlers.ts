@@ -5,7 +5,8 @@
  */
 import type { HandlerMap } from '../api/registry';
 import { iso } from '../clock/clock';
-import { AWAITING_RETRY } from '../charges/handlers';
+import { AWAITING_RETRY } from '../charges/retry';
+import { coolingCounts } from '../methods/cooldown';
 import { dailyTotals, DAY_MS } from './daily';
 import { DRY_WITHIN_MS } from './dry';
 
@@ -26,9 +27,7 @@ export const dashboardHandlers: HandlerMap = {
       .prepare("SELECT count(*) FROM charge_attempts a JOIN ledger_entries e ON e.id = a.entry_id WHERE a.status = 'succeeded' AND e.recorded_at >= ?")
       .pluck()
       .get(today) as number;
-    const cooling = sqlite
-      .prepare('SELECT count(*) AS methods, count(DISTINCT client_id) AS clients FROM payment_methods WHERE cooldown_until > ? AND removed_at IS NULL')
-      .get(now) as { methods: number; clients: number };
+    const cooling = coolingCounts(sqlite, now);
     const mail = Object.fromEntries(
       sqlite
         .prepare("SELECT status, count(*) FROM notifications WHERE status IN ('sent', 'failed') AND decided_at >= ? AND decided_at < ? GROUP BY status")
