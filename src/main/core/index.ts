@@ -13,7 +13,7 @@ import { invalid } from '../../shared/result';
 import { iso, ManualClock, systemClock, type Clock } from './clock/clock';
 import { checkpointIdle, openDb, type Db } from './db/open';
 import { Ledger } from './ledger/post';
-import { createRegistry, type Ctx, type HandlerMap, type Registry } from './api/registry';
+import { createRegistry, runsDueWorkAfter, type Ctx, type HandlerMap, type Registry } from './api/registry';
 import { Sessions } from './session/sessions';
 import { sessionHandlers } from './session/handlers';
 import { appHandlers } from './app/handlers';
@@ -39,7 +39,6 @@ import { exportHandlers } from './exports/handlers';
 import { rechargeHandlers } from './recharge/handlers';
 import { Charges } from './charges/flow';
 import { chargeHandlers } from './charges/handlers';
-import { runsDueWorkAfter } from './charges/retry';
 import { dashboardHandlers } from './dashboard/handlers';
 import { stripeHandlers } from './stripe/handlers';
 import { methodHandlers } from './methods/handlers';
@@ -143,7 +142,7 @@ export function createCore(opts: CoreOptions): Core {
   const sessions = new Sessions(db.$client, clock, opts.scryptLogN);
   const handlerMaps = [appInfo, clockChannels, sessionHandlers, resellerHandlers, staffHandlers, clientHandlers, ledgerHandlers, holdHandlers, auditHandlers, profileHandlers, thresholdHandlers, schedulerHandlers, notificationHandlers, mailHandlers, outboxHandlers, exportHandlers, rechargeHandlers, stripeHandlers, methodHandlers, chargeHandlers, dashboardHandlers];
   const registry = createRegistry(contracts, handlerMaps, { optional: testClock ? [] : testClockChannels });
-  // The channels whose handler is marked to set the due work going once it has committed (charges/retry.ts).
+  // The channels whose handler is marked to set the due work going once it has committed (api/registry.ts runsDueWork; the staff Retry).
   const runDueAfter = new Set(handlerMaps.flatMap((m) => Object.entries(m).flatMap(([name, h]) => (runsDueWorkAfter(h) ? [name] : []))));
 
   /** The caller's name, role and staff id; null for a session token that is unknown or has ended. */

@@ -74,6 +74,23 @@ export interface Registry {
   dispatch(channel: string, input: unknown, ctx: Omit<Ctx, 'audit' | 'emit' | 'channels'> & { emit(event: ChangeEvent): void }): Promise<Result<unknown>>;
 }
 
+/* ── Handlers whose success sets the due work going (the staff Retry, charges/retry.ts) ─────────── */
+
+/** What a handler marked by runsDueWork carries. */
+export interface RunsDueWork {
+  readonly runsDueWork: true;
+}
+
+/**
+ * Marks a handler whose success sets the core's due work (jobs, rules, sweeps) going at once, once
+ * the call's transaction has committed. The composition root reads the mark (runsDueWorkAfter) and does
+ * it — not with a test clock, whose moves run the due work.
+ */
+export const runsDueWork = <H extends object>(handler: H): H & RunsDueWork => Object.assign(handler, { runsDueWork: true as const });
+
+/** Whether a handler is marked by runsDueWork. */
+export const runsDueWorkAfter = (handler: unknown): boolean => typeof handler === 'function' && (handler as Partial<RunsDueWork>).runsDueWork === true;
+
 /** What the caller sent at a path (zod 4 leaves the input out of its issues). */
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let v = input;

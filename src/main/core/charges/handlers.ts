@@ -2,11 +2,11 @@
 import type { Charge } from '../../../shared/contracts';
 import { invalid } from '../../../shared/result';
 import { decodeCursor, encodeCursor } from '../api/cursor';
-import type { Ctx, Handler, HandlerMap } from '../api/registry';
+import { runsDueWork, type Ctx, type Handler, type HandlerMap } from '../api/registry';
 import { iso } from '../clock/clock';
 import { methodLabels } from '../methods/store';
 import { ATTEMPT_COLUMNS, clientsWithOpenAttempt, type Attempt, type Try } from './facts';
-import { AWAITING_RETRY, retry, retryable, runsDueWork } from './retry';
+import { AWAITING_RETRY, retry, retryable } from './retry';
 
 /** An attempt as the list shows it: with its client's name and reference. */
 type AttemptRow = Attempt & { clientName: string; clientRef: string };

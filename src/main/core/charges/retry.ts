@@ -21,21 +21,6 @@ export const AWAITING_RETRY = `a.status IN ('failed', 'requires_action') AND a.i
 export const retryable = (a: Pick<Attempt, 'status' | 'waitingSince'>, clientHasOpen: boolean): boolean =>
   ((a.status === 'failed' || a.status === 'requires_action') && !clientHasOpen) || a.waitingSince !== null;
 
-/** What a handler marked by runsDueWork carries. */
-export interface RunsDueWork {
-  readonly runsDueWork: true;
-}
-
-/**
- * Marks a handler whose success sets the core's due work (the charge jobs among it) going at once, once
- * the call's transaction has committed. The composition root reads the mark (runsDueWorkAfter) and does
- * it — not with a test clock, whose moves run the due work.
- */
-export const runsDueWork = <H extends object>(handler: H): H & RunsDueWork => Object.assign(handler, { runsDueWork: true as const });
-
-/** Whether a handler is marked by runsDueWork. */
-export const runsDueWorkAfter = (handler: unknown): boolean => typeof handler === 'function' && (handler as Partial<RunsDueWork>).runsDueWork === true;
-
 /**
  * Inside the call's transaction: the staff Retry. Returns the id of the attempt that charges: a new one,
  * or the waiting one tried again.

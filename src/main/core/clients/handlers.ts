@@ -11,6 +11,7 @@ import { iso, isoOrNull } from '../clock/clock';
 import { clientThresholds } from '../thresholds/view';
 import { averageDailySpend } from '../ledger/spend';
 import { figuresOf, parseDays, usageOf } from '../ledger/forecast';
+import { CLIENTS_COOLING } from '../methods/cooldown';
 import { clientInserter } from './insert';
 import { assertRefFree, CLIENT_SQL, getClient, toClient, type ClientRow } from './store';
 
@@ -48,7 +49,7 @@ export const clientHandlers: HandlerMap = {
       args.push(ctx.clock.now() + DRY_WITHIN_MS);
     }
     if (input.only === 'cooling') {
-      where.push('c.id IN (SELECT client_id FROM payment_methods WHERE cooldown_until > ? AND removed_at IS NULL)');
+      where.push(`c.id IN (${CLIENTS_COOLING})`);
       args.push(ctx.clock.now());
     }
     // A prefix range on the lower-cased keys uses an index, unlike LIKE '%…%'.

@@ -4,6 +4,7 @@
  * kind (events that fall in one slice of the range share a marker that counts them), so a client with a
  * million entries costs the same few hundred markers as one with ten.
  */
+import { readSettings } from '../recharge/settings';
 import { SERIES_MARKERS, type SeriesMarker } from '../../../shared/contracts/ledger';
 import type { Ctx } from '../api/registry';
 import { iso } from '../clock/clock';
@@ -18,12 +19,10 @@ export function seriesThresholds(ctx: Pick<Ctx, 'db' | 'rules' | 'clock'>, clien
   const out: Threshold[] = clientThresholds(ctx, clientId)
     .rules.filter((r) => r.enabled)
     .map((r) => ({ kind: r.kind, label: RULE_LABEL[r.kind], amount: r.threshold }));
-  const r = ctx.db.$client.prepare('SELECT mode, enabled, alert_threshold, trigger_threshold FROM recharge_settings WHERE client_id = ?').get(clientId) as
-    | { mode: 'off' | 'notify' | 'auto'; enabled: number; alert_threshold: number | null; trigger_threshold: number }
-    | undefined;
+  const r = readSettings(ctx.db.$client, clientId);
   if (r && r.enabled && r.mode !== 'off') {
-    if (r.alert_threshold !== null) out.push({ kind: 'alert', label: 'Top-up alert', amount: r.alert_threshold });
-    if (r.mode === 'auto') out.push({ kind: 'trigger', label: 'Automatic top-up trigger', amount: r.trigger_threshold });
+    if (r.alertThreshold !== null) out.push({ kind: 'alert', label: 'Top-up alert', amount: r.alertThreshold });
+    if (r.mode === 'auto') out.push({ kind: 'trigger', label: 'Automatic top-up trigger', amount: r.triggerThreshold });
   }
   return out;
 }

@@ -1,0 +1,268 @@
+/**
+ * Where things live (issue 16), checked on every file, as environments.test.ts checks environments:
+ * - a channel prefix = a contract file of that name = a core folder of that name, whose handlers.ts
+ *   handles every channel of the prefix and nothing else does;
+ * - no handler file is imported as a library: only the composition root (core/index.ts) imports them;
+ * - no import circle among the core's files (type imports count: they are what a reader follows);
+ * - each table is written only by the folder that owns it;
+ * - every package a file imports is one its environment may use.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { builtinModules } from 'node:module';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+import type { Contract } from '../../../src/shared/contract';
+import { channelNames } from '../../../src/shared/contracts';
+
+const root = path.resolve(__dirname, '../../..');
+const rel = (abs: string) => path.relative(root, abs).split(path.sep).join('/');
+
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
+    const p = path.join(dir, d.name);
+    if (d.isDirectory()) return sourceFiles(p);
+    return /\.(ts|tsx|mts|cts|js|mjs|cjs|jsx)$/.test(d.name) ? [p] : [];
+  });
+}
+
+const files = [...sourceFiles(path.join(root, 'src')), ...sourceFiles(path.join(root, 'bench')), ...sourceFiles(path.join(root, 'scripts'))].map((abs) => ({
+  abs,
+  rel: rel(abs),
+  text: fs.readFileSync(abs, 'utf8'),
+}));
+const core = files.filter((f) => f.rel.startsWith('src/main/core/'));
+
+/** Every module a file names, with whether only its types are imported. */
+function imports(text: string): { spec: string; typeOnly: boolean }[] {
+  const found: { spec: string; typeOnly: boolean }[] = [];
+  for (const m of text.matchAll(/^\s*(?:import|export)\s+(type\s+)?(?:[^'"]*?\s+from\s+)?['"]([^'"]+)['"]/gm)) found.push({ spec: m[2], typeOnly: !!m[1] });
+  for (const m of text.matchAll(/\b(?:import|require)\s*\(\s*['"]([^'"]+)['"]\s*\)/g)) found.push({ spec: m[1], typeOnly: false });
+  return found;
+}
+
+/** The file a relative specifier names, or null (a package). */
+function resolve(from: string, spec: string): string | null {
+  if (!spec.startsWith('.')) return null;
+  const base = path.resolve(path.dirname(from), spec);
+  for (const c of [base, `${base}.ts`, `${base}.tsx`, path.join(base, 'index.ts'), base.replace(/\.js$/, '.ts')]) if (fs.existsSync(c) && fs.statSync(c).isFile()) return c;
+  return null;
+}
+
+const prefixOf = (channel: string) => channel.split('.')[0];
+
+describe('channel prefix = contract file = core folder = handler file', () => {
+  const contractDir = path.join(root, 'src/shared/contracts');
+  const shared = new Set(['common', 'entities', 'index']);
+  const contractFiles = fs.readdirSync(contractDir).map((f) => f.replace(/\.ts$/, '')).filter((f) => !shared.has(f));
+
+  it('each contract file declares only channels of its own prefix, and each prefix has one', async () => {
+    const seen = new Map<string, string>();
+    const wrong: string[] = [];
+    for (const name of contractFiles) {
+      const mod = (await import(path.join(contractDir, `${name}.ts`))) as Record<string, unknown>;
+      const declared = Object.values(mod).filter((v): v is Contract => typeof v === 'object' && v !== null && 'input' in v && 'name' in v);
+      for (const c of declared) {
+        if (prefixOf(c.name) !== name) wrong.push(`${c.name} is declared in contracts/${name}.ts`);
+        seen.set(c.name, name);
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect([...seen.keys()].sort()).toEqual([...channelNames].sort());
+  });
+
+  /** Every channel name used as a handler key (`'x.y': …`, `map['x.y'] = …`) in the core, by file. */
+  const handled = new Map<string, string[]>();
+  for (const f of core) {
+    const sf = ts.createSourceFile(f.rel, f.text, ts.ScriptTarget.Latest, true);
+    const visit = (n: ts.Node) => {
+      const key =
+        (ts.isPropertyAssignment(n) || ts.isMethodDeclaration(n)) && ts.isStringLiteral(n.name)
+          ? n.name.text
+          : ts.isElementAccessExpression(n) && ts.isStringLiteral(n.argumentExpression) && ts.isBinaryExpression(n.parent) && n.parent.left === n
+            ? n.argumentExpression.text
+            : null;
+      if (key && channelNames.includes(key)) handled.set(key, [...(handled.get(key) ?? []), f.rel]);
+      ts.forEachChild(n, visit);
+    };
+    visit(sf);
+  }
+
+  it('each channel is handled in src/main/core/<prefix>/handlers.ts, and only there', () => {
+    const wrong: string[] = [];
+    for (const name of channelNames) {
+      const where = handled.get(name) ?? [];
+      const home = `src/main/core/${prefixOf(name)}/handlers.ts`;
+      if (where.length !== 1 || where[0] !== home) wrong.push(`${name}: handled in ${where.join(', ') || 'no file'}, belongs in ${home}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('each contract file has its core folder', () => {
+    const missing = contractFiles.filter((p) => !fs.existsSync(path.join(root, 'src/main/core', p, 'handlers.ts')));
+    expect(missing).toEqual([]);
+  });
+
+  it('no handler file is imported as a library: only the composition root imports them', () => {
+    const offenders = files.flatMap((f) =>
+      imports(f.text)
+        .map((i) => resolve(f.abs, i.spec))
+        .filter((t): t is string => t !== null && /\/core\/[^/]+\/handlers\.ts$/.test(t))
+        .filter(() => f.rel !== 'src/main/core/index.ts')
+        .map((t) => `${f.rel} imports ${rel(t)}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+});
+
+describe('import circles', () => {
+  /** Strongly connected groups of more than one file (Tarjan). */
+  function circles(graph: Map<string, string[]>): string[][] {
+    let index = 0;
+    const stack: string[] = [];
+    const on = new Set<string>();
+    const idx = new Map<string, number>();
+    const low = new Map<string, number>();
+    const out: string[][] = [];
+    const connect = (v: string) => {
+      idx.set(v, index);
+      low.set(v, index++);
+      stack.push(v);
+      on.add(v);
+      for (const w of graph.get(v) ?? []) {
+        if (!idx.has(w)) {
+          connect(w);
+          low.set(v, Math.min(low.get(v)!, low.get(w)!));
+        } else if (on.has(w)) low.set(v, Math.min(low.get(v)!, idx.get(w)!));
+      }
+      if (low.get(v) === idx.get(v)) {
+        const group: string[] = [];
+        let w: string;
+        do {
+          w = stack.pop()!;
+          on.delete(w);
+          group.push(w);
+        } while (w !== v);
+        if (group.length > 1) out.push(group.sort());
+      }
+    };
+    for (const v of graph.keys()) if (!idx.has(v)) connect(v);
+    return out;
+  }
+
+  it('the core has none, type imports included', () => {
+    const graph = new Map(core.map((f) => [f.rel, imports(f.text).flatMap((i) => (resolve(f.abs, i.spec) ? [rel(resolve(f.abs, i.spec)!)] : []))]));
+    expect(circles(graph)).toEqual([]);
+  });
+
+  it('the checker finds a circle', () => {
+    const g = new Map([
+      ['a', ['b']],
+      ['b', ['c']],
+      ['c', ['a']],
+      ['d', ['a']],
+    ]);
+    expect(circles(g)).toEqual([['a', 'b', 'c']]);
+  });
+});
+
+describe('each table is written by its owner only', () => {
+  /** The folder of src/main/core/ that owns each table: the only one whose code inserts, updates or deletes its rows. */
+  const OWNER: Record<string, string> = {
+    audit_log: 'audit',
+    balances: 'ledger',
+    ledger_entries: 'ledger',
+    daily_totals: 'ledger',
+    series_hours: 'ledger',
+    series_state: 'ledger',
+    usage_days: 'ledger',
+    holds: 'holds',
+    clients: 'clients',
+    client_counts: 'clients', // kept by triggers on clients
+    resellers: 'resellers',
+    staff_users: 'staff',
+    low_balance_profiles: 'profiles',
+    profile_rules: 'profiles',
+    profile_staff: 'profiles',
+    rule_states: 'profiles',
+    client_thresholds: 'thresholds',
+    scheduler_state: 'scheduler',
+    jobs: 'scheduler',
+    notifications: 'notifications',
+    settings: 'settings',
+    stripe_customers: 'methods',
+    payment_methods: 'methods',
+    recharge_settings: 'recharge',
+    charge_attempts: 'charges',
+    charge_tries: 'charges',
+  };
+  const schema = fs.readFileSync(path.join(root, 'src/main/core/db/schema.ts'), 'utf8');
+  const tables = [...schema.matchAll(/sqliteTable\(\s*'([a-z_]+)'/g)].map((m) => m[1]);
+  const WRITE = /\b(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+([a-z_]+)\b/g;
+
+  it('every table of the schema has an owner', () => {
+    expect(tables.length).toBeGreaterThan(20);
+    expect(tables.filter((t) => !OWNER[t])).toEqual([]);
+  });
+
+  it('no folder writes another folder’s table (the demo seeder alone fills an empty ledger in bulk)', () => {
+    const offenders = core
+      .filter((f) => !f.rel.startsWith('src/main/core/demo/') && f.rel !== 'src/main/core/db/schema.ts')
+      .flatMap((f) => {
+        const folder = f.rel.split('/')[3];
+        return [...f.text.matchAll(WRITE)].filter((m) => OWNER[m[1]] && OWNER[m[1]] !== folder).map((m) => `${f.rel} writes ${m[1]} (owned by ${OWNER[m[1]]}/)`);
+      });
+    expect(offenders).toEqual([]);
+  });
+});
+
+describe('every package is one its environment may use', () => {
+  const node = new Set(builtinModules.flatMap((m) => [m, `node:${m}`, m.split('/')[0]]));
+  const page = ['react', 'react-dom', 'zustand', 'uplot', '@tanstack/react-virtual', 'zod'];
+  const coreDeps = ['better-sqlite3', 'drizzle-orm', 'stripe', 'nodemailer', 'zod'];
+  /** Where a file runs, and the packages it may import there (Node builtins: only where Node runs). */
+  const ENV: { test: (rel: string) => boolean; env: string; packages: string[]; node: boolean }[] = [
+    { test: (r) => r.startsWith('src/shared/'), env: 'shared (the core and the page)', packages: ['zod'], node: false },
+    { test: (r) => r.startsWith('src/renderer/'), env: 'the page', packages: page, node: false },
+    { test: (r) => r.startsWith('src/preload/'), env: 'the preload', packages: ['electron'], node: false },
+    { test: (r) => r === 'src/main/index.ts' || r.startsWith('src/main/shell/'), env: 'the Electron shell', packages: ['electron', ...coreDeps], node: true },
+    { test: (r) => r.startsWith('src/main/'), env: 'the core and the host (plain Node)', packages: coreDeps, node: true },
+  ];
+  const packageOf = (spec: string) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
+  const declared = (() => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    return { runtime: new Set(Object.keys(pkg.dependencies)), all: new Set([...Object.keys(pkg.dependencies), ...Object.keys(pkg.devDependencies)]) };
+  })();
+
+  it('each import under src/ is classified for where the file runs', () => {
+    const offenders: string[] = [];
+    for (const f of files.filter((x) => x.rel.startsWith('src/'))) {
+      const env = ENV.find((e) => e.test(f.rel))!;
+      for (const { spec } of imports(f.text)) {
+        if (spec.startsWith('.')) continue;
+        if (node.has(spec) || node.has(spec.split('/')[0])) {
+          if (!env.node) offenders.push(`${f.rel} imports the Node builtin ${spec}, but runs in ${env.env}`);
+        } else if (!env.packages.includes(packageOf(spec))) offenders.push(`${f.rel} imports ${spec}, which ${env.env} may not use`);
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  it('what the main process loads at run time is a dependency, not only a devDependency', () => {
+    // electron-vite leaves the main process's packages in node_modules; the installer keeps dependencies only.
+    const runtime = [...new Set(ENV.slice(3).flatMap((e) => e.packages))].filter((p) => p !== 'electron');
+    expect(runtime.filter((p) => !declared.runtime.has(p))).toEqual([]);
+    expect([...new Set(ENV.flatMap((e) => e.packages))].filter((p) => !declared.all.has(p))).toEqual([]);
+  });
+
+  it('the checker refuses stripe or nodemailer in the page', () => {
+    const pageEnv = ENV.find((e) => e.test('src/renderer/src/App.tsx'))!;
+    expect(pageEnv.packages.includes(packageOf('stripe'))).toBe(false);
+    expect(pageEnv.packages.includes(packageOf('nodemailer'))).toBe(false);
+    expect(imports(`import Stripe from 'stripe';\nimport type { X } from "./x";\nconst m = await import('nodemailer');`)).toEqual([
+      { spec: 'stripe', typeOnly: false },
+      { spec: './x', typeOnly: true },
+      { spec: 'nodemailer', typeOnly: false },
+    ]);
+  });
+});
