@@ -3,7 +3,7 @@
  * and when its available balance, spent at that rate, crosses a threshold and zero. The core stores the
  * result beside the balance (src/main/core/forecast/) and the screens format it with `formatRunDry`.
  *
- * The estimator, in four steps (test/unit/forecast.test.ts checks each with known answers):
+ * The estimator, in four steps (test/unit/shared/forecast.test.ts checks each with known answers):
  *  1. Days: today (partial, up to now) and the 7 complete UTC days before it. Each day counts for the part of
  *     it that the client existed (a client created on Tuesday afternoon is not diluted by Monday's zero).
  *  2. Each day's rate is its spend over its covered time (at least an hour, so a client created a minute ago

@@ -18,7 +18,7 @@
  * - no job is left queued or running, no charge attempt is left open.
  *
  * `npm run soak` runs 100 kills with faults (test/support/soak-main.ts); `npm test` runs 5 without
- * (test/integration/soak.test.ts).
+ * (test/integration/soak/soak.test.ts).
  */
 import fs from 'node:fs';
 import os from 'node:os';

@@ -1,6 +1,6 @@
 /**
  * The desktop window's security: its options, the Content-Security-Policy and the guards on its web
- * contents and session. Pure (types only from electron), so test/unit/window-security.test.ts proves every
+ * contents and session. Pure (types only from electron), so test/unit/shell/security.test.ts proves every
  * line without launching Electron. The renderer is our own code, but it shows data that came from outside
  * (client names, CSV rows, emails): if any of it ever runs as script, these are what keep it in the page.
  */
