@@ -5,7 +5,7 @@
  * forecast, and clients.forecast (crossing times, the threshold suggestion shared with the top-up panel).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLIENT_SQL } from '../../src/main/core/clients/handlers';
+import { CLIENT_SQL } from '../../src/main/core/clients/store';
 import { DAY_MS, dayOf, HOUR_MS } from '../../src/shared/forecast';
 import { T0, testCore, withClient, type TestCore } from '../support/core';
 

@@ -16,18 +16,27 @@ import { Ledger } from './ledger/post';
 import { createRegistry, type Ctx, type HandlerMap, type Registry } from './api/registry';
 import { Sessions } from './session/sessions';
 import { sessionHandlers } from './session/handlers';
-import { directoryHandlers } from './clients/handlers';
+import { appHandlers } from './app/handlers';
+import { testClockHandlers } from './clock/handlers';
+import { clientHandlers } from './clients/handlers';
+import { resellerHandlers } from './resellers/handlers';
+import { staffHandlers } from './staff/handlers';
 import { RuleEngine } from './profiles/engine';
 import { profileHandlers } from './profiles/handlers';
+import { thresholdHandlers } from './thresholds/handlers';
+import { schedulerHandlers } from './scheduler/handlers';
 import { JobQueue } from './scheduler/jobs';
 import { Scheduler } from './scheduler/scheduler';
 import { ledgerHandlers } from './ledger/handlers';
-import { notifyHandlers } from './notifications/handlers';
+import { holdHandlers } from './holds/handlers';
+import { auditHandlers } from './audit/handlers';
+import { notificationHandlers } from './notifications/handlers';
+import { mailHandlers } from './mail/handlers';
+import { outboxHandlers } from './outbox/handlers';
 import { NotificationLog } from './notifications/log';
 import { Notifier } from './mail/notifier';
 import { exportHandlers } from './exports/handlers';
 import { rechargeHandlers } from './recharge/handlers';
-import { forecastHandlers } from './forecast/handlers';
 import { Charges } from './charges/flow';
 import { chargeHandlers } from './charges/handlers';
 import { dashboardHandlers } from './dashboard/handlers';
@@ -43,78 +52,9 @@ import { DemoClock } from './demo/clock';
 
 export const VERSION = '0.1.0';
 
-export interface CoreOptions {
-  /** The data folder (the database is DIR/ledger.sqlite); omit with `file: ':memory:'` for tests. */
-  dataDir?: string;
-  file?: string;
-  clock?: Clock;
-  /** A ManualClock here turns on the clock.* channels (the end-to-end test host). */
-  testClock?: ManualClock;
-  demo?: boolean;
-  host?: 'desktop' | 'headless';
-  nativeBinding?: string;
-  migrationsFolder?: string;
-  log?: (line: string) => void;
-  /** Seals secrets (the SMTP password): the desktop app passes the OS keychain; default a key file in the data folder. */
-  secrets?: SecretBox;
-  /** SMTP_URL (headless host): mail goes there, whatever the settings say. */
-  smtpUrl?: string;
-  /** Where mail goes while no SMTP server is set up (default DATA/outbox). */
-  outboxDir?: string;
-  /** The desktop app's native save dialog for exports; without it exports land in DATA/exports for download. */
-  saveDialog?: SaveDialog;
-  /** STRIPE_SECRET_KEY: overrides the key stored in Settings. */
-  stripeKey?: string;
-  /** STRIPE_API_BASE: the SDK talks to this server (the sandbox) instead of api.stripe.com. */
-  stripeApiBase?: string;
-  /** stripeApiBase only for test keys (sk_test_/rk_test_); live keys go to Stripe itself. The installed desktop app sets it. */
-  stripeApiBaseTestOnly?: boolean;
-  /** How long one Stripe request may take before it counts as failed (and is retried by its job with the same key); 30 s unless told. */
-  stripeTimeoutMs?: number;
-  /** scrypt's cost for new staff passwords as log2 N (17 unless told; tests lower it). */
-  scryptLogN?: number;
-}
+export type { CallOptions, Core, CoreOptions } from './types';
 
-export interface CallOptions {
-  /** Who the audit log names when no one is signed in ('desk' unless told). */
-  actor?: string;
-  /** The role of an in-process caller (tests, the demo); admin unless told. Ignored for a call with `session`. */
-  role?: StaffRole;
-  /**
-   * A call from a window or the host carries this key: the caller's session token (session.signIn), or
-   * null when it has none. Such a call is made as the signed-in staff user; without a session it is made
-   * as an admin only until sign-in is on (an active staff user has a password), and after that reaches
-   * only the channels open before sign-in. An unknown or ended token is refused (`unauthorized`).
-   * Without the key the caller is in-process (tests, the demo, the bench) and is trusted with `role`.
-   */
-  session?: string | null;
-}
-
-export interface Core {
-  readonly db: Db;
-  readonly clock: Clock;
-  readonly ledger: Ledger;
-  readonly rules: RuleEngine;
-  readonly scheduler: Scheduler;
-  readonly jobs: JobQueue;
-  readonly settings: SettingsStore;
-  /** Logs and queues messages (the auto-recharge flow's receipts and failures use it). */
-  readonly notifyLog: NotificationLog;
-  readonly notifier: Notifier;
-  readonly exporter: Exporter;
-  readonly payments: Payments;
-  readonly charges: Charges;
-  readonly registry: Registry;
-  readonly channels: readonly string[];
-  /** True when this start filled an empty demo ledger: the host then gives it its Stripe side (demo-stripe.ts). */
-  readonly demoSeeded: boolean;
-  call(channel: string, input: unknown, opts?: CallOptions): Promise<Result<unknown>>;
-  /** Runs work that has fallen due: rules at their check time, the sweep, durable jobs. */
-  runDue(): Promise<void>;
-  onChange(listener: (e: ChangeEvent) => void): () => void;
-  /** Stops timers, running exports and mail connections, and closes the database. */
-  close(): void;
-}
+import type { CallOptions, Core, CoreOptions } from './types';
 
 export function createCore(opts: CoreOptions): Core {
   const file = opts.file ?? (opts.dataDir ? dbFile(opts.dataDir) : undefined);
@@ -188,38 +128,19 @@ export function createCore(opts: CoreOptions): Core {
     for (const w of dueWork) await w();
   };
 
-  const systemHandlers: HandlerMap = {
-    'app.info': () => ({
-      version: VERSION,
-      dataDir: opts.dataDir ?? file,
-      demo: !!opts.demo,
-      testClock: !!opts.testClock,
-      now: iso(clock.now()),
-      host: opts.host ?? 'headless',
-    }),
-  };
+  const appInfo = appHandlers(() => ({
+    version: VERSION,
+    dataDir: opts.dataDir ?? file,
+    demo: !!opts.demo,
+    testClock: !!opts.testClock,
+    now: iso(clock.now()),
+    host: opts.host ?? 'headless',
+  }));
   const testClock = opts.testClock;
-  if (testClock) {
-    const moved = async () => {
-      await runDue();
-      emit({ topic: 'clock' });
-      return { now: iso(testClock.now()) };
-    };
-    systemHandlers['clock.get'] = () => ({ now: iso(testClock.now()) });
-    systemHandlers['clock.set'] = (input) => {
-      const ms = Date.parse(input.iso);
-      if (ms < testClock.now()) throw invalid('iso', `iso must not be before the clock's time ${iso(testClock.now())}: the clock never goes backwards`);
-      testClock.set(ms);
-      return moved();
-    };
-    systemHandlers['clock.advance'] = (input) => {
-      testClock.advance(input.ms);
-      return moved();
-    };
-  }
+  const clockChannels = testClock ? testClockHandlers(testClock, runDue, () => emit({ topic: 'clock' })) : {};
 
   const sessions = new Sessions(db.$client, clock, opts.scryptLogN);
-  const registry = createRegistry(contracts, [systemHandlers, sessionHandlers, directoryHandlers, ledgerHandlers, profileHandlers, notifyHandlers, exportHandlers, rechargeHandlers, stripeHandlers, methodHandlers, chargeHandlers, dashboardHandlers, forecastHandlers], {
+  const registry = createRegistry(contracts, [appInfo, clockChannels, sessionHandlers, resellerHandlers, staffHandlers, clientHandlers, ledgerHandlers, holdHandlers, auditHandlers, profileHandlers, thresholdHandlers, schedulerHandlers, notificationHandlers, mailHandlers, outboxHandlers, exportHandlers, rechargeHandlers, stripeHandlers, methodHandlers, chargeHandlers, dashboardHandlers], {
     optional: testClock ? [] : testClockChannels,
   });
 

@@ -3,7 +3,7 @@
  * so a newcomer sees a living ledger at once. Deterministic (a seeded generator), written in one
  * transaction, and only into an empty database.
  */
-import type { Core } from '..';
+import type { Core } from '../types';
 import { clientInserter } from '../clients/insert';
 import { DAY_MS as DAY } from '../../../shared/forecast';
 

@@ -18,7 +18,7 @@
  * host's. So every attempt, credit, cooldown and notification carries its historic time, and what is recent
  * (a cooldown, a failure, a debit in flight) is still current when the demo opens.
  */
-import type { Core } from '..';
+import type { Core } from '../types';
 import { demoName, random, USAGE } from './ledger';
 import { DemoClock } from './clock';
 import type { Channel, ChannelInput, ChannelOutput } from '../../../shared/contracts';

@@ -187,3 +187,10 @@ export class ForecastStore {
     return report;
   }
 }
+
+/** A client's creation time and its usage days (the JSON text of usage_days, '[]' without usage). */
+export const usageOf = (sqlite: Database.Database, clientId: number) =>
+  sqlite.prepare("SELECT c.created_at, coalesce(u.days, '[]') AS usage_days FROM clients c LEFT JOIN usage_days u ON u.client_id = c.id WHERE c.id = ?").get(clientId) as {
+    created_at: number;
+    usage_days: string;
+  };

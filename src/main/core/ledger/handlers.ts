@@ -1,42 +1,13 @@
-/** Channels of the ledger: posting, reversals, paging, the balance series, holds and the audit log. */
-import type { Hold } from '../../../shared/contracts';
+/** ledger.*: posting, reversals, paging, the balance series and the usage import. */
 import { conflict, invalid, notFound } from '../../../shared/result';
 import { iso, isoOrNull } from '../clock/clock';
 import type { Ctx, HandlerMap } from '../api/registry';
 import { decodeCursor, encodeCursor } from '../api/cursor';
-import { getClient } from '../clients/handlers';
+import { getClient } from '../clients/store';
 import { ENTRY_COLUMNS, toBalance, toEntry, type EntryRow } from './post';
 import { commitImport, previewImport } from './import';
-import { auditPage } from '../audit/log';
 import { markerWidth, seriesMarkers, seriesThresholds } from './markers';
 import { seriesBuckets } from './series';
-
-interface HoldRow {
-  id: number;
-  client_id: number;
-  amount: number;
-  reference: string;
-  description: string;
-  status: 'open' | 'closed';
-  opened_at: number;
-  closed_at: number | null;
-  entry_id: number | null;
-}
-const toHold = (r: HoldRow): Hold => ({
-  id: r.id,
-  clientId: r.client_id,
-  amount: r.amount,
-  reference: r.reference,
-  description: r.description,
-  status: r.status,
-  openedAt: iso(r.opened_at),
-  closedAt: isoOrNull(r.closed_at),
-  entryId: r.entry_id,
-});
-
-function holdRow(ctx: Ctx, id: number): HoldRow | undefined {
-  return ctx.db.$client.prepare('SELECT * FROM holds WHERE id = ?').get(id) as HoldRow | undefined;
-}
 
 export const ledgerHandlers: HandlerMap = {
   'ledger.post': (input, ctx) => {
@@ -143,72 +114,4 @@ export const ledgerHandlers: HandlerMap = {
   'ledger.import.preview': (input, ctx) => previewImport(input, ctx),
   'ledger.import.commit': (input, ctx) => commitImport(input, ctx),
 
-  'holds.open': (input, ctx) => {
-    const client = getClient(ctx, input.clientId, 'clientId');
-    if (client.status === 'closed') throw conflict(`client ${client.name} is closed`, 'clientId');
-    const existing = ctx.db.$client.prepare('SELECT * FROM holds WHERE client_id = ? AND reference = ?').get(input.clientId, input.reference) as HoldRow | undefined;
-    if (existing) {
-      if (existing.amount !== input.amount) throw conflict(`hold ${input.reference} is already open with another amount`, 'reference');
-      return { hold: toHold(existing), balance: toBalance(ctx.ledger.balanceOf(input.clientId)), duplicate: true };
-    }
-    const now = ctx.clock.now();
-    const info = ctx.db.$client
-      .prepare("INSERT INTO holds (client_id, amount, reference, description, status, opened_at) VALUES (?, ?, ?, ?, 'open', ?)")
-      .run(input.clientId, input.amount, input.reference, input.description, now);
-    const balance = ctx.ledger.hold(input.clientId, input.amount, now);
-    const id = Number(info.lastInsertRowid);
-    ctx.audit('hold.open', 'client', input.clientId, { holdId: id, amount: input.amount, reference: input.reference });
-    ctx.emit({ topic: 'holds', clientIds: [input.clientId] });
-    return { hold: toHold(holdRow(ctx, id)!), balance: toBalance(balance), duplicate: false };
-  },
-
-  'holds.close': (input, ctx) => {
-    const h = holdRow(ctx, input.id);
-    if (!h) throw notFound(`hold ${input.id} does not exist`);
-    if (h.status === 'closed') throw conflict(`hold ${input.id} is already closed`, 'id');
-    const now = ctx.clock.now();
-    let balance = ctx.ledger.hold(h.client_id, -h.amount, now);
-    let entry: EntryRow | null = null;
-    if (input.charge) {
-      const r = ctx.ledger.post(
-        {
-          clientId: h.client_id,
-          kind: 'usage',
-          amount: -input.charge,
-          description: input.description ?? (h.description || `charge for ${h.reference}`),
-          actor: ctx.actor,
-          at: now,
-          externalId: `hold:${h.reference}`,
-        },
-        now,
-      );
-      entry = ctx.ledger.entry(r.entryId);
-      balance = r.balance;
-    }
-    ctx.db.$client.prepare("UPDATE holds SET status = 'closed', closed_at = ?, entry_id = ? WHERE id = ?").run(now, entry?.id ?? null, h.id);
-    ctx.audit('hold.close', 'client', h.client_id, { holdId: h.id, held: h.amount, charged: input.charge ?? 0, entryId: entry?.id ?? null });
-    ctx.emit({ topic: 'holds', clientIds: [h.client_id] });
-    if (entry) ctx.emit({ topic: 'ledger', clientIds: [h.client_id] });
-    return {
-      hold: toHold(holdRow(ctx, h.id)!),
-      entry: entry ? toEntry(entry) : null,
-      balance: toBalance(balance),
-    };
-  },
-
-  'holds.list': (input, ctx) => {
-    getClient(ctx, input.clientId, 'clientId');
-    const rows =
-      input.status === 'all'
-        ? ctx.db.$client.prepare('SELECT * FROM holds WHERE client_id = ? ORDER BY id DESC LIMIT 500').all(input.clientId)
-        : ctx.db.$client.prepare('SELECT * FROM holds WHERE client_id = ? AND status = ? ORDER BY id DESC LIMIT 500').all(input.clientId, input.status);
-    return (rows as HoldRow[]).map(toHold);
-  },
-
-  'audit.list': (input, ctx) => auditPage(ctx.db.$client, input),
-
-  'audit.export': (input, ctx) => {
-    const { format, ...filter } = input;
-    return ctx.exporter.startAudit(format, filter);
-  },
 };

@@ -7,7 +7,7 @@
 import { SERIES_MARKERS, type SeriesMarker } from '../../../shared/contracts/ledger';
 import type { Ctx } from '../api/registry';
 import { iso } from '../clock/clock';
-import { clientThresholds } from '../profiles/handlers';
+import { clientThresholds } from '../thresholds/view';
 
 type Threshold = { kind: 'staff' | 'client' | 'inactivity' | 'alert' | 'trigger'; label: string; amount: number };
 

@@ -1,11 +1,12 @@
-/** Channels of the notification log, the mail settings and the outbox folder. */
+/** notifications.*: the notification log, one row's detail with its message, Resend, and the export of the log. */
 import { conflict, invalid, notFound } from '../../../shared/result';
 import type { HandlerMap } from '../api/registry';
 import { decodeCursor, encodeCursor } from '../api/cursor';
 import { iso, isoOrNull } from '../clock/clock';
+import { jobByKey } from '../scheduler/jobs';
 import { filterWhere, NEWEST_FIRST, NOTIFICATION_SELECT, toNotification, type NotificationRow } from './query';
 
-export const notifyHandlers: HandlerMap = {
+export const notificationHandlers: HandlerMap = {
   'notifications.list': (input, ctx) => {
     const after = decodeCursor(input.cursor);
     if (after && (after.length !== 2 || typeof after[0] !== 'number' || typeof after[1] !== 'number')) throw invalid('cursor', 'cursor is not one this list handed out');
@@ -23,7 +24,7 @@ export const notifyHandlers: HandlerMap = {
     const r = ctx.notifier.row(input.id);
     if (!r) throw notFound(`notification ${input.id} does not exist`);
     const sqlite = ctx.db.$client;
-    const job = sqlite.prepare(`SELECT status, ready_at FROM jobs WHERE key = ?`).get(`notify:${r.id}`) as { status: string; ready_at: number } | undefined;
+    const job = jobByKey(sqlite, `notify:${r.id}`);
     const resends = sqlite.prepare(`SELECT id, status, decided_at FROM notifications WHERE resend_of = ? ORDER BY id`).all(r.id) as { id: number; status: NotificationRow['status']; decided_at: number }[];
     return {
       notification: toNotification(r, ctx.settings.installId(ctx.clock.now())),
@@ -53,34 +54,8 @@ export const notifyHandlers: HandlerMap = {
     return toNotification(ctx.notifier.row(id)!, ctx.settings.installId(now));
   },
 
-  'mail.get': (_input, ctx) => ctx.notifier.mailSettings(),
-
-  'mail.set': (input, ctx) => {
-    const detail = ctx.notifier.setSmtp(input.smtp, ctx.clock.now());
-    ctx.audit('mail.set', 'settings', null, detail);
-    ctx.emit({ topic: 'mail' });
-    return ctx.notifier.mailSettings();
-  },
-
-  'mail.test': (input, ctx) => ctx.notifier.test(input.to, input.smtp),
-
-  'outbox.list': (input, ctx) => {
-    const at = decodeCursor(input.cursor);
-    const offset = at ? Number(at[0]) : 0;
-    if (!Number.isInteger(offset) || offset < 0) throw invalid('cursor', 'cursor is not one this list handed out');
-    const files = ctx.notifier.outboxFiles();
-    const slice = files.slice(offset, offset + input.limit);
-    return {
-      items: slice.map((f) => ctx.notifier.outboxItem(f)),
-      nextCursor: offset + input.limit < files.length ? encodeCursor([offset + input.limit]) : null,
-      dir: ctx.notifier.mailSettings().outboxDir,
-      total: files.length,
-    };
-  },
-
-  'outbox.get': (input, ctx) => {
-    const found = ctx.notifier.readOutbox(input.file);
-    if (!found) throw notFound(`there is no ${input.file} in the outbox folder`);
-    return { ...found.item, eml: found.eml };
+  'notifications.export': (input, ctx) => {
+    const { format, ...filter } = input;
+    return ctx.exporter.start(format, filter);
   },
 };

@@ -1,16 +1,14 @@
-/** Channels of Low Balance Profiles, client thresholds and the scheduler. */
+/** profiles.*: Low Balance Profiles (seed 004): list, one, create, update, delete. */
 import type { ClientThresholds, Profile, ProfileRuleKind, RuleKind, RuleView } from '../../../shared/contracts';
 import { conflict, invalid, notFound } from '../../../shared/result';
 import { iso, isoOrNull } from '../clock/clock';
 import type { Ctx, HandlerMap } from '../api/registry';
 import { decodeCursor, encodeCursor } from '../api/cursor';
 import { RULE_KINDS, ruleStateRange } from '../db/schema';
-import { RUN_DRY_NEVER } from '../../../shared/forecast';
+import { HOUR_MS as HOUR } from '../../../shared/forecast';
 import { isBelow, type EffectiveRule } from './decide';
 import { effectiveRule, PROFILE_IN_FORCE, type LoadedProfile } from './engine';
 
-const HOUR = 3_600_000;
-const CLIENT_RULE_KINDS = RULE_KINDS.filter((k): k is RuleKind => k !== 'forecast');
 
 interface ProfileRow {
   id: number;
@@ -168,74 +166,6 @@ function profilesChanged(ctx: Ctx) {
   ctx.emit({ topic: 'scheduler' });
 }
 
-interface StateRow {
-  kind: ProfileRuleKind;
-  sent: number;
-  last_sent_at: number | null;
-  next_check_at: number | null;
-}
-
-/** A client's rules as they apply now, with where each value comes from. */
-export function clientThresholds(ctx: Pick<Ctx, 'db' | 'rules' | 'clock'>, clientId: number, field = 'clientId'): ClientThresholds {
-  const sqlite = ctx.db.$client;
-  const c = sqlite
-    .prepare(
-      `SELECT c.id, c.currency, c.status, c.profile_id, ${PROFILE_IN_FORCE} AS pid, b.available, b.run_dry_at FROM clients c JOIN balances b ON b.client_id = c.id WHERE c.id = ?`,
-    )
-    .get(clientId) as { id: number; currency: string; status: string; profile_id: number | null; pid: number | null; available: number; run_dry_at: number } | undefined;
-  if (!c) throw field === 'id' ? notFound(`client ${clientId} does not exist`) : invalid(field, `${field} ${clientId} is not a client`);
-  const profile = c.pid === null ? null : (ctx.rules.profiles().get(c.pid) ?? null);
-  const overrides = sqlite.prepare('SELECT kind, threshold, enabled FROM client_thresholds WHERE client_id = ?').all(clientId) as { kind: RuleKind; threshold: number | null; enabled: number }[];
-  const states = sqlite.prepare('SELECT kind, sent, last_sent_at, next_check_at FROM rule_states WHERE id BETWEEN ? AND ?').all(...ruleStateRange(clientId, clientId)) as StateRow[];
-  // The forecast rule has no threshold a client could override: it is not among the rules, but beside them.
-  const rules: RuleView[] = CLIENT_RULE_KINDS.map((kind) => {
-    const o = overrides.find((x) => x.kind === kind);
-    const override = o ? { threshold: o.threshold, enabled: o.enabled === 1 } : null;
-    const eff = effectiveRule(kind, profile, override ?? undefined, c.status === 'closed');
-    const st = states.find((s) => s.kind === kind);
-    const base = profile?.rules[kind];
-    return {
-      kind,
-      enabled: eff.enabled,
-      threshold: eff.threshold,
-      thresholdSource: eff.thresholdSource,
-      enabledSource: eff.enabledSource,
-      profileEnabled: base?.enabled ?? false,
-      profileThreshold: base?.threshold ?? 0,
-      override,
-      inactivityHours: kind === 'inactivity' && base?.inactivityMs != null ? base.inactivityMs / HOUR : null,
-      below: eff.enabled && c.available < eff.threshold,
-      sent: st?.sent ?? 0,
-      lastSentAt: isoOrNull(st?.last_sent_at),
-      nextCheckAt: isoOrNull(st?.next_check_at),
-    };
-  });
-  return {
-    clientId,
-    currency: c.currency,
-    available: c.available,
-    profile: profile
-      ? { id: profile.id, name: profile.name, source: c.profile_id === null ? 'default' : 'assigned', maxQty: profile.maxQty, periodHours: profile.periodMs / HOUR }
-      : null,
-    rules,
-    forecast: profile ? forecastView(ctx, effectiveRule('forecast', profile, undefined, c.status === 'closed'), c, states) : null,
-  };
-}
-
-function forecastView(ctx: Pick<Ctx, 'clock'>, rule: EffectiveRule, c: { available: number; run_dry_at: number }, states: StateRow[]): ClientThresholds['forecast'] {
-  const st = states.find((s) => s.kind === 'forecast');
-  return {
-    enabled: rule.enabled,
-    withinHours: (rule.horizonMs ?? 0) / HOUR,
-    runDryAt: c.run_dry_at >= RUN_DRY_NEVER ? null : iso(c.run_dry_at),
-    // The engine's own test (isBelow), on the stored forecast.
-    within: rule.enabled && isBelow(rule, { available: c.available, lastDebitAt: null, createdAt: 0, runDryAt: c.run_dry_at }, ctx.clock.now()),
-    sent: st?.sent ?? 0,
-    lastSentAt: isoOrNull(st?.last_sent_at),
-    nextCheckAt: isoOrNull(st?.next_check_at),
-  };
-}
-
 export const profileHandlers: HandlerMap = {
   'profiles.list': (input, ctx) => {
     const where: string[] = [];
@@ -322,41 +252,6 @@ export const profileHandlers: HandlerMap = {
     ctx.emit({ topic: 'clients' });
     return { id: input.id, clientsMoved: moved, fallback: p.isDefault ? null : p.fallback };
   },
-
-  'thresholds.get': (input, ctx) => clientThresholds(ctx, input.clientId, 'id'),
-
-  'thresholds.set': (input, ctx) => {
-    clientThresholds(ctx, input.clientId);
-    const now = ctx.clock.now();
-    ctx.db.$client
-      .prepare(
-        `INSERT INTO client_thresholds (client_id, kind, threshold, enabled, updated_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (client_id, kind) DO UPDATE SET threshold = excluded.threshold, enabled = excluded.enabled, updated_at = excluded.updated_at`,
-      )
-      .run(input.clientId, input.kind, input.threshold, input.enabled ? 1 : 0, now);
-    ctx.audit('threshold.set', 'client', input.clientId, { rule: input.kind, threshold: input.threshold, enabled: input.enabled });
-    ctx.rules.invalidate(); // the ceiling may have moved
-    ctx.rules.evaluateClient(input.clientId, now, 'check');
-    ctx.emit({ topic: 'thresholds', clientIds: [input.clientId] });
-    return clientThresholds(ctx, input.clientId);
-  },
-
-  'thresholds.clear': (input, ctx) => {
-    clientThresholds(ctx, input.clientId);
-    const now = ctx.clock.now();
-    const removed = ctx.db.$client.prepare('DELETE FROM client_thresholds WHERE client_id = ? AND kind = ?').run(input.clientId, input.kind).changes;
-    if (removed) {
-      ctx.audit('threshold.clear', 'client', input.clientId, { rule: input.kind });
-      ctx.rules.invalidate();
-      ctx.rules.evaluateClient(input.clientId, now, 'check');
-      ctx.emit({ topic: 'thresholds', clientIds: [input.clientId] });
-    }
-    return clientThresholds(ctx, input.clientId);
-  },
-
-  'scheduler.status': (_input, ctx) => ctx.scheduler.status(),
-
-  'scheduler.sweep': (_input, ctx) => ctx.scheduler.sweep(),
 };
 
 /** { field: [before, after] } of what a profile change changed, for the audit log. */

@@ -46,6 +46,10 @@ export interface JobCounts {
   done: number;
 }
 
+/** A job's state by its key (the notification detail shows when a failed send is tried next). */
+export const jobByKey = (sqlite: Database.Database, key: string) =>
+  sqlite.prepare('SELECT status, ready_at FROM jobs WHERE key = ?').get(key) as { status: string; ready_at: number } | undefined;
+
 export const LEASE_MS = 5 * 60_000;
 const BACKOFF_BASE_MS = 30_000;
 const BACKOFF_MAX_MS = 60 * 60_000;

@@ -1,17 +1,14 @@
 /**
- * session.* (sign-in) and staff.setPassword. Hashing a password takes about a second of CPU, so it runs
+ * session.*: signing in and out, and changing one's own password. Hashing a password takes about a second of CPU, so it runs
  * in `prepare`, off the event loop and outside the write transaction; `run` only writes.
  */
 import { AppError, conflict, invalid } from '../../../shared/result';
 import { iso } from '../clock/clock';
-import type { Ctx, HandlerMap } from '../api/registry';
-import { getStaff } from '../clients/handlers';
-import { checkSignInRules } from '../staff/password-rules';
+import type { HandlerMap } from '../api/registry';
+import { getStaff, passwordOf, setPasswordHash, signInCandidate } from '../staff/store';
 
 const wrong = () => new AppError('unauthorized', 'the email or password is wrong', 'password');
 
-const passwordOf = (ctx: Ctx, id: number) =>
-  (ctx.db.$client.prepare('SELECT password_hash FROM staff_users WHERE id = ?').get(id) as { password_hash: string | null } | undefined)?.password_hash ?? null;
 
 export const sessionHandlers: HandlerMap = {
   'session.get': (_input, ctx) => ({
@@ -28,9 +25,7 @@ export const sessionHandlers: HandlerMap = {
       if (locked !== null) {
         throw new AppError('unauthorized', `too many wrong passwords for ${input.email}: try again after ${new Date(locked).toLocaleTimeString('en-GB')}`, 'password');
       }
-      const row = ctx.db.$client
-        .prepare('SELECT id, password_hash FROM staff_users WHERE active = 1 AND password_hash IS NOT NULL AND lower(email) = lower(?)')
-        .get(input.email) as { id: number; password_hash: string } | undefined;
+      const row = signInCandidate(ctx.db, input.email);
       // A hash is computed even without a row, so a wrong email takes as long as a wrong password.
       const ok = await ctx.sessions.verify(input.password, row?.password_hash ?? null);
       if (!row || !ok) {
@@ -42,7 +37,7 @@ export const sessionHandlers: HandlerMap = {
     run(input, ctx, checked: { id: number; hash: string }) {
       // The password checked is still the one stored, for a user still active.
       const now = getStaff(ctx, checked.id);
-      if (!now.active || passwordOf(ctx, checked.id) !== checked.hash) throw wrong();
+      if (!now.active || passwordOf(ctx.db, checked.id) !== checked.hash) throw wrong();
       const s = ctx.sessions.open(checked.id, input.email);
       ctx.audit('session.signIn', 'staff', checked.id, { email: input.email });
       return { token: s.token, staff: now, expiresAt: iso(s.expiresAt) };
@@ -57,31 +52,17 @@ export const sessionHandlers: HandlerMap = {
   'session.changePassword': {
     async prepare(input, ctx) {
       if (ctx.staffId === null) throw conflict('sign in to change your own password (an admin sets anyone’s in Settings → Staff)', 'current');
-      const stored = passwordOf(ctx, ctx.staffId);
+      const stored = passwordOf(ctx.db, ctx.staffId);
       if (!(await ctx.sessions.verify(input.current, stored))) throw invalid('current', 'is not your current password');
       return { stored, next: await ctx.sessions.hash(input.next) };
     },
     run(_input, ctx, p: { stored: string | null; next: string }) {
       const id = ctx.staffId!;
-      if (passwordOf(ctx, id) !== p.stored) throw conflict('your password was changed meanwhile: sign in again', 'current');
-      ctx.db.$client.prepare('UPDATE staff_users SET password_hash = ? WHERE id = ?').run(p.next, id);
+      if (passwordOf(ctx.db, id) !== p.stored) throw conflict('your password was changed meanwhile: sign in again', 'current');
+      setPasswordHash(ctx.db, id, p.next);
       ctx.sessions.closeAllOf(id, ctx.session ?? undefined);
       ctx.audit('session.changePassword', 'staff', id);
       return getStaff(ctx, id);
-    },
-  },
-
-  'staff.setPassword': {
-    prepare: (input, ctx) => (input.password === null ? Promise.resolve(null) : ctx.sessions.hash(input.password)),
-    run(input, ctx, hash: string | null) {
-      getStaff(ctx, input.id);
-      ctx.db.$client.prepare('UPDATE staff_users SET password_hash = ? WHERE id = ?').run(hash, input.id);
-      checkSignInRules(ctx.db.$client, 'id');
-      // Whoever knew the old password is out; an admin setting their own keeps this session.
-      ctx.sessions.closeAllOf(input.id, ctx.staffId === input.id ? (ctx.session ?? undefined) : undefined);
-      ctx.audit('staff.setPassword', 'staff', input.id, { signsIn: hash !== null });
-      ctx.emit({ topic: 'staff' });
-      return getStaff(ctx, input.id);
     },
   },
 };

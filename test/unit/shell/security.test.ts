@@ -1,20 +1,13 @@
 /**
- * The desktop window's security, proven in plain Node (no Electron binary exists here): the window options,
- * the CSP, the guards on fake webContents/session objects, the app:// file server, and the IPC sender check
- * in front of a real core.
+ * The desktop window's security (src/main/shell/security.ts), proven in plain Node (no Electron binary exists
+ * here): the window options, the CSP, the guards on fake webContents/session objects, and which IPC senders
+ * are trusted.
  */
 import { EventEmitter } from 'node:events';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { IpcMain, Session, WebContents } from 'electron';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { CSP, devCsp, guardContents, guardSession, isAppUrl, isTrustedSender, windowOptions } from '../../src/main/shell/security';
-import { APP_URL, appScheme, rendererFile, rendererHandler, serveRenderer } from '../../src/main/shell/protocol';
-import { invokeHandler, wireIpc } from '../../src/main/shell/ipc';
-import { IPC_CHANGE, IPC_INVOKE } from '../../src/shared/ipc';
-import type { ChangeEvent } from '../../src/shared/contracts';
-import { createCore, type Core } from '../../src/main/core';
+import type { Session, WebContents } from 'electron';
+import { describe, expect, it, vi } from 'vitest';
+import { CSP, devCsp, guardContents, guardSession, isAppUrl, isTrustedSender, windowOptions } from '../../../src/main/shell/security';
+import { APP_URL } from '../../../src/main/shell/protocol';
 
 const directives = (csp: string) => new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...sources]) => [name, sources]));
 
@@ -175,64 +168,6 @@ describe('session guards', () => {
     expect(callback).toHaveBeenCalledWith({ responseHeaders: { 'Content-Type': ['text/html'], 'Content-Security-Policy': [CSP] } });
   });
 });
-
-describe('the app:// scheme that serves the built renderer', () => {
-  let root: string;
-  beforeAll(() => {
-    root = fs.mkdtempSync(path.join(os.tmpdir(), 'bd-renderer-'));
-    fs.mkdirSync(path.join(root, 'assets'));
-    fs.writeFileSync(path.join(root, 'index.html'), '<!doctype html><title>Balance Desk</title>');
-    fs.writeFileSync(path.join(root, 'assets', 'index.js'), 'console.log(1)');
-    fs.writeFileSync(path.join(os.tmpdir(), 'bd-secret.txt'), 'secret');
-  });
-  afterAll(() => {
-    fs.rmSync(root, { recursive: true, force: true });
-    fs.rmSync(path.join(os.tmpdir(), 'bd-secret.txt'), { force: true });
-  });
-
-  it('is a standard, secure scheme (real origins, so CSP self means this app only)', () => {
-    expect(appScheme.privileges).toMatchObject({ standard: true, secure: true });
-    expect(appScheme.privileges).not.toHaveProperty('bypassCSP');
-  });
-
-  it('maps app URLs into the renderer folder and nothing outside it', () => {
-    expect(rendererFile(root, 'app://balance-desk/')).toBe(path.join(root, 'index.html'));
-    expect(rendererFile(root, 'app://balance-desk/assets/index.js')).toBe(path.join(root, 'assets', 'index.js'));
-    for (const url of [
-      'app://balance-desk/../bd-secret.txt',
-      'app://balance-desk/%2e%2e/bd-secret.txt',
-      'app://balance-desk/..%2fbd-secret.txt',
-      'app://balance-desk/assets/..%2f..%2fbd-secret.txt',
-      'app://balance-desk/..%5cbd-secret.txt',
-      'app://balance-desk/index.html%00.js',
-      'app://elsewhere/index.html',
-      'file:///etc/passwd',
-      'app://balance-desk/%E0%A4%A',
-    ]) {
-      const file = rendererFile(root, url);
-      expect(file === null || file.startsWith(root + path.sep), `${url} -> ${file}`).toBe(true);
-      if (file) expect(fs.existsSync(file), `${url} must not reach a file`).toBe(false);
-    }
-  });
-
-  it('answers with the CSP header and the right content type, and 404 outside', async () => {
-    let registered: ((r: { url: string }) => Promise<Response>) | undefined;
-    serveRenderer({ handle: (scheme: string, h: (r: { url: string }) => Promise<Response>) => (scheme === 'app' ? (registered = h) : undefined) } as never, root);
-    expect(registered).toBeDefined();
-    const page = await registered!({ url: APP_URL });
-    expect(page.status).toBe(200);
-    expect(page.headers.get('content-security-policy')).toBe(CSP);
-    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(await page.text()).toContain('Balance Desk');
-    const script = await rendererHandler(root)({ url: 'app://balance-desk/assets/index.js' });
-    expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
-    expect(script.headers.get('x-content-type-options')).toBe('nosniff');
-    for (const url of ['app://balance-desk/..%2fbd-secret.txt', 'app://balance-desk/missing.js', 'app://balance-desk/assets']) {
-      expect((await rendererHandler(root)({ url })).status, url).toBe(404);
-    }
-  });
-});
-
 describe('IPC sender check', () => {
   it('trusts only frames showing the app itself', () => {
     expect(isTrustedSender(APP_URL, APP_URL)).toBe(true);
@@ -246,77 +181,5 @@ describe('IPC sender check', () => {
     // A file: app trusts its own page only, not every local file.
     expect(isAppUrl('file:///app/out/renderer/index.html', 'file:///app/out/renderer/index.html')).toBe(true);
     expect(isAppUrl('file:///home/me/evil.html', 'file:///app/out/renderer/index.html')).toBe(false);
-  });
-
-  describe('in front of a real core', () => {
-    let core: Core;
-    beforeAll(() => {
-      core = createCore({ file: ':memory:', host: 'desktop' });
-    });
-    afterAll(() => core.close());
-
-    it('refuses untrusted senders without reaching the core', async () => {
-      const call = vi.spyOn(core, 'call');
-      const handle = invokeHandler({ core, appUrl: APP_URL });
-      for (const senderFrame of [null, { url: 'https://evil.example/' }, { url: 'app://elsewhere/index.html' }]) {
-        const r = await handle({ senderFrame } as never, 'app.info', {});
-        expect(r).toMatchObject({ ok: false, error: { kind: 'forbidden' } });
-      }
-      expect(call).not.toHaveBeenCalled();
-      call.mockRestore();
-    });
-
-    it('passes trusted calls to the core with the desk as actor', async () => {
-      const call = vi.spyOn(core, 'call');
-      const handle = invokeHandler({ core, appUrl: APP_URL });
-      const r = await handle({ senderFrame: { url: APP_URL } } as never, 'app.info', {});
-      expect(r).toMatchObject({ ok: true, value: { host: 'desktop', version: expect.any(String) } });
-      expect(call).toHaveBeenCalledWith('app.info', {}, { actor: 'desk', session: null });
-      // The window's session token goes to the core as sent; anything but text counts as none.
-      await handle({ senderFrame: { url: APP_URL } } as never, 'app.info', {}, 'f00d');
-      expect(call).toHaveBeenLastCalledWith('app.info', {}, { actor: 'desk', session: 'f00d' });
-      await handle({ senderFrame: { url: APP_URL } } as never, 'app.info', {}, { token: 'f00d' });
-      expect(call).toHaveBeenLastCalledWith('app.info', {}, { actor: 'desk', session: null });
-      expect(await handle({ senderFrame: { url: APP_URL } } as never, 'no.such', {})).toMatchObject({ ok: false, error: { kind: 'not_found' } });
-      expect(await handle({ senderFrame: { url: APP_URL } } as never, 42, {})).toMatchObject({ ok: false, error: { kind: 'not_found' } });
-      call.mockRestore();
-    });
-
-    it('turns a thrown exception into an internal envelope', async () => {
-      const handle = invokeHandler({ core: { call: () => Promise.reject(new Error('disk on fire')), onChange: () => () => {} }, appUrl: APP_URL });
-      const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
-      expect(await handle({ senderFrame: { url: APP_URL } } as never, 'app.info', {})).toMatchObject({ ok: false, error: { kind: 'internal' } });
-      spy.mockRestore();
-    });
-  });
-
-  it('wires bd:invoke and forwards change events to a live window only', async () => {
-    const handlers = new Map<string, (...a: unknown[]) => unknown>();
-    const ipcMain = { handle: (ch: string, h: (...a: unknown[]) => unknown) => handlers.set(ch, h), removeHandler: (ch: string) => handlers.delete(ch) };
-    const changes = new EventEmitter();
-    const core = {
-      call: vi.fn(async () => ({ ok: true as const, value: 'done' })),
-      onChange: (l: (e: ChangeEvent) => void) => {
-        changes.on('change', l);
-        return () => changes.off('change', l);
-      },
-    };
-    const contents = { send: vi.fn(), isDestroyed: vi.fn(() => false) };
-    const dispose = wireIpc({ ipcMain: ipcMain as unknown as IpcMain, core, appUrl: APP_URL, target: () => contents });
-
-    expect([...handlers.keys()]).toEqual([IPC_INVOKE]);
-    expect(await handlers.get(IPC_INVOKE)!({ senderFrame: { url: APP_URL } }, 'clients.list', { q: 'a' })).toEqual({ ok: true, value: 'done' });
-    expect(await handlers.get(IPC_INVOKE)!({ senderFrame: { url: 'https://evil.example/' } }, 'clients.list', {})).toMatchObject({ ok: false, error: { kind: 'forbidden' } });
-    expect(core.call).toHaveBeenCalledTimes(1);
-
-    changes.emit('change', { topic: 'ledger', clientIds: [7] });
-    expect(contents.send).toHaveBeenCalledWith(IPC_CHANGE, { topic: 'ledger', clientIds: [7] });
-    contents.isDestroyed.mockReturnValue(true);
-    changes.emit('change', { topic: 'clients' });
-    expect(contents.send).toHaveBeenCalledTimes(1);
-
-    dispose();
-    expect(handlers.size).toBe(0);
-    expect(changes.listenerCount('change')).toBe(0);
   });
 });
