@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ChangeTopic } from './contracts';
 
 /**
  * One contract per channel: its `domain.verb` name, the zod schema of its input and of its output.
@@ -25,9 +26,18 @@ export interface Contract<N extends string = string, I extends z.ZodType = z.Zod
   role: StaffRole;
   /** True when it may be called before signing in (session.*, app.info); every other channel needs a session once sign-in is on. */
   signedOut: boolean;
+  /**
+   * A read: the change topics after which an answer of it may be out of date, so a screen showing one reads
+   * it again (the renderer's data layer, src/renderer/src/data). Empty: an answer never goes stale. Absent on
+   * channels that change something or act (an export started, a test email sent) rather than read.
+   */
+  staleOn?: readonly ChangeTopic[];
 }
 
-export function defineContract<N extends string, I extends z.ZodType, O extends z.ZodType>(c: {
+/** A read contract: one that says which change topics make its answers stale. */
+export type ReadContract = Contract & { staleOn: readonly ChangeTopic[] };
+
+export function defineContract<N extends string, I extends z.ZodType, O extends z.ZodType, S extends readonly ChangeTopic[] = never>(c: {
   name: N;
   summary: string;
   input: I;
@@ -37,9 +47,13 @@ export function defineContract<N extends string, I extends z.ZodType, O extends 
   /** Unless told: admin for a channel that changes data or starts work, viewer for one that reads. */
   role?: StaffRole;
   signedOut?: boolean;
-}): Contract<N, I, O> {
+  /** Only on a read: the topics that make its answers stale (see Contract.staleOn). */
+  staleOn?: S;
+}): Contract<N, I, O> & ([S] extends [never] ? unknown : { staleOn: S }) {
   if (!/^[a-z]+(\.[a-z][a-zA-Z]*)+$/.test(c.name)) throw new Error(`contract name "${c.name}" is not domain.verb`);
-  return { ...c, mutates: c.mutates ?? false, work: c.work ?? false, role: c.role ?? (c.mutates || c.work ? 'admin' : 'viewer'), signedOut: c.signedOut ?? false };
+  if (c.staleOn && (c.mutates || c.work)) throw new Error(`contract "${c.name}" changes data: only a read goes stale`);
+  const contract: Contract<N, I, O> = { ...c, mutates: c.mutates ?? false, work: c.work ?? false, role: c.role ?? (c.mutates || c.work ? 'admin' : 'viewer'), signedOut: c.signedOut ?? false };
+  return contract as Contract<N, I, O> & ([S] extends [never] ? unknown : { staleOn: S });
 }
 
 export type InputOf<C> = C extends Contract<string, infer I, z.ZodType> ? z.input<I> : never;

@@ -5,6 +5,7 @@ import { empty } from './common';
 
 export const appInfo = defineContract({
   name: 'app.info',
+  staleOn: ['clock'],
   summary: 'What is running: version, data folder, demo or test-clock mode, and the time on the core clock.',
   signedOut: true,
   input: empty,

@@ -50,6 +50,7 @@ export type Charge = z.infer<typeof charge>;
 
 export const chargesList = defineContract({
   name: 'charges.list',
+  staleOn: ['charges'],
   summary:
     'Auto-recharge attempts, newest first, with each method tried and why it failed, narrowed by client, status, a date range, and awaitingRetry (failed or needing the client, and the client’s latest attempt).',
   input: z

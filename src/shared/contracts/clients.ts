@@ -14,6 +14,7 @@ export const clientOnly = z.enum(['below', 'cooling', 'dry'], { error: 'must be 
 
 export const clientsList = defineContract({
   name: 'clients.list',
+  staleOn: ['clients', 'ledger', 'holds'],
   summary:
     'One page of clients. search matches the start of the name or the external reference (case-insensitive); sorted by name, externalRef, available balance, creation or runDry (the forecast time the available balance reaches zero; clients without usage last ascending); keyset paging with nextCursor. only: below (a low balance threshold now), cooling (a payment method cooling down) or dry (forecast to run dry within 24 hours, or already dry).',
   input: z
@@ -35,6 +36,7 @@ export const clientsList = defineContract({
 
 export const clientsGet = defineContract({
   name: 'clients.get',
+  staleOn: ['clients', 'ledger', 'holds', 'thresholds'],
   summary: 'One client with its balance, holds and available balance.',
   input: z.strictObject({ id }),
   output: client,
@@ -95,6 +97,7 @@ export type ClientForecast = z.infer<typeof clientForecast>;
 
 export const clientsForecast = defineContract({
   name: 'clients.forecast',
+  staleOn: ['clients', 'ledger', 'holds', 'thresholds', 'profiles'],
   summary:
     "A client's run-dry forecast as of now: the burn rate (usage per hour and per day over the last 7 days, recent days weighted more, one day's burst capped at 3 × the median day), when the available balance falls below each rule's threshold and reaches zero, and a suggested threshold (twice the average daily spend of 30 days).",
   input: z.strictObject({ clientId: id }),

@@ -7,6 +7,7 @@ const clockOut = z.object({ now: z.string() });
 
 export const clockGet = defineContract({
   name: 'clock.get',
+  staleOn: ['clock'],
   summary: 'Test clock only (--test-clock): the core clock now.',
   input: empty,
   output: clockOut,

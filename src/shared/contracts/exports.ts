@@ -33,6 +33,7 @@ export const exportStarter = <N extends string, S extends z.ZodRawShape>(name: N
 
 export const exportsStatus = defineContract({
   name: 'exports.status',
+  staleOn: ['exports'],
   summary: 'How far an export has got (of either log).',
   input: z.strictObject({ id: z.string().regex(/^[\w-]{1,64}$/, 'is not an export id') }),
   output: exportState,

@@ -25,6 +25,7 @@ export const holdsClose = defineContract({
 
 export const holdsList = defineContract({
   name: 'holds.list',
+  staleOn: ['clients', 'ledger', 'holds', 'thresholds'],
   summary: "A client's holds, newest first; open ones only unless status says otherwise.",
   input: z.strictObject({ clientId: id, status: z.enum(['open', 'closed', 'all']).default('open') }),
   output: z.array(hold),

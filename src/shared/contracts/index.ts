@@ -46,6 +46,8 @@ export type ContractOf<N extends Channel> = Extract<ContractsOnly, { name: N }>;
 export type ChannelInput<N extends Channel> = InputOf<ContractOf<N>>;
 export type ChannelParsedInput<N extends Channel> = ParsedInputOf<ContractOf<N>>;
 export type ChannelOutput<N extends Channel> = OutputOf<ContractOf<N>>;
+/** The channels that read, each declaring the change topics that make its answers stale (Contract.staleOn). */
+export type ReadChannel = { [N in Channel]: ContractOf<N> extends { staleOn: readonly ChangeTopic[] } ? N : never }[Channel];
 
 export const channelNames: readonly string[] = contracts.map((c) => c.name);
 
@@ -71,9 +73,11 @@ export const CHANGE_TOPICS = [
   'charges',
 ] as const;
 
+export type ChangeTopic = (typeof CHANGE_TOPICS)[number];
+
 /** What the core announces after a change, so open screens can refresh. */
 export interface ChangeEvent {
-  topic: (typeof CHANGE_TOPICS)[number];
+  topic: ChangeTopic;
   clientIds?: number[];
 }
 

@@ -46,6 +46,7 @@ export const ledgerReverse = defineContract({
 
 export const ledgerList = defineContract({
   name: 'ledger.list',
+  staleOn: ['clients', 'ledger', 'holds', 'thresholds'],
   summary: "One page of a client's entries, newest first (keyset paging).",
   input: z.strictObject({ clientId: id, kinds: z.array(entryKind).max(5).optional(), limit, cursor }),
   output: page(ledgerEntry),
@@ -71,6 +72,7 @@ export type SeriesMarker = z.infer<typeof seriesMarker>;
 
 export const ledgerSeries = defineContract({
   name: 'ledger.series',
+  staleOn: ['clients', 'ledger', 'holds', 'thresholds', 'notifications', 'charges', 'recharge'],
   summary:
     "The client's balance over time for a chart, downsampled in the core to at most `points` buckets (each keeps its first, lowest, highest and last balance).",
   input: z.strictObject({ clientId: id, from: isoTime.optional(), to: isoTime.optional(), points: z.number().int().min(10).max(5000).default(600) }),

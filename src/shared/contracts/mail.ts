@@ -72,6 +72,7 @@ export type MailSettings = z.infer<typeof mailSettings>;
 
 export const mailGet = defineContract({
   name: 'mail.get',
+  staleOn: ['mail'],
   summary: 'The mail settings: the SMTP server (never its password), or the outbox folder used while none is set up.',
   input: empty,
   output: mailSettings,

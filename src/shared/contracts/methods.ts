@@ -44,6 +44,7 @@ const customerId = z
 
 export const methodsList = defineContract({
   name: 'methods.list',
+  staleOn: ['methods', 'stripe', 'clock'],
   summary: "A client's Stripe customer and payment methods as last read from Stripe, in priority order (no call to Stripe).",
   input: z.strictObject({ clientId: id }),
   output: clientMethods,

@@ -59,6 +59,7 @@ export type NotificationFilter = z.infer<typeof notificationFilter>;
 
 export const notificationsList = defineContract({
   name: 'notifications.list',
+  staleOn: ['notifications'],
   summary:
     'One page of the notification log, newest first: every decision (sent, queued, failed, or suppressed with its reason) and every message; narrowed by client, kind, status and a date range.',
   input: notificationFilter.extend({ limit, cursor }).default({ limit: 50 }),
@@ -78,6 +79,7 @@ export type RenderedMessage = z.infer<typeof renderedMessage>;
 
 export const notificationsGet = defineContract({
   name: 'notifications.get',
+  staleOn: ['notifications', 'mail'],
   summary: 'One notification with its message as it is (or would be) sent, its next retry while the mail server is failing, and the resends made of it.',
   input: z.strictObject({ id }),
   output: z.object({

@@ -16,6 +16,7 @@ export const outboxItem = z.object({
 
 export const outboxList = defineContract({
   name: 'outbox.list',
+  staleOn: ['outbox'],
   summary: 'The .eml files in the outbox folder (mail written there while no SMTP server is set up), newest first.',
   input: z.strictObject({ limit, cursor }).default({ limit: 50 }),
   output: page(outboxItem).extend({ dir: z.string(), total: z.number() }),
@@ -23,6 +24,7 @@ export const outboxList = defineContract({
 
 export const outboxGet = defineContract({
   name: 'outbox.get',
+  staleOn: [],
   summary: 'One message of the outbox folder, as raw .eml text.',
   input: z.strictObject({
     file: z

@@ -105,6 +105,7 @@ export type Profile = z.infer<typeof profile>;
 
 export const profilesList = defineContract({
   name: 'profiles.list',
+  staleOn: ['profiles', 'clients'],
   summary: 'Every Low Balance Profile (of one reseller with resellerId), in sort order then by name, with how many clients use each.',
   input: z.strictObject({ resellerId: id.optional(), currency: currency.optional() }).default({}),
   output: z.array(profile),
@@ -112,6 +113,7 @@ export const profilesList = defineContract({
 
 export const profilesGet = defineContract({
   name: 'profiles.get',
+  staleOn: ['profiles', 'clients'],
   summary: 'One Low Balance Profile with its rules (staff, client, inactivity, forecast).',
   input: z.strictObject({ id }),
   output: profile,

@@ -46,6 +46,7 @@ export type RechargeSettings = z.infer<typeof rechargeSettings>;
 
 export const rechargeGet = defineContract({
   name: 'recharge.get',
+  staleOn: ['recharge', 'ledger', 'holds', 'clients', 'methods', 'clock'],
   summary: "A client's auto-recharge settings (defaults when never saved), the average daily spend from the ledger, the suggested threshold and the warnings.",
   input: z.strictObject({ clientId: id }),
   output: rechargeSettings,

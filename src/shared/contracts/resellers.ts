@@ -6,6 +6,7 @@ import { reseller } from './entities';
 
 export const resellersList = defineContract({
   name: 'resellers.list',
+  staleOn: ['resellers'],
   summary: 'Every reseller with its parent and how many clients it has, ordered by name.',
   input: empty,
   output: z.array(reseller),

@@ -34,6 +34,7 @@ export type SchedulerStatus = z.infer<typeof schedulerStatus>;
 
 export const schedulerStatusGet = defineContract({
   name: 'scheduler.status',
+  staleOn: ['scheduler', 'clock', 'notifications'],
   summary: 'The scheduler: last sweep, next sweep, rules waiting for a check, and jobs queued, running, failed and done.',
   input: empty,
   output: schedulerStatus,

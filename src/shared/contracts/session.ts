@@ -6,6 +6,7 @@ import { staffUser } from './entities';
 
 export const sessionGet = defineContract({
   name: 'session.get',
+  staleOn: ['staff'],
   summary:
     'Whether sign-in is on (an active staff user has a password), and who this caller is: the signed-in staff user and role, or, before sign-in is on, the desk as an admin.',
   signedOut: true,

@@ -6,6 +6,7 @@ import { staffUser } from './entities';
 
 export const staffList = defineContract({
   name: 'staff.list',
+  staleOn: ['staff', 'resellers'],
   summary: "A reseller's staff users (all resellers' when no resellerId), ordered by name.",
   input: z.strictObject({ resellerId: id.optional() }).default({}),
   output: z.array(staffUser),

@@ -20,6 +20,7 @@ export type StripeStatus = z.infer<typeof stripeStatus>;
 
 export const stripeGet = defineContract({
   name: 'stripe.get',
+  staleOn: ['stripe'],
   summary: 'The Stripe settings: where the key comes from, its last four characters and mode (never the key), and where the SDK points.',
   input: empty,
   output: stripeStatus,

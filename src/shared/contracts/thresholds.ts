@@ -52,6 +52,7 @@ export type ClientThresholds = z.infer<typeof clientThresholds>;
 
 export const thresholdsGet = defineContract({
   name: 'thresholds.get',
+  staleOn: ['thresholds', 'notifications', 'profiles', 'clients', 'ledger', 'holds'],
   summary: "A client's effective rules: profile in force, each rule's threshold and whether it comes from the profile or the client, and the rule's counter.",
   input: z.strictObject({ clientId: id }),
   output: clientThresholds,

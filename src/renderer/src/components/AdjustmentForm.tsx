@@ -4,7 +4,8 @@
  */
 import { useId, useState, type FormEvent } from 'react';
 import { exponentOf, formatMoney, MoneyError, parseAmount } from '../../../shared/money';
-import { errorsFrom, type FieldErrors } from '../api/errors';
+import type { FieldErrors } from '../api/errors';
+import { formRead, useFormSubmit } from '../hooks/useFormSubmit';
 import { Field, FormDone, FormError } from './Field';
 
 const FIELDS = ['amount', 'reason'];
@@ -13,14 +14,12 @@ export function AdjustmentForm(props: { currency: string; onPost(signedAmount: n
   const [direction, setDirection] = useState<'credit' | 'debit'>('credit');
   const [amountText, setAmountText] = useState('');
   const [reason, setReason] = useState('');
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [busy, setBusy] = useState(false);
-  const [done, setDone] = useState<string | null>(null);
+  const form = useFormSubmit({ fields: FIELDS, aliases: { description: 'reason' } });
+  const { errors } = form;
   const groupId = useId();
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
-    setDone(null);
     const found: FieldErrors = {};
     let amount = 0;
     try {
@@ -31,28 +30,18 @@ export function AdjustmentForm(props: { currency: string; onPost(signedAmount: n
       found.amount = err instanceof MoneyError ? capitalize(err.message) : String(err);
     }
     if (reason.trim() === '') found.reason = 'Say why the balance is adjusted: the audit log keeps it.';
-    if (Object.keys(found).length) {
-      setErrors(found);
-      return;
-    }
-    const signed = direction === 'credit' ? amount : -amount;
-    setBusy(true);
-    try {
+    const read = formRead(found, () => (direction === 'credit' ? amount : -amount));
+    void form.submit(read, async (signed) => {
       await props.onPost(signed, reason.trim());
-      setErrors({});
       setAmountText('');
       setReason('');
-      setDone(`Posted ${formatMoney(signed, props.currency, { sign: true })}.`);
-    } catch (err) {
-      setErrors(errorsFrom(err, FIELDS, { description: 'reason' }));
-    } finally {
-      setBusy(false);
-    }
+      return `Posted ${formatMoney(signed, props.currency, { sign: true })}.`;
+    });
   }
 
   const example = exponentOf(props.currency) === 0 ? '1,250' : `25.${'0'.repeat(exponentOf(props.currency))}`;
   return (
-    <form className="form" onSubmit={submit} aria-label="Manual adjustment" noValidate>
+    <form ref={form.ref} className="form" onSubmit={submit} aria-label="Manual adjustment" noValidate>
       <fieldset className="segmented" aria-labelledby={groupId}>
         <legend id={groupId}>Direction</legend>
         <label>
@@ -82,8 +71,8 @@ export function AdjustmentForm(props: { currency: string; onPost(signedAmount: n
       </Field>
       <FormError message={errors.form} />
       <div className="form-actions">
-        <FormDone message={done} />
-        <button type="submit" className="primary" disabled={busy}>
+        <FormDone message={form.done} />
+        <button type="submit" className="primary" disabled={form.busy}>
           Post adjustment
         </button>
       </div>

@@ -3,9 +3,10 @@
  * cooled-down method on the client's page): the caller's explanation, the sandbox note, the error in
  * words, and Cancel / "Charge $200.00 now".
  */
-import { useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { ApiError } from '../api/client';
 import { messageOf } from '../api/errors';
+import { useFormSubmit } from '../hooks/useFormSubmit';
 import { useStripe } from '../stores/stripe';
 import { Dialog } from './Dialog';
 import { FormError } from './Field';
@@ -28,27 +29,20 @@ export function ChargeNowDialog(props: {
   children: ReactNode;
 }) {
   const sandbox = useStripe((x) => x.status?.apiBase ?? null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | undefined>();
+  const { busy, errors, run } = useFormSubmit({ errorsOf: (e) => ({ form: failureText(e) }), clearOnRun: true });
 
-  async function confirm() {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const confirm = () =>
+    run(async () => {
       await props.charge();
       props.onClose();
-    } catch (e) {
-      setError(failureText(e));
-      setBusy(false);
-    }
-  }
+    });
 
   return (
     <Dialog title={props.title} onClose={props.onClose} testId={props.testId}>
       <div className="form">
         {props.children}
         {sandbox ? <p className="small stripe-sandbox-note">Sandbox — no real money: the charge goes to {sandbox}.</p> : null}
-        <FormError message={error} />
+        <FormError message={errors.form} />
         <div className="form-actions">
           <button type="button" onClick={props.onClose}>
             Cancel

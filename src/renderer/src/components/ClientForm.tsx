@@ -5,7 +5,7 @@
 import { useState, type FormEvent } from 'react';
 import type { Client, Reseller } from '../../../shared/contracts';
 import { COMMON_CURRENCIES } from '../../../shared/money';
-import { errorsFrom, type FieldErrors } from '../api/errors';
+import { formRead, useFormSubmit } from '../hooks/useFormSubmit';
 import { Field, FormError } from './Field';
 import { ResellerOptions } from './ResellerForm';
 
@@ -39,32 +39,21 @@ export function ClientForm(props: {
     currency: c?.currency ?? 'USD',
     status: c?.status ?? 'active',
   });
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [busy, setBusy] = useState(false);
+  const form = useFormSubmit({ fields: FIELDS });
+  const { errors } = form;
   const set = <K extends keyof ClientFormValues>(k: K, v: ClientFormValues[K]) => setValues((s) => ({ ...s, [k]: v }));
   const currencyLocked = !!c && (c.entryCount > 0 || c.held > 0);
   const currencies: string[] = [...COMMON_CURRENCIES];
   if (!currencies.includes(values.currency)) currencies.unshift(values.currency);
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
-    if (!c && values.resellerId === null) {
-      setErrors({ resellerId: 'Choose the reseller this client belongs to.' });
-      return;
-    }
-    setBusy(true);
-    try {
-      await props.onSubmit(values);
-      setErrors({});
-    } catch (err) {
-      setErrors(errorsFrom(err, FIELDS));
-    } finally {
-      setBusy(false);
-    }
+    const found = !c && values.resellerId === null ? { resellerId: 'Choose the reseller this client belongs to.' } : {};
+    void form.submit(formRead(found, () => values), props.onSubmit);
   }
 
   return (
-    <form className="form" onSubmit={submit} aria-label={c ? 'Edit client' : 'New client'} noValidate>
+    <form ref={form.ref} className="form" onSubmit={submit} aria-label={c ? 'Edit client' : 'New client'} noValidate>
       {c ? null : (
         <Field
           label="Reseller"
@@ -129,7 +118,7 @@ export function ClientForm(props: {
         <button type="button" onClick={props.onCancel}>
           Cancel
         </button>
-        <button type="submit" className="primary" disabled={busy}>
+        <button type="submit" className="primary" disabled={form.busy}>
           {props.submitLabel}
         </button>
       </div>

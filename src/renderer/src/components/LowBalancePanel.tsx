@@ -7,7 +7,8 @@ import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 
 import type { Client, ClientThresholds, RuleKind, RuleView } from '../../../shared/contracts';
 import { formatRunDry } from '../../../shared/forecast';
 import { formatMoney, MoneyError, parseAmount, toDecimalString } from '../../../shared/money';
-import { errorsFrom, messageOf, type FieldErrors } from '../api/errors';
+import { errorsFrom, messageOf } from '../api/errors';
+import { useFormSubmit, type FormRead } from '../hooks/useFormSubmit';
 import { useLiveRefresh } from '../stores/live';
 import { useCoreNow } from '../stores/scheduler';
 import { useThresholds } from '../stores/thresholds';
@@ -118,22 +119,12 @@ export function LowBalancePanel({ client }: { client: Client }) {
 /** The profile in force, why, and the select that assigns another one. */
 function ProfileLine({ client, data }: { client: Client; data: ClientThresholds }) {
   const profiles = useThresholds((s) => s.profiles);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  // A refusal shows under the select, whether or not the core named the field.
+  const { busy, errors, run } = useFormSubmit({ clearOnRun: true, errorsOf: (e) => ({ profileId: errorsFrom(e, ['profileId']).profileId ?? messageOf(e) }) });
   const fallback = profiles?.find((p) => p.isDefault) ?? null;
   const p = data.profile;
 
-  async function change(value: string) {
-    setError(null);
-    setBusy(true);
-    try {
-      await useThresholds.getState().setProfile(value === '' ? null : Number(value));
-    } catch (e) {
-      setError(errorsFrom(e, ['profileId'])['profileId'] ?? messageOf(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const change = (value: string) => run(() => useThresholds.getState().setProfile(value === '' ? null : Number(value)));
 
   // An assigned profile the list does not hold (yet): still shown as the selected option.
   const assignedMissing = client.profileId !== null && profiles !== null && !profiles.some((x) => x.id === client.profileId);
@@ -164,7 +155,7 @@ function ProfileLine({ client, data }: { client: Client; data: ClientThresholds 
           <div className="muted small">No rule watches this client's balance until it has a profile.</div>
         )}
       </div>
-      <Field label="Profile" name="profileId" error={error ?? undefined} className="lb-profile-select">
+      <Field label="Profile" name="profileId" error={errors.profileId} className="lb-profile-select">
         {(f) => (
           <select
             {...f}
@@ -342,43 +333,32 @@ function OverrideForm(props: { id: string; rule: RuleView; currency: string; onC
   const { rule, currency } = props;
   const [text, setText] = useState(rule.override?.threshold != null ? toDecimalString(rule.override.threshold, currency) : '');
   const [enabled, setEnabled] = useState(rule.enabled);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [busy, setBusy] = useState(false);
+  const form = useFormSubmit({ fields: FORM_FIELDS });
+  const { errors, busy } = form;
   const profileThreshold = formatMoney(rule.profileThreshold, currency);
 
-  async function save(e?: FormEvent) {
-    e?.preventDefault();
-    if (busy) return;
-    let threshold: number | null = null;
-    if (text.trim() !== '') {
-      try {
-        threshold = parseAmount(text, currency);
-      } catch (err) {
-        setErrors({ threshold: err instanceof MoneyError ? capitalize(err.message) : String(err) });
-        return;
-      }
-    }
-    setBusy(true);
+  /** The threshold as typed: empty keeps the profile's (null). */
+  function read(): FormRead<{ threshold: number | null }> {
     try {
-      await useThresholds.getState().setOverride(rule.kind, threshold, enabled);
-      props.onClose();
+      return { input: { threshold: text.trim() === '' ? null : parseAmount(text, currency) }, found: {} };
     } catch (err) {
-      setErrors(errorsFrom(err, FORM_FIELDS));
-      setBusy(false);
+      return { input: null, found: { threshold: err instanceof MoneyError ? capitalize(err.message) : String(err) } };
     }
   }
 
-  async function clear() {
-    if (busy) return;
-    setBusy(true);
-    try {
+  function save(e?: FormEvent) {
+    e?.preventDefault();
+    void form.submit(read(), async ({ threshold }) => {
+      await useThresholds.getState().setOverride(rule.kind, threshold, enabled);
+      props.onClose();
+    });
+  }
+
+  const clear = () =>
+    form.run(async () => {
       await useThresholds.getState().clearOverride(rule.kind);
       props.onClose();
-    } catch (err) {
-      setErrors(errorsFrom(err, FORM_FIELDS));
-      setBusy(false);
-    }
-  }
+    });
 
   function onKeyDown(e: KeyboardEvent<HTMLFormElement>) {
     if (e.key === 'Escape') {
@@ -395,6 +375,7 @@ function OverrideForm(props: { id: string; rule: RuleView; currency: string; onC
   return (
     <form
       id={props.id}
+      ref={form.ref}
       className="lb-override"
       onSubmit={save}
       onKeyDown={onKeyDown}

@@ -10,6 +10,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { MailSettings, SmtpInput } from '../../../shared/contracts';
 import { errorsFrom, type FieldErrors } from '../api/errors';
+import { formRead, useFormSubmit, type FormRead } from '../hooks/useFormSubmit';
 import { SECRET_STORAGE_TEXT, SECURITY_LABEL, SECURITY_PORT, type Security } from '../notify-labels';
 import { useMail, type MailTestResult } from '../stores/mail';
 import { hrefOf } from '../stores/route';
@@ -79,12 +80,9 @@ function RouteSummary({ s }: { s: MailSettings }) {
 export function MailSettingsSection() {
   const { settings, error } = useMail();
   const [values, setValues] = useState<SmtpValues>(() => valuesOf(useMail.getState().settings));
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [busy, setBusy] = useState(false);
-  const [saved, setSaved] = useState<string | null>(null);
+  const form = useFormSubmit({ fields: FIELDS });
+  const { errors } = form;
   const [stopping, setStopping] = useState(false);
-  const focusError = useRef(false);
-  const formRef = useRef<HTMLFormElement>(null);
   const shownFor = useRef<string | null>(null);
   const dirty = useRef(false);
 
@@ -98,12 +96,6 @@ export function MailSettingsSection() {
       setValues(valuesOf(settings));
     }
   }, [settings, storedKey]);
-
-  useEffect(() => {
-    if (!focusError.current) return;
-    focusError.current = false;
-    formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
-  }, [errors]);
 
   const canSave = useCan('mail.set');
   const canTest = useCan('mail.test');
@@ -130,13 +122,13 @@ export function MailSettingsSection() {
   const stored = settings.smtp;
   const set = <K extends keyof SmtpValues>(k: K, v: SmtpValues[K]) => {
     dirty.current = true;
-    setSaved(null);
+    form.edited();
     setValues((s) => ({ ...s, [k]: v }));
   };
 
   const setSecurity = (security: Security) => {
     dirty.current = true;
-    setSaved(null);
+    form.edited();
     setValues((s) => {
       // The usual port comes with the choice, unless the port is one of the user's own (2525, say).
       const usual = Object.values(SECURITY_PORT).map(String);
@@ -151,43 +143,30 @@ export function MailSettingsSection() {
   const unencrypted = values.security === 'none' && host !== '' && !LOCAL_HOSTS.has(host.toLowerCase());
 
   /** The form as the core takes it, or the errors found before asking. */
-  function read(): { input: SmtpInput | null; found: FieldErrors } {
+  function read(): FormRead<SmtpInput> {
     const found: FieldErrors = {};
     if (!host) found['smtp.host'] = "Enter the mail server's host name, such as smtp.example.com.";
     const port = values.port.trim();
     if (!/^\d{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535) found['smtp.port'] = 'Enter a port from 1 to 65535: usually 587 (STARTTLS), 465 (TLS) or 25.';
     if (!values.from.trim()) found['smtp.from'] = 'Enter the address mail comes from, such as Balance Desk <billing@example.com>.';
-    if (Object.keys(found).length) return { input: null, found };
-    const input: SmtpInput = { host, port: Number(port), security: values.security, user: values.user.trim(), from: values.from.trim() };
-    if (values.removePassword) input.password = null;
-    else if (values.password !== '') input.password = values.password;
-    return { input, found };
+    return formRead(found, () => {
+      const input: SmtpInput = { host, port: Number(port), security: values.security, user: values.user.trim(), from: values.from.trim() };
+      if (values.removePassword) input.password = null;
+      else if (values.password !== '') input.password = values.password;
+      return input;
+    });
   }
 
-  async function save(e?: FormEvent) {
+  function save(e?: FormEvent) {
     e?.preventDefault();
-    if (busy || readOnly || !canSave) return;
-    setSaved(null);
-    const { input, found } = read();
-    if (!input) {
-      focusError.current = true;
-      setErrors(found);
-      return;
-    }
-    setBusy(true);
-    try {
+    if (readOnly || !canSave) return;
+    void form.submit(read(), async (input) => {
       const next = await useMail.getState().save(input);
       dirty.current = false;
       shownFor.current = JSON.stringify(next.smtp);
       setValues(valuesOf(next));
-      setErrors({});
-      setSaved(input.password === null ? 'Saved; the stored password was removed.' : 'Saved.');
-    } catch (err) {
-      focusError.current = true;
-      setErrors(errorsFrom(err, FIELDS));
-    } finally {
-      setBusy(false);
-    }
+      return input.password === null ? 'Saved; the stored password was removed.' : 'Saved.';
+    });
   }
 
   const onKeyDown = onCtrlEnter(() => void save());
@@ -208,7 +187,7 @@ export function MailSettingsSection() {
         </p>
       </div>
 
-      <form ref={formRef} className="form mail-form" onSubmit={save} onKeyDown={onKeyDown} aria-label="SMTP server" noValidate data-testid="smtp-form">
+      <form ref={form.ref} className="form mail-form" onSubmit={save} onKeyDown={onKeyDown} aria-label="SMTP server" noValidate data-testid="smtp-form">
         <h3>SMTP server</h3>
         <fieldset className="mail-fieldset" disabled={readOnly || !canSave}>
           {readOnly ? (
@@ -302,9 +281,9 @@ export function MailSettingsSection() {
                 Stop using SMTP (write mail to the outbox)
               </button>
             ) : null}
-            <FormDone message={saved} testId="mail-saved" />
-            <button type="submit" className="primary" disabled={busy} data-testid="mail-save" title="Save (Ctrl+Enter)">
-              {busy ? 'Saving…' : 'Save'}
+            <FormDone message={form.done} testId="mail-saved" />
+            <button type="submit" className="primary" disabled={form.busy} data-testid="mail-save" title="Save (Ctrl+Enter)">
+              {form.busy ? 'Saving…' : 'Save'}
             </button>
           </div>
         )}
@@ -318,16 +297,12 @@ export function MailSettingsSection() {
             if (readOnly || (!host && settings.route === 'outbox')) return { smtp: undefined };
             const { input, found } = read();
             if (!input) {
-              focusError.current = true;
-              setErrors(found);
+              form.fail(found);
               return null;
             }
             return { smtp: input };
           }}
-          onFieldError={(field, message) => {
-            focusError.current = true;
-            setErrors({ [field]: message });
-          }}
+          onFieldError={(field, message) => form.fail({ [field]: message })}
         />
       ) : null}
 
@@ -341,8 +316,7 @@ export function MailSettingsSection() {
 }
 
 function StopSmtp(props: { settings: MailSettings; onDone(): void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | undefined>();
+  const { busy, errors, run } = useFormSubmit();
   const smtp = props.settings.smtp!;
   return (
     <div className="form">
@@ -352,7 +326,7 @@ function StopSmtp(props: { settings: MailSettings; onDone(): void }) {
         again.
       </p>
       <p className="muted">The server settings{smtp.hasPassword ? ' and the stored password' : ''} are removed.</p>
-      <FormError message={error} />
+      <FormError message={errors.form} />
       <div className="form-actions">
         <button type="button" onClick={props.onDone}>
           Keep SMTP
@@ -362,16 +336,12 @@ function StopSmtp(props: { settings: MailSettings; onDone(): void }) {
           className="primary"
           disabled={busy}
           data-testid="confirm-mail-stop"
-          onClick={async () => {
-            setBusy(true);
-            try {
+          onClick={() =>
+            void run(async () => {
               await useMail.getState().save(null);
               props.onDone();
-            } catch (e) {
-              setError(errorsFrom(e, []).form);
-              setBusy(false);
-            }
-          }}
+            })
+          }
         >
           {busy ? 'Stopping…' : 'Write mail to the outbox'}
         </button>
@@ -383,32 +353,23 @@ function StopSmtp(props: { settings: MailSettings; onDone(): void }) {
 /** "Send test email": to a typed address, with the form's values as they are now (saved or not). */
 function MailTest(props: { settings: MailSettings; readForm(): { smtp: SmtpInput | undefined } | null; onFieldError(field: string, message: string): void }) {
   const [to, setTo] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<MailTestResult | null>(null);
-  const [errors, setErrors] = useState<FieldErrors>({});
-
-  async function send(e: FormEvent) {
-    e.preventDefault();
-    if (busy) return;
-    setResult(null);
-    setErrors({});
-    if (!to.trim()) {
-      setErrors({ to: 'Enter the address to send the test email to.' });
-      return;
-    }
-    const form = props.readForm();
-    if (!form) return;
-    setBusy(true);
-    try {
-      setResult(await useMail.getState().test({ to: to.trim(), ...(form.smtp ? { smtp: form.smtp } : {}) }));
-    } catch (err) {
+  const test = useFormSubmit<MailTestResult>({
+    clearOnRun: true,
+    // A refusal of the server's settings goes under their field in the form above.
+    errorsOf(err) {
       const found = errorsFrom(err, ['to', ...FIELDS]);
       const field = FIELDS.find((f) => found[f]);
-      if (field) props.onFieldError(field, found[field]!);
-      else setErrors(found);
-    } finally {
-      setBusy(false);
-    }
+      if (!field) return found;
+      props.onFieldError(field, found[field]!);
+      return {};
+    },
+  });
+  const { busy, errors, done: result } = test;
+
+  function send(e: FormEvent) {
+    e.preventDefault();
+    const found = to.trim() ? {} : { to: 'Enter the address to send the test email to.' };
+    void test.submit(formRead(found, props.readForm), (form) => useMail.getState().test({ to: to.trim(), ...(form.smtp ? { smtp: form.smtp } : {}) }));
   }
 
   const where =
@@ -419,7 +380,7 @@ function MailTest(props: { settings: MailSettings; readForm(): { smtp: SmtpInput
         : 'with the values above as typed, saved or not';
 
   return (
-    <form className="form mail-test" onSubmit={send} aria-label="Send a test email" noValidate data-testid="mail-test">
+    <form ref={test.ref} className="form mail-test" onSubmit={send} aria-label="Send a test email" noValidate data-testid="mail-test">
       <h3>Send a test email</h3>
       <div className="mail-test-row">
         <Field label="To" name="to" error={errors.to} className="mail-test-to">

@@ -7,7 +7,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { Profile } from '../../../shared/contracts';
 import { POINTS } from '../../../shared/money';
 import { api } from '../api/client';
-import { messageOf } from '../api/errors';
+import { useFormSubmit } from '../hooks/useFormSubmit';
 import { useProfiles, type DeleteResult } from '../stores/profiles';
 import { Dialog } from './Dialog';
 import { FormError } from './Field';
@@ -54,8 +54,7 @@ export function deletedNote(name: string, r: DeleteResult): string {
 
 export function ProfileDeleteDialog(props: { profile: Profile; onClose(): void; onDeleted(result: DeleteResult, profile: Profile): void }) {
   const [p, setP] = useState(props.profile);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | undefined>();
+  const { busy, errors, run } = useFormSubmit({ clearOnRun: true });
   const cancelRef = useRef<HTMLButtonElement>(null);
 
   // The Dialog (a child, so its effect ran first) has opened; the safe choice takes the focus.
@@ -76,17 +75,7 @@ export function ProfileDeleteDialog(props: { profile: Profile; onClose(): void; 
     };
   }, [props.profile.id]);
 
-  async function confirm() {
-    setBusy(true);
-    setError(undefined);
-    try {
-      const result = await useProfiles.getState().remove(p.id);
-      props.onDeleted(result, p);
-    } catch (e) {
-      setError(messageOf(e));
-      setBusy(false);
-    }
-  }
+  const confirm = () => run(async () => props.onDeleted(await useProfiles.getState().remove(p.id), p));
 
   return (
     <Dialog title="Delete profile" onClose={props.onClose} testId="profile-delete-dialog">
@@ -99,7 +88,7 @@ export function ProfileDeleteDialog(props: { profile: Profile; onClose(): void; 
         ))}
         <p className="muted small">Deleting cannot be undone; the notification log keeps what was sent.</p>
       </div>
-      <FormError message={error} />
+      <FormError message={errors.form} />
       <div className="form-actions profile-dialog-actions">
         <button type="button" ref={cancelRef} onClick={props.onClose} data-testid="cancel-delete-profile">
           Cancel

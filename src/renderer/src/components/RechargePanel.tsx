@@ -5,20 +5,22 @@
  * the suggested trigger come from the ledger; the best-practice warnings follow what is typed (the core's
  * own function, src/shared/recharge.ts) and sit under their field as advice (amber), the core's refusals
  * as errors (red). Saving emails the client a confirmation when something
- * changed; "Test trigger" shows what would happen now, without sending or charging anything.
+ * changed; "Test trigger" (RechargeDryRun) shows what would happen now, without sending or charging anything.
  * Enter in an amount saves, and so does Ctrl/Cmd+Enter anywhere in the form.
  */
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { Client, RechargeMode, RechargeSettings } from '../../../shared/contracts';
 import { exponentOf, formatMoney, POINTS, toDecimalString } from '../../../shared/money';
 import { rechargeWarnings } from '../../../shared/recharge';
-import { errorsFrom, messageOf, type FieldErrors } from '../api/errors';
+import { messageOf, type FieldErrors } from '../api/errors';
+import { useFormSubmit, type FormRead } from '../hooks/useFormSubmit';
 import { useLiveRefresh } from '../stores/live';
-import { sameValues, useRecharge, type DryRun, type RechargeInput } from '../stores/recharge';
+import { sameValues, useRecharge, type RechargeInput } from '../stores/recharge';
 import { hrefOf } from '../stores/route';
 import { formatTime } from '../time';
 import { Field, FormError, onCtrlEnter, ReadOnlyFields, RoleNote } from './Field';
 import { readThreshold, ThresholdError } from './ProfileThreshold';
+import { DryRunView, TestTrigger } from './RechargeDryRun';
 import '../styles/recharge.css';
 import { useCan } from '../stores/session';
 
@@ -101,7 +103,7 @@ function readAmount(key: AmountKey, text: string, currency: string): { value: nu
  * The form as recharge.set takes it, or the errors found before asking. An amount the mode does not use
  * cannot be edited: when its text does not read, the stored value is kept rather than refused.
  */
-function readForm(v: Values, s: RechargeSettings): { input: RechargeInput | null; found: FieldErrors; parsed: Partial<Record<AmountKey, number | null>> } {
+function readForm(v: Values, s: RechargeSettings): FormRead<RechargeInput> & { parsed: Partial<Record<AmountKey, number | null>> } {
   const found: FieldErrors = {};
   const parsed: Partial<Record<AmountKey, number | null>> = {};
   for (const key of AMOUNTS) {
@@ -169,16 +171,12 @@ export function RechargePanel({ client }: { client: Client }) {
 function RechargeForm({ client, settings }: { client: Client; settings: RechargeSettings }) {
   const canSave = useCan('recharge.set');
   const [values, setValues] = useState<Values>(() => valuesOf(settings));
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [busy, setBusy] = useState(false);
-  const [saved, setSaved] = useState<{ changed: boolean } | null>(null);
+  const form = useFormSubmit<{ changed: boolean }>({ fields: FIELDS });
+  const { errors, done: saved } = form;
   const [elsewhere, setElsewhere] = useState(false);
-  const formRef = useRef<HTMLFormElement>(null);
-  const focusError = useRef(false);
   const shownFor = useRef(settingsKey(settings));
   const shownUpdatedAt = useRef(settings.updatedAt);
   const modeId = useId();
-  const dryRunBusy = useRecharge((x) => x.dryRunBusy);
   const cur = settings.currency;
   const curLabel = cur === POINTS ? 'points' : cur;
   const m = (v: number) => formatMoney(v, cur);
@@ -204,23 +202,11 @@ function RechargeForm({ client, settings }: { client: Client; settings: Recharge
     // Only a change of the stored settings runs this; `dirty` is read as it is at that moment, on purpose.
   }, [key]);
 
-  useEffect(() => {
-    if (!focusError.current) return;
-    focusError.current = false;
-    formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
-  }, [errors]);
-
   function change(patch: Partial<Values>) {
-    setSaved(null);
     setValues((v) => ({ ...v, ...patch }));
-    // An error is about what was typed: it goes when the input changes.
-    setErrors((e) => {
-      const next = { ...e };
-      for (const k of Object.keys(patch)) delete next[k];
-      if (patch.mode) for (const k of AMOUNTS) if (notUsed(k, patch.mode)) delete next[k];
-      delete next.form;
-      return next;
-    });
+    // An error is about what was typed: it goes when the input changes (an amount the new mode does not use, too).
+    const mode = patch.mode;
+    form.edited(...Object.keys(patch), ...(mode ? AMOUNTS.filter((k) => notUsed(k, mode)) : []));
   }
 
   /** An amount that reads is shown as the currency writes it ("$50" becomes "50.00") once the input is left. */
@@ -231,31 +217,17 @@ function RechargeForm({ client, settings }: { client: Client; settings: Recharge
     if (text !== values[k]) setValues((v) => (v[k] === values[k] ? { ...v, [k]: text } : v));
   }
 
-  async function save(e?: FormEvent) {
+  function save(e?: FormEvent) {
     e?.preventDefault();
-    if (busy || !canSave) return;
-    setSaved(null);
-    const { input, found } = readForm(values, settings);
-    if (!input) {
-      focusError.current = true;
-      setErrors(found);
-      return;
-    }
-    setBusy(true);
-    try {
+    if (!canSave) return;
+    void form.submit(readForm(values, settings), async (input) => {
       const result = await useRecharge.getState().save(input);
       shownFor.current = settingsKey(result.settings);
       shownUpdatedAt.current = result.settings.updatedAt;
       setValues(valuesOf(result.settings));
-      setErrors({});
       setElsewhere(false);
-      setSaved({ changed: result.changed });
-    } catch (err) {
-      focusError.current = true;
-      setErrors(errorsFrom(err, FIELDS));
-    } finally {
-      setBusy(false);
-    }
+      return { changed: result.changed };
+    });
   }
 
   const onKeyDown = onCtrlEnter(() => void save());
@@ -292,7 +264,7 @@ function RechargeForm({ client, settings }: { client: Client; settings: Recharge
   }
 
   return (
-    <form ref={formRef} className="form rc-form" onSubmit={save} onKeyDown={onKeyDown} aria-label="Auto-recharge settings" noValidate data-testid="recharge-form">
+    <form ref={form.ref} className="form rc-form" onSubmit={save} onKeyDown={onKeyDown} aria-label="Auto-recharge settings" noValidate data-testid="recharge-form">
       <ReadOnlyFields readOnly={!canSave}>
         <div className="rc-top">
           <fieldset className="segmented rc-mode" aria-labelledby={modeId} data-testid="recharge-mode">
@@ -373,7 +345,7 @@ function RechargeForm({ client, settings }: { client: Client; settings: Recharge
               onClick={() => {
                 shownUpdatedAt.current = settings.updatedAt;
                 setValues(valuesOf(settings));
-                setErrors({});
+                form.setErrors({});
                 setElsewhere(false);
               }}
             >
@@ -449,108 +421,14 @@ function RechargeForm({ client, settings }: { client: Client; settings: Recharge
             </span>
           ) : null}
         </div>
-        <button type="button" data-testid="test-trigger" disabled={dryRunBusy} onClick={() => void useRecharge.getState().runDryRun()}>
-          Test trigger
-        </button>
+        <TestTrigger />
         {canSave ? (
-          <button type="submit" className="primary" disabled={busy} data-testid="recharge-save" title="Save (Ctrl+Enter)">
-            {busy ? 'Saving…' : 'Save'}
+          <button type="submit" className="primary" disabled={form.busy} data-testid="recharge-save" title="Save (Ctrl+Enter)">
+            {form.busy ? 'Saving…' : 'Save'}
           </button>
         ) : null}
       </div>
       <DryRunView dirty={dirty} />
     </form>
-  );
-}
-
-/** The answer of "Test trigger": the steps in words, the emails that would go, the charge that would be made. */
-function DryRunView({ dirty }: { dirty: boolean }) {
-  const { dryRun, dryRunBusy, dryRunError } = useRecharge();
-  const titleId = useId();
-  if (dryRunError) {
-    return (
-      <div className="banner banner-error" role="alert" data-testid="dry-run-error">
-        The dry run failed: {dryRunError}
-      </div>
-    );
-  }
-  if (!dryRun) {
-    return dryRunBusy ? (
-      <p className="muted small" role="status">
-        Running the dry run…
-      </p>
-    ) : null;
-  }
-  return (
-    <section className="rc-dry" aria-labelledby={titleId} data-testid="dry-run">
-      <header className="rc-dry-head">
-        <h3 id={titleId}>
-          <span className="rc-dry-badge">Dry run</span> — nothing was sent or charged
-        </h3>
-        <button type="button" className="link" onClick={() => useRecharge.getState().clearDryRun()}>
-          Hide
-        </button>
-      </header>
-      <p className="muted small">
-        What would happen at {formatTime(dryRun.now)} with the saved settings
-        {dirty ? <strong className="rc-dry-dirty"> (your unsaved changes are not part of it: save first to test them)</strong> : null}.
-      </p>
-      <ol className="rc-steps" data-testid="dry-run-steps">
-        {dryRun.steps.map((step, i) => (
-          <li key={i}>{step}</li>
-        ))}
-      </ol>
-      <div className="rc-dry-grid">
-        <div>
-          <h4>Emails</h4>
-          {dryRun.emails.length === 0 ? (
-            <p className="muted small" data-testid="dry-run-no-email">
-              No email.
-            </p>
-          ) : (
-            <ul className="rc-emails" data-testid="dry-run-emails">
-              {dryRun.emails.map((e, i) => (
-                <li key={i}>
-                  <div className="rc-email-subject">{e.subject}</div>
-                  <div className="muted small">to {e.to.join(', ')}</div>
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
-        <div>
-          <h4>Charge</h4>
-          <DryRunCharge dryRun={dryRun} />
-        </div>
-      </div>
-    </section>
-  );
-}
-
-function DryRunCharge({ dryRun }: { dryRun: DryRun }) {
-  if (!dryRun.charge) {
-    return (
-      <p className="muted small" data-testid="dry-run-no-charge">
-        No charge.
-      </p>
-    );
-  }
-  return (
-    <div data-testid="dry-run-charge">
-      <div className="rc-charge-amount" data-testid="dry-run-charge-amount">
-        {formatMoney(dryRun.charge.amount, dryRun.currency)}
-      </div>
-      {dryRun.charge.methods.length === 0 ? (
-        <div className="small rc-no-method" data-testid="dry-run-methods">
-          No payment method yet
-        </div>
-      ) : (
-        <ol className="small rc-methods" data-testid="dry-run-methods">
-          {dryRun.charge.methods.map((x, i) => (
-            <li key={i}>{x}</li>
-          ))}
-        </ol>
-      )}
-    </div>
   );
 }

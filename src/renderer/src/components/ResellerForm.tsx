@@ -11,7 +11,7 @@ export function ResellerForm(props: { intro?: string; onCreated(r: Reseller): vo
   const create = useResellers((s) => s.create);
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
-  const { errors, busy, run } = useFormSubmit(FIELDS);
+  const { errors, busy, run, ref } = useFormSubmit({ fields: FIELDS });
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -19,7 +19,7 @@ export function ResellerForm(props: { intro?: string; onCreated(r: Reseller): vo
   }
 
   return (
-    <form className="form" onSubmit={submit} aria-label="New reseller" noValidate>
+    <form ref={ref} className="form" onSubmit={submit} aria-label="New reseller" noValidate>
       {props.intro ? <p className="muted">{props.intro}</p> : null}
       <Field label="Reseller name" name="name" error={errors.name}>
         {(p) => <input {...p} value={name} onChange={(e) => setName(e.target.value)} autoFocus autoComplete="organization" />}

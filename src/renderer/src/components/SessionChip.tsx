@@ -38,25 +38,23 @@ function ChangePasswordDialog(props: { onClose(): void }) {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [again, setAgain] = useState('');
-  const [done, setDone] = useState<string | null>(null);
-  const { errors, setErrors, busy, run } = useFormSubmit(FIELDS);
+  const { errors, fail, busy, done, run, ref } = useFormSubmit({ fields: FIELDS });
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
-    if (next !== again) return setErrors({ again: 'The two new passwords differ' });
-    const changed = await run(async () => {
+    if (next !== again) return fail({ again: 'The two new passwords differ' });
+    void run(async () => {
       await api().call('session.changePassword', { current, next });
+      setCurrent('');
+      setNext('');
+      setAgain('');
+      return 'Password changed. Your other sessions have ended.';
     });
-    if (!changed) return;
-    setDone('Password changed. Your other sessions have ended.');
-    setCurrent('');
-    setNext('');
-    setAgain('');
   }
 
   return (
     <Dialog title="Change your password" onClose={props.onClose} testId="change-password">
-      <form className="form" onSubmit={submit} noValidate>
+      <form ref={ref} className="form" onSubmit={submit} noValidate>
         <Field label="Current password" name="current" error={errors.current}>
           {(p) => <input {...p} type="password" value={current} onChange={(e) => setCurrent(e.target.value)} autoFocus autoComplete="current-password" />}
         </Field>

@@ -135,7 +135,7 @@ function NewStaffForm(props: { resellers: { id: number; name: string }[]; onAdde
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<StaffRole>('operator');
-  const { errors, busy, run } = useFormSubmit(NEW_FIELDS);
+  const { errors, busy, run, ref } = useFormSubmit({ fields: NEW_FIELDS });
   const reseller = resellerId ?? props.resellers[0]?.id ?? null;
 
   if (props.resellers.length === 0) return <p className="muted">Staff belong to a reseller: add a reseller first (Clients → New client).</p>;
@@ -152,7 +152,7 @@ function NewStaffForm(props: { resellers: { id: number; name: string }[]; onAdde
   }
 
   return (
-    <form className="form staff-new" onSubmit={submit} noValidate aria-label="New staff user">
+    <form ref={ref} className="form staff-new" onSubmit={submit} noValidate aria-label="New staff user">
       <h3>Add a staff user</h3>
       <div className="form-row">
         {props.resellers.length > 1 ? (
@@ -197,11 +197,11 @@ const PASSWORD_FIELDS = ['password', 'again', 'id'];
 function PasswordDialog(props: { staff: StaffUser; onClose(): void; onDone(): void }) {
   const [password, setPassword] = useState('');
   const [again, setAgain] = useState('');
-  const { errors, setErrors, busy, run } = useFormSubmit(PASSWORD_FIELDS);
+  const { errors, fail, busy, run, ref } = useFormSubmit({ fields: PASSWORD_FIELDS });
   const s = props.staff;
 
   async function save(value: string | null) {
-    if (value !== null && value !== again) return setErrors({ again: 'The two passwords differ' });
+    if (value !== null && value !== again) return fail({ again: 'The two passwords differ' });
     const wasOn = useSession.getState().required;
     const saved = await run(async () => {
       await api().call('staff.setPassword', { id: s.id, password: value });
@@ -220,6 +220,7 @@ function PasswordDialog(props: { staff: StaffUser; onClose(): void; onDone(): vo
   return (
     <Dialog title={`${s.signsIn ? 'Change' : 'Set'} the password of ${s.name}`} onClose={props.onClose} testId="staff-password">
       <form
+        ref={ref}
         className="form"
         noValidate
         onSubmit={(e) => {

@@ -5,9 +5,10 @@
  * typed key, or the key in force when the field is empty, answered in words. The key is never shown again
  * once saved: only its hint. When STRIPE_API_BASE points the SDK at a sandbox server, a banner says so.
  */
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import type { StripeStatus } from '../../../shared/contracts';
-import { errorsFrom, type FieldErrors } from '../api/errors';
+import { errorsFrom } from '../api/errors';
+import { formRead, useFormSubmit } from '../hooks/useFormSubmit';
 import { SECRET_STORAGE_TEXT } from '../notify-labels';
 import { isLiveKey, MODE_LABEL, useStripe, type StripeCheck } from '../stores/stripe';
 import { Dialog } from './Dialog';
@@ -65,20 +66,11 @@ function SourceSummary({ s }: { s: StripeStatus }) {
 export function StripeSettingsSection() {
   const { status, error } = useStripe();
   const [key, setKey] = useState('');
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [busy, setBusy] = useState(false);
-  const [saved, setSaved] = useState<string | null>(null);
+  const form = useFormSubmit({ fields: FIELDS });
+  const { errors } = form;
   const [removing, setRemoving] = useState(false);
   const [checking, setChecking] = useState(false);
   const [result, setResult] = useState<StripeCheck | null>(null);
-  const focusError = useRef(false);
-  const formRef = useRef<HTMLFormElement>(null);
-
-  useEffect(() => {
-    if (!focusError.current) return;
-    focusError.current = false;
-    formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
-  }, [errors]);
 
   const canSave = useCan('stripe.set');
 
@@ -105,45 +97,33 @@ export function StripeSettingsSection() {
 
   function type(v: string) {
     setKey(v);
-    setSaved(null);
+    form.edited();
     setResult(null);
-    setErrors({});
+    form.setErrors({});
   }
 
-  async function save(e?: FormEvent) {
+  function save(e?: FormEvent) {
     e?.preventDefault();
-    if (busy || readOnly || !canSave) return;
-    setSaved(null);
+    if (form.busy || readOnly || !canSave) return;
     setResult(null);
-    if (!typed) {
-      focusError.current = true;
-      setErrors({ secretKey: 'Enter the secret key from the Stripe dashboard: it starts with sk_test_, sk_live_ or rk_.' });
-      return;
-    }
-    setBusy(true);
-    try {
-      const next = await useStripe.getState().save(typed);
+    const found = typed ? {} : { secretKey: 'Enter the secret key from the Stripe dashboard: it starts with sk_test_, sk_live_ or rk_.' };
+    void form.submit(formRead(found, () => typed), async (secretKey) => {
+      const next = await useStripe.getState().save(secretKey);
       setKey('');
-      setErrors({});
-      setSaved(`Saved: ${next.keyHint} is stored sealed.`);
-    } catch (err) {
-      focusError.current = true;
-      setErrors(errorsFrom(err, FIELDS));
-    } finally {
-      setBusy(false);
-    }
+      return `Saved: ${next.keyHint} is stored sealed.`;
+    });
   }
 
+  /** Checks the key with the form's errors, beside its save (each has its own busy state). */
   async function check() {
     if (checking) return;
     setResult(null);
-    setErrors({});
+    form.setErrors({});
     setChecking(true);
     try {
       setResult(await useStripe.getState().check(typed || undefined));
     } catch (err) {
-      focusError.current = true;
-      setErrors(errorsFrom(err, FIELDS));
+      form.fail(errorsFrom(err, FIELDS));
     } finally {
       setChecking(false);
     }
@@ -164,7 +144,7 @@ export function StripeSettingsSection() {
         </p>
       </div>
 
-      <form ref={formRef} className="form stripe-form" onSubmit={save} onKeyDown={onCtrlEnter(() => void save())} aria-label="Stripe secret key" noValidate data-testid="stripe-form">
+      <form ref={form.ref} className="form stripe-form" onSubmit={save} onKeyDown={onCtrlEnter(() => void save())} aria-label="Stripe secret key" noValidate data-testid="stripe-form">
         {readOnly || canSave ? null : <RoleNote by="admin" does="sets the Stripe key" />}
         {readOnly || !canSave ? null : (
           <>
@@ -202,13 +182,13 @@ export function StripeSettingsSection() {
               Remove the stored key
             </button>
           ) : null}
-          <FormDone message={saved} testId="stripe-saved" />
+          <FormDone message={form.done} testId="stripe-saved" />
           <button type="button" onClick={() => void check()} disabled={checking} hidden={!canSave} data-testid="stripe-check" title={`Checks ${checkWhat} with one harmless read from Stripe`}>
             {checking ? 'Checking…' : 'Check connection'}
           </button>
           {readOnly || !canSave ? null : (
-            <button type="submit" className="primary" disabled={busy} data-testid="stripe-save" title="Save (Ctrl+Enter)">
-              {busy ? 'Saving…' : 'Save'}
+            <button type="submit" className="primary" disabled={form.busy} data-testid="stripe-save" title="Save (Ctrl+Enter)">
+              {form.busy ? 'Saving…' : 'Save'}
             </button>
           )}
         </div>
@@ -227,7 +207,7 @@ export function StripeSettingsSection() {
 
       {removing ? (
         <Dialog title="Remove the Stripe key?" onClose={() => setRemoving(false)} testId="stripe-remove-dialog">
-          <RemoveKey status={status} onDone={() => setRemoving(false)} onRemoved={() => setSaved('The stored key was removed.')} />
+          <RemoveKey status={status} onDone={() => setRemoving(false)} onRemoved={() => form.setDone('The stored key was removed.')} />
         </Dialog>
       ) : null}
     </section>
@@ -235,8 +215,7 @@ export function StripeSettingsSection() {
 }
 
 function RemoveKey(props: { status: StripeStatus; onDone(): void; onRemoved(): void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | undefined>();
+  const { busy, errors, run } = useFormSubmit();
   return (
     <div className="form">
       <p>
@@ -244,7 +223,7 @@ function RemoveKey(props: { status: StripeStatus; onDone(): void; onRemoved(): v
         <strong>automatic top-ups charge nobody</strong>: each attempt fails with “Stripe is not set up” and the client and reseller are told.
       </p>
       <p className="muted">The clients’ links to Stripe customers, their payment methods and the charges made so far are kept.</p>
-      <FormError message={error} />
+      <FormError message={errors.form} />
       <div className="form-actions">
         <button type="button" onClick={props.onDone}>
           Keep the key
@@ -254,17 +233,13 @@ function RemoveKey(props: { status: StripeStatus; onDone(): void; onRemoved(): v
           className="danger"
           disabled={busy}
           data-testid="confirm-stripe-remove"
-          onClick={async () => {
-            setBusy(true);
-            try {
+          onClick={() =>
+            void run(async () => {
               await useStripe.getState().save(null);
               props.onRemoved();
               props.onDone();
-            } catch (e) {
-              setError(errorsFrom(e, []).form);
-              setBusy(false);
-            }
-          }}
+            })
+          }
         >
           {busy ? 'Removing…' : 'Remove the key'}
         </button>
@@ -280,29 +255,17 @@ function RemoveKey(props: { status: StripeStatus; onDone(): void; onRemoved(): v
 function ReturnPageForm({ status }: { status: StripeStatus }) {
   const canSaveReturn = useCan('stripe.setReturnPage');
   const [url, setUrl] = useState(status.returnUrl ?? '');
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [busy, setBusy] = useState(false);
-  const [saved, setSaved] = useState<string | null>(null);
-  const inputRef = useRef<HTMLInputElement>(null);
+  const { errors, busy, done, run, edited, setErrors, ref } = useFormSubmit({ fields: ['returnUrl'] });
 
   useEffect(() => setUrl(status.returnUrl ?? ''), [status.returnUrl]);
 
-  async function save(e?: FormEvent) {
+  function save(e?: FormEvent) {
     e?.preventDefault();
-    if (busy || !canSaveReturn) return;
-    setBusy(true);
-    setSaved(null);
-    try {
-      const typed = url.trim();
-      const next = await useStripe.getState().saveReturnPage(typed || null);
-      setErrors({});
-      setSaved(next.returnUrl ? 'Saved: setup links return the client to this page.' : 'Cleared.');
-    } catch (err) {
-      setErrors(errorsFrom(err, ['returnUrl']));
-      inputRef.current?.focus();
-    } finally {
-      setBusy(false);
-    }
+    if (!canSaveReturn) return;
+    void run(async () => {
+      const next = await useStripe.getState().saveReturnPage(url.trim() || null);
+      return next.returnUrl ? 'Saved: setup links return the client to this page.' : 'Cleared.';
+    });
   }
 
   const unchanged = url.trim() === (status.returnUrl ?? '');
@@ -310,7 +273,7 @@ function ReturnPageForm({ status }: { status: StripeStatus }) {
     ? `Not set: the sandbox's own page (${status.defaultReturnUrl}) stands in.`
     : 'Not set: a setup link cannot be made until it is, because Stripe sends the client to a page when they finish.';
   return (
-    <form className="form stripe-form stripe-return-form" onSubmit={save} onKeyDown={onCtrlEnter(() => void save())} aria-label="Return page" noValidate data-testid="stripe-return-form">
+    <form ref={ref} className="form stripe-form stripe-return-form" onSubmit={save} onKeyDown={onCtrlEnter(() => void save())} aria-label="Return page" noValidate data-testid="stripe-return-form">
       <h3>After the client adds a payment method</h3>
       <ReadOnlyFields readOnly={!canSaveReturn}>
         <Field
@@ -323,13 +286,12 @@ function ReturnPageForm({ status }: { status: StripeStatus }) {
           {(f) => (
             <input
               {...f}
-              ref={inputRef}
               type="url"
               inputMode="url"
               value={url}
               onChange={(e) => {
                 setUrl(e.target.value);
-                setSaved(null);
+                edited();
                 setErrors({});
               }}
               placeholder="https://example.com/payment-method-saved"
@@ -341,7 +303,7 @@ function ReturnPageForm({ status }: { status: StripeStatus }) {
       {canSaveReturn ? null : <RoleNote by="admin" does="sets the return page" />}
       <FormError message={errors.form} />
       <div className="form-actions">
-        <FormDone message={saved} testId="stripe-return-saved" />
+        <FormDone message={done} testId="stripe-return-saved" />
         <button type="submit" className="primary" disabled={busy || unchanged} hidden={!canSaveReturn} data-testid="stripe-return-save" title="Save (Ctrl+Enter)">
           {busy ? 'Saving…' : 'Save'}
         </button>

@@ -2,9 +2,8 @@
  * The threshold suggestion in the low balance panel: twice the average daily spend (the automatic top-up
  * panel's figure, from clients.forecast), applied to the client rule with one click (thresholds.set).
  */
-import { useState } from 'react';
 import type { ClientThresholds } from '../../../shared/contracts';
-import { messageOf } from '../api/errors';
+import { useFormSubmit } from '../hooks/useFormSubmit';
 import { useClientForecast } from '../stores/forecast';
 import { useCan } from '../stores/session';
 import { useThresholds } from '../stores/thresholds';
@@ -14,23 +13,12 @@ import '../styles/forecast.css';
 export function ThresholdSuggestion({ clientId, data }: { clientId: number; data: ClientThresholds }) {
   const canSet = useCan('thresholds.set');
   const { data: f } = useClientForecast(clientId);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, errors, run } = useFormSubmit({ clearOnRun: true });
   if (!f || f.suggestedThreshold <= 0 || !data.profile) return null;
   const rule = data.rules.find((r) => r.kind === 'client');
   const applied = !!rule && rule.enabled && rule.threshold === f.suggestedThreshold;
 
-  async function apply() {
-    setBusy(true);
-    setError(null);
-    try {
-      await useThresholds.getState().setOverride('client', f!.suggestedThreshold, true);
-    } catch (e) {
-      setError(messageOf(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const apply = () => run(() => useThresholds.getState().setOverride('client', f.suggestedThreshold, true));
 
   return (
     <div className="lb-suggest" data-testid="threshold-suggestion">
@@ -50,9 +38,9 @@ export function ThresholdSuggestion({ clientId, data }: { clientId: number; data
           {busy ? 'Applying…' : 'Apply'}
         </button>
       ) : null}
-      {error ? (
+      {errors.form ? (
         <span className="field-error" role="alert">
-          {error}
+          {errors.form}
         </span>
       ) : null}
     </div>

@@ -1,25 +1,111 @@
 /**
- * A form's submit: busy while the call runs, the core's refusal shown by field (errorsFrom), cleared on
- * success. `run` answers whether the work succeeded.
+ * The one helper every form (and every confirmation that sends something) uses:
+ *  - the fields read on the client first (`submit(read, send)`: what `read` found stays under its field and
+ *    nothing is sent);
+ *  - the core's refusal mapped to the field it names (ApiError.field, through errorsFrom), or to the whole
+ *    form (`errors.form`, for FormError);
+ *  - the focus moved to the first field in error, whoever found it (the form's element is `ref`);
+ *  - busy while the call runs (a second submit meanwhile is ignored; the screen disables its button);
+ *  - the message of the last success (`done`, for FormDone), which goes when the user edits (`edited`).
+ * `run(work)` answers whether the work succeeded; what `work` returns becomes `done`.
  */
-import { useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { errorsFrom, type FieldErrors } from '../api/errors';
 
-export function useFormSubmit(fields: readonly string[]) {
+export interface FormOptions {
+  /** The inputs the form shows: a refusal naming one of them is shown under it, any other above the buttons. */
+  fields?: readonly string[];
+  /** A core field name the form calls something else (the core's `description` is the adjustment's reason). */
+  aliases?: Record<string, string>;
+  /** Reads a failure another way than errorsFrom (a refusal that names an address by its place in a list). */
+  errorsOf?(err: unknown): FieldErrors;
+  /** Each run starts without the errors of the last one (a confirmation asked again). */
+  clearOnRun?: boolean;
+}
+
+/** What a form's fields read as, before anything is sent: the input, or null and the errors found. */
+export interface FormRead<T> {
+  input: T | null;
+  found: FieldErrors;
+}
+
+/** The read of a form: the input made by `make` when nothing was `found` (null: `make` found a fault of its own). */
+export function formRead<T>(found: FieldErrors, make: () => T | null): FormRead<T> {
+  return { input: Object.keys(found).length ? null : make(), found };
+}
+
+export function useFormSubmit<Done = string>(options: FormOptions = {}) {
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
-  async function run(work: () => Promise<void>): Promise<boolean> {
+  const [done, setDone] = useState<Done | null>(null);
+  const element = useRef<HTMLElement | null>(null);
+  const focusError = useRef(false);
+  const running = useRef(false);
+  const opts = useRef(options);
+  opts.current = options;
+
+  // A callback ref, so a <form> or a <div> may hold the fields.
+  const ref = useCallback((el: HTMLElement | null) => {
+    element.current = el;
+  }, []);
+
+  useEffect(() => {
+    if (!focusError.current) return;
+    focusError.current = false;
+    element.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [errors]);
+
+  /** Shows errors (found here or by the core) and puts the focus on the first field in error. */
+  const fail = useCallback((found: FieldErrors) => {
+    focusError.current = true;
+    setErrors(found);
+  }, []);
+
+  async function run(work: () => Promise<Done | void>): Promise<boolean> {
+    if (running.current) return false;
+    running.current = true;
     setBusy(true);
+    setDone(null);
+    if (opts.current.clearOnRun) setErrors({});
     try {
-      await work();
+      const result = await work();
       setErrors({});
+      if (result !== undefined) setDone(result);
       return true;
     } catch (err) {
-      setErrors(errorsFrom(err, fields));
+      const o = opts.current;
+      fail(o.errorsOf ? o.errorsOf(err) : errorsFrom(err, o.fields ?? [], o.aliases));
       return false;
     } finally {
+      running.current = false;
       setBusy(false);
     }
   }
-  return { errors, setErrors, busy, run };
+
+  /** Sends what the fields read as, or shows what `read` found instead. */
+  async function submit<T>(read: FormRead<T>, send: (input: T) => Promise<Done | void>): Promise<boolean> {
+    if (running.current) return false;
+    const { input } = read;
+    if (input === null) {
+      setDone(null);
+      fail(read.found);
+      return false;
+    }
+    return run(() => send(input));
+  }
+
+  /** The user changed something: the last success's message goes, and with `keys` the errors about them (and the form's). */
+  function edited(...keys: string[]) {
+    setDone(null);
+    if (!keys.length) return;
+    setErrors((e) => {
+      const next = { ...e };
+      for (const k of [...keys, 'form']) delete next[k];
+      return next;
+    });
+  }
+
+  return { errors, setErrors, fail, busy, done, setDone, ref, run, submit, edited };
 }
+
+export type Form<Done = string> = ReturnType<typeof useFormSubmit<Done>>;

@@ -5,7 +5,6 @@
  */
 import { useEffect, useState, type ReactNode } from 'react';
 import type { Notification } from '../../../shared/contracts';
-import { messageOf } from '../api/errors';
 import { Dialog } from '../components/Dialog';
 import { FormError } from '../components/Field';
 import { LoadState } from '../components/LoadState';
@@ -18,6 +17,7 @@ import { useLiveRefresh } from '../stores/live';
 import { useNotificationDetail } from '../stores/notifications';
 import { hrefOf, navigate } from '../stores/route';
 import { useCoreNow } from '../stores/scheduler';
+import { useFormSubmit } from '../hooks/useFormSubmit';
 import { formatTime } from '../time';
 import '../styles/notifications.css';
 import { useCan } from '../stores/session';
@@ -244,8 +244,7 @@ function Facts(props: {
 }
 
 function ResendDialog(props: { n: Notification; onClose(): void; onResend(): Promise<void> }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | undefined>();
+  const { busy, errors, run } = useFormSubmit({ clearOnRun: true });
   const { n } = props;
   return (
     <Dialog title="Resend this notification?" onClose={props.onClose} testId="resend-dialog">
@@ -258,7 +257,7 @@ function ResendDialog(props: { n: Notification; onClose(): void; onResend(): Pro
           figures, as it was decided.
         </p>
         {n.status === 'queued' ? <p className="ndetail-warn">This notification is still waiting to be sent: resending it now may deliver the email twice.</p> : null}
-        <FormError message={error} />
+        <FormError message={errors.form} />
         <div className="form-actions">
           <button type="button" onClick={props.onClose}>
             Cancel
@@ -269,16 +268,7 @@ function ResendDialog(props: { n: Notification; onClose(): void; onResend(): Pro
             disabled={busy}
             autoFocus
             data-testid="confirm-resend"
-            onClick={async () => {
-              setBusy(true);
-              setError(undefined);
-              try {
-                await props.onResend();
-              } catch (e) {
-                setError(messageOf(e));
-                setBusy(false);
-              }
-            }}
+            onClick={() => void run(props.onResend)}
           >
             {busy ? 'Resending…' : 'Resend'}
           </button>

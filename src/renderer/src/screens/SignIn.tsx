@@ -12,7 +12,7 @@ export function SignInScreen() {
   const info = useApp((s) => s.info);
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const { errors, busy, run } = useFormSubmit(FIELDS);
+  const { errors, busy, run, ref } = useFormSubmit({ fields: FIELDS });
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -21,7 +21,7 @@ export function SignInScreen() {
 
   return (
     <main className="sign-in" aria-labelledby="sign-in-title">
-      <form className="card form sign-in-card" onSubmit={submit} noValidate aria-label="Sign in">
+      <form ref={ref} className="card form sign-in-card" onSubmit={submit} noValidate aria-label="Sign in">
         <div className="brand">
           <span className="brand-mark" aria-hidden="true">
             ◧
