@@ -97,9 +97,11 @@ export function decide(rule: EffectiveRule, facts: Facts, policy: Policy, prev: 
   }
 
   if (s.sent >= policy.maxQty) {
-    // Nothing more until a refill resets the counter: record that once, then stop looking.
+    // Nothing more until a refill resets the counter: record that once (once since the last notice: a
+    // Max Qty raised after the quota lets more go out, and reaching the new one is recorded too), then stop looking.
     s.nextCheckAt = null;
-    if (s.lastSuppressedReason === 'quota') return { state: s, decision: null };
+    const recorded = s.lastSuppressedReason === 'quota' && (s.lastSentAt === null || (s.lastSuppressedAt ?? -Infinity) >= s.lastSentAt);
+    if (recorded) return { state: s, decision: null };
     s.lastSuppressedAt = now;
     s.lastSuppressedReason = 'quota';
     return { state: s, decision: { type: 'suppress', reason: 'quota', seq: s.sent } };
