@@ -1,7 +1,7 @@
 /** ledger.*: posting, reversals, paging, the balance series and the usage import. */
-import { conflict, invalid, notFound } from '../../../shared/result';
-import { iso, isoOrNull } from '../clock/clock';
-import type { Ctx, HandlerMap } from '../api/registry';
+import { conflict, invalid } from '../../../shared/result';
+import { iso } from '../clock/clock';
+import type { HandlerMap } from '../api/registry';
 import { decodeCursor, encodeCursor } from '../api/cursor';
 import { getClient } from '../clients/store';
 import { ENTRY_COLUMNS, toBalance, toEntry, type EntryRow } from './post';

@@ -1,14 +1,11 @@
 /** profiles.*: Low Balance Profiles (seed 004): list, one, create, update, delete. */
-import type { ClientThresholds, Profile, ProfileRuleKind, RuleKind, RuleView } from '../../../shared/contracts';
+import type { Profile } from '../../../shared/contracts';
 import { conflict, invalid, notFound } from '../../../shared/result';
-import { iso, isoOrNull } from '../clock/clock';
+import { iso } from '../clock/clock';
 import type { Ctx, HandlerMap } from '../api/registry';
-import { decodeCursor, encodeCursor } from '../api/cursor';
-import { RULE_KINDS, ruleStateRange } from '../db/schema';
 import { HOUR_MS as HOUR } from '../../../shared/forecast';
-import { isBelow, type EffectiveRule } from './decide';
 import { detachProfile } from '../clients/store';
-import { effectiveRule, PROFILE_IN_FORCE, type LoadedProfile } from './engine';
+import { type LoadedProfile } from './engine';
 
 
 interface ProfileRow {
