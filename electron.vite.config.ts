@@ -1,6 +1,10 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import { contracts } from './src/shared/contracts';
+
+/** Each read channel's staleOn list, for the renderer's data layer (src/renderer/src/data/stale-on.ts) without the contracts' schemas. */
+const staleOn = Object.fromEntries(contracts.flatMap((c) => (c.staleOn ? [[c.name, c.staleOn]] : [])));
 
 export default defineConfig({
   main: {
@@ -30,6 +34,7 @@ export default defineConfig({
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
     plugins: [react()],
+    define: { __BALANCE_DESK_STALE_ON__: JSON.stringify(staleOn) },
     build: {
       // electron-vite leaves bundles unminified; the renderer is also served over HTTP by the host.
       minify: true,

@@ -19,10 +19,9 @@ import { SECTIONS } from '../../shared/sections';
 import { useSession } from './stores/session';
 import { SchedulerStatusChip } from './components/SchedulerStatus';
 import { SandboxBadge } from './components/StripeSandbox';
-import { useApp } from './stores/app';
-import { useLiveRefresh, useLiveStatus } from './stores/live';
+import { useLiveStatus } from './data/live';
+import { useChannel } from './data/useChannel';
 import { sectionOf, useRoute, type Route, type Section } from './stores/route';
-import { useStripe } from './stores/stripe';
 
 const NAV: readonly { section: Section; label: string }[] = SECTIONS;
 
@@ -32,7 +31,6 @@ export function App() {
   const role = useSession((s) => s.role);
   useEffect(() => {
     void useSession.getState().load();
-    void useApp.getState().load();
   }, []);
   if (!loaded) return <div className="app-loading" aria-busy="true" />;
   if (role === null) return <SignInScreen />;
@@ -42,10 +40,6 @@ export function App() {
 function Desk() {
   const route = useRoute((s) => s.route);
   const current = sectionOf(route);
-
-  useEffect(() => {
-    void useStripe.getState().load();
-  }, []);
 
   useEffect(() => {
     const label = NAV.find((n) => n.section === current)?.label;
@@ -84,10 +78,10 @@ function Desk() {
 }
 
 function AppHeader() {
-  const { info, error } = useApp();
+  const { data: info, error } = useChannel('app.info', {});
   const live = useLiveStatus();
-  // Where Stripe points, for the sandbox badge: read once at start, and again when the settings change.
-  useLiveRefresh(['stripe'], () => void useStripe.getState().load());
+  // Where Stripe points, for the sandbox badges of every screen: read here, and again when the settings change.
+  useChannel('stripe.get', {});
   return (
     <header className="app-header" data-testid="app-header">
       {info?.demo ? (

@@ -11,8 +11,6 @@ import uPlot from 'uplot';
 import type { ChannelOutput } from '../../../shared/contracts';
 import type { SeriesMarker } from '../../../shared/contracts/ledger';
 import { formatMoney } from '../../../shared/money';
-import { useClient } from '../stores/client';
-import { useLiveRefresh } from '../stores/live';
 import { formatTime } from '../time';
 import { cssVar, hLine, moneyAxis, moneyText, timeAxis, useUplot } from './uplot';
 import '../styles/chart.css';
@@ -108,10 +106,9 @@ function markerLayer(series: Series) {
   };
 }
 
-export function BalanceChart({ series, testId, clientId }: { series: Series; testId?: string; clientId?: number }) {
+/** The series is read again when its markers change too (notifications, charges: ledger.series' staleOn). */
+export function BalanceChart({ series, testId }: { series: Series; testId?: string }) {
   const host = useRef<HTMLDivElement>(null);
-  // Markers come from the notification log and the charges too: re-read when those change.
-  useLiveRefresh(['notifications', 'charges', 'recharge'], () => void useClient.getState().reload(), clientId);
 
   useUplot(
     host,

@@ -7,7 +7,7 @@ import type { ReactNode } from 'react';
 import { ApiError } from '../api/client';
 import { messageOf } from '../api/errors';
 import { useFormSubmit } from '../hooks/useFormSubmit';
-import { useStripe } from '../stores/stripe';
+import { useStripeStatus } from '../features/settings/stripe';
 import { Dialog } from './Dialog';
 import { FormError } from './Field';
 
@@ -28,7 +28,7 @@ export function ChargeNowDialog(props: {
   onClose(): void;
   children: ReactNode;
 }) {
-  const sandbox = useStripe((x) => x.status?.apiBase ?? null);
+  const sandbox = useStripeStatus()?.apiBase ?? null;
   const { busy, errors, run } = useFormSubmit({ errorsOf: (e) => ({ form: failureText(e) }), clearOnRun: true });
 
   const confirm = () =>

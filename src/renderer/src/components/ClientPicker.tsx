@@ -5,7 +5,8 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import type { Client } from '../../../shared/contracts';
-import { api } from '../api/client';
+import { put, useChannel } from '../data/useChannel';
+import { useClientSearch } from '../features/clients/search';
 import type { FieldControlProps } from './Field';
 
 const WAIT_MS = 200;
@@ -13,39 +14,22 @@ const SHOWN = 8;
 
 const labelOf = (c: Pick<Client, 'name' | 'externalRef'>) => `${c.name} (${c.externalRef})`;
 
-/** Labels of the clients seen here, so a choice is named at once wherever it shows. */
-const labels = new Map<number, string>();
-
-/** "Blue Fox Ltd (C-100)" for a client id, read once per id (a linked view names only the id). */
+/** "Blue Fox Ltd (C-100)" for a client id (a linked view names only the id), as the data layer has the client. */
 export function useClientLabel(id: number | undefined): string | null {
-  const [, setRead] = useState(0);
-  const cached = id === undefined ? undefined : labels.get(id);
-  useEffect(() => {
-    if (id === undefined || labels.has(id)) return;
-    let live = true;
-    api()
-      .call('clients.get', { id })
-      .then(
-        (c) => labels.set(id, labelOf(c)),
-        () => labels.set(id, `Client #${id}`),
-      )
-      .finally(() => live && setRead((n) => n + 1));
-    return () => {
-      live = false;
-    };
-  }, [id]);
-  return cached ?? null;
+  const read = useChannel('clients.get', id === undefined ? null : { id }, { clientId: id, fresh: Infinity });
+  if (id === undefined) return null;
+  return read.data ? labelOf(read.data) : read.error ? `Client #${id}` : null;
 }
 
 export function ClientPicker(props: FieldControlProps & { value: number | undefined; onChange(id: number | undefined): void; placeholder?: string }) {
   const { value, onChange, placeholder, ...control } = props;
   const known = useClientLabel(value);
   const [text, setText] = useState('');
-  const [options, setOptions] = useState<Client[]>([]);
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(-1);
-  const [searching, setSearching] = useState(false);
   const typed = useRef(false);
+  // Suggestions for what is typed (not for the chosen client's label the input shows), once typing pauses.
+  const { clients: options, searching } = useClientSearch(typed.current ? text : '', { waitMs: WAIT_MS, shown: SHOWN });
   const listId = `${control.id}-list`;
   const chosenLabel = value === undefined ? '' : (known ?? `Client #${value}`);
 
@@ -54,52 +38,21 @@ export function ClientPicker(props: FieldControlProps & { value: number | undefi
     if (!typed.current) setText(chosenLabel);
   }, [chosenLabel]);
 
-  // Suggestions for what is typed, once typing pauses.
-  useEffect(() => {
-    if (!typed.current) return;
-    const search = text.trim();
-    if (!search) {
-      setOptions([]);
-      return;
-    }
-    let live = true;
-    setSearching(true);
-    const t = setTimeout(() => {
-      api()
-        .call('clients.list', { search, limit: SHOWN })
-        .then(
-          (page) => {
-            if (!live) return;
-            setOptions(page.items);
-            setActive(page.items.length ? 0 : -1);
-            setSearching(false);
-          },
-          () => {
-            if (!live) return;
-            setOptions([]);
-            setSearching(false);
-          },
-        );
-    }, WAIT_MS);
-    return () => {
-      live = false;
-      clearTimeout(t);
-    };
-  }, [text]);
+  // New suggestions: the first is the active one.
+  useEffect(() => setActive(options.length ? 0 : -1), [options]);
 
   function choose(c: Client) {
     typed.current = false;
-    labels.set(c.id, labelOf(c));
+    // Named at once wherever the choice shows.
+    put('clients.get', { id: c.id }, c);
     setText(labelOf(c));
     setOpen(false);
-    setOptions([]);
     onChange(c.id);
   }
 
   function clear() {
     typed.current = false;
     setText('');
-    setOptions([]);
     setOpen(false);
     if (value !== undefined) onChange(undefined);
   }

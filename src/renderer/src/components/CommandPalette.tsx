@@ -6,9 +6,8 @@
  */
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { create } from 'zustand';
-import type { Client } from '../../../shared/contracts';
 import { SECTIONS } from '../../../shared/sections';
-import { api } from '../api/client';
+import { useClientSearch } from '../features/clients/search';
 import { navigate, type Query, type Route } from '../stores/route';
 import { Dialog } from './Dialog';
 import '../styles/palette.css';
@@ -69,8 +68,7 @@ export function PaletteButton() {
 function Palette({ onClose }: { onClose(): void }) {
   const listId = useId();
   const [text, setText] = useState('');
-  const [clients, setClients] = useState<Client[]>([]);
-  const [searching, setSearching] = useState(false);
+  const { clients, searching } = useClientSearch(text, { waitMs: WAIT_MS, shown: CLIENTS_SHOWN });
   const [active, setActive] = useState(0);
   const input = useRef<HTMLInputElement>(null);
   const optionId = (i: number) => `${listId}-o${i}`;
@@ -80,29 +78,6 @@ function Palette({ onClose }: { onClose(): void }) {
   useEffect(() => {
     input.current?.focus();
   }, []);
-
-  useEffect(() => {
-    if (!query) {
-      setClients([]);
-      setSearching(false);
-      return;
-    }
-    let live = true;
-    setSearching(true);
-    const t = setTimeout(() => {
-      api()
-        .call('clients.list', { search: query, limit: CLIENTS_SHOWN })
-        .then(
-          (page) => live && setClients(page.items),
-          () => live && setClients([]),
-        )
-        .finally(() => live && setSearching(false));
-    }, WAIT_MS);
-    return () => {
-      live = false;
-      clearTimeout(t);
-    };
-  }, [query]);
 
   const items = useMemo<Item[]>(() => {
     const q = query.toLowerCase();

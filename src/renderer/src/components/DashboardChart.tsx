@@ -5,7 +5,7 @@
  */
 import { useRef } from 'react';
 import uPlot from 'uplot';
-import type { DashboardDays } from '../stores/dashboard';
+import type { DashboardDays } from '../features/dashboard/dashboard';
 import { cssVar, moneyAxis, moneyText, timeAxis, useUplot } from './uplot';
 import '../styles/chart.css';
 

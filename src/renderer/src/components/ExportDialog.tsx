@@ -6,7 +6,8 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { formatBytes } from '../bytes';
 import { downloadUrl, useExports, type ExportFormat, type ExportLog, type ExportRequest } from '../stores/exports';
-import { useLiveRefresh } from '../stores/live';
+import { useLiveRefresh } from '../data/live';
+import { staleOn } from '../data/stale-on';
 import { Dialog } from './Dialog';
 import { FormError } from './Field';
 import '../styles/notifications.css';
@@ -51,7 +52,8 @@ export function ExportDialog(props: { request: ExportRequest; description: strin
     useExports.getState().reset();
   }, []);
 
-  useLiveRefresh(['exports'], () => void useExports.getState().poll(), undefined, 100);
+  // The export's progress is this window's own (stores/exports): its status is read again on the topics that make it stale.
+  useLiveRefresh(staleOn('exports.status'), () => void useExports.getState().poll(), undefined, 100);
 
   const running = e?.state === 'running';
   const pct = e && e.total > 0 ? Math.min(100, Math.round((e.rows / e.total) * 100)) : 0;

@@ -4,14 +4,14 @@
  * not, how many sent, when next checked), an override form per rule, and the timeline of decisions.
  */
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import type { Client, ClientThresholds, RuleKind, RuleView } from '../../../shared/contracts';
+import type { Client, ClientThresholds, Profile, RuleKind, RuleView } from '../../../shared/contracts';
 import { formatRunDry } from '../../../shared/forecast';
 import { formatMoney, MoneyError, parseAmount, toDecimalString } from '../../../shared/money';
 import { errorsFrom, messageOf } from '../api/errors';
 import { useFormSubmit, type FormRead } from '../hooks/useFormSubmit';
-import { useLiveRefresh } from '../stores/live';
-import { useCoreNow } from '../stores/scheduler';
-import { useThresholds } from '../stores/thresholds';
+import { refetch } from '../data/useChannel';
+import { useCoreNow } from '../data/core-now';
+import { clearOverride, setOverride, setProfile, useClientThresholds } from '../features/thresholds/thresholds';
 import { Field, FormError } from './Field';
 import { formatHours, When } from './LowBalanceTime';
 import { Money } from './Money';
@@ -20,8 +20,6 @@ import { TableHead } from './TableHead';
 import { ThresholdSuggestion } from './ThresholdSuggestion';
 import '../styles/low-balance.css';
 import { useCan } from '../stores/session';
-
-const TOPICS = ['thresholds', 'notifications', 'profiles', 'clients', 'ledger', 'holds'] as const;
 
 const RULE_COLUMNS = [
   'Rule',
@@ -35,27 +33,22 @@ const RULE_COLUMNS = [
 ];
 
 export function LowBalancePanel({ client }: { client: Client }) {
-  const s = useThresholds();
+  const { rules, profiles, timeline } = useClientThresholds(client);
   const now = useCoreNow();
   const [editing, setEditing] = useState<RuleKind | null>(null);
   const overrideButtons = useRef<Partial<Record<RuleKind, HTMLButtonElement | null>>>({});
-
-  useEffect(() => {
-    void useThresholds.getState().open({ clientId: client.id, resellerId: client.resellerId, currency: client.currency });
-  }, [client.id, client.resellerId, client.currency]);
 
   // The client's profile changed (here or elsewhere): the rules in force change with it.
   const profileId = useRef(client.profileId);
   useEffect(() => {
     if (profileId.current === client.profileId) return;
     profileId.current = client.profileId;
-    void useThresholds.getState().reload();
+    void refetch('thresholds.get', { clientId: client.id });
   }, [client.profileId]);
 
-  useLiveRefresh(TOPICS, () => void useThresholds.getState().reload(), client.id);
-
-  const mine = s.target?.clientId === client.id;
-  const data = mine ? s.data : null;
+  const data = rules.data;
+  const error = rules.error ?? profiles.error ?? timeline.error;
+  const retry = () => void Promise.all([rules.refetch(), profiles.refetch(), timeline.refetch()]);
 
   function closeForm(kind: RuleKind) {
     setEditing(null);
@@ -66,19 +59,19 @@ export function LowBalancePanel({ client }: { client: Client }) {
   return (
     <section className="card lb-panel" aria-labelledby="low-balance-title" data-testid="low-balance-panel">
       <h2 id="low-balance-title">Low balance notifications</h2>
-      {mine && s.error ? (
+      {error ? (
         <div className="banner banner-error" role="alert">
-          {s.error}{' '}
-          <button type="button" className="link" onClick={() => void s.reload()}>
+          {error}{' '}
+          <button type="button" className="link" onClick={retry}>
             Try again
           </button>
         </div>
       ) : null}
       {!data ? (
-        mine && s.error ? null : <p className="muted">Loading the low balance rules…</p>
+        error ? null : <p className="muted">Loading the low balance rules…</p>
       ) : (
         <>
-          <ProfileLine client={client} data={data} />
+          <ProfileLine client={client} data={data} profiles={profiles.data} />
           <div className="table-scroll">
             <table className="table lb-rules" data-testid="rules-table">
               <TableHead columns={RULE_COLUMNS} />
@@ -104,11 +97,11 @@ export function LowBalancePanel({ client }: { client: Client }) {
           <ThresholdSuggestion clientId={client.id} data={data} />
           <h3 className="lb-subhead">Decisions</h3>
           <NotificationTimeline
-            notifications={s.notifications}
+            notifications={timeline.items}
             now={now}
-            hasMore={!!s.cursor}
-            loadingMore={s.loadingMore}
-            onLoadMore={() => void s.loadMore()}
+            hasMore={timeline.more}
+            loadingMore={timeline.loadingMore}
+            onLoadMore={timeline.loadMore}
           />
         </>
       )}
@@ -117,14 +110,13 @@ export function LowBalancePanel({ client }: { client: Client }) {
 }
 
 /** The profile in force, why, and the select that assigns another one. */
-function ProfileLine({ client, data }: { client: Client; data: ClientThresholds }) {
-  const profiles = useThresholds((s) => s.profiles);
+function ProfileLine({ client, data, profiles }: { client: Client; data: ClientThresholds; profiles: Profile[] | null }) {
   // A refusal shows under the select, whether or not the core named the field.
   const { busy, errors, run } = useFormSubmit({ clearOnRun: true, errorsOf: (e) => ({ profileId: errorsFrom(e, ['profileId']).profileId ?? messageOf(e) }) });
   const fallback = profiles?.find((p) => p.isDefault) ?? null;
   const p = data.profile;
 
-  const change = (value: string) => run(() => useThresholds.getState().setProfile(value === '' ? null : Number(value)));
+  const change = (value: string) => run(() => setProfile(client.id, value === '' ? null : Number(value)));
 
   // An assigned profile the list does not hold (yet): still shown as the selected option.
   const assignedMissing = client.profileId !== null && profiles !== null && !profiles.some((x) => x.id === client.profileId);
@@ -247,7 +239,7 @@ function RuleRows(props: {
       {props.editing ? (
         <tr className="lb-override-row">
           <td colSpan={RULE_COLUMNS.length}>
-            <OverrideForm id={formId} rule={rule} currency={data.currency} onClose={props.onClose} />
+            <OverrideForm id={formId} clientId={data.clientId} rule={rule} currency={data.currency} onClose={props.onClose} />
           </td>
         </tr>
       ) : null}
@@ -329,7 +321,7 @@ function StateCells(props: {
 const FORM_FIELDS = ['threshold', 'enabled'];
 
 /** The client's own threshold and switch for one rule. Enter saves, Esc cancels. */
-function OverrideForm(props: { id: string; rule: RuleView; currency: string; onClose(): void }) {
+function OverrideForm(props: { id: string; clientId: number; rule: RuleView; currency: string; onClose(): void }) {
   const { rule, currency } = props;
   const [text, setText] = useState(rule.override?.threshold != null ? toDecimalString(rule.override.threshold, currency) : '');
   const [enabled, setEnabled] = useState(rule.enabled);
@@ -349,14 +341,14 @@ function OverrideForm(props: { id: string; rule: RuleView; currency: string; onC
   function save(e?: FormEvent) {
     e?.preventDefault();
     void form.submit(read(), async ({ threshold }) => {
-      await useThresholds.getState().setOverride(rule.kind, threshold, enabled);
+      await setOverride(props.clientId, rule.kind, threshold, enabled);
       props.onClose();
     });
   }
 
   const clear = () =>
     form.run(async () => {
-      await useThresholds.getState().clearOverride(rule.kind);
+      await clearOverride(props.clientId, rule.kind);
       props.onClose();
     });
 

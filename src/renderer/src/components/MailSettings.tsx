@@ -12,7 +12,8 @@ import type { MailSettings, SmtpInput } from '../../../shared/contracts';
 import { errorsFrom, type FieldErrors } from '../api/errors';
 import { formRead, useFormSubmit, type FormRead } from '../hooks/useFormSubmit';
 import { SECRET_STORAGE_TEXT, SECURITY_LABEL, SECURITY_PORT, type Security } from '../notify-labels';
-import { useMail, type MailTestResult } from '../stores/mail';
+import { saveMail, testMail, type MailTestResult } from '../features/settings/mail';
+import { useChannel } from '../data/useChannel';
 import { hrefOf } from '../stores/route';
 import { Dialog } from './Dialog';
 import { Field, FormDone, FormError, onCtrlEnter, RoleNote } from './Field';
@@ -78,8 +79,8 @@ function RouteSummary({ s }: { s: MailSettings }) {
 }
 
 export function MailSettingsSection() {
-  const { settings, error } = useMail();
-  const [values, setValues] = useState<SmtpValues>(() => valuesOf(useMail.getState().settings));
+  const { data: settings, error, refetch } = useChannel('mail.get', {});
+  const [values, setValues] = useState<SmtpValues>(() => valuesOf(settings));
   const form = useFormSubmit({ fields: FIELDS });
   const { errors } = form;
   const [stopping, setStopping] = useState(false);
@@ -107,7 +108,7 @@ export function MailSettingsSection() {
         {error ? (
           <div className="banner banner-error" role="alert">
             Could not read the mail settings: {error}{' '}
-            <button type="button" className="link" onClick={() => void useMail.getState().load()}>
+            <button type="button" className="link" onClick={() => void refetch()}>
               Try again
             </button>
           </div>
@@ -161,7 +162,7 @@ export function MailSettingsSection() {
     e?.preventDefault();
     if (readOnly || !canSave) return;
     void form.submit(read(), async (input) => {
-      const next = await useMail.getState().save(input);
+      const next = await saveMail(input);
       dirty.current = false;
       shownFor.current = JSON.stringify(next.smtp);
       setValues(valuesOf(next));
@@ -338,7 +339,7 @@ function StopSmtp(props: { settings: MailSettings; onDone(): void }) {
           data-testid="confirm-mail-stop"
           onClick={() =>
             void run(async () => {
-              await useMail.getState().save(null);
+              await saveMail(null);
               props.onDone();
             })
           }
@@ -369,7 +370,7 @@ function MailTest(props: { settings: MailSettings; readForm(): { smtp: SmtpInput
   function send(e: FormEvent) {
     e.preventDefault();
     const found = to.trim() ? {} : { to: 'Enter the address to send the test email to.' };
-    void test.submit(formRead(found, props.readForm), (form) => useMail.getState().test({ to: to.trim(), ...(form.smtp ? { smtp: form.smtp } : {}) }));
+    void test.submit(formRead(found, props.readForm), (form) => testMail({ to: to.trim(), ...(form.smtp ? { smtp: form.smtp } : {}) }));
   }
 
   const where =

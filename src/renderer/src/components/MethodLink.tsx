@@ -4,7 +4,7 @@ import type { Client } from '../../../shared/contracts';
 import { ApiError } from '../api/client';
 import { errorsFrom } from '../api/errors';
 import { formRead, useFormSubmit } from '../hooks/useFormSubmit';
-import { useMethods } from '../stores/methods';
+import { linkCustomer } from '../features/methods/methods';
 import { useCan } from '../stores/session';
 import { failureText } from './ChargeNowDialog';
 import { Field, FormError, ReadOnlyFields, RoleNote } from './Field';
@@ -37,7 +37,7 @@ export function LinkCustomer({ client }: { client: Client }) {
     const found = which === 'link' && !id ? { customerId: 'Enter the id of the customer at Stripe, such as cus_NffrFeUfNV2Hib.' } : {};
     running.current = which;
     setWay(which);
-    void form.submit(formRead(found, () => (which === 'link' ? id : undefined)), (cus) => useMethods.getState().link(cus));
+    void form.submit(formRead(found, () => (which === 'link' ? id : undefined)), (cus) => linkCustomer(client.id, cus));
   }
 
   return (

@@ -6,7 +6,7 @@
  */
 import { useEffect, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
 import type { PaymentMethod } from '../../../shared/contracts';
-import { moved, placed, useMethods } from '../stores/methods';
+import { moved, placed, reorder as saveOrder, setAutoCharge } from '../features/methods/methods';
 import { useCan } from '../stores/session';
 import { formatTime } from '../time';
 import { failureText } from './ChargeNowDialog';
@@ -26,6 +26,7 @@ function expiryOf(m: PaymentMethod): { text: string; expired: boolean } | null {
 }
 
 export function MethodList(props: {
+  clientId: number;
   methods: PaymentMethod[];
   /** A change starts: the panel's last message goes. */
   onChanging(): void;
@@ -63,7 +64,7 @@ export function MethodList(props: {
     const at = next.indexOf(what.id);
     props.onAnnounce(at === 0 ? `${what.label} is now first: the primary.` : `${what.label} moved to position ${at + 1} of ${next.length}.`);
     try {
-      await useMethods.getState().reorder(next);
+      await saveOrder(props.clientId, next);
     } catch (e) {
       props.onFailed(`The order was not saved: ${failureText(e)}`);
     }
@@ -72,7 +73,7 @@ export function MethodList(props: {
   async function setAuto(m: PaymentMethod, on: boolean) {
     props.onChanging();
     try {
-      await useMethods.getState().setAutoCharge(m.id, on);
+      await setAutoCharge(props.clientId, m.id, on);
       props.onAnnounce(on ? `${m.label} is charged automatically again.` : `${m.label} is no longer charged automatically.`);
     } catch (e) {
       props.onFailed(`The switch was not saved: ${failureText(e)}`);

@@ -1,18 +1,18 @@
 /** The staff Retry of one cooled-down payment method, after a confirmation: the recharge amount, at once, on that method. */
 import type { Client, PaymentMethod } from '../../../shared/contracts';
 import { formatMoney } from '../../../shared/money';
-import { useMethods } from '../stores/methods';
-import { useRecharge } from '../stores/recharge';
+import { retryMethod } from '../features/methods/methods';
+import { useRechargeSettings } from '../features/recharge/recharge';
 import { ChargeNowDialog } from './ChargeNowDialog';
 
 /** "Charge $200.00 on Visa •••• 0002 now?": the recharge amount, at once, on this one method. */
 export function RetryMethod(props: { client: Client; method: PaymentMethod; onClose(): void; onStarted(text: string): void }) {
-  const recharge = useRecharge((r) => (r.clientId === props.client.id ? r.settings : null));
+  const recharge = useRechargeSettings(props.client.id).data;
   const amount = recharge?.saved ? formatMoney(recharge.rechargeAmount, recharge.currency) : null;
   const title = amount ? `Charge ${amount} on ${props.method.label} now?` : `Retry ${props.method.label}?`;
 
   async function charge() {
-    const c = await useMethods.getState().retry(props.method.id);
+    const c = await retryMethod(props.method.id);
     props.onStarted(`Retry started: ${formatMoney(c.amount, c.currency)} on ${props.method.label}. Its outcome shows here and under Charges.`);
   }
 

@@ -4,11 +4,12 @@
  */
 import { useRef, useState } from 'react';
 import { messageOf } from '../api/errors';
-import { useMethods, type SetupLink } from '../stores/methods';
+import { makeSetupLink, type SetupLink } from '../features/methods/methods';
 import { formatTime } from '../time';
 import '../styles/recharge.css';
 
-export function SetupLinkBox({ link }: { link: SetupLink }) {
+/** `onLink` is told of a new link (emailed), or of none (hidden). */
+export function SetupLinkBox({ clientId, link, onLink }: { clientId: number; link: SetupLink; onLink(link: SetupLink | null): void }) {
   const [copied, setCopied] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
   const inputRef = useRef<HTMLInputElement>(null);
@@ -29,7 +30,8 @@ export function SetupLinkBox({ link }: { link: SetupLink }) {
   async function email() {
     setSending(true);
     try {
-      const sent = await useMethods.getState().makeSetupLink(true);
+      const sent = await makeSetupLink(clientId, true);
+      onLink(sent);
       setCopied(`Emailed to ${sent.emailedTo ?? 'the client'}: see the notification log.`);
     } catch (e) {
       setCopied(`Not sent: ${messageOf(e)}`);
@@ -40,7 +42,7 @@ export function SetupLinkBox({ link }: { link: SetupLink }) {
 
   return (
     <div className="pm-setup" data-testid="setup-link">
-      <button type="button" className="icon-button pm-setup-close" aria-label="Hide the link" title="Hide the link" onClick={() => useMethods.getState().clearSetupLink()}>
+      <button type="button" className="icon-button pm-setup-close" aria-label="Hide the link" title="Hide the link" onClick={() => onLink(null)}>
         ×
       </button>
       <p>

@@ -1,22 +1,16 @@
 /** "New client": the client form, or first a reseller when the ledger has none (clients belong to one). */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { api } from '../api/client';
-import { useLiveRefresh } from '../stores/live';
+import { useResellers } from '../features/clients/resellers';
 import { navigate } from '../stores/route';
-import { useResellers } from '../stores/resellers';
 import { ClientForm } from './ClientForm';
 import { Dialog } from './Dialog';
 import { ResellerForm } from './ResellerForm';
 
 export function NewClientDialog(props: { onClose(): void }) {
-  const { items: resellers, loaded, load } = useResellers();
+  const { items: resellers, loaded } = useResellers();
   const [addingReseller, setAddingReseller] = useState(false);
   const [resellerId, setResellerId] = useState<number | undefined>();
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-  useLiveRefresh(['resellers'], () => void load());
 
   const needReseller = loaded && resellers.length === 0;
   const showResellerForm = addingReseller || needReseller;

@@ -12,11 +12,10 @@ import { useEffect, useState } from 'react';
 import type { Client, PaymentMethod } from '../../../shared/contracts';
 import { POINTS } from '../../../shared/money';
 import { useFormSubmit } from '../hooks/useFormSubmit';
-import { useLiveRefresh } from '../stores/live';
-import { useMethods, type SetupLink } from '../stores/methods';
+import { makeSetupLink, refreshFromStripe, useClientMethods, type SetupLink } from '../features/methods/methods';
 import { hrefOf } from '../stores/route';
 import { useCan } from '../stores/session';
-import { useStripe } from '../stores/stripe';
+import { useStripeStatus } from '../features/settings/stripe';
 import { formatTime } from '../time';
 import { failureText } from './ChargeNowDialog';
 import { RoleNote } from './Field';
@@ -27,20 +26,10 @@ import { SetupLinkBox } from './MethodSetupLink';
 import '../styles/charges.css';
 import '../styles/recharge.css';
 
-const TOPICS = ['methods', 'stripe', 'clock'] as const;
 
 export function PaymentMethodsPanel({ client }: { client: Client }) {
-  const s = useMethods();
-  const stripe = useStripe((x) => x.status);
-
-  useEffect(() => {
-    void useMethods.getState().open(client.id);
-  }, [client.id]);
-
-  useLiveRefresh(TOPICS, () => void useMethods.getState().reload(), client.id);
-
-  const mine = s.clientId === client.id;
-  const data = mine ? s.data : null;
+  const { data, error, refetch } = useClientMethods(client.id);
+  const stripe = useStripeStatus();
 
   // A cooldown ends by itself with time, which no event announces: read again when the first one is over.
   const nextEnd = data?.methods.reduce<string | null>((min, m) => (m.cooldownUntil && (!min || m.cooldownUntil < min) ? m.cooldownUntil : min), null) ?? null;
@@ -48,7 +37,7 @@ export function PaymentMethodsPanel({ client }: { client: Client }) {
     if (!nextEnd) return;
     const wait = Date.parse(nextEnd) - Date.now() + 1000;
     if (!(wait > 0 && wait < 2 ** 31 - 1)) return;
-    const t = setTimeout(() => void useMethods.getState().reload(), wait);
+    const t = setTimeout(() => void refetch(), wait);
     return () => clearTimeout(t);
   }, [nextEnd]);
   const chargesHref = hrefOf({ screen: 'charges' }, { clientId: String(client.id) });
@@ -67,10 +56,10 @@ export function PaymentMethodsPanel({ client }: { client: Client }) {
           customer.
         </div>
       ) : null}
-      {mine && s.error ? (
+      {error ? (
         <div className="banner banner-error" role="alert">
-          Could not read the payment methods: {s.error}{' '}
-          <button type="button" className="link" onClick={() => void s.reload()}>
+          Could not read the payment methods: {error}{' '}
+          <button type="button" className="link" onClick={() => void refetch()}>
             Try again
           </button>
         </div>
@@ -80,17 +69,17 @@ export function PaymentMethodsPanel({ client }: { client: Client }) {
           This client is billed in points, which are not money: it cannot pay through Stripe, so it has no payment methods and no automatic top-ups.
         </p>
       ) : !data ? (
-        mine && s.error ? null : <p className="muted">Loading the payment methods…</p>
+        error ? null : <p className="muted">Loading the payment methods…</p>
       ) : data.customerId === null ? (
         <LinkCustomer key={client.id} client={client} />
       ) : (
-        <Linked key={client.id} client={client} customerId={data.customerId} methods={data.methods} setupLink={s.setupLink} />
+        <Linked key={client.id} client={client} customerId={data.customerId} methods={data.methods} />
       )}
     </section>
   );
 }
 
-function Linked(props: { client: Client; customerId: string; methods: PaymentMethod[]; setupLink: SetupLink | null }) {
+function Linked(props: { client: Client; customerId: string; methods: PaymentMethod[] }) {
   const canRefresh = useCan('methods.refresh');
   const canLink = useCan('methods.setupLink');
   const canUpdate = useCan('methods.update');
@@ -101,17 +90,18 @@ function Linked(props: { client: Client; customerId: string; methods: PaymentMet
   const busy = actions.busy ? doing : null;
   const [announce, setAnnounce] = useState('');
   const [retrying, setRetrying] = useState<PaymentMethod | null>(null);
+  // A Checkout link made for this client, shown until it is hidden, used, or the panel closes.
+  const [setupLink, setSetupLink] = useState<SetupLink | null>(null);
 
   function refresh() {
     setDoing('refresh');
     const before = new Set(methods.map((m) => m.id));
     void actions.run(async () => {
-      await useMethods.getState().refresh();
-      const now = useMethods.getState().data?.methods ?? [];
+      const now = await refreshFromStripe(client.id);
       const added = now.filter((m) => !before.has(m.id));
       const n = now.length;
       // The client used the link: it has done its job.
-      if (added.length) useMethods.getState().clearSetupLink();
+      if (added.length) setSetupLink(null);
       return `Read from Stripe: ${n === 0 ? 'no payment method yet' : n === 1 ? 'one payment method' : `${n} payment methods`}${
         added.length ? ` (new: ${added.map((m) => m.label).join(', ')})` : ''
       }.`;
@@ -121,7 +111,7 @@ function Linked(props: { client: Client; customerId: string; methods: PaymentMet
   function makeLink() {
     setDoing('setup');
     void actions.run(async () => {
-      await useMethods.getState().makeSetupLink();
+      setSetupLink(await makeSetupLink(client.id));
     });
   }
 
@@ -162,7 +152,7 @@ function Linked(props: { client: Client; customerId: string; methods: PaymentMet
           {actions.done}
         </p>
       ) : null}
-      {props.setupLink ? <SetupLinkBox link={props.setupLink} /> : null}
+      {setupLink ? <SetupLinkBox clientId={client.id} link={setupLink} onLink={setSetupLink} /> : null}
 
       {methods.length === 0 ? (
         <div className="pm-empty" data-testid="pm-empty">
@@ -194,6 +184,7 @@ function Linked(props: { client: Client; customerId: string; methods: PaymentMet
             </p>
           ) : null}
           <MethodList
+            clientId={client.id}
             methods={methods}
             onChanging={changing}
             onFailed={(text) => actions.setErrors({ form: text })}

@@ -3,12 +3,12 @@
  * Cancel has the focus and Esc closes, so a stray Enter deletes nothing. The profile is read again on
  * opening, so the counts are today's, not the list's.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import type { Profile } from '../../../shared/contracts';
 import { POINTS } from '../../../shared/money';
-import { api } from '../api/client';
 import { useFormSubmit } from '../hooks/useFormSubmit';
-import { useProfiles, type DeleteResult } from '../stores/profiles';
+import { useChannel } from '../data/useChannel';
+import { deleteProfile, type DeleteResult } from '../features/profiles/profiles';
 import { Dialog } from './Dialog';
 import { FormError } from './Field';
 import '../styles/profiles.css';
@@ -53,7 +53,9 @@ export function deletedNote(name: string, r: DeleteResult): string {
 }
 
 export function ProfileDeleteDialog(props: { profile: Profile; onClose(): void; onDeleted(result: DeleteResult, profile: Profile): void }) {
-  const [p, setP] = useState(props.profile);
+  // Read again on opening, so the counts are today's.
+  const fresh = useChannel('profiles.get', { id: props.profile.id });
+  const p = (!fresh.loading && fresh.data) || props.profile;
   const { busy, errors, run } = useFormSubmit({ clearOnRun: true });
   const cancelRef = useRef<HTMLButtonElement>(null);
 
@@ -62,20 +64,7 @@ export function ProfileDeleteDialog(props: { profile: Profile; onClose(): void; 
     cancelRef.current?.focus();
   }, []);
 
-  useEffect(() => {
-    let live = true;
-    api()
-      .call('profiles.get', { id: props.profile.id })
-      .then(
-        (fresh) => live && setP(fresh),
-        () => {},
-      );
-    return () => {
-      live = false;
-    };
-  }, [props.profile.id]);
-
-  const confirm = () => run(async () => props.onDeleted(await useProfiles.getState().remove(p.id), p));
+  const confirm = () => run(async () => props.onDeleted(await deleteProfile(p.id), p));
 
   return (
     <Dialog title="Delete profile" onClose={props.onClose} testId="profile-delete-dialog">

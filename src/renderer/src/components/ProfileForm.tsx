@@ -6,13 +6,13 @@
  * threshold in another currency) or the core did ("clientRule.emails.1").
  * Enter in an input saves, and so does Ctrl/Cmd+Enter anywhere in the form (the email lists too).
  */
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import type { ChannelInput, Profile, ProfileRuleKind, Reseller, StaffUser } from '../../../shared/contracts';
 import { COMMON_CURRENCIES, POINTS } from '../../../shared/money';
-import { api, ApiError } from '../api/client';
+import { ApiError } from '../api/client';
 import { messageOf, type FieldErrors } from '../api/errors';
 import { formRead, useFormSubmit, type FormRead } from '../hooks/useFormSubmit';
-import { useLiveRefresh } from '../stores/live';
+import { useChannel } from '../data/useChannel';
 import { useCan } from '../stores/session';
 import { Field, FormDone, FormError, onCtrlEnter, ReadOnlyFields, RoleNote } from './Field';
 import { Check, Duration, readRules, RULE_KEYS, RULES, RuleSection, ruleValuesOf, splitHours, wholeNumber, type RuleId, type RuleValues, type Unit } from './ProfileRule';
@@ -82,8 +82,6 @@ export function ProfileForm(props: {
   initial?: Profile;
   resellers: Reseller[];
   defaultResellerId?: number | null;
-  staffOf(resellerId: number): StaffUser[] | undefined;
-  loadStaff(resellerId: number): void;
   submitLabel: string;
   /** Creates or updates; returns the stored profile, or throws ApiError for the form to show. */
   onSubmit(input: ProfileInput): Promise<Profile>;
@@ -94,39 +92,18 @@ export function ProfileForm(props: {
   const [values, setValues] = useState<ProfileFormValues>(() =>
     valuesOf(p, { resellerId: props.defaultResellerId ?? (props.resellers.length === 1 ? props.resellers[0].id : null) }),
   );
-  const [siblings, setSiblings] = useState<Profile[]>([]);
   const sentRef = useRef<ProfileInput | null>(null);
-
-  const reseller = props.resellers.find((r) => r.id === values.resellerId) ?? null;
-  const staff = values.resellerId === null ? undefined : props.staffOf(values.resellerId);
+  const resellerId = values.resellerId;
   const cur = values.currency;
+  // The other profiles of this reseller in this currency: who is the default the checkbox talks about.
+  const siblings = useChannel('profiles.list', resellerId === null ? null : { resellerId, currency: cur }).data ?? [];
+  // The reseller's staff users, as the staff rule's checkboxes list them (none while they cannot be read; the save checks the ids).
+  const staffRead = useChannel('staff.list', resellerId === null ? null : { resellerId });
+  const staff = resellerId === null ? undefined : (staffRead.data ?? (staffRead.error ? [] : undefined));
+
+  const reseller = props.resellers.find((r) => r.id === resellerId) ?? null;
   const form = useFormSubmit({ errorsOf: (err) => serverErrors(err, sentRef.current, staff ?? []) });
   const { errors } = form;
-
-  // The other profiles of this reseller in this currency: who is the default the checkbox talks about.
-  const resellerId = values.resellerId;
-  const readSiblings = () => {
-    if (resellerId === null) {
-      setSiblings([]);
-      return;
-    }
-    api()
-      .call('profiles.list', { resellerId, currency: cur })
-      .then(
-        (list) => setSiblings(list),
-        () => setSiblings([]),
-      );
-  };
-  useEffect(readSiblings, [resellerId, cur]);
-  useLiveRefresh(['profiles'], readSiblings);
-
-  const { loadStaff, staffOf } = props;
-  useEffect(() => {
-    if (resellerId !== null && !staffOf(resellerId)) loadStaff(resellerId);
-  }, [resellerId, loadStaff, staffOf]);
-  useLiveRefresh(['staff'], () => {
-    if (resellerId !== null) loadStaff(resellerId);
-  });
 
   const otherDefault = siblings.find((s) => s.isDefault && s.id !== p?.id) ?? null;
   const isDefault = values.isDefault ?? (p ? p.isDefault : !otherDefault);

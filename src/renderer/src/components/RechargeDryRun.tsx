@@ -5,22 +5,21 @@
  */
 import { useId } from 'react';
 import { formatMoney } from '../../../shared/money';
-import { useRecharge, type DryRun } from '../stores/recharge';
+import type { DryRun, DryRunState } from '../features/recharge/recharge';
 import { formatTime } from '../time';
 import '../styles/recharge.css';
 
-export function TestTrigger() {
-  const busy = useRecharge((x) => x.dryRunBusy);
+export function TestTrigger({ dry }: { dry: DryRunState }) {
   return (
-    <button type="button" data-testid="test-trigger" disabled={busy} onClick={() => void useRecharge.getState().runDryRun()}>
+    <button type="button" data-testid="test-trigger" disabled={dry.busy} onClick={() => void dry.run()}>
       Test trigger
     </button>
   );
 }
 
 /** The answer of "Test trigger": the steps in words, the emails that would go, the charge that would be made. */
-export function DryRunView({ dirty }: { dirty: boolean }) {
-  const { dryRun, dryRunBusy, dryRunError } = useRecharge();
+export function DryRunView({ dry, dirty }: { dry: DryRunState; dirty: boolean }) {
+  const { dryRun, busy: dryRunBusy, error: dryRunError } = dry;
   const titleId = useId();
   if (dryRunError) {
     return (
@@ -42,7 +41,7 @@ export function DryRunView({ dirty }: { dirty: boolean }) {
         <h3 id={titleId}>
           <span className="rc-dry-badge">Dry run</span> — nothing was sent or charged
         </h3>
-        <button type="button" className="link" onClick={() => useRecharge.getState().clearDryRun()}>
+        <button type="button" className="link" onClick={dry.clear}>
           Hide
         </button>
       </header>

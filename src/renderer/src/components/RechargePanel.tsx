@@ -14,8 +14,7 @@ import { exponentOf, formatMoney, POINTS, toDecimalString } from '../../../share
 import { rechargeWarnings } from '../../../shared/recharge';
 import { messageOf, type FieldErrors } from '../api/errors';
 import { useFormSubmit, type FormRead } from '../hooks/useFormSubmit';
-import { useLiveRefresh } from '../stores/live';
-import { sameValues, useRecharge, type RechargeInput } from '../stores/recharge';
+import { saveRecharge, sameValues, useDryRun, useRechargeSettings, type RechargeInput } from '../features/recharge/recharge';
 import { hrefOf } from '../stores/route';
 import { formatTime } from '../time';
 import { Field, FormError, onCtrlEnter, ReadOnlyFields, RoleNote } from './Field';
@@ -23,9 +22,6 @@ import { readThreshold, ThresholdError } from './ProfileThreshold';
 import { DryRunView, TestTrigger } from './RechargeDryRun';
 import '../styles/recharge.css';
 import { useCan } from '../stores/session';
-
-// methods: the primary's auto-charge switch decides whether automatic payments are made at all.
-const TOPICS = ['recharge', 'ledger', 'holds', 'clients', 'methods', 'clock'] as const;
 
 type AmountKey = 'alertThreshold' | 'triggerThreshold' | 'rechargeAmount' | 'dailyCap';
 const AMOUNTS: readonly AmountKey[] = ['alertThreshold', 'triggerThreshold', 'rechargeAmount', 'dailyCap'];
@@ -136,30 +132,22 @@ function days(n: number) {
 }
 
 export function RechargePanel({ client }: { client: Client }) {
-  const s = useRecharge();
-
-  useEffect(() => {
-    void useRecharge.getState().open(client.id);
-  }, [client.id]);
-
-  useLiveRefresh(TOPICS, () => void useRecharge.getState().reload(), client.id);
-
-  const mine = s.clientId === client.id;
-  const settings = mine ? s.settings : null;
+  // Read again as the spend moves, and when the primary method's auto-charge switch (which decides whether payments are made at all) changes.
+  const { data: settings, error, refetch } = useRechargeSettings(client.id);
 
   return (
     <section className="card rc-panel" aria-labelledby="recharge-title" data-testid="recharge-panel">
       <h2 id="recharge-title">Automatic top-up</h2>
-      {mine && s.error ? (
+      {error ? (
         <div className="banner banner-error" role="alert">
-          Could not read the auto-recharge settings: {s.error}{' '}
-          <button type="button" className="link" onClick={() => void s.reload()}>
+          Could not read the auto-recharge settings: {error}{' '}
+          <button type="button" className="link" onClick={() => void refetch()}>
             Try again
           </button>
         </div>
       ) : null}
       {!settings ? (
-        mine && s.error ? null : <p className="muted">Loading the auto-recharge settings…</p>
+        error ? null : <p className="muted">Loading the auto-recharge settings…</p>
       ) : (
         // A new currency changes what every typed amount means: the form starts again from the stored values.
         <RechargeForm key={`${client.id}-${settings.currency}`} client={client} settings={settings} />
@@ -177,6 +165,7 @@ function RechargeForm({ client, settings }: { client: Client; settings: Recharge
   const shownFor = useRef(settingsKey(settings));
   const shownUpdatedAt = useRef(settings.updatedAt);
   const modeId = useId();
+  const dry = useDryRun(client.id);
   const cur = settings.currency;
   const curLabel = cur === POINTS ? 'points' : cur;
   const m = (v: number) => formatMoney(v, cur);
@@ -221,7 +210,9 @@ function RechargeForm({ client, settings }: { client: Client; settings: Recharge
     e?.preventDefault();
     if (!canSave) return;
     void form.submit(readForm(values, settings), async (input) => {
-      const result = await useRecharge.getState().save(input);
+      const result = await saveRecharge(client.id, settings, input);
+      // A dry run shown before is about the old settings.
+      dry.clear();
       shownFor.current = settingsKey(result.settings);
       shownUpdatedAt.current = result.settings.updatedAt;
       setValues(valuesOf(result.settings));
@@ -421,14 +412,14 @@ function RechargeForm({ client, settings }: { client: Client; settings: Recharge
             </span>
           ) : null}
         </div>
-        <TestTrigger />
+        <TestTrigger dry={dry} />
         {canSave ? (
           <button type="submit" className="primary" disabled={form.busy} data-testid="recharge-save" title="Save (Ctrl+Enter)">
             {form.busy ? 'Saving…' : 'Save'}
           </button>
         ) : null}
       </div>
-      <DryRunView dirty={dirty} />
+      <DryRunView dry={dry} dirty={dirty} />
     </form>
   );
 }

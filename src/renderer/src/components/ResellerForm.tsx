@@ -2,20 +2,19 @@
 import { useState, type FormEvent } from 'react';
 import type { Reseller } from '../../../shared/contracts';
 import { useFormSubmit } from '../hooks/useFormSubmit';
-import { useResellers } from '../stores/resellers';
+import { createReseller } from '../features/clients/resellers';
 import { Field, FormError } from './Field';
 
 const FIELDS = ['name', 'email'];
 
 export function ResellerForm(props: { intro?: string; onCreated(r: Reseller): void; onCancel?(): void }) {
-  const create = useResellers((s) => s.create);
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const { errors, busy, run, ref } = useFormSubmit({ fields: FIELDS });
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    await run(async () => props.onCreated(await create({ name, email: email.trim() === '' ? null : email.trim() })));
+    await run(async () => props.onCreated(await createReseller({ name, email: email.trim() === '' ? null : email.trim() })));
   }
 
   return (

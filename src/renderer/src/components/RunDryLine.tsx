@@ -5,8 +5,8 @@
 import type { RuleKind } from '../../../shared/contracts';
 import { formatRunDry } from '../../../shared/forecast';
 import { formatMoney } from '../../../shared/money';
-import { useClientForecast } from '../stores/forecast';
-import { useCoreNow } from '../stores/scheduler';
+import { useClientForecast } from '../features/clients/forecast';
+import { useCoreNow } from '../data/core-now';
 import '../styles/forecast.css';
 
 const THRESHOLD_WORDS: Record<RuleKind, string> = { staff: 'the staff threshold', client: 'the client threshold', inactivity: 'the inactivity threshold' };

@@ -2,10 +2,11 @@
  * The scheduler's health in the header: when it last swept, how many jobs wait, failures in the error
  * colour. It opens a dialog with the whole status and a "Sweep now" button.
  */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { SchedulerStatus } from '../../../shared/contracts';
-import { useLiveRefresh } from '../stores/live';
-import { useCoreNow, useScheduler } from '../stores/scheduler';
+import { useCoreNow } from '../data/core-now';
+import { useChannel } from '../data/useChannel';
+import { useSweep } from '../stores/sweep';
 import { formatTime } from '../time';
 import { Dialog } from './Dialog';
 import { formatHours, formatMs, formatSpan, relativeTime, When } from './LowBalanceTime';
@@ -16,24 +17,18 @@ const REFRESH_MS = 30_000;
 const HOUR = 3_600_000;
 const count = new Intl.NumberFormat();
 
-const load = () => void useScheduler.getState().load();
+/** The scheduler's status, read every 30 s as well; a sweep announces its decisions slice by slice, so those are read at most every two seconds. */
+const useStatus = (every?: number) => useChannel('scheduler.status', {}, { every, waitMs: { notifications: 2_000 } });
 
 export function SchedulerStatusChip() {
-  const s = useScheduler();
+  const { data: st, error } = useStatus(REFRESH_MS);
+  const running = useSweep((x) => x.running);
+  // The core's clock is read again with the status, as the relative times are measured against it.
+  useChannel('app.info', {}, { every: REFRESH_MS });
   const now = useCoreNow();
   const [open, setOpen] = useState(false);
 
-  useEffect(() => {
-    load();
-    const t = setInterval(load, REFRESH_MS);
-    return () => clearInterval(t);
-  }, []);
-  // A sweep announces its decisions slice by slice: those are read at most every two seconds.
-  useLiveRefresh(['scheduler', 'clock'], load);
-  useLiveRefresh(['notifications'], load, undefined, 2_000);
-
-  const st = s.status;
-  const sweeping = s.sweepRunning || !!st?.sweeping;
+  const sweeping = running || !!st?.sweeping;
   const failed = st?.jobs.failed ?? 0;
 
   return (
@@ -43,13 +38,13 @@ export function SchedulerStatusChip() {
         className={`sched-chip${failed > 0 ? ' sched-chip-failed' : ''}`}
         data-testid="scheduler-chip"
         data-sweeping={String(sweeping)}
-        title={s.error ? `Cannot read the scheduler: ${s.error}` : 'The scheduler: sweeps, checks and jobs'}
+        title={error ? `Cannot read the scheduler: ${error}` : 'The scheduler: sweeps, checks and jobs'}
         aria-haspopup="dialog"
         onClick={() => setOpen(true)}
       >
         <span className="sched-chip-name">Scheduler</span>
         {!st ? (
-          <span className={s.error ? 'error-text' : undefined}>· {s.error ? 'unavailable' : '…'}</span>
+          <span className={error ? 'error-text' : undefined}>· {error ? 'unavailable' : '…'}</span>
         ) : (
           <>
             <span>· {sweeping ? 'sweeping…' : st.lastSweep ? `swept ${relativeTime(st.lastSweep.finishedAt, now, { past: true })}` : 'not swept yet'}</span>
@@ -78,23 +73,21 @@ function intervalWhy(st: SchedulerStatus): string {
 
 function SchedulerDialog({ onClose }: { onClose(): void }) {
   const canSweep = useCan('scheduler.sweep');
-  const s = useScheduler();
+  const { data: st, error } = useStatus();
+  const sweep = useSweep();
   const now = useCoreNow(5_000);
-  const st = s.status;
-  const sweeping = s.sweepRunning || !!st?.sweeping;
+  const sweeping = sweep.running || !!st?.sweeping;
   const last = st?.lastSweep ?? null;
-
-  useEffect(load, []);
 
   return (
     <Dialog title="Scheduler" onClose={onClose} testId="scheduler-dialog">
-      {s.error ? (
+      {error ? (
         <div className="banner banner-error" role="alert">
-          Cannot read the scheduler: {s.error}
+          Cannot read the scheduler: {error}
         </div>
       ) : null}
       {!st ? (
-        s.error ? null : <p className="muted">Loading…</p>
+        error ? null : <p className="muted">Loading…</p>
       ) : (
         <>
           <dl className="sched-facts">
@@ -177,14 +170,14 @@ function SchedulerDialog({ onClose }: { onClose(): void }) {
             <progress aria-label="Sweep in progress" />
             <span className="muted small nowrap">Sweeping every client…</span>
           </div>
-        ) : s.report ? (
+        ) : sweep.report ? (
           <p className="sched-report" role="status" data-testid="sweep-report">
-            Swept {count.format(s.report.clients)} clients in {formatMs(s.report.durationMs)}: {count.format(s.report.candidates)} candidates,{' '}
-            {count.format(s.report.decisions)} {s.report.decisions === 1 ? 'decision' : 'decisions'}.
+            Swept {count.format(sweep.report.clients)} clients in {formatMs(sweep.report.durationMs)}: {count.format(sweep.report.candidates)} candidates,{' '}
+            {count.format(sweep.report.decisions)} {sweep.report.decisions === 1 ? 'decision' : 'decisions'}.
           </p>
-        ) : s.sweepError ? (
+        ) : sweep.error ? (
           <p className="error-text" role="alert">
-            The sweep failed: {s.sweepError}
+            The sweep failed: {sweep.error}
           </p>
         ) : (
           <p className="muted small">A sweep looks at every client now, in slices that leave the app responsive.</p>
@@ -193,7 +186,7 @@ function SchedulerDialog({ onClose }: { onClose(): void }) {
           <button type="button" onClick={onClose}>
             Close
           </button>
-          <button type="button" className="primary" data-testid="sweep-now" disabled={sweeping} hidden={!canSweep} onClick={() => void s.sweep()}>
+          <button type="button" className="primary" data-testid="sweep-now" disabled={sweeping} hidden={!canSweep} onClick={() => void sweep.sweep()}>
             {sweeping ? 'Sweeping…' : 'Sweep now'}
           </button>
         </div>

@@ -2,14 +2,14 @@
  * Settings → Staff: who works at the desk, their role, and who may sign in. Sign-in turns on when the first
  * admin gets a password; from then on every window and the host ask who is there.
  */
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { StaffRole } from '../../../shared/contract';
 import type { StaffUser } from '../../../shared/contracts';
 import { api } from '../api/client';
 import { messageOf } from '../api/errors';
 import { useFormSubmit } from '../hooks/useFormSubmit';
-import { useLiveRefresh } from '../stores/live';
-import { useResellers } from '../stores/resellers';
+import { refetch, useChannel } from '../data/useChannel';
+import { useResellers } from '../features/clients/resellers';
 import { useCan, useSession } from '../stores/session';
 import { Dialog } from './Dialog';
 import { Field, FormError } from './Field';
@@ -24,29 +24,17 @@ const ROLES: { role: StaffRole; label: string }[] = [
 const COLUMNS = ['Name', 'Email', 'Reseller', 'Role', 'Active', 'Sign-in', ''];
 
 export function StaffSettingsSection() {
-  const [staff, setStaff] = useState<StaffUser[] | null>(null);
+  const { data: staff, error: readError } = useChannel('staff.list', {});
   const [error, setError] = useState<string | null>(null);
   const [passwordFor, setPasswordFor] = useState<StaffUser | null>(null);
-  const resellers = useResellers((s) => s.items);
+  const resellers = useResellers().items;
   const me = useSession((s) => s.staff);
   const required = useSession((s) => s.required);
   const canUpdate = useCan('staff.update');
   const canCreate = useCan('staff.create');
   const canSetPassword = useCan('staff.setPassword');
 
-  const load = () =>
-    api()
-      .call('staff.list', {})
-      .then((s) => {
-        setStaff(s);
-        setError(null);
-      })
-      .catch((e: unknown) => setError(messageOf(e)));
-  useEffect(() => {
-    void load();
-    void useResellers.getState().load();
-  }, []);
-  useLiveRefresh(['staff', 'resellers'], () => void load());
+  const load = () => refetch('staff.list');
 
   async function update(s: StaffUser, change: { role?: StaffRole; active?: boolean }) {
     try {
@@ -58,6 +46,8 @@ export function StaffSettingsSection() {
       setError(messageOf(e));
     }
     await load();
+    // The list read again shows what is stored; a read that fails says so instead.
+    setError(null);
   }
 
   const resellerName = (id: number) => resellers.find((r) => r.id === id)?.name ?? `Reseller ${id}`;
@@ -72,9 +62,9 @@ export function StaffSettingsSection() {
           ? 'Sign-in is on: staff with a password sign in to every window and to the headless host.'
           : 'Sign-in is off: anyone at this computer acts as an admin. Give an admin a password to turn it on.'}
       </p>
-      {error ? (
+      {readError ?? error ? (
         <div className="form-error" role="alert">
-          {error}
+          {readError ?? error}
         </div>
       ) : null}
       {staff && staff.length > 0 ? (

@@ -3,10 +3,10 @@
  * server), no charge is real. Said plainly in Settings and on the Charges screen, and as a badge in the
  * header of every screen, so nobody takes a sandbox charge for money received.
  */
-import { useStripe } from '../stores/stripe';
+import { useStripeStatus } from '../features/settings/stripe';
 
 export function SandboxBanner({ testId = 'stripe-sandbox' }: { testId?: string }) {
-  const apiBase = useStripe((s) => s.status?.apiBase ?? null);
+  const apiBase = useStripeStatus()?.apiBase ?? null;
   if (!apiBase) return null;
   return (
     <div className="banner stripe-sandbox" role="note" data-testid={testId}>
@@ -17,7 +17,7 @@ export function SandboxBanner({ testId = 'stripe-sandbox' }: { testId?: string }
 }
 
 export function SandboxBadge() {
-  const apiBase = useStripe((s) => s.status?.apiBase ?? null);
+  const apiBase = useStripeStatus()?.apiBase ?? null;
   if (!apiBase) return null;
   return (
     <span className="badge badge-sandbox" data-testid="sandbox-badge" title={`Stripe sandbox: the SDK talks to ${apiBase}, not to Stripe. No real money moves.`}>

@@ -10,7 +10,8 @@ import type { StripeStatus } from '../../../shared/contracts';
 import { errorsFrom } from '../api/errors';
 import { formRead, useFormSubmit } from '../hooks/useFormSubmit';
 import { SECRET_STORAGE_TEXT } from '../notify-labels';
-import { isLiveKey, MODE_LABEL, useStripe, type StripeCheck } from '../stores/stripe';
+import { checkStripe, isLiveKey, MODE_LABEL, saveReturnPage, saveStripeKey, type StripeCheck } from '../features/settings/stripe';
+import { useChannel } from '../data/useChannel';
 import { Dialog } from './Dialog';
 import { Field, FormDone, FormError, onCtrlEnter, ReadOnlyFields, RoleNote } from './Field';
 import { SandboxBanner } from './StripeSandbox';
@@ -64,7 +65,7 @@ function SourceSummary({ s }: { s: StripeStatus }) {
 }
 
 export function StripeSettingsSection() {
-  const { status, error } = useStripe();
+  const { data: status, error, refetch } = useChannel('stripe.get', {});
   const [key, setKey] = useState('');
   const form = useFormSubmit({ fields: FIELDS });
   const { errors } = form;
@@ -81,7 +82,7 @@ export function StripeSettingsSection() {
         {error ? (
           <div className="banner banner-error" role="alert">
             Could not read the Stripe settings: {error}{' '}
-            <button type="button" className="link" onClick={() => void useStripe.getState().load()}>
+            <button type="button" className="link" onClick={() => void refetch()}>
               Try again
             </button>
           </div>
@@ -108,7 +109,7 @@ export function StripeSettingsSection() {
     setResult(null);
     const found = typed ? {} : { secretKey: 'Enter the secret key from the Stripe dashboard: it starts with sk_test_, sk_live_ or rk_.' };
     void form.submit(formRead(found, () => typed), async (secretKey) => {
-      const next = await useStripe.getState().save(secretKey);
+      const next = await saveStripeKey(secretKey);
       setKey('');
       return `Saved: ${next.keyHint} is stored sealed.`;
     });
@@ -121,7 +122,7 @@ export function StripeSettingsSection() {
     form.setErrors({});
     setChecking(true);
     try {
-      setResult(await useStripe.getState().check(typed || undefined));
+      setResult(await checkStripe(typed || undefined));
     } catch (err) {
       form.fail(errorsFrom(err, FIELDS));
     } finally {
@@ -235,7 +236,7 @@ function RemoveKey(props: { status: StripeStatus; onDone(): void; onRemoved(): v
           data-testid="confirm-stripe-remove"
           onClick={() =>
             void run(async () => {
-              await useStripe.getState().save(null);
+              await saveStripeKey(null);
               props.onRemoved();
               props.onDone();
             })
@@ -263,7 +264,7 @@ function ReturnPageForm({ status }: { status: StripeStatus }) {
     e?.preventDefault();
     if (!canSaveReturn) return;
     void run(async () => {
-      const next = await useStripe.getState().saveReturnPage(url.trim() || null);
+      const next = await saveReturnPage(url.trim() || null);
       return next.returnUrl ? 'Saved: setup links return the client to this page.' : 'Cleared.';
     });
   }

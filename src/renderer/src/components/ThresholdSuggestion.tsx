@@ -4,9 +4,9 @@
  */
 import type { ClientThresholds } from '../../../shared/contracts';
 import { useFormSubmit } from '../hooks/useFormSubmit';
-import { useClientForecast } from '../stores/forecast';
+import { useClientForecast } from '../features/clients/forecast';
 import { useCan } from '../stores/session';
-import { useThresholds } from '../stores/thresholds';
+import { setOverride } from '../features/thresholds/thresholds';
 import { Money } from './Money';
 import '../styles/forecast.css';
 
@@ -18,7 +18,7 @@ export function ThresholdSuggestion({ clientId, data }: { clientId: number; data
   const rule = data.rules.find((r) => r.kind === 'client');
   const applied = !!rule && rule.enabled && rule.threshold === f.suggestedThreshold;
 
-  const apply = () => run(() => useThresholds.getState().setOverride('client', f.suggestedThreshold, true));
+  const apply = () => run(() => setOverride(clientId, 'client', f.suggestedThreshold, true));
 
   return (
     <div className="lb-suggest" data-testid="threshold-suggestion">

@@ -1,18 +1,24 @@
 /**
  * The wiring of a screen that shows a filtered, keyset-paged list whose filter lives in the URL hash (the
- * charges, the notification log): the filter read from the route, the store told when it changes, the list
- * re-read on the screen's change events, filter edits written back to the URL, and the virtualized rows
- * that page in as the user scrolls. The screen keeps its columns, filter fields and dialogs.
+ * charges, the notification log, the audit log): the filter read from the route, the list of that filter
+ * read through the data layer (again on its channel's change events), filter edits written back to the URL,
+ * and the virtualized rows that page in as the user scrolls. The screen keeps its columns, filter fields and
+ * dialogs.
  */
-import { useCallback, useEffect, useRef, type RefObject } from 'react';
-import type { StoreApi, UseBoundStore } from 'zustand';
-import type { ChangeEvent } from '../../../shared/contracts';
+import { useEffect, useRef, type RefObject } from 'react';
+import type { ChannelOutput } from '../../../shared/contracts';
 import { useClientLabel } from '../components/ClientPicker';
 import { usePagedRows } from '../components/LoadingRow';
-import { dayStart, daysInWords } from '../stores/days';
-import { useLiveRefresh } from '../stores/live';
-import type { FilteredListState } from '../stores/paged';
+import { useChannel, type ReadInput } from '../data/useChannel';
+import { dayStart, daysInWords } from '../days';
 import { navigate, useRoute, type Query, type Section } from '../stores/route';
+
+/** The lists such a screen shows. */
+type ListChannel = 'charges.list' | 'notifications.list' | 'audit.list';
+
+type ListItem<N extends ListChannel> = ChannelOutput<N> extends { items: (infer I)[] } ? I : never;
+
+const PAGE = 100;
 
 /** A screen's filter: how the URL holds it and filters are told apart (the store module's functions), and its words. */
 export interface FilterSpec<F> {
@@ -22,6 +28,11 @@ export interface FilterSpec<F> {
   isFiltered(f: F): boolean;
   /** What the filter shows, before its client and days: "the “Failed” charges", "every notification". */
   what(f: F): string;
+}
+
+/** A filter spec, and what the core is asked for a filter (its days as UTC bounds). */
+export interface ListSpec<N extends ListChannel, F> extends FilterSpec<F> {
+  input(f: F): ReadInput<N>;
 }
 
 /** What every such filter narrows by: the days (YYYY-MM-DD, UTC days) and the client. */
@@ -44,7 +55,7 @@ export interface FilteredScreen<T, F extends DaysAndClient> {
   clientLabel: string | null;
   /** The filter in words: "the “Failed” charges of Blue Fox Ltd (C-100) on Nov 21, 2026". */
   described: string;
-  /** The rows of the filter in the URL: none while the store still shows another. */
+  /** The rows of the filter in the URL. */
   items: T[];
   /** The first page of the filter in the URL has arrived. */
   loaded: boolean;
@@ -59,28 +70,22 @@ export interface FilteredScreen<T, F extends DaysAndClient> {
   virtualRows: ReturnType<typeof usePagedRows>['virtualRows'];
 }
 
-/**
- * The store is told of a new filter only when its key changes; `topic` is the change event after which the
- * rows shown are read again.
- */
-export function useFilteredScreen<T, F extends DaysAndClient>(
-  store: UseBoundStore<StoreApi<FilteredListState<T, F>>>,
-  o: { screen: Section; topic: ChangeEvent['topic']; spec: FilterSpec<F>; rowHeight: number },
-): FilteredScreen<T, F> {
+/** The list of the filter in the URL; a new filter starts at the top. */
+export function useFilteredScreen<N extends ListChannel, F extends DaysAndClient>(
+  channel: N,
+  o: { screen: Section; spec: ListSpec<N, F>; rowHeight: number },
+): FilteredScreen<ListItem<N>, F> {
   const { screen, spec } = o;
   const filter = spec.fromQuery(useRoute((r) => r.query));
   const key = spec.key(filter);
-  const s = store();
+  const list = useChannel(channel, spec.input(filter), { page: PAGE, list: screen });
   const clientLabel = useClientLabel(filter.clientId);
   const scroller = useRef<HTMLDivElement>(null);
 
-  // Keyed on the filter's key alone: a new query object with the same filter must not reload the list.
+  // Keyed on the filter's key alone: a new query object with the same filter keeps the place.
   useEffect(() => {
-    store.getState().setFilter(spec.fromQuery(useRoute.getState().query));
     scroller.current?.scrollTo({ top: 0 });
   }, [key]);
-
-  useLiveRefresh([o.topic], () => void store.getState().refresh());
 
   const setFilter = (patch: Partial<F>) => {
     const next: Partial<F> = { ...filter, ...patch };
@@ -88,17 +93,14 @@ export function useFilteredScreen<T, F extends DaysAndClient>(
     navigate({ screen }, spec.toQuery(next as F));
   };
 
-  // Stable, so the rows' effect that asks for the next page does not run again on every render.
-  const loadMore = useCallback(() => void store.getState().loadMore(), [store]);
-  const shown = spec.key(s.filter) === key;
-  const items = shown ? s.items : [];
-  const loaded = shown && s.loaded;
+  const items = list.items as ListItem<N>[];
+  const loaded = list.data !== null;
   const { virtualizer, virtualRows } = usePagedRows(scroller, {
     loaded: items.length,
-    hasMore: shown && !!s.nextCursor,
-    loading: s.loading,
+    hasMore: list.more,
+    loading: list.loading || list.loadingMore,
     rowHeight: o.rowHeight,
-    loadMore,
+    loadMore: list.loadMore,
   });
 
   return {
@@ -111,10 +113,10 @@ export function useFilteredScreen<T, F extends DaysAndClient>(
     described: describeFilter(spec.what(filter), filter, clientLabel),
     items,
     loaded,
-    more: !!s.nextCursor,
-    empty: loaded && items.length === 0 && !s.error,
-    error: shown ? s.error : null,
-    retry: () => void s.loadFirst(),
+    more: list.more,
+    empty: loaded && items.length === 0 && !list.error,
+    error: list.error,
+    retry: () => void list.refetch(),
     scroller,
     virtualizer,
     virtualRows,

@@ -15,7 +15,7 @@ import { Field, type FieldControlProps } from '../components/Field';
 import { ChoiceField, FilterForm, FilteredTable, ListHead, ListSummary, PagedRow, type Column } from '../components/FilteredList';
 import { useFilteredScreen } from '../hooks/useFilteredScreen';
 import { useQueryAction } from '../hooks/useQueryAction';
-import { apiFilter, detailLine, filterFromQuery, filterKey, isFiltered, queryOfFilter, SUBJECT_LABEL, SUBJECT_TYPES, subjectOf, useAuditLog, type AuditLogFilter } from '../stores/audit';
+import { apiFilter, detailLine, filterFromQuery, filterKey, isFiltered, queryOfFilter, SUBJECT_LABEL, SUBJECT_TYPES, subjectOf, type AuditLogFilter } from '../features/audit/audit';
 import { hrefOf, type Route } from '../stores/route';
 import { formatTime } from '../time';
 import '../styles/notifications.css';
@@ -33,7 +33,7 @@ function whatOf(f: AuditLogFilter): string {
   return `the actions${on}${f.actor ? ` by ${f.actor}` : ''}`;
 }
 
-const SPEC = { fromQuery: filterFromQuery, toQuery: queryOfFilter, key: filterKey, isFiltered, what: whatOf };
+const SPEC = { fromQuery: filterFromQuery, toQuery: queryOfFilter, key: filterKey, isFiltered, what: whatOf, input: apiFilter };
 
 /** The list's words, its columns and its empty card. */
 const TABLE = {
@@ -65,7 +65,7 @@ function subjectRoute(r: Pick<AuditRow, 'subjectType' | 'subjectId'>): Route | n
 }
 
 export function AuditScreen() {
-  const list = useFilteredScreen(useAuditLog, { screen: 'audit', topic: 'audit', spec: SPEC, rowHeight: ROW_HEIGHT });
+  const list = useFilteredScreen('audit.list', { screen: 'audit', spec: SPEC, rowHeight: ROW_HEIGHT });
   const { filter, items } = list;
   const [openId, setOpenId] = useState<number | null>(null);
   const [exporting, setExporting] = useState(false);

@@ -24,15 +24,16 @@ import {
   isFiltered,
   methodOf,
   queryOfFilter,
+  apiFilter,
+  retryCharge,
   retryMethodOf,
   toneOf,
   TRY_STATUS_LABEL,
-  useCharges,
   type ChargeFilter,
   type ChargeStatus,
-} from '../stores/charges';
+} from '../features/charges/charges';
 import { hrefOf } from '../stores/route';
-import { useStripe } from '../stores/stripe';
+import { useStripeStatus } from '../features/settings/stripe';
 import { formatTime } from '../time';
 import { Facts } from '../components/Facts';
 import '../styles/charges.css';
@@ -56,7 +57,7 @@ function whatOf(f: ChargeFilter): string {
   return isFiltered(f) ? `the ${f.status ? `“${CHARGE_STATUS_LABEL[f.status]}” ` : ''}charges${f.awaitingRetry ? ' awaiting Retry' : ''}` : 'every charge';
 }
 
-const SPEC = { fromQuery: filterFromQuery, toQuery: queryOfFilter, key: filterKey, isFiltered, what: whatOf };
+const SPEC = { fromQuery: filterFromQuery, toQuery: queryOfFilter, key: filterKey, isFiltered, what: whatOf, input: apiFilter };
 const EMPTY: EmptyState = { testId: 'charges-empty', noMatch: 'No charge matches these filters.', title: 'No automatic top-up has been charged yet.' };
 
 export function ChargeStatusBadge({ status }: { status: ChargeStatus }) {
@@ -69,9 +70,9 @@ export function ChargeStatusBadge({ status }: { status: ChargeStatus }) {
 
 export function ChargesScreen() {
   const canRetry = useCan('charges.retry');
-  const list = useFilteredScreen(useCharges, { screen: 'charges', topic: 'charges', spec: SPEC, rowHeight: ROW_HEIGHT });
+  const list = useFilteredScreen('charges.list', { screen: 'charges', spec: SPEC, rowHeight: ROW_HEIGHT });
   const { filter, items, clientLabel } = list;
-  const stripe = useStripe((x) => x.status);
+  const stripe = useStripeStatus();
   const [openId, setOpenId] = useState<number | null>(null);
   const [retrying, setRetrying] = useState<Charge | null>(null);
   const [started, setStarted] = useState<string | null>(null);
@@ -299,7 +300,7 @@ function RetryCharge(props: { charge: Charge; onClose(): void; onStarted(c: Char
   const method = retryMethodOf(c);
 
   async function charge() {
-    props.onStarted(await useCharges.getState().retry(c.id));
+    props.onStarted(await retryCharge(c.id));
   }
 
   if (c.waitingSince) {

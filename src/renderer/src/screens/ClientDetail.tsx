@@ -1,5 +1,5 @@
 /** One client: balances, the balance chart, the ledger, open holds, editing, manual adjustments, auto-recharge, payment methods and low balance notifications. */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { AdjustmentForm } from '../components/AdjustmentForm';
 import { BalanceChart } from '../components/BalanceChart';
 import { ClientForm } from '../components/ClientForm';
@@ -11,8 +11,7 @@ import { Money } from '../components/Money';
 import { PaymentMethodsPanel } from '../components/PaymentMethodsPanel';
 import { RechargePanel } from '../components/RechargePanel';
 import { RunDryLine } from '../components/RunDryLine';
-import { useClient } from '../stores/client';
-import { useLiveRefresh } from '../stores/live';
+import { adjustBalance, updateClient, useClientPage } from '../features/clients/client';
 import { hrefOf } from '../stores/route';
 import { formatDate, formatTime } from '../time';
 import { TableHead } from '../components/TableHead';
@@ -26,16 +25,11 @@ const count = new Intl.NumberFormat();
 export function ClientDetailScreen({ id }: { id: number }) {
   const canEdit = useCan('clients.update');
   const canPost = useCan('ledger.post');
-  const s = useClient();
+  const { client, holds, entries, series } = useClientPage(id);
   const [editing, setEditing] = useState(false);
-
-  useEffect(() => {
-    void useClient.getState().open(id);
-  }, [id]);
-
-  useLiveRefresh(['clients', 'ledger', 'holds', 'thresholds'], () => void useClient.getState().reload(), id);
-
-  const c = s.id === id ? s.client : null;
+  const c = client.data;
+  // A read that failed while the client is shown (the figures stay as last read).
+  const error = client.error ?? holds.error ?? entries.error ?? series.error;
 
   if (!c) {
     return (
@@ -46,11 +40,11 @@ export function ClientDetailScreen({ id }: { id: number }) {
         <LoadState
           what="client"
           id={id}
-          notFound={s.notFound}
-          error={s.error}
+          notFound={client.notFound}
+          error={client.error}
           listHref="#/clients"
           listLabel="Back to the clients list"
-          onRetry={() => void s.open(id)}
+          onRetry={() => void Promise.all([client, holds, entries, series].map((r) => r.refetch()))}
         />
       </section>
     );
@@ -89,9 +83,9 @@ export function ClientDetailScreen({ id }: { id: number }) {
         </div>
       </header>
 
-      {s.error ? (
+      {error ? (
         <div className="banner banner-error" role="alert">
-          {s.error}
+          {error}
         </div>
       ) : null}
 
@@ -119,27 +113,27 @@ export function ClientDetailScreen({ id }: { id: number }) {
         <div className="detail-main">
           <section className="card" aria-labelledby="chart-title">
             <h2 id="chart-title">Balance over time</h2>
-            {s.series ? <BalanceChart series={s.series} testId="balance-chart" clientId={c.id} /> : null}
+            {series.data ? <BalanceChart series={series.data} testId="balance-chart" /> : null}
           </section>
         </div>
         <aside className="detail-side">
           <section className="card" aria-labelledby="adjust-title">
             <h2 id="adjust-title">Manual adjustment</h2>
             {canPost ? (
-              <AdjustmentForm key={c.id} currency={c.currency} onPost={(amount, reason) => s.adjust(amount, reason)} />
+              <AdjustmentForm key={c.id} currency={c.currency} onPost={(amount, reason) => adjustBalance(c.id, amount, reason)} />
             ) : (
               <RoleNote by="operator" does="posts adjustments" />
             )}
           </section>
           <section className="card" aria-labelledby="holds-title">
             <h2 id="holds-title">Open holds</h2>
-            {s.holds.length === 0 ? (
+            {(holds.data ?? []).length === 0 ? (
               <p className="muted">No work in progress is holding funds.</p>
             ) : (
               <table className="table" data-testid="holds-table">
                 <TableHead columns={['Reference', 'Opened', { label: 'Amount', num: true }]} />
                 <tbody>
-                  {s.holds.map((h) => (
+                  {holds.data!.map((h) => (
                     <tr key={h.id}>
                       <td className="truncate mono" title={h.description || h.reference}>
                         {h.reference}
@@ -168,11 +162,11 @@ export function ClientDetailScreen({ id }: { id: number }) {
           Ledger <span className="muted count">{count.format(c.entryCount)} {c.entryCount === 1 ? 'entry' : 'entries'}</span>
         </h2>
         <LedgerTable
-          entries={s.entries}
+          entries={entries.items}
           currency={c.currency}
-          hasMore={!!s.entriesCursor}
-          loadingMore={s.loadingMore}
-          onLoadMore={() => void s.loadMoreEntries()}
+          hasMore={entries.more}
+          loadingMore={entries.loadingMore}
+          onLoadMore={entries.loadMore}
         />
       </section>
 
@@ -183,7 +177,7 @@ export function ClientDetailScreen({ id }: { id: number }) {
             submitLabel="Save changes"
             onCancel={() => setEditing(false)}
             onSubmit={async (v) => {
-              await s.update({
+              await updateClient(c.id, {
                 externalRef: v.externalRef,
                 name: v.name,
                 billingEmail: v.billingEmail,

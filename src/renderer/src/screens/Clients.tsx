@@ -7,20 +7,20 @@ import { useEffect, useRef, useState } from 'react';
 import type { Client } from '../../../shared/contracts';
 import { Money } from '../components/Money';
 import { NewClientDialog } from '../components/NewClientDialog';
-import { CLIENT_ONLY, onlyOf, useClients, type ClientSort } from '../stores/clients';
-import { useLiveRefresh } from '../stores/live';
+import { useChannel } from '../data/useChannel';
+import { CLIENT_ONLY, listInput, onlyOf, useClientsQuery, type ClientSort } from '../stores/clients';
 import { hrefOf, navigate, useRoute } from '../stores/route';
 import { formatDate, formatTime } from '../time';
 import { LoadingRow, usePagedRows } from '../components/LoadingRow';
 import { useCan } from '../stores/session';
-import { useCoreNow } from '../stores/scheduler';
+import { useCoreNow } from '../data/core-now';
 import { formatRunDry, HOUR_MS } from '../../../shared/forecast';
 import { formatMoney } from '../../../shared/money';
 import '../styles/forecast.css';
 
 const ROW_HEIGHT = 34;
-const loadMoreClients = () => void useClients.getState().loadMore();
 const SEARCH_WAIT_MS = 250;
+const PAGE = 100;
 const count = new Intl.NumberFormat();
 
 const COLUMNS: { key: string; label: string; sort?: ClientSort; className?: string }[] = [
@@ -35,33 +35,28 @@ const COLUMNS: { key: string; label: string; sort?: ClientSort; className?: stri
 
 export function ClientsScreen() {
   const canCreate = useCan('clients.create');
-  const s = useClients();
-  const [text, setText] = useState(s.search);
+  const q = useClientsQuery();
+  // The dashboard's tiles link here narrowed (#/clients?only=below).
+  const only = onlyOf(useRoute((r) => r.query.only));
+  // A new query shows the rows of the last one until its own arrive.
+  const list = useChannel('clients.list', listInput({ ...q, only }), { page: PAGE, keep: true, list: 'clients' });
+  const s = { ...q, only, items: list.items, total: list.data?.total ?? null, error: list.error };
+  const [text, setText] = useState(q.search);
   const [creating, setCreating] = useState(false);
   const scroller = useRef<HTMLDivElement>(null);
   const now = useCoreNow();
 
-  // The dashboard's tiles link here narrowed (#/clients?only=below).
-  const only = onlyOf(useRoute((r) => r.query.only));
   useEffect(() => {
-    const st = useClients.getState();
-    if (st.only !== only) return st.setOnly(only);
-    void (st.total === null ? st.loadFirst() : st.refresh());
-  }, [only]);
-
-  useEffect(() => {
-    const t = setTimeout(() => useClients.getState().setSearch(text), SEARCH_WAIT_MS);
+    const t = setTimeout(() => useClientsQuery.getState().setSearch(text), SEARCH_WAIT_MS);
     return () => clearTimeout(t);
   }, [text]);
 
-  useLiveRefresh(['clients', 'ledger', 'holds'], () => void useClients.getState().refresh());
-
   const { virtualizer, virtualRows } = usePagedRows(scroller, {
     loaded: s.items.length,
-    hasMore: !!s.nextCursor,
-    loading: s.loading,
+    hasMore: list.more,
+    loading: list.loading || list.loadingMore,
     rowHeight: ROW_HEIGHT,
-    loadMore: loadMoreClients,
+    loadMore: list.loadMore,
   });
 
   // A new query starts at the top of the list.
@@ -89,7 +84,7 @@ export function ClientsScreen() {
             value={text}
             onChange={(e) => setText(e.target.value)}
             onKeyDown={(e) => {
-              if (e.key === 'Enter') useClients.getState().setSearch(text);
+              if (e.key === 'Enter') q.setSearch(text);
             }}
           />
           {canCreate ? (
@@ -109,7 +104,7 @@ export function ClientsScreen() {
       {s.error ? (
         <div className="banner banner-error" role="alert">
           Could not load clients: {s.error}{' '}
-          <button type="button" className="link" onClick={() => void s.loadFirst()}>
+          <button type="button" className="link" onClick={() => void list.refetch()}>
             Try again
           </button>
         </div>

@@ -4,19 +4,16 @@
  * own currency. Below, the total balance and the top-ups of the last 30 days. Everything is read again
  * when the ledger, the charges, the notifications or the scheduler change.
  */
-import { useEffect, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { DashboardChart } from '../components/DashboardChart';
 import { relativeTime } from '../components/LowBalanceTime';
 import { Money } from '../components/Money';
-import { useDashboard, type DashboardFigures } from '../stores/dashboard';
-import { useLiveRefresh } from '../stores/live';
+import { useCoreNow } from '../data/core-now';
+import { useDashboardDays, useDashboardFigures, type DashboardFigures } from '../features/dashboard/dashboard';
 import { hrefOf, type Query, type Route } from '../stores/route';
-import { useCoreNow } from '../stores/scheduler';
 import '../styles/dashboard.css';
 
 const count = new Intl.NumberFormat();
-const load = () => void useDashboard.getState().load();
-const TOPICS = ['clients', 'ledger', 'holds', 'thresholds', 'profiles', 'notifications', 'scheduler', 'charges', 'methods', 'recharge', 'clock'] as const;
 
 function Tile(props: { testId: string; title: string; href: string; figure: ReactNode; tone?: 'bad' | 'low' | 'ok'; children?: ReactNode; value: number }) {
   return (
@@ -152,7 +149,7 @@ function Tiles({ f }: { f: DashboardFigures }) {
 }
 
 function Days() {
-  const days = useDashboard((s) => s.days);
+  const days = useDashboardDays().data;
   const [picked, setPicked] = useState<string | null>(null);
   if (!days) return <p className="muted">Adding up the last 30 days…</p>;
   // Currencies with something to show: a balance or a top-up in the 30 days.
@@ -200,12 +197,11 @@ function Days() {
 }
 
 export function DashboardScreen() {
-  const figures = useDashboard((s) => s.figures);
-  const error = useDashboard((s) => s.error);
-  const noClients = useDashboard((s) => s.days !== null && s.days.currencies.length === 0);
-  useEffect(load, []);
-  // Many changes come in bursts (an import, a sweep): the figures are read at most once a second.
-  useLiveRefresh(TOPICS, load, undefined, 1_000);
+  const { data: figures, error: figuresError, refetch } = useDashboardFigures();
+  const { data: days, error: daysError, refetch: refetchDays } = useDashboardDays();
+  const error = figuresError ?? daysError;
+  const noClients = days !== null && days.currencies.length === 0;
+  const load = () => void Promise.all([refetch(), refetchDays()]);
 
   return (
     <section className="screen dashboard" aria-labelledby="dashboard-title">

@@ -3,8 +3,7 @@ import { useEffect, useId, type ReactNode } from 'react';
 import { Field, FormError } from '../components/Field';
 import { Money } from '../components/Money';
 import { IMPORT_COLUMNS, ROWS_PER_PART, useImport } from '../stores/importer';
-import { useLiveRefresh } from '../stores/live';
-import { useResellers } from '../stores/resellers';
+import { useResellers } from '../features/clients/resellers';
 import { formatTime } from '../time';
 import { TableHead, type Column } from '../components/TableHead';
 import { useCan } from '../stores/session';
@@ -27,10 +26,6 @@ export function ImportScreen() {
   const fileHintId = useId();
   const running = s.phase === 'previewing' || s.phase === 'committing';
 
-  useEffect(() => {
-    void useResellers.getState().load();
-  }, []);
-  useLiveRefresh(['resellers'], () => void useResellers.getState().load());
   useEffect(() => {
     if (s.resellerId === null && resellers.items.length === 1) s.setReseller(resellers.items[0].id);
   }, [resellers.items, s]);

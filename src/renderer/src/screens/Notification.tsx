@@ -13,10 +13,10 @@ import { MailMessage } from '../components/MailMessage';
 import { Money } from '../components/Money';
 import { NotificationStatusBadge, RULE_LABEL } from '../components/NotificationTimeline';
 import { isRetrying, KIND_LABEL, SUPPRESSED_TEXT, VIA_LABEL } from '../notify-labels';
-import { useLiveRefresh } from '../stores/live';
-import { useNotificationDetail } from '../stores/notifications';
+import { useChannel } from '../data/useChannel';
+import { resend } from '../features/notifications/log';
 import { hrefOf, navigate } from '../stores/route';
-import { useCoreNow } from '../stores/scheduler';
+import { useCoreNow } from '../data/core-now';
 import { useFormSubmit } from '../hooks/useFormSubmit';
 import { formatTime } from '../time';
 import '../styles/notifications.css';
@@ -24,19 +24,19 @@ import { useCan } from '../stores/session';
 
 export function NotificationScreen({ id }: { id: number }) {
   const canResendRole = useCan('notifications.resend');
-  const s = useNotificationDetail();
+  const [clientId, setClientId] = useState<number | undefined>();
+  // Read again when its client's notifications change, once it is known whose it is.
+  const s = useChannel('notifications.get', { id }, { clientId });
   const now = useCoreNow();
   const [resending, setResending] = useState(false);
-  const d = s.id === id ? s.detail : null;
+  const d = s.notFound ? null : s.data;
   const n = d?.notification;
+  if (n && n.clientId !== clientId) setClientId(n.clientId);
 
   useEffect(() => {
-    void useNotificationDetail.getState().open(id);
     setResending(false);
     document.getElementById('content')?.scrollTo({ top: 0 });
   }, [id]);
-
-  useLiveRefresh(['notifications', 'mail'], () => void useNotificationDetail.getState().reload(), n?.clientId);
 
   const back = (
     <a className="back" href={hrefOf({ screen: 'notifications' })}>
@@ -51,11 +51,11 @@ export function NotificationScreen({ id }: { id: number }) {
         <LoadState
           what="notification"
           id={id}
-          notFound={s.id === id && s.notFound}
-          error={s.id === id ? s.error : null}
+          notFound={s.notFound}
+          error={s.error}
           listHref="#/notifications"
           listLabel="Back to the notification log"
-          onRetry={() => void s.reload()}
+          onRetry={() => void s.refetch()}
         />
       </section>
     );
@@ -127,7 +127,7 @@ export function NotificationScreen({ id }: { id: number }) {
           n={n}
           onClose={() => setResending(false)}
           onResend={async () => {
-            const fresh = await useNotificationDetail.getState().resend();
+            const fresh = await resend(n.id);
             setResending(false);
             navigate({ screen: 'notification', id: fresh.id });
           }}

@@ -4,7 +4,7 @@
  * a filtered view can be linked and the back button undoes a change. The list is virtualized and loads the
  * next page by cursor as the user scrolls; a row opens the notification's page.
  */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { Notification } from '../../../shared/contracts';
 import { ExportDialog } from '../components/ExportDialog';
 import { ChoiceField, FilterForm, FilteredTable, ListHead, ListSummary, PagedRow, type Column, type EmptyState } from '../components/FilteredList';
@@ -12,9 +12,8 @@ import { NotificationStatusBadge } from '../components/NotificationTimeline';
 import { useFilteredScreen } from '../hooks/useFilteredScreen';
 import { useQueryAction } from '../hooks/useQueryAction';
 import { KIND_LABEL, KINDS, STATUS_LABEL, STATUSES } from '../notify-labels';
-import { useLiveRefresh } from '../stores/live';
-import { useMail } from '../stores/mail';
-import { apiFilter, filterFromQuery, filterKey, isFiltered, queryOfFilter, useNotificationLog, type LogFilter } from '../stores/notifications';
+import { useChannel } from '../data/useChannel';
+import { apiFilter, filterFromQuery, filterKey, isFiltered, queryOfFilter, type LogFilter } from '../features/notifications/log';
 import { hrefOf, navigate } from '../stores/route';
 import { formatTime } from '../time';
 import '../styles/notifications.css';
@@ -37,22 +36,16 @@ function whatOf(f: LogFilter): string {
   return isFiltered(f) ? `the ${what}` : 'every notification';
 }
 
-const SPEC = { fromQuery: filterFromQuery, toQuery: queryOfFilter, key: filterKey, isFiltered, what: whatOf };
+const SPEC = { fromQuery: filterFromQuery, toQuery: queryOfFilter, key: filterKey, isFiltered, what: whatOf, input: apiFilter };
 const EMPTY: EmptyState = { testId: 'nlog-empty', noMatch: 'No notification matches these filters.', title: 'The notification log is empty.' };
 
 export function NotificationsScreen() {
-  const list = useFilteredScreen(useNotificationLog, { screen: 'notifications', topic: 'notifications', spec: SPEC, rowHeight: ROW_HEIGHT });
+  const list = useFilteredScreen('notifications.list', { screen: 'notifications', spec: SPEC, rowHeight: ROW_HEIGHT });
   const { filter } = list;
-  const mail = useMail((m) => m.settings);
+  const mail = useChannel('mail.get', {}).data;
   const [exporting, setExporting] = useState(false);
   // "?export=1" (File → Export… in the desktop menu, the palette): the Export dialog opens on arrival.
   useQueryAction('export', () => setExporting(true));
-
-  useEffect(() => {
-    void useMail.getState().load();
-  }, []);
-
-  useLiveRefresh(['mail'], () => void useMail.getState().load());
 
   const open = (n: Notification) => navigate({ screen: 'notification', id: n.id });
 

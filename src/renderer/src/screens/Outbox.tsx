@@ -2,68 +2,24 @@
  * The outbox folder (#/outbox): the emails written as .eml files while no SMTP server is set up, newest
  * first, and one of them as raw text (#/outbox?file=<name>). Each links to the notification it came from.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ChannelOutput } from '../../../shared/contracts';
-import { messageOf } from '../api/errors';
-import { api, ApiError } from '../api/client';
 import { formatBytes } from '../bytes';
 import { TableHead } from '../components/TableHead';
-import { useLiveRefresh } from '../stores/live';
-import { useMail } from '../stores/mail';
+import { useChannel } from '../data/useChannel';
 import { hrefOf, navigate, useRoute } from '../stores/route';
 import { formatTime } from '../time';
 import '../styles/notifications.css';
-
-type OutboxPage = ChannelOutput<'outbox.list'>;
-type OutboxItem = OutboxPage['items'][number];
-type OutboxFile = ChannelOutput<'outbox.get'>;
 
 const PAGE = 50;
 const count = new Intl.NumberFormat();
 
 export function OutboxScreen() {
   const file = useRoute((r) => r.query.file);
-  const mail = useMail((m) => m.settings);
-  const [items, setItems] = useState<OutboxItem[]>([]);
-  const [info, setInfo] = useState<{ dir: string; total: number } | null>(null);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const shown = useRef(PAGE);
-
-  const load = useCallback(async () => {
-    try {
-      const page = await api().call('outbox.list', { limit: Math.min(500, Math.max(PAGE, shown.current)) });
-      setItems(page.items);
-      setCursor(page.nextCursor);
-      setInfo({ dir: page.dir, total: page.total });
-      setError(null);
-    } catch (e) {
-      setError(messageOf(e));
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-    void useMail.getState().load();
-  }, [load]);
-  useLiveRefresh(['outbox'], () => void load());
-  useLiveRefresh(['mail'], () => void useMail.getState().load());
-
-  async function more() {
-    if (!cursor || loadingMore) return;
-    setLoadingMore(true);
-    try {
-      const page = await api().call('outbox.list', { limit: PAGE, cursor });
-      setItems((s) => [...s, ...page.items]);
-      shown.current = items.length + page.items.length;
-      setCursor(page.nextCursor);
-    } catch (e) {
-      setError(messageOf(e));
-    } finally {
-      setLoadingMore(false);
-    }
-  }
+  const mail = useChannel('mail.get', {}).data;
+  const list = useChannel('outbox.list', {}, { page: PAGE });
+  const { items, error, more: hasMore, loadingMore } = list;
+  const info = list.data ? { dir: list.data.dir, total: list.data.total } : null;
+  const load = list.refetch;
+  const more = list.loadMore;
 
   return (
     <section className="screen outbox-screen" aria-labelledby="outbox-title">
@@ -145,7 +101,7 @@ export function OutboxScreen() {
               </div>
               <p className="muted small outbox-foot">
                 {info ? `${count.format(items.length)} of ${count.format(info.total)} ${info.total === 1 ? 'email' : 'emails'}, newest first.` : 'Loading…'}
-                {cursor ? (
+                {hasMore ? (
                   <>
                     {' '}
                     <button type="button" className="link" onClick={() => void more()} disabled={loadingMore}>
@@ -164,23 +120,9 @@ export function OutboxScreen() {
 }
 
 function EmlViewer({ file }: { file: string }) {
-  const [eml, setEml] = useState<OutboxFile | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    let live = true;
-    setEml(null);
-    setError(null);
-    api()
-      .call('outbox.get', { file })
-      .then(
-        (f) => live && setEml(f),
-        (e) => live && setError(e instanceof ApiError && e.kind === 'not_found' ? `There is no ${file} in the outbox folder (it may have been removed).` : messageOf(e)),
-      );
-    return () => {
-      live = false;
-    };
-  }, [file]);
+  const read = useChannel('outbox.get', { file });
+  const eml = read.data;
+  const error = read.notFound ? `There is no ${file} in the outbox folder (it may have been removed).` : read.error;
 
   return (
     <section className="card outbox-viewer" aria-labelledby="eml-title" data-testid="eml-viewer">

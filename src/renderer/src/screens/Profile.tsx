@@ -3,12 +3,13 @@
  * clients use it and a delete that says what happens to them.
  */
 import { LoadState } from '../components/LoadState';
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { ProfileDeleteDialog, deletedNote } from '../components/ProfileDeleteDialog';
 import { ProfileForm } from '../components/ProfileForm';
-import { useLiveRefresh } from '../stores/live';
-import { useProfiles } from '../stores/profiles';
-import { useResellers } from '../stores/resellers';
+import { useChannel } from '../data/useChannel';
+import { useResellers } from '../features/clients/resellers';
+import { createProfile, updateProfile } from '../features/profiles/profiles';
+import { useProfilesView } from '../stores/profiles';
 import { navigate } from '../stores/route';
 import '../styles/profiles.css';
 import { useCan } from '../stores/session';
@@ -17,29 +18,19 @@ const count = new Intl.NumberFormat();
 
 export function ProfileScreen({ id }: { id: number | 'new' }) {
   const canDelete = useCan('profiles.delete');
-  const s = useProfiles();
+  const view = useProfilesView();
+  // Counts change as clients are assigned elsewhere (the contract's staleOn); the form keeps what the user is typing.
+  const current = useChannel('profiles.get', id === 'new' ? null : { id });
   const resellers = useResellers();
   const [deleting, setDeleting] = useState(false);
 
-  useEffect(() => {
-    void useResellers.getState().load();
-    return () => useProfiles.getState().clearNote('profile');
-  }, []);
+  useEffect(() => () => useProfilesView.getState().clearNote('profile'), []);
 
   useEffect(() => {
-    if (id !== 'new') void useProfiles.getState().open(id);
     // A new profile's page opens where its form was: at the top, where the note says it was created.
     document.getElementById('content')?.scrollTo({ top: 0 });
   }, [id]);
 
-  // Counts change as clients are assigned elsewhere; the form keeps what the user is typing.
-  useLiveRefresh(['profiles', 'clients'], () => {
-    if (id !== 'new') void useProfiles.getState().reloadCurrent();
-  });
-  useLiveRefresh(['resellers'], () => void useResellers.getState().load());
-
-  const staffOf = useCallback((resellerId: number) => s.staff[resellerId], [s.staff]);
-  const loadStaff = useCallback((resellerId: number) => void useProfiles.getState().loadStaff(resellerId), []);
   const toList = () => navigate({ screen: 'profiles' });
 
   const back = (
@@ -75,14 +66,12 @@ export function ProfileScreen({ id }: { id: number | 'new' }) {
           <ProfileForm
             key="new"
             resellers={resellers.items}
-            defaultResellerId={s.resellerId}
-            staffOf={staffOf}
-            loadStaff={loadStaff}
+            defaultResellerId={view.resellerId}
             submitLabel="Create profile"
             onCancel={toList}
             onSubmit={async (input) => {
-              const created = await useProfiles.getState().create(input);
-              useProfiles.getState().setNote({ where: created.id, text: `Profile “${created.name}” created.` });
+              const created = await createProfile(input);
+              view.setNote({ where: created.id, text: `Profile “${created.name}” created.` });
               navigate({ screen: 'profile', id: created.id });
               return created;
             }}
@@ -92,7 +81,7 @@ export function ProfileScreen({ id }: { id: number | 'new' }) {
     );
   }
 
-  const p = s.currentId === id ? s.current : null;
+  const p = current.notFound ? null : current.data;
   if (!p) {
     return (
       <section className="screen profile-page">
@@ -100,17 +89,17 @@ export function ProfileScreen({ id }: { id: number | 'new' }) {
         <LoadState
           what="low balance profile"
           id={id}
-          notFound={s.notFound && s.currentId === id}
-          error={s.currentError}
+          notFound={current.notFound}
+          error={current.error}
           listHref="#/profiles"
           listLabel="Back to the list"
-          onRetry={() => void s.open(id)}
+          onRetry={() => void current.refetch()}
         />
       </section>
     );
   }
 
-  const note = s.note?.where === id ? s.note.text : null;
+  const note = view.note?.where === id ? view.note.text : null;
   const following = p.clientCount - p.assignedClients;
   const usage =
     p.clientCount === 0
@@ -146,9 +135,9 @@ export function ProfileScreen({ id }: { id: number | 'new' }) {
           {note}
         </div>
       ) : null}
-      {s.currentError ? (
+      {current.error ? (
         <div className="banner banner-error" role="alert">
-          {s.currentError}
+          {current.error}
         </div>
       ) : null}
 
@@ -156,13 +145,11 @@ export function ProfileScreen({ id }: { id: number | 'new' }) {
         key={p.id}
         initial={p}
         resellers={resellers.items}
-        staffOf={staffOf}
-        loadStaff={loadStaff}
         submitLabel="Save"
         onCancel={toList}
         onSubmit={async (input) => {
-          const stored = await useProfiles.getState().update({ id: p.id, ...input });
-          if (useProfiles.getState().note?.where === p.id) useProfiles.getState().setNote(null);
+          const stored = await updateProfile({ id: p.id, ...input });
+          if (useProfilesView.getState().note?.where === p.id) view.setNote(null);
           return stored;
         }}
       />
@@ -173,7 +160,7 @@ export function ProfileScreen({ id }: { id: number | 'new' }) {
           onClose={() => setDeleting(false)}
           onDeleted={(result, deleted) => {
             setDeleting(false);
-            useProfiles.getState().setNote({ where: 'list', text: deletedNote(deleted.name, result) });
+            view.setNote({ where: 'list', text: deletedNote(deleted.name, result) });
             navigate({ screen: 'profiles' });
           }}
         />

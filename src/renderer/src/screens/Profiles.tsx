@@ -7,9 +7,10 @@ import type { Profile } from '../../../shared/contracts';
 import { POINTS } from '../../../shared/money';
 import { clients, deletedNote, ProfileDeleteDialog } from '../components/ProfileDeleteDialog';
 import { TableHead } from '../components/TableHead';
-import { useLiveRefresh } from '../stores/live';
-import { formatHours, useProfiles } from '../stores/profiles';
-import { useResellers } from '../stores/resellers';
+import { formatHours } from '../components/LowBalanceTime';
+import { useChannel } from '../data/useChannel';
+import { useResellers } from '../features/clients/resellers';
+import { useProfilesView } from '../stores/profiles';
 import { hrefOf, navigate } from '../stores/route';
 import '../styles/profiles.css';
 import { useCan } from '../stores/session';
@@ -31,20 +32,16 @@ const COLUMNS = [
 export function ProfilesScreen() {
   const canCreate = useCan('profiles.create');
   const canDelete = useCan('profiles.delete');
-  const s = useProfiles();
+  const view = useProfilesView();
+  // Another reseller chosen: the list before stays until its own arrives.
+  const list = useChannel('profiles.list', view.resellerId === null ? {} : { resellerId: view.resellerId }, { keep: true });
+  const s = { items: list.data ?? [], loaded: list.data !== null || list.error !== null, error: list.error, resellerId: view.resellerId };
   const resellers = useResellers();
   const [deleting, setDeleting] = useState<Profile | null>(null);
 
-  useEffect(() => {
-    void useProfiles.getState().load();
-    void useResellers.getState().load();
-    return () => useProfiles.getState().clearNote('list');
-  }, []);
+  useEffect(() => () => useProfilesView.getState().clearNote('list'), []);
 
-  useLiveRefresh(['profiles', 'clients'], () => void useProfiles.getState().load());
-  useLiveRefresh(['resellers'], () => void useResellers.getState().load());
-
-  const note = s.note?.where === 'list' ? s.note.text : null;
+  const note = view.note?.where === 'list' ? view.note.text : null;
   const filtered = s.resellerId !== null;
   const reseller = resellers.items.find((r) => r.id === s.resellerId);
 
@@ -66,7 +63,7 @@ export function ProfilesScreen() {
             name="resellerFilter"
             data-testid="profiles-reseller-filter"
             value={s.resellerId ?? ''}
-            onChange={(e) => s.setReseller(e.target.value ? Number(e.target.value) : null)}
+            onChange={(e) => view.setReseller(e.target.value ? Number(e.target.value) : null)}
           >
             <option value="">All resellers</option>
             <ResellerOptions resellers={resellers.items} />
@@ -86,7 +83,7 @@ export function ProfilesScreen() {
       {s.error ? (
         <div className="banner banner-error" role="alert">
           Could not load the profiles: {s.error}{' '}
-          <button type="button" className="link" onClick={() => void s.load()}>
+          <button type="button" className="link" onClick={() => void list.refetch()}>
             Try again
           </button>
         </div>
@@ -165,7 +162,7 @@ export function ProfilesScreen() {
           onClose={() => setDeleting(null)}
           onDeleted={(result, p) => {
             setDeleting(null);
-            useProfiles.getState().setNote({ where: 'list', text: deletedNote(p.name, result) });
+            view.setNote({ where: 'list', text: deletedNote(p.name, result) });
           }}
         />
       ) : null}

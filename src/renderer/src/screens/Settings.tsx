@@ -1,20 +1,10 @@
 /** Settings: mail (SMTP with a test send, or the outbox folder), the Stripe key with a connection check, and staff with their roles and passwords. */
-import { useEffect } from 'react';
 import { MailSettingsSection } from '../components/MailSettings';
 import { StripeSettingsSection } from '../components/StripeSettings';
 import { StaffSettingsSection } from '../components/StaffSettings';
-import { useLiveRefresh } from '../stores/live';
-import { useMail } from '../stores/mail';
-import { useStripe } from '../stores/stripe';
 import '../styles/notifications.css';
 
 export function SettingsScreen() {
-  useEffect(() => {
-    void useMail.getState().load();
-    void useStripe.getState().load();
-  }, []);
-  useLiveRefresh(['mail'], () => void useMail.getState().load());
-
   return (
     <section className="screen settings-screen" aria-labelledby="settings-title">
       <header className="screen-head">

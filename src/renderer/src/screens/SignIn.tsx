@@ -2,14 +2,15 @@
 import { useState, type FormEvent } from 'react';
 import { useFormSubmit } from '../hooks/useFormSubmit';
 import { Field, FormError } from '../components/Field';
-import { useApp } from '../stores/app';
+import { useChannel } from '../data/useChannel';
 import { useSession } from '../stores/session';
 
 const FIELDS = ['email', 'password'];
 
 export function SignInScreen() {
   const notice = useSession((s) => s.notice);
-  const info = useApp((s) => s.info);
+  // No event stream before sign-in: the version is all it shows.
+  const info = useChannel('app.info', {}, { live: false }).data;
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const { errors, busy, run, ref } = useFormSubmit({ fields: FIELDS });

@@ -1,14 +1,12 @@
 /**
- * The clients list: one query (search, sort, direction) and the pages loaded so far. Searching, sorting
- * and counting happen in the core (a ledger may hold a million clients); the list asks for the next page
- * with the keyset cursor of the last one as the user scrolls.
+ * The clients list's query as the user set it — search, sort and direction — kept while the user goes to
+ * a client and back (the dashboard's narrowings are in the URL). Searching, sorting and counting happen in the core (a ledger may hold a
+ * million clients); the rows come through the data layer (clients.list).
  */
 import { create } from 'zustand';
-import type { ChannelOutput, Client, clientSort } from '../../../shared/contracts';
+import type { clientSort } from '../../../shared/contracts';
 import type { clientOnly } from '../../../shared/contracts/clients';
 import type { z } from 'zod';
-import { api } from '../api/client';
-import { paging } from './paged';
 
 export type ClientSort = z.infer<typeof clientSort>;
 export type SortDir = 'asc' | 'desc';
@@ -21,66 +19,27 @@ export const CLIENT_ONLY: Record<ClientOnly, string> = {
 };
 export const onlyOf = (q: string | undefined): ClientOnly | undefined => (q && q in CLIENT_ONLY ? (q as ClientOnly) : undefined);
 
-
-interface ClientsState {
+interface ClientsQuery {
   search: string;
-  only: ClientOnly | undefined;
   sort: ClientSort;
   dir: SortDir;
-  items: Client[];
-  total: number | null;
-  nextCursor: string | null;
-  loading: boolean;
-  error: string | null;
-  /** Bumped by every new query: answers to an older query are dropped. */
-  generation: number;
   setSearch(search: string): void;
-  /** Narrows the list as the URL says (undefined: every client). */
-  setOnly(only: ClientOnly | undefined): void;
   /** Sorts by a column; choosing the current column again flips the direction. */
   setSort(sort: ClientSort): void;
-  loadFirst(): Promise<void>;
-  loadMore(): Promise<void>;
-  /** Re-reads what is shown (after a change elsewhere) without losing the place in the list. */
-  refresh(): Promise<void>;
 }
 
-export const useClients = create<ClientsState>((set, get) => {
-  const query = () => {
-    const { search, sort, dir, only } = get();
-    return { search: search.trim() || undefined, sort, dir, only };
-  };
+export const useClientsQuery = create<ClientsQuery>((set, get) => ({
+  search: '',
+  sort: 'name',
+  dir: 'asc',
+  setSearch: (search) => set({ search }),
+  setSort(sort) {
+    const s = get();
+    set(s.sort === sort ? { dir: s.dir === 'asc' ? 'desc' : 'asc' } : { sort, dir: sort === 'createdAt' ? 'desc' : 'asc' });
+  },
+}));
 
-  const pages = paging<ClientsState, Client, ChannelOutput<'clients.list'>>(get, set, (limit, cursor) => api().call('clients.list', { ...query(), limit, cursor }), (page, s) => ({
-    total: page?.total ?? s.total,
-  }));
-
-  return {
-    search: '',
-    only: undefined,
-    sort: 'name',
-    dir: 'asc',
-    items: [],
-    total: null,
-    nextCursor: null,
-    loading: false,
-    error: null,
-    generation: 0,
-    setSearch(search) {
-      if (search === get().search) return;
-      set({ search });
-      void get().loadFirst();
-    },
-    setOnly(only) {
-      if (only === get().only) return;
-      set({ only });
-      void get().loadFirst();
-    },
-    setSort(sort) {
-      const s = get();
-      set(s.sort === sort ? { dir: s.dir === 'asc' ? 'desc' : 'asc' } : { sort, dir: sort === 'createdAt' ? 'desc' : 'asc' });
-      void get().loadFirst();
-    },
-    ...pages,
-  };
-});
+/** What the core is asked for the query, narrowed as the URL says (undefined: every client). */
+export function listInput(q: Pick<ClientsQuery, 'search' | 'sort' | 'dir'> & { only: ClientOnly | undefined }) {
+  return { search: q.search.trim() || undefined, sort: q.sort, dir: q.dir, only: q.only };
+}

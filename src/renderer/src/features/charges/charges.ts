@@ -1,15 +1,13 @@
 /**
- * The Charges screen: every auto-recharge attempt, newest first, narrowed by client, status and days.
- * The filter lives in the URL hash (#/charges?clientId=3&status=failed), so a client's page links to its
- * charges; the list pages with the core's keyset cursor as the user scrolls, and re-reads what is shown
- * when a charge changes (topic 'charges').
+ * The Charges screen's words and filter: every auto-recharge attempt, newest first, narrowed by client,
+ * status and days. The filter lives in the URL hash (#/charges?clientId=3&status=failed), so a client's page
+ * links to its charges; what the core is asked (charges.list); and the staff Retry of an attempt.
  */
-import { create } from 'zustand';
-import type { Charge, ChannelInput, ChannelOutput } from '../../../shared/contracts';
-import { api } from '../api/client';
-import { dayBounds, dayStart } from './days';
-import { filteredList, type FilteredListState } from './paged';
-import type { Query } from './route';
+import type { Charge, ChannelInput } from '../../../../shared/contracts';
+import { api } from '../../api/client';
+import { refetch } from '../../data/useChannel';
+import { dayBounds, dayStart } from '../../days';
+import type { Query } from '../../stores/route';
 
 export type ChargeStatus = Charge['status'];
 export type TryStatus = Charge['tries'][number]['status'];
@@ -104,21 +102,9 @@ export function apiFilter(f: ChargeFilter): ListInput {
 export const filterKey = (f: ChargeFilter) => JSON.stringify(queryOfFilter(f));
 export const isFiltered = (f: ChargeFilter) => Object.keys(queryOfFilter(f)).length > 0;
 
-interface ChargesState extends FilteredListState<Charge, ChargeFilter> {
-  /** Charges a failed attempt again now (staff action, audited): the new attempt, or throws what the core said. */
-  retry(attemptId: number): Promise<Charge>;
+/** Charges a failed attempt again now (staff action, audited): the new attempt, or throws what the core said. */
+export async function retryCharge(attemptId: number): Promise<Charge> {
+  const c = await api().call('charges.retry', { attemptId });
+  void refetch('charges.list');
+  return c;
 }
-
-export const useCharges = create<ChargesState>((set, get) => ({
-  ...filteredList<ChargesState, Charge, ChargeFilter, ChannelOutput<'charges.list'>>(
-    get,
-    set,
-    (f, limit, cursor) => api().call('charges.list', { ...apiFilter(f), limit, cursor }),
-    filterKey,
-  ),
-  async retry(attemptId) {
-    const c = await api().call('charges.retry', { attemptId });
-    void get().refresh();
-    return c;
-  },
-}));

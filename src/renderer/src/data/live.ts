@@ -19,7 +19,8 @@ function setStatus(next: LiveStatus) {
   statusListeners.forEach((l) => l());
 }
 
-function subscribe(listener: Listener): () => void {
+/** Adds a listener of every change event (the stream opens with the first, closes after the last). */
+export function subscribe(listener: Listener): () => void {
   listeners.add(listener);
   if (!unsubscribe) unsubscribe = api().transport.onChange((e) => listeners.forEach((l) => l(e)), setStatus);
   return () => {

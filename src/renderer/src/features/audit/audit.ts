@@ -3,11 +3,9 @@
  * URL hash (#/audit?subjectType=client&subjectId=3), so a filtered view can be linked; the list is paged
  * with the core's keyset cursor as the user scrolls, newest first, and re-read on 'audit' change events.
  */
-import type { AuditFilter, AuditRow, ChannelOutput } from '../../../shared/contracts';
-import { api } from '../api/client';
-import { dayBounds, dayStart } from './days';
-import { createFilteredList } from './paged';
-import type { Query } from './route';
+import type { AuditFilter, AuditRow } from '../../../../shared/contracts';
+import { dayBounds, dayStart } from '../../days';
+import type { Query } from '../../stores/route';
 
 /** The kinds of record the core audits (ctx.audit's subject types). */
 export const SUBJECT_TYPES = ['client', 'reseller', 'staff', 'profile', 'notification', 'settings'] as const;
@@ -69,5 +67,3 @@ export function detailLine(detail: Record<string, unknown>): string {
   const parts = Object.entries(detail).map(([k, v]) => `${k} ${valueText(v)}`.replace(/\s+/g, ' '));
   return parts.length ? parts.join(' · ') : '—';
 }
-
-export const useAuditLog = createFilteredList<AuditRow, AuditLogFilter, ChannelOutput<'audit.list'>>((f, limit, cursor) => api().call('audit.list', { ...apiFilter(f), limit, cursor }), filterKey);

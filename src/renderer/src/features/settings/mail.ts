@@ -1,0 +1,16 @@
+/** The mail settings (mail.get): where mail goes now, the SMTP server without its password, the outbox folder. */
+import type { ChannelInput, ChannelOutput, MailSettings } from '../../../../shared/contracts';
+import { api } from '../../api/client';
+import { put } from '../../data/useChannel';
+
+export type MailTestResult = ChannelOutput<'mail.test'>;
+
+/** Saves the SMTP server, or null to write mail to the outbox. Throws ApiError for the form to show. */
+export async function saveMail(smtp: ChannelInput<'mail.set'>['smtp']): Promise<MailSettings> {
+  const settings = await api().call('mail.set', { smtp });
+  put('mail.get', {}, settings);
+  return settings;
+}
+
+/** Sends a test email; a refusal is a result in words, a bad input throws ApiError. */
+export const testMail = (input: ChannelInput<'mail.test'>): Promise<MailTestResult> => api().call('mail.test', input);
