@@ -124,7 +124,6 @@ export function toErrorShape(err: unknown) {
   return { kind: 'internal' as const, message: `Balance Desk hit an internal error: ${e?.message ?? String(err)}` };
 }
 
-
 /** Whether a caller with `role` (null: not signed in while sign-in is on) may use a channel. */
 const allows = (c: Contract, role: StaffRole | null) => (role === null ? c.signedOut : roleRank(role) >= roleRank(c.role));
 

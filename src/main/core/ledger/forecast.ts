@@ -89,6 +89,7 @@ export class ForecastStore {
   private refreshing: Promise<RefreshReport> | null = null;
 
   constructor(private readonly sqlite: Database.Database) {
+    const state = schedulerState(sqlite);
     this.s = {
       // The clients of a slice worth refreshing: a rate now (it may decay) or days kept.
       slice: sqlite
@@ -109,8 +110,8 @@ export class ForecastStore {
       putDays: sqlite.prepare('INSERT INTO usage_days (client_id, days) VALUES (?, ?) ON CONFLICT (client_id) DO UPDATE SET days = excluded.days'),
       dropDays: sqlite.prepare('DELETE FROM usage_days WHERE client_id = ?'),
       maxId: sqlite.prepare('SELECT max(id) FROM clients').pluck(),
-      getState: schedulerState(sqlite).get,
-      putState: schedulerState(sqlite).put,
+      getState: state.get,
+      putState: state.put,
     };
   }
 
