@@ -8,13 +8,13 @@
  */
 import { useEffect, useState } from 'react';
 import type { AuditRow } from '../../../shared/contracts';
-import { Dialog } from '../components/Dialog';
-import { ExportDialog } from '../components/ExportDialog';
-import { Facts } from '../components/Facts';
-import { Field, type FieldControlProps } from '../components/Field';
-import { ChoiceField, FilterForm, FilteredTable, ListHead, ListSummary, PagedRow, type Column } from '../components/FilteredList';
-import { useFilteredScreen } from '../hooks/useFilteredScreen';
-import { useQueryAction } from '../hooks/useQueryAction';
+import { Dialog } from '../ui/Dialog';
+import { ExportDialog } from '../features/exports/ExportDialog';
+import { Facts } from '../ui/Facts';
+import { Field, type FieldControlProps } from '../ui/Field';
+import { ChoiceField, FilterForm, FilteredTable, ListHead, ListSummary, PagedRow, type Column } from './list/FilteredList';
+import { useFilteredScreen } from './list/useFilteredScreen';
+import { useQueryAction } from '../ui/useQueryAction';
 import { apiFilter, detailLine, filterFromQuery, filterKey, isFiltered, queryOfFilter, SUBJECT_LABEL, SUBJECT_TYPES, subjectOf, type AuditLogFilter } from '../features/audit/audit';
 import { hrefOf, type Route } from '../stores/route';
 import { formatTime } from '../time';

@@ -9,12 +9,12 @@
 import { useState } from 'react';
 import type { Charge } from '../../../shared/contracts';
 import { formatMoney } from '../../../shared/money';
-import { ChargeNowDialog } from '../components/ChargeNowDialog';
-import { Dialog } from '../components/Dialog';
-import { FilterForm, FilteredTable, ListHead, ListSummary, PagedRow, type Column, type EmptyState } from '../components/FilteredList';
-import { Money } from '../components/Money';
-import { SandboxBanner } from '../components/StripeSandbox';
-import { useFilteredScreen } from '../hooks/useFilteredScreen';
+import { ChargeNowDialog } from '../features/charges/ChargeNowDialog';
+import { Dialog } from '../ui/Dialog';
+import { FilterForm, FilteredTable, ListHead, ListSummary, PagedRow, type Column, type EmptyState } from './list/FilteredList';
+import { Money } from '../ui/Money';
+import { SandboxBanner } from '../features/settings/StripeSandbox';
+import { useFilteredScreen } from './list/useFilteredScreen';
 import {
   CHARGE_STATUS_LABEL,
   CHARGE_STATUS_TITLE,
@@ -35,7 +35,7 @@ import {
 import { hrefOf } from '../stores/route';
 import { useStripeStatus } from '../features/settings/stripe';
 import { formatTime } from '../time';
-import { Facts } from '../components/Facts';
+import { Facts } from '../ui/Facts';
 import '../styles/charges.css';
 import '../styles/notifications.css';
 import { useCan } from '../stores/session';

@@ -1,22 +1,22 @@
 /** One client: balances, the balance chart, the ledger, open holds, editing, manual adjustments, auto-recharge, payment methods and low balance notifications. */
 import { useState } from 'react';
-import { AdjustmentForm } from '../components/AdjustmentForm';
-import { BalanceChart } from '../components/BalanceChart';
-import { ClientForm } from '../components/ClientForm';
-import { Dialog } from '../components/Dialog';
-import { LedgerTable } from '../components/LedgerTable';
-import { LoadState } from '../components/LoadState';
-import { LowBalancePanel } from '../components/LowBalancePanel';
-import { Money } from '../components/Money';
-import { PaymentMethodsPanel } from '../components/PaymentMethodsPanel';
-import { RechargePanel } from '../components/RechargePanel';
-import { RunDryLine } from '../components/RunDryLine';
+import { AdjustmentForm } from '../features/ledger/AdjustmentForm';
+import { BalanceChart } from '../features/clients/BalanceChart';
+import { ClientForm } from '../features/clients/ClientForm';
+import { Dialog } from '../ui/Dialog';
+import { LedgerTable } from '../features/ledger/LedgerTable';
+import { LoadState } from '../ui/LoadState';
+import { LowBalancePanel } from '../features/thresholds/LowBalancePanel';
+import { Money } from '../ui/Money';
+import { PaymentMethodsPanel } from '../features/methods/PaymentMethodsPanel';
+import { RechargePanel } from '../features/recharge/RechargePanel';
+import { RunDryLine } from '../features/clients/RunDryLine';
 import { adjustBalance, updateClient, useClientPage } from '../features/clients/client';
 import { hrefOf } from '../stores/route';
 import { formatDate, formatTime } from '../time';
-import { TableHead } from '../components/TableHead';
-import { Facts } from '../components/Facts';
-import { RoleNote } from '../components/Field';
+import { TableHead } from '../ui/TableHead';
+import { Facts } from '../ui/Facts';
+import { RoleNote } from '../ui/Field';
 import '../styles/notifications.css';
 import { useCan } from '../stores/session';
 

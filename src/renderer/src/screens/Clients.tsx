@@ -5,13 +5,13 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import type { Client } from '../../../shared/contracts';
-import { Money } from '../components/Money';
-import { NewClientDialog } from '../components/NewClientDialog';
+import { Money } from '../ui/Money';
+import { NewClientDialog } from '../features/clients/NewClientDialog';
 import { useChannel } from '../data/useChannel';
 import { CLIENT_ONLY, listInput, onlyOf, useClientsQuery, type ClientSort } from '../stores/clients';
 import { hrefOf, navigate, useRoute } from '../stores/route';
 import { formatDate, formatTime } from '../time';
-import { LoadingRow, usePagedRows } from '../components/LoadingRow';
+import { LoadingRow, usePagedRows } from '../ui/LoadingRow';
 import { useCan } from '../stores/session';
 import { useCoreNow } from '../data/core-now';
 import { formatRunDry, HOUR_MS } from '../../../shared/forecast';

@@ -5,9 +5,9 @@
  * when the ledger, the charges, the notifications or the scheduler change.
  */
 import { useState, type ReactNode } from 'react';
-import { DashboardChart } from '../components/DashboardChart';
-import { relativeTime } from '../components/LowBalanceTime';
-import { Money } from '../components/Money';
+import { DashboardChart } from '../features/dashboard/DashboardChart';
+import { relativeTime } from '../ui/When';
+import { Money } from '../ui/Money';
 import { useCoreNow } from '../data/core-now';
 import { useDashboardDays, useDashboardFigures, type DashboardFigures } from '../features/dashboard/dashboard';
 import { hrefOf, type Query, type Route } from '../stores/route';

@@ -1,13 +1,13 @@
 /** Usage import from a CSV file: preview (nothing changes), then commit; both in parts, both cancellable. */
 import { useEffect, useId, type ReactNode } from 'react';
-import { Field, FormError } from '../components/Field';
-import { Money } from '../components/Money';
+import { Field, FormError } from '../ui/Field';
+import { Money } from '../ui/Money';
 import { IMPORT_COLUMNS, ROWS_PER_PART, useImport } from '../stores/importer';
 import { useResellers } from '../features/clients/resellers';
 import { formatTime } from '../time';
-import { TableHead, type Column } from '../components/TableHead';
+import { TableHead, type Column } from '../ui/TableHead';
 import { useCan } from '../stores/session';
-import { ResellerOptions } from '../components/ResellerForm';
+import { ResellerOptions } from '../features/clients/ResellerForm';
 
 const count = new Intl.NumberFormat();
 

@@ -5,19 +5,19 @@
  */
 import { useEffect, useState, type ReactNode } from 'react';
 import type { Notification } from '../../../shared/contracts';
-import { Dialog } from '../components/Dialog';
-import { FormError } from '../components/Field';
-import { LoadState } from '../components/LoadState';
-import { relativeTime } from '../components/LowBalanceTime';
-import { MailMessage } from '../components/MailMessage';
-import { Money } from '../components/Money';
-import { NotificationStatusBadge, RULE_LABEL } from '../components/NotificationTimeline';
-import { isRetrying, KIND_LABEL, SUPPRESSED_TEXT, VIA_LABEL } from '../notify-labels';
+import { Dialog } from '../ui/Dialog';
+import { FormError } from '../ui/Field';
+import { LoadState } from '../ui/LoadState';
+import { relativeTime } from '../ui/When';
+import { MailMessage } from '../features/notifications/MailMessage';
+import { Money } from '../ui/Money';
+import { NotificationStatusBadge, RULE_LABEL } from '../features/notifications/NotificationTimeline';
+import { isRetrying, KIND_LABEL, SUPPRESSED_TEXT, VIA_LABEL } from '../features/notifications/labels';
 import { useChannel } from '../data/useChannel';
 import { resend } from '../features/notifications/log';
 import { hrefOf, navigate } from '../stores/route';
 import { useCoreNow } from '../data/core-now';
-import { useFormSubmit } from '../hooks/useFormSubmit';
+import { useFormSubmit } from '../ui/useFormSubmit';
 import { formatTime } from '../time';
 import '../styles/notifications.css';
 import { useCan } from '../stores/session';

@@ -6,12 +6,12 @@
  */
 import { useState } from 'react';
 import type { Notification } from '../../../shared/contracts';
-import { ExportDialog } from '../components/ExportDialog';
-import { ChoiceField, FilterForm, FilteredTable, ListHead, ListSummary, PagedRow, type Column, type EmptyState } from '../components/FilteredList';
-import { NotificationStatusBadge } from '../components/NotificationTimeline';
-import { useFilteredScreen } from '../hooks/useFilteredScreen';
-import { useQueryAction } from '../hooks/useQueryAction';
-import { KIND_LABEL, KINDS, STATUS_LABEL, STATUSES } from '../notify-labels';
+import { ExportDialog } from '../features/exports/ExportDialog';
+import { ChoiceField, FilterForm, FilteredTable, ListHead, ListSummary, PagedRow, type Column, type EmptyState } from './list/FilteredList';
+import { NotificationStatusBadge } from '../features/notifications/NotificationTimeline';
+import { useFilteredScreen } from './list/useFilteredScreen';
+import { useQueryAction } from '../ui/useQueryAction';
+import { KIND_LABEL, KINDS, STATUS_LABEL, STATUSES } from '../features/notifications/labels';
 import { useChannel } from '../data/useChannel';
 import { apiFilter, filterFromQuery, filterKey, isFiltered, queryOfFilter, type LogFilter } from '../features/notifications/log';
 import { hrefOf, navigate } from '../stores/route';

@@ -3,7 +3,7 @@
  * first, and one of them as raw text (#/outbox?file=<name>). Each links to the notification it came from.
  */
 import { formatBytes } from '../bytes';
-import { TableHead } from '../components/TableHead';
+import { TableHead } from '../ui/TableHead';
 import { useChannel } from '../data/useChannel';
 import { hrefOf, navigate, useRoute } from '../stores/route';
 import { formatTime } from '../time';

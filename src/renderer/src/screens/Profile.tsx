@@ -2,10 +2,10 @@
  * One Low Balance Profile: a new one (#/profiles/new) or an existing one (#/profiles/<id>), with how many
  * clients use it and a delete that says what happens to them.
  */
-import { LoadState } from '../components/LoadState';
+import { LoadState } from '../ui/LoadState';
 import { useEffect, useState } from 'react';
-import { ProfileDeleteDialog, deletedNote } from '../components/ProfileDeleteDialog';
-import { ProfileForm } from '../components/ProfileForm';
+import { ProfileDeleteDialog, deletedNote } from '../features/profiles/ProfileDeleteDialog';
+import { ProfileForm } from '../features/profiles/ProfileForm';
 import { useChannel } from '../data/useChannel';
 import { useResellers } from '../features/clients/resellers';
 import { createProfile, updateProfile } from '../features/profiles/profiles';

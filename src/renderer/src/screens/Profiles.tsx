@@ -5,16 +5,16 @@
 import { useEffect, useState } from 'react';
 import type { Profile } from '../../../shared/contracts';
 import { POINTS } from '../../../shared/money';
-import { clients, deletedNote, ProfileDeleteDialog } from '../components/ProfileDeleteDialog';
-import { TableHead } from '../components/TableHead';
-import { formatHours } from '../components/LowBalanceTime';
+import { clients, deletedNote, ProfileDeleteDialog } from '../features/profiles/ProfileDeleteDialog';
+import { TableHead } from '../ui/TableHead';
+import { formatHours } from '../ui/When';
 import { useChannel } from '../data/useChannel';
 import { useResellers } from '../features/clients/resellers';
 import { useProfilesView } from '../stores/profiles';
 import { hrefOf, navigate } from '../stores/route';
 import '../styles/profiles.css';
 import { useCan } from '../stores/session';
-import { ResellerOptions } from '../components/ResellerForm';
+import { ResellerOptions } from '../features/clients/ResellerForm';
 
 const count = new Intl.NumberFormat();
 

@@ -1,7 +1,7 @@
 /** Settings: mail (SMTP with a test send, or the outbox folder), the Stripe key with a connection check, and staff with their roles and passwords. */
-import { MailSettingsSection } from '../components/MailSettings';
-import { StripeSettingsSection } from '../components/StripeSettings';
-import { StaffSettingsSection } from '../components/StaffSettings';
+import { MailSettingsSection } from '../features/settings/MailSettings';
+import { StripeSettingsSection } from '../features/settings/StripeSettings';
+import { StaffSettingsSection } from '../features/settings/StaffSettings';
 import '../styles/notifications.css';
 
 export function SettingsScreen() {

@@ -1,7 +1,7 @@
 /** The sign-in screen: shown instead of the app once a staff member has a password and no one is signed in here. */
 import { useState, type FormEvent } from 'react';
-import { useFormSubmit } from '../hooks/useFormSubmit';
-import { Field, FormError } from '../components/Field';
+import { useFormSubmit } from '../ui/useFormSubmit';
+import { Field, FormError } from '../ui/Field';
 import { useChannel } from '../data/useChannel';
 import { useSession } from '../stores/session';
 

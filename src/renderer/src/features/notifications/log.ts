@@ -5,7 +5,7 @@
 import type { Notification, NotificationFilter, NotificationKind } from '../../../../shared/contracts';
 import { api } from '../../api/client';
 import { dayBounds, dayStart } from '../../days';
-import { KINDS, STATUSES, type NotificationStatus } from '../../notify-labels';
+import { KINDS, STATUSES, type NotificationStatus } from './labels';
 import type { Query } from '../../stores/route';
 
 /** The filter as the URL and the inputs hold it: dates are days (YYYY-MM-DD), read as UTC days. */
