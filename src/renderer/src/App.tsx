@@ -22,6 +22,7 @@ import { SandboxBadge } from './features/settings/StripeSandbox';
 import { useLiveStatus } from './data/live';
 import { useChannel } from './data/useChannel';
 import { sectionOf, useRoute, type Route, type Section } from './stores/route';
+import './App.css';
 
 const NAV: readonly { section: Section; label: string }[] = SECTIONS;
 

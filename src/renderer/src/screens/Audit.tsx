@@ -18,8 +18,7 @@ import { useQueryAction } from '../ui/useQueryAction';
 import { apiFilter, detailLine, filterFromQuery, filterKey, isFiltered, queryOfFilter, SUBJECT_LABEL, SUBJECT_TYPES, subjectOf, type AuditLogFilter } from '../features/audit/audit';
 import { hrefOf, type Route } from '../stores/route';
 import { formatTime } from '../time';
-import '../styles/notifications.css';
-import '../styles/audit.css';
+import './Audit.css';
 
 const ROW_HEIGHT = 36;
 

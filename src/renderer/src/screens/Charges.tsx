@@ -36,9 +36,8 @@ import { hrefOf } from '../stores/route';
 import { useStripeStatus } from '../features/settings/stripe';
 import { formatTime } from '../time';
 import { Facts } from '../ui/Facts';
-import '../styles/charges.css';
-import '../styles/notifications.css';
 import { useCan } from '../stores/session';
+import './Charges.css';
 
 const ROW_HEIGHT = 46;
 

@@ -17,8 +17,8 @@ import { formatDate, formatTime } from '../time';
 import { TableHead } from '../ui/TableHead';
 import { Facts } from '../ui/Facts';
 import { RoleNote } from '../ui/Field';
-import '../styles/notifications.css';
 import { useCan } from '../stores/session';
+import './ClientDetail.css';
 
 const count = new Intl.NumberFormat();
 

@@ -16,7 +16,7 @@ import { useCan } from '../stores/session';
 import { useCoreNow } from '../data/core-now';
 import { formatRunDry, HOUR_MS } from '../../../shared/forecast';
 import { formatMoney } from '../../../shared/money';
-import '../styles/forecast.css';
+import './Clients.css';
 
 const ROW_HEIGHT = 34;
 const SEARCH_WAIT_MS = 250;

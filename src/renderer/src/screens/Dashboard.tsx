@@ -11,7 +11,7 @@ import { Money } from '../ui/Money';
 import { useCoreNow } from '../data/core-now';
 import { useDashboardDays, useDashboardFigures, type DashboardFigures } from '../features/dashboard/dashboard';
 import { hrefOf, type Query, type Route } from '../stores/route';
-import '../styles/dashboard.css';
+import './Dashboard.css';
 
 const count = new Intl.NumberFormat();
 

@@ -8,6 +8,7 @@ import { formatTime } from '../time';
 import { TableHead, type Column } from '../ui/TableHead';
 import { useCan } from '../stores/session';
 import { ResellerOptions } from '../features/clients/ResellerForm';
+import './Import.css';
 
 const count = new Intl.NumberFormat();
 

@@ -19,8 +19,8 @@ import { hrefOf, navigate } from '../stores/route';
 import { useCoreNow } from '../data/core-now';
 import { useFormSubmit } from '../ui/useFormSubmit';
 import { formatTime } from '../time';
-import '../styles/notifications.css';
 import { useCan } from '../stores/session';
+import './Notification.css';
 
 export function NotificationScreen({ id }: { id: number }) {
   const canResendRole = useCan('notifications.resend');

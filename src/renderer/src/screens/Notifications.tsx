@@ -16,7 +16,7 @@ import { useChannel } from '../data/useChannel';
 import { apiFilter, filterFromQuery, filterKey, isFiltered, queryOfFilter, type LogFilter } from '../features/notifications/log';
 import { hrefOf, navigate } from '../stores/route';
 import { formatTime } from '../time';
-import '../styles/notifications.css';
+import './Notifications.css';
 
 const ROW_HEIGHT = 36;
 

@@ -7,7 +7,7 @@ import { TableHead } from '../ui/TableHead';
 import { useChannel } from '../data/useChannel';
 import { hrefOf, navigate, useRoute } from '../stores/route';
 import { formatTime } from '../time';
-import '../styles/notifications.css';
+import './Outbox.css';
 
 const PAGE = 50;
 const count = new Intl.NumberFormat();

@@ -11,8 +11,8 @@ import { useResellers } from '../features/clients/resellers';
 import { createProfile, updateProfile } from '../features/profiles/profiles';
 import { useProfilesView } from '../stores/profiles';
 import { navigate } from '../stores/route';
-import '../styles/profiles.css';
 import { useCan } from '../stores/session';
+import './Profile.css';
 
 const count = new Intl.NumberFormat();
 

@@ -12,9 +12,9 @@ import { useChannel } from '../data/useChannel';
 import { useResellers } from '../features/clients/resellers';
 import { useProfilesView } from '../stores/profiles';
 import { hrefOf, navigate } from '../stores/route';
-import '../styles/profiles.css';
 import { useCan } from '../stores/session';
 import { ResellerOptions } from '../features/clients/ResellerForm';
+import './Profiles.css';
 
 const count = new Intl.NumberFormat();
 

@@ -2,7 +2,7 @@
 import { MailSettingsSection } from '../features/settings/MailSettings';
 import { StripeSettingsSection } from '../features/settings/StripeSettings';
 import { StaffSettingsSection } from '../features/settings/StaffSettings';
-import '../styles/notifications.css';
+import './Settings.css';
 
 export function SettingsScreen() {
   return (

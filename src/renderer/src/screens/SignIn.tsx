@@ -4,6 +4,7 @@ import { useFormSubmit } from '../ui/useFormSubmit';
 import { Field, FormError } from '../ui/Field';
 import { useChannel } from '../data/useChannel';
 import { useSession } from '../stores/session';
+import './SignIn.css';
 
 const FIELDS = ['email', 'password'];
 

@@ -3,6 +3,7 @@
  * with no script of ours deciding what is focusable.
  */
 import { useEffect, useRef, type ReactNode } from 'react';
+import './Dialog.css';
 
 export function Dialog(props: { title: string; onClose(): void; children: ReactNode; wide?: boolean; testId?: string }) {
   const ref = useRef<HTMLDialogElement>(null);

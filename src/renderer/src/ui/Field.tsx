@@ -1,6 +1,7 @@
 /** A labelled input with its own error line under it, tied together for screen readers. */
 import { useId, type KeyboardEvent, type ReactNode } from 'react';
 import { useSession } from '../stores/session';
+import './Field.css';
 
 export interface FieldControlProps {
   id: string;

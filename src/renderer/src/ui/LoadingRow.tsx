@@ -1,6 +1,7 @@
 /** Virtualized lists that load their next page as the user scrolls near the end. */
 import { useEffect, type RefObject } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
+import './LoadingRow.css';
 
 /** The last row of a virtualized list while its next page is on the way. */
 export function LoadingRow({ start, size }: { start: number; size: number }) {

@@ -1,5 +1,6 @@
 /** An amount of minor units as the client's currency shows it, marked when it is negative or low. */
 import { formatMoney } from '../../../shared/money';
+import './Money.css';
 
 export type Tone = 'negative' | 'low' | 'zero' | 'ok';
 

@@ -10,6 +10,7 @@ import { useFormSubmit } from '../../ui/useFormSubmit';
 import { useStripeStatus } from '../settings/stripe';
 import { Dialog } from '../../ui/Dialog';
 import { FormError } from '../../ui/Field';
+import './ChargeNowDialog.css';
 
 /** A Stripe failure ('unavailable') or a refusal, as one sentence. */
 export function failureText(e: unknown): string {

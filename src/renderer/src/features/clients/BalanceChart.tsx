@@ -13,7 +13,7 @@ import type { SeriesMarker } from '../../../../shared/contracts/ledger';
 import { formatMoney } from '../../../../shared/money';
 import { formatTime } from '../../time';
 import { cssVar, hLine, moneyAxis, moneyText, timeAxis, useUplot } from '../../ui/uplot';
-import '../../styles/chart.css';
+import './BalanceChart.css';
 
 type Series = ChannelOutput<'ledger.series'>;
 

@@ -8,6 +8,7 @@ import type { Client } from '../../../../shared/contracts';
 import { put, useChannel } from '../../data/useChannel';
 import { useClientSearch } from './search';
 import type { FieldControlProps } from '../../ui/Field';
+import './ClientPicker.css';
 
 const WAIT_MS = 200;
 const SHOWN = 8;

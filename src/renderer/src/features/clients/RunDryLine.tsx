@@ -7,7 +7,7 @@ import { formatRunDry } from '../../../../shared/forecast';
 import { formatMoney } from '../../../../shared/money';
 import { useClientForecast } from './forecast';
 import { useCoreNow } from '../../data/core-now';
-import '../../styles/forecast.css';
+import './RunDryLine.css';
 
 const THRESHOLD_WORDS: Record<RuleKind, string> = { staff: 'the staff threshold', client: 'the client threshold', inactivity: 'the inactivity threshold' };
 

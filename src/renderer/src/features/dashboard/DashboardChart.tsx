@@ -7,7 +7,6 @@ import { useRef } from 'react';
 import uPlot from 'uplot';
 import type { DashboardDays } from './dashboard';
 import { cssVar, moneyAxis, moneyText, timeAxis, useUplot } from '../../ui/uplot';
-import '../../styles/chart.css';
 
 const HEIGHT = 260;
 const count = new Intl.NumberFormat();

@@ -10,7 +10,7 @@ import { useLiveRefresh } from '../../data/live';
 import { staleOn } from '../../data/stale-on';
 import { Dialog } from '../../ui/Dialog';
 import { FormError } from '../../ui/Field';
-import '../../styles/notifications.css';
+import './ExportDialog.css';
 
 const count = new Intl.NumberFormat();
 

@@ -3,6 +3,7 @@ import type { LedgerEntry } from '../../../../shared/contracts';
 import { formatTime } from '../../time';
 import { Money } from '../../ui/Money';
 import { TableHead } from '../../ui/TableHead';
+import './LedgerTable.css';
 
 const KIND_LABEL: Record<LedgerEntry['kind'], string> = {
   usage: 'Usage',

@@ -8,7 +8,7 @@ import { linkCustomer } from './methods';
 import { useCan } from '../../stores/session';
 import { failureText } from '../charges/ChargeNowDialog';
 import { Field, FormError, ReadOnlyFields, RoleNote } from '../../ui/Field';
-import '../../styles/recharge.css';
+import './MethodLink.css';
 
 type Way = 'create' | 'link';
 

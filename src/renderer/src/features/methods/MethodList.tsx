@@ -10,7 +10,8 @@ import { moved, placed, reorder as saveOrder, setAutoCharge } from './methods';
 import { useCan } from '../../stores/session';
 import { formatTime } from '../../time';
 import { failureText } from '../charges/ChargeNowDialog';
-import '../../styles/recharge.css';
+import './methods.css';
+import './MethodList.css';
 
 interface Focus {
   id: number;

@@ -6,7 +6,7 @@ import { useRef, useState } from 'react';
 import { messageOf } from '../../api/errors';
 import { makeSetupLink, type SetupLink } from './methods';
 import { formatTime } from '../../time';
-import '../../styles/recharge.css';
+import './MethodSetupLink.css';
 
 /** `onLink` is told of a new link (emailed), or of none (hidden). */
 export function SetupLinkBox({ clientId, link, onLink }: { clientId: number; link: SetupLink; onLink(link: SetupLink | null): void }) {

@@ -23,8 +23,8 @@ import { LinkCustomer } from './MethodLink';
 import { MethodList } from './MethodList';
 import { RetryMethod } from './MethodRetry';
 import { SetupLinkBox } from './MethodSetupLink';
-import '../../styles/charges.css';
-import '../../styles/recharge.css';
+import './PaymentMethodsPanel.css';
+import './methods.css';
 
 
 export function PaymentMethodsPanel({ client }: { client: Client }) {

@@ -8,6 +8,7 @@
 import type { Charge, ChannelOutput, ClientMethods, PaymentMethod } from '../../../../shared/contracts';
 import { api } from '../../api/client';
 import { put, refetch, update, useChannel } from '../../data/useChannel';
+import './methods.css';
 
 export type SetupLink = ChannelOutput<'methods.setupLink'>;
 

@@ -9,7 +9,7 @@
  */
 import { useId, useMemo, useState } from 'react';
 import type { RenderedMessage } from '../../../../shared/contracts';
-import '../../styles/notifications.css';
+import './MailMessage.css';
 
 type View = 'text' | 'html';
 

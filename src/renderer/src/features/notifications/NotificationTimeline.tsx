@@ -7,8 +7,7 @@ import { isRetrying, KIND_LABEL, STATUS_LABEL, STATUS_TITLE, SUPPRESSED_LABEL } 
 import { hrefOf } from '../../stores/route';
 import { formatTime } from '../../time';
 import { relativeTime } from '../../ui/When';
-import '../../styles/low-balance.css';
-import '../../styles/notifications.css';
+import './NotificationTimeline.css';
 
 export const RULE_LABEL: Record<ProfileRuleKind, string> = {
   staff: 'Reseller staff',

@@ -10,7 +10,7 @@ import { SECTIONS } from '../../../../shared/sections';
 import { useClientSearch } from '../clients/search';
 import { navigate, type Query, type Route } from '../../stores/route';
 import { Dialog } from '../../ui/Dialog';
-import '../../styles/palette.css';
+import './CommandPalette.css';
 
 const WAIT_MS = 150;
 const GROUP_ID = { Clients: 'gc', 'Go to': 'gs', Actions: 'ga' } as const;

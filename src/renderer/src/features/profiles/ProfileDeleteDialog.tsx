@@ -11,7 +11,7 @@ import { useChannel } from '../../data/useChannel';
 import { deleteProfile, type DeleteResult } from './profiles';
 import { Dialog } from '../../ui/Dialog';
 import { FormError } from '../../ui/Field';
-import '../../styles/profiles.css';
+import './ProfileDeleteDialog.css';
 
 const count = new Intl.NumberFormat();
 

@@ -4,7 +4,7 @@
  * the address itself.
  */
 import { Field } from '../../ui/Field';
-import '../../styles/profiles.css';
+import './ProfileEmails.css';
 
 /** "a@x.com, b@y.com\nc@z.com" → ["a@x.com", "b@y.com", "c@z.com"]; blanks and spaces dropped. */
 export function splitEmails(text: string): string[] {

@@ -17,7 +17,8 @@ import { useCan } from '../../stores/session';
 import { Field, FormDone, FormError, onCtrlEnter, ReadOnlyFields, RoleNote } from '../../ui/Field';
 import { Check, Duration, readRules, RULE_KEYS, RULES, RuleSection, ruleValuesOf, splitHours, wholeNumber, type RuleId, type RuleValues, type Unit } from './ProfileRule';
 import { ResellerOptions } from '../clients/ResellerForm';
-import '../../styles/profiles.css';
+import './ProfileForm.css';
+import './profiles.css';
 
 export interface ProfileFormValues {
   name: string;

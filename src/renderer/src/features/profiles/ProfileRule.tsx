@@ -12,7 +12,8 @@ import { messageOf, type FieldErrors } from '../../api/errors';
 import { Field } from '../../ui/Field';
 import { joinEmails, ProfileEmails, splitEmails } from './ProfileEmails';
 import { ProfileThreshold, readThreshold, ThresholdError } from './ProfileThreshold';
-import '../../styles/profiles.css';
+import './profiles.css';
+import './ProfileRule.css';
 
 export type Unit = 'hours' | 'days';
 export type RuleId = `${ProfileRuleKind}Rule`;

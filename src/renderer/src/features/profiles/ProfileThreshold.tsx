@@ -5,7 +5,6 @@
  */
 import { COMMON_CURRENCIES, exponentOf, formatMoney, isCurrency, MoneyError, parseAmount, POINTS } from '../../../../shared/money';
 import { Field } from '../../ui/Field';
-import '../../styles/profiles.css';
 
 /** Runs of what is not a digit, a sign, a separator or a space: "$", "US$", "EUR", "kr", "pts". */
 const TOKEN = /[^\d\s.,+\-\u00a0\u202f]+/g;

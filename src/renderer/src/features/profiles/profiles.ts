@@ -5,6 +5,7 @@
 import type { ChannelInput, ChannelOutput, Profile } from '../../../../shared/contracts';
 import { api } from '../../api/client';
 import { put, refetch, update } from '../../data/useChannel';
+import './profiles.css';
 
 export type DeleteResult = ChannelOutput<'profiles.delete'>;
 

@@ -7,7 +7,7 @@ import { useId } from 'react';
 import { formatMoney } from '../../../../shared/money';
 import type { DryRun, DryRunState } from './recharge';
 import { formatTime } from '../../time';
-import '../../styles/recharge.css';
+import './RechargeDryRun.css';
 
 export function TestTrigger({ dry }: { dry: DryRunState }) {
   return (

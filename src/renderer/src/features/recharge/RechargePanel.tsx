@@ -20,8 +20,8 @@ import { formatTime } from '../../time';
 import { Field, FormError, onCtrlEnter, ReadOnlyFields, RoleNote } from '../../ui/Field';
 import { readThreshold, ThresholdError } from '../profiles/ProfileThreshold';
 import { DryRunView, TestTrigger } from './RechargeDryRun';
-import '../../styles/recharge.css';
 import { useCan } from '../../stores/session';
+import './RechargePanel.css';
 
 type AmountKey = 'alertThreshold' | 'triggerThreshold' | 'rechargeAmount' | 'dailyCap';
 const AMOUNTS: readonly AmountKey[] = ['alertThreshold', 'triggerThreshold', 'rechargeAmount', 'dailyCap'];

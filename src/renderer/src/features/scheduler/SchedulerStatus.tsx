@@ -10,8 +10,8 @@ import { useSweep } from '../../stores/sweep';
 import { formatTime } from '../../time';
 import { Dialog } from '../../ui/Dialog';
 import { formatHours, formatMs, formatSpan, relativeTime, When } from '../../ui/When';
-import '../../styles/low-balance.css';
 import { useCan } from '../../stores/session';
+import './SchedulerStatus.css';
 
 const REFRESH_MS = 30_000;
 const HOUR = 3_600_000;

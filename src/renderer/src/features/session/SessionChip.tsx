@@ -5,6 +5,7 @@ import { useFormSubmit } from '../../ui/useFormSubmit';
 import { useSession } from '../../stores/session';
 import { Dialog } from '../../ui/Dialog';
 import { Field, FormDone, FormError } from '../../ui/Field';
+import './SessionChip.css';
 
 export function SessionChip() {
   const staff = useSession((s) => s.staff);

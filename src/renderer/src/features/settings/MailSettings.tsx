@@ -17,8 +17,9 @@ import { useChannel } from '../../data/useChannel';
 import { hrefOf } from '../../stores/route';
 import { Dialog } from '../../ui/Dialog';
 import { Field, FormDone, FormError, onCtrlEnter, RoleNote } from '../../ui/Field';
-import '../../styles/notifications.css';
 import { useCan } from '../../stores/session';
+import './MailSettings.css';
+import './settings.css';
 
 interface SmtpValues {
   host: string;

@@ -4,6 +4,7 @@
  * header of every screen, so nobody takes a sandbox charge for money received.
  */
 import { useStripeStatus } from './stripe';
+import './StripeSandbox.css';
 
 export function SandboxBanner({ testId = 'stripe-sandbox' }: { testId?: string }) {
   const apiBase = useStripeStatus()?.apiBase ?? null;

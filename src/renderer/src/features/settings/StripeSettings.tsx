@@ -15,8 +15,9 @@ import { useChannel } from '../../data/useChannel';
 import { Dialog } from '../../ui/Dialog';
 import { Field, FormDone, FormError, onCtrlEnter, ReadOnlyFields, RoleNote } from '../../ui/Field';
 import { SandboxBanner } from './StripeSandbox';
-import '../../styles/charges.css';
 import { useCan } from '../../stores/session';
+import './StripeSettings.css';
+import './settings.css';
 
 const FIELDS = ['secretKey'] as const;
 

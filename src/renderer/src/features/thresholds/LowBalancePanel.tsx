@@ -18,8 +18,9 @@ import { Money } from '../../ui/Money';
 import { NotificationTimeline, RULE_LABEL } from '../notifications/NotificationTimeline';
 import { TableHead } from '../../ui/TableHead';
 import { ThresholdSuggestion } from './ThresholdSuggestion';
-import '../../styles/low-balance.css';
 import { useCan } from '../../stores/session';
+import './LowBalancePanel.css';
+import './thresholds.css';
 
 const RULE_COLUMNS = [
   'Rule',

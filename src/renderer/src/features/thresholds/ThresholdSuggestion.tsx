@@ -8,7 +8,8 @@ import { useClientForecast } from '../clients/forecast';
 import { useCan } from '../../stores/session';
 import { setOverride } from './thresholds';
 import { Money } from '../../ui/Money';
-import '../../styles/forecast.css';
+import './ThresholdSuggestion.css';
+import './thresholds.css';
 
 export function ThresholdSuggestion({ clientId, data }: { clientId: number; data: ClientThresholds }) {
   const canSet = useCan('thresholds.set');

@@ -8,6 +8,7 @@ import type { Client, RuleKind } from '../../../../shared/contracts';
 import { api } from '../../api/client';
 import { put, refetch, useChannel } from '../../data/useChannel';
 import { updateClient } from '../clients/client';
+import './thresholds.css';
 
 const TIMELINE_PAGE = 20;
 

@@ -9,6 +9,7 @@ import type { DaysAndClient, FilteredScreen } from './useFilteredScreen';
 import { ClientPicker } from '../../features/clients/ClientPicker';
 import { Field } from '../../ui/Field';
 import { LoadingRow } from '../../ui/LoadingRow';
+import './FilteredList.css';
 
 type List<T = unknown> = FilteredScreen<T, DaysAndClient & { status?: string }>;
 
