@@ -287,7 +287,7 @@ export class RuleEngine {
     if (!c) return;
     const runDryAt = this.s.runDryAt.get(clientId) as number;
     this.evaluate(
-      { clientId, available: balance.available, lastDebitAt: balance.last_debit_at, createdAt: c.created_at, runDryAt, closed: c.status === 'closed', profileId: c.pid },
+      { clientId, available: balance.available, lastDebitAt: balance.lastDebitAt, createdAt: c.created_at, runDryAt, closed: c.status === 'closed', profileId: c.pid },
       this.s.overrides.all(clientId) as OverrideRow[],
       states,
       now,
