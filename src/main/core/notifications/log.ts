@@ -11,6 +11,7 @@ import { formatMoney } from '../../../shared/money';
 import { iso } from '../clock/clock';
 import type { JobQueue } from '../scheduler/jobs';
 import { partyReader, type Party } from '../clients/store';
+import { staffEmailsReader } from '../profiles/store';
 import type { Decision, EffectiveRule, Facts, Policy, RuleState } from '../profiles/decide';
 import { KIND_OF_RULE, subjectFor, type Party as TemplateParty, type TemplateData } from './templates';
 
@@ -62,14 +63,15 @@ function unique(addresses: (string | null | undefined)[]): string[] {
 export class NotificationLog {
   private readonly s;
   private readonly party: (clientId: number) => Party | undefined;
+  private readonly staffEmails: (profileId: number) => string[];
 
   constructor(
     private readonly sqlite: Database.Database,
     private readonly jobs: JobQueue,
   ) {
     this.party = partyReader(sqlite);
+    this.staffEmails = staffEmailsReader(sqlite);
     this.s = {
-      staffEmails: sqlite.prepare(`SELECT s.email FROM profile_staff ps JOIN staff_users s ON s.id = ps.staff_id WHERE ps.profile_id = ? AND s.active = 1 ORDER BY s.name`).pluck(),
       // The attempt's id ends the JSON member: "waitingAttempt":1 must not match attempt 12.
       waitNoticed: sqlite
         .prepare(
@@ -96,7 +98,7 @@ export class NotificationLog {
     const toStaff = d.rule.kind === 'staff' || d.rule.kind === 'forecast';
     const recipients =
       toStaff
-        ? unique([ruleCfg.notifyPrimary ? party.resellerEmail : null, ...(this.s.staffEmails.all(d.profile.id) as string[]), ...ruleCfg.emails])
+        ? unique([ruleCfg.notifyPrimary ? party.resellerEmail : null, ...this.staffEmails(d.profile.id), ...ruleCfg.emails])
         : unique([ruleCfg.notifyPrimary ? party.billingEmail : null, ...ruleCfg.emails]);
 
     let status: Notification['status'] = 'queued';
