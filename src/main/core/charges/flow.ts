@@ -29,7 +29,7 @@ import { formatMoney, POINTS } from '../../../shared/money';
 import { planCharge } from '../../../shared/recharge';
 import { DAY_MS } from '../../../shared/forecast';
 import type { Clock } from '../clock/clock';
-import type { clients, resellers } from '../db/schema';
+import { partyReader } from '../clients/store';
 import type { BalanceRow, Ledger } from '../ledger/post';
 import { whenText as at, type NotificationLog } from '../notifications/log';
 import { backoff, TransientJobError, type Job, type JobQueue, type JobResult } from '../scheduler/jobs';
@@ -54,8 +54,6 @@ export const WAIT_NOTICE_MS = 60 * 60_000;
 const LOOKUP_MARGIN_S = 24 * 3600;
 
 type TryRow = Pick<Try, 'id' | 'idempotencyKey' | 'status' | 'createdAt'>;
-/** Who is told of a charge: the client's billing email and the reseller's. */
-type Party = Pick<typeof clients.$inferSelect, 'billingEmail'> & { resellerEmail: (typeof resellers.$inferSelect)['email'] };
 
 /**
  * What a Stripe error means for a charge: `wait` — no answer about the payment (unreachable, a 5xx, a rate
@@ -133,19 +131,17 @@ export class Charges {
   private readonly s;
   /** The settings read in every post (recharge/settings.ts). */
   private readonly readSettings;
+  /** Who is told of a charge: the client's billing email and the reseller's (clients/store.ts). */
+  private readonly party;
   private lastCheck: number | null = null;
   private closed = false;
 
   constructor(private readonly o: ChargesOptions) {
     const q = (sql: string) => o.sqlite.prepare(sql);
     this.readSettings = flowSettingsReader(o.sqlite);
+    this.party = partyReader(o.sqlite);
     this.s = {
-      balance: q(`SELECT available FROM balances WHERE client_id = ?`).pluck(),
       setWaiting: q(`UPDATE charge_attempts SET status = 'charging', reason = ?, waiting_since = coalesce(waiting_since, ?), updated_at = ? WHERE id = ?`),
-      // The attempt's id ends the JSON member: "waitingAttempt":1 must not match attempt 12.
-      waitNoticed: q(
-        `SELECT 1 FROM notifications WHERE client_id = @client AND kind = 'recharge_failed' AND decided_at >= @since AND (data LIKE @tag || ',%' OR data LIKE @tag || '}%') LIMIT 1`,
-      ).pluck(),
       insertAttempt: q(
         `INSERT INTO charge_attempts (client_id, amount, currency, origin, status, method_id, reason, created_at, updated_at, actor) VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)`,
       ),
@@ -159,8 +155,6 @@ export class Charges {
       triedMethod: q(`UPDATE charge_attempts SET method_id = ? WHERE id = ?`),
       insertTry: q(`INSERT INTO charge_tries (attempt_id, method_id, idempotency_key, status, created_at, updated_at) VALUES (?, ?, ?, 'started', ?, ?)`),
       setTry: q(`UPDATE charge_tries SET status = ?, payment_intent = coalesce(?, payment_intent), code = ?, decline_code = ?, message = ?, updated_at = ? WHERE id = ?`),
-      party: q(`SELECT c.billing_email AS billingEmail, r.email AS resellerEmail FROM clients c JOIN resellers r ON r.id = c.reseller_id WHERE c.id = ?`),
-      capNoticed: q(`SELECT 1 FROM notifications WHERE client_id = ? AND kind = 'recharge_failed' AND decided_at > ? AND data LIKE '%"capReached":true%' LIMIT 1`).pluck(),
     };
     o.jobs.register(CHARGE_JOB, (job) => this.run(job));
     o.jobs.register(POLL_JOB, (job) => this.poll(job));
@@ -205,8 +199,8 @@ export class Charges {
     const plan = planCharge({ effective: balance.available, trigger: r.triggerThreshold, recharge: r.rechargeAmount, capLeft });
     const m = (v: number) => formatMoney(v, r.currency, { locale: 'en-US' });
     if ('why' in plan) {
-      if (plan.why === 'cap_reached' && this.s.capNoticed.get(clientId, now - DAY_MS) === undefined) {
-        const p = this.s.party.get(clientId) as Party;
+      if (plan.why === 'cap_reached' && !this.o.notifyLog.capNoticed(clientId, now - DAY_MS)) {
+        const p = this.party(clientId)!;
         this.o.notifyLog.message({
           kind: 'recharge_failed',
           clientId,
@@ -253,7 +247,7 @@ export class Charges {
 
   /** Inside the caller's transaction: the client's methods changed (read from Stripe, switched on); considered again. */
   reconsider(clientId: number, now: number): void {
-    const available = this.s.balance.get(clientId) as number | undefined;
+    const available = this.o.ledger.available(clientId);
     if (available !== undefined) this.consider(clientId, { available }, now);
   }
 
@@ -470,9 +464,8 @@ export class Charges {
         now,
         a.id,
       );
-      const tag = `%"waitingAttempt":${a.id}`;
-      if (now - since >= WAIT_NOTICE_MS && this.s.waitNoticed.get({ client: a.clientId, since: a.createdAt, tag }) === undefined) {
-        const p = this.s.party.get(a.clientId) as Party;
+      if (now - since >= WAIT_NOTICE_MS && !this.o.notifyLog.waitNoticed(a.clientId, a.createdAt, a.id)) {
+        const p = this.party(a.clientId)!;
         this.o.notifyLog.message({
           kind: 'recharge_failed',
           clientId: a.clientId,
@@ -573,7 +566,7 @@ export class Charges {
 
   private fail(a: Attempt, why: string, now: number): void {
     this.s.setAttempt.run('failed', `Failed: ${why}.`, null, null, now, a.id);
-    const p = this.s.party.get(a.clientId) as Party;
+    const p = this.party(a.clientId)!;
     this.o.notifyLog.message({
       kind: 'recharge_failed',
       clientId: a.clientId,

@@ -5,6 +5,7 @@
  * core sets the due work going as soon as its transaction has committed: a Retry charges now, not at the
  * next tick of the scheduler.
  */
+import type Database from 'better-sqlite3';
 import { conflict, notFound } from '../../../shared/result';
 import type { Ctx } from '../api/registry';
 import { methodById, liveMethod, methodLabel } from '../methods/store';
@@ -16,6 +17,9 @@ import { ATTEMPT_COLUMNS, openAttempt, type Attempt } from './facts';
  * latest attempt (nothing was tried after it). The dashboard counts these; charges.list filters by it.
  */
 export const AWAITING_RETRY = `a.status IN ('failed', 'requires_action') AND a.id = (SELECT max(b.id) FROM charge_attempts b WHERE b.client_id = a.client_id)`;
+
+/** How many clients have a last attempt awaiting Retry (the dashboard's tile; the list filters by AWAITING_RETRY). */
+export const awaitingRetryCount = (sqlite: Database.Database): number => sqlite.prepare(`SELECT count(*) FROM charge_attempts a WHERE ${AWAITING_RETRY}`).pluck().get() as number;
 
 /** Whether staff may press Retry on the attempt (`clientHasOpen`: its client has an open attempt). */
 export const retryable = (a: Pick<Attempt, 'status' | 'waitingSince'>, clientHasOpen: boolean): boolean =>

@@ -20,12 +20,12 @@ import { assertRefFree, CLIENT_SQL, getClient, toClient, type ClientRow } from '
  * — 900,000 clients at zero — never need a sort) and how a cursor stores its value.
  */
 const SORTS = {
-  name: { column: 'c.name_key', id: 'c.id', of: (r: ClientRow) => r.name_key },
-  externalRef: { column: 'c.ref_key', id: 'c.id', of: (r: ClientRow) => r.ref_key },
+  name: { column: 'c.name_key', id: 'c.id', of: (r: ClientRow) => r.nameKey },
+  externalRef: { column: 'c.ref_key', id: 'c.id', of: (r: ClientRow) => r.refKey },
   available: { column: 'b.available', id: 'b.client_id', of: (r: ClientRow) => r.available },
-  createdAt: { column: 'c.created_at', id: 'c.id', of: (r: ClientRow) => r.created_at },
+  createdAt: { column: 'c.created_at', id: 'c.id', of: (r: ClientRow) => r.createdAt },
   // The stored forecast (balances_run_dry index); clients without usage hold RUN_DRY_NEVER, so sort last ascending.
-  runDry: { column: 'b.run_dry_at', id: 'b.client_id', of: (r: ClientRow) => r.run_dry_at },
+  runDry: { column: 'b.run_dry_at', id: 'b.client_id', of: (r: ClientRow) => r.runDryAt },
 } as const;
 
 export const clientHandlers: HandlerMap = {

@@ -5,7 +5,8 @@
  */
 import type { HandlerMap } from '../api/registry';
 import { iso } from '../clock/clock';
-import { AWAITING_RETRY } from '../charges/retry';
+import { awaitingRetryCount } from '../charges/retry';
+import { automaticTopUpsSince } from '../charges/store';
 import { coolingCounts } from '../methods/cooldown';
 import { dailyTotals, DAY_MS } from './daily';
 import { DRY_WITHIN_MS } from './dry';
@@ -23,10 +24,7 @@ export const dashboardHandlers: HandlerMap = {
     const topUpsToday = daily.currencies
       .filter((c) => c.topUpCount[last] > 0)
       .map((c) => ({ currency: c.currency, count: c.topUpCount[last], amount: c.topUps[last] }));
-    const automaticTopUpsToday = sqlite
-      .prepare("SELECT count(*) FROM charge_attempts a JOIN ledger_entries e ON e.id = a.entry_id WHERE a.status = 'succeeded' AND e.recorded_at >= ?")
-      .pluck()
-      .get(today) as number;
+    const automaticTopUpsToday = automaticTopUpsSince(sqlite, today);
     const cooling = coolingCounts(sqlite, now);
     const mail = Object.fromEntries(
       sqlite
@@ -42,7 +40,7 @@ export const dashboardHandlers: HandlerMap = {
       runDrySoon: sqlite.prepare('SELECT count(*) FROM balances WHERE run_dry_at <= ?').pluck().get(now + DRY_WITHIN_MS) as number,
       topUpsToday,
       automaticTopUpsToday,
-      awaitingRetry: sqlite.prepare(`SELECT count(*) FROM charge_attempts a WHERE ${AWAITING_RETRY}`).pluck().get() as number,
+      awaitingRetry: awaitingRetryCount(sqlite),
       methodsCooling: cooling.methods,
       clientsCooling: cooling.clients,
       notificationsToday: { sent: mail.sent ?? 0, failed: mail.failed ?? 0 },

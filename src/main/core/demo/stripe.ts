@@ -19,6 +19,7 @@
  * (a cooldown, a failure, a debit in flight) is still current when the demo opens.
  */
 import type { Core } from '../types';
+import { attemptsByStatus } from '../charges/store';
 import { demoName, random, USAGE } from './ledger';
 import { DemoClock } from './clock';
 import type { Channel, ChannelInput, ChannelOutput } from '../../../shared/contracts';
@@ -205,12 +206,7 @@ export async function seedDemoStripe(core: Core, size: { days: number } = { days
     clock.release();
   }
   const charges: Record<string, number> = {};
-  if (clients.length) {
-    const rows = sqlite
-      .prepare(`SELECT status, count(*) AS n FROM charge_attempts WHERE client_id IN (${clients.map(() => '?').join(',')}) GROUP BY status ORDER BY status`)
-      .all(...clients.map((c) => c.id)) as { status: string; n: number }[];
-    for (const r of rows) charges[r.status] = r.n;
-  }
+  for (const r of attemptsByStatus(sqlite, clients.map((c) => c.id))) charges[r.status] = r.n;
   return { clients: clients.length, charges };
 }
 

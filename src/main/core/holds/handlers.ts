@@ -4,40 +4,34 @@ import { conflict, notFound } from '../../../shared/result';
 import { iso, isoOrNull } from '../clock/clock';
 import type { Ctx, HandlerMap } from '../api/registry';
 import { getClient } from '../clients/store';
+import type { holds } from '../db/schema';
 import { toBalance, toEntry, type EntryRow } from '../ledger/post';
 
-interface HoldRow {
-  id: number;
-  client_id: number;
-  amount: number;
-  reference: string;
-  description: string;
-  status: 'open' | 'closed';
-  opened_at: number;
-  closed_at: number | null;
-  entry_id: number | null;
-}
+/** A hold as the schema has it. */
+type HoldRow = typeof holds.$inferSelect;
+/** Every column of holds under the schema's names. */
+const HOLD_COLUMNS = 'id, client_id AS clientId, amount, reference, description, status, opened_at AS openedAt, closed_at AS closedAt, entry_id AS entryId';
 const toHold = (r: HoldRow): Hold => ({
   id: r.id,
-  clientId: r.client_id,
+  clientId: r.clientId,
   amount: r.amount,
   reference: r.reference,
   description: r.description,
   status: r.status,
-  openedAt: iso(r.opened_at),
-  closedAt: isoOrNull(r.closed_at),
-  entryId: r.entry_id,
+  openedAt: iso(r.openedAt),
+  closedAt: isoOrNull(r.closedAt),
+  entryId: r.entryId,
 });
 
 function holdRow(ctx: Ctx, id: number): HoldRow | undefined {
-  return ctx.db.$client.prepare('SELECT * FROM holds WHERE id = ?').get(id) as HoldRow | undefined;
+  return ctx.db.$client.prepare(`SELECT ${HOLD_COLUMNS} FROM holds WHERE id = ?`).get(id) as HoldRow | undefined;
 }
 
 export const holdHandlers: HandlerMap = {
   'holds.open': (input, ctx) => {
     const client = getClient(ctx, input.clientId, 'clientId');
     if (client.status === 'closed') throw conflict(`client ${client.name} is closed`, 'clientId');
-    const existing = ctx.db.$client.prepare('SELECT * FROM holds WHERE client_id = ? AND reference = ?').get(input.clientId, input.reference) as HoldRow | undefined;
+    const existing = ctx.db.$client.prepare(`SELECT ${HOLD_COLUMNS} FROM holds WHERE client_id = ? AND reference = ?`).get(input.clientId, input.reference) as HoldRow | undefined;
     if (existing) {
       if (existing.amount !== input.amount) throw conflict(`hold ${input.reference} is already open with another amount`, 'reference');
       return { hold: toHold(existing), balance: toBalance(ctx.ledger.balanceOf(input.clientId)), duplicate: true };
@@ -58,12 +52,12 @@ export const holdHandlers: HandlerMap = {
     if (!h) throw notFound(`hold ${input.id} does not exist`);
     if (h.status === 'closed') throw conflict(`hold ${input.id} is already closed`, 'id');
     const now = ctx.clock.now();
-    let balance = ctx.ledger.hold(h.client_id, -h.amount, now);
+    let balance = ctx.ledger.hold(h.clientId, -h.amount, now);
     let entry: EntryRow | null = null;
     if (input.charge) {
       const r = ctx.ledger.post(
         {
-          clientId: h.client_id,
+          clientId: h.clientId,
           kind: 'usage',
           amount: -input.charge,
           description: input.description ?? (h.description || `charge for ${h.reference}`),
@@ -77,9 +71,9 @@ export const holdHandlers: HandlerMap = {
       balance = r.balance;
     }
     ctx.db.$client.prepare("UPDATE holds SET status = 'closed', closed_at = ?, entry_id = ? WHERE id = ?").run(now, entry?.id ?? null, h.id);
-    ctx.audit('hold.close', 'client', h.client_id, { holdId: h.id, held: h.amount, charged: input.charge ?? 0, entryId: entry?.id ?? null });
-    ctx.emit({ topic: 'holds', clientIds: [h.client_id] });
-    if (entry) ctx.emit({ topic: 'ledger', clientIds: [h.client_id] });
+    ctx.audit('hold.close', 'client', h.clientId, { holdId: h.id, held: h.amount, charged: input.charge ?? 0, entryId: entry?.id ?? null });
+    ctx.emit({ topic: 'holds', clientIds: [h.clientId] });
+    if (entry) ctx.emit({ topic: 'ledger', clientIds: [h.clientId] });
     return {
       hold: toHold(holdRow(ctx, h.id)!),
       entry: entry ? toEntry(entry) : null,
@@ -91,8 +85,8 @@ export const holdHandlers: HandlerMap = {
     getClient(ctx, input.clientId, 'clientId');
     const rows =
       input.status === 'all'
-        ? ctx.db.$client.prepare('SELECT * FROM holds WHERE client_id = ? ORDER BY id DESC LIMIT 500').all(input.clientId)
-        : ctx.db.$client.prepare('SELECT * FROM holds WHERE client_id = ? AND status = ? ORDER BY id DESC LIMIT 500').all(input.clientId, input.status);
+        ? ctx.db.$client.prepare(`SELECT ${HOLD_COLUMNS} FROM holds WHERE client_id = ? ORDER BY id DESC LIMIT 500`).all(input.clientId)
+        : ctx.db.$client.prepare(`SELECT ${HOLD_COLUMNS} FROM holds WHERE client_id = ? AND status = ? ORDER BY id DESC LIMIT 500`).all(input.clientId, input.status);
     return (rows as HoldRow[]).map(toHold);
   },
 };

@@ -30,11 +30,11 @@ export const ledgerHandlers: HandlerMap = {
     const original = ctx.db.$client.prepare(`SELECT ${ENTRY_COLUMNS} FROM ledger_entries e WHERE e.id = ?`).get(input.entryId) as EntryRow | undefined;
     if (!original) throw invalid('entryId', `entryId ${input.entryId} is not a ledger entry`);
     if (original.kind === 'reversal') throw conflict('a reversal cannot itself be reversed: post an adjustment instead', 'entryId');
-    if (original.reversed_by != null) throw conflict(`entry ${input.entryId} has already been reversed by entry ${original.reversed_by}`, 'entryId');
+    if (original.reversedBy != null) throw conflict(`entry ${input.entryId} has already been reversed by entry ${original.reversedBy}`, 'entryId');
     const now = ctx.clock.now();
     const r = ctx.ledger.post(
       {
-        clientId: original.client_id,
+        clientId: original.clientId,
         kind: 'reversal',
         amount: -original.amount,
         description: input.reason,
@@ -44,8 +44,8 @@ export const ledgerHandlers: HandlerMap = {
       },
       now,
     );
-    ctx.audit('ledger.reverse', 'client', original.client_id, { entryId: r.entryId, reverses: original.id, amount: -original.amount, reason: input.reason });
-    ctx.emit({ topic: 'ledger', clientIds: [original.client_id] });
+    ctx.audit('ledger.reverse', 'client', original.clientId, { entryId: r.entryId, reverses: original.id, amount: -original.amount, reason: input.reason });
+    ctx.emit({ topic: 'ledger', clientIds: [original.clientId] });
     return { entry: toEntry(ctx.ledger.entry(r.entryId)), balance: toBalance(r.balance) };
   },
 

@@ -28,6 +28,7 @@ interface ClientRef {
   status: string;
 }
 
+/** Not a table's row: a CSV line as parsed, before it is an entry. */
 interface ParsedRow {
   line: number;
   client: ClientRef;

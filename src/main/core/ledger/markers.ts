@@ -4,6 +4,7 @@
  * kind (events that fall in one slice of the range share a marker that counts them), so a client with a
  * million entries costs the same few hundred markers as one with ten.
  */
+import { failedGroups, type FailedGroup } from '../charges/store';
 import { readSettings } from '../recharge/settings';
 import { SERIES_MARKERS, type SeriesMarker } from '../../../shared/contracts/ledger';
 import type { Ctx } from '../api/registry';
@@ -37,14 +38,8 @@ export interface TopUpGroup {
   id: number;
 }
 
-interface Group {
-  t0: number;
-  t1: number;
-  n: number;
-  amount: number | null;
-  id: number;
-  text: string | null;
-}
+/** A marker's events before it is a marker: the same shape for top-ups, failed attempts and notifications. */
+type Group = FailedGroup;
 
 const marker = (kind: SeriesMarker['kind'], g: Group): SeriesMarker => ({
   kind,
@@ -84,13 +79,7 @@ export function seriesMarkers(ctx: Pick<Ctx, 'db'>, clientId: number, range: { f
 
   // As BigInt: better-sqlite3 binds a number as REAL, and (t - origin) / mw would not round down to a slice.
   const args = { client: clientId, from: BigInt(from), to: BigInt(to), origin: BigInt(origin), mw: BigInt(mw) };
-  const failed = sqlite
-    .prepare(
-      `SELECT min(updated_at) AS t0, max(updated_at) AS t1, count(*) AS n, sum(amount) AS amount, min(id) AS id, min(reason) AS text
-       FROM charge_attempts WHERE client_id = @client AND status IN ('failed', 'requires_action') AND updated_at >= @from AND updated_at <= @to
-       GROUP BY (updated_at - @origin) / @mw ORDER BY t0`,
-    )
-    .all(args) as Group[];
+  const failed = failedGroups(sqlite, args);
   const notes = sqlite
     .prepare(
       `SELECT min(decided_at) AS t0, max(decided_at) AS t1, count(*) AS n, NULL AS amount, min(id) AS id, min(subject) || ' (' || min(status) || ')' AS text

@@ -9,6 +9,7 @@ import type { BalanceState, LedgerEntry } from '../../../shared/contracts';
 import { MAX_AMOUNT } from '../../../shared/money';
 import { isoOrNull, iso } from '../clock/clock';
 import type { Db } from '../db/open';
+import type { balances, clients, ledgerEntries } from '../db/schema';
 import { addUsage, figuresOf, ForecastStore, parseDays } from './forecast';
 import { DAY_MS, dayOf } from '../../../shared/forecast';
 
@@ -37,31 +38,14 @@ export interface NewEntry {
   reversesEntryId?: number | null;
 }
 
-export interface EntryRow {
-  id: number;
-  client_id: number;
-  kind: EntryKind;
-  amount: number;
-  balance_after: number;
-  external_id: string | null;
-  description: string;
-  actor: string;
-  at: number;
-  recorded_at: number;
-  reverses_entry_id: number | null;
-  reversed_by: number | null;
-}
+/** A ledger entry as the schema has it (ENTRY_COLUMNS), with the id of the entry that reverses it. */
+export type EntryRow = typeof ledgerEntries.$inferSelect & { reversedBy: number | null };
 
-export interface BalanceRow {
-  client_id: number;
-  balance: number;
-  held: number;
-  available: number;
-  last_debit_at: number | null;
-}
+/** What posting and the balance listeners know of a balance row, as the schema has it. */
+export type BalanceRow = Pick<typeof balances.$inferSelect, 'clientId' | 'balance' | 'held' | 'available' | 'lastDebitAt'>;
 
 /** The balance row as posting reads it: with the run-dry forecast's days and the client's creation. */
-type PostingRow = BalanceRow & { created_at: number; usage_days: string; currency: string };
+type PostingRow = BalanceRow & Pick<typeof clients.$inferSelect, 'createdAt' | 'currency'> & { usageDays: string };
 
 /**
  * Something that wants to know, inside the same transaction, that a balance moved (rule evaluation):
@@ -69,28 +53,30 @@ type PostingRow = BalanceRow & { created_at: number; usage_days: string; currenc
  */
 export type BalanceListener = (clientId: number, state: BalanceRow, now: number, lowered: boolean) => void;
 
-export const ENTRY_COLUMNS = `e.id, e.client_id, e.kind, e.amount, e.balance_after, e.external_id, e.description, e.actor, e.at,
-  e.recorded_at, e.reverses_entry_id, (SELECT r.id FROM ledger_entries r WHERE r.reverses_entry_id = e.id) AS reversed_by`;
+/** An entry's columns under the schema's names, from the table aliased `e`. */
+export const ENTRY_COLUMNS = `e.id AS id, e.client_id AS clientId, e.kind AS kind, e.amount AS amount, e.balance_after AS balanceAfter, e.external_id AS externalId,
+  e.description AS description, e.actor AS actor, e.at AS at, e.recorded_at AS recordedAt, e.reverses_entry_id AS reversesEntryId,
+  (SELECT r.id FROM ledger_entries r WHERE r.reverses_entry_id = e.id) AS reversedBy`;
 
 export function toEntry(r: EntryRow): LedgerEntry {
   return {
     id: r.id,
-    clientId: r.client_id,
+    clientId: r.clientId,
     kind: r.kind,
     amount: r.amount,
-    balanceAfter: r.balance_after,
-    externalId: r.external_id,
+    balanceAfter: r.balanceAfter,
+    externalId: r.externalId,
     description: r.description,
     actor: r.actor,
     at: iso(r.at),
-    recordedAt: iso(r.recorded_at),
-    reversesEntryId: r.reverses_entry_id,
-    reversedByEntryId: r.reversed_by,
+    recordedAt: iso(r.recordedAt),
+    reversesEntryId: r.reversesEntryId,
+    reversedByEntryId: r.reversedBy,
   };
 }
 
 export function toBalance(r: BalanceRow): BalanceState {
-  return { clientId: r.client_id, balance: r.balance, held: r.held, available: r.available, lastDebitAt: isoOrNull(r.last_debit_at) };
+  return { clientId: r.clientId, balance: r.balance, held: r.held, available: r.available, lastDebitAt: isoOrNull(r.lastDebitAt) };
 }
 
 /** The posting engine of one database: prepared statements made once and reused on the hot path. */
@@ -101,6 +87,7 @@ export class Ledger {
     setBalance: Statement;
     setHeld: Statement;
     entry: Statement<[number], EntryRow>;
+    available: Statement<[number], number>;
     byExternal: Statement<[number, string], { id: number }>;
     finishBatch: Statement;
     addDay: Statement;
@@ -119,7 +106,8 @@ export class Ledger {
     this.forecast = new ForecastStore(sqlite);
     this.s = {
       balance: sqlite.prepare(
-        `SELECT b.client_id, b.balance, b.held, b.available, b.last_debit_at, coalesce(u.days, '[]') AS usage_days, c.created_at, c.currency
+        `SELECT b.client_id AS clientId, b.balance AS balance, b.held AS held, b.available AS available, b.last_debit_at AS lastDebitAt,
+           coalesce(u.days, '[]') AS usageDays, c.created_at AS createdAt, c.currency AS currency
          FROM balances b JOIN clients c ON c.id = b.client_id LEFT JOIN usage_days u ON u.client_id = b.client_id WHERE b.client_id = ?`,
       ),
       insert: sqlite.prepare(
@@ -138,6 +126,7 @@ export class Ledger {
       ),
       entry: sqlite.prepare(`SELECT ${ENTRY_COLUMNS} FROM ledger_entries e WHERE e.id = ?`),
       byExternal: sqlite.prepare('SELECT id FROM ledger_entries WHERE client_id = ? AND external_id = ?'),
+      available: sqlite.prepare<[number], number>('SELECT available FROM balances WHERE client_id = ?').pluck(),
       addDay: sqlite.prepare(
         `INSERT INTO daily_totals (day, currency, net, top_ups, top_up_count) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (day, currency) DO UPDATE SET net = net + excluded.net, top_ups = top_ups + excluded.top_ups, top_up_count = top_up_count + excluded.top_up_count`,
@@ -153,6 +142,11 @@ export class Ledger {
     const b = this.s.balance.get(clientId);
     if (!b) throw notFound(`client ${clientId} does not exist`);
     return b;
+  }
+
+  /** The client's available balance; undefined when there is no such client. */
+  available(clientId: number): number | undefined {
+    return this.s.available.get(clientId);
   }
 
   entry(id: number): EntryRow {
@@ -179,20 +173,20 @@ export class Ledger {
     }
     const debitAt = e.amount < 0 && e.kind === 'usage' ? e.at : null;
     // The forecast's figures ride in the balance's UPDATE; a usage debit also writes its days (usage_days).
-    const days = parseDays(before.usage_days);
+    const days = parseDays(before.usageDays);
     const usageDays = debitAt === null ? days : addUsage(days, debitAt, -e.amount, now);
-    const f = figuresOf(usageDays, balanceAfter - before.held, before.created_at, now);
+    const f = figuresOf(usageDays, balanceAfter - before.held, before.createdAt, now);
     this.s.setBalance.run({ clientId: e.clientId, balance: balanceAfter, debitAt, now, ...f });
     if (debitAt !== null) this.forecast.setDays(e.clientId, usageDays);
     const topUp = e.kind === 'top_up';
     this.s.addDay.run(dayOf(now) * DAY_MS, before.currency, e.amount, topUp ? e.amount : 0, topUp ? 1 : 0);
     // The same arithmetic as the UPDATE above, so the row need not be read back.
     const after: BalanceRow = {
-      client_id: e.clientId,
+      clientId: e.clientId,
       balance: balanceAfter,
       held: before.held,
       available: balanceAfter - before.held,
-      last_debit_at: debitAt !== null && (before.last_debit_at === null || before.last_debit_at < debitAt) ? debitAt : before.last_debit_at,
+      lastDebitAt: debitAt !== null && (before.lastDebitAt === null || before.lastDebitAt < debitAt) ? debitAt : before.lastDebitAt,
     };
     this.moved(e.clientId, after, now, e.amount < 0, before.available);
     return { entryId: Number(info.lastInsertRowid), balance: after, duplicate: false };
@@ -212,7 +206,7 @@ export class Ledger {
         let r = running.get(e.clientId);
         if (!r) {
           const row = this.balanceOf(e.clientId);
-          r = { row: { ...row }, availableBefore: row.available, count: 0, lowered: false, days: parseDays(row.usage_days), debited: false, net: 0, topUps: 0, topUpCount: 0 };
+          r = { row: { ...row }, availableBefore: row.available, count: 0, lowered: false, days: parseDays(row.usageDays), debited: false, net: 0, topUps: 0, topUpCount: 0 };
           running.set(e.clientId, r);
         }
         const balanceAfter = within(r.row.balance + e.amount, e.amount, 'balance', 'amount');
@@ -228,7 +222,7 @@ export class Ledger {
         }
         if (e.amount < 0) r.lowered = true;
         if (e.amount < 0 && e.kind === 'usage') {
-          if (r.row.last_debit_at === null || r.row.last_debit_at < e.at) r.row.last_debit_at = e.at;
+          if (r.row.lastDebitAt === null || r.row.lastDebitAt < e.at) r.row.lastDebitAt = e.at;
           // The part's usage per day, summed in memory: one UPSERT per client and day in finish().
           r.days = addUsage(r.days, e.at, -e.amount, now);
           r.debited = true;
@@ -250,8 +244,8 @@ export class Ledger {
           t.topUps += r.topUps;
           t.topUpCount += r.topUpCount;
           totals.set(r.row.currency, t);
-          const f = figuresOf(r.days, r.row.available, r.row.created_at, now);
-          finishBalance.run({ clientId, balance: r.row.balance, count: r.count, lastDebitAt: r.row.last_debit_at, now, ...f });
+          const f = figuresOf(r.days, r.row.available, r.row.createdAt, now);
+          finishBalance.run({ clientId, balance: r.row.balance, count: r.count, lastDebitAt: r.row.lastDebitAt, now, ...f });
           if (r.debited) this.forecast.setDays(clientId, r.days);
           moved.push(clientId);
           this.moved(clientId, r.row, now, r.lowered, r.availableBefore);
@@ -284,7 +278,7 @@ export class Ledger {
     const before = this.balanceOf(clientId);
     const held = within(before.held + delta, delta, 'held amount', 'amount');
     const available = within(before.balance - held, delta, 'balance', 'amount');
-    this.s.setHeld.run({ clientId, delta, now, ...figuresOf(parseDays(before.usage_days), available, before.created_at, now) });
+    this.s.setHeld.run({ clientId, delta, now, ...figuresOf(parseDays(before.usageDays), available, before.createdAt, now) });
     // The same arithmetic as the UPDATE, so the row need not be read back (as in post()).
     const after: BalanceRow = { ...before, held, available };
     this.moved(clientId, after, now, delta > 0, before.available);

@@ -22,6 +22,7 @@ import type { SettingsStore } from '../settings/store';
 import { NOTIFY_JOB, NotificationLog, sendOutcomes } from '../notifications/log';
 import { MailError, Mailer, OUTBOX_FROM, parseSmtpUrl, redactSmtpUrl, type MailRoute, type OutgoingMail, type SmtpConfig } from './mailer';
 import { messageIdOf, NOTIFICATION_SELECT, testMessageId, type NotificationRow } from '../notifications/query';
+import { partyReader } from '../clients/store';
 import { render, renderTest, type TemplateData } from '../notifications/templates';
 
 /** How SMTP settings are stored: everything but the password as given, the password sealed. */
@@ -51,31 +52,23 @@ export interface NotifierOptions {
   emit(e: ChangeEvent): void;
 }
 
-interface PartyRow {
-  name: string;
-  external_ref: string;
-  billing_email: string;
-  reseller_name: string;
-  reseller_email: string | null;
-}
-
 /** After the server could not be reached, the rest of a run's mail waits this long instead of each timing out. */
 const SERVER_DOWN_MS = 30_000;
 
 export class Notifier {
   readonly mailer: Mailer;
   private readonly s;
+  /** The client and reseller a message is about (clients/store.ts). */
+  private readonly party;
   /** Until when the SMTP server counts as unreachable, and why (a circuit breaker for one run of jobs). */
   private down: { until: number; error: MailError } | null = null;
 
   constructor(private readonly o: NotifierOptions) {
     this.mailer = new Mailer(() => this.route());
     const sqlite = o.sqlite;
+    this.party = partyReader(sqlite);
     this.s = {
       row: sqlite.prepare(`${NOTIFICATION_SELECT} WHERE n.id = ?`),
-      party: sqlite.prepare(
-        `SELECT c.name, c.external_ref, c.billing_email, r.name AS reseller_name, r.email AS reseller_email FROM clients c JOIN resellers r ON r.id = c.reseller_id WHERE c.id = ?`,
-      ),
       ...sendOutcomes(sqlite),
     };
     o.jobs.register(NOTIFY_JOB, (job) => this.runJob(job));
@@ -192,21 +185,21 @@ export class Notifier {
 
   /** The email of a log row, exactly as the job sends it. */
   message(r: NotificationRow): RenderedMessage {
-    const p = this.s.party.get(r.client_id) as PartyRow;
+    const p = this.party(r.clientId)!;
     const rendered = render({
       kind: r.kind,
       subject: r.subject,
       clientName: p.name,
-      clientRef: p.external_ref,
-      clientEmail: p.billing_email,
+      clientRef: p.externalRef,
+      clientEmail: p.billingEmail,
       currency: r.currency,
-      resellerName: p.reseller_name,
-      resellerEmail: p.reseller_email,
+      resellerName: p.resellerName,
+      resellerEmail: p.resellerEmail,
       available: r.available,
       threshold: r.threshold,
       seq: r.seq,
-      maxQty: r.max_qty,
-      decidedAt: r.decided_at,
+      maxQty: r.maxQty,
+      decidedAt: r.decidedAt,
       data: JSON.parse(r.data) as TemplateData,
     });
     let from = OUTBOX_FROM;
@@ -220,7 +213,7 @@ export class Notifier {
       from,
       to: JSON.parse(r.recipients) as string[],
       // Staff reply to the desk; clients reply to their reseller.
-      replyTo: r.kind === 'low_balance_staff' ? null : p.reseller_email,
+      replyTo: r.kind === 'low_balance_staff' ? null : p.resellerEmail,
       ...rendered,
       messageId: this.messageId(r.id),
     };
@@ -232,7 +225,7 @@ export class Notifier {
     // Already sent or given up (a resend is a new row): nothing to do.
     if (!r || r.status !== 'queued') return;
     const m = this.message(r);
-    const clientIds = [r.client_id];
+    const clientIds = [r.clientId];
     try {
       const route = this.route();
       // One unreachable server must not cost every queued message its own timeout: the run would hold the

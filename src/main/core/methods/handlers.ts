@@ -9,7 +9,7 @@ import { AppError, conflict, invalid, notFound, unavailable } from '../../../sha
 import type { Ctx, HandlerMap } from '../api/registry';
 import { POINTS } from '../../../shared/money';
 import { iso, isoOrNull } from '../clock/clock';
-import type { clients } from '../db/schema';
+import { requireClient } from '../clients/store';
 import { stripeErrorWords } from '../stripe/service';
 import { coolingUntil } from './cooldown';
 import { customerOf, linkCustomer, listMethods, liveMethod, methodLabel, otherClientOf, renumber, saveFromStripe, setAutoCharge, type Method, type StripeMethod } from './store';
@@ -35,15 +35,6 @@ function toMethod(r: Method, now: number, index: number): PaymentMethod {
     expired,
     syncedAt: iso(r.syncedAt),
   };
-}
-
-/** The client whose methods a channel is about. */
-function requireClient(ctx: Ctx, clientId: number): Pick<typeof clients.$inferSelect, 'id' | 'name' | 'externalRef' | 'billingEmail' | 'currency'> {
-  const c = ctx.db.$client.prepare(`SELECT id, name, external_ref AS externalRef, billing_email AS billingEmail, currency FROM clients WHERE id = ?`).get(clientId) as
-    | ReturnType<typeof requireClient>
-    | undefined;
-  if (!c) throw invalid('clientId', `clientId ${clientId} is not a client`);
-  return c;
 }
 
 /** The client's methods, primary first (no call to Stripe). */
@@ -92,12 +83,12 @@ async function sync(ctx: Ctx, clientId: number, customerId: string): Promise<voi
 
 export const methodHandlers: HandlerMap = {
   'methods.list': (input, ctx) => {
-    requireClient(ctx, input.clientId);
+    requireClient(ctx.db.$client, input.clientId);
     return clientMethods(ctx, input.clientId);
   },
 
   'methods.link': async (input, ctx) => {
-    const c = requireClient(ctx, input.clientId);
+    const c = requireClient(ctx.db.$client, input.clientId);
     const stripe = ctx.payments.client();
     const current = customerOf(ctx.db.$client, c.id);
     let customerId = input.customerId ?? current;
@@ -135,7 +126,7 @@ export const methodHandlers: HandlerMap = {
   },
 
   'methods.refresh': async (input, ctx) => {
-    requireClient(ctx, input.clientId);
+    requireClient(ctx.db.$client, input.clientId);
     const customerId = customerOf(ctx.db.$client, input.clientId);
     if (!customerId) throw conflict('this client is not linked to a Stripe customer yet: link it first', 'clientId');
     await sync(ctx, input.clientId, customerId);
@@ -155,7 +146,7 @@ export const methodHandlers: HandlerMap = {
   },
 
   'methods.reorder': (input, ctx) => {
-    requireClient(ctx, input.clientId);
+    requireClient(ctx.db.$client, input.clientId);
     const before = clientMethods(ctx, input.clientId).methods.map((m) => m.id);
     const given = new Set(input.order);
     if (given.size !== input.order.length) throw invalid('order', 'order lists a method twice');
@@ -171,7 +162,7 @@ export const methodHandlers: HandlerMap = {
   },
 
   'methods.setupLink': async (input, ctx) => {
-    const c = requireClient(ctx, input.clientId);
+    const c = requireClient(ctx.db.$client, input.clientId);
     if (c.currency === POINTS) throw conflict('a client billed in points cannot pay through Stripe: its currency is not money', 'clientId');
     // Read without opening the sealed key: the link's page is a setting of its own.
     const returnUrl = ctx.payments.returnPage();

@@ -17,7 +17,7 @@ export const notificationHandlers: HandlerMap = {
     const items = rows.slice(0, limit);
     const install = ctx.settings.installId(ctx.clock.now());
     const last = items[items.length - 1];
-    return { items: items.map((r) => toNotification(r, install)), nextCursor: more ? encodeCursor([last.decided_at, last.id]) : null };
+    return { items: items.map((r) => toNotification(r, install)), nextCursor: more ? encodeCursor([last.decidedAt, last.id]) : null };
   },
 
   'notifications.get': (input, ctx) => {
@@ -25,12 +25,12 @@ export const notificationHandlers: HandlerMap = {
     if (!r) throw notFound(`notification ${input.id} does not exist`);
     const sqlite = ctx.db.$client;
     const job = jobByKey(sqlite, `notify:${r.id}`);
-    const resends = sqlite.prepare(`SELECT id, status, decided_at FROM notifications WHERE resend_of = ? ORDER BY id`).all(r.id) as { id: number; status: NotificationRow['status']; decided_at: number }[];
+    const resends = sqlite.prepare(`SELECT id, status, decided_at AS decidedAt FROM notifications WHERE resend_of = ? ORDER BY id`).all(r.id) as Pick<NotificationRow, 'id' | 'status' | 'decidedAt'>[];
     return {
       notification: toNotification(r, ctx.settings.installId(ctx.clock.now())),
       message: ctx.notifier.message(r),
-      nextAttemptAt: r.status === 'queued' && r.attempts > 0 && job?.status === 'queued' ? isoOrNull(job.ready_at) : null,
-      resends: resends.map((x) => ({ id: x.id, status: x.status, decidedAt: iso(x.decided_at) })),
+      nextAttemptAt: r.status === 'queued' && r.attempts > 0 && job?.status === 'queued' ? isoOrNull(job.readyAt) : null,
+      resends: resends.map((x) => ({ id: x.id, status: x.status, decidedAt: iso(x.decidedAt) })),
     };
   },
 
@@ -50,7 +50,7 @@ export const notificationHandlers: HandlerMap = {
     const id = Number(info.lastInsertRowid);
     ctx.notifyLog.enqueue(id, now);
     ctx.audit('notifications.resend', 'notification', r.id, { resend: id });
-    ctx.emit({ topic: 'notifications', clientIds: [r.client_id] });
+    ctx.emit({ topic: 'notifications', clientIds: [r.clientId] });
     return toNotification(ctx.notifier.row(id)!, ctx.settings.installId(now));
   },
 

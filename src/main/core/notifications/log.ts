@@ -10,6 +10,8 @@ import { formatRunDry } from '../../../shared/forecast';
 import { formatMoney } from '../../../shared/money';
 import { iso } from '../clock/clock';
 import type { JobQueue } from '../scheduler/jobs';
+import { partyReader, type Party } from '../clients/store';
+import { staffEmailsReader } from '../profiles/store';
 import type { Decision, EffectiveRule, Facts, Policy, RuleState } from '../profiles/decide';
 import { KIND_OF_RULE, subjectFor, type Party as TemplateParty, type TemplateData } from './templates';
 
@@ -30,15 +32,6 @@ export interface DecisionInput {
   facts: Facts;
   state: RuleState;
   now: number;
-}
-
-interface Party {
-  name: string;
-  external_ref: string;
-  billing_email: string;
-  currency: string;
-  reseller_name: string;
-  reseller_email: string | null;
 }
 
 const RULE_LABEL: Record<RuleKind, string> = { staff: 'reseller staff', client: 'client', inactivity: 'inactivity', forecast: 'forecast' };
@@ -69,17 +62,25 @@ function unique(addresses: (string | null | undefined)[]): string[] {
 
 export class NotificationLog {
   private readonly s;
+  private readonly party: (clientId: number) => Party | undefined;
+  private readonly staffEmails: (profileId: number) => string[];
 
   constructor(
     private readonly sqlite: Database.Database,
     private readonly jobs: JobQueue,
   ) {
+    this.party = partyReader(sqlite);
+    this.staffEmails = staffEmailsReader(sqlite);
     this.s = {
-      party: sqlite.prepare(
-        `SELECT c.name, c.external_ref, c.billing_email, c.currency, r.name AS reseller_name, r.email AS reseller_email
-         FROM clients c JOIN resellers r ON r.id = c.reseller_id WHERE c.id = ?`,
-      ),
-      staffEmails: sqlite.prepare(`SELECT s.email FROM profile_staff ps JOIN staff_users s ON s.id = ps.staff_id WHERE ps.profile_id = ? AND s.active = 1 ORDER BY s.name`).pluck(),
+      // The attempt's id ends the JSON member: "waitingAttempt":1 must not match attempt 12.
+      waitNoticed: sqlite
+        .prepare(
+          `SELECT 1 FROM notifications WHERE client_id = @client AND kind = 'recharge_failed' AND decided_at >= @since AND (data LIKE @tag || ',%' OR data LIKE @tag || '}%') LIMIT 1`,
+        )
+        .pluck(),
+      capNoticed: sqlite
+        .prepare(`SELECT 1 FROM notifications WHERE client_id = ? AND kind = 'recharge_failed' AND decided_at > ? AND data LIKE '%"capReached":true%' LIMIT 1`)
+        .pluck(),
       insert: sqlite.prepare(
         `INSERT INTO notifications (kind, client_id, profile_id, profile_name, rule, decided_at, status, suppressed, reason, available, threshold, currency, seq, max_qty, recipients, subject, data, resend_of)
          VALUES (@kind, @clientId, @profileId, @profileName, @rule, @decidedAt, @status, @suppressed, @reason, @available, @threshold, @currency, @seq, @maxQty, @recipients, @subject, @data, @resendOf)`,
@@ -89,7 +90,7 @@ export class NotificationLog {
 
   /** Records one decision (and its job when something is to be sent); returns the log row's id. */
   record(d: DecisionInput): number {
-    const party = this.s.party.get(d.clientId) as Party;
+    const party = this.party(d.clientId)!;
     const money = (v: number) => formatMoney(v, party.currency, { locale: 'en-US' });
     const ruleCfg = d.profile.rules[d.rule.kind];
     // The forecast rule goes where the staff rule does: the reseller's email (its own tick), the staff users
@@ -97,8 +98,8 @@ export class NotificationLog {
     const toStaff = d.rule.kind === 'staff' || d.rule.kind === 'forecast';
     const recipients =
       toStaff
-        ? unique([ruleCfg.notifyPrimary ? party.reseller_email : null, ...(this.s.staffEmails.all(d.profile.id) as string[]), ...ruleCfg.emails])
-        : unique([ruleCfg.notifyPrimary ? party.billing_email : null, ...ruleCfg.emails]);
+        ? unique([ruleCfg.notifyPrimary ? party.resellerEmail : null, ...this.staffEmails(d.profile.id), ...ruleCfg.emails])
+        : unique([ruleCfg.notifyPrimary ? party.billingEmail : null, ...ruleCfg.emails]);
 
     let status: Notification['status'] = 'queued';
     let suppressed: Notification['suppressed'] = null;
@@ -184,9 +185,9 @@ export class NotificationLog {
     /** The threshold crossed (the auto-recharge alert), for the low balance template. */
     threshold?: number | null;
   }): number {
-    const party = this.s.party.get(m.clientId) as Party | undefined;
+    const party = this.party(m.clientId);
     if (!party) throw new Error(`client ${m.clientId} does not exist`);
-    const recipients = unique(m.to ?? [party.billing_email]);
+    const recipients = unique(m.to ?? [party.billingEmail]);
     const status: Notification['status'] = recipients.length ? 'queued' : 'suppressed';
     const id = Number(
       this.s.insert.run({
@@ -214,6 +215,16 @@ export class NotificationLog {
     return id;
   }
 
+  /** Whether staff were told since `since` that attempt `attemptId` waits for Stripe (the charge flow tells them once). */
+  waitNoticed(clientId: number, since: number, attemptId: number): boolean {
+    return this.s.waitNoticed.get({ client: clientId, since, tag: `%"waitingAttempt":${attemptId}` }) !== undefined;
+  }
+
+  /** Whether the client was told after `after` that the daily cap of automatic top-ups is used up. */
+  capNoticed(clientId: number, after: number): boolean {
+    return this.s.capNoticed.get(clientId, after) !== undefined;
+  }
+
   /** The durable job that sends log row `id` (a second call for the same row adds nothing). */
   enqueue(id: number, now: number): void {
     this.jobs.enqueue({ kind: NOTIFY_JOB, key: `notify:${id}`, payload: { notificationId: id }, readyAt: now }, now);
@@ -223,11 +234,11 @@ export class NotificationLog {
 function templateParty(p: Party): TemplateParty {
   return {
     clientName: p.name,
-    clientRef: p.external_ref,
-    clientEmail: p.billing_email,
+    clientRef: p.externalRef,
+    clientEmail: p.billingEmail,
     currency: p.currency,
-    resellerName: p.reseller_name,
-    resellerEmail: p.reseller_email,
+    resellerName: p.resellerName,
+    resellerEmail: p.resellerEmail,
   };
 }
 

@@ -7,36 +7,17 @@ import { randomBytes } from 'node:crypto';
 import type { Notification, NotificationFilter } from '../../../shared/contracts';
 import { invalid } from '../../../shared/result';
 import { iso, isoOrNull } from '../clock/clock';
+import type { clients, notifications } from '../db/schema';
 
-export interface NotificationRow {
-  id: number;
-  kind: Notification['kind'];
-  client_id: number;
-  client_name: string;
-  client_ref: string;
-  profile_id: number | null;
-  profile_name: string | null;
-  rule: Notification['rule'];
-  decided_at: number;
-  status: Notification['status'];
-  suppressed: Notification['suppressed'];
-  reason: string;
-  available: number | null;
-  threshold: number | null;
-  currency: string;
-  seq: number | null;
-  max_qty: number | null;
-  recipients: string;
-  subject: string;
-  data: string;
-  attempts: number;
-  error: string | null;
-  sent_at: number | null;
-  via: Notification['via'];
-  resend_of: number | null;
-}
+/** A log row as the schema has it, with its client's name and reference. */
+export type NotificationRow = typeof notifications.$inferSelect & { clientName: (typeof clients.$inferSelect)['name']; clientRef: (typeof clients.$inferSelect)['externalRef'] };
 
-export const NOTIFICATION_SELECT = `SELECT n.*, c.name AS client_name, c.external_ref AS client_ref FROM notifications n JOIN clients c ON c.id = n.client_id`;
+/** A log row's columns under the schema's names, from the table aliased `n` joined to its client `c`. */
+export const NOTIFICATION_SELECT = `SELECT n.id AS id, n.kind AS kind, n.client_id AS clientId, n.profile_id AS profileId, n.profile_name AS profileName, n.rule AS rule,
+  n.decided_at AS decidedAt, n.status AS status, n.suppressed AS suppressed, n.reason AS reason, n.available AS available, n.threshold AS threshold,
+  n.currency AS currency, n.seq AS seq, n.max_qty AS maxQty, n.recipients AS recipients, n.subject AS subject, n.data AS data, n.attempts AS attempts,
+  n.error AS error, n.sent_at AS sentAt, n.via AS via, n.resend_of AS resendOf, c.name AS clientName, c.external_ref AS clientRef
+  FROM notifications n JOIN clients c ON c.id = n.client_id`;
 
 /** The Message-ID of a notification's email: derived from its id and the ledger's install id, so stable across retries. */
 export const messageIdOf = (id: number, installId: string) => `<notification-${id}.${installId}@balance-desk>`;
@@ -52,13 +33,13 @@ export function toNotification(r: NotificationRow, installId: string): Notificat
   return {
     id: r.id,
     kind: r.kind,
-    clientId: r.client_id,
-    clientName: r.client_name,
-    clientRef: r.client_ref,
-    profileId: r.profile_id,
-    profileName: r.profile_name,
+    clientId: r.clientId,
+    clientName: r.clientName,
+    clientRef: r.clientRef,
+    profileId: r.profileId,
+    profileName: r.profileName,
     rule: r.rule,
-    decidedAt: iso(r.decided_at),
+    decidedAt: iso(r.decidedAt),
     status: r.status,
     suppressed: r.suppressed,
     reason: r.reason,
@@ -66,14 +47,14 @@ export function toNotification(r: NotificationRow, installId: string): Notificat
     threshold: r.threshold,
     currency: r.currency,
     seq: r.seq,
-    maxQty: r.max_qty,
+    maxQty: r.maxQty,
     recipients: JSON.parse(r.recipients) as string[],
     subject: r.subject,
     attempts: r.attempts,
     error: r.error,
-    sentAt: isoOrNull(r.sent_at),
+    sentAt: isoOrNull(r.sentAt),
     via: r.via,
-    resendOf: r.resend_of,
+    resendOf: r.resendOf,
     messageId: messageIdOf(r.id, installId),
   };
 }

@@ -6,20 +6,18 @@
 import type Database from 'better-sqlite3';
 import type { ProfileRuleKind as RuleKind } from '../../../shared/contracts';
 import { MAX_AMOUNT } from '../../../shared/money';
-import { RULE_KINDS, ruleStateId, ruleStateRange } from '../db/schema';
+import { RULE_KINDS, ruleStateId, ruleStateRange, type clientThresholds, type lowBalanceProfiles, type profileRules } from '../db/schema';
 import type { BalanceRow } from '../ledger/post';
 import type { NotificationLog, DecisionProfile } from '../notifications/log';
 import { decide, sameState, type Cause, type EffectiveRule, type Facts, type RuleState } from './decide';
 
-export interface ProfileRuleRow {
-  enabled: boolean;
-  threshold: number;
-  notifyPrimary: boolean;
-  emails: string[];
-  inactivityMs: number | null;
-  /** Forecast rule only. */
-  horizonMs: number | null;
-}
+type RuleCols = typeof profileRules.$inferSelect;
+/** A profile's rule as the schema has it, its emails parsed (the JSON array of the column). */
+export type ProfileRuleRow = Omit<Pick<RuleCols, 'enabled' | 'threshold' | 'notifyPrimary' | 'emails' | 'inactivityMs' | 'horizonMs'>, 'emails'> & { emails: string[] };
+/** A rule row as SQLite answers it: its boolean columns 0 or 1, its emails JSON. */
+type RuleSqlRow = Pick<RuleCols, 'profileId' | 'kind' | 'threshold' | 'emails' | 'inactivityMs' | 'horizonMs'> & { enabled: 0 | 1; notifyPrimary: 0 | 1 };
+/** A profile row as the cache reads it (is_default 0 or 1). */
+type ProfileSqlRow = Pick<typeof lowBalanceProfiles.$inferSelect, 'id' | 'resellerId' | 'name' | 'currency' | 'maxQty' | 'periodMs'> & { isDefault: 0 | 1 };
 
 export interface LoadedProfile extends DecisionProfile {
   resellerId: number;
@@ -57,13 +55,11 @@ const STATE_COLUMNS = 'id, sent, since, last_sent_at, last_suppressed_at, last_s
 /** A client's states by rule index (staff, client, inactivity), undefined where the rule has none. */
 type States = (RuleState | undefined)[];
 
-interface OverrideRow {
-  client_id: number;
-  kind: RuleKind;
-  threshold: number | null;
-  enabled: number;
-}
+/** A client threshold as the schema has it (enabled 0 or 1, as SQLite answers a boolean column). */
+type OverrideRow = Pick<typeof clientThresholds.$inferSelect, 'clientId' | 'kind' | 'threshold'> & { enabled: 0 | 1 };
+const OVERRIDE_COLUMNS = 'client_id AS clientId, kind, threshold, enabled';
 
+/** Not a table's row: the client, its balance and the profile in force (a subquery), for one evaluation. */
 interface FactsRow {
   id: number;
   created_at: number;
@@ -141,8 +137,13 @@ export class RuleEngine {
     this.log = log;
     this.s = {
       dataVersion: sqlite.prepare('PRAGMA data_version').pluck(),
-      profiles: sqlite.prepare('SELECT id, reseller_id, name, currency, max_qty, period_ms, is_default FROM low_balance_profiles'),
-      rules: sqlite.prepare('SELECT profile_id, kind, enabled, threshold, notify_primary, emails, inactivity_ms, horizon_ms FROM profile_rules'),
+      profiles: sqlite.prepare<[], ProfileSqlRow>(
+        'SELECT id, reseller_id AS resellerId, name, currency, max_qty AS maxQty, period_ms AS periodMs, is_default AS isDefault FROM low_balance_profiles',
+      ),
+      rules: sqlite.prepare<[], RuleSqlRow>(
+        `SELECT profile_id AS profileId, kind, enabled, threshold, notify_primary AS notifyPrimary, emails, inactivity_ms AS inactivityMs, horizon_ms AS horizonMs
+         FROM profile_rules`,
+      ),
       staff: sqlite.prepare('SELECT profile_id, staff_id FROM profile_staff'),
       facts: sqlite.prepare(
         `SELECT c.id, c.created_at, c.status, ${PROFILE_IN_FORCE} AS pid, b.available, b.last_debit_at, b.run_dry_at
@@ -151,7 +152,7 @@ export class RuleEngine {
       clientOnly: sqlite.prepare(`SELECT c.created_at, c.status, ${PROFILE_IN_FORCE} AS pid FROM clients c WHERE c.id = ?`),
       // Written by the same posting transaction just before the listener runs.
       runDryAt: sqlite.prepare('SELECT run_dry_at FROM balances WHERE client_id = ?').pluck(),
-      overrides: sqlite.prepare('SELECT client_id, kind, threshold, enabled FROM client_thresholds WHERE client_id = ?'),
+      overrides: sqlite.prepare<[number], OverrideRow>(`SELECT ${OVERRIDE_COLUMNS} FROM client_thresholds WHERE client_id = ?`),
       states: sqlite.prepare(`SELECT ${STATE_COLUMNS} FROM rule_states WHERE id BETWEEN ? AND ?`).raw(),
       upsert: sqlite.prepare(
         `INSERT INTO rule_states (id, client_id, kind, sent, since, last_sent_at, last_suppressed_at, last_suppressed_reason, next_check_at)
@@ -176,7 +177,7 @@ export class RuleEngine {
            ORDER BY b.client_id`,
         )
         .raw(),
-      sliceOverrides: sqlite.prepare('SELECT client_id, kind, threshold, enabled FROM client_thresholds WHERE client_id BETWEEN ? AND ?'),
+      sliceOverrides: sqlite.prepare<[number, number], OverrideRow>(`SELECT ${OVERRIDE_COLUMNS} FROM client_thresholds WHERE client_id BETWEEN ? AND ?`),
       sliceStates: sqlite.prepare(`SELECT ${STATE_COLUMNS} FROM rule_states WHERE id BETWEEN ? AND ?`).raw(),
       maxOverride: sqlite.prepare('SELECT max(threshold) FROM client_thresholds WHERE enabled = 1').pluck(),
       due: sqlite.prepare('SELECT DISTINCT client_id FROM rule_states WHERE next_check_at <= ? ORDER BY next_check_at LIMIT ?').pluck(),
@@ -200,31 +201,31 @@ export class RuleEngine {
     if (this.cache && version === this.cacheVersion) return this.cache;
     const map = new Map<number, LoadedProfile>();
     const defaults = new Map<string, number>();
-    for (const p of this.s.profiles.all() as { id: number; reseller_id: number; name: string; currency: string; max_qty: number; period_ms: number; is_default: number }[]) {
-      if (p.is_default === 1) defaults.set(`${p.reseller_id}|${p.currency}`, p.id);
+    for (const p of this.s.profiles.all()) {
+      if (p.isDefault === 1) defaults.set(`${p.resellerId}|${p.currency}`, p.id);
       const off: ProfileRuleRow = { enabled: false, threshold: 0, notifyPrimary: false, emails: [], inactivityMs: null, horizonMs: null };
       map.set(p.id, {
         id: p.id,
-        resellerId: p.reseller_id,
+        resellerId: p.resellerId,
         name: p.name,
         currency: p.currency,
-        maxQty: p.max_qty,
-        periodMs: p.period_ms,
-        isDefault: p.is_default === 1,
+        maxQty: p.maxQty,
+        periodMs: p.periodMs,
+        isDefault: p.isDefault === 1,
         rules: { staff: { ...off }, client: { ...off }, inactivity: { ...off }, forecast: { ...off } },
         staffIds: [],
       });
     }
-    for (const r of this.s.rules.all() as { profile_id: number; kind: RuleKind; enabled: number; threshold: number; notify_primary: number; emails: string; inactivity_ms: number | null; horizon_ms: number | null }[]) {
-      const p = map.get(r.profile_id);
+    for (const r of this.s.rules.all()) {
+      const p = map.get(r.profileId);
       if (p)
         p.rules[r.kind] = {
           enabled: r.enabled === 1,
           threshold: r.threshold,
-          notifyPrimary: r.notify_primary === 1,
+          notifyPrimary: r.notifyPrimary === 1,
           emails: JSON.parse(r.emails) as string[],
-          inactivityMs: r.inactivity_ms,
-          horizonMs: r.horizon_ms,
+          inactivityMs: r.inactivityMs,
+          horizonMs: r.horizonMs,
         };
     }
     for (const r of this.s.staff.all() as { profile_id: number; staff_id: number }[]) map.get(r.profile_id)?.staffIds.push(r.staff_id);
@@ -287,8 +288,8 @@ export class RuleEngine {
     if (!c) return;
     const runDryAt = this.s.runDryAt.get(clientId) as number;
     this.evaluate(
-      { clientId, available: balance.available, lastDebitAt: balance.last_debit_at, createdAt: c.created_at, runDryAt, closed: c.status === 'closed', profileId: c.pid },
-      this.s.overrides.all(clientId) as OverrideRow[],
+      { clientId, available: balance.available, lastDebitAt: balance.lastDebitAt, createdAt: c.created_at, runDryAt, closed: c.status === 'closed', profileId: c.pid },
+      this.s.overrides.all(clientId),
       states,
       now,
       'balance',
@@ -299,7 +300,7 @@ export class RuleEngine {
   evaluateClient(clientId: number, now: number, cause: Cause): number {
     const r = this.s.facts.get(clientId) as FactsRow | undefined;
     if (!r) return 0;
-    return this.evaluate(toFacts(r), this.s.overrides.all(clientId) as OverrideRow[], this.statesOf(clientId), now, cause);
+    return this.evaluate(toFacts(r), this.s.overrides.all(clientId), this.statesOf(clientId), now, cause);
   }
 
   private statesOf(clientId: number): States {
@@ -325,7 +326,7 @@ export class RuleEngine {
     ) as SliceRow[];
     const states = full ? readStates(this.s.sliceStates.all(...ruleStateRange(from, to)) as StateRow[]) : new Map<number, States>();
     if (!rows.length && !states.size) return { candidates: 0, decisions: 0, last: to };
-    const overrides = groupByClient(this.s.sliceOverrides.all(from, to) as OverrideRow[]);
+    const overrides = groupByClient(this.s.sliceOverrides.all(from, to));
     const profiles = this.profiles();
     const stateIds = [...states.keys()];
     let decisions = 0;
@@ -389,12 +390,12 @@ function toFacts(r: FactsRow): ClientFacts {
   return { clientId: r.id, available: r.available, lastDebitAt: r.last_debit_at, createdAt: r.created_at, runDryAt: r.run_dry_at, closed: r.status === 'closed', profileId: r.pid };
 }
 
-function groupByClient<T extends { client_id: number }>(rows: T[]): Map<number, T[]> {
+function groupByClient<T extends { clientId: number }>(rows: T[]): Map<number, T[]> {
   const m = new Map<number, T[]>();
   for (const r of rows) {
-    const list = m.get(r.client_id);
+    const list = m.get(r.clientId);
     if (list) list.push(r);
-    else m.set(r.client_id, [r]);
+    else m.set(r.clientId, [r]);
   }
   return m;
 }

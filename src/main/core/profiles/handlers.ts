@@ -5,32 +5,29 @@ import { iso } from '../clock/clock';
 import type { Ctx, HandlerMap } from '../api/registry';
 import { HOUR_MS as HOUR } from '../../../shared/forecast';
 import { detachProfile } from '../clients/store';
+import type { lowBalanceProfiles, resellers } from '../db/schema';
 import { type LoadedProfile } from './engine';
 
 
-interface ProfileRow {
-  id: number;
-  reseller_id: number;
-  reseller_name: string;
-  name: string;
-  currency: string;
-  sort_order: number;
-  max_qty: number;
-  period_ms: number;
-  is_default: number;
-  created_at: number;
-  updated_at: number;
+type ProfileCols = typeof lowBalanceProfiles.$inferSelect;
+/**
+ * A profile as PROFILE_SQL reads it: its row (is_default as SQLite answers a boolean column, 0 or 1), its
+ * reseller's name, its clients (assigned, following it as the default) and the default it falls back to.
+ */
+type ProfileRow = Omit<Pick<ProfileCols, 'id' | 'resellerId' | 'name' | 'currency' | 'sortOrder' | 'maxQty' | 'periodMs' | 'isDefault' | 'createdAt' | 'updatedAt'>, 'isDefault'> & {
+  isDefault: 0 | 1;
+  resellerName: (typeof resellers.$inferSelect)['name'];
   assigned: number;
   following: number;
-  fallback_id: number | null;
-  fallback_name: string | null;
-}
+  fallbackId: ProfileCols['id'] | null;
+  fallbackName: ProfileCols['name'] | null;
+};
 
-const PROFILE_SQL = `SELECT p.id, p.reseller_id, r.name AS reseller_name, p.name, p.currency, p.sort_order, p.max_qty, p.period_ms, p.is_default,
-  p.created_at, p.updated_at,
+const PROFILE_SQL = `SELECT p.id AS id, p.reseller_id AS resellerId, r.name AS resellerName, p.name AS name, p.currency AS currency, p.sort_order AS sortOrder,
+  p.max_qty AS maxQty, p.period_ms AS periodMs, p.is_default AS isDefault, p.created_at AS createdAt, p.updated_at AS updatedAt,
   (SELECT count(*) FROM clients c WHERE c.profile_id = p.id) AS assigned,
   CASE WHEN p.is_default = 1 THEN (SELECT count(*) FROM clients c WHERE c.profile_id IS NULL AND c.reseller_id = p.reseller_id AND c.currency = p.currency) ELSE 0 END AS following,
-  f.id AS fallback_id, f.name AS fallback_name
+  f.id AS fallbackId, f.name AS fallbackName
   FROM low_balance_profiles p JOIN resellers r ON r.id = p.reseller_id
   LEFT JOIN low_balance_profiles f ON f.reseller_id = p.reseller_id AND f.currency = p.currency AND f.is_default = 1 AND f.id != p.id`;
 
@@ -38,17 +35,17 @@ function toProfile(r: ProfileRow, loaded: LoadedProfile): Profile {
   const { staff, client, inactivity, forecast } = loaded.rules;
   return {
     id: r.id,
-    resellerId: r.reseller_id,
-    resellerName: r.reseller_name,
+    resellerId: r.resellerId,
+    resellerName: r.resellerName,
     name: r.name,
     currency: r.currency,
-    sortOrder: r.sort_order,
-    maxQty: r.max_qty,
-    periodHours: r.period_ms / HOUR,
-    isDefault: r.is_default === 1,
+    sortOrder: r.sortOrder,
+    maxQty: r.maxQty,
+    periodHours: r.periodMs / HOUR,
+    isDefault: r.isDefault === 1,
     clientCount: r.assigned + r.following,
     assignedClients: r.assigned,
-    fallback: r.fallback_id === null ? null : { id: r.fallback_id, name: r.fallback_name ?? '' },
+    fallback: r.fallbackId === null ? null : { id: r.fallbackId, name: r.fallbackName ?? '' },
     staffRule: { enabled: staff.enabled, threshold: staff.threshold, notifyReseller: staff.notifyPrimary, staffIds: [...loaded.staffIds], emails: staff.emails },
     clientRule: { enabled: client.enabled, threshold: client.threshold, notifyClient: client.notifyPrimary, emails: client.emails },
     inactivityRule: {
@@ -62,8 +59,8 @@ function toProfile(r: ProfileRow, loaded: LoadedProfile): Profile {
     forecastRule: forecast.horizonMs === null
       ? { enabled: false, withinHours: 24, notifyReseller: true, emails: [] }
       : { enabled: forecast.enabled, withinHours: forecast.horizonMs / HOUR, notifyReseller: forecast.notifyPrimary, emails: forecast.emails },
-    createdAt: iso(r.created_at),
-    updatedAt: iso(r.updated_at),
+    createdAt: iso(r.createdAt),
+    updatedAt: iso(r.updatedAt),
   };
 }
 

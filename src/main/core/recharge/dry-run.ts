@@ -12,12 +12,13 @@ import { chargeableMethods, chargedLast24h, heldBack, openAttempt, primaryOff } 
 import { methodLabel } from '../methods/store';
 import { whenText } from '../notifications/log';
 import { subjectFor } from '../notifications/templates';
-import type { RechargeClient, SettingsRow } from './settings';
+import type { ClientWithBalance } from '../clients/store';
+import type { SettingsRow } from './settings';
 
 type DryRun = ChannelOutput<'recharge.dryRun'>;
 
 /** `s`: the settings as the screen shows them; `saved`: the stored row (for the alert's mark). */
-export function dryRun(sqlite: Database.Database, c: RechargeClient, s: RechargeSettings, saved: SettingsRow | null, now: number): DryRun {
+export function dryRun(sqlite: Database.Database, c: ClientWithBalance, s: RechargeSettings, saved: SettingsRow | null, now: number): DryRun {
   const m = (v: number) => formatMoney(v, c.currency, { locale: 'en-US' });
   const alertedAt = saved?.alertedAt ?? null;
   // An open attempt (a bank debit still processing, a charge under way) is the pending top-up.

@@ -2,14 +2,15 @@
 import type { RechargeValues } from '../../../shared/recharge';
 import type { HandlerMap } from '../api/registry';
 import { dryRun } from './dry-run';
-import { changes, readSettings, rechargeClient, saveSettings, settingsView, valuesOf } from './settings';
+import { clientWithBalance } from '../clients/store';
+import { changes, readSettings, saveSettings, settingsView, valuesOf } from './settings';
 
 export const rechargeHandlers: HandlerMap = {
-  'recharge.get': (input, ctx) => settingsView(ctx.db.$client, rechargeClient(ctx.db.$client, input.clientId), ctx.clock.now()),
+  'recharge.get': (input, ctx) => settingsView(ctx.db.$client, clientWithBalance(ctx.db.$client, input.clientId), ctx.clock.now()),
 
   'recharge.set': (input, ctx) => {
     const sqlite = ctx.db.$client;
-    const c = rechargeClient(sqlite, input.clientId);
+    const c = clientWithBalance(sqlite, input.clientId);
     const now = ctx.clock.now();
     const old = readSettings(sqlite, c.id);
     const before = old ? valuesOf(old) : null;
@@ -30,7 +31,7 @@ export const rechargeHandlers: HandlerMap = {
 
   'recharge.dryRun': (input, ctx) => {
     const sqlite = ctx.db.$client;
-    const c = rechargeClient(sqlite, input.clientId);
+    const c = clientWithBalance(sqlite, input.clientId);
     const now = ctx.clock.now();
     const saved = readSettings(sqlite, c.id);
     return dryRun(sqlite, c, settingsView(sqlite, c, now, saved), saved, now);

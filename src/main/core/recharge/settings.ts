@@ -10,7 +10,8 @@ import { formatMoney } from '../../../shared/money';
 import { rechargeWarnings, type RechargeValues } from '../../../shared/recharge';
 import { invalid } from '../../../shared/result';
 import { isoOrNull } from '../clock/clock';
-import type { balances, clients, rechargeSettings, resellers } from '../db/schema';
+import type { ClientWithBalance } from '../clients/store';
+import type { balances, clients, rechargeSettings } from '../db/schema';
 import { preparedOnce } from '../db/statements';
 import { averageDailySpend } from '../ledger/spend';
 import { primaryOff } from '../charges/facts';
@@ -20,27 +21,11 @@ export type SettingsRow = typeof rechargeSettings.$inferSelect;
 /** What the charge flow reads in every post: the settings it decides by, and the client's currency. */
 export type FlowSettings = Pick<SettingsRow, 'mode' | 'enabled' | 'alertThreshold' | 'alertedAt' | 'triggerThreshold' | 'rechargeAmount' | 'dailyCap'> &
   Pick<typeof clients.$inferSelect, 'currency'>;
-/** The client as the settings, their save and the dry run read it. */
-export type RechargeClient = Pick<typeof clients.$inferSelect, 'id' | 'name' | 'externalRef' | 'billingEmail' | 'currency' | 'createdAt'> &
-  Pick<typeof balances.$inferSelect, 'available'> & { resellerName: (typeof resellers.$inferSelect)['name']; resellerEmail: (typeof resellers.$inferSelect)['email'] };
-
 /** SQLite answers a boolean column with 0 or 1. */
 type FromSql<T> = Omit<T, 'enabled'> & { enabled: number };
 
 const COLUMNS = `client_id AS clientId, mode, enabled, alert_threshold AS alertThreshold, trigger_threshold AS triggerThreshold, recharge_amount AS rechargeAmount,
   daily_cap AS dailyCap, updated_at AS updatedAt, updated_by AS updatedBy, alerted_at AS alertedAt`;
-
-/** The client with its available balance and reseller; a validation error when there is no such client. */
-export function rechargeClient(sqlite: Database.Database, clientId: number): RechargeClient {
-  const c = sqlite
-    .prepare(
-      `SELECT c.id, c.name, c.external_ref AS externalRef, c.billing_email AS billingEmail, c.currency, c.created_at AS createdAt, b.available, r.name AS resellerName, r.email AS resellerEmail
-       FROM clients c JOIN balances b ON b.client_id = c.id JOIN resellers r ON r.id = c.reseller_id WHERE c.id = ?`,
-    )
-    .get(clientId) as RechargeClient | undefined;
-  if (!c) throw invalid('clientId', `clientId ${clientId} is not a client`);
-  return c;
-}
 
 /** The client's saved settings; null when never saved. */
 export function readSettings(sqlite: Database.Database, clientId: number): SettingsRow | null {
@@ -102,7 +87,7 @@ export function autoBelowTrigger(sqlite: Database.Database, after: number, limit
 }
 
 /** The settings as the screen shows them: saved (`row`, read unless given) or suggested values, with the advice. */
-export function settingsView(sqlite: Database.Database, c: RechargeClient, now: number, row = readSettings(sqlite, c.id)): RechargeSettings {
+export function settingsView(sqlite: Database.Database, c: ClientWithBalance, now: number, row = readSettings(sqlite, c.id)): RechargeSettings {
   const s = averageDailySpend(sqlite, { id: c.id, created_at: c.createdAt }, now);
   const suggestedThreshold = 2 * s.average;
   // Never saved: off, with values worth starting from (two days of spend; a recharge of at least as much).

@@ -26,7 +26,7 @@ export const resellerHandlers: HandlerMap = {
       // Walk up from the new parent: meeting this reseller means the change would make a loop.
       for (let p: number | null = input.parentId; p != null; ) {
         if (p === input.id) throw invalid('parentId', 'parentId would make the reseller its own ancestor');
-        p = (ctx.db.$client.prepare('SELECT parent_id FROM resellers WHERE id = ?').get(p) as { parent_id: number | null }).parent_id;
+        p = ctx.db.$client.prepare('SELECT parent_id FROM resellers WHERE id = ?').pluck().get(p) as ResellerRow['parentId'];
       }
     }
     const next = {

@@ -3,24 +3,20 @@ import type { Reseller } from '../../../shared/contracts';
 import { invalid, notFound } from '../../../shared/result';
 import { iso } from '../clock/clock';
 import type { Ctx } from '../api/registry';
+import type { resellers } from '../db/schema';
 
-export interface ResellerRow {
-  id: number;
-  name: string;
-  email: string | null;
-  parent_id: number | null;
-  created_at: number;
-  client_count: number;
-}
+/** A reseller row as the schema has it, with how many clients it has. */
+export type ResellerRow = typeof resellers.$inferSelect & { clientCount: number };
 export const toReseller = (r: ResellerRow): Reseller => ({
   id: r.id,
   name: r.name,
   email: r.email,
-  parentId: r.parent_id,
-  createdAt: iso(r.created_at),
-  clientCount: r.client_count,
+  parentId: r.parentId,
+  createdAt: iso(r.createdAt),
+  clientCount: r.clientCount,
 });
-export const RESELLER_SQL = `SELECT r.*, (SELECT count(*) FROM clients c WHERE c.reseller_id = r.id) AS client_count FROM resellers r`;
+export const RESELLER_SQL = `SELECT r.id AS id, r.name AS name, r.email AS email, r.parent_id AS parentId, r.created_at AS createdAt,
+  (SELECT count(*) FROM clients c WHERE c.reseller_id = r.id) AS clientCount FROM resellers r`;
 
 export function getReseller(ctx: Ctx, id: number, field = 'id'): Reseller {
   const r = ctx.db.$client.prepare(`${RESELLER_SQL} WHERE r.id = ?`).get(id) as ResellerRow | undefined;

@@ -6,6 +6,10 @@
  * payment's idempotency key); the job's own bookkeeping happens exactly once.
  */
 import type Database from 'better-sqlite3';
+import type { jobs } from '../db/schema';
+
+/** A job row as the schema has it. */
+type JobCols = typeof jobs.$inferSelect;
 
 export interface Job {
   id: number;
@@ -48,7 +52,7 @@ export interface JobCounts {
 
 /** A job's state by its key (the notification detail shows when a failed send is tried next). */
 export const jobByKey = (sqlite: Database.Database, key: string) =>
-  sqlite.prepare('SELECT status, ready_at FROM jobs WHERE key = ?').get(key) as { status: string; ready_at: number } | undefined;
+  sqlite.prepare('SELECT status, ready_at AS readyAt FROM jobs WHERE key = ?').get(key) as Pick<JobCols, 'status' | 'readyAt'> | undefined;
 
 export const LEASE_MS = 5 * 60_000;
 const BACKOFF_BASE_MS = 30_000;
@@ -59,14 +63,8 @@ export function backoff(attempt: number): number {
   return Math.min(BACKOFF_BASE_MS * 2 ** Math.max(0, attempt - 1), BACKOFF_MAX_MS);
 }
 
-interface JobRow {
-  id: number;
-  kind: string;
-  key: string;
-  payload: string;
-  attempts: number;
-  max_attempts: number;
-}
+/** What leasing reads of a due job. */
+type JobRow = Pick<JobCols, 'id' | 'kind' | 'key' | 'payload' | 'attempts' | 'maxAttempts'>;
 
 export class JobQueue {
   private readonly s;
@@ -79,7 +77,7 @@ export class JobQueue {
          VALUES (?, ?, ?, 'queued', ?, 0, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
       ),
       ready: sqlite.prepare(
-        `SELECT id, kind, key, payload, attempts, max_attempts FROM jobs
+        `SELECT id, kind, key, payload, attempts, max_attempts AS maxAttempts FROM jobs
          WHERE status IN ('queued', 'running') AND ready_at <= ? ORDER BY ready_at, id LIMIT ?`,
       ),
       lease: sqlite.prepare(`UPDATE jobs SET status = 'running', attempts = attempts + 1, ready_at = ?, updated_at = ? WHERE id = ?`),
@@ -130,7 +128,7 @@ export class JobQueue {
     return this.sqlite.transaction(() => {
       const rows = (this.s.ready.all(now, limit * 4) as JobRow[]).filter((r) => this.runners.has(r.kind)).slice(0, limit);
       for (const r of rows) this.s.lease.run(now + LEASE_MS, now, r.id);
-      return rows.map((r) => ({ id: r.id, kind: r.kind, key: r.key, payload: JSON.parse(r.payload) as Record<string, unknown>, attempt: r.attempts + 1, maxAttempts: r.max_attempts }));
+      return rows.map((r) => ({ id: r.id, kind: r.kind, key: r.key, payload: JSON.parse(r.payload) as Record<string, unknown>, attempt: r.attempts + 1, maxAttempts: r.maxAttempts }));
     }).immediate();
   }
 
@@ -164,7 +162,7 @@ export class JobQueue {
 
   counts(): JobCounts {
     const out: JobCounts = { queued: 0, running: 0, failed: 0, done: 0 };
-    for (const r of this.s.counts.all() as { status: keyof JobCounts; n: number }[]) out[r.status] = r.n;
+    for (const r of this.s.counts.all() as { status: JobCols['status']; n: number }[]) out[r.status] = r.n;
     return out;
   }
 }

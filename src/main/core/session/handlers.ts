@@ -27,12 +27,12 @@ export const sessionHandlers: HandlerMap = {
       }
       const row = signInCandidate(ctx.db, input.email);
       // A hash is computed even without a row, so a wrong email takes as long as a wrong password.
-      const ok = await ctx.sessions.verify(input.password, row?.password_hash ?? null);
+      const ok = await ctx.sessions.verify(input.password, row?.passwordHash ?? null);
       if (!row || !ok) {
         ctx.sessions.failed(input.email);
         throw wrong();
       }
-      return { id: row.id, hash: row.password_hash };
+      return { id: row.id, hash: row.passwordHash };
     },
     run(input, ctx, checked: { id: number; hash: string }) {
       // The password checked is still the one stored, for a user still active.

@@ -9,6 +9,7 @@ import crypto from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { StaffRole } from '../../../shared/contract';
 import type { Clock } from '../clock/clock';
+import { staffAuthReader } from '../staff/store';
 import { hashPassword, SCRYPT_LOG_N, verifyPassword } from './passwords';
 
 /** A session ends after this long without a call. */
@@ -28,23 +29,14 @@ interface Session {
   lastSeen: number;
 }
 
-interface StaffAuthRow {
-  id: number;
-  name: string;
-  email: string;
-  role: StaffRole;
-  active: number;
-  password_hash: string | null;
-}
-
 /** How the audit log names a staff member. */
 export const actorOf = (s: { name: string; email: string }) => `${s.name} <${s.email}>`;
 
 export class Sessions {
   private readonly sessions = new Map<string, Session>();
   private readonly failures = new Map<string, { count: number; lockedUntil: number }>();
-  private readonly byId: Database.Statement;
-  private readonly anyPassword: Database.Statement;
+  /** The staff row of a session and whether anyone signs in (staff/store.ts). */
+  private readonly staff: ReturnType<typeof staffAuthReader>;
 
   constructor(
     sqlite: Database.Database,
@@ -53,8 +45,7 @@ export class Sessions {
     private readonly scryptLogN = SCRYPT_LOG_N,
     private readonly idleMs = SESSION_IDLE_MS,
   ) {
-    this.byId = sqlite.prepare('SELECT id, name, email, role, active, password_hash FROM staff_users WHERE id = ?');
-    this.anyPassword = sqlite.prepare('SELECT 1 FROM staff_users WHERE active = 1 AND password_hash IS NOT NULL LIMIT 1');
+    this.staff = staffAuthReader(sqlite);
   }
 
   hash(password: string): Promise<string> {
@@ -67,7 +58,7 @@ export class Sessions {
 
   /** True once an active staff member has a password: from then on windows and the host must sign in. */
   required(): boolean {
-    return this.anyPassword.get() !== undefined;
+    return this.staff.anyPassword();
   }
 
   /** The caller behind a token, or null when the token is unknown, idle too long, or its user can no longer sign in. */
@@ -75,8 +66,8 @@ export class Sessions {
     const s = this.sessions.get(token);
     const now = this.clock.now();
     if (!s) return null;
-    const row = this.byId.get(s.staffId) as StaffAuthRow | undefined;
-    if (now - s.lastSeen > this.idleMs || !row || row.active !== 1 || row.password_hash === null) {
+    const row = this.staff.byId(s.staffId);
+    if (now - s.lastSeen > this.idleMs || !row || row.active !== 1 || row.passwordHash === null) {
       this.sessions.delete(token);
       return null;
     }

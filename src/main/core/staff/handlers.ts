@@ -3,14 +3,14 @@ import type { HandlerMap } from '../api/registry';
 import { changes } from '../audit/changes';
 import { getReseller } from '../resellers/store';
 import { checkSignInRules } from './password-rules';
-import { assertStaffEmailFree, getStaff, setPasswordHash, toStaff, type StaffRow } from './store';
+import { assertStaffEmailFree, getStaff, setPasswordHash, STAFF_COLUMNS, toStaff, type StaffRow } from './store';
 
 export const staffHandlers: HandlerMap = {
   'staff.list': (input, ctx) => {
     const rows =
       input.resellerId == null
-        ? ctx.db.$client.prepare('SELECT * FROM staff_users ORDER BY name COLLATE NOCASE, id').all()
-        : ctx.db.$client.prepare('SELECT * FROM staff_users WHERE reseller_id = ? ORDER BY name COLLATE NOCASE, id').all(input.resellerId);
+        ? ctx.db.$client.prepare(`SELECT ${STAFF_COLUMNS} FROM staff_users ORDER BY name COLLATE NOCASE, id`).all()
+        : ctx.db.$client.prepare(`SELECT ${STAFF_COLUMNS} FROM staff_users WHERE reseller_id = ? ORDER BY name COLLATE NOCASE, id`).all(input.resellerId);
     return (rows as StaffRow[]).map(toStaff);
   },
 

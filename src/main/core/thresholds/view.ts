@@ -2,23 +2,19 @@
  * A client's thresholds as they apply now: each rule of its profile with the client's own overrides (the
  * client_thresholds table, which this folder owns), whether the client is below it, and its notices so far.
  */
-import type { ClientThresholds, ProfileRuleKind, RuleKind, RuleView } from '../../../shared/contracts';
+import type { ClientThresholds, RuleKind, RuleView } from '../../../shared/contracts';
 import { invalid, notFound } from '../../../shared/result';
 import { iso, isoOrNull } from '../clock/clock';
 import type { Ctx } from '../api/registry';
-import { RULE_KINDS, ruleStateRange } from '../db/schema';
+import { RULE_KINDS, ruleStateRange, type ruleStates } from '../db/schema';
 import { HOUR_MS as HOUR, RUN_DRY_NEVER } from '../../../shared/forecast';
 import { isBelow, type EffectiveRule } from '../profiles/decide';
 import { effectiveRule, PROFILE_IN_FORCE } from '../profiles/engine';
 
 const CLIENT_RULE_KINDS = RULE_KINDS.filter((k): k is RuleKind => k !== 'forecast');
 
-interface StateRow {
-  kind: ProfileRuleKind;
-  sent: number;
-  last_sent_at: number | null;
-  next_check_at: number | null;
-}
+/** What the view shows of a rule state, as the schema has it. */
+type StateRow = Pick<typeof ruleStates.$inferSelect, 'kind' | 'sent' | 'lastSentAt' | 'nextCheckAt'>;
 
 /** A client's rules as they apply now, with where each value comes from. */
 export function clientThresholds(ctx: Pick<Ctx, 'db' | 'rules' | 'clock'>, clientId: number, field = 'clientId'): ClientThresholds {
@@ -31,7 +27,7 @@ export function clientThresholds(ctx: Pick<Ctx, 'db' | 'rules' | 'clock'>, clien
   if (!c) throw field === 'id' ? notFound(`client ${clientId} does not exist`) : invalid(field, `${field} ${clientId} is not a client`);
   const profile = c.pid === null ? null : (ctx.rules.profiles().get(c.pid) ?? null);
   const overrides = sqlite.prepare('SELECT kind, threshold, enabled FROM client_thresholds WHERE client_id = ?').all(clientId) as { kind: RuleKind; threshold: number | null; enabled: number }[];
-  const states = sqlite.prepare('SELECT kind, sent, last_sent_at, next_check_at FROM rule_states WHERE id BETWEEN ? AND ?').all(...ruleStateRange(clientId, clientId)) as StateRow[];
+  const states = sqlite.prepare('SELECT kind, sent, last_sent_at AS lastSentAt, next_check_at AS nextCheckAt FROM rule_states WHERE id BETWEEN ? AND ?').all(...ruleStateRange(clientId, clientId)) as StateRow[];
   // The forecast rule has no threshold a client could override: it is not among the rules, but beside them.
   const rules: RuleView[] = CLIENT_RULE_KINDS.map((kind) => {
     const o = overrides.find((x) => x.kind === kind);
@@ -51,8 +47,8 @@ export function clientThresholds(ctx: Pick<Ctx, 'db' | 'rules' | 'clock'>, clien
       inactivityHours: kind === 'inactivity' && base?.inactivityMs != null ? base.inactivityMs / HOUR : null,
       below: eff.enabled && c.available < eff.threshold,
       sent: st?.sent ?? 0,
-      lastSentAt: isoOrNull(st?.last_sent_at),
-      nextCheckAt: isoOrNull(st?.next_check_at),
+      lastSentAt: isoOrNull(st?.lastSentAt),
+      nextCheckAt: isoOrNull(st?.nextCheckAt),
     };
   });
   return {
@@ -76,8 +72,8 @@ function forecastView(ctx: Pick<Ctx, 'clock'>, rule: EffectiveRule, c: { availab
     // The engine's own test (isBelow), on the stored forecast.
     within: rule.enabled && isBelow(rule, { available: c.available, lastDebitAt: null, createdAt: 0, runDryAt: c.run_dry_at }, ctx.clock.now()),
     sent: st?.sent ?? 0,
-    lastSentAt: isoOrNull(st?.last_sent_at),
-    nextCheckAt: isoOrNull(st?.next_check_at),
+    lastSentAt: isoOrNull(st?.lastSentAt),
+    nextCheckAt: isoOrNull(st?.nextCheckAt),
   };
 }
 
