@@ -95,7 +95,7 @@ async function main() {
   }
   const figures: Figure[] = [];
   const setup: Figure[] = [];
-  let sqliteVersion = 'unknown';
+  let sqliteVersion: string;
 
   try {
     // 1. The raw limit, in a database of its own.

@@ -23,7 +23,7 @@ try {
       `<img id="icon" width="${SIZE}" height="${SIZE}" src="data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}">` +
       `</body></html>`,
   );
-  await page.waitForFunction(() => document.getElementById('icon')?.complete);
+  await page.waitForFunction(() => globalThis.document.getElementById('icon')?.complete);
   const png = await page.locator('#icon').screenshot({ omitBackground: true, type: 'png' });
   fs.writeFileSync(path.join(root, 'resources', 'icon.png'), png);
   console.log(`resources/icon.png: ${SIZE}×${SIZE}, ${png.length} bytes`);

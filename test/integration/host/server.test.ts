@@ -16,6 +16,7 @@ let rendererDir: string;
 function request(
   pathname: string,
   opts: { method?: string; headers?: Record<string, string>; body?: string; port?: number } = {},
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each test reads the body it expects
 ): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string; json: () => any }> {
   return new Promise((resolve, reject) => {
     const req = http.request(

@@ -153,7 +153,7 @@ function createdFilter(p: FormObject): (created: number) => boolean {
   }
   if (Array.isArray(v)) throw invalid('Invalid created', { param: 'created' });
   const bounds: Record<string, number> = {};
-  for (const [k, x] of Object.entries(v)) {
+  for (const k of Object.keys(v)) {
     if (!['gt', 'gte', 'lt', 'lte'].includes(k)) throw invalid(`Received unknown parameter: created[${k}]`, { param: `created[${k}]`, code: 'parameter_unknown' });
     bounds[k] = int(v, k)!;
   }
@@ -997,7 +997,7 @@ export class StripeState {
     return clone(pi);
   }
 
-  private updatePaymentIntent(id: string, p: FormObject, ctx: RequestContext): Obj {
+  private updatePaymentIntent(id: string, p: FormObject, _ctx: RequestContext): Obj {
     const pi = this.paymentIntent(id, true);
     const next = clone(pi);
     next.metadata = mergeMetadata(p.metadata, pi.metadata);

@@ -64,6 +64,7 @@ export interface PreparedHandler<N extends Channel, P> {
   run(input: ChannelParsedInput<N>, ctx: Ctx, prepared: P): ChannelOutput<N>;
 }
 /** `any`: each prepared handler picks the type its prepare hands to its run. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above: no one type fits every handler's prepared value
 export type HandlerMap = { [N in Channel]?: Handler<N> | PreparedHandler<N, any> };
 type AnyHandler = ((input: unknown, ctx: Ctx) => unknown) | PreparedHandler<Channel, unknown>;
 

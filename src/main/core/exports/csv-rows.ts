@@ -151,12 +151,14 @@ export function readRanges<T>(ranges: readonly KeyRange[], limit: number, read: 
 const PLAIN_NUMBER_CELL = /-?\d+(?:\.\d+)?(?:,|$)/y;
 const plainNumberAt = (s: string, at: number) => ((PLAIN_NUMBER_CELL.lastIndex = at), PLAIN_NUMBER_CELL.test(s));
 /** The same for a chunk of client records (id␟ref␟name␞…). */
+// eslint-disable-next-line no-control-regex -- the unit separator (\x1f) is the record format's own
 const CLIENTS_NOT_PLAIN = /["\r\n,]|\x1f[=+@\t-]/;
 const LAST_ISO_MS = 253_402_300_799_999;
 const CLIENT_SHIFT = 11;
 const CLIENT_CHUNK = 1 << CLIENT_SHIFT;
 /** Room for a client's cells in SharedClients (only what is written takes memory). */
 const CLIENT_BYTES = 128;
+// eslint-disable-next-line no-control-regex -- the whole ASCII range, control characters included
 const NOT_ASCII = /[^\x00-\x7f]/;
 /** A cache is emptied beyond this many entries (recipient lists). */
 const CACHE_MAX = 50_000;
@@ -356,7 +358,7 @@ export class CsvRows {
     private readonly db: Database.Database,
     private readonly q: RowsQuery,
     private readonly install: string,
-    private readonly opts: CsvRowsOptions,
+    opts: CsvRowsOptions,
   ) {
     const client = opts.clients ? ['n.client_id'] : ['c.external_ref', 'c.name'];
     const line = ['n.id', 'n.decided_at', 'n.kind', 'n.status', 'n.suppressed', ...client, 'n.rule', 'n.profile_name', 'n.currency', 'n.available', 'n.threshold', 'n.seq', 'n.max_qty', 'n.subject', 'n.attempts', 'n.error', 'n.sent_at', 'n.via', 'n.resend_of', 'n.id', 'n.reason'];

@@ -66,7 +66,7 @@ export class NotificationLog {
   private readonly staffEmails: (profileId: number) => string[];
 
   constructor(
-    private readonly sqlite: Database.Database,
+    sqlite: Database.Database,
     private readonly jobs: JobQueue,
   ) {
     this.party = partyReader(sqlite);

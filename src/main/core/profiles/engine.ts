@@ -131,7 +131,7 @@ export class RuleEngine {
   private touched = new Set<number>();
 
   constructor(
-    private readonly sqlite: Database.Database,
+    sqlite: Database.Database,
     log: NotificationLog,
   ) {
     this.log = log;

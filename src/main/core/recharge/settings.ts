@@ -8,7 +8,6 @@ import type Database from 'better-sqlite3';
 import type { RechargeSettings } from '../../../shared/contracts';
 import { formatMoney } from '../../../shared/money';
 import { rechargeWarnings, type RechargeValues } from '../../../shared/recharge';
-import { invalid } from '../../../shared/result';
 import { isoOrNull } from '../clock/clock';
 import type { ClientWithBalance } from '../clients/store';
 import type { balances, clients, rechargeSettings } from '../db/schema';

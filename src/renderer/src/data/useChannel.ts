@@ -77,7 +77,7 @@ export function useChannel<N extends ReadChannel>(channel: N, input: ReadInput<N
     const restart = options.list !== undefined && lastShown.get(options.list) !== key;
     if (options.list !== undefined) lastShown.set(options.list, key);
     return cache.watch({ channel, input: latest.current, page: options.page, clientId, waitMs: options.waitMs, every: options.every, fresh: options.fresh, live: options.live, restart });
-    // The key stands for the channel, the input and the page size.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the key stands for the channel, the input and the page size
   }, [key, clientId, waitKey, options.every, options.fresh, options.live]);
 
   const shown = useRef<{ key: string; data: unknown } | null>(null);

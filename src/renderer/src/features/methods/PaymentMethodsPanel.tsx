@@ -39,6 +39,7 @@ export function PaymentMethodsPanel({ client }: { client: Client }) {
     if (!(wait > 0 && wait < 2 ** 31 - 1)) return;
     const t = setTimeout(() => void refetch(), wait);
     return () => clearTimeout(t);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only the next cooldown's end re-arms the timer; refetch reads the newest input itself
   }, [nextEnd]);
   const chargesHref = hrefOf({ screen: 'charges' }, { clientId: String(client.id) });
 

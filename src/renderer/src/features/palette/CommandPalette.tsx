@@ -100,6 +100,7 @@ function Palette({ onClose }: { onClose(): void }) {
   // (In braces: Chromium's scrollIntoView now returns a promise, which React would take for a cleanup.)
   useEffect(() => {
     document.getElementById(optionId(active))?.scrollIntoView({ block: 'nearest' });
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- optionId only spells an id; the active option is what moves
   }, [active]);
 
   function choose(item: Item | undefined) {

@@ -189,6 +189,7 @@ function RechargeForm({ client, settings }: { client: Client; settings: Recharge
       setElsewhere(false);
     } else if (savedElsewhere) setElsewhere(true);
     // Only a change of the stored settings runs this; `dirty` is read as it is at that moment, on purpose.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- see above
   }, [key]);
 
   function change(patch: Partial<Values>) {

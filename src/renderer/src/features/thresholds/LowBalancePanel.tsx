@@ -45,6 +45,7 @@ export function LowBalancePanel({ client }: { client: Client }) {
     if (profileId.current === client.profileId) return;
     profileId.current = client.profileId;
     void refetch('thresholds.get', { clientId: client.id });
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the panel shows one client: its profile is what changes
   }, [client.profileId]);
 
   const data = rules.data;
