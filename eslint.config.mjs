@@ -16,7 +16,10 @@ export default tseslint.config(
     rules: {
       // A leading underscore marks a parameter kept for its position (a handler's ctx, a callback's index).
       '@typescript-eslint/no-unused-private-class-members': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true },
+      ],
     },
   },
   {

@@ -72,7 +72,8 @@ function linksOf(text) {
   const lines = withoutCode(text).split('\n');
   lines.forEach((line, i) => {
     // Inline links and images: [text](target "title"), ![alt](target)
-    for (const m of line.matchAll(/!?\[(?:[^[\]]|\[[^\]]*\])*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) out.push({ target: m[1], line: i + 1 });
+    for (const m of line.matchAll(/!?\[(?:[^[\]]|\[[^\]]*\])*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g))
+      out.push({ target: m[1], line: i + 1 });
     // Reference definitions: [name]: target
     const d = /^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(\s|$)/.exec(line);
     if (d) out.push({ target: d[1], line: i + 1 });

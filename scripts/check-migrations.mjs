@@ -28,7 +28,9 @@ const after = list(path.join(copy, 'drizzle'));
 fs.rmSync(copy, { recursive: true, force: true });
 const added = after.filter((f) => !before.includes(f));
 if (added.length) {
-  console.error(`db:check: the schema has changes with no migration (${added.join(', ')}). Run \`npm run db:generate\` and commit drizzle/.`);
+  console.error(
+    `db:check: the schema has changes with no migration (${added.join(', ')}). Run \`npm run db:generate\` and commit drizzle/.`,
+  );
   process.exit(1);
 }
 console.log('db:check: drizzle/ matches the schema');

@@ -22,7 +22,12 @@ console.log(
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.toLowerCase() !== 'npm_config_nodedir'));
 
 const run = (command, args) => {
-  const r = spawnSync(command, args, { cwd: root, env, stdio: 'inherit', shell: process.platform === 'win32' && command !== process.execPath });
+  const r = spawnSync(command, args, {
+    cwd: root,
+    env,
+    stdio: 'inherit',
+    shell: process.platform === 'win32' && command !== process.execPath,
+  });
   if (r.status !== 0) {
     console.error(`\nnpm run dist: ${[command === process.execPath ? 'node' : command, ...args].join(' ')} failed.`);
     process.exit(r.status ?? 1);
@@ -48,5 +53,11 @@ const restore = () => {
 };
 process.on('exit', restore);
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(1));
-run(process.platform === 'win32' ? 'npx.cmd' : 'npx', ['--yes', ELECTRON_BUILDER, '--config', 'electron-builder.yml', ...process.argv.slice(2)]);
+run(process.platform === 'win32' ? 'npx.cmd' : 'npx', [
+  '--yes',
+  ELECTRON_BUILDER,
+  '--config',
+  'electron-builder.yml',
+  ...process.argv.slice(2),
+]);
 console.log(`\nInstallers are in ${path.join(root, 'dist')}`);

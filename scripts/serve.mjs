@@ -20,11 +20,21 @@ function newest(dir) {
   return t;
 }
 
-const stale = built.some((f) => !fs.existsSync(f)) || newest(path.join(root, 'src')) > Math.min(...built.map((f) => fs.statSync(f).mtimeMs));
+const stale =
+  built.some((f) => !fs.existsSync(f)) ||
+  newest(path.join(root, 'src')) > Math.min(...built.map((f) => fs.statSync(f).mtimeMs));
 if (stale) {
   console.log('Building Balance Desk…');
-  const bin = path.join(root, 'node_modules/.bin', process.platform === 'win32' ? 'electron-vite.cmd' : 'electron-vite');
-  const r = spawnSync(bin, ['build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], shell: process.platform === 'win32' });
+  const bin = path.join(
+    root,
+    'node_modules/.bin',
+    process.platform === 'win32' ? 'electron-vite.cmd' : 'electron-vite',
+  );
+  const r = spawnSync(bin, ['build'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    shell: process.platform === 'win32',
+  });
   if (r.status !== 0) {
     console.error('The build failed (see above).');
     process.exit(r.status ?? 1);
@@ -32,7 +42,11 @@ if (stale) {
 }
 const args = process.argv.slice(2);
 const { env, stop } = await demoStripe(root, args, { ...process.env });
-const child = spawn(process.execPath, [path.join(root, 'out/main/headless.js'), ...args], { cwd: root, stdio: 'inherit', env });
+const child = spawn(process.execPath, [path.join(root, 'out/main/headless.js'), ...args], {
+  cwd: root,
+  stdio: 'inherit',
+  env,
+});
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code, signal) => {
   stop();

@@ -46,7 +46,8 @@ function electronBinary() {
     const got = spawnSync(process.execPath, [path.join(pkgDir, 'install.js')], { cwd: pkgDir, encoding: 'utf8' });
     binary = got.status === 0 ? installed() : null;
     if (!binary) {
-      const why = `${got.stderr ?? ''}`.split('\n').find((l) => l.trim() && !l.trim().startsWith('at ')) ?? 'no reason given';
+      const why =
+        `${got.stderr ?? ''}`.split('\n').find((l) => l.trim() && !l.trim().startsWith('at ')) ?? 'no reason given';
       die(
         `the Electron ${version} binary is not installed and could not be downloaded (${why.trim()}).\n` +
           'Electron downloads its binary from GitHub when it is installed or first run, on a machine with internet access; ' +
@@ -60,7 +61,17 @@ function electronBinary() {
 function nodeGypCommand() {
   const candidates = [
     process.env.npm_config_node_gyp,
-    path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
+    path.join(
+      path.dirname(process.execPath),
+      '..',
+      'lib',
+      'node_modules',
+      'npm',
+      'node_modules',
+      'node-gyp',
+      'bin',
+      'node-gyp.js',
+    ),
     path.join(path.dirname(process.execPath), 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
   ].filter(Boolean);
   const found = candidates.find((p) => fs.existsSync(p));
@@ -71,15 +82,28 @@ function nodeGypCommand() {
 function buildNativeForElectron(electronVersion) {
   const sqliteDir = path.join(modules, 'better-sqlite3');
   const sqliteVersion = readJson(path.join(sqliteDir, 'package.json')).version;
-  const wanted = { electron: electronVersion, betterSqlite3: sqliteVersion, platform: process.platform, arch: process.arch };
-  if (fs.existsSync(nativeFile) && fs.existsSync(stampFile) && JSON.stringify(readJson(stampFile)) === JSON.stringify(wanted)) return;
+  const wanted = {
+    electron: electronVersion,
+    betterSqlite3: sqliteVersion,
+    platform: process.platform,
+    arch: process.arch,
+  };
+  if (
+    fs.existsSync(nativeFile) &&
+    fs.existsSync(stampFile) &&
+    JSON.stringify(readJson(stampFile)) === JSON.stringify(wanted)
+  )
+    return;
 
   console.log(`Building better-sqlite3 ${sqliteVersion} for Electron ${electronVersion} (once; about a minute)…`);
   const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'balance-desk-sqlite-'));
   try {
     const work = path.join(temp, 'better-sqlite3');
     // The copy leaves out the Node build, so nothing of it can be mistaken for the Electron one.
-    fs.cpSync(sqliteDir, work, { recursive: true, filter: (src) => path.relative(sqliteDir, src).split(path.sep)[0] !== 'build' });
+    fs.cpSync(sqliteDir, work, {
+      recursive: true,
+      filter: (src) => path.relative(sqliteDir, src).split(path.sep)[0] !== 'build',
+    });
     const env = { ...process.env };
     // A nodedir points node-gyp at Node's headers (set for CI); here the headers must be Electron's.
     for (const key of Object.keys(env)) if (key.toLowerCase() === 'npm_config_nodedir') delete env[key];
@@ -100,7 +124,9 @@ function buildNativeForElectron(electronVersion) {
     );
     const output = path.join(work, 'build', 'Release', 'better_sqlite3.node');
     if (built.status !== 0 || !fs.existsSync(output)) {
-      die('building better-sqlite3 for Electron failed (see above). It needs a C++ toolchain and the internet to fetch Electron headers.');
+      die(
+        'building better-sqlite3 for Electron failed (see above). It needs a C++ toolchain and the internet to fetch Electron headers.',
+      );
     }
     fs.mkdirSync(nativeDir, { recursive: true });
     fs.copyFileSync(output, nativeFile);
@@ -113,7 +139,10 @@ function buildNativeForElectron(electronVersion) {
 function buildApp() {
   const pkg = readJson(path.join(modules, 'electron-vite', 'package.json'));
   const bin = typeof pkg.bin === 'string' ? pkg.bin : pkg.bin['electron-vite'];
-  const built = spawnSync(process.execPath, [path.join(modules, 'electron-vite', bin), 'build'], { cwd: root, stdio: 'inherit' });
+  const built = spawnSync(process.execPath, [path.join(modules, 'electron-vite', bin), 'build'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (built.status !== 0) die('electron-vite build failed (see above).');
 }
 
@@ -125,7 +154,9 @@ const args = process.argv.slice(2);
 const base = { ...process.env };
 // Set, it would make Electron behave as plain Node and never open a window.
 delete base.ELECTRON_RUN_AS_NODE;
-const { env, stop } = await demoStripe(root, args, base).catch((e) => die(`the Stripe sandbox for the demo could not start: ${e.message}`));
+const { env, stop } = await demoStripe(root, args, base).catch((e) =>
+  die(`the Stripe sandbox for the demo could not start: ${e.message}`),
+);
 const child = spawn(binary, [root, ...args], { cwd: root, env, stdio: 'inherit', windowsHide: false });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('close', (code, signal) => {

@@ -17,8 +17,46 @@ export function seeded(seed: number): () => number {
   };
 }
 
-const WORDS_A = ['Acorn', 'Birch', 'Cobalt', 'Dune', 'Ember', 'Falcon', 'Granite', 'Helix', 'Indigo', 'Juniper', 'Kestrel', 'Lotus', 'Meridian', 'Nimbus', 'Onyx', 'Polar', 'Quartz', 'Raven', 'Sable', 'Tundra', 'Umber', 'Vale', 'Willow', 'Zephyr'];
-const WORDS_B = ['Telecom', 'Media', 'Voice', 'Networks', 'Logistics', 'Dialers', 'Connect', 'Systems', 'Traders', 'Studio', 'Labs', 'Partners'];
+const WORDS_A = [
+  'Acorn',
+  'Birch',
+  'Cobalt',
+  'Dune',
+  'Ember',
+  'Falcon',
+  'Granite',
+  'Helix',
+  'Indigo',
+  'Juniper',
+  'Kestrel',
+  'Lotus',
+  'Meridian',
+  'Nimbus',
+  'Onyx',
+  'Polar',
+  'Quartz',
+  'Raven',
+  'Sable',
+  'Tundra',
+  'Umber',
+  'Vale',
+  'Willow',
+  'Zephyr',
+];
+const WORDS_B = [
+  'Telecom',
+  'Media',
+  'Voice',
+  'Networks',
+  'Logistics',
+  'Dialers',
+  'Connect',
+  'Systems',
+  'Traders',
+  'Studio',
+  'Labs',
+  'Partners',
+];
 const FORMS = ['Ltd', 'LLC', 'Inc', 'GmbH', 'SARL', 'BV', 'Oy', 'AB'];
 
 /** Name prefixes a person types into the search box: a whole first word, a few letters, two words. */
@@ -30,14 +68,25 @@ export const DESCRIPTIONS = ['Outbound calls', 'Inbound minutes', 'SMS', 'API re
 export const clientRef = (n: number) => `BX${String(n).padStart(7, '0')}`;
 
 export function addReseller(sqlite: Database.Database, at: number): number {
-  return Number(sqlite.prepare('INSERT INTO resellers (name, email, parent_id, created_at) VALUES (?, ?, NULL, ?)').run('Bench Reseller', 'bench@example.test', at).lastInsertRowid);
+  return Number(
+    sqlite
+      .prepare('INSERT INTO resellers (name, email, parent_id, created_at) VALUES (?, ?, NULL, ?)')
+      .run('Bench Reseller', 'bench@example.test', at).lastInsertRowid,
+  );
 }
 
 /**
  * Adds clients n = from..from+count-1 of a reseller (a clients row and a zero balances row each) in one
  * transaction, through the same clientInserter as clients.create; returns their ids in order.
  */
-export function addClients(sqlite: Database.Database, resellerId: number, from: number, count: number, at: number, seed: number): number[] {
+export function addClients(
+  sqlite: Database.Database,
+  resellerId: number,
+  from: number,
+  count: number,
+  at: number,
+  seed: number,
+): number[] {
   const rnd = seeded(seed);
   const pick = (xs: readonly string[]) => xs[Math.floor(rnd() * xs.length)];
   const insert = clientInserter(sqlite);
@@ -47,7 +96,17 @@ export function addClients(sqlite: Database.Database, resellerId: number, from: 
       const ref = clientRef(from + k);
       const name = `${pick(WORDS_A)} ${pick(WORDS_B)} ${pick(FORMS)}`;
       const created = at - Math.floor(rnd() * 400) * 86_400_000;
-      ids[k] = insert({ resellerId, externalRef: ref, name, billingEmail: `ap+${ref.toLowerCase()}@example.test`, currency: 'USD', status: 'active' }, created);
+      ids[k] = insert(
+        {
+          resellerId,
+          externalRef: ref,
+          name,
+          billingEmail: `ap+${ref.toLowerCase()}@example.test`,
+          currency: 'USD',
+          status: 'active',
+        },
+        created,
+      );
     }
   })();
   return ids;
@@ -82,7 +141,10 @@ const cents = (c: number) => `${Math.floor(c / 100)}.${String(c % 100).padStart(
 /** A part of a usage file: the header row, then the rows (client_ref,time,amount,external_id,description). */
 export function usageCsv(rows: readonly UsageRow[], refs: (index: number) => string): string {
   const lines = ['client_ref,time,amount,external_id,description'];
-  for (const r of rows) lines.push(`${refs(r.client)},${new Date(r.at).toISOString().slice(0, 19)}Z,${cents(r.cents)},${r.externalId},${r.description}`);
+  for (const r of rows)
+    lines.push(
+      `${refs(r.client)},${new Date(r.at).toISOString().slice(0, 19)}Z,${cents(r.cents)},${r.externalId},${r.description}`,
+    );
   return lines.join('\n') + '\n';
 }
 
@@ -105,10 +167,21 @@ export function addHistory(sqlite: Database.Database, clientId: number, count: n
       balance += amount;
       const at = start + k * 60_000;
       if (!topUp) lastDebit = at;
-      insert.run(clientId, topUp ? 'top_up' : 'usage', amount, balance, `h-${k}`, topUp ? 'Card payment' : DESCRIPTIONS[k % DESCRIPTIONS.length], at, at);
+      insert.run(
+        clientId,
+        topUp ? 'top_up' : 'usage',
+        amount,
+        balance,
+        `h-${k}`,
+        topUp ? 'Card payment' : DESCRIPTIONS[k % DESCRIPTIONS.length],
+        at,
+        at,
+      );
     }
     sqlite
-      .prepare('UPDATE balances SET balance = ?, available = ? - held, entry_count = entry_count + ?, last_debit_at = ?, updated_at = ? WHERE client_id = ?')
+      .prepare(
+        'UPDATE balances SET balance = ?, available = ? - held, entry_count = entry_count + ?, last_debit_at = ?, updated_at = ? WHERE client_id = ?',
+      )
       .run(balance, balance, count, lastDebit, end, clientId);
   })();
 }
@@ -137,7 +210,11 @@ export function openingTopUp(rnd: () => number): number {
  * A month of usage of one client as the import spreads it: Poisson(`meanRows`) rows of 1–999 cents at
  * times within the 30 days before `end`; returns their sum and the latest time (null without rows).
  */
-export function monthOfUsage(rnd: () => number, end: number, meanRows = 10): { cents: number; lastAt: number | null; rows: number } {
+export function monthOfUsage(
+  rnd: () => number,
+  end: number,
+  meanRows = 10,
+): { cents: number; lastAt: number | null; rows: number } {
   // Knuth's Poisson draw: fine for a small mean.
   const limit = Math.exp(-meanRows);
   let rows = -1;
@@ -159,9 +236,15 @@ export function monthOfUsage(rnd: () => number, end: number, meanRows = 10): { c
  * (balance = available = the sum of its entries, entry_count, last_debit_at). Nothing is evaluated:
  * the rules see these balances at the next sweep. Returns how many entries were written.
  */
-export function addOpeningBalances(sqlite: Database.Database, clientIds: readonly number[], opts: { end: number; seed: number; usage: boolean }): number {
+export function addOpeningBalances(
+  sqlite: Database.Database,
+  clientIds: readonly number[],
+  opts: { end: number; seed: number; usage: boolean },
+): number {
   const rnd = seeded(opts.seed);
-  const read = sqlite.prepare('SELECT c.created_at, b.balance, b.last_debit_at FROM clients c JOIN balances b ON b.client_id = c.id WHERE c.id = ?');
+  const read = sqlite.prepare(
+    'SELECT c.created_at, b.balance, b.last_debit_at FROM clients c JOIN balances b ON b.client_id = c.id WHERE c.id = ?',
+  );
   const insert = sqlite.prepare(
     `INSERT INTO ledger_entries (client_id, kind, amount, balance_after, external_id, description, actor, at, recorded_at, reverses_entry_id)
      VALUES (?, ?, ?, ?, NULL, ?, 'bench', ?, ?, NULL)`,
@@ -183,7 +266,15 @@ export function addOpeningBalances(sqlite: Database.Database, clientIds: readonl
         const month = monthOfUsage(rnd, opts.end);
         if (month.rows > 0 && month.lastAt !== null) {
           balance -= month.cents;
-          insert.run(clientId, 'usage', -month.cents, balance, `Usage, ${month.rows} calls in 30 days`, month.lastAt, opts.end);
+          insert.run(
+            clientId,
+            'usage',
+            -month.cents,
+            balance,
+            `Usage, ${month.rows} calls in 30 days`,
+            month.lastAt,
+            opts.end,
+          );
           if (lastDebitAt === null || lastDebitAt < month.lastAt) lastDebitAt = month.lastAt;
           count++;
         }

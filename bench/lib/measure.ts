@@ -34,7 +34,8 @@ export async function sampleLatency(
     await once(i);
     const dt = now() - t;
     if (i >= warmup) out.push(dt);
-    if (limits.budgetMs !== undefined && now() - begin > limits.budgetMs && out.length >= (limits.minSamples ?? 1)) break;
+    if (limits.budgetMs !== undefined && now() - begin > limits.budgetMs && out.length >= (limits.minSamples ?? 1))
+      break;
   }
   return out;
 }
@@ -47,7 +48,10 @@ export async function timed<T>(work: () => T | Promise<T>): Promise<{ value: T; 
 }
 
 /** Unwraps the core's envelope; a failed call is a bug in the benchmark, so it throws. */
-export function must<T = unknown>(channel: string, r: { ok: true; value: unknown } | { ok: false; error: { kind: string; message: string } }): T {
+export function must<T = unknown>(
+  channel: string,
+  r: { ok: true; value: unknown } | { ok: false; error: { kind: string; message: string } },
+): T {
   if (!r.ok) throw new Error(`${channel} failed: ${r.error.kind}: ${r.error.message}`);
   return r.value as T;
 }
@@ -57,7 +61,9 @@ export function must<T = unknown>(channel: string, r: { ok: true; value: unknown
  * not run anything else: what a screen or an HTTP request waiting on this process would have waited.
  * The ticker takes its turn between the work's own yields, so it adds next to nothing.
  */
-export async function withStallMonitor<T>(work: () => Promise<T>): Promise<{ value: T; ms: number; longestStallMs: number }> {
+export async function withStallMonitor<T>(
+  work: () => Promise<T>,
+): Promise<{ value: T; ms: number; longestStallMs: number }> {
   let running = true;
   let last = now();
   let longest = 0;

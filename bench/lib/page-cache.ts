@@ -14,7 +14,9 @@ export const databaseFiles = (file: string): string[] => [file, `${file}-wal`].f
 
 /** Bytes of the files in the page cache and their size; null when fincore is missing or fails. */
 export function cached(files: readonly string[]): { bytes: number; size: number } | null {
-  const r = spawnSync('fincore', ['--bytes', '--noheadings', '--raw', '--output', 'RES,SIZE', ...files], { encoding: 'utf8' });
+  const r = spawnSync('fincore', ['--bytes', '--noheadings', '--raw', '--output', 'RES,SIZE', ...files], {
+    encoding: 'utf8',
+  });
   if (r.status !== 0 || r.error) return null;
   let bytes = 0;
   let size = 0;
@@ -44,11 +46,18 @@ const fsync = (file: string) => {
 
 /** The ways to drop a file's pages, tried in order; each returns true when it ran. */
 const DROPS: readonly { name: string; drop: (file: string) => boolean }[] = [
-  { name: 'dd iflag=nocache', drop: (f) => spawnSync('dd', [`if=${f}`, 'iflag=nocache', 'count=0', 'status=none']).status === 0 },
+  {
+    name: 'dd iflag=nocache',
+    drop: (f) => spawnSync('dd', [`if=${f}`, 'iflag=nocache', 'count=0', 'status=none']).status === 0,
+  },
   {
     name: 'python3 os.posix_fadvise',
     drop: (f) =>
-      spawnSync('python3', ['-c', 'import os, sys\nfd = os.open(sys.argv[1], os.O_RDONLY)\nos.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)', f]).status === 0,
+      spawnSync('python3', [
+        '-c',
+        'import os, sys\nfd = os.open(sys.argv[1], os.O_RDONLY)\nos.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)',
+        f,
+      ]).status === 0,
   },
 ];
 

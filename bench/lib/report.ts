@@ -29,7 +29,8 @@ export interface Figure {
   detail?: Record<string, number | number[]>;
 }
 
-const targetsOf = (f: Pick<Figure, 'target'>): readonly Target[] => (f.target === undefined ? [] : 'op' in f.target ? [f.target] : f.target);
+const targetsOf = (f: Pick<Figure, 'target'>): readonly Target[] =>
+  f.target === undefined ? [] : 'op' in f.target ? [f.target] : f.target;
 
 export function figure(f: Omit<Figure, 'mark'> & { mark?: Figure['mark'] }): Figure {
   if (f.mark) return f as Figure;
@@ -42,7 +43,13 @@ export function figure(f: Omit<Figure, 'mark'> & { mark?: Figure['mark'] }): Fig
   return { ...f, mark: ok ? 'pass' : 'MISS' };
 }
 
-export const notYetBuilt = (key: string, metric: string, unit: string): Figure => ({ key, metric, value: null, unit, mark: 'not yet built' });
+export const notYetBuilt = (key: string, metric: string, unit: string): Figure => ({
+  key,
+  metric,
+  value: null,
+  unit,
+  mark: 'not yet built',
+});
 
 function fmtValue(v: number | null): string {
   if (v == null) return '—';
@@ -69,7 +76,8 @@ export function table(figures: readonly Figure[]): string {
     f.mark === 'info' ? '' : f.mark,
   ]);
   const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 1 ? c.padStart(width[i]) : c.padEnd(width[i]))).join(' | ')} |`;
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i === 1 ? c.padStart(width[i]) : c.padEnd(width[i]))).join(' | ')} |`;
   const rule = `|${width.map((w, i) => (i === 1 ? '-'.repeat(w + 1) + ':' : '-'.repeat(w + 2))).join('|')}|`;
   return [line(head), rule, ...rows.map(line)].join('\n');
 }
@@ -98,7 +106,17 @@ export function machine(sqliteVersion: string, loadAtStart: number): Machine {
   };
 }
 
-export function writeResults(file: string, body: { machine: Machine; date: string; mode: string; seconds: number; sizes: Record<string, number>; figures: Figure[] }): void {
+export function writeResults(
+  file: string,
+  body: {
+    machine: Machine;
+    date: string;
+    mode: string;
+    seconds: number;
+    sizes: Record<string, number>;
+    figures: Figure[];
+  },
+): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, JSON.stringify(body, null, 2) + '\n');
 }

@@ -11,7 +11,14 @@ import { must } from './measure';
 const HOUR = 3_600_000;
 
 /** Thresholds in cents; the figures and the README describe the data against these. */
-export const BENCH_RULES = { staff: 5_000, client: 2_000, inactivity: 1_000, inactivityHours: 7 * 24, maxQty: 3, periodHours: 24 } as const;
+export const BENCH_RULES = {
+  staff: 5_000,
+  client: 2_000,
+  inactivity: 1_000,
+  inactivityHours: 7 * 24,
+  maxQty: 3,
+  periodHours: 24,
+} as const;
 export const PERIOD_MS = BENCH_RULES.periodHours * HOUR;
 
 /** "Standard USD": staff rule at $50.00, client rule at $20.00, inactivity rule at $10.00 after 7 days; Max Qty 3 per 24 h. */
@@ -24,9 +31,21 @@ export async function addBenchProfile(core: Core, resellerId: number): Promise<P
       currency: 'USD',
       maxQty: BENCH_RULES.maxQty,
       periodHours: BENCH_RULES.periodHours,
-      staffRule: { enabled: true, threshold: BENCH_RULES.staff, notifyReseller: true, staffIds: [], emails: ['billing-desk@example.test'] },
+      staffRule: {
+        enabled: true,
+        threshold: BENCH_RULES.staff,
+        notifyReseller: true,
+        staffIds: [],
+        emails: ['billing-desk@example.test'],
+      },
       clientRule: { enabled: true, threshold: BENCH_RULES.client, notifyClient: true, emails: [] },
-      inactivityRule: { enabled: true, threshold: BENCH_RULES.inactivity, notifyClient: true, inactivityHours: BENCH_RULES.inactivityHours, emails: [] },
+      inactivityRule: {
+        enabled: true,
+        threshold: BENCH_RULES.inactivity,
+        notifyClient: true,
+        inactivityHours: BENCH_RULES.inactivityHours,
+        emails: [],
+      },
     }),
   );
   if (!p.isDefault) throw new Error('the bench profile should be the reseller’s default for USD');
@@ -67,13 +86,23 @@ export function countsSince(before: RuleCounts, after: RuleCounts): RuleCounts {
 }
 
 /** Share (0..1) of the clients with ids in [from, to] whose available balance is below each threshold. */
-export function belowShares(sqlite: Database.Database, from: number, to: number): { below50: number; below20: number; below10: number; overdrawn: number } {
+export function belowShares(
+  sqlite: Database.Database,
+  from: number,
+  to: number,
+): { below50: number; below20: number; below10: number; overdrawn: number } {
   const r = sqlite
     .prepare(
       `SELECT count(*) AS n, sum(available < @staff) AS s, sum(available < @client) AS c, sum(available < @inactivity) AS i, sum(available < 0) AS o
        FROM balances WHERE client_id BETWEEN @from AND @to`,
     )
-    .get({ staff: BENCH_RULES.staff, client: BENCH_RULES.client, inactivity: BENCH_RULES.inactivity, from, to }) as { n: number; s: number; c: number; i: number; o: number };
+    .get({ staff: BENCH_RULES.staff, client: BENCH_RULES.client, inactivity: BENCH_RULES.inactivity, from, to }) as {
+    n: number;
+    s: number;
+    c: number;
+    i: number;
+    o: number;
+  };
   const share = (x: number | null) => (r.n ? (x ?? 0) / r.n : 0);
   return { below50: share(r.s), below20: share(r.c), below10: share(r.i), overdrawn: share(r.o) };
 }

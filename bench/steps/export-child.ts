@@ -19,7 +19,16 @@ async function main() {
   fs.rmSync(done.path, { force: true });
   core.close();
   const threads = core.exporter.threads(started!.id);
-  console.log(JSON.stringify({ rows: done.rows, seconds, rowsPerSec: done.rows / seconds, bytes: done.bytes, maxRssMb: process.resourceUsage().maxRSS / 1024, threads }));
+  console.log(
+    JSON.stringify({
+      rows: done.rows,
+      seconds,
+      rowsPerSec: done.rows / seconds,
+      bytes: done.bytes,
+      maxRssMb: process.resourceUsage().maxRSS / 1024,
+      threads,
+    }),
+  );
 }
 
 main().catch((e: unknown) => {

@@ -27,7 +27,11 @@ export interface ExportRun {
 export function exportLog(dataDir: string, end: number): ExportRun {
   const root = path.resolve(__dirname, '../..');
   const tsx = path.join(root, 'node_modules/.bin', process.platform === 'win32' ? 'tsx.cmd' : 'tsx');
-  const r = spawnSync(tsx, [path.join(__dirname, 'export-child.ts'), dataDir, String(end)], { cwd: root, encoding: 'utf8', shell: process.platform === 'win32' });
+  const r = spawnSync(tsx, [path.join(__dirname, 'export-child.ts'), dataDir, String(end)], {
+    cwd: root,
+    encoding: 'utf8',
+    shell: process.platform === 'win32',
+  });
   const line = r.stdout.trim().split('\n').pop() ?? '';
   if (r.status !== 0 || !line.startsWith('{')) throw new Error(`the export child failed: ${r.stderr || r.stdout}`);
   return JSON.parse(line) as ExportRun;
@@ -83,7 +87,8 @@ function countLines(file: string): number {
   const fd = fs.openSync(file, 'r');
   let lines = 0;
   try {
-    for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; ) for (let at = buf.indexOf(10); at !== -1 && at < n; at = buf.indexOf(10, at + 1)) lines++;
+    for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0;)
+      for (let at = buf.indexOf(10); at !== -1 && at < n; at = buf.indexOf(10, at + 1)) lines++;
   } finally {
     fs.closeSync(fd);
   }
@@ -103,7 +108,10 @@ export function shellExport(dbFile: string, install: string, out: string): Shell
   let seconds: number;
   try {
     const t = now();
-    const r = spawnSync('sqlite3', ['-readonly', dbFile, '.mode csv', '.headers on', shellQuery(install)], { stdio: ['ignore', fd, 'pipe'], encoding: 'utf8' });
+    const r = spawnSync('sqlite3', ['-readonly', dbFile, '.mode csv', '.headers on', shellQuery(install)], {
+      stdio: ['ignore', fd, 'pipe'],
+      encoding: 'utf8',
+    });
     seconds = (now() - t) / 1000;
     if (r.status !== 0 || r.error) throw new Error(`the sqlite3 shell failed: ${r.error?.message ?? r.stderr}`);
   } finally {
@@ -146,7 +154,11 @@ export interface Comparison {
  * `rounds` rounds of: cold, then warm; in each, the export and the shell one after the other, in turns
  * (export first in even rounds, shell first in odd ones), each run after its own preparation of the cache.
  */
-export function exportVsShell(dataDir: string, dbFile: string, o: { end: number; install: string; rounds: number; progress: (line: string) => void }): Comparison {
+export function exportVsShell(
+  dataDir: string,
+  dbFile: string,
+  o: { end: number; install: string; rounds: number; progress: (line: string) => void },
+): Comparison {
   const shell = sqlite3Shell();
   // Asked each time: the -wal comes and goes with the connections.
   const files = () => databaseFiles(dbFile);
@@ -172,13 +184,32 @@ export function exportVsShell(dataDir: string, dbFile: string, o: { end: number;
         const cachedBefore = cachedShare(files());
         const load = os.loadavg()[0];
         const pct = cachedBefore === null ? 'unknown' : `${(cachedBefore * 100).toFixed(0)}%`;
-        o.progress(`export vs shell, round ${round + 1} of ${o.rounds}: ${w}, ${state} (${pct} of the database in the page cache)…`);
+        o.progress(
+          `export vs shell, round ${round + 1} of ${o.rounds}: ${w}, ${state} (${pct} of the database in the page cache)…`,
+        );
         if (w === 'export') {
           const r = exportLog(dataDir, o.end);
-          runs.push({ state, who: w, cachedBefore, load, rowsPerSec: r.rowsPerSec, seconds: r.seconds, rows: r.rows, bytes: r.bytes, maxRssMb: r.maxRssMb, threads: r.threads });
+          runs.push({
+            state,
+            who: w,
+            cachedBefore,
+            load,
+            rowsPerSec: r.rowsPerSec,
+            seconds: r.seconds,
+            rows: r.rows,
+            bytes: r.bytes,
+            maxRssMb: r.maxRssMb,
+            threads: r.threads,
+          });
         } else {
           try {
-            runs.push({ state, who: w, cachedBefore, load, ...shellExport(dbFile, o.install, path.join(dataDir, 'shell-export.csv')) });
+            runs.push({
+              state,
+              who: w,
+              cachedBefore,
+              load,
+              ...shellExport(dbFile, o.install, path.join(dataDir, 'shell-export.csv')),
+            });
           } catch (e) {
             shellError = (e as Error).message;
           }
@@ -208,8 +239,13 @@ export function comparisonFigures(c: Comparison): Figure[] {
   const mean = (rs: readonly ComparedRun[]) => rs.reduce((sum, r) => sum + r.rowsPerSec, 0) / rs.length;
   const conditions = (rs: readonly ComparedRun[]) => {
     const cached = rs.map((r) => r.cachedBefore);
-    const share = cached.some((x) => x === null) ? 'cached share unknown (no fincore)' : `${span(cached as number[], (x) => `${(x * 100).toFixed(0)}%`)} cached`;
-    return `${share}, load ${span(rs.map((r) => r.load), (x) => x.toFixed(1))}`;
+    const share = cached.some((x) => x === null)
+      ? 'cached share unknown (no fincore)'
+      : `${span(cached as number[], (x) => `${(x * 100).toFixed(0)}%`)} cached`;
+    return `${share}, load ${span(
+      rs.map((r) => r.load),
+      (x) => x.toFixed(1),
+    )}`;
   };
   const detail = (rs: readonly ComparedRun[]) => ({
     runsRowsPerSec: rs.map((r) => Math.round(r.rowsPerSec)),
@@ -220,16 +256,38 @@ export function comparisonFigures(c: Comparison): Figure[] {
     bytes: rs[0].bytes,
   });
   for (const state of ['cold', 'warm'] as const) {
-    const how = state === 'cold' ? `cold (pages dropped${c.dropWith ? ` by ${c.dropWith}` : ''})` : 'warm (the database read through first)';
+    const how =
+      state === 'cold'
+        ? `cold (pages dropped${c.dropWith ? ` by ${c.dropWith}` : ''})`
+        : 'warm (the database read through first)';
     const exp = c.runs.filter((r) => r.who === 'export' && r.state === state);
     const sh = c.runs.filter((r) => r.who === 'shell' && r.state === state);
-    const targets = state === 'warm' ? [{ op: '>=' as const, limit: 500_000 }, { op: '>=' as const, limit: 1, ofRatio: true }] : [{ op: '>=' as const, limit: 1, ofRatio: true }];
+    const targets =
+      state === 'warm'
+        ? [
+            { op: '>=' as const, limit: 500_000 },
+            { op: '>=' as const, limit: 1, ofRatio: true },
+          ]
+        : [{ op: '>=' as const, limit: 1, ofRatio: true }];
     if (exp.length === 0) {
-      out.push(figure({ key: `export.${state}.rowsPerSec`, metric: `notification-log export to CSV, ${state}`, value: null, unit: 'rows/s', target: targets, note: 'no way to drop the database from the page cache here (dd, python3)' }));
+      out.push(
+        figure({
+          key: `export.${state}.rowsPerSec`,
+          metric: `notification-log export to CSV, ${state}`,
+          value: null,
+          unit: 'rows/s',
+          target: targets,
+          note: 'no way to drop the database from the page cache here (dd, python3)',
+        }),
+      );
       continue;
     }
     const ratio = sh.length ? mean(exp) / mean(sh) : undefined;
-    const noShell = !c.shell ? '; no sqlite3 shell on this machine: no ratio' : sh.length ? '' : '; the sqlite3 shell failed: no ratio';
+    const noShell = !c.shell
+      ? '; no sqlite3 shell on this machine: no ratio'
+      : sh.length
+        ? ''
+        : '; the sqlite3 shell failed: no ratio';
     out.push(
       figure({
         key: `export.${state}.rowsPerSec`,
@@ -244,9 +302,25 @@ export function comparisonFigures(c: Comparison): Figure[] {
       }),
     );
     if (c.shell === null) {
-      out.push(figure({ key: `shell.${state}.rowsPerSec`, metric: `sqlite3 shell, .mode csv of the same rows, ${state}`, value: null, unit: 'rows/s', note: 'no sqlite3 shell on this machine' }));
+      out.push(
+        figure({
+          key: `shell.${state}.rowsPerSec`,
+          metric: `sqlite3 shell, .mode csv of the same rows, ${state}`,
+          value: null,
+          unit: 'rows/s',
+          note: 'no sqlite3 shell on this machine',
+        }),
+      );
     } else if (sh.length === 0) {
-      out.push(figure({ key: `shell.${state}.rowsPerSec`, metric: `sqlite3 ${c.shell} shell, .mode csv of the same rows, ${state}`, value: null, unit: 'rows/s', note: `it failed: ${c.shellError ?? 'not run'}` }));
+      out.push(
+        figure({
+          key: `shell.${state}.rowsPerSec`,
+          metric: `sqlite3 ${c.shell} shell, .mode csv of the same rows, ${state}`,
+          value: null,
+          unit: 'rows/s',
+          note: `it failed: ${c.shellError ?? 'not run'}`,
+        }),
+      );
     } else {
       out.push(
         figure({
@@ -254,7 +328,9 @@ export function comparisonFigures(c: Comparison): Figure[] {
           metric: `sqlite3 ${c.shell} shell, .mode csv of the same rows, names joined, to a file, ${state} (${mb(sh[0].bytes)}), mean of ${sh.length}`,
           value: mean(sh),
           unit: 'rows/s',
-          note: conditions(sh) + (sh[0].rows === exp[0].rows ? '' : `; ${n(sh[0].rows)} rows, the export ${n(exp[0].rows)}`),
+          note:
+            conditions(sh) +
+            (sh[0].rows === exp[0].rows ? '' : `; ${n(sh[0].rows)} rows, the export ${n(exp[0].rows)}`),
           detail: detail(sh),
         }),
       );

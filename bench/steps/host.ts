@@ -3,7 +3,10 @@ import { startHost } from '../../src/main/headless';
 import { seeded } from '../lib/data';
 import { percentile, sampleLatency } from '../lib/measure';
 
-export async function hostRoundTrip(dataDir: string, opts: { clientIds: readonly number[]; calls: number; warmup: number; seed: number }) {
+export async function hostRoundTrip(
+  dataDir: string,
+  opts: { clientIds: readonly number[]; calls: number; warmup: number; seed: number },
+) {
   const host = await startHost({ dataDir, port: 0, tickMs: 0 });
   try {
     const rnd = seeded(opts.seed + 5);

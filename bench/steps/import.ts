@@ -18,7 +18,15 @@ export interface ImportResult {
 
 export async function usageImport(
   core: Core,
-  opts: { resellerId: number; rows: number; clients: number; partRows: number; end: number; seed: number; budgetSeconds: number },
+  opts: {
+    resellerId: number;
+    rows: number;
+    clients: number;
+    partRows: number;
+    end: number;
+    seed: number;
+    budgetSeconds: number;
+  },
 ): Promise<ImportResult> {
   const rnd = seeded(opts.seed + 1);
   const ref = (index: number) => clientRef(index + 1);
@@ -35,7 +43,8 @@ export async function usageImport(
       await core.call('ledger.import.commit', { resellerId: opts.resellerId, csv, firstLine: 2 + first }),
     );
     ms += now() - t;
-    if (r.imported !== part.length) throw new Error(`part ${parts + 1} imported ${r.imported} of ${part.length} rows (${r.errorCount} errors)`);
+    if (r.imported !== part.length)
+      throw new Error(`part ${parts + 1} imported ${r.imported} of ${part.length} rows (${r.errorCount} errors)`);
     rows += part.length;
     parts++;
   }

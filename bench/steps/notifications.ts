@@ -12,10 +12,26 @@ const KINDS = [
   ['low_balance_client', 'client'],
   ['inactivity', 'inactivity'],
 ] as const;
-const STATUSES = ['sent', 'sent', 'sent', 'sent', 'sent', 'sent', 'suppressed', 'suppressed', 'failed', 'queued'] as const;
+const STATUSES = [
+  'sent',
+  'sent',
+  'sent',
+  'sent',
+  'sent',
+  'sent',
+  'suppressed',
+  'suppressed',
+  'failed',
+  'queued',
+] as const;
 
 /** `rows` log rows over the given clients, one a second up to `end`, as the rule engine writes them. */
-export function addNotificationLog(sqlite: Database.Database, clientIds: readonly number[], rows: number, end: number): void {
+export function addNotificationLog(
+  sqlite: Database.Database,
+  clientIds: readonly number[],
+  rows: number,
+  end: number,
+): void {
   const insert = sqlite.prepare(
     `INSERT INTO notifications (kind, client_id, profile_id, profile_name, rule, decided_at, status, suppressed, reason, available, threshold, currency, seq, max_qty, recipients, subject, attempts, error, sent_at, via)
      VALUES (?, ?, 1, 'Standard USD', ?, ?, ?, ?, ?, ?, 2000, 'USD', 1, 3, ?, ?, ?, ?, ?, ?)`,
@@ -47,21 +63,40 @@ export function addNotificationLog(sqlite: Database.Database, clientIds: readonl
 }
 
 /** The log screen: first page, each filter, and a page deep in the log; p95 of `samples` calls each. */
-export async function logQueries(core: Core, opts: { clientId: number; end: number; samples: number; warmup: number; budgetMs: number }): Promise<ScreenResult[]> {
+export async function logQueries(
+  core: Core,
+  opts: { clientId: number; end: number; samples: number; warmup: number; budgetMs: number },
+): Promise<ScreenResult[]> {
   const run = async (key: string, metric: string, input: Record<string, unknown>): Promise<ScreenResult> => {
-    const samples = await sampleLatency(opts.samples, opts.warmup, async () => must('notifications.list', await core.call('notifications.list', input)), {
-      budgetMs: opts.budgetMs,
-      minSamples: 20,
-    });
+    const samples = await sampleLatency(
+      opts.samples,
+      opts.warmup,
+      async () => must('notifications.list', await core.call('notifications.list', input)),
+      {
+        budgetMs: opts.budgetMs,
+        minSamples: 20,
+      },
+    );
     return { key, metric, p50: percentile(samples, 50), p95: percentile(samples, 95), samples: samples.length };
   };
   const day = 24 * 3600_000;
-  const deep = must<{ nextCursor: string | null }>('notifications.list', await core.call('notifications.list', { limit: 500, to: new Date(opts.end - 5 * day).toISOString() })).nextCursor;
+  const deep = must<{ nextCursor: string | null }>(
+    'notifications.list',
+    await core.call('notifications.list', { limit: 500, to: new Date(opts.end - 5 * day).toISOString() }),
+  ).nextCursor;
   return [
     await run('screens.log.first', 'notifications.list, first page', { limit: 50 }),
-    await run('screens.log.deep', 'notifications.list, a page 5 days deep', { limit: 50, ...(deep ? { cursor: deep } : {}) }),
+    await run('screens.log.deep', 'notifications.list, a page 5 days deep', {
+      limit: 50,
+      ...(deep ? { cursor: deep } : {}),
+    }),
     await run('screens.log.status', 'notifications.list, status failed', { limit: 50, status: 'failed' }),
     await run('screens.log.client', 'notifications.list, one client', { limit: 50, clientId: opts.clientId }),
-    await run('screens.log.kind', 'notifications.list, kind inactivity, one day', { limit: 50, kind: 'inactivity', from: new Date(opts.end - 3 * day).toISOString(), to: new Date(opts.end - 2 * day).toISOString() }),
+    await run('screens.log.kind', 'notifications.list, kind inactivity, one day', {
+      limit: 50,
+      kind: 'inactivity',
+      from: new Date(opts.end - 3 * day).toISOString(),
+      to: new Date(opts.end - 2 * day).toISOString(),
+    }),
   ];
 }

@@ -18,7 +18,10 @@ export interface RawResult {
   seconds: number;
 }
 
-export function rawLimit(dir: string, opts: { rows: number; clients: number; partRows: number; end: number; seed: number }): RawResult {
+export function rawLimit(
+  dir: string,
+  opts: { rows: number; clients: number; partRows: number; end: number; seed: number },
+): RawResult {
   // The schema comes from the real migrations; the core is closed again before the plain connection opens.
   const core = createCore({ dataDir: dir, clock: new ManualClock(opts.end) });
   const resellerId = addReseller(core.db.$client, opts.end);

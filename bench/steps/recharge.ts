@@ -50,7 +50,13 @@ export async function rechargeAtSize(
     checks.push({ ms: r.ms, longestStallMs: r.longestStallMs, started: r.value });
   }
   const attemptsBefore = sqlite.prepare('SELECT count(*) FROM charge_attempts').pluck().get() as number;
-  const post = await interactivePost(core, { clientIds: chosen, calls: opts.calls, warmup: opts.warmup, seed: opts.seed + 5, prefix: 'auto-post' });
+  const post = await interactivePost(core, {
+    clientIds: chosen,
+    calls: opts.calls,
+    warmup: opts.warmup,
+    seed: opts.seed + 5,
+    prefix: 'auto-post',
+  });
   const attempts = (sqlite.prepare('SELECT count(*) FROM charge_attempts').pluck().get() as number) - attemptsBefore;
   return {
     clients: chosen.length,

@@ -17,8 +17,12 @@ export interface ScreenResult {
  * The client chart of the client with the long history: its first view (which builds the chart's hourly
  * cache, series_hours, once) and then the p95 of drawing it again, as the screen does after each change.
  */
-export async function chartQueries(core: Core, opts: { historyClientId: number; samples: number; warmup: number; budgetMs: number }) {
-  const call = async () => must('ledger.series', await core.call('ledger.series', { clientId: opts.historyClientId, points: 600 }));
+export async function chartQueries(
+  core: Core,
+  opts: { historyClientId: number; samples: number; warmup: number; budgetMs: number },
+) {
+  const call = async () =>
+    must('ledger.series', await core.call('ledger.series', { clientId: opts.historyClientId, points: 600 }));
   const t0 = performance.now();
   await call();
   const first = performance.now() - t0;
@@ -48,13 +52,25 @@ export async function screenQueries(
   let cursor: string | null = null;
   return [
     await run('screens.clients.first', 'clients.list, first page (by name)', () => call('clients.list', {})),
-    await run('screens.clients.deep', 'clients.list, next page deep in the list (by name)', (i) => call('clients.list', { cursor: deep[i % deep.length] })),
-    await run('screens.clients.search', 'clients.list, search by name prefix', (i) => call('clients.list', { search: SEARCHES[i % SEARCHES.length] })),
-    await run('screens.clients.available', 'clients.list, sort by available desc', () => call('clients.list', { sort: 'available', dir: 'desc' })),
-    await run('screens.clients.runDry', 'clients.list, sort by run-dry time (soonest first)', () => call('clients.list', { sort: 'runDry', dir: 'asc' })),
+    await run('screens.clients.deep', 'clients.list, next page deep in the list (by name)', (i) =>
+      call('clients.list', { cursor: deep[i % deep.length] }),
+    ),
+    await run('screens.clients.search', 'clients.list, search by name prefix', (i) =>
+      call('clients.list', { search: SEARCHES[i % SEARCHES.length] }),
+    ),
+    await run('screens.clients.available', 'clients.list, sort by available desc', () =>
+      call('clients.list', { sort: 'available', dir: 'desc' }),
+    ),
+    await run('screens.clients.runDry', 'clients.list, sort by run-dry time (soonest first)', () =>
+      call('clients.list', { sort: 'runDry', dir: 'asc' }),
+    ),
     // Page after page through one long history, as a scrolling list does; back to the top at the end.
     await run('screens.ledger.paging', 'ledger.list, paging one client', async () => {
-      const page = await call('ledger.list', { clientId: opts.historyClientId, limit: 50, ...(cursor ? { cursor } : {}) });
+      const page = await call('ledger.list', {
+        clientId: opts.historyClientId,
+        limit: 50,
+        ...(cursor ? { cursor } : {}),
+      });
       cursor = (page as { nextCursor: string | null }).nextCursor;
     }),
   ];

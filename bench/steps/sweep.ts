@@ -32,7 +32,11 @@ export interface SweepResult {
   check: { ms: number; longestStallMs: number; due: number; dueClients: number; decisions: number; wrote: RuleCounts };
 }
 
-export async function schedulerSweeps(core: Core, clock: ManualClock, opts: { steadyRuns: number; periodMs: number }): Promise<SweepResult> {
+export async function schedulerSweeps(
+  core: Core,
+  clock: ManualClock,
+  opts: { steadyRuns: number; periodMs: number },
+): Promise<SweepResult> {
   const sqlite = core.db.$client;
   const sweepOnce = async (full = true): Promise<SweepRun> => {
     const before = ruleCounts(sqlite);
@@ -48,7 +52,9 @@ export async function schedulerSweeps(core: Core, clock: ManualClock, opts: { st
 
   // A Period later: the rules that notified are due for their next look (and inactivity reached).
   clock.advance(opts.periodMs);
-  const dueQ = sqlite.prepare('SELECT count(*) AS due, count(DISTINCT client_id) AS clients FROM rule_states WHERE next_check_at <= ?');
+  const dueQ = sqlite.prepare(
+    'SELECT count(*) AS due, count(DISTINCT client_id) AS clients FROM rule_states WHERE next_check_at <= ?',
+  );
   const { due, clients } = dueQ.get(clock.now()) as { due: number; clients: number };
   const before = ruleCounts(sqlite);
   const check = await withStallMonitor(() => core.scheduler.checkDue());
@@ -66,6 +72,13 @@ export async function schedulerSweeps(core: Core, clock: ManualClock, opts: { st
       routine.map((s) => s.report.durationMs),
       50,
     ),
-    check: { ms: check.ms, longestStallMs: check.longestStallMs, due, dueClients: clients, decisions: check.value, wrote: countsSince(before, ruleCounts(sqlite)) },
+    check: {
+      ms: check.ms,
+      longestStallMs: check.longestStallMs,
+      due,
+      dueClients: clients,
+      decisions: check.value,
+      wrote: countsSince(before, ruleCounts(sqlite)),
+    },
   };
 }

@@ -54,11 +54,19 @@ async function main() {
   }
   const dataDir = resolveDataDir({ dataDir: args.dataDir, demo: args.demo });
   try {
-    const host = await startHost({ dataDir, port: args.port, demo: args.demo, testClock: args.testClock, log: (l) => console.log(l), smtpUrl: process.env.SMTP_URL || undefined,
+    const host = await startHost({
+      dataDir,
+      port: args.port,
+      demo: args.demo,
+      testClock: args.testClock,
+      log: (l) => console.log(l),
+      smtpUrl: process.env.SMTP_URL || undefined,
       stripeKey: process.env.STRIPE_SECRET_KEY || undefined,
       stripeApiBase: process.env.STRIPE_API_BASE || undefined,
     });
-    console.log(`Balance Desk is serving ${dataDir}${args.demo ? ' (demo data)' : ''}${args.testClock ? ' on a test clock' : ''}`);
+    console.log(
+      `Balance Desk is serving ${dataDir}${args.demo ? ' (demo data)' : ''}${args.testClock ? ' on a test clock' : ''}`,
+    );
     console.log(`Open ${host.url}`);
     console.log(`Scripts: POST ${host.url}rpc/<channel> with the token in ${dataDir}/host.json`);
     const stop = () => {
@@ -68,7 +76,10 @@ async function main() {
     process.on('SIGTERM', stop);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    if (err.code === 'EADDRINUSE') console.error(`balance-desk serve: port ${args.port} is in use; choose another with --port N (0 picks a free one)`);
+    if (err.code === 'EADDRINUSE')
+      console.error(
+        `balance-desk serve: port ${args.port} is in use; choose another with --port N (0 picks a free one)`,
+      );
     else console.error(`balance-desk serve: ${err.message}`);
     process.exit(1);
   }

@@ -6,7 +6,20 @@
  *   electron . [--data-dir DIR] [--demo]      (npm start -- --demo)
  */
 import path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, Notification, protocol, safeStorage, screen, session, shell } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  nativeTheme,
+  Notification,
+  protocol,
+  safeStorage,
+  screen,
+  session,
+  shell,
+} from 'electron';
 import { createCore, type Core } from './core';
 import { seedDemoStripeIfFresh } from './core/demo/stripe';
 import { defaultDataDir, resolveDataDir } from './core/db/paths';
@@ -52,7 +65,9 @@ const userData = deskUserData({ userData: app.getPath('userData'), dataDir, defa
 if (userData !== app.getPath('userData')) app.setPath('userData', userData);
 const claim: DeskClaim = { dataDir };
 if (!app.requestSingleInstanceLock(claim)) {
-  console.log(`Another Balance Desk holds this desk's lock (user data ${userData}); it answers this start for ${dataDir}.`);
+  console.log(
+    `Another Balance Desk holds this desk's lock (user data ${userData}); it answers this start for ${dataDir}.`,
+  );
   app.quit();
 } else {
   void start().catch((e: unknown) => fail('Balance Desk could not start', e));
@@ -82,7 +97,16 @@ async function start(): Promise<void> {
     const answer = secondStart(dataDir, additionalData);
     if (answer.action === 'show') return showWindow();
     void dialog
-      .showMessageBox({ type: 'info', title: answer.title, message: answer.message, detail: answer.detail, buttons: answer.buttons, defaultId: 1, cancelId: 1, noLink: true })
+      .showMessageBox({
+        type: 'info',
+        title: answer.title,
+        message: answer.message,
+        detail: answer.detail,
+        buttons: answer.buttons,
+        defaultId: 1,
+        cancelId: 1,
+        noLink: true,
+      })
       .then((r) => r.response === 0 && showWindow());
   });
   // macOS: a click on the Dock icon.
@@ -99,7 +123,11 @@ async function start(): Promise<void> {
   guardSession(session.defaultSession, appUrl, devUrl ? devCsp(devUrl) : CSP);
   if (!devUrl) serveRenderer(protocol, path.join(__dirname, '../renderer'));
 
-  const layout: AppLayout = { isPackaged: app.isPackaged, appPath: app.getAppPath(), resourcesPath: process.resourcesPath };
+  const layout: AppLayout = {
+    isPackaged: app.isPackaged,
+    appPath: app.getAppPath(),
+    resourcesPath: process.resourcesPath,
+  };
   let core: Core;
   try {
     // The keychain is asked once, asynchronously, here: the core then seals and opens synchronously.
@@ -114,7 +142,11 @@ async function start(): Promise<void> {
       // The SMTP password and the Stripe key, under a key the OS keychain seals.
       secrets,
       // Exports ask where to save, as a desktop app does.
-      saveDialog: saveDialogFor(dialog, () => (window && !window.isDestroyed() ? window : null), app.getPath('downloads')),
+      saveDialog: saveDialogFor(
+        dialog,
+        () => (window && !window.isDestroyed() ? window : null),
+        app.getPath('downloads'),
+      ),
       // Both honoured by the desktop app too (the issue asks for it): a key for a machine, the sandbox for a demo.
       stripeKey: process.env.STRIPE_SECRET_KEY || undefined,
       stripeApiBase: process.env.STRIPE_API_BASE || undefined,
@@ -138,7 +170,11 @@ async function start(): Promise<void> {
   nativeTheme.themeSource = readPreferences(userData).theme;
   const options = windowOptions(path.join(__dirname, '../preload/index.js'), iconPath);
   const saved = readWindowState(userData);
-  const bounds = restoreBounds(saved, screen.getAllDisplays().map((d) => d.workArea), { width: options.minWidth ?? 960, height: options.minHeight ?? 600 });
+  const bounds = restoreBounds(
+    saved,
+    screen.getAllDisplays().map((d) => d.workArea),
+    { width: options.minWidth ?? 960, height: options.minHeight ?? 600 },
+  );
   window = new BrowserWindow({ ...options, ...bounds });
   const win = window;
   win.once('ready-to-show', () => {
@@ -168,14 +204,24 @@ async function start(): Promise<void> {
           theme: () => nativeTheme.themeSource,
           openDataFolder: () => void shell.openPath(dataDir),
           showShortcuts: () =>
-            void dialog.showMessageBox(win, { type: 'info', title: 'Keyboard shortcuts', message: 'Keyboard shortcuts', detail: shortcutLines(isMac).join('\n') }),
+            void dialog.showMessageBox(win, {
+              type: 'info',
+              title: 'Keyboard shortcuts',
+              message: 'Keyboard shortcuts',
+              detail: shortcutLines(isMac).join('\n'),
+            }),
           dev: !app.isPackaged,
         },
       ),
     ),
   );
 
-  tray = createTray({ iconPath, onOpen: showWindow, onOpenFailed: () => go(FAILED_CHARGES_HREF), onQuit: () => app.quit() });
+  tray = createTray({
+    iconPath,
+    onOpen: showWindow,
+    onOpenFailed: () => go(FAILED_CHARGES_HREF),
+    onQuit: () => app.quit(),
+  });
 
   // An automatic top-up that fails is told by the OS (the window may be closed), and the tray counts the
   // failures waiting for a Retry. Notifications are kept referenced until closed, or a click could be lost.

@@ -12,18 +12,28 @@ export type IpcInvoke = (channel: string, input: unknown, session: string | null
 /** Subscribes to the main process's change events (bd:change); returns the unsubscribe function. */
 export type IpcSubscribe = (listener: (e: ChangeEvent) => void) => () => void;
 
-export function makeBridge(invoke: IpcInvoke, subscribe: IpcSubscribe, allowed: readonly string[] = channelNames): DesktopBridge {
+export function makeBridge(
+  invoke: IpcInvoke,
+  subscribe: IpcSubscribe,
+  allowed: readonly string[] = channelNames,
+): DesktopBridge {
   const allow = new Set(allowed);
   return {
     invoke(channel, input, session) {
       // Only contract channels leave the page: script injected into it cannot probe the main process
       // with names of its own choosing.
       if (typeof channel !== 'string' || !allow.has(channel)) {
-        return Promise.resolve({ ok: false, error: { kind: 'not_found', message: `there is no channel ${String(channel)}` } });
+        return Promise.resolve({
+          ok: false,
+          error: { kind: 'not_found', message: `there is no channel ${String(channel)}` },
+        });
       }
       return invoke(channel, input, typeof session === 'string' ? session : null).catch((e: unknown) => ({
         ok: false as const,
-        error: { kind: 'internal' as const, message: `Balance Desk did not answer: ${(e as Error)?.message ?? String(e)}` },
+        error: {
+          kind: 'internal' as const,
+          message: `Balance Desk did not answer: ${(e as Error)?.message ?? String(e)}`,
+        },
       }));
     },
     onChange(listener) {

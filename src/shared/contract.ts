@@ -37,7 +37,12 @@ export interface Contract<N extends string = string, I extends z.ZodType = z.Zod
 /** A read contract: one that says which change topics make its answers stale. */
 export type ReadContract = Contract & { staleOn: readonly ChangeTopic[] };
 
-export function defineContract<N extends string, I extends z.ZodType, O extends z.ZodType, S extends readonly ChangeTopic[] = never>(c: {
+export function defineContract<
+  N extends string,
+  I extends z.ZodType,
+  O extends z.ZodType,
+  S extends readonly ChangeTopic[] = never,
+>(c: {
   name: N;
   summary: string;
   input: I;
@@ -52,7 +57,13 @@ export function defineContract<N extends string, I extends z.ZodType, O extends 
 }): Contract<N, I, O> & ([S] extends [never] ? unknown : { staleOn: S }) {
   if (!/^[a-z]+(\.[a-z][a-zA-Z]*)+$/.test(c.name)) throw new Error(`contract name "${c.name}" is not domain.verb`);
   if (c.staleOn && (c.mutates || c.work)) throw new Error(`contract "${c.name}" changes data: only a read goes stale`);
-  const contract: Contract<N, I, O> = { ...c, mutates: c.mutates ?? false, work: c.work ?? false, role: c.role ?? (c.mutates || c.work ? 'admin' : 'viewer'), signedOut: c.signedOut ?? false };
+  const contract: Contract<N, I, O> = {
+    ...c,
+    mutates: c.mutates ?? false,
+    work: c.work ?? false,
+    role: c.role ?? (c.mutates || c.work ? 'admin' : 'viewer'),
+    signedOut: c.signedOut ?? false,
+  };
   return contract as Contract<N, I, O> & ([S] extends [never] ? unknown : { staleOn: S });
 }
 

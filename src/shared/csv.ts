@@ -54,14 +54,21 @@ export function* parseCsv(text: string, firstLine = 1): Generator<CsvRecord> {
         if (!closed) throw new CsvError(`a quoted field that starts on line ${start} never ends`, start);
         const next = text.charCodeAt(i);
         if (i < n && next !== 44 && next !== 10 && next !== 13) {
-          throw new CsvError(`line ${line}: after a closing quote a field must end (a comma or the end of the line)`, line);
+          throw new CsvError(
+            `line ${line}: after a closing quote a field must end (a comma or the end of the line)`,
+            line,
+          );
         }
       } else {
         const from = i;
         while (i < n) {
           const c = text.charCodeAt(i);
           if (c === 44 || c === 10 || c === 13) break;
-          if (c === 34) throw new CsvError(`line ${line}: a quote inside an unquoted field (put the field in quotes and double the quote)`, line);
+          if (c === 34)
+            throw new CsvError(
+              `line ${line}: a quote inside an unquoted field (put the field in quotes and double the quote)`,
+              line,
+            );
           i++;
         }
         field = text.slice(from, i);
@@ -106,7 +113,8 @@ export function splitCsv(text: string, rowsPerPart: number): { text: string; fir
       }
     }
   }
-  if (partStart < text.length && text.slice(partStart).trim() !== '') parts.push({ text: text.slice(partStart), firstLine: partLine });
+  if (partStart < text.length && text.slice(partStart).trim() !== '')
+    parts.push({ text: text.slice(partStart), firstLine: partLine });
   return parts;
 }
 

@@ -16,15 +16,52 @@ export const POINTS = 'POINTS';
 
 /** ISO 4217 minor-unit exponents that are not 2. Every other ISO code has two decimals. */
 const EXPONENTS: Record<string, number> = {
-  BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0, PYG: 0, RWF: 0, UGX: 0,
-  UYI: 0, VND: 0, VUV: 0, XAF: 0, XOF: 0, XPF: 0,
-  BHD: 3, IQD: 3, JOD: 3, KWD: 3, LYD: 3, OMR: 3, TND: 3,
-  CLF: 4, UYW: 4,
+  BIF: 0,
+  CLP: 0,
+  DJF: 0,
+  GNF: 0,
+  ISK: 0,
+  JPY: 0,
+  KMF: 0,
+  KRW: 0,
+  PYG: 0,
+  RWF: 0,
+  UGX: 0,
+  UYI: 0,
+  VND: 0,
+  VUV: 0,
+  XAF: 0,
+  XOF: 0,
+  XPF: 0,
+  BHD: 3,
+  IQD: 3,
+  JOD: 3,
+  KWD: 3,
+  LYD: 3,
+  OMR: 3,
+  TND: 3,
+  CLF: 4,
+  UYW: 4,
   [POINTS]: 0,
 };
 
 /** Currencies offered in the forms, most used first; any ISO 4217 code is accepted. */
-export const COMMON_CURRENCIES = ['USD', 'EUR', 'GBP', 'CAD', 'AUD', 'JPY', 'CHF', 'SEK', 'NZD', 'MXN', 'BRL', 'INR', 'KWD', POINTS] as const;
+export const COMMON_CURRENCIES = [
+  'USD',
+  'EUR',
+  'GBP',
+  'CAD',
+  'AUD',
+  'JPY',
+  'CHF',
+  'SEK',
+  'NZD',
+  'MXN',
+  'BRL',
+  'INR',
+  'KWD',
+  POINTS,
+] as const;
 
 let isoCodes: Set<string> | undefined;
 function knownIsoCodes(): Set<string> {
@@ -75,7 +112,9 @@ export function parseAmount(text: string, currency: string): Minor {
   if (raw === '') throw new MoneyError('enter an amount');
   const m = /^([+-])?\s*(\d{1,3}(?:[, \u00a0\u202f]\d{3})+|\d+)?(?:\.(\d*))?$/.exec(raw);
   if (!m || (m[2] === undefined && (m[3] === undefined || m[3] === ''))) {
-    throw new MoneyError(`"${raw}" is not an amount: use digits, an optional sign and a point for decimals, e.g. 1,234.50`);
+    throw new MoneyError(
+      `"${raw}" is not an amount: use digits, an optional sign and a point for decimals, e.g. 1,234.50`,
+    );
   }
   const whole = (m[2] ?? '0').replace(/[, \u00a0\u202f]/g, '');
   const frac = m[3] ?? '';

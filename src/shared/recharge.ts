@@ -15,8 +15,7 @@ export interface RechargeValues {
 }
 
 export type ChargePlan =
-  | { amount: number; multiples: number; cappedFrom: number | null }
-  | { amount: 0; why: 'not_below' | 'cap_reached' };
+  { amount: number; multiples: number; cappedFrom: number | null } | { amount: 0; why: 'not_below' | 'cap_reached' };
 
 /**
  * One charge that closes the whole gap: below the trigger ("below" is strictly below), charge the recharge
@@ -24,14 +23,21 @@ export type ChargePlan =
  * balance far below (even negative) is closed in one payment, never a burst of small ones. The daily cap
  * (what is left of it in the last 24 h) limits the amount; nothing left: no charge.
  */
-export function planCharge(o: { effective: number; trigger: number; recharge: number; capLeft: number | null }): ChargePlan {
+export function planCharge(o: {
+  effective: number;
+  trigger: number;
+  recharge: number;
+  capLeft: number | null;
+}): ChargePlan {
   if (o.effective >= o.trigger) return { amount: 0, why: 'not_below' };
   const gap = o.trigger - o.effective;
   const multiples = Math.floor(gap / o.recharge) + 1;
   const full = multiples * o.recharge;
   if (o.capLeft === null) return { amount: full, multiples, cappedFrom: null };
   if (o.capLeft <= 0) return { amount: 0, why: 'cap_reached' };
-  return full > o.capLeft ? { amount: o.capLeft, multiples, cappedFrom: full } : { amount: full, multiples, cappedFrom: null };
+  return full > o.capLeft
+    ? { amount: o.capLeft, multiples, cappedFrom: full }
+    : { amount: full, multiples, cappedFrom: null };
 }
 
 export interface Warning {
@@ -40,7 +46,10 @@ export interface Warning {
 }
 
 /** Advice on a set of values, given the client's average daily spend: never a reason to refuse them. */
-export function rechargeWarnings(v: RechargeValues, o: { currency: string; averageDailySpend: number; suggestedThreshold: number }): Warning[] {
+export function rechargeWarnings(
+  v: RechargeValues,
+  o: { currency: string; averageDailySpend: number; suggestedThreshold: number },
+): Warning[] {
   const m = (x: number) => formatMoney(x, o.currency, { locale: 'en-US' });
   const out: Warning[] = [];
   if (v.mode === 'auto' && v.alertThreshold !== null && v.alertThreshold <= v.triggerThreshold) {

@@ -36,28 +36,44 @@ describe('every screen: axe-core and screenshots', () => {
   };
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(RENDERER, 'index.html'))) throw new Error(`the renderer is not built (${RENDERER}): run \`npm test\`, which builds first`);
+    if (!fs.existsSync(path.join(RENDERER, 'index.html')))
+      throw new Error(`the renderer is not built (${RENDERER}): run \`npm test\`, which builds first`);
     server = await startStripeServer();
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bd-e2e-a11y-'));
-    host = await startHost({ dataDir, port: 0, rendererDir: RENDERER, demo: true, tickMs: 0, stripeKey: SANDBOX_API_KEY, stripeApiBase: server.url });
+    host = await startHost({
+      dataDir,
+      port: 0,
+      rendererDir: RENDERER,
+      demo: true,
+      tickMs: 0,
+      stripeKey: SANDBOX_API_KEY,
+      stripeApiBase: server.url,
+    });
     // Decisions for the log (the demo's clients below their thresholds), so the notification screens have rows.
     await call('scheduler.sweep', {});
     // The demo's Stripe clients spend below their trigger, and their charges run (paid, failed over,
     // declined, needing the client, processing), so the Charges screen has rows of every kind.
-    const linked = host.core.db.$client.prepare('SELECT client_id AS id FROM stripe_customers ORDER BY client_id').all() as { id: number }[];
+    const linked = host.core.db.$client
+      .prepare('SELECT client_id AS id FROM stripe_customers ORDER BY client_id')
+      .all() as { id: number }[];
     for (const { id } of linked) {
       const { available } = await call<{ available: number }>('clients.get', { id });
       await call('ledger.post', { clientId: id, kind: 'usage', amount: -(available - 100), description: 'A busy day' });
     }
     for (let i = 0; i < 3; i++) await host.core.runDue();
     const charges = await call<{ items: { status: string }[] }>('charges.list', { limit: 50 });
-    expect(new Set(charges.items.map((c) => c.status))).toEqual(new Set(['succeeded', 'failed', 'requires_action', 'processing']));
+    expect(new Set(charges.items.map((c) => c.status))).toEqual(
+      new Set(['succeeded', 'failed', 'requires_action', 'processing']),
+    );
     ids.client = (await call<{ items: { id: number }[] }>('clients.list', { search: 'Blue', limit: 1 })).items[0].id;
     ids.profile = (await call<{ id: number }[]>('profiles.list', {}))[0].id;
     ids.notification = (await call<{ items: { id: number }[] }>('notifications.list', { limit: 1 })).items[0]?.id ?? 0;
     const list = await call<{ id: number; role: string }[]>('staff.list', {});
     ids.admin = list.find((s) => s.role === 'admin')!.id;
-    expect(Object.values(ids).every((id) => id > 0), JSON.stringify(ids)).toBe(true);
+    expect(
+      Object.values(ids).every((id) => id > 0),
+      JSON.stringify(ids),
+    ).toBe(true);
   }, 120_000);
 
   afterBrowser(chrome, async () => {
@@ -71,7 +87,11 @@ describe('every screen: axe-core and screenshots', () => {
     const page = chrome.page;
     await page.locator('main h1, .signin h1, h1').first().waitFor();
     await page
-      .waitForFunction(() => !document.querySelector('[aria-busy="true"], .loading-row, [data-loading="true"]'), undefined, { timeout: 4000 })
+      .waitForFunction(
+        () => !document.querySelector('[aria-busy="true"], .loading-row, [data-loading="true"]'),
+        undefined,
+        { timeout: 4000 },
+      )
       .catch(() => undefined);
     // Charts draw and lists size themselves on the next frames.
     await page.waitForTimeout(250);
@@ -118,12 +138,16 @@ describe('every screen: axe-core and screenshots', () => {
     await page.evaluate(() => {
       const probe = document.createElement('div');
       probe.id = 'axe-probe';
-      probe.innerHTML = '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" width="8" height="8"><button type="button"></button>';
+      probe.innerHTML =
+        '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" width="8" height="8"><button type="button"></button>';
       document.querySelector('main')!.append(probe);
     });
     const found = await seriousViolations(page);
     expect(found.map((v) => v.id).sort()).toEqual(['button-name', 'image-alt']);
-    expect(found.flatMap((v) => v.nodes.map((n) => n.html))).toEqual([expect.stringMatching(/^<button/), expect.stringMatching(/^<img/)]);
+    expect(found.flatMap((v) => v.nodes.map((n) => n.html))).toEqual([
+      expect.stringMatching(/^<button/),
+      expect.stringMatching(/^<img/),
+    ]);
     await page.evaluate(() => document.getElementById('axe-probe')!.remove());
     expect(await seriousViolations(page)).toEqual([]);
   });

@@ -37,18 +37,52 @@ describe('the audit log in the browser', () => {
   const advance = (ms: number) => call('clock.advance', { ms });
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(RENDERER, 'index.html'))) throw new Error(`the renderer is not built (${RENDERER}): run \`npm test\`, which builds first`);
+    if (!fs.existsSync(path.join(RENDERER, 'index.html')))
+      throw new Error(`the renderer is not built (${RENDERER}): run \`npm test\`, which builds first`);
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bd-e2e-audit-'));
     host = await startHost({ dataDir, port: 0, rendererDir: RENDERER, testClock: { startAt: START } });
     const reseller = await call('resellers.create', { name: 'Acme Telecom', email: 'billing@acme.test' }, 'desk');
-    blueFox = (await call('clients.create', { resellerId: reseller.id, externalRef: 'C-100', name: 'Blue Fox Ltd', billingEmail: 'ap@bluefox.test', currency: 'USD' }, 'desk')).id as number;
-    redOwl = (await call('clients.create', { resellerId: reseller.id, externalRef: 'C-200', name: 'Red Owl GmbH', billingEmail: 'kasse@redowl.test', currency: 'EUR' }, '=HYPERLINK("http://evil.test")')).id as number;
+    blueFox = (
+      await call(
+        'clients.create',
+        {
+          resellerId: reseller.id,
+          externalRef: 'C-100',
+          name: 'Blue Fox Ltd',
+          billingEmail: 'ap@bluefox.test',
+          currency: 'USD',
+        },
+        'desk',
+      )
+    ).id as number;
+    redOwl = (
+      await call(
+        'clients.create',
+        {
+          resellerId: reseller.id,
+          externalRef: 'C-200',
+          name: 'Red Owl GmbH',
+          billingEmail: 'kasse@redowl.test',
+          currency: 'EUR',
+        },
+        '=HYPERLINK("http://evil.test")',
+      )
+    ).id as number;
     for (let i = 1; i <= POSTS; i++) {
       await advance(60_000);
-      await call('ledger.post', { clientId: i % 3 ? blueFox : redOwl, kind: 'usage', amount: -i, description: `Call ${i}` });
+      await call('ledger.post', {
+        clientId: i % 3 ? blueFox : redOwl,
+        kind: 'usage',
+        amount: -i,
+        description: `Call ${i}`,
+      });
     }
     await advance(60_000);
-    const adjustment = (await call('ledger.post', { clientId: blueFox, kind: 'adjustment', amount: 2500, description: '=SUM(A1), "goodwill"\nfor the outage' }, 'ann')) as { entry: { id: number } };
+    const adjustment = (await call(
+      'ledger.post',
+      { clientId: blueFox, kind: 'adjustment', amount: 2500, description: '=SUM(A1), "goodwill"\nfor the outage' },
+      'ann',
+    )) as { entry: { id: number } };
     adjustmentEntry = adjustment.entry.id;
     await advance(60_000);
     await call('ledger.reverse', { entryId: adjustmentEntry, reason: 'posted twice' }, 'ann');
@@ -76,8 +110,14 @@ describe('the audit log in the browser', () => {
     await waitForText(first.getByTestId('audit-action'), 'ledger.reverse');
     await waitForText(first.getByTestId('audit-subject'), `client #${blueFox}`);
     expect(await first.getByTestId('audit-subject').locator('a').getAttribute('href')).toBe(`#/clients/${blueFox}`);
-    await waitForText(first.getByTestId('audit-detail'), new RegExp(`^entryId \\d+ · reverses ${adjustmentEntry} · amount -2500 · reason posted twice$`));
-    await waitForText(rows.nth(1).getByTestId('audit-detail'), /^entryId \d+ · amount 2500 · description =SUM\(A1\), "goodwill" for the outage$/);
+    await waitForText(
+      first.getByTestId('audit-detail'),
+      new RegExp(`^entryId \\d+ · reverses ${adjustmentEntry} · amount -2500 · reason posted twice$`),
+    );
+    await waitForText(
+      rows.nth(1).getByTestId('audit-detail'),
+      /^entryId \d+ · amount 2500 · description =SUM\(A1\), "goodwill" for the outage$/,
+    );
     await chrome.screenshot('audit-log');
 
     // Scrolled to the end, the next page comes in: every action, the first one last.
@@ -151,12 +191,20 @@ describe('the audit log in the browser', () => {
     await page.getByTestId('audit-export-open').click();
     const dialog = page.getByTestId('export-dialog');
     await waitForText(dialog.locator('h2'), 'Export the audit log');
-    await waitForText(dialog, new RegExp(`Writes the actions on client #${redOwl} to a file on this computer, newest first, with who did it`));
+    await waitForText(
+      dialog,
+      new RegExp(`Writes the actions on client #${redOwl} to a file on this computer, newest first, with who did it`),
+    );
     await waitForText(dialog, /one row per action, the detail as JSON text/);
     await dialog.getByTestId('export-format-csv').check();
     const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByTestId('export-start').click()]);
     await waitForText(dialog.getByTestId('export-rows'), `${redOwlActions} of ${redOwlActions} rows`);
-    await waitForText(dialog.getByTestId('export-message'), new RegExp(`Done: ${redOwlActions} rows exported\\. Your browser is downloading audit-log-2026-11-21T\\d{4}\\.csv\\. Download again`));
+    await waitForText(
+      dialog.getByTestId('export-message'),
+      new RegExp(
+        `Done: ${redOwlActions} rows exported\\. Your browser is downloading audit-log-2026-11-21T\\d{4}\\.csv\\. Download again`,
+      ),
+    );
     expect(await dialog.getByTestId('export-state').getAttribute('data-state')).toBe('done');
     expect(await dialog.getByTestId('export-progress').getAttribute('value')).toBe('1');
     await chrome.screenshot('audit-export');
@@ -168,12 +216,26 @@ describe('the audit log in the browser', () => {
     const records = [...parseCsv(text)].map((r) => r.fields);
     expect(records[0]).toEqual(['id', 'at', 'actor', 'action', 'subject_type', 'subject_id', 'detail']);
     // Exactly the rows of the list, from the core: newest first, the detail as its JSON text.
-    const list = (await call('audit.list', { subjectType: 'client', subjectId: redOwl, limit: 500 })) as { items: { id: number; at: string; actor: string; action: string; detail: unknown }[] };
+    const list = (await call('audit.list', { subjectType: 'client', subjectId: redOwl, limit: 500 })) as {
+      items: { id: number; at: string; actor: string; action: string; detail: unknown }[];
+    };
     expect(records.slice(1)).toEqual(
-      list.items.map((i) => [String(i.id), i.at, i.actor.startsWith('=') ? `'${i.actor}` : i.actor, i.action, 'client', String(redOwl), JSON.stringify(i.detail)]),
+      list.items.map((i) => [
+        String(i.id),
+        i.at,
+        i.actor.startsWith('=') ? `'${i.actor}` : i.actor,
+        i.action,
+        'client',
+        String(redOwl),
+        JSON.stringify(i.detail),
+      ]),
     );
     // The first action on Red Owl was its creation, by the formula-looking actor: written safely.
-    expect(text.endsWith(`,"'=HYPERLINK(""http://evil.test"")",client.create,client,${redOwl},"{""externalRef"":""C-200"",""name"":""Red Owl GmbH"",""currency"":""EUR""}"\r\n`)).toBe(true);
+    expect(
+      text.endsWith(
+        `,"'=HYPERLINK(""http://evil.test"")",client.create,client,${redOwl},"{""externalRef"":""C-200"",""name"":""Red Owl GmbH"",""currency"":""EUR""}"\r\n`,
+      ),
+    ).toBe(true);
 
     // The dialog's link downloads the same file again, from the host, with the token.
     const again = dialog.getByTestId('export-download-again');

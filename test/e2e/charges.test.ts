@@ -58,14 +58,28 @@ describe('payment methods and charges in the browser', () => {
   const charges = async () => (await call('charges.list', { clientId, limit: 50 })).items as ChargeRow[];
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(RENDERER, 'index.html'))) throw new Error(`the renderer is not built (${RENDERER}): run \`npm test\`, which builds first`);
+    if (!fs.existsSync(path.join(RENDERER, 'index.html')))
+      throw new Error(`the renderer is not built (${RENDERER}): run \`npm test\`, which builds first`);
     // The server's clock is the core's test clock: card expiry and `created` agree with the app.
     server = await startStripeServer({ now: () => (host ? host.core.clock.now() : START) });
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bd-e2e-charges-'));
-    host = await startHost({ dataDir, port: 0, rendererDir: RENDERER, testClock: { startAt: START }, stripeApiBase: server.url });
+    host = await startHost({
+      dataDir,
+      port: 0,
+      rendererDir: RENDERER,
+      testClock: { startAt: START },
+      stripeApiBase: server.url,
+    });
     const reseller = await call('resellers.create', { name: 'Acme Telecom', email: 'billing@acme.test' });
-    clientId = (await call('clients.create', { resellerId: reseller.id, externalRef: 'C-100', name: 'Blue Fox Ltd', billingEmail: 'ap@bluefox.test', currency: 'USD' }))
-      .id as number;
+    clientId = (
+      await call('clients.create', {
+        resellerId: reseller.id,
+        externalRef: 'C-100',
+        name: 'Blue Fox Ltd',
+        billingEmail: 'ap@bluefox.test',
+        currency: 'USD',
+      })
+    ).id as number;
     await call('ledger.post', { clientId, kind: 'top_up', amount: 10_000 });
   });
 
@@ -85,11 +99,20 @@ describe('payment methods and charges in the browser', () => {
     const page = chrome.page;
     await page.goto(`${host!.url}#/settings`);
     const section = page.getByTestId('stripe-settings');
-    await waitForText(section.getByTestId('stripe-source'), /No Stripe secret key is set, so automatic top-ups cannot charge anyone/);
+    await waitForText(
+      section.getByTestId('stripe-source'),
+      /No Stripe secret key is set, so automatic top-ups cannot charge anyone/,
+    );
     expect(await section.getByTestId('stripe-source').getAttribute('data-source')).toBe('none');
-    await waitForText(section.getByTestId('stripe-sandbox'), `Sandbox — no real money (the SDK talks to ${server.url}). Charges, customers and cards here are test objects on that server; nothing reaches Stripe and no client pays anything.`);
+    await waitForText(
+      section.getByTestId('stripe-sandbox'),
+      `Sandbox — no real money (the SDK talks to ${server.url}). Charges, customers and cards here are test objects on that server; nothing reaches Stripe and no client pays anything.`,
+    );
     await waitForText(page.getByTestId('sandbox-badge'), 'Sandbox — no real money');
-    await waitForText(section.getByTestId('stripe-secret-storage'), /sealed with a key file in the data folder, never stored as plain text/);
+    await waitForText(
+      section.getByTestId('stripe-secret-storage'),
+      /sealed with a key file in the data folder, never stored as plain text/,
+    );
 
     const form = section.getByTestId('stripe-form');
     const key = form.locator('[name="secretKey"]');
@@ -99,7 +122,10 @@ describe('payment methods and charges in the browser', () => {
     await waitForText(form.getByTestId('error-secretKey'), /Enter the secret key from the Stripe dashboard/);
     await key.fill('hello');
     await key.press('Enter');
-    await waitForText(form.getByTestId('error-secretKey'), /^Must be a secret key \(sk_test_… or sk_live_…\) or a restricted key \(rk_test_… or rk_live_…\)$/);
+    await waitForText(
+      form.getByTestId('error-secretKey'),
+      /^Must be a secret key \(sk_test_… or sk_live_…\) or a restricted key \(rk_test_… or rk_live_…\)$/,
+    );
     expect(await key.getAttribute('aria-invalid')).toBe('true');
 
     // A well-formed key the server does not know: checked before saving, refused in words (red).
@@ -125,7 +151,12 @@ describe('payment methods and charges in the browser', () => {
 
     // The stored key, checked (the field is empty): green, in words.
     await section.getByTestId('stripe-check').click();
-    await waitForText(result, new RegExp(`^✓ Connected to Stripe at 127\\.0\\.0\\.1:${server.port} \\(sandbox, no real money\\) in test mode with sk_test_…dbox\\.$`));
+    await waitForText(
+      result,
+      new RegExp(
+        `^✓ Connected to Stripe at 127\\.0\\.0\\.1:${server.port} \\(sandbox, no real money\\) in test mode with sk_test_…dbox\\.$`,
+      ),
+    );
     expect(await result.getAttribute('data-ok')).toBe('true');
     const [green, red] = await result.evaluate((el) => {
       const probe = document.createElement('span');
@@ -136,15 +167,26 @@ describe('payment methods and charges in the browser', () => {
       return colours;
     });
     expect(green).not.toBe(red);
-    expect(await call('stripe.get', {})).toMatchObject({ source: 'settings', keyHint: 'sk_test_…dbox', mode: 'test', apiBase: server.url });
+    expect(await call('stripe.get', {})).toMatchObject({
+      source: 'settings',
+      keyHint: 'sk_test_…dbox',
+      mode: 'test',
+      apiBase: server.url,
+    });
 
     // The page a client returns to from a setup link: the sandbox's own until the reseller's is set.
     const back = section.getByTestId('stripe-return-form');
-    await waitForText(back.getByTestId('hint-returnUrl'), new RegExp(`Not set: the sandbox's own page \\(${server.url.replace(/\./g, '\\.')}/\\) stands in\\.$`));
+    await waitForText(
+      back.getByTestId('hint-returnUrl'),
+      new RegExp(`Not set: the sandbox's own page \\(${server.url.replace(/\./g, '\\.')}/\\) stands in\\.$`),
+    );
     const returnUrl = back.locator('[name="returnUrl"]');
     await returnUrl.fill('bluefox dot example');
     await returnUrl.press('Enter');
-    await waitForText(back.getByTestId('error-returnUrl'), /^Must be a web address such as https:\/\/example\.com\/thank-you$/);
+    await waitForText(
+      back.getByTestId('error-returnUrl'),
+      /^Must be a web address such as https:\/\/example\.com\/thank-you$/,
+    );
     expect(await returnUrl.evaluate((el) => el === document.activeElement)).toBe(true);
     await returnUrl.fill('https://acme.example/card-saved');
     await returnUrl.press('Control+Enter');
@@ -163,7 +205,10 @@ describe('payment methods and charges in the browser', () => {
 
     // No charge yet: the Charges screen teaches what will land there.
     await page.getByRole('link', { name: 'Charges', exact: true }).click();
-    await waitForText(page.getByTestId('charges-empty'), /^No automatic top-up has been charged yet\.When a client on Automatic top-up falls below its trigger/);
+    await waitForText(
+      page.getByTestId('charges-empty'),
+      /^No automatic top-up has been charged yet\.When a client on Automatic top-up falls below its trigger/,
+    );
     await waitForText(page.getByTestId('charges-summary'), 'No automatic top-up yet.');
     await chrome.screenshot('charges-empty');
   });
@@ -196,7 +241,10 @@ describe('payment methods and charges in the browser', () => {
     await panel.getByTestId('pm-add').click();
     const url = await panel.getByTestId('setup-link-url').inputValue();
     const session = server.checkoutSessions().find((s) => s.customer === customerId)!;
-    expect(session).toMatchObject({ success_url: 'https://acme.example/card-saved', cancel_url: 'https://acme.example/card-saved' });
+    expect(session).toMatchObject({
+      success_url: 'https://acme.example/card-saved',
+      cancel_url: 'https://acme.example/card-saved',
+    });
     expect(url).toBe(session.url);
     await panel.getByTestId('setup-link-copy').click();
     await waitForText(panel.getByTestId('setup-link-copied'), /^Copied/);
@@ -233,7 +281,9 @@ describe('payment methods and charges in the browser', () => {
     const declinedRow = panel.locator(`[data-testid="method-row"][data-stripe-id="${declinedCard}"]`);
     await declinedRow.focus();
     await page.keyboard.press('Alt+ArrowUp');
-    await expect.poll(async () => rows.getByTestId('method-label').allTextContents()).toEqual(['Visa •••• 0002', 'Visa •••• 4242']);
+    await expect
+      .poll(async () => rows.getByTestId('method-label').allTextContents())
+      .toEqual(['Visa •••• 0002', 'Visa •••• 4242']);
     expect(await declinedRow.getAttribute('data-primary')).toBe('true');
     expect(await declinedRow.evaluate((el) => el === document.activeElement)).toBe(true);
     await waitForText(panel.getByTestId('pm-announce'), 'Visa •••• 0002 is now first: the primary.');
@@ -267,7 +317,9 @@ describe('payment methods and charges in the browser', () => {
     await recharge.getByTestId('test-trigger').click();
     const steps = recharge.getByTestId('dry-run-steps');
     await waitForText(steps, /\$100\.00 is not below the trigger of \$50\.00: no charge\./);
-    expect(await steps.textContent()).toContain('When it falls below $50.00: one charge of $200.00, tried on Visa •••• 0002, then Visa •••• 4242.');
+    expect(await steps.textContent()).toContain(
+      'When it falls below $50.00: one charge of $200.00, tried on Visa •••• 0002, then Visa •••• 4242.',
+    );
     await recharge.getByTestId('dry-run-no-charge').waitFor();
 
     // $100.00 − $60.00 = $40.00, below the $50.00 trigger: one charge of $200.00.
@@ -278,8 +330,16 @@ describe('payment methods and charges in the browser', () => {
 
     const panel = page.getByTestId('methods-panel');
     const declinedRow = panel.locator(`[data-testid="method-row"][data-stripe-id="${declinedCard}"]`);
-    await waitForText(declinedRow.getByTestId('method-cooldown'), /^Cooling down until Nov 23, 2026, 9:00 AM — the bank declined the card\. Automatic top-ups skip it until then\.\s*Retry$/);
-    expect(await panel.locator(`[data-testid="method-row"][data-stripe-id="${visaCard}"]`).getByTestId('method-cooldown').count()).toBe(0);
+    await waitForText(
+      declinedRow.getByTestId('method-cooldown'),
+      /^Cooling down until Nov 23, 2026, 9:00 AM — the bank declined the card\. Automatic top-ups skip it until then\.\s*Retry$/,
+    );
+    expect(
+      await panel
+        .locator(`[data-testid="method-row"][data-stripe-id="${visaCard}"]`)
+        .getByTestId('method-cooldown')
+        .count(),
+    ).toBe(0);
     await panel.scrollIntoViewIfNeeded();
     await chrome.screenshot('payment-methods');
     await page.emulateMedia({ colorScheme: 'dark' });
@@ -298,7 +358,9 @@ describe('payment methods and charges in the browser', () => {
     await waitForText(row.getByTestId('charge-status'), 'Succeeded');
     await waitForText(row.getByTestId('charge-reason'), 'Visa •••• 4242: $200.00 paid and credited.');
     expect(await row.getByTestId('charge-retry').count()).toBe(0);
-    await expect.poll(() => page.getByTestId('charges-filters').locator('[name="clientId"]').inputValue()).toBe('Blue Fox Ltd (C-100)');
+    await expect
+      .poll(() => page.getByTestId('charges-filters').locator('[name="clientId"]').inputValue())
+      .toBe('Blue Fox Ltd (C-100)');
     await chrome.screenshot('charges-failover');
 
     // The attempt's tries: the declined card first, in words, then Visa.
@@ -306,7 +368,10 @@ describe('payment methods and charges in the browser', () => {
     const detail = page.getByTestId('charge-detail');
     const tries = detail.getByTestId('charge-try');
     await expect.poll(() => tries.count()).toBe(2);
-    expect(await tries.evaluateAll((els) => els.map((e) => e.getAttribute('data-status')))).toEqual(['declined', 'succeeded']);
+    expect(await tries.evaluateAll((els) => els.map((e) => e.getAttribute('data-status')))).toEqual([
+      'declined',
+      'succeeded',
+    ]);
     await waitForText(tries.nth(0), /^Visa •••• 0002\s*Declined\s*the bank declined the card \(generic_decline\)/);
     await waitForText(tries.nth(1), /^Visa •••• 4242\s*Succeeded\s*Paid\./);
     await chrome.screenshot('charge-detail');
@@ -345,9 +410,15 @@ describe('payment methods and charges in the browser', () => {
     await page.getByTestId('client-charges').click();
     const rows = page.getByTestId('charge-row');
     await expect.poll(() => rows.count()).toBe(2);
-    expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-status')))).toEqual(['succeeded', 'succeeded']);
+    expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-status')))).toEqual([
+      'succeeded',
+      'succeeded',
+    ]);
     await waitForText(rows.first().getByTestId('charge-method'), 'Visa •••• 0002');
-    await waitForText(rows.first().getByTestId('charge-reason'), /^retry Visa •••• 0002: \$200\.00 paid and credited\.$/);
+    await waitForText(
+      rows.first().getByTestId('charge-reason'),
+      /^retry Visa •••• 0002: \$200\.00 paid and credited\.$/,
+    );
     const list = await charges();
     expect(list[0]).toMatchObject({ origin: 'retry', status: 'succeeded', amount: 20_000, method: 'Visa •••• 0002' });
     expect(server.paymentIntents({ customer: customerId, status: 'succeeded' })).toHaveLength(2);
@@ -357,7 +428,14 @@ describe('payment methods and charges in the browser', () => {
     // A second host with the key in its environment, in a page of its own: the main page stays on the first
     // host, so no request of it is cut short by a navigation.
     const envDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bd-e2e-charges-env-'));
-    const envHost = await startHost({ dataDir: envDir, port: 0, rendererDir: RENDERER, testClock: { startAt: START }, stripeKey: SANDBOX_API_KEY, stripeApiBase: server.url });
+    const envHost = await startHost({
+      dataDir: envDir,
+      port: 0,
+      rendererDir: RENDERER,
+      testClock: { startAt: START },
+      stripeKey: SANDBOX_API_KEY,
+      stripeApiBase: server.url,
+    });
     const page = await chrome.context.newPage();
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
@@ -365,13 +443,22 @@ describe('payment methods and charges in the browser', () => {
     try {
       await page.goto(`${envHost.url}#/settings`);
       const section = page.getByTestId('stripe-settings');
-      await waitForText(section.getByTestId('stripe-source'), /^The secret key sk_test_…dbox Test mode comes from the STRIPE_SECRET_KEY environment variable\. It overrides any key stored here/);
-      await waitForText(section.getByTestId('stripe-secret-storage'), /^STRIPE_SECRET_KEY is never written to the data folder\./);
+      await waitForText(
+        section.getByTestId('stripe-source'),
+        /^The secret key sk_test_…dbox Test mode comes from the STRIPE_SECRET_KEY environment variable\. It overrides any key stored here/,
+      );
+      await waitForText(
+        section.getByTestId('stripe-secret-storage'),
+        /^STRIPE_SECRET_KEY is never written to the data folder\./,
+      );
       expect(await section.locator('[name="secretKey"]').count()).toBe(0);
       expect(await section.getByTestId('stripe-save').count()).toBe(0);
       expect(await section.getByTestId('stripe-remove').count()).toBe(0);
       await section.getByTestId('stripe-check').click();
-      await waitForText(section.getByTestId('stripe-check-result'), /^✓ Connected to Stripe at .* with sk_test_…dbox\.$/);
+      await waitForText(
+        section.getByTestId('stripe-check-result'),
+        /^✓ Connected to Stripe at .* with sk_test_…dbox\.$/,
+      );
       await section.scrollIntoViewIfNeeded();
       await page.screenshot({ path: path.join(ARTIFACTS, 'settings-stripe-env.png') });
       expect(problems).toEqual([]);
@@ -413,14 +500,22 @@ describe('payment methods and charges in the browser', () => {
     await waitForText(dialog.locator('h2'), 'Charge $200.00 on Visa •••• 0002 now?');
     await dialog.getByTestId('confirm-charge-retry').click();
     await dialog.waitFor({ state: 'detached' });
-    await waitForText(page.getByTestId('charges-started'), /^Retry started: attempt #\d+, \$200\.00 for Blue Fox Ltd\./);
+    await waitForText(
+      page.getByTestId('charges-started'),
+      /^Retry started: attempt #\d+, \$200\.00 for Blue Fox Ltd\./,
+    );
     await expect.poll(() => rows.count()).toBe(4);
     await expect.poll(() => rows.first().getAttribute('data-status')).toBe('queued');
     await waitForText(rows.first().getByTestId('charge-status'), 'Pending');
 
     await advance(1000);
     await expect.poll(() => rows.first().getAttribute('data-status')).toBe('succeeded');
-    expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-status')))).toEqual(['succeeded', 'failed', 'succeeded', 'succeeded']);
+    expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-status')))).toEqual([
+      'succeeded',
+      'failed',
+      'succeeded',
+      'succeeded',
+    ]);
     expect((await call('clients.get', { id: clientId })).balance).toBe(23_900);
     await chrome.screenshot('charges');
     expect(chrome.problems, chrome.problems.join('\n')).toEqual([]);
@@ -436,7 +531,10 @@ describe('payment methods and charges in the browser', () => {
     await expect.poll(() => rows.count()).toBe(5);
     const waiting = rows.first();
     await waitForText(waiting.getByTestId('charge-waiting'), 'waiting for Stripe');
-    await waitForText(waiting.getByTestId('charge-reason'), /Waiting for Stripe since 2026-11-\d\d \d\d:\d\d UTC: Stripe had a problem on its side \(500\)\./);
+    await waitForText(
+      waiting.getByTestId('charge-reason'),
+      /Waiting for Stripe since 2026-11-\d\d \d\d:\d\d UTC: Stripe had a problem on its side \(500\)\./,
+    );
     await chrome.screenshot('charges-waiting');
 
     await waiting.getByTestId('charge-retry').click();
@@ -446,7 +544,10 @@ describe('payment methods and charges in the browser', () => {
     server.clearFaults();
     await dialog.getByTestId('confirm-charge-retry').click();
     await dialog.waitFor({ state: 'detached' });
-    await waitForText(page.getByTestId('charges-started'), /^Trying attempt #\d+ again now: \$200\.00 for Blue Fox Ltd, with the same payment key\./);
+    await waitForText(
+      page.getByTestId('charges-started'),
+      /^Trying attempt #\d+ again now: \$200\.00 for Blue Fox Ltd, with the same payment key\./,
+    );
     await advance(1000);
     await expect.poll(() => rows.first().getAttribute('data-status')).toBe('succeeded');
     expect(await rows.count()).toBe(5);
@@ -461,7 +562,10 @@ describe('payment methods and charges in the browser', () => {
     await call('methods.update', { id: primary.id, autoCharge: false });
     await page.goto(`${host!.url}#/clients/${clientId}`);
     const note = page.getByTestId('recharge-panel').getByTestId('recharge-primary-off');
-    await waitForText(note, `Auto-charge is off on the primary payment method (${primary.label}): no automatic payment is made until it is switched on, or another method with auto-charge on is made the primary.`);
+    await waitForText(
+      note,
+      `Auto-charge is off on the primary payment method (${primary.label}): no automatic payment is made until it is switched on, or another method with auto-charge on is made the primary.`,
+    );
     await note.scrollIntoViewIfNeeded();
     await chrome.screenshot('recharge-primary-off');
     await call('methods.update', { id: primary.id, autoCharge: true });

@@ -31,10 +31,17 @@ async function call<T = Record<string, unknown>>(channel: string, input: unknown
 }
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(RENDERER, 'index.html'))) throw new Error(`the renderer is not built (${RENDERER}): run \`npm test\`, which builds first`);
+  if (!fs.existsSync(path.join(RENDERER, 'index.html')))
+    throw new Error(`the renderer is not built (${RENDERER}): run \`npm test\`, which builds first`);
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bd-e2e-dashboard-'));
   server = await startStripeServer({ now: () => (host ? host.core.clock.now() : START) });
-  host = await startHost({ dataDir, port: 0, rendererDir: RENDERER, testClock: { startAt: START }, stripeApiBase: server.url });
+  host = await startHost({
+    dataDir,
+    port: 0,
+    rendererDir: RENDERER,
+    testClock: { startAt: START },
+    stripeApiBase: server.url,
+  });
   await call('stripe.set', { secretKey: SANDBOX_API_KEY });
   const reseller = await call<{ id: number }>('resellers.create', { name: 'Acme Telecom', email: 'billing@acme.test' });
   for (const [ref, name, currency] of [
@@ -43,7 +50,15 @@ beforeAll(async () => {
     ['C-300', 'Nordlicht GmbH', 'EUR'],
     ['C-400', 'Sakura KK', 'JPY'],
   ]) {
-    ids[ref] = (await call<{ id: number }>('clients.create', { resellerId: reseller.id, externalRef: ref, name, billingEmail: `ap@${ref.toLowerCase()}.test`, currency })).id;
+    ids[ref] = (
+      await call<{ id: number }>('clients.create', {
+        resellerId: reseller.id,
+        externalRef: ref,
+        name,
+        billingEmail: `ap@${ref.toLowerCase()}.test`,
+        currency,
+      })
+    ).id;
   }
   await call('profiles.create', {
     resellerId: reseller.id,
@@ -55,15 +70,50 @@ beforeAll(async () => {
   // Twelve days: a top-up every fourth day, usage every day.
   for (let day = 0; day < 12; day++) {
     if (day % 4 === 0) {
-      await call('ledger.post', { clientId: ids['C-100'], kind: 'top_up', amount: 40_000, description: 'Bank transfer' });
-      await call('ledger.post', { clientId: ids['C-200'], kind: 'top_up', amount: 10_000, description: 'Card payment' });
-      await call('ledger.post', { clientId: ids['C-300'], kind: 'top_up', amount: 30_000, description: 'SEPA transfer' });
+      await call('ledger.post', {
+        clientId: ids['C-100'],
+        kind: 'top_up',
+        amount: 40_000,
+        description: 'Bank transfer',
+      });
+      await call('ledger.post', {
+        clientId: ids['C-200'],
+        kind: 'top_up',
+        amount: 10_000,
+        description: 'Card payment',
+      });
+      await call('ledger.post', {
+        clientId: ids['C-300'],
+        kind: 'top_up',
+        amount: 30_000,
+        description: 'SEPA transfer',
+      });
       await call('ledger.post', { clientId: ids['C-400'], kind: 'top_up', amount: 50_000, description: 'Furikomi' });
     }
-    await call('ledger.post', { clientId: ids['C-100'], kind: 'usage', amount: -(2500 + day * 150), description: 'Outbound calls' });
-    await call('ledger.post', { clientId: ids['C-200'], kind: 'usage', amount: -(1900 + day * 40), description: 'SMS' });
-    await call('ledger.post', { clientId: ids['C-300'], kind: 'usage', amount: -(2100 + day * 90), description: 'API requests' });
-    await call('ledger.post', { clientId: ids['C-400'], kind: 'usage', amount: -(3000 + day * 200), description: 'Lead delivery' });
+    await call('ledger.post', {
+      clientId: ids['C-100'],
+      kind: 'usage',
+      amount: -(2500 + day * 150),
+      description: 'Outbound calls',
+    });
+    await call('ledger.post', {
+      clientId: ids['C-200'],
+      kind: 'usage',
+      amount: -(1900 + day * 40),
+      description: 'SMS',
+    });
+    await call('ledger.post', {
+      clientId: ids['C-300'],
+      kind: 'usage',
+      amount: -(2100 + day * 90),
+      description: 'API requests',
+    });
+    await call('ledger.post', {
+      clientId: ids['C-400'],
+      kind: 'usage',
+      amount: -(3000 + day * 200),
+      description: 'Lead delivery',
+    });
     await call('clock.advance', { ms: DAY });
   }
   // Automatic top-up: Blue Fox's first card declines and its second pays; Red Kite's only card declines.
@@ -78,7 +128,15 @@ beforeAll(async () => {
     await call('methods.reorder', { clientId, order: [...methods].reverse().map((m) => m.id) });
     const c = await call<{ available: number }>('clients.get', { id: clientId });
     // The trigger just above the balance: the next usage charges.
-    await call('recharge.set', { clientId, mode: 'auto', enabled: true, alertThreshold: null, triggerThreshold: c.available + 100, rechargeAmount: 20_000, dailyCap: null });
+    await call('recharge.set', {
+      clientId,
+      mode: 'auto',
+      enabled: true,
+      alertThreshold: null,
+      triggerThreshold: c.available + 100,
+      rechargeAmount: 20_000,
+      dailyCap: null,
+    });
     await call('ledger.post', { clientId, kind: 'usage', amount: -500, description: 'Outbound calls' });
   }
   await call('clock.advance', { ms: 60_000 });
@@ -91,7 +149,15 @@ afterAll(async () => {
 });
 
 /** The figure each tile shows, as the core counts it. */
-const figures = () => call<{ runDrySoon: number; belowThreshold: number; awaitingRetry: number; methodsCooling: number; notificationsToday: { sent: number; failed: number }; topUpsToday: { currency: string; count: number; amount: number }[] }>('dashboard.get', {});
+const figures = () =>
+  call<{
+    runDrySoon: number;
+    belowThreshold: number;
+    awaitingRetry: number;
+    methodsCooling: number;
+    notificationsToday: { sent: number; failed: number };
+    topUpsToday: { currency: string; count: number; amount: number }[];
+  }>('dashboard.get', {});
 
 async function closeBrowser(chrome: Chromium) {
   try {
@@ -116,14 +182,20 @@ describe('the dashboard in the browser', () => {
     await waitForText(page.getByTestId('tile-retry').locator('.tile-figure'), '1');
     await waitForText(page.getByTestId('tile-dry').locator('.tile-figure'), String(f.runDrySoon));
     await waitForText(page.getByTestId('tile-cooling').locator('.tile-figure'), '2');
-    await waitForText(page.getByTestId('tile-cooling').locator('.tile-note'), /^2 clients: a declined method rests 48 hours/);
+    await waitForText(
+      page.getByTestId('tile-cooling').locator('.tile-note'),
+      /^2 clients: a declined method rests 48 hours/,
+    );
     await waitForText(page.getByTestId('tile-sent').locator('.tile-figure'), String(f.notificationsToday.sent));
     await waitForText(page.getByTestId('tile-failed').locator('.tile-figure'), '0');
     await waitForText(page.getByTestId('tile-failed').locator('.tile-note'), 'No email failed today.');
     // Today's top-ups: Blue Fox's automatic $200.00, in dollars.
     expect(f.topUpsToday).toEqual([{ currency: 'USD', count: 1, amount: 20_000 }]);
     await waitForText(page.getByTestId('tile-topups-sum'), '$200.001 top-up');
-    await waitForText(page.getByTestId('tile-topups').locator('.tile-note'), '1 was an automatic charge: they are in Charges');
+    await waitForText(
+      page.getByTestId('tile-topups').locator('.tile-note'),
+      '1 was an automatic charge: they are in Charges',
+    );
     await waitForText(page.getByTestId('tile-scheduler').locator('.tile-figure'), /^(Swept|Not swept yet)/);
 
     // The chart: one currency at a time, the one with the most top-ups first.
@@ -132,7 +204,10 @@ describe('the dashboard in the browser', () => {
     await waitForText(page.getByTestId('dashboard-total'), /^\$[\d,]+\.\d\d$/);
     const days = await call<{ currencies: { currency: string; balance: number[] }[] }>('dashboard.chart', {});
     const usd = days.currencies.find((c) => c.currency === 'USD')!;
-    await waitForText(page.getByTestId('dashboard-total'), `$${(usd.balance.at(-1)! / 100).toLocaleString('en-US', { minimumFractionDigits: 2 })}`);
+    await waitForText(
+      page.getByTestId('dashboard-total'),
+      `$${(usd.balance.at(-1)! / 100).toLocaleString('en-US', { minimumFractionDigits: 2 })}`,
+    );
     await page.getByRole('button', { name: 'EUR' }).click();
     await waitForText(page.getByTestId('dashboard-total'), /^€[\d,]+\.\d\d$/);
     expect(await page.getByTestId('dashboard-chart').getAttribute('data-currency')).toBe('EUR');
@@ -158,17 +233,26 @@ describe('the dashboard in the browser', () => {
     await page.getByTestId('tile-below').click();
     await page.waitForURL(/#\/clients\?only=below$/);
     const f = await figures();
-    await waitForText(page.getByTestId('clients-total'), `${f.belowThreshold} ${f.belowThreshold === 1 ? 'client' : 'clients'} below a low balance threshold now`);
+    await waitForText(
+      page.getByTestId('clients-total'),
+      `${f.belowThreshold} ${f.belowThreshold === 1 ? 'client' : 'clients'} below a low balance threshold now`,
+    );
     expect(await page.getByTestId('client-row').count()).toBe(f.belowThreshold);
     await page.goBack();
     await page.getByTestId('tile-dry').click();
     await page.waitForURL(/#\/clients\?only=dry$/);
-    await waitForText(page.getByTestId('clients-total'), new RegExp(`^${f.runDrySoon} clients? forecast to run dry within 24 hours`));
+    await waitForText(
+      page.getByTestId('clients-total'),
+      new RegExp(`^${f.runDrySoon} clients? forecast to run dry within 24 hours`),
+    );
     expect(await page.getByTestId('client-row').count()).toBe(f.runDrySoon);
     await page.goBack();
     await page.getByTestId('tile-cooling').click();
     await page.waitForURL(/#\/clients\?only=cooling$/);
-    await waitForText(page.getByTestId('clients-total'), '2 clients with a payment method cooling down after a failed charge');
+    await waitForText(
+      page.getByTestId('clients-total'),
+      '2 clients with a payment method cooling down after a failed charge',
+    );
     await page.goBack();
     await page.getByTestId('tile-sent').click();
     await page.waitForURL(/#\/notifications\?status=sent&from=2026-11-22&to=2026-11-22$/);
@@ -185,7 +269,10 @@ describe('the dashboard in the browser', () => {
     expect(await chart.locator('[data-kind="top_up"]').count()).toBe(3);
     expect(await chart.locator('[data-kind="failed_charge"]').count()).toBe(1);
     expect(await chart.locator('[data-kind="notification"]').count()).toBeGreaterThan(0);
-    await waitForText(page.getByTestId('chart-key'), /Reseller staff rule \$50\.00.*Client rule \$20\.00.*Automatic top-up trigger/);
+    await waitForText(
+      page.getByTestId('chart-key'),
+      /Reseller staff rule \$50\.00.*Client rule \$20\.00.*Automatic top-up trigger/,
+    );
     await chart.locator('[data-kind="failed_charge"]').hover();
     await waitForText(chart.getByTestId('chart-tip'), /^Failed charge · .* · \$200\.00 · /);
     await chart.locator('[data-kind="top_up"]').first().hover();

@@ -24,17 +24,26 @@ describe('npm run serve -- --demo', () => {
   const output: string[] = [];
 
   const call = async <T>(channel: string, input: unknown): Promise<T> => {
-    const res = await fetch(`${url}rpc/${channel}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(input) });
+    const res = await fetch(`${url}rpc/${channel}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(input),
+    });
     const body = (await res.json()) as { ok: boolean; value: T; error?: { message: string } };
     if (!body.ok) throw new Error(`${channel}: ${body.error?.message}`);
     return body.value;
   };
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(ROOT, 'out/main/headless.js'))) throw new Error('the app is not built: run `npx electron-vite build` or `npm test`, which builds first');
+    if (!fs.existsSync(path.join(ROOT, 'out/main/headless.js')))
+      throw new Error('the app is not built: run `npx electron-vite build` or `npm test`, which builds first');
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bd-e2e-demo-'));
     const started = performance.now();
-    child = spawn(process.execPath, [path.join(ROOT, 'scripts/serve.mjs'), '--demo', '--data-dir', dataDir, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(
+      process.execPath,
+      [path.join(ROOT, 'scripts/serve.mjs'), '--demo', '--data-dir', dataDir, '--port', '0'],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     url = await new Promise<string>((resolve, reject) => {
       const read = (chunk: Buffer) => {
         output.push(...chunk.toString().split('\n').filter(Boolean));
@@ -45,7 +54,9 @@ describe('npm run serve -- --demo', () => {
       child.stderr!.on('data', read);
       child.on('exit', (code) => reject(new Error(`serve stopped (${code}):\n${output.join('\n')}`)));
     });
-    console.log(`npm run serve -- --demo: open after ${((performance.now() - started) / 1000).toFixed(1)} s\n${output.join('\n')}`);
+    console.log(
+      `npm run serve -- --demo: open after ${((performance.now() - started) / 1000).toFixed(1)} s\n${output.join('\n')}`,
+    );
     token = (JSON.parse(fs.readFileSync(path.join(dataDir, 'host.json'), 'utf8')) as { token: string }).token;
   }, 180_000);
 
@@ -60,19 +71,31 @@ describe('npm run serve -- --demo', () => {
   });
 
   it('logs the Stripe side with its history of automatic top-ups', () => {
-    expect(output).toContainEqual(expect.stringMatching(/^Stripe sandbox \(no real money\) at http:\/\/127\.0\.0\.1:\d+/));
-    expect(output).toContainEqual(expect.stringMatching(/^Demo Stripe side ready: 7 clients linked .*their automatic top-ups: \d+ paid, 1 failed, 1 waiting for the client, 1 processing\.$/));
+    expect(output).toContainEqual(
+      expect.stringMatching(/^Stripe sandbox \(no real money\) at http:\/\/127\.0\.0\.1:\d+/),
+    );
+    expect(output).toContainEqual(
+      expect.stringMatching(
+        /^Demo Stripe side ready: 7 clients linked .*their automatic top-ups: \d+ paid, 1 failed, 1 waiting for the client, 1 processing\.$/,
+      ),
+    );
   });
 
   it('opens on a dashboard with charges awaiting Retry, methods cooling down and a 30-day chart at the ledger’s level', async () => {
     const page = chrome.page;
     await page.goto(`${url}#/dashboard`);
-    const dash = await call<{ awaitingRetry: number; methodsCooling: number; clientsCooling: number }>('dashboard.get', {});
+    const dash = await call<{ awaitingRetry: number; methodsCooling: number; clientsCooling: number }>(
+      'dashboard.get',
+      {},
+    );
     expect(dash.awaitingRetry).toBeGreaterThanOrEqual(1);
     expect(dash.methodsCooling).toBeGreaterThanOrEqual(1);
     await waitForText(page.getByTestId('tile-retry').locator('.tile-figure'), String(dash.awaitingRetry), 15_000);
     await waitForText(page.getByTestId('tile-cooling').locator('.tile-figure'), String(dash.methodsCooling));
-    await waitForText(page.getByTestId('tile-cooling').locator('.tile-note'), new RegExp(`^${dash.clientsCooling} clients: a declined method rests 48 hours`));
+    await waitForText(
+      page.getByTestId('tile-cooling').locator('.tile-note'),
+      new RegExp(`^${dash.clientsCooling} clients: a declined method rests 48 hours`),
+    );
     const chart = await call<{ currencies: { currency: string; balance: number[] }[] }>('dashboard.chart', {});
     for (const c of chart.currencies) {
       expect(c.balance[0], c.currency).toBeGreaterThan(0);
@@ -91,7 +114,9 @@ describe('npm run serve -- --demo', () => {
     const badges = page.getByTestId('charge-status');
     const statuses = await Promise.all((await badges.all()).map((b) => b.getAttribute('data-status')));
     expect(new Set(statuses)).toEqual(new Set(['processing', 'succeeded', 'failed', 'requires_action']));
-    const charges = await call<{ items: { status: string; createdAt: string; tries: unknown[]; retryable: boolean; clientId: number }[] }>('charges.list', { limit: 100 });
+    const charges = await call<{
+      items: { status: string; createdAt: string; tries: unknown[]; retryable: boolean; clientId: number }[];
+    }>('charges.list', { limit: 100 });
     const paid = charges.items.filter((c) => c.status === 'succeeded');
     expect(new Set(paid.map((c) => c.createdAt.slice(0, 10))).size).toBeGreaterThanOrEqual(8);
     expect(paid.some((c) => c.tries.length === 2)).toBe(true);

@@ -29,12 +29,24 @@ const call = async (channel: string, input: unknown) => {
 /** Usage of `perDay` on each of the 7 days before today and in proportion so far today (09:00). */
 async function spend(clientId: number, perDay: number, now: number) {
   const today = Math.floor(now / DAY) * DAY;
-  for (let k = 7; k >= 1; k--) await call('ledger.post', { clientId, kind: 'usage', amount: -perDay, at: new Date(today - k * DAY + 12 * HOUR).toISOString() });
-  await call('ledger.post', { clientId, kind: 'usage', amount: -Math.round((perDay * 9) / 24), at: new Date(today + 8 * HOUR).toISOString() });
+  for (let k = 7; k >= 1; k--)
+    await call('ledger.post', {
+      clientId,
+      kind: 'usage',
+      amount: -perDay,
+      at: new Date(today - k * DAY + 12 * HOUR).toISOString(),
+    });
+  await call('ledger.post', {
+    clientId,
+    kind: 'usage',
+    amount: -Math.round((perDay * 9) / 24),
+    at: new Date(today + 8 * HOUR).toISOString(),
+  });
 }
 
 async function setUp() {
-  if (!fs.existsSync(path.join(RENDERER, 'index.html'))) throw new Error(`the renderer is not built (${RENDERER}): run \`npm test\`, which builds first`);
+  if (!fs.existsSync(path.join(RENDERER, 'index.html')))
+    throw new Error(`the renderer is not built (${RENDERER}): run \`npm test\`, which builds first`);
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bd-e2e-forecast-'));
   host = await startHost({ dataDir, port: 0, rendererDir: RENDERER, testClock: { startAt: START } });
   const reseller = await call('resellers.create', { name: 'Acme Telecom', email: 'billing@acme.test' });
@@ -51,12 +63,25 @@ async function setUp() {
     ['fast', 'C-200', 'Red Kite Media'],
     ['idle', 'C-300', 'Grey Owl Co'],
   ] as const) {
-    ids[key] = (await call('clients.create', { resellerId: reseller.id, externalRef: ref, name, billingEmail: `ap@${ref}.test`, currency: 'USD' })).id as number;
+    ids[key] = (
+      await call('clients.create', {
+        resellerId: reseller.id,
+        externalRef: ref,
+        name,
+        billingEmail: `ap@${ref}.test`,
+        currency: 'USD',
+      })
+    ).id as number;
   }
   await call('clock.advance', { ms: 8 * DAY });
   const now = START + 8 * DAY;
   // Steady: $24.00 a day (1.00 an hour) with $123.00 left. Fast: $240.00 a day with $30.00 left. Idle: no usage.
-  await call('ledger.post', { clientId: ids.steady, kind: 'top_up', amount: 30_000, at: new Date(START).toISOString() });
+  await call('ledger.post', {
+    clientId: ids.steady,
+    kind: 'top_up',
+    amount: 30_000,
+    at: new Date(START).toISOString(),
+  });
   await spend(ids.steady, 2400, now);
   await call('ledger.post', { clientId: ids.fast, kind: 'top_up', amount: 180_000, at: new Date(START).toISOString() });
   await spend(ids.fast, 24_000, now);
@@ -98,7 +123,10 @@ function suite(scheme: 'light' | 'dark') {
       );
       // 177,000 of usage over the 8 days since the client was made: $221.25 a day, $442.50 suggested.
       const suggestion = page.getByTestId('threshold-suggestion');
-      await waitForText(suggestion, /Suggested client threshold: \$442\.50 — twice the average daily spend of \$221\.25 \(8 days\)/);
+      await waitForText(
+        suggestion,
+        /Suggested client threshold: \$442\.50 — twice the average daily spend of \$221\.25 \(8 days\)/,
+      );
       await chrome.screenshot(`forecast-client-${scheme}`);
       // The profile's forecast rule, beside the three rules: within its 24 h, one notification sent.
       const forecastRule = page.getByTestId('rule-forecast');

@@ -42,7 +42,9 @@ describe('foundation in the browser', () => {
 
   beforeAll(async () => {
     if (!fs.existsSync(path.join(RENDERER, 'index.html'))) {
-      throw new Error(`the renderer is not built (${RENDERER}/index.html is missing): run \`npx electron-vite build\` or \`npm test\`, which builds first`);
+      throw new Error(
+        `the renderer is not built (${RENDERER}/index.html is missing): run \`npx electron-vite build\` or \`npm test\`, which builds first`,
+      );
     }
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bd-e2e-'));
     host = await startHost({ dataDir, port: 0, rendererDir: RENDERER });
@@ -99,7 +101,9 @@ describe('foundation in the browser', () => {
     await waitForText(page.getByTestId('import-columns'), 'client_ref,time,amount,external_id,description');
     const reseller = page.getByLabel('Reseller');
     await waitForText(reseller.locator('option:checked'), 'Acme Telecom');
-    await page.getByLabel('CSV file').setInputFiles({ name: 'usage-november.csv', mimeType: 'text/csv', buffer: Buffer.from(usageCsv()) });
+    await page
+      .getByLabel('CSV file')
+      .setInputFiles({ name: 'usage-november.csv', mimeType: 'text/csv', buffer: Buffer.from(usageCsv()) });
     await waitForText(page.getByTestId('import-file'), /usage-november\.csv/);
 
     await page.getByRole('button', { name: 'Preview' }).click();
@@ -140,7 +144,12 @@ describe('foundation in the browser', () => {
 
     // A top-up posted by another desk (straight into the host's core) shows up without a reload.
     const clientId = Number(clientUrl.split('/').pop());
-    const posted = await host.core.call('ledger.post', { clientId, kind: 'top_up', amount: 100, description: 'Bank transfer' });
+    const posted = await host.core.call('ledger.post', {
+      clientId,
+      kind: 'top_up',
+      amount: 100,
+      description: 'Bank transfer',
+    });
     expect(posted.ok).toBe(true);
     await waitForText(page.getByTestId('client-balance'), '-$59.00');
 
@@ -169,7 +178,10 @@ describe('foundation in the browser', () => {
 
     // Esc closes a dialog without saving.
     await page.getByRole('button', { name: 'Edit' }).click();
-    await page.getByRole('dialog', { name: 'Edit client' }).getByLabel('Name', { exact: true }).fill('Changed but not saved');
+    await page
+      .getByRole('dialog', { name: 'Edit client' })
+      .getByLabel('Name', { exact: true })
+      .fill('Changed but not saved');
     await page.keyboard.press('Escape');
     await page.getByRole('dialog').waitFor({ state: 'detached' });
     await waitForText(page.getByTestId('client-name'), 'Blue Fox Ltd');

@@ -40,18 +40,36 @@ describe('notifications in the browser', () => {
     if (!r.ok) throw new Error(`${channel}: ${r.error.message}`);
     return r.value as Record<string, unknown>;
   };
-  const list = async (filter: Record<string, unknown>) => (await call('notifications.list', { limit: 100, ...filter })).items as Row[];
+  const list = async (filter: Record<string, unknown>) =>
+    (await call('notifications.list', { limit: 100, ...filter })).items as Row[];
   /** Moves the test clock, which runs the work that has fallen due (the notify jobs). */
   const advance = (ms: number) => call('clock.advance', { ms });
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(RENDERER, 'index.html'))) throw new Error(`the renderer is not built (${RENDERER}): run \`npm test\`, which builds first`);
+    if (!fs.existsSync(path.join(RENDERER, 'index.html')))
+      throw new Error(`the renderer is not built (${RENDERER}): run \`npm test\`, which builds first`);
     server = await startSmtpServer({ auth: { user: 'desk', pass: 's3cret' } });
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bd-e2e-notify-'));
     host = await startHost({ dataDir, port: 0, rendererDir: RENDERER, testClock: { startAt: START } });
     const reseller = await call('resellers.create', { name: 'Acme Telecom', email: 'billing@acme.test' });
-    blueFox = (await call('clients.create', { resellerId: reseller.id, externalRef: 'C-100', name: 'Blue Fox Ltd', billingEmail: 'ap@bluefox.test', currency: 'USD' })).id as number;
-    redOwl = (await call('clients.create', { resellerId: reseller.id, externalRef: 'C-200', name: 'Red Owl GmbH', billingEmail: 'kasse@redowl.test', currency: 'USD' })).id as number;
+    blueFox = (
+      await call('clients.create', {
+        resellerId: reseller.id,
+        externalRef: 'C-100',
+        name: 'Blue Fox Ltd',
+        billingEmail: 'ap@bluefox.test',
+        currency: 'USD',
+      })
+    ).id as number;
+    redOwl = (
+      await call('clients.create', {
+        resellerId: reseller.id,
+        externalRef: 'C-200',
+        name: 'Red Owl GmbH',
+        billingEmail: 'kasse@redowl.test',
+        currency: 'USD',
+      })
+    ).id as number;
     await call('ledger.post', { clientId: blueFox, kind: 'top_up', amount: 3000 });
     await call('ledger.post', { clientId: redOwl, kind: 'top_up', amount: 1000 });
   });
@@ -74,7 +92,10 @@ describe('notifications in the browser', () => {
     const page = chrome.page;
     await page.goto(`${host.url}#/settings`);
     const section = page.getByTestId('mail-settings');
-    await waitForText(section.getByTestId('mail-route'), /No SMTP server is set up: every email is written as an \.eml file to the outbox folder/);
+    await waitForText(
+      section.getByTestId('mail-route'),
+      /No SMTP server is set up: every email is written as an \.eml file to the outbox folder/,
+    );
     await waitForText(section.getByTestId('secret-storage'), /sealed with a key file in the data folder/);
 
     const form = page.getByTestId('smtp-form');
@@ -84,7 +105,10 @@ describe('notifications in the browser', () => {
     await form.locator('[name="smtp.security"]').selectOption('none');
     expect(await form.locator('[name="smtp.port"]').inputValue()).toBe('25');
     // None to a remote host: warned, not blocked.
-    await waitForText(section.getByTestId('mail-unencrypted'), /the password and mail travel unencrypted to mail\.acme\.test/);
+    await waitForText(
+      section.getByTestId('mail-unencrypted'),
+      /the password and mail travel unencrypted to mail\.acme\.test/,
+    );
     await form.locator('[name="smtp.host"]').fill('127.0.0.1');
     expect(await section.getByTestId('mail-unencrypted').count()).toBe(0);
     await form.locator('[name="smtp.port"]').fill(String(server.port));
@@ -96,8 +120,15 @@ describe('notifications in the browser', () => {
     await form.locator('[name="smtp.from"]').fill('Acme Billing <billing@acme.test>');
     await form.locator('[name="smtp.from"]').press('Control+Enter');
     await waitForText(form.getByTestId('mail-saved'), 'Saved.');
-    await waitForText(section.getByTestId('mail-route'), new RegExp(`Mail is sent through the SMTP server 127\\.0\\.0\\.1:${server.port} \\(None, as desk\\), from Acme Billing`));
-    expect(await form.locator('[name="smtp.password"]').getAttribute('placeholder')).toBe('stored — leave empty to keep');
+    await waitForText(
+      section.getByTestId('mail-route'),
+      new RegExp(
+        `Mail is sent through the SMTP server 127\\.0\\.0\\.1:${server.port} \\(None, as desk\\), from Acme Billing`,
+      ),
+    );
+    expect(await form.locator('[name="smtp.password"]').getAttribute('placeholder')).toBe(
+      'stored — leave empty to keep',
+    );
     expect(await form.locator('[name="smtp.password"]').inputValue()).toBe('');
 
     // The test email, with the stored password (the field is left empty).
@@ -114,7 +145,10 @@ describe('notifications in the browser', () => {
     // The form's values as typed, before saving: a wrong password is refused, in words.
     await form.locator('[name="smtp.password"]').fill('wrong');
     await test.getByTestId('mail-test-send').click();
-    await waitForText(result, /^Not sent \(server reply 535\)\. The server at 127\.0\.0\.1:\d+ refused the user name or password: check them in Settings/);
+    await waitForText(
+      result,
+      /^Not sent \(server reply 535\)\. The server at 127\.0\.0\.1:\d+ refused the user name or password: check them in Settings/,
+    );
     expect(await result.getAttribute('data-ok')).toBe('false');
     await chrome.screenshot('settings-mail-refused');
     expect(server.received).toHaveLength(1);
@@ -172,7 +206,10 @@ describe('notifications in the browser', () => {
     await expect.poll(() => rows.count()).toBe(1);
     const row = rows.first();
     expect(await row.getAttribute('data-id')).toBe(String(sent.id));
-    await waitForText(row, /Blue Fox Ltd.*Low balance \(client\).*ap@bluefox\.test, ops@acme\.test.*Your Acme Telecom balance is low: \$20\.00.*Sent.*1/);
+    await waitForText(
+      row,
+      /Blue Fox Ltd.*Low balance \(client\).*ap@bluefox\.test, ops@acme\.test.*Your Acme Telecom balance is low: \$20\.00.*Sent.*1/,
+    );
     expect(await picker.inputValue()).toBe('Blue Fox Ltd (C-100)');
     await chrome.screenshot('notifications-log-filtered');
 
@@ -188,7 +225,10 @@ describe('notifications in the browser', () => {
     await rows.first().click();
     await expect.poll(() => page.url()).toMatch(new RegExp(`#/notifications/${sent.id}$`));
     const detail = page.getByTestId('notification-detail');
-    await waitForText(detail.getByTestId('notification-reason'), /Available \$20\.00 is below the client threshold of \$25\.00/);
+    await waitForText(
+      detail.getByTestId('notification-reason'),
+      /Available \$20\.00 is below the client threshold of \$25\.00/,
+    );
     await waitForText(detail.getByTestId('mail-subject'), 'Your Acme Telecom balance is low: $20.00');
     await waitForText(detail.getByTestId('mail-to'), 'ap@bluefox.test, ops@acme.test');
     await waitForText(detail.getByTestId('mail-from'), 'Acme Billing <billing@acme.test>');
@@ -196,12 +236,17 @@ describe('notifications in the browser', () => {
     await waitForText(detail.getByTestId('fact-message-id'), sent.messageId);
     await waitForText(detail.getByTestId('fact-via'), 'SMTP server');
     await waitForText(detail.getByTestId('fact-status'), /Sent/);
-    await waitForText(detail.getByTestId('mail-text'), /Hello Blue Fox Ltd,[\s\S]*Your Acme Telecom balance is \$20\.00, below \$25\.00\./);
+    await waitForText(
+      detail.getByTestId('mail-text'),
+      /Hello Blue Fox Ltd,[\s\S]*Your Acme Telecom balance is \$20\.00, below \$25\.00\./,
+    );
     expect(await detail.getByTestId('fact-client').locator('a').getAttribute('href')).toBe(`#/clients/${blueFox}`);
     await detail.getByTestId('mail-view-html').check();
     const frame = detail.getByTestId('mail-html');
     expect(await frame.getAttribute('sandbox')).toBe('');
-    await expect.poll(async () => (await frame.contentFrame().locator('body').textContent()) ?? '').toMatch(/Your Acme Telecom balance is \$20\.00, below \$25\.00\./);
+    await expect
+      .poll(async () => (await frame.contentFrame().locator('body').textContent()) ?? '')
+      .toMatch(/Your Acme Telecom balance is \$20\.00, below \$25\.00\./);
     await chrome.screenshot('notification-detail');
     await detail.getByTestId('mail-view-text').check();
   });
@@ -216,15 +261,23 @@ describe('notifications in the browser', () => {
     await dialog.getByTestId('export-format-csv').check();
     const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByTestId('export-start').click()]);
     await waitForText(dialog.getByTestId('export-rows'), '2 of 2 rows');
-    await waitForText(dialog.getByTestId('export-message'), /Done: 2 rows exported\. Your browser is downloading notifications-.*\.csv\. Download again/);
+    await waitForText(
+      dialog.getByTestId('export-message'),
+      /Done: 2 rows exported\. Your browser is downloading notifications-.*\.csv\. Download again/,
+    );
     expect(await dialog.getByTestId('export-state').getAttribute('data-state')).toBe('done');
     await chrome.screenshot('export-done');
 
     expect(download.suggestedFilename()).toMatch(/^notifications-\d{4}-\d{2}-\d{2}T\d{4}\.csv$/);
     const file = await download.path();
     const text = fs.readFileSync(file, 'utf8');
-    const lines = text.replace(/^\ufeff/, '').split('\r\n').filter(Boolean);
-    expect(lines[0]).toMatch(/^id,decided_at,kind,status,suppressed,client_ref,client_name,rule,profile,currency,available,threshold,/);
+    const lines = text
+      .replace(/^\ufeff/, '')
+      .split('\r\n')
+      .filter(Boolean);
+    expect(lines[0]).toMatch(
+      /^id,decided_at,kind,status,suppressed,client_ref,client_name,rule,profile,currency,available,threshold,/,
+    );
     expect(lines[0]).toMatch(/,message_id,reason$/);
     expect(lines).toHaveLength(3);
     const line = lines.find((l) => l.startsWith(`${sent.id},`));
@@ -235,7 +288,9 @@ describe('notifications in the browser', () => {
 
     // "Download again" is a link to the same file.
     const again = dialog.getByTestId('export-download-again');
-    expect(await again.getAttribute('href')).toMatch(/^\/exports\/[\w-]+\/notifications-\d{4}-\d{2}-\d{2}T\d{4}\.csv\?token=/);
+    expect(await again.getAttribute('href')).toMatch(
+      /^\/exports\/[\w-]+\/notifications-\d{4}-\d{2}-\d{2}T\d{4}\.csv\?token=/,
+    );
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
   });
@@ -255,7 +310,10 @@ describe('notifications in the browser', () => {
     const fresh = page.getByTestId('notification-detail');
     await expect.poll(() => fresh.getAttribute('data-id')).toBe(String(resendId));
     await waitForText(fresh.getByTestId('fact-resend-of'), `Notification #${sent.id}`);
-    await waitForText(fresh.getByTestId('notification-reason'), new RegExp(`Resent by desk from notification ${sent.id}`));
+    await waitForText(
+      fresh.getByTestId('notification-reason'),
+      new RegExp(`Resent by desk from notification ${sent.id}`),
+    );
     await waitForText(fresh.getByTestId('fact-status'), /Queued/);
 
     // The job runs when the clock moves: the page follows.
@@ -274,7 +332,10 @@ describe('notifications in the browser', () => {
     await page.goto(`${host.url}#/notifications?clientId=${blueFox}&status=sent`);
     const rows = page.getByTestId('nlog-row');
     await expect.poll(() => rows.count()).toBe(2);
-    expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-id')))).toEqual([String(resendId), String(sent.id)]);
+    expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-id')))).toEqual([
+      String(resendId),
+      String(sent.id),
+    ]);
     await waitForText(rows.first(), /resend/);
 
     // The client's timeline links each entry to its page.

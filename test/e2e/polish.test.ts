@@ -21,7 +21,8 @@ const RENDERER = path.resolve(__dirname, '../../out/renderer');
 function useHost(chrome: Chromium) {
   const s = { host: undefined as unknown as Host, dataDir: '', clientId: 0 };
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(RENDERER, 'index.html'))) throw new Error(`the renderer is not built (${RENDERER}): run \`npm test\`, which builds first`);
+    if (!fs.existsSync(path.join(RENDERER, 'index.html')))
+      throw new Error(`the renderer is not built (${RENDERER}): run \`npm test\`, which builds first`);
     s.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bd-e2e-polish-'));
     s.host = await startHost({ dataDir: s.dataDir, port: 0, rendererDir: RENDERER, tickMs: 0 });
     const call = async (channel: string, input: unknown) => {
@@ -30,8 +31,22 @@ function useHost(chrome: Chromium) {
       return r.value as { id: number };
     };
     const reseller = await call('resellers.create', { name: 'Acme Telecom', email: 'billing@acme.test' });
-    s.clientId = (await call('clients.create', { resellerId: reseller.id, externalRef: 'C-100', name: 'Blue Fox Ltd', billingEmail: 'ap@bluefox.test', currency: 'USD' })).id;
-    await call('clients.create', { resellerId: reseller.id, externalRef: 'C-200', name: 'Red Owl GmbH', billingEmail: 'kasse@redowl.test', currency: 'EUR' });
+    s.clientId = (
+      await call('clients.create', {
+        resellerId: reseller.id,
+        externalRef: 'C-100',
+        name: 'Blue Fox Ltd',
+        billingEmail: 'ap@bluefox.test',
+        currency: 'USD',
+      })
+    ).id;
+    await call('clients.create', {
+      resellerId: reseller.id,
+      externalRef: 'C-200',
+      name: 'Red Owl GmbH',
+      billingEmail: 'kasse@redowl.test',
+      currency: 'EUR',
+    });
   });
   afterBrowser(chrome, async () => {
     await s.host?.close();
@@ -51,7 +66,9 @@ describe('Export… opens the dialog on arrival', () => {
     await dialog.waitFor();
     expect(await dialog.getAttribute('aria-label')).toBe(title);
     await page.waitForFunction(() => !!document.activeElement?.closest('dialog[open]'));
-    expect(await dialog.evaluate((d) => (d as HTMLDialogElement).open && d.contains(document.activeElement))).toBe(true);
+    expect(await dialog.evaluate((d) => (d as HTMLDialogElement).open && d.contains(document.activeElement))).toBe(
+      true,
+    );
     // On Export itself, so Enter exports.
     await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'export-start');
   }
@@ -115,7 +132,10 @@ describe('Export… opens the dialog on arrival', () => {
     expect(await palette.getByTestId('palette-option').allTextContents()).not.toContain('Export the audit log…');
     await palette.getByTestId('palette-input').fill('export');
     await waitForText(palette.getByTestId('palette-status'), /No client name or reference starts with “export”/);
-    expect(await palette.getByTestId('palette-option').allTextContents()).toEqual(['Export the notification log…', 'Export the audit log…']);
+    expect(await palette.getByTestId('palette-option').allTextContents()).toEqual([
+      'Export the notification log…',
+      'Export the audit log…',
+    ]);
     await chrome.screenshot('polish-palette-export');
     await palette.getByTestId('palette-input').press('Enter');
     await palette.waitFor({ state: 'detached' });
@@ -138,7 +158,12 @@ for (const theme of ['light', 'dark'] as const) {
         const section = area.querySelector('section.screen')!;
         const a = area.getBoundingClientRect();
         const b = section.getBoundingClientRect();
-        return { left: b.left - a.left, right: a.left + area.clientWidth - b.right, width: b.width, area: area.clientWidth };
+        return {
+          left: b.left - a.left,
+          right: a.left + area.clientWidth - b.right,
+          width: b.width,
+          area: area.clientWidth,
+        };
       });
     }
 

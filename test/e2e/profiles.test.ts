@@ -29,12 +29,19 @@ describe('low balance profiles in the browser', () => {
   };
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(RENDERER, 'index.html'))) throw new Error(`the renderer is not built (${RENDERER}): run \`npm test\`, which builds first`);
+    if (!fs.existsSync(path.join(RENDERER, 'index.html')))
+      throw new Error(`the renderer is not built (${RENDERER}): run \`npm test\`, which builds first`);
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bd-e2e-profiles-'));
     host = await startHost({ dataDir, port: 0, rendererDir: RENDERER, testClock: { startAt: START } });
     const reseller = await call('resellers.create', { name: 'Acme Telecom', email: 'billing@acme.test' });
     await call('staff.create', { resellerId: reseller.id, name: 'Ann Ops', email: 'ann@acme.test', role: 'admin' });
-    const client = await call('clients.create', { resellerId: reseller.id, externalRef: 'C-100', name: 'Blue Fox Ltd', billingEmail: 'ap@bluefox.test', currency: 'USD' });
+    const client = await call('clients.create', {
+      resellerId: reseller.id,
+      externalRef: 'C-100',
+      name: 'Blue Fox Ltd',
+      billingEmail: 'ap@bluefox.test',
+      currency: 'USD',
+    });
     clientId = client.id as number;
     await call('ledger.post', { clientId, kind: 'top_up', amount: 3000 });
   });
@@ -93,7 +100,10 @@ describe('low balance profiles in the browser', () => {
     expect(await panel.getByTestId('rule-client').getAttribute('data-below')).toBe('false');
     // $30.00 is already below the staff rule's $50.00: the assignment itself is evaluated at once.
     const timeline = panel.getByTestId('notification-timeline');
-    await waitForText(timeline, /Available \$30\.00 is below the reseller staff threshold of \$50\.00\. Notification 1 of 2/);
+    await waitForText(
+      timeline,
+      /Available \$30\.00 is below the reseller staff threshold of \$50\.00\. Notification 1 of 2/,
+    );
     await waitForText(timeline, /billing@acme\.test.*ann@acme\.test/);
 
     // Usage arrives from elsewhere ($30.00 → $20.00): the page updates by itself.
@@ -103,11 +113,11 @@ describe('low balance profiles in the browser', () => {
     // The staff rule was told within the day: this debit is recorded as held back by the period.
     await waitForText(timeline, /Not sent: the period is 1 day/);
     const items = timeline.locator('[data-testid^="notification-"][data-status]');
-    expect(await items.evaluateAll((els) => els.map((e) => `${e.getAttribute('data-rule')} ${e.getAttribute('data-status')}`))).toEqual([
-      'client queued',
-      'staff suppressed',
-      'staff queued',
-    ]);
+    expect(
+      await items.evaluateAll((els) =>
+        els.map((e) => `${e.getAttribute('data-rule')} ${e.getAttribute('data-status')}`),
+      ),
+    ).toEqual(['client queued', 'staff suppressed', 'staff queued']);
     expect(await panel.getByTestId('rule-client').getAttribute('data-below')).toBe('true');
     await waitForText(panel.getByTestId('state-client'), /1 of 2 sent/);
     await chrome.screenshot('profiles-client-timeline');
@@ -151,7 +161,12 @@ describe('low balance profiles in the browser', () => {
     await form.locator('[name="forecastRule.emails"]').fill('ops@acme.test');
     await page.getByTestId('save-profile').click();
     await waitForText(page.getByTestId('profile-saved'), 'Saved.');
-    expect((await call('profiles.get', { id: profileId })).forecastRule).toEqual({ enabled: true, withinHours: 12, notifyReseller: true, emails: ['ops@acme.test'] });
+    expect((await call('profiles.get', { id: profileId })).forecastRule).toEqual({
+      enabled: true,
+      withinHours: 12,
+      notifyReseller: true,
+      emails: ['ops@acme.test'],
+    });
     await section.scrollIntoViewIfNeeded();
     await chrome.screenshot('profiles-forecast-rule');
     await page.emulateMedia({ colorScheme: 'dark' });
@@ -163,7 +178,10 @@ describe('low balance profiles in the browser', () => {
     await call('ledger.post', { clientId, kind: 'usage', amount: -100, description: 'Outbound calls' });
     await page.goto(`${host.url}#/clients/${clientId}`);
     const timeline = page.getByTestId('low-balance-panel').getByTestId('notification-timeline');
-    await waitForText(timeline, /At the current rate, available \$19\.00 runs out in about 3 h, within the forecast rule’s 12 h\. Notification 1 of 2/);
+    await waitForText(
+      timeline,
+      /At the current rate, available \$19\.00 runs out in about 3 h, within the forecast rule’s 12 h\. Notification 1 of 2/,
+    );
     expect(await timeline.locator('[data-rule="forecast"]').count()).toBe(1);
     await timeline.locator('[data-rule="forecast"]').scrollIntoViewIfNeeded();
     await chrome.screenshot('profiles-forecast-timeline');

@@ -38,21 +38,36 @@ describe('automatic top-up in the browser', () => {
     if (!r.ok) throw new Error(`${channel}: ${r.error.message}`);
     return r.value as Record<string, unknown>;
   };
-  const confirmations = async () => (await call('notifications.list', { kind: 'settings_changed', limit: 100 })).items as Row[];
+  const confirmations = async () =>
+    (await call('notifications.list', { kind: 'settings_changed', limit: 100 })).items as Row[];
   const everyNotification = async () => (await call('notifications.list', { limit: 100 })).items as Row[];
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(RENDERER, 'index.html'))) throw new Error(`the renderer is not built (${RENDERER}): run \`npm test\`, which builds first`);
+    if (!fs.existsSync(path.join(RENDERER, 'index.html')))
+      throw new Error(`the renderer is not built (${RENDERER}): run \`npm test\`, which builds first`);
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bd-e2e-recharge-'));
     host = await startHost({ dataDir, port: 0, rendererDir: RENDERER, testClock: { startAt: START } });
     const reseller = await call('resellers.create', { name: 'Acme Telecom', email: 'billing@acme.test' });
-    clientId = (await call('clients.create', { resellerId: reseller.id, externalRef: 'C-100', name: 'Blue Fox Ltd', billingEmail: 'ap@bluefox.test', currency: 'USD' }))
-      .id as number;
+    clientId = (
+      await call('clients.create', {
+        resellerId: reseller.id,
+        externalRef: 'C-100',
+        name: 'Blue Fox Ltd',
+        billingEmail: 'ap@bluefox.test',
+        currency: 'USD',
+      })
+    ).id as number;
     await call('ledger.post', { clientId, kind: 'top_up', amount: 35_000 });
     // Ten days of usage, $30.00 a day: $300.00 over the ten days since the client was created.
     for (let day = 1; day <= 10; day++) {
       await call('clock.advance', { ms: DAY });
-      await call('ledger.post', { clientId, kind: 'usage', amount: -3000, description: `Calls, day ${day}`, externalId: `cdr-${day}` });
+      await call('ledger.post', {
+        clientId,
+        kind: 'usage',
+        amount: -3000,
+        description: `Calls, day ${day}`,
+        externalId: `cdr-${day}`,
+      });
     }
   });
 
@@ -105,16 +120,27 @@ describe('automatic top-up in the browser', () => {
     await panel.locator('[name="rechargeAmount"]').fill('25.00');
     await panel.locator('[name="dailyCap"]').fill('');
     // The advice follows what is typed, before anything is saved.
-    await waitForText(panel.getByTestId('warning-rechargeAmount'), /The recharge amount \(\$25\.00\) is smaller than the average daily spend \(\$30\.00\)/);
+    await waitForText(
+      panel.getByTestId('warning-rechargeAmount'),
+      /The recharge amount \(\$25\.00\) is smaller than the average daily spend \(\$30\.00\)/,
+    );
     await panel.locator('[name="rechargeAmount"]').fill('25.0x');
     await expect.poll(() => panel.getByTestId('warning-rechargeAmount').count()).toBe(0);
     await panel.locator('[name="rechargeAmount"]').fill('25.00');
     await panel.getByTestId('recharge-save').click();
 
     await waitForText(panel.getByTestId('recharge-saved'), /^Saved\. The client was emailed the change\./);
-    expect(await panel.getByTestId('recharge-log-link').getAttribute('href')).toBe(`#/notifications?clientId=${clientId}&kind=settings_changed`);
-    await waitForText(panel.getByTestId('warning-rechargeAmount'), /The recharge amount \(\$25\.00\) is smaller than the average daily spend \(\$30\.00\)/);
-    await waitForText(panel.getByTestId('warning-triggerThreshold'), /less than two days of spend: \$60\.00 is suggested/);
+    expect(await panel.getByTestId('recharge-log-link').getAttribute('href')).toBe(
+      `#/notifications?clientId=${clientId}&kind=settings_changed`,
+    );
+    await waitForText(
+      panel.getByTestId('warning-rechargeAmount'),
+      /The recharge amount \(\$25\.00\) is smaller than the average daily spend \(\$30\.00\)/,
+    );
+    await waitForText(
+      panel.getByTestId('warning-triggerThreshold'),
+      /less than two days of spend: \$60\.00 is suggested/,
+    );
     // Advice is not an error: amber, and nothing is marked invalid.
     expect(await panel.locator('[aria-invalid="true"]').count()).toBe(0);
     const [amber, red] = await panel.getByTestId('warning-rechargeAmount').evaluate((el) => {
@@ -164,7 +190,10 @@ describe('automatic top-up in the browser', () => {
 
     await amount.fill('€5');
     await amount.press('Enter');
-    await waitForText(panel.getByTestId('error-rechargeAmount'), 'The recharge amount is in EUR but this client is in USD.');
+    await waitForText(
+      panel.getByTestId('error-rechargeAmount'),
+      'The recharge amount is in EUR but this client is in USD.',
+    );
 
     // "-5" reads as an amount; the core refuses it, naming the field.
     await amount.fill('-5');
@@ -194,9 +223,15 @@ describe('automatic top-up in the browser', () => {
     const steps = dry.getByTestId('dry-run-steps');
     await waitForText(steps, /Available balance \$50\.00\./);
     // Saving below the alert threshold emailed the client then: the dry run would not email again.
-    expect(await steps.textContent()).toMatch(/\$50\.00 is below the alert threshold of \$80\.00; the client was emailed at .* and is not emailed again/);
-    expect(await steps.textContent()).toContain('$50.00 is below the trigger of $60.00: one charge of $100.00 — due, but not made now.');
-    expect(await steps.textContent()).toContain('The last automatic top-up failed and everyone was told: the next one waits until a payment method can be charged again');
+    expect(await steps.textContent()).toMatch(
+      /\$50\.00 is below the alert threshold of \$80\.00; the client was emailed at .* and is not emailed again/,
+    );
+    expect(await steps.textContent()).toContain(
+      '$50.00 is below the trigger of $60.00: one charge of $100.00 — due, but not made now.',
+    );
+    expect(await steps.textContent()).toContain(
+      'The last automatic top-up failed and everyone was told: the next one waits until a payment method can be charged again',
+    );
     await dry.getByTestId('dry-run-no-email').waitFor();
     await dry.getByTestId('dry-run-no-charge').waitFor();
     expect(await dry.getByTestId('dry-run-charge').count()).toBe(0);
@@ -227,10 +262,20 @@ describe('automatic top-up in the browser', () => {
     expect(await panel.getByTestId('dry-run').count()).toBe(0);
     expect(await confirmations()).toHaveLength(3);
     const stored = await call('recharge.get', { clientId });
-    expect(stored).toMatchObject({ mode: 'auto', enabled: false, alertThreshold: 8000, triggerThreshold: 6000, rechargeAmount: 10_000, dailyCap: null });
+    expect(stored).toMatchObject({
+      mode: 'auto',
+      enabled: false,
+      alertThreshold: 8000,
+      triggerThreshold: 6000,
+      rechargeAmount: 10_000,
+      dailyCap: null,
+    });
 
     await panel.getByTestId('test-trigger').click();
-    await waitForText(panel.getByTestId('dry-run-steps'), /switched off \(paused\): no email, no charge\. The settings are kept\./);
+    await waitForText(
+      panel.getByTestId('dry-run-steps'),
+      /switched off \(paused\): no email, no charge\. The settings are kept\./,
+    );
     await panel.getByTestId('dry-run-no-charge').waitFor();
     await panel.getByTestId('dry-run-no-email').waitFor();
     await chrome.screenshot('recharge-paused');
@@ -254,7 +299,15 @@ describe('automatic top-up in the browser', () => {
     const panel = chrome.page.getByTestId('recharge-panel');
     await panel.locator('[name="dailyCap"]').fill('500');
     await call('clock.advance', { ms: 60_000 });
-    await call('recharge.set', { clientId, mode: 'auto', enabled: true, alertThreshold: 8000, triggerThreshold: 6000, rechargeAmount: 10_000, dailyCap: null });
+    await call('recharge.set', {
+      clientId,
+      mode: 'auto',
+      enabled: true,
+      alertThreshold: 8000,
+      triggerThreshold: 6000,
+      rechargeAmount: 10_000,
+      dailyCap: null,
+    });
     await waitForText(panel.getByTestId('recharge-elsewhere'), /saved elsewhere while you were editing/);
     expect(await panel.locator('[name="dailyCap"]').inputValue()).toBe('500');
     expect(await panel.getByTestId('recharge-enabled').isChecked()).toBe(false);

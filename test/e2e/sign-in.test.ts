@@ -33,9 +33,27 @@ describe('sign-in in the browser', () => {
       return r.value as { id: number };
     };
     const reseller = await call('resellers.create', { name: 'Acme Telecom' });
-    ana = await call('staff.create', { resellerId: reseller.id, name: 'Ana Admin', email: 'ana@acme.test', role: 'admin' });
-    vic = await call('staff.create', { resellerId: reseller.id, name: 'Vic Viewer', email: 'vic@acme.test', role: 'viewer' });
-    clientId = (await call('clients.create', { resellerId: reseller.id, externalRef: 'C-100', name: 'Blue Fox Ltd', billingEmail: 'ap@bluefox.test', currency: 'USD' })).id;
+    ana = await call('staff.create', {
+      resellerId: reseller.id,
+      name: 'Ana Admin',
+      email: 'ana@acme.test',
+      role: 'admin',
+    });
+    vic = await call('staff.create', {
+      resellerId: reseller.id,
+      name: 'Vic Viewer',
+      email: 'vic@acme.test',
+      role: 'viewer',
+    });
+    clientId = (
+      await call('clients.create', {
+        resellerId: reseller.id,
+        externalRef: 'C-100',
+        name: 'Blue Fox Ltd',
+        billingEmail: 'ap@bluefox.test',
+        currency: 'USD',
+      })
+    ).id;
   });
 
   afterAll(async () => {
@@ -70,7 +88,10 @@ describe('sign-in in the browser', () => {
     await dialog.getByLabel('Again').fill(ANA_PW);
     await dialog.getByTestId('staff-password-save').click();
 
-    await waitForText(page.getByTestId('sign-in-notice'), 'Sign-in is on. Sign in as ana@acme.test with the password you just set.');
+    await waitForText(
+      page.getByTestId('sign-in-notice'),
+      'Sign-in is on. Sign in as ana@acme.test with the password you just set.',
+    );
     await chrome.screenshot('sign-in');
   });
 
@@ -128,7 +149,10 @@ describe('sign-in in the browser', () => {
     expect(await page.getByRole('button', { name: 'Edit' }).count()).toBe(0);
     // The automatic top-up is shown read-only: every field disabled (values still shown), no Save, one note.
     const recharge = page.getByTestId('recharge-form');
-    await waitForText(recharge.getByTestId('role-note'), 'An admin changes the automatic top-up; you are signed in as a viewer.');
+    await waitForText(
+      recharge.getByTestId('role-note'),
+      'An admin changes the automatic top-up; you are signed in as a viewer.',
+    );
     expect(await recharge.getByTestId('recharge-save').count()).toBe(0);
     const fields = await recharge.locator('input, select, textarea').all();
     expect(fields.length).toBeGreaterThanOrEqual(6); // three modes, the switch, four amounts
@@ -140,7 +164,10 @@ describe('sign-in in the browser', () => {
     expect(await recharge.getByTestId('test-trigger').isEnabled()).toBe(true);
     // Linking the client to Stripe (an admin's) is read-only too, with its note.
     const methods = page.getByTestId('pm-unlinked');
-    await waitForText(methods.getByTestId('role-note'), 'An admin links a client to a Stripe customer; you are signed in as a viewer.');
+    await waitForText(
+      methods.getByTestId('role-note'),
+      'An admin links a client to a Stripe customer; you are signed in as a viewer.',
+    );
     expect(await methods.getByLabel('Stripe customer id').isEditable()).toBe(false);
     await recharge.scrollIntoViewIfNeeded();
     await chrome.screenshot('client-detail-viewer');
@@ -151,10 +178,16 @@ describe('sign-in in the browser', () => {
     expect(await page.getByRole('button', { name: 'Add staff user' }).count()).toBe(0);
     expect(await page.getByTestId('mail-save').count()).toBe(0);
     // The settings forms are read-only with a note; the viewer cannot type a Stripe key or send a test email.
-    await waitForText(page.getByTestId('smtp-form').getByTestId('role-note'), 'An admin changes the mail settings; you are signed in as a viewer.');
+    await waitForText(
+      page.getByTestId('smtp-form').getByTestId('role-note'),
+      'An admin changes the mail settings; you are signed in as a viewer.',
+    );
     expect(await page.getByTestId('smtp-form').getByLabel('Host').isEditable()).toBe(false);
     expect(await page.getByTestId('mail-test').count()).toBe(0);
-    await waitForText(page.getByTestId('stripe-form').getByTestId('role-note'), 'An admin sets the Stripe key; you are signed in as a viewer.');
+    await waitForText(
+      page.getByTestId('stripe-form').getByTestId('role-note'),
+      'An admin sets the Stripe key; you are signed in as a viewer.',
+    );
     expect(await page.getByTestId('stripe-form').getByLabel('Secret key').count()).toBe(0);
     expect(await page.getByTestId('stripe-return-form').getByLabel('Return page').isEditable()).toBe(false);
     await page.getByTestId('stripe-form').scrollIntoViewIfNeeded();
@@ -164,7 +197,10 @@ describe('sign-in in the browser', () => {
     // (By the hash, as a link would: a reload here would cut the settings' own reads short.)
     await page.evaluate(() => (window.location.hash = '#/profiles/new'));
     const profile = page.getByTestId('profile-form');
-    await waitForText(profile.getByTestId('role-note'), 'An admin creates low balance profiles; you are signed in as a viewer.');
+    await waitForText(
+      profile.getByTestId('role-note'),
+      'An admin creates low balance profiles; you are signed in as a viewer.',
+    );
     expect(await profile.getByLabel('Name').isEditable()).toBe(false);
     expect(await profile.getByTestId('save-profile').count()).toBe(0);
     expect(chrome.problems).toEqual([]);

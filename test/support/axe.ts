@@ -29,7 +29,23 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
     await page.evaluate(`${source}\n;window.axe = axe;`);
   }
   return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[]; html: string; failureSummary?: string }[] }[] }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(
+            ctx: unknown,
+            opts: unknown,
+          ): Promise<{
+            violations: {
+              id: string;
+              impact: string | null;
+              help: string;
+              nodes: { target: unknown[]; html: string; failureSummary?: string }[];
+            }[];
+          }>;
+        };
+      }
+    ).axe;
     const r = await axe.run(document, { resultTypes: ['violations'] });
     return r.violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
@@ -37,12 +53,21 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
         id: v.id,
         impact: v.impact ?? '',
         help: v.help,
-        nodes: v.nodes.slice(0, 8).map((n) => ({ target: n.target.map(String).join(' '), html: n.html.slice(0, 200), summary: (n.failureSummary ?? '').slice(0, 300) })),
+        nodes: v.nodes.slice(0, 8).map((n) => ({
+          target: n.target.map(String).join(' '),
+          html: n.html.slice(0, 200),
+          summary: (n.failureSummary ?? '').slice(0, 300),
+        })),
       }));
   });
 }
 
 /** The violations as readable lines, for an assertion's message. */
 export function describeViolations(vs: AxeViolation[]): string {
-  return vs.map((v) => `${v.impact} ${v.id}: ${v.help}\n${v.nodes.map((n) => `   ${n.target}  ${n.html}\n     ${n.summary.replace(/\n/g, ' ')}`).join('\n')}`).join('\n');
+  return vs
+    .map(
+      (v) =>
+        `${v.impact} ${v.id}: ${v.help}\n${v.nodes.map((n) => `   ${n.target}  ${n.html}\n     ${n.summary.replace(/\n/g, ' ')}`).join('\n')}`,
+    )
+    .join('\n');
 }

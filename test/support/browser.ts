@@ -123,7 +123,11 @@ export function afterBrowser(chrome: Chromium, close: () => Promise<void>): void
  * Waits until the locator's text is `expected` (or matches it) and fails with the text it last saw:
  * playwright-core has no retrying expect, and a screen fills in after its call returns.
  */
-export async function waitForText(locator: ReturnType<Page['locator']>, expected: string | RegExp, timeoutMs = 5000): Promise<string> {
+export async function waitForText(
+  locator: ReturnType<Page['locator']>,
+  expected: string | RegExp,
+  timeoutMs = 5000,
+): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let last = '(not on the page)';
   for (;;) {

@@ -14,8 +14,12 @@ export interface BuiltHost {
   token: string;
 }
 
-export async function startBuiltHost(dataDir: string, opts: { args?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<BuiltHost> {
-  if (!fs.existsSync(BUILT_HOST)) throw new Error('out/main/headless.js is missing: run `npm run build` first (npm test does)');
+export async function startBuiltHost(
+  dataDir: string,
+  opts: { args?: string[]; env?: NodeJS.ProcessEnv } = {},
+): Promise<BuiltHost> {
+  if (!fs.existsSync(BUILT_HOST))
+    throw new Error('out/main/headless.js is missing: run `npm run build` first (npm test does)');
   const proc = spawn(process.execPath, [BUILT_HOST, '--data-dir', dataDir, '--port', '0', ...(opts.args ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...opts.env },
@@ -38,8 +42,16 @@ export async function startBuiltHost(dataDir: string, opts: { args?: string[]; e
 }
 
 /** POST /rpc/<channel> with the host's token: the value, or a thrown error in words. */
-export async function callBuiltHost(h: Pick<BuiltHost, 'url' | 'token'>, channel: string, input: unknown): Promise<unknown> {
-  const res = await fetch(`${h.url}rpc/${channel}`, { method: 'POST', headers: { authorization: `Bearer ${h.token}`, 'content-type': 'application/json' }, body: JSON.stringify(input) });
+export async function callBuiltHost(
+  h: Pick<BuiltHost, 'url' | 'token'>,
+  channel: string,
+  input: unknown,
+): Promise<unknown> {
+  const res = await fetch(`${h.url}rpc/${channel}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${h.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(input),
+  });
   const body = (await res.json()) as { ok: boolean; value?: unknown; error?: { message: string } };
   if (!body.ok) throw new Error(`${channel}: ${body.error?.message}`);
   return body.value;

@@ -24,7 +24,13 @@ export function useChargeRig() {
   ) {
     const server = fx.server(await startStripeServer(serverOptions));
     const reopen = () => {
-      const c = fx.core(testCore({ stripeKey: keyIn === 'env' ? SANDBOX_API_KEY : undefined, stripeApiBase: server.url, ...coreOptions }));
+      const c = fx.core(
+        testCore({
+          stripeKey: keyIn === 'env' ? SANDBOX_API_KEY : undefined,
+          stripeApiBase: server.url,
+          ...coreOptions,
+        }),
+      );
       server.setNow(() => c.clock.now());
       return c;
     };
@@ -38,14 +44,34 @@ export function useChargeRig() {
     // attachTestPaymentMethod lists newest first at Stripe: put them in the order given.
     const byToken = tokens.map((_t, i) => methods[methods.length - 1 - i] ?? methods[i]);
     await core.ok('methods.reorder', { clientId: client.id, order: byToken.map((m) => m.id) });
-    await core.ok('recharge.set', { clientId: client.id, mode: 'auto', enabled: true, alertThreshold: null, triggerThreshold: 5000, rechargeAmount: 20_000, dailyCap: null, ...settings });
-    return { server, core, client, reopen, methods: (await core.ok('methods.list', { clientId: client.id })).methods, customerId: customerId! };
+    await core.ok('recharge.set', {
+      clientId: client.id,
+      mode: 'auto',
+      enabled: true,
+      alertThreshold: null,
+      triggerThreshold: 5000,
+      rechargeAmount: 20_000,
+      dailyCap: null,
+      ...settings,
+    });
+    return {
+      server,
+      core,
+      client,
+      reopen,
+      methods: (await core.ok('methods.list', { clientId: client.id })).methods,
+      customerId: customerId!,
+    };
   }
   return { fx, setup };
 }
 
 export const attempts = (core: TestCore) =>
-  core.db.$client.prepare(`SELECT id, amount, status, reason, payment_intent AS pi, entry_id AS entryId, waiting_since AS waitingSince FROM charge_attempts ORDER BY id`).all() as {
+  core.db.$client
+    .prepare(
+      `SELECT id, amount, status, reason, payment_intent AS pi, entry_id AS entryId, waiting_since AS waitingSince FROM charge_attempts ORDER BY id`,
+    )
+    .all() as {
     id: number;
     amount: number;
     status: string;
@@ -55,12 +81,24 @@ export const attempts = (core: TestCore) =>
     waitingSince: number | null;
   }[];
 export const topUps = (core: TestCore, clientId: number) =>
-  core.db.$client.prepare(`SELECT amount, external_id AS pi FROM ledger_entries WHERE client_id = ? AND kind = 'top_up' AND external_id LIKE 'pi_%'`).all(clientId) as { amount: number; pi: string }[];
+  core.db.$client
+    .prepare(
+      `SELECT amount, external_id AS pi FROM ledger_entries WHERE client_id = ? AND kind = 'top_up' AND external_id LIKE 'pi_%'`,
+    )
+    .all(clientId) as { amount: number; pi: string }[];
 export const balance = async (core: TestCore, id: number) => await core.ok('clients.get', { id });
-export const kinds = async (core: TestCore) => (await core.ok('notifications.list', { limit: 100 })).items.map((n) => n.kind);
+export const kinds = async (core: TestCore) =>
+  (await core.ok('notifications.list', { limit: 100 })).items.map((n) => n.kind);
 
 /** Exactly one credit per succeeded PaymentIntent, and none without one. */
 export function oneCreditPerPayment(server: StripeTestServer, core: TestCore, clientId: number) {
-  const succeeded = server.paymentIntents({ status: 'succeeded' }).map((p) => p.id).sort();
-  expect(topUps(core, clientId).map((t) => t.pi).sort()).toEqual(succeeded);
+  const succeeded = server
+    .paymentIntents({ status: 'succeeded' })
+    .map((p) => p.id)
+    .sort();
+  expect(
+    topUps(core, clientId)
+      .map((t) => t.pi)
+      .sort(),
+  ).toEqual(succeeded);
 }

@@ -4,7 +4,10 @@ import type { Db } from '../../src/main/core/db/open';
 /** A hash of every row of every table: equal before and after means nothing changed. */
 export function checksum(db: Pick<Db, '$client'>): string {
   const sqlite = db.$client;
-  const tables = sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[];
+  const tables = sqlite
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+    .pluck()
+    .all() as string[];
   const h = crypto.createHash('sha256');
   for (const t of tables) {
     h.update(t);

@@ -19,7 +19,10 @@ export interface ChromiumFound {
 }
 
 /** The usual install places, per platform, in the order they are tried. */
-export function installedCandidates(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): string[] {
+export function installedCandidates(
+  platform: NodeJS.Platform = process.platform,
+  env: NodeJS.ProcessEnv = process.env,
+): string[] {
   if (platform === 'linux') {
     return [
       '/usr/bin/chromium',

@@ -18,7 +18,12 @@ export { tempDir } from './temp-dirs';
 export function testCore(opts: Partial<CoreOptions> & { inMemory?: boolean } = {}): TestCore {
   const testClock = new ManualClock(T0);
   // scrypt at 2^10 instead of 2^17: a staff password in a test costs a millisecond, not a second.
-  const core = createCore({ file: opts.inMemory === false ? undefined : ':memory:', testClock, scryptLogN: 10, ...opts });
+  const core = createCore({
+    file: opts.inMemory === false ? undefined : ':memory:',
+    testClock,
+    scryptLogN: 10,
+    ...opts,
+  });
   return Object.assign(core, {
     testClock,
     async ok<N extends Channel>(channel: N, input: ChannelInput<N>) {

@@ -57,7 +57,8 @@ export async function startSmtpServer(opts: SmtpTestServerOptions = {}): Promise
       // stop() must not wait for a client's idle pooled connection (the default is 30 s).
       closeTimeout: 200,
       onAuth(auth, _session, cb) {
-        if (opts.auth && auth.username === opts.auth.user && auth.password === opts.auth.pass) return cb(null, { user: auth.username });
+        if (opts.auth && auth.username === opts.auth.user && auth.password === opts.auth.pass)
+          return cb(null, { user: auth.username });
         const err = new Error('Authentication credentials invalid') as Error & { responseCode: number };
         err.responseCode = 535;
         cb(err);
@@ -65,7 +66,9 @@ export async function startSmtpServer(opts: SmtpTestServerOptions = {}): Promise
       onRcptTo(address, _session, cb) {
         const code = refuse.get(address.address.toLowerCase());
         if (code) {
-          const err = new Error(code >= 500 ? `Mailbox ${address.address} does not exist` : `Mailbox ${address.address} is busy, try later`) as Error & { responseCode: number };
+          const err = new Error(
+            code >= 500 ? `Mailbox ${address.address} does not exist` : `Mailbox ${address.address} is busy, try later`,
+          ) as Error & { responseCode: number };
           err.responseCode = code;
           return cb(err);
         }
@@ -108,7 +111,9 @@ export async function startSmtpServer(opts: SmtpTestServerOptions = {}): Promise
       return port;
     },
     get url() {
-      return opts.auth ? `smtp://${encodeURIComponent(opts.auth.user)}:${encodeURIComponent(opts.auth.pass)}@127.0.0.1:${port}` : `smtp://127.0.0.1:${port}`;
+      return opts.auth
+        ? `smtp://${encodeURIComponent(opts.auth.user)}:${encodeURIComponent(opts.auth.pass)}@127.0.0.1:${port}`
+        : `smtp://127.0.0.1:${port}`;
     },
     received,
     refuse(address, code) {

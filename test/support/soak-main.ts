@@ -16,7 +16,9 @@ async function main() {
   const kills = arg('kills', 100);
   const clients = arg('clients', 24);
   const faults = !process.argv.includes('--no-faults');
-  console.log(`Soak: ${kills} kills of the built host, ${clients} clients, ${faults ? 'with' : 'without'} faults at Stripe and SMTP…`);
+  console.log(
+    `Soak: ${kills} kills of the built host, ${clients} clients, ${faults ? 'with' : 'without'} faults at Stripe and SMTP…`,
+  );
   const r = await runSoak({ kills, clients, faults, log: (l) => console.log(l) });
   console.log(JSON.stringify(r, null, 2));
   const bad = Object.entries(r.discrepancies).filter(([, n]) => n !== 0);

@@ -78,7 +78,10 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
   let posts = 0;
 
   const start = async (): Promise<Running> => {
-    const r = await startBuiltHost(dir, { args: ['--test-clock'], env: { STRIPE_API_BASE: stripe.url, STRIPE_SECRET_KEY: SANDBOX_API_KEY, SMTP_URL: smtp.url } });
+    const r = await startBuiltHost(dir, {
+      args: ['--test-clock'],
+      env: { STRIPE_API_BASE: stripe.url, STRIPE_SECRET_KEY: SANDBOX_API_KEY, SMTP_URL: smtp.url },
+    });
     // The test clock starts at the wall clock: put it back where the soak's time had got to.
     clock = Math.max(clock, Date.now()) + 60_000;
     try {
@@ -99,18 +102,42 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
   try {
     host = await start();
     const h0 = host;
-    const reseller = (await call(h0, 'resellers.create', { name: 'Soak Telecom', email: 'ops@soak.test' })) as { id: number };
+    const reseller = (await call(h0, 'resellers.create', { name: 'Soak Telecom', email: 'ops@soak.test' })) as {
+      id: number;
+    };
     const ids: number[] = [];
     // Cards chosen so that charges succeed, fail over, and fail: a third each, one client in six by bank debit.
-    const CARDS = [['pm_card_visa'], ['pm_card_chargeDeclined', 'pm_card_visa'], ['pm_card_chargeDeclinedInsufficientFunds', 'pm_card_mastercard'], ['pm_card_visa'], ['pm_card_chargeDeclinedExpiredCard'], ['pm_usBankAccount_success']];
+    const CARDS = [
+      ['pm_card_visa'],
+      ['pm_card_chargeDeclined', 'pm_card_visa'],
+      ['pm_card_chargeDeclinedInsufficientFunds', 'pm_card_mastercard'],
+      ['pm_card_visa'],
+      ['pm_card_chargeDeclinedExpiredCard'],
+      ['pm_usBankAccount_success'],
+    ];
     for (let i = 0; i < clients; i++) {
-      const c = (await call(h0, 'clients.create', { resellerId: reseller.id, externalRef: `S-${i + 1}`, name: `Soak client ${i + 1}`, billingEmail: `c${i + 1}@soak.test`, currency: 'USD' })) as { id: number };
+      const c = (await call(h0, 'clients.create', {
+        resellerId: reseller.id,
+        externalRef: `S-${i + 1}`,
+        name: `Soak client ${i + 1}`,
+        billingEmail: `c${i + 1}@soak.test`,
+        currency: 'USD',
+      })) as { id: number };
       ids.push(c.id);
       await call(h0, 'ledger.post', { clientId: c.id, kind: 'top_up', amount: 10_000, externalId: `open-${c.id}` });
       const linked = (await call(h0, 'methods.link', { clientId: c.id })) as { customerId: string };
-      for (const token of [...CARDS[i % CARDS.length]].reverse()) stripe.attachTestPaymentMethod(linked.customerId, token);
+      for (const token of [...CARDS[i % CARDS.length]].reverse())
+        stripe.attachTestPaymentMethod(linked.customerId, token);
       await call(h0, 'methods.refresh', { clientId: c.id });
-      await call(h0, 'recharge.set', { clientId: c.id, mode: 'auto', enabled: true, alertThreshold: 8000, triggerThreshold: 5000, rechargeAmount: 20_000, dailyCap: 200_000 });
+      await call(h0, 'recharge.set', {
+        clientId: c.id,
+        mode: 'auto',
+        enabled: true,
+        alertThreshold: 8000,
+        triggerThreshold: 5000,
+        rechargeAmount: 20_000,
+        dailyCap: 200_000,
+      });
     }
     log(`soak: ${clients} clients linked to Stripe, on automatic top-up`);
 
@@ -131,14 +158,22 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
       // A round: some usage, then the clock moves on and the due work runs; a kill may fall anywhere in it.
       const killAt = rnd() < 0.6 ? 5 + Math.floor(rnd() * 120) : null;
       let killed = false;
-      const timer = killAt === null ? null : setTimeout(() => {
-        killed = true;
-        h.proc.kill('SIGKILL');
-      }, killAt);
+      const timer =
+        killAt === null
+          ? null
+          : setTimeout(() => {
+              killed = true;
+              h.proc.kill('SIGKILL');
+            }, killAt);
       try {
         for (let p = 0; p < 4; p++) {
           const clientId = ids[Math.floor(rnd() * ids.length)];
-          await call(h, 'ledger.post', { clientId, kind: 'usage', amount: -(500 + Math.floor(rnd() * 4000)), externalId: `u-${rounds}-${p}` });
+          await call(h, 'ledger.post', {
+            clientId,
+            kind: 'usage',
+            amount: -(500 + Math.floor(rnd() * 4000)),
+            externalId: `u-${rounds}-${p}`,
+          });
           posts++;
         }
         const step = (5 + Math.floor(rnd() * 30)) * 60_000;
@@ -149,10 +184,13 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
       }
       if (timer) clearTimeout(timer);
       if (killed) {
-        await new Promise((r) => (h.proc.exitCode !== null || h.proc.signalCode !== null ? r(null) : h.proc.once('exit', r)));
+        await new Promise((r) =>
+          h.proc.exitCode !== null || h.proc.signalCode !== null ? r(null) : h.proc.once('exit', r),
+        );
         kills++;
         host = await start();
-        if (kills % 10 === 0) log(`soak: ${kills} kills, ${rounds} rounds, ${stripe.paymentIntents().length} payment intents`);
+        if (kills % 10 === 0)
+          log(`soak: ${kills} kills, ${rounds} rounds, ${stripe.paymentIntents().length} payment intents`);
       }
     }
 
@@ -160,11 +198,14 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     if (smtpDown) await smtp.start();
     const h = host!;
     for (let i = 0; i < 40; i++) {
-      for (const pi of stripe.paymentIntents({ status: 'processing' })) stripe.settle(pi.id as string, rnd() < 0.8 ? 'succeeded' : 'failed');
+      for (const pi of stripe.paymentIntents({ status: 'processing' }))
+        stripe.settle(pi.id as string, rnd() < 0.8 ? 'succeeded' : 'failed');
       clock += 3_600_000;
       await call(h, 'clock.advance', { ms: 3_600_000 });
       const s = (await call(h, 'scheduler.status', {})) as { jobs: { queued: number; running: number } };
-      const open = ((await call(h, 'charges.list', { limit: 500 })) as { items: { status: string }[] }).items.filter((a) => ['queued', 'charging', 'processing'].includes(a.status)).length;
+      const open = ((await call(h, 'charges.list', { limit: 500 })) as { items: { status: string }[] }).items.filter(
+        (a) => ['queued', 'charging', 'processing'].includes(a.status),
+      ).length;
       if (s.jobs.queued + s.jobs.running === 0 && open === 0) break;
     }
     await stop(h, 'SIGTERM');
@@ -174,18 +215,28 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     const db = new Database(path.join(dir, 'ledger.sqlite'), { readonly: true });
     try {
       const integrity = db.pragma('integrity_check', { simple: true }) === 'ok' ? 0 : 1;
-      const credits = db.prepare(`SELECT external_id FROM ledger_entries WHERE kind = 'top_up' AND external_id LIKE 'pi_%'`).pluck().all() as string[];
+      const credits = db
+        .prepare(`SELECT external_id FROM ledger_entries WHERE kind = 'top_up' AND external_id LIKE 'pi_%'`)
+        .pluck()
+        .all() as string[];
       const succeeded = new Set(stripe.paymentIntents({ status: 'succeeded' }).map((p) => p.id as string));
       const perPi = new Map<string, number>();
       for (const c of credits) perPi.set(c, (perPi.get(c) ?? 0) + 1);
       const paymentsWithoutOneCredit = [...succeeded].filter((id) => perPi.get(id) !== 1).length;
       const creditsWithoutPayment = credits.filter((c) => !succeeded.has(c)).length;
       const balancesOff = db
-        .prepare('SELECT count(*) FROM balances b WHERE b.balance <> (SELECT coalesce(sum(amount), 0) FROM ledger_entries e WHERE e.client_id = b.client_id)')
+        .prepare(
+          'SELECT count(*) FROM balances b WHERE b.balance <> (SELECT coalesce(sum(amount), 0) FROM ledger_entries e WHERE e.client_id = b.client_id)',
+        )
         .pluck()
         .get() as number;
-      const install = JSON.parse(db.prepare(`SELECT value FROM settings WHERE key = 'install_id'`).pluck().get() as string) as string;
-      const rows = db.prepare(`SELECT id, status FROM notifications WHERE status IN ('sent', 'queued')`).all() as { id: number; status: string }[];
+      const install = JSON.parse(
+        db.prepare(`SELECT value FROM settings WHERE key = 'install_id'`).pluck().get() as string,
+      ) as string;
+      const rows = db.prepare(`SELECT id, status FROM notifications WHERE status IN ('sent', 'queued')`).all() as {
+        id: number;
+        status: string;
+      }[];
       const received = new Map<string, number>();
       for (const m of smtp.received) received.set(m.messageId, (received.get(m.messageId) ?? 0) + 1);
       const sentIds = new Set(rows.filter((r) => r.status === 'sent').map((r) => messageIdOf(r.id, install)));
@@ -193,9 +244,18 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
       const sentNotReceived = [...sentIds].filter((m) => !received.has(m)).length;
       const receivedUnknown = [...received.keys()].filter((m) => !known.has(m) && !m.includes('test-')).length;
       const duplicates = [...received.values()].filter((n) => n > 1).length;
-      const jobsStuck = db.prepare(`SELECT count(*) FROM jobs WHERE status IN ('queued', 'running')`).pluck().get() as number;
-      const attemptsOpen = db.prepare(`SELECT count(*) FROM charge_attempts WHERE status IN ('queued', 'charging', 'processing')`).pluck().get() as number;
-      const attempts = db.prepare(`SELECT status, count(*) AS n FROM charge_attempts GROUP BY status`).all() as { status: string; n: number }[];
+      const jobsStuck = db
+        .prepare(`SELECT count(*) FROM jobs WHERE status IN ('queued', 'running')`)
+        .pluck()
+        .get() as number;
+      const attemptsOpen = db
+        .prepare(`SELECT count(*) FROM charge_attempts WHERE status IN ('queued', 'charging', 'processing')`)
+        .pluck()
+        .get() as number;
+      const attempts = db.prepare(`SELECT status, count(*) AS n FROM charge_attempts GROUP BY status`).all() as {
+        status: string;
+        n: number;
+      }[];
       const n = (s: string) => attempts.find((a) => a.status === s)?.n ?? 0;
       return {
         kills,
@@ -204,7 +264,16 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
         charges: { succeeded: succeeded.size, failed: n('failed'), attempts: attempts.reduce((t, a) => t + a.n, 0) },
         credits: credits.length,
         emails: { sent: sentIds.size, received: smtp.received.length, duplicates, queued: rows.length - sentIds.size },
-        discrepancies: { paymentsWithoutOneCredit, creditsWithoutPayment, balancesOff, sentNotReceived, receivedUnknown, jobsStuck, attemptsOpen, integrity },
+        discrepancies: {
+          paymentsWithoutOneCredit,
+          creditsWithoutPayment,
+          balancesOff,
+          sentNotReceived,
+          receivedUnknown,
+          jobsStuck,
+          attemptsOpen,
+          integrity,
+        },
         seconds: Math.round((performance.now() - t0) / 1000),
       };
     } finally {

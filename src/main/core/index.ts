@@ -78,7 +78,14 @@ export function createCore(opts: CoreOptions): Core {
   // Its own temporary folder goes when the core closes (a test run made hundreds and left them).
   const ownFilesDir = opts.dataDir ? null : filesDir;
   const secrets = opts.secrets ?? keyfileBox(opts.dataDir ?? null);
-  const payments = new Payments({ settings, secrets, envKey: opts.stripeKey, apiBase: opts.stripeApiBase, apiBaseTestKeysOnly: opts.stripeApiBaseTestOnly, timeoutMs: opts.stripeTimeoutMs });
+  const payments = new Payments({
+    settings,
+    secrets,
+    envKey: opts.stripeKey,
+    apiBase: opts.stripeApiBase,
+    apiBaseTestKeysOnly: opts.stripeApiBaseTestOnly,
+    timeoutMs: opts.stripeTimeoutMs,
+  });
   const notifier = new Notifier({
     sqlite: db.$client,
     clock,
@@ -110,7 +117,16 @@ export function createCore(opts: CoreOptions): Core {
   const dueWork: (() => Promise<unknown> | void)[] = [() => charges.checkDue(), () => scheduler.runDue()];
   // The run-dry forecasts, refreshed hourly: time alone moves a rate (src/main/core/ledger/forecast.ts).
   dueWork.push(async () => {
-    if (ledger.forecast.refreshDue(clock.now()) && (await ledger.forecast.refresh(() => clock.now(), () => db.$client.open)).changed) emit({ topic: 'clients' });
+    if (
+      ledger.forecast.refreshDue(clock.now()) &&
+      (
+        await ledger.forecast.refresh(
+          () => clock.now(),
+          () => db.$client.open,
+        )
+      ).changed
+    )
+      emit({ topic: 'clients' });
   });
   // The WAL is folded into the file four times a second, between calls, so no commit pays for it. This goes
   // on between the slices of a sweep too: skipped there, the WAL grows until a commit pays for an automatic
@@ -137,10 +153,34 @@ export function createCore(opts: CoreOptions): Core {
   const clockChannels = testClock ? testClockHandlers(testClock, runDue, () => emit({ topic: 'clock' })) : {};
 
   const sessions = new Sessions(db.$client, clock, opts.scryptLogN);
-  const handlerMaps = [appInfo, clockChannels, sessionHandlers, resellerHandlers, staffHandlers, clientHandlers, ledgerHandlers, holdHandlers, auditHandlers, profileHandlers, thresholdHandlers, schedulerHandlers, notificationHandlers, mailHandlers, outboxHandlers, exportHandlers, rechargeHandlers, stripeHandlers, methodHandlers, chargeHandlers, dashboardHandlers];
+  const handlerMaps = [
+    appInfo,
+    clockChannels,
+    sessionHandlers,
+    resellerHandlers,
+    staffHandlers,
+    clientHandlers,
+    ledgerHandlers,
+    holdHandlers,
+    auditHandlers,
+    profileHandlers,
+    thresholdHandlers,
+    schedulerHandlers,
+    notificationHandlers,
+    mailHandlers,
+    outboxHandlers,
+    exportHandlers,
+    rechargeHandlers,
+    stripeHandlers,
+    methodHandlers,
+    chargeHandlers,
+    dashboardHandlers,
+  ];
   const registry = createRegistry(contracts, handlerMaps, { optional: testClock ? [] : testClockChannels });
   // The channels whose handler is marked to set the due work going once it has committed (api/registry.ts runsDueWork; the staff Retry).
-  const runDueAfter = new Set(handlerMaps.flatMap((m) => Object.entries(m).flatMap(([name, h]) => (runsDueWorkAfter(h) ? [name] : []))));
+  const runDueAfter = new Set(
+    handlerMaps.flatMap((m) => Object.entries(m).flatMap(([name, h]) => (runsDueWorkAfter(h) ? [name] : []))),
+  );
 
   /** The caller's name, role and staff id; null for a session token that is unknown or has ended. */
   const caller = (o: CallOptions): Pick<Ctx, 'actor' | 'role' | 'staffId'> | null => {
@@ -171,14 +211,38 @@ export function createCore(opts: CoreOptions): Core {
     },
     async call(channel, input, callOpts = {}) {
       const who = caller(callOpts);
-      if (!who) return { ok: false, error: { kind: 'unauthorized', message: 'your session has ended (signed out, 12 hours idle, or Balance Desk restarted): sign in again' } };
-      const result = await registry.dispatch(channel, input, { db, ledger, rules, scheduler, settings, notifyLog, notifier, exporter, payments, charges, clock, sessions, session: callOpts.session ?? null, ...who, emit });
+      if (!who)
+        return {
+          ok: false,
+          error: {
+            kind: 'unauthorized',
+            message: 'your session has ended (signed out, 12 hours idle, or Balance Desk restarted): sign in again',
+          },
+        };
+      const result = await registry.dispatch(channel, input, {
+        db,
+        ledger,
+        rules,
+        scheduler,
+        settings,
+        notifyLog,
+        notifier,
+        exporter,
+        payments,
+        charges,
+        clock,
+        sessions,
+        session: callOpts.session ?? null,
+        ...who,
+        emit,
+      });
       // A rolled-back change may have filled the profile cache with what never committed.
       if (!result.ok && registry.contract(channel)?.mutates) rules.invalidate();
       const touched = rules.drainTouched();
       if (touched.length) emit({ topic: 'notifications', clientIds: touched });
       // A marked handler's work (a staff Retry's charge) runs at once, not at the next tick (a test clock runs work when moved).
-      if (result.ok && runDueAfter.has(channel) && !testClock) void runDue().catch((e: unknown) => opts.log?.(`due work failed: ${(e as Error).message}`));
+      if (result.ok && runDueAfter.has(channel) && !testClock)
+        void runDue().catch((e: unknown) => opts.log?.(`due work failed: ${(e as Error).message}`));
       return result;
     },
     runDue,

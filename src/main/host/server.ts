@@ -56,15 +56,32 @@ export interface Host {
 }
 
 export function defaultRendererDir(): string {
-  const candidates = [path.resolve(__dirname, '../renderer'), path.resolve(__dirname, '../../../out/renderer'), path.resolve(process.cwd(), 'out/renderer')];
+  const candidates = [
+    path.resolve(__dirname, '../renderer'),
+    path.resolve(__dirname, '../../../out/renderer'),
+    path.resolve(process.cwd(), 'out/renderer'),
+  ];
   return candidates.find((p) => fs.existsSync(path.join(p, 'index.html'))) ?? candidates[candidates.length - 1];
 }
 
-const STATUS: Record<string, number> = { validation: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, internal: 500, unavailable: 502 };
+const STATUS: Record<string, number> = {
+  validation: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  internal: 500,
+  unavailable: 502,
+};
 
 function send(res: http.ServerResponse, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}) {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -86,8 +103,19 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   }
   const log = opts.log ?? (() => {});
   fs.mkdirSync(dataDir, { recursive: true });
-  const testClock = opts.testClock ? new ManualClock(typeof opts.testClock === 'object' ? opts.testClock.startAt : Date.now()) : undefined;
-  const core = createCore({ dataDir, demo: opts.demo, testClock, host: 'headless', log, smtpUrl: opts.smtpUrl, stripeKey: opts.stripeKey, stripeApiBase: opts.stripeApiBase });
+  const testClock = opts.testClock
+    ? new ManualClock(typeof opts.testClock === 'object' ? opts.testClock.startAt : Date.now())
+    : undefined;
+  const core = createCore({
+    dataDir,
+    demo: opts.demo,
+    testClock,
+    host: 'headless',
+    log,
+    smtpUrl: opts.smtpUrl,
+    stripeKey: opts.stripeKey,
+    stripeApiBase: opts.stripeApiBase,
+  });
   // A demo ledger just seeded, with Stripe pointed at a sandbox: some of its clients get a Stripe side too.
   await seedDemoStripeIfFresh(core, log);
   const token = readToken(dataDir);
@@ -96,7 +124,8 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   let port = 0;
 
   // DNS rebinding: a hostile page can point its own name at 127.0.0.1; the Host header still says its name.
-  const hostOk = (req: http.IncomingMessage) => req.headers.host === `127.0.0.1:${port}` || req.headers.host === `localhost:${port}`;
+  const hostOk = (req: http.IncomingMessage) =>
+    req.headers.host === `127.0.0.1:${port}` || req.headers.host === `localhost:${port}`;
   // A foreign page may POST to loopback (a "simple" cross-site request): refuse any Origin but our own.
   const originOk = (req: http.IncomingMessage) => {
     const origin = req.headers.origin;
@@ -120,12 +149,18 @@ export async function startHost(opts: HostOptions): Promise<Host> {
       if (req.method !== 'POST') return fail(res, 405, 'validation', 'channels are called with POST');
       const auth = req.headers.authorization;
       if (!sameToken(auth?.startsWith('Bearer ') ? auth.slice(7) : undefined, token)) {
-        return fail(res, 401, 'unauthorized', 'a valid token is required (Authorization: Bearer <token> from host.json)');
+        return fail(
+          res,
+          401,
+          'unauthorized',
+          'a valid token is required (Authorization: Bearer <token> from host.json)',
+        );
       }
       const channel = decodeURIComponent(url.pathname.slice('/rpc/'.length));
       if (!core.registry.has(channel)) return fail(res, 404, 'not_found', `there is no channel ${channel}`);
       const type = req.headers['content-type'] ?? 'application/json';
-      if (!/^application\/json\b/i.test(type)) return fail(res, 415, 'validation', 'the body must be JSON (content-type: application/json)', 'body');
+      if (!/^application\/json\b/i.test(type))
+        return fail(res, 415, 'validation', 'the body must be JSON (content-type: application/json)', 'body');
       const maxBody = opts.maxBody ?? MAX_BODY;
       const body = await readBody(req, maxBody);
       if (body === null) {
@@ -143,13 +178,21 @@ export async function startHost(opts: HostOptions): Promise<Host> {
       const said = req.headers['x-balance-desk-actor'];
       const actor = typeof said === 'string' && /^[\w.@ -]{1,64}$/.test(said) ? said : 'api';
       const session = req.headers['x-balance-desk-session'];
-      const result: Result<unknown> = await core.call(channel, input, { actor, session: typeof session === 'string' && session ? session : null });
+      const result: Result<unknown> = await core.call(channel, input, {
+        actor,
+        session: typeof session === 'string' && session ? session : null,
+      });
       return send(res, result.ok ? 200 : (STATUS[result.error.kind] ?? 500), result);
     }
 
     if (url.pathname === '/events') {
-      if (!sameToken(url.searchParams.get('token'), token)) return fail(res, 401, 'unauthorized', 'a valid token is required (?token=)');
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+      if (!sameToken(url.searchParams.get('token'), token))
+        return fail(res, 401, 'unauthorized', 'a valid token is required (?token=)');
+      res.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+      });
       res.write(': connected\n\n');
       streams.add(res);
       req.on('close', () => streams.delete(res));
@@ -158,10 +201,16 @@ export async function startHost(opts: HostOptions): Promise<Host> {
 
     if (url.pathname.startsWith('/exports/')) {
       if (req.method !== 'GET') return fail(res, 405, 'validation', 'exports are downloaded with GET');
-      if (!sameToken(url.searchParams.get('token'), token)) return fail(res, 401, 'unauthorized', 'a valid token is required (?token=)');
+      if (!sameToken(url.searchParams.get('token'), token))
+        return fail(res, 401, 'unauthorized', 'a valid token is required (?token=)');
       // Once sign-in is on, an export (the notification or audit log) is for a signed-in staff member only.
-      const who = await core.call('session.get', {}, { actor: 'api', session: url.searchParams.get('session') || null });
-      if (!who.ok || (who.value as { role: string | null }).role === null) return fail(res, 401, 'unauthorized', 'sign in first: a valid session is required (?session=)');
+      const who = await core.call(
+        'session.get',
+        {},
+        { actor: 'api', session: url.searchParams.get('session') || null },
+      );
+      if (!who.ok || (who.value as { role: string | null }).role === null)
+        return fail(res, 401, 'unauthorized', 'sign in first: a valid session is required (?session=)');
       const id = url.pathname.split('/')[2] ?? '';
       const file = /^[\w-]{1,64}$/.test(id) ? core.exporter.downloadFile(id) : null;
       if (!file) return fail(res, 404, 'not_found', 'there is no finished export with this id');
@@ -180,7 +229,8 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 405, 'validation', 'only GET serves files');
     return serveStatic(req, res, url.pathname, rendererDir, {
       csp: CSP,
-      transformIndex: (html) => html.replace('<head>', `<head>\n    <meta name="balance-desk-token" content="${token}" />`),
+      transformIndex: (html) =>
+        html.replace('<head>', `<head>\n    <meta name="balance-desk-token" content="${token}" />`),
     });
   }
 

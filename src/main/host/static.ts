@@ -60,7 +60,10 @@ export function serveStatic(
     res.writeHead(200, { ...headers, 'content-security-policy': opts.csp, 'cache-control': 'no-store' });
     return res.end(req.method === 'HEAD' ? undefined : html);
   }
-  res.writeHead(200, { ...headers, 'cache-control': rel.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache' });
+  res.writeHead(200, {
+    ...headers,
+    'cache-control': rel.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+  });
   if (req.method === 'HEAD') return res.end();
   fs.createReadStream(real).pipe(res);
 }

@@ -13,7 +13,8 @@ export function parseDesktopArgs(argv: readonly string[]): DesktopArgs {
   const args: DesktopArgs = { demo: argv.includes('--demo') };
   argv.forEach((a, i) => {
     if (a.startsWith('--data-dir=')) args.dataDir = a.slice('--data-dir='.length);
-    else if (a === '--data-dir' && argv[i + 1] !== undefined && !argv[i + 1].startsWith('--')) args.dataDir = argv[i + 1];
+    else if (a === '--data-dir' && argv[i + 1] !== undefined && !argv[i + 1].startsWith('--'))
+      args.dataDir = argv[i + 1];
   });
   if (args.dataDir === '') delete args.dataDir;
   return args;

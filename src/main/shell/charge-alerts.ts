@@ -26,9 +26,13 @@ export interface ChargeAlertOptions {
 }
 
 /** "Automatic top-up failed: Blue Fox Ltd (C-100)" and what happened, in words. */
-export function failureNotice(c: Pick<Charge, 'clientName' | 'clientRef' | 'amount' | 'currency' | 'status' | 'reason' | 'method'>): { title: string; body: string } {
+export function failureNotice(
+  c: Pick<Charge, 'clientName' | 'clientRef' | 'amount' | 'currency' | 'status' | 'reason' | 'method'>,
+): { title: string; body: string } {
   const needsClient = c.status === 'requires_action';
-  const title = needsClient ? `Top-up needs the client: ${c.clientName} (${c.clientRef})` : `Automatic top-up failed: ${c.clientName} (${c.clientRef})`;
+  const title = needsClient
+    ? `Top-up needs the client: ${c.clientName} (${c.clientRef})`
+    : `Automatic top-up failed: ${c.clientName} (${c.clientRef})`;
   const what = `${formatMoney(c.amount, c.currency)}${c.method ? ` on ${c.method}` : ''}`;
   const reason = c.reason.trim().replace(/\.$/, '');
   return { title, body: `${what}: ${reason}. Open Charges to Retry.` };
@@ -56,7 +60,11 @@ export function watchChargeFailures(o: ChargeAlertOptions): () => void {
   let stopped = false;
 
   const check = async () => {
-    const r = await o.core.call('charges.list', { awaitingRetry: true, limit: COUNT_LIMIT }, { actor: 'desk', role: 'viewer' });
+    const r = await o.core.call(
+      'charges.list',
+      { awaitingRetry: true, limit: COUNT_LIMIT },
+      { actor: 'desk', role: 'viewer' },
+    );
     if (!r.ok) throw new Error(r.error.message);
     const page = r.value as { items: Charge[]; nextCursor: string | null };
     if (stopped) return;
@@ -68,7 +76,8 @@ export function watchChargeFailures(o: ChargeAlertOptions): () => void {
     if (first) return;
     // Only the automatic ones: a staff Retry that fails is seen on the screen by whoever pressed it.
     // Oldest first, as they happened.
-    for (const c of fresh.filter((x) => x.origin === 'auto').reverse()) o.notify({ ...failureNotice(c), onClick: o.openFailed });
+    for (const c of fresh.filter((x) => x.origin === 'auto').reverse())
+      o.notify({ ...failureNotice(c), onClick: o.openFailed });
   };
 
   const run = () => {

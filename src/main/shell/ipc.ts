@@ -19,7 +19,12 @@ export interface IpcWiring {
   actor?: string;
 }
 
-export type InvokeHandler = (event: Pick<IpcMainInvokeEvent, 'senderFrame'>, channel: unknown, input: unknown, session?: unknown) => Promise<Result<unknown>>;
+export type InvokeHandler = (
+  event: Pick<IpcMainInvokeEvent, 'senderFrame'>,
+  channel: unknown,
+  input: unknown,
+  session?: unknown,
+) => Promise<Result<unknown>>;
 
 export function invokeHandler(w: Pick<IpcWiring, 'core' | 'appUrl' | 'actor'>): InvokeHandler {
   return async (event, channel, input, session) => {
@@ -33,11 +38,17 @@ export function invokeHandler(w: Pick<IpcWiring, 'core' | 'appUrl' | 'actor'>): 
     }
     try {
       // The staff member signed in at this window (session.signIn), or null: the core decides what that may do.
-      return await w.core.call(channel, input, { actor: w.actor ?? 'desk', session: typeof session === 'string' && session ? session : null });
+      return await w.core.call(channel, input, {
+        actor: w.actor ?? 'desk',
+        session: typeof session === 'string' && session ? session : null,
+      });
     } catch (e) {
       // A raw exception would cross IPC as a bare string with our internals in it; send an envelope.
       console.error(`balance-desk: ${channel} failed`, e);
-      return { ok: false, error: { kind: 'internal', message: 'Balance Desk could not complete this request; see the log' } };
+      return {
+        ok: false,
+        error: { kind: 'internal', message: 'Balance Desk could not complete this request; see the log' },
+      };
     }
   };
 }

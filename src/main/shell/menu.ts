@@ -77,9 +77,16 @@ export function appMenuTemplate(p: MenuPlatform, a: MenuActions): MenuItemConstr
       // and a registered accelerator would take the keystroke first.
       { label: 'Go to…', accelerator: 'CmdOrCtrl+K', registerAccelerator: false, click: () => a.openPalette() },
       { type: 'separator' },
-      ...SECTIONS.map((s, i): MenuItemConstructorOptions => ({ label: s.label, accelerator: `CmdOrCtrl+${i + 1}`, click: () => a.navigate(sectionHref(s.section)) })),
+      ...SECTIONS.map((s, i): MenuItemConstructorOptions => ({
+        label: s.label,
+        accelerator: `CmdOrCtrl+${i + 1}`,
+        click: () => a.navigate(sectionHref(s.section)),
+      })),
       { type: 'separator' },
-      { label: 'Theme', submenu: [themeItem('system', 'As the System'), themeItem('light', 'Light'), themeItem('dark', 'Dark')] },
+      {
+        label: 'Theme',
+        submenu: [themeItem('system', 'As the System'), themeItem('light', 'Light'), themeItem('dark', 'Dark')],
+      },
       { type: 'separator' },
       { role: 'reload' },
       ...(a.dev ? ([{ role: 'toggleDevTools' }] as MenuItemConstructorOptions[]) : []),
@@ -97,7 +104,9 @@ export function appMenuTemplate(p: MenuPlatform, a: MenuActions): MenuItemConstr
     submenu: [
       { label: 'Keyboard Shortcuts', accelerator: p.isMac ? 'Cmd+/' : 'Ctrl+/', click: () => a.showShortcuts() },
       { label: 'Failed Charges Waiting for Retry', click: () => a.navigate(FAILED_CHARGES_HREF) },
-      ...(p.isMac ? [] : ([{ type: 'separator' }, { role: 'about', label: `About ${p.appName}` }] as MenuItemConstructorOptions[])),
+      ...(p.isMac
+        ? []
+        : ([{ type: 'separator' }, { role: 'about', label: `About ${p.appName}` }] as MenuItemConstructorOptions[])),
     ],
   };
 
@@ -149,7 +158,15 @@ export function navigateWindow(win: NavigableWindow | null | undefined, appUrl: 
  * Opens the command palette from the menu: the same keystroke the page listens for (Ctrl+K, ⌘K on a Mac),
  * sent as input to the window, so no new IPC channel or preload function is needed.
  */
-export function openPalette(win: { isDestroyed(): boolean; show(): void; focus(): void; webContents: { sendInputEvent(e: { type: 'keyDown'; keyCode: string; modifiers: ('control' | 'meta')[] }): void } } | null, isMac: boolean): boolean {
+export function openPalette(
+  win: {
+    isDestroyed(): boolean;
+    show(): void;
+    focus(): void;
+    webContents: { sendInputEvent(e: { type: 'keyDown'; keyCode: string; modifiers: ('control' | 'meta')[] }): void };
+  } | null,
+  isMac: boolean,
+): boolean {
   if (!win || win.isDestroyed()) return false;
   win.show();
   win.focus();

@@ -13,13 +13,19 @@ export const ELECTRON_NATIVE_DIR = '.electron-native';
 export const ELECTRON_NATIVE_FILE = 'better_sqlite3.node';
 
 /** The nativeBinding for createCore: undefined means better-sqlite3's own. */
-export function nativeBindingPath(opts: { isPackaged: boolean; appPath: string; electron?: string | undefined }): string | undefined {
+export function nativeBindingPath(opts: {
+  isPackaged: boolean;
+  appPath: string;
+  electron?: string | undefined;
+}): string | undefined {
   const electron = 'electron' in opts ? opts.electron : process.versions.electron;
   if (opts.isPackaged || !electron) return undefined;
   const file = path.join(opts.appPath, ELECTRON_NATIVE_DIR, ELECTRON_NATIVE_FILE);
   if (!fs.existsSync(file)) {
     // Loading the Node build would fail with a NODE_MODULE_VERSION mismatch that names no remedy.
-    throw new Error(`the Electron build of better-sqlite3 is missing (${file}); start the app with \`npm start\`, which builds it`);
+    throw new Error(
+      `the Electron build of better-sqlite3 is missing (${file}); start the app with \`npm start\`, which builds it`,
+    );
   }
   return file;
 }

@@ -35,7 +35,11 @@ export function loadErrorPage(url: string, reason: string): string {
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
 /** Loads `url` into `win`: 'loaded', 'failed' (the error page shown instead) or 'gone' (the window closed meanwhile). */
-export async function loadAppPage(win: PageWindow, url: string, o: PageLoadOptions): Promise<'loaded' | 'failed' | 'gone'> {
+export async function loadAppPage(
+  win: PageWindow,
+  url: string,
+  o: PageLoadOptions,
+): Promise<'loaded' | 'failed' | 'gone'> {
   const delays = o.delaysMs ?? [250, 1000];
   let reason = '';
   for (let attempt = 0; attempt <= delays.length; attempt++) {
@@ -48,7 +52,9 @@ export async function loadAppPage(win: PageWindow, url: string, o: PageLoadOptio
       if (win.isDestroyed()) return 'gone';
       reason = e instanceof Error ? e.message : String(e);
       const next = delays[attempt];
-      o.log(`balance-desk: the window could not load ${url} (${reason})${next === undefined ? '' : `; trying again in ${next / 1000} s`}`);
+      o.log(
+        `balance-desk: the window could not load ${url} (${reason})${next === undefined ? '' : `; trying again in ${next / 1000} s`}`,
+      );
     }
   }
   o.log(`balance-desk: gave up loading ${url} after ${delays.length + 1} tries; the window shows the error`);

@@ -16,7 +16,10 @@ export interface Preferences {
 /** The preferences in `text`; a missing or unknown value is its default. */
 export function parsePreferences(text: string): Preferences {
   const v = parseJson(text) as { theme?: unknown } | null | undefined;
-  const theme = typeof v === 'object' && v !== null && THEMES.includes(v.theme as ThemeSource) ? (v.theme as ThemeSource) : 'system';
+  const theme =
+    typeof v === 'object' && v !== null && THEMES.includes(v.theme as ThemeSource)
+      ? (v.theme as ThemeSource)
+      : 'system';
   return { theme };
 }
 

@@ -40,10 +40,19 @@ export function quitAfterRunningWork(s: QuitSteps): (event: { preventDefault(): 
     const waitMs = s.waitMs ?? 60_000;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const limit = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), waitMs)));
-    void Promise.race([run.then(() => 'done' as const, () => 'done' as const), limit]).then((how) => {
+    void Promise.race([
+      run.then(
+        () => 'done' as const,
+        () => 'done' as const,
+      ),
+      limit,
+    ]).then((how) => {
       clearTimeout(timer);
       // Its job is durable and keeps its idempotency key: the next start finishes it without a second charge.
-      if (how === 'late') s.log(`balance-desk: due work still running after ${Math.round(waitMs / 1000)} s; quitting anyway (it resumes at the next start)`);
+      if (how === 'late')
+        s.log(
+          `balance-desk: due work still running after ${Math.round(waitMs / 1000)} s; quitting anyway (it resumes at the next start)`,
+        );
       close();
       s.quitAgain();
     });

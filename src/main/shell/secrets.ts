@@ -89,7 +89,11 @@ async function dataKey(keychain: Keychain, dir: string): Promise<Buffer | Secret
 }
 
 /** The desktop app's SecretBox, ready for the core's synchronous calls once it resolves (after app 'ready'). */
-export async function openDesktopSecretBox(keychain: Keychain, dataDir: string, platform: NodeJS.Platform = process.platform): Promise<DesktopSecretBox> {
+export async function openDesktopSecretBox(
+  keychain: Keychain,
+  dataDir: string,
+  platform: NodeJS.Platform = process.platform,
+): Promise<DesktopSecretBox> {
   const fallback = keyfileBox(dataDir);
   const weak = platform === 'linux' && keychain.getSelectedStorageBackend?.() === 'basic_text';
   if (weak || !(await keychain.isAsyncEncryptionAvailable())) return { ...fallback, openLegacy: async () => {} };
@@ -113,7 +117,8 @@ export async function openDesktopSecretBox(keychain: Keychain, dataDir: string, 
       if (sealed.startsWith(PREFIX)) return box.open(sealed);
       if (sealed.startsWith(LEGACY_PREFIX)) {
         const plain = legacy.get(sealed);
-        if (plain === undefined) throw new SecretError('this secret was sealed by another user’s or machine’s keychain: enter it again');
+        if (plain === undefined)
+          throw new SecretError('this secret was sealed by another user’s or machine’s keychain: enter it again');
         return plain;
       }
       // A secret saved by the headless host on this data folder opens with the key file.
@@ -123,7 +128,10 @@ export async function openDesktopSecretBox(keychain: Keychain, dataDir: string, 
       for (const s of sealed) {
         if (!s.startsWith(LEGACY_PREFIX) || legacy.has(s)) continue;
         try {
-          legacy.set(s, (await keychain.decryptStringAsync(Buffer.from(s.slice(LEGACY_PREFIX.length), 'base64'))).result);
+          legacy.set(
+            s,
+            (await keychain.decryptStringAsync(Buffer.from(s.slice(LEGACY_PREFIX.length), 'base64'))).result,
+          );
         } catch {
           // Left out: open() then asks for it to be entered again, as for any secret this keychain cannot open.
         }

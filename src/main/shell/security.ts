@@ -142,7 +142,12 @@ type GuardedSession = Pick<Session, 'setPermissionRequestHandler' | 'setPermissi
 const APP_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write']);
 
 /** May the frame at `url` (a URL or an origin) use `permission`? */
-export function mayUsePermission(permission: string, url: string | undefined, isMainFrame: boolean, appUrl: string): boolean {
+export function mayUsePermission(
+  permission: string,
+  url: string | undefined,
+  isMainFrame: boolean,
+  appUrl: string,
+): boolean {
   return APP_PERMISSIONS.has(permission) && isMainFrame && typeof url === 'string' && isAppUrl(url, appUrl);
 }
 

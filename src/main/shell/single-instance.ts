@@ -38,7 +38,12 @@ export function sameDataDir(a: string, b: string, platform: NodeJS.Platform = pr
 }
 
 /** The Electron user-data folder for a desk on `dataDir`: Electron's own for the default data folder, else one beneath it. */
-export function deskUserData(o: { userData: string; dataDir: string; defaultDataDir: string; platform?: NodeJS.Platform }): string {
+export function deskUserData(o: {
+  userData: string;
+  dataDir: string;
+  defaultDataDir: string;
+  platform?: NodeJS.Platform;
+}): string {
   const platform = o.platform ?? process.platform;
   if (sameDataDir(o.dataDir, o.defaultDataDir, platform)) return o.userData;
   const id = crypto.createHash('sha256').update(dataDirKey(o.dataDir, platform)).digest('hex').slice(0, 16);
@@ -47,19 +52,26 @@ export function deskUserData(o: { userData: string; dataDir: string; defaultData
 
 /** What the running desk does about a second start. */
 export type SecondStart =
-  | { action: 'show' }
-  | { action: 'tell'; title: string; message: string; detail: string; buttons: [string, string] };
+  { action: 'show' } | { action: 'tell'; title: string; message: string; detail: string; buttons: [string, string] };
 
 /** The claim a second start sent, if it is one: anything may arrive here from another process. */
 function claimOf(data: unknown): DeskClaim | null {
   const dir = (data as { dataDir?: unknown } | null)?.dataDir;
-  return typeof dir === 'string' && dir.length > 0 && dir.length < 4096 && !dir.includes('\0') && path.isAbsolute(dir) ? { dataDir: dir } : null;
+  return typeof dir === 'string' && dir.length > 0 && dir.length < 4096 && !dir.includes('\0') && path.isAbsolute(dir)
+    ? { dataDir: dir }
+    : null;
 }
 
-export function secondStart(running: string, additionalData: unknown, platform: NodeJS.Platform = process.platform): SecondStart {
+export function secondStart(
+  running: string,
+  additionalData: unknown,
+  platform: NodeJS.Platform = process.platform,
+): SecondStart {
   const claim = claimOf(additionalData);
   if (claim && sameDataDir(claim.dataDir, running, platform)) return { action: 'show' };
-  const asked = claim ? `This start asked for the data folder ${claim.dataDir}.` : 'This start did not say which data folder it wanted.';
+  const asked = claim
+    ? `This start asked for the data folder ${claim.dataDir}.`
+    : 'This start did not say which data folder it wanted.';
   return {
     action: 'tell',
     title: 'Balance Desk is already running',

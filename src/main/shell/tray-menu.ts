@@ -15,9 +15,17 @@ export interface TrayMenuOptions {
 
 export function trayMenuTemplate(o: TrayMenuOptions): MenuItemConstructorOptions[] {
   const waiting: MenuItemConstructorOptions[] = o.waiting
-    ? [{ label: waitingLabel(o.waiting.count, o.waiting.more), enabled: o.waiting.count > 0, click: o.onOpenFailed }, { type: 'separator' }]
+    ? [
+        { label: waitingLabel(o.waiting.count, o.waiting.more), enabled: o.waiting.count > 0, click: o.onOpenFailed },
+        { type: 'separator' },
+      ]
     : [];
-  return [{ label: 'Open Balance Desk', click: o.onOpen }, { type: 'separator' }, ...waiting, { label: 'Quit Balance Desk', click: o.onQuit }];
+  return [
+    { label: 'Open Balance Desk', click: o.onOpen },
+    { type: 'separator' },
+    ...waiting,
+    { label: 'Quit Balance Desk', click: o.onQuit },
+  ];
 }
 
 /** The tray icon's tooltip: the app, and the failures when there are some. */

@@ -23,32 +23,45 @@ export interface WindowState {
   maximized: boolean;
 }
 
-const int = (v: unknown, min: number, max: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+const int = (v: unknown, min: number, max: number): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
 
 /** The state in `text` (window-state.json), or null when it is not one (any field missing, of the wrong type or absurd). */
 export function parseWindowState(text: string): WindowState | null {
   const v = parseJson(text);
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
   const o = v as Record<string, unknown>;
-  if (!int(o.x, -LIMIT, LIMIT) || !int(o.y, -LIMIT, LIMIT) || !int(o.width, 200, LIMIT) || !int(o.height, 150, LIMIT)) return null;
+  if (!int(o.x, -LIMIT, LIMIT) || !int(o.y, -LIMIT, LIMIT) || !int(o.width, 200, LIMIT) || !int(o.height, 150, LIMIT))
+    return null;
   if (typeof o.maximized !== 'boolean') return null;
   return { x: o.x, y: o.y, width: o.width, height: o.height, maximized: o.maximized };
 }
 
-export const readWindowState = (dir: string): WindowState | null => parseWindowState(readFileText(dir, WINDOW_STATE_FILE));
+export const readWindowState = (dir: string): WindowState | null =>
+  parseWindowState(readFileText(dir, WINDOW_STATE_FILE));
 export const writeWindowState = (dir: string, state: WindowState): void => writeJsonFile(dir, WINDOW_STATE_FILE, state);
 
 const overlap = (a: Rectangle, b: Rectangle) =>
-  Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x)) * Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
+  Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x)) *
+  Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
 
 /**
  * The bounds to open the window with: the saved ones when the top of the window (where it is grabbed)
  * is on one of `workAreas`, shrunk to fit that display; otherwise only the saved size, fitted to the
  * primary display (the first work area) and centred by the OS; nothing when there is no saved state.
  */
-export function restoreBounds(state: WindowState | null, workAreas: readonly Rectangle[], minimum: { width: number; height: number }): Partial<Rectangle> {
+export function restoreBounds(
+  state: WindowState | null,
+  workAreas: readonly Rectangle[],
+  minimum: { width: number; height: number },
+): Partial<Rectangle> {
   if (!state || workAreas.length === 0) return {};
-  const grab = { x: state.x + Math.max(0, Math.floor((state.width - GRAB_WIDTH) / 2)), y: state.y, width: Math.min(GRAB_WIDTH, state.width), height: GRAB_HEIGHT };
+  const grab = {
+    x: state.x + Math.max(0, Math.floor((state.width - GRAB_WIDTH) / 2)),
+    y: state.y,
+    width: Math.min(GRAB_WIDTH, state.width),
+    height: GRAB_HEIGHT,
+  };
   const display = workAreas.find((a) => overlap(a, grab) >= grab.width * grab.height * 0.5);
   const fit = (a: Rectangle) => ({
     width: Math.max(Math.min(state.width, a.width), Math.min(minimum.width, a.width)),
@@ -76,7 +89,11 @@ export interface TrackedWindow {
  * (or hides, which is what closing does here). The normal bounds are saved while maximized, so
  * un-maximizing after a restart goes back to the size it had. Returns a function that saves now.
  */
-export function trackWindowState(win: TrackedWindow, save: (state: WindowState) => void, waitMs = SAVE_AFTER_MS): () => void {
+export function trackWindowState(
+  win: TrackedWindow,
+  save: (state: WindowState) => void,
+  waitMs = SAVE_AFTER_MS,
+): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const saveNow = () => {
     if (timer) clearTimeout(timer);
@@ -84,7 +101,13 @@ export function trackWindowState(win: TrackedWindow, save: (state: WindowState) 
     if (win.isDestroyed() || win.isMinimized()) return;
     const b = win.getNormalBounds();
     try {
-      save({ x: Math.round(b.x), y: Math.round(b.y), width: Math.round(b.width), height: Math.round(b.height), maximized: win.isMaximized() });
+      save({
+        x: Math.round(b.x),
+        y: Math.round(b.y),
+        width: Math.round(b.width),
+        height: Math.round(b.height),
+        maximized: win.isMaximized(),
+      });
     } catch (e) {
       // A read-only folder must not break the window; it just opens at the default size next time.
       console.error('balance-desk: could not save the window state', e);

@@ -59,7 +59,11 @@ function Desk() {
         <ul>
           {NAV.map((n) => (
             <li key={n.section}>
-              <a href={`#/${n.section}`} aria-current={current === n.section ? 'page' : undefined} className={current === n.section ? 'active' : undefined}>
+              <a
+                href={`#/${n.section}`}
+                aria-current={current === n.section ? 'page' : undefined}
+                className={current === n.section ? 'active' : undefined}
+              >
                 {n.label}
               </a>
             </li>
@@ -86,7 +90,11 @@ function AppHeader() {
   return (
     <header className="app-header" data-testid="app-header">
       {info?.demo ? (
-        <span className="badge badge-demo" data-testid="demo-badge" title="A separate demo data folder filled with a sample ledger">
+        <span
+          className="badge badge-demo"
+          data-testid="demo-badge"
+          title="A separate demo data folder filled with a sample ledger"
+        >
           Demo data
         </span>
       ) : null}
@@ -98,7 +106,11 @@ function AppHeader() {
         className={`live-status live-${live}`}
         data-testid="live-status"
         data-status={live}
-        title={live === 'live' ? 'Changes made elsewhere appear here as they happen' : 'Waiting for the ledger to send changes; screens may be out of date'}
+        title={
+          live === 'live'
+            ? 'Changes made elsewhere appear here as they happen'
+            : 'Waiting for the ledger to send changes; screens may be out of date'
+        }
       >
         {live === 'live' ? 'Live' : live === 'reconnecting' ? 'Reconnecting…' : 'Connecting…'}
       </span>

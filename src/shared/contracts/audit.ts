@@ -22,7 +22,8 @@ export type AuditFilter = z.infer<typeof auditFilter>;
 export const auditList = defineContract({
   name: 'audit.list',
   staleOn: ['audit'],
-  summary: 'The audit log, newest first: who did what to which record, and when; narrowed by subject, actor and a date range.',
+  summary:
+    'The audit log, newest first: who did what to which record, and when; narrowed by subject, actor and a date range.',
   input: auditFilter.extend({ limit, cursor }).default({ limit: 50 }),
   output: page(auditRow),
 });

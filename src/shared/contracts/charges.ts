@@ -73,9 +73,11 @@ export const chargesRetry = defineContract({
   summary:
     'Charges now (staff action, in the audit log): a failed attempt again with its first method, or one method (even cooling down) for the recharge amount; a success ends the method’s cooldown. Runs as a durable job; answers the new attempt. An attempt waiting for Stripe to answer is tried again at once, with the same key, and answered as it stands.',
   mutates: true,
-  input: z.strictObject({ attemptId: id.optional(), methodId: id.optional() }).refine((v) => (v.attemptId === undefined) !== (v.methodId === undefined), {
-    message: 'give either attemptId or methodId',
-    path: ['attemptId'],
-  }),
+  input: z
+    .strictObject({ attemptId: id.optional(), methodId: id.optional() })
+    .refine((v) => (v.attemptId === undefined) !== (v.methodId === undefined), {
+      message: 'give either attemptId or methodId',
+      path: ['attemptId'],
+    }),
   output: charge,
 });

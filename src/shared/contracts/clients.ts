@@ -64,7 +64,9 @@ export const clientsUpdate = defineContract({
   mutates: true,
   input: z.strictObject({
     id,
-    externalRef: requiredText(64, 'a reference').regex(/^[^\s,"]+$/, 'must have no spaces, commas or quotes').optional(),
+    externalRef: requiredText(64, 'a reference')
+      .regex(/^[^\s,"]+$/, 'must have no spaces, commas or quotes')
+      .optional(),
     name: requiredText(200, 'a name').optional(),
     billingEmail: email.optional(),
     currency: currency.optional(),

@@ -25,6 +25,12 @@ export const clockAdvance = defineContract({
   name: 'clock.advance',
   role: 'admin',
   summary: 'Test clock only: moves the core clock forward by ms, then runs the work that has fallen due.',
-  input: z.strictObject({ ms: z.number().int().min(0).max(366 * 24 * 3600 * 1000, 'must be at most a year') }),
+  input: z.strictObject({
+    ms: z
+      .number()
+      .int()
+      .min(0)
+      .max(366 * 24 * 3600 * 1000, 'must be at most a year'),
+  }),
   output: clockOut,
 });

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { isCurrency, MAX_AMOUNT } from '../money';
 
-export const id = z.number({ error: 'must be a number' }).int('must be a whole number').positive('must be a positive id');
+export const id = z
+  .number({ error: 'must be a number' })
+  .int('must be a whole number')
+  .positive('must be a positive id');
 
 /** A signed amount in minor units: whole, and within ±MAX_AMOUNT. */
 export const amount = z

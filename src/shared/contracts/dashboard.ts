@@ -42,7 +42,19 @@ export type Dashboard = z.infer<typeof dashboard>;
 
 export const dashboardGet = defineContract({
   name: 'dashboard.get',
-  staleOn: ['clients', 'ledger', 'holds', 'thresholds', 'profiles', 'notifications', 'scheduler', 'charges', 'methods', 'recharge', 'clock'],
+  staleOn: [
+    'clients',
+    'ledger',
+    'holds',
+    'thresholds',
+    'profiles',
+    'notifications',
+    'scheduler',
+    'charges',
+    'methods',
+    'recharge',
+    'clock',
+  ],
   summary:
     "The desk at a glance: clients below a low balance threshold, clients forecast to run dry within 24 hours, today's top-ups per currency (today is the UTC day, as in the lists' day filters), failed charges awaiting Retry, payment methods cooling down, notifications sent and failed today, and the scheduler.",
   input: empty,
@@ -51,7 +63,19 @@ export const dashboardGet = defineContract({
 
 export const dashboardChart = defineContract({
   name: 'dashboard.chart',
-  staleOn: ['clients', 'ledger', 'holds', 'thresholds', 'profiles', 'notifications', 'scheduler', 'charges', 'methods', 'recharge', 'clock'],
+  staleOn: [
+    'clients',
+    'ledger',
+    'holds',
+    'thresholds',
+    'profiles',
+    'notifications',
+    'scheduler',
+    'charges',
+    'methods',
+    'recharge',
+    'clock',
+  ],
   summary:
     'The last 30 UTC days (oldest first, today last), per currency: the total balance of every client at the end of each day (today: now) and the top-ups recorded that day. The first call after a start adds up the entries of the 30 days in slices, with the app answering meanwhile; later calls only add what is new.',
   input: empty,

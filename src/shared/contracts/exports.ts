@@ -28,8 +28,11 @@ export const exportState = z.object({
 export type ExportState = z.infer<typeof exportState>;
 
 /** A channel that starts exporting a log narrowed by its filter: the export's state, or null when the save dialog was cancelled. */
-export const exportStarter = <N extends string, S extends z.ZodRawShape>(name: N, summary: string, filter: z.ZodObject<S, z.core.$strict>) =>
-  defineContract({ name, summary, input: filter.extend({ format: exportFormat }), output: exportState.nullable() });
+export const exportStarter = <N extends string, S extends z.ZodRawShape>(
+  name: N,
+  summary: string,
+  filter: z.ZodObject<S, z.core.$strict>,
+) => defineContract({ name, summary, input: filter.extend({ format: exportFormat }), output: exportState.nullable() });
 
 export const exportsStatus = defineContract({
   name: 'exports.status',

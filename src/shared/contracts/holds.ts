@@ -10,16 +10,26 @@ export const holdsOpen = defineContract({
   summary:
     'Reserves an estimated cost for work in progress (e.g. an active call): the balance stays, the available balance drops. The reference is unique per client, so opening twice is harmless.',
   mutates: true,
-  input: z.strictObject({ clientId: id, amount: positiveAmount, reference: requiredText(128, 'a reference'), description: text(500).default('') }),
+  input: z.strictObject({
+    clientId: id,
+    amount: positiveAmount,
+    reference: requiredText(128, 'a reference'),
+    description: text(500).default(''),
+  }),
   output: z.object({ hold, balance: balanceState, duplicate: z.boolean() }),
 });
 
 export const holdsClose = defineContract({
   name: 'holds.close',
   role: 'operator',
-  summary: 'Releases a hold; with `charge` (minor units, may differ from the hold) it posts the final usage debit in the same transaction.',
+  summary:
+    'Releases a hold; with `charge` (minor units, may differ from the hold) it posts the final usage debit in the same transaction.',
   mutates: true,
-  input: z.strictObject({ id, charge: amount.refine((v) => v >= 0, 'must not be negative').optional(), description: text(500).optional() }),
+  input: z.strictObject({
+    id,
+    charge: amount.refine((v) => v >= 0, 'must not be negative').optional(),
+    description: text(500).optional(),
+  }),
   output: z.object({ hold, entry: ledgerEntry.nullable(), balance: balanceState }),
 });
 

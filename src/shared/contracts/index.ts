@@ -26,18 +26,62 @@ import * as recharge from './recharge';
 import * as charges from './charges';
 
 function byName<T extends Record<string, unknown>>(mod: T) {
-  return Object.values(mod).filter((v): v is Contract => typeof v === 'object' && v !== null && 'input' in v && 'name' in v);
+  return Object.values(mod).filter(
+    (v): v is Contract => typeof v === 'object' && v !== null && 'input' in v && 'name' in v,
+  );
 }
 
 /** Sorted by name: module namespaces list their exports in different orders under different loaders. */
 export const contracts = [
-  ...[app, clock, session, staff, resellers, clients, ledger, holds, audit, profiles, thresholds, scheduler, notifications, mail, outbox, exports, dashboard, stripe, methods, recharge, charges].flatMap(byName),
+  ...[
+    app,
+    clock,
+    session,
+    staff,
+    resellers,
+    clients,
+    ledger,
+    holds,
+    audit,
+    profiles,
+    thresholds,
+    scheduler,
+    notifications,
+    mail,
+    outbox,
+    exports,
+    dashboard,
+    stripe,
+    methods,
+    recharge,
+    charges,
+  ].flatMap(byName),
 ].sort((a, b) => (a.name < b.name ? -1 : 1));
 
 /** Channels that exist only in the headless host started with --test-clock. */
 export const testClockChannels: readonly string[] = [clock.clockGet.name, clock.clockSet.name, clock.clockAdvance.name];
 
-type Mods = typeof app & typeof clock & typeof session & typeof staff & typeof resellers & typeof clients & typeof ledger & typeof holds & typeof audit & typeof profiles & typeof thresholds & typeof scheduler & typeof notifications & typeof mail & typeof outbox & typeof exports & typeof dashboard & typeof stripe & typeof methods & typeof recharge & typeof charges;
+type Mods = typeof app &
+  typeof clock &
+  typeof session &
+  typeof staff &
+  typeof resellers &
+  typeof clients &
+  typeof ledger &
+  typeof holds &
+  typeof audit &
+  typeof profiles &
+  typeof thresholds &
+  typeof scheduler &
+  typeof notifications &
+  typeof mail &
+  typeof outbox &
+  typeof exports &
+  typeof dashboard &
+  typeof stripe &
+  typeof methods &
+  typeof recharge &
+  typeof charges;
 type AllContracts = Mods[keyof Mods];
 type ContractsOnly = Extract<AllContracts, Contract>;
 
@@ -47,7 +91,9 @@ export type ChannelInput<N extends Channel> = InputOf<ContractOf<N>>;
 export type ChannelParsedInput<N extends Channel> = ParsedInputOf<ContractOf<N>>;
 export type ChannelOutput<N extends Channel> = OutputOf<ContractOf<N>>;
 /** The channels that read, each declaring the change topics that make its answers stale (Contract.staleOn). */
-export type ReadChannel = { [N in Channel]: ContractOf<N> extends { staleOn: readonly ChangeTopic[] } ? N : never }[Channel];
+export type ReadChannel = {
+  [N in Channel]: ContractOf<N> extends { staleOn: readonly ChangeTopic[] } ? N : never;
+}[Channel];
 
 export const channelNames: readonly string[] = contracts.map((c) => c.name);
 

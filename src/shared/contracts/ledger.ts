@@ -13,7 +13,9 @@ export const ledgerPost = defineContract({
   input: z
     .strictObject({
       clientId: id,
-      kind: z.enum(['usage', 'top_up', 'adjustment', 'refund'], { error: 'must be usage, top_up, adjustment or refund' }),
+      kind: z.enum(['usage', 'top_up', 'adjustment', 'refund'], {
+        error: 'must be usage, top_up, adjustment or refund',
+      }),
       amount: amount.refine((v) => v !== 0, 'must not be zero'),
       description: text(500).default(''),
       externalId: text(128).min(1, 'must not be empty').optional(),
@@ -21,7 +23,7 @@ export const ledgerPost = defineContract({
     })
     .superRefine((v, ctx) => {
       const wantNegative = v.kind === 'usage' || v.kind === 'refund';
-      if (v.kind !== 'adjustment' && (v.amount < 0) !== wantNegative) {
+      if (v.kind !== 'adjustment' && v.amount < 0 !== wantNegative) {
         ctx.addIssue({
           code: 'custom',
           path: ['amount'],
@@ -29,7 +31,11 @@ export const ledgerPost = defineContract({
         });
       }
       if (v.kind === 'adjustment' && v.description.length === 0) {
-        ctx.addIssue({ code: 'custom', path: ['description'], message: 'is required: say why the balance is adjusted' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['description'],
+          message: 'is required: say why the balance is adjusted',
+        });
       }
     }),
   output: z.object({ entry: ledgerEntry, balance: balanceState, duplicate: z.boolean() }),
@@ -75,25 +81,43 @@ export const ledgerSeries = defineContract({
   staleOn: ['clients', 'ledger', 'holds', 'thresholds', 'notifications', 'charges', 'recharge'],
   summary:
     "The client's balance over time for a chart, downsampled in the core to at most `points` buckets (each keeps its first, lowest, highest and last balance).",
-  input: z.strictObject({ clientId: id, from: isoTime.optional(), to: isoTime.optional(), points: z.number().int().min(10).max(5000).default(600) }),
+  input: z.strictObject({
+    clientId: id,
+    from: isoTime.optional(),
+    to: isoTime.optional(),
+    points: z.number().int().min(10).max(5000).default(600),
+  }),
   output: z.object({
     currency: z.string(),
     points: z.array(z.object({ at: z.string(), balance: z.number() })),
     /** The client's thresholds in force now, to draw as lines: its low balance rules and its automatic top-up's alert and trigger. */
-    thresholds: z.array(z.object({ kind: z.enum(['staff', 'client', 'inactivity', 'alert', 'trigger']), label: z.string(), amount: z.number() })),
+    thresholds: z.array(
+      z.object({
+        kind: z.enum(['staff', 'client', 'inactivity', 'alert', 'trigger']),
+        label: z.string(),
+        amount: z.number(),
+      }),
+    ),
     /**
      * Top-ups, failed charge attempts and notifications (sent, queued or failed) in the range, at most
      * `SERIES_MARKERS` of each kind: events close together share one marker, which counts them.
      */
     markers: z.array(seriesMarker),
     /** Everything in the range, however it was grouped. */
-    totals: z.object({ topUps: z.number(), topUpAmount: z.number(), failedCharges: z.number(), notifications: z.number() }),
+    totals: z.object({
+      topUps: z.number(),
+      topUpAmount: z.number(),
+      failedCharges: z.number(),
+      notifications: z.number(),
+    }),
   }),
 });
 
 const importInput = z.strictObject({
   resellerId: id,
-  csv: z.string({ error: 'must be the text of a CSV file' }).max(64 * 1024 * 1024, 'is larger than 64 MB: send it in parts'),
+  csv: z
+    .string({ error: 'must be the text of a CSV file' })
+    .max(64 * 1024 * 1024, 'is larger than 64 MB: send it in parts'),
   /** The file line of the first data row in this part (parts of a large file keep the header row). */
   firstLine: z.number().int().min(2).default(2),
 });

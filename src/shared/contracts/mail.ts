@@ -11,15 +11,22 @@ export const smtpSecurity = z.enum(['none', 'starttls', 'tls'], { error: 'must b
 export function hostProblem(v: string): string | null {
   if (!/^[A-Za-z0-9.:[\]-]+$/.test(v)) return 'must be a host name or IP address such as smtp.example.com';
   const withPort = /^([^:[\]]+):(\d{1,5})$/.exec(v);
-  if (withPort) return `must be the host alone: the port goes in its own field (host ${withPort[1]}, port ${withPort[2]})`;
+  if (withPort)
+    return `must be the host alone: the port goes in its own field (host ${withPort[1]}, port ${withPort[2]})`;
   // IPv6, bare or in brackets: hex groups and colons only.
-  if (v.includes(':')) return /^\[?[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*\]?$/.test(v) && (v.startsWith('[') === v.endsWith(']')) ? null : 'must be a host name or IP address such as smtp.example.com';
+  if (v.includes(':'))
+    return /^\[?[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*\]?$/.test(v) && v.startsWith('[') === v.endsWith(']')
+      ? null
+      : 'must be a host name or IP address such as smtp.example.com';
   if (v.includes('[') || v.includes(']')) return 'must be a host name or IP address such as smtp.example.com';
   const labels = v.split('.');
-  if (labels.some((l) => l === '')) return 'must not have an empty part: two dots in a row, or a dot at the start or the end';
-  if (labels.some((l) => l.startsWith('-') || l.endsWith('-'))) return 'must not have a part that starts or ends with a hyphen';
+  if (labels.some((l) => l === ''))
+    return 'must not have an empty part: two dots in a row, or a dot at the start or the end';
+  if (labels.some((l) => l.startsWith('-') || l.endsWith('-')))
+    return 'must not have a part that starts or ends with a hyphen';
   if (labels.some((l) => l.length > 63)) return 'must not have a part longer than 63 characters';
-  if (labels.every((l) => /^\d+$/.test(l)) && (labels.length !== 4 || labels.some((l) => Number(l) > 255))) return 'must be an IP address of four numbers from 0 to 255, such as 192.168.1.10';
+  if (labels.every((l) => /^\d+$/.test(l)) && (labels.length !== 4 || labels.some((l) => Number(l) > 255)))
+    return 'must be an IP address of four numbers from 0 to 255, such as 192.168.1.10';
   return null;
 }
 
@@ -32,7 +39,11 @@ const host = z
     const problem = hostProblem(v);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
-const port = z.number({ error: 'must be a port number' }).int('must be a whole number').min(1, 'must be from 1 to 65535').max(65535, 'must be from 1 to 65535');
+const port = z
+  .number({ error: 'must be a port number' })
+  .int('must be a whole number')
+  .min(1, 'must be from 1 to 65535')
+  .max(65535, 'must be from 1 to 65535');
 
 /** A From address: "Name <a@b.c>" or a@b.c. */
 const fromAddress = z
@@ -60,7 +71,14 @@ export const mailSettings = z.object({
   /** Where mail goes now: the SMTP server from the settings, from SMTP_URL (which overrides them), or the outbox folder. */
   route: z.enum(['settings', 'env', 'outbox']),
   smtp: z
-    .object({ host: z.string(), port: z.number(), security: smtpSecurity, user: z.string(), from: z.string(), hasPassword: z.boolean() })
+    .object({
+      host: z.string(),
+      port: z.number(),
+      security: smtpSecurity,
+      user: z.string(),
+      from: z.string(),
+      hasPassword: z.boolean(),
+    })
     .nullable(),
   /** SMTP_URL with the password left out, when it is set. */
   envUrl: z.string().nullable(),
@@ -80,7 +98,8 @@ export const mailGet = defineContract({
 
 export const mailSet = defineContract({
   name: 'mail.set',
-  summary: 'Saves the SMTP server (the password sealed, never stored as plain text), or null to write mail to the outbox folder instead.',
+  summary:
+    'Saves the SMTP server (the password sealed, never stored as plain text), or null to write mail to the outbox folder instead.',
   mutates: true,
   input: z.strictObject({ smtp: smtpInput.nullable() }),
   output: mailSettings,

@@ -45,14 +45,16 @@ const customerId = z
 export const methodsList = defineContract({
   name: 'methods.list',
   staleOn: ['methods', 'stripe', 'clock'],
-  summary: "A client's Stripe customer and payment methods as last read from Stripe, in priority order (no call to Stripe).",
+  summary:
+    "A client's Stripe customer and payment methods as last read from Stripe, in priority order (no call to Stripe).",
   input: z.strictObject({ clientId: id }),
   output: clientMethods,
 });
 
 export const methodsLink = defineContract({
   name: 'methods.link',
-  summary: "Links a client to a Stripe Customer: an existing cus_… (checked at Stripe), or a new one made from the client's name and billing email; then reads its payment methods.",
+  summary:
+    "Links a client to a Stripe Customer: an existing cus_… (checked at Stripe), or a new one made from the client's name and billing email; then reads its payment methods.",
   work: true,
   input: z.strictObject({ clientId: id, customerId: customerId.optional() }),
   output: clientMethods,
@@ -61,7 +63,8 @@ export const methodsLink = defineContract({
 export const methodsRefresh = defineContract({
   name: 'methods.refresh',
   role: 'operator',
-  summary: "Reads the client's payment methods from Stripe again: new ones join at the end of the order, removed ones leave it.",
+  summary:
+    "Reads the client's payment methods from Stripe again: new ones join at the end of the order, removed ones leave it.",
   work: true,
   input: z.strictObject({ clientId: id }),
   output: clientMethods,
@@ -79,7 +82,13 @@ export const methodsReorder = defineContract({
   name: 'methods.reorder',
   summary: "Sets the order in which a client's methods are charged: every method's id, the primary first.",
   mutates: true,
-  input: z.strictObject({ clientId: id, order: z.array(id, { error: 'must be a list of payment method ids' }).min(1, 'must list the methods').max(100, 'lists too many methods') }),
+  input: z.strictObject({
+    clientId: id,
+    order: z
+      .array(id, { error: 'must be a list of payment method ids' })
+      .min(1, 'must list the methods')
+      .max(100, 'lists too many methods'),
+  }),
   output: clientMethods,
 });
 

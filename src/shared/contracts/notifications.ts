@@ -6,12 +6,27 @@ import { exportStarter } from './exports';
 import { profileRuleKind } from './profiles';
 
 export const notificationKind = z.enum(
-  ['low_balance_staff', 'low_balance_client', 'inactivity', 'low_balance_forecast', 'top_up_receipt', 'recharge_failed', 'method_disabled', 'settings_changed', 'setup_link'],
-  { error: 'must be one of low_balance_staff, low_balance_client, inactivity, low_balance_forecast, top_up_receipt, recharge_failed, method_disabled, settings_changed, setup_link' },
+  [
+    'low_balance_staff',
+    'low_balance_client',
+    'inactivity',
+    'low_balance_forecast',
+    'top_up_receipt',
+    'recharge_failed',
+    'method_disabled',
+    'settings_changed',
+    'setup_link',
+  ],
+  {
+    error:
+      'must be one of low_balance_staff, low_balance_client, inactivity, low_balance_forecast, top_up_receipt, recharge_failed, method_disabled, settings_changed, setup_link',
+  },
 );
 export type NotificationKind = z.infer<typeof notificationKind>;
 
-export const notificationStatus = z.enum(['queued', 'sent', 'failed', 'suppressed'], { error: 'must be queued, sent, failed or suppressed' });
+export const notificationStatus = z.enum(['queued', 'sent', 'failed', 'suppressed'], {
+  error: 'must be queued, sent, failed or suppressed',
+});
 
 export const notification = z.object({
   id: z.number(),
@@ -80,7 +95,8 @@ export type RenderedMessage = z.infer<typeof renderedMessage>;
 export const notificationsGet = defineContract({
   name: 'notifications.get',
   staleOn: ['notifications', 'mail'],
-  summary: 'One notification with its message as it is (or would be) sent, its next retry while the mail server is failing, and the resends made of it.',
+  summary:
+    'One notification with its message as it is (or would be) sent, its next retry while the mail server is failing, and the resends made of it.',
   input: z.strictObject({ id }),
   output: z.object({
     notification,
@@ -94,7 +110,8 @@ export const notificationsGet = defineContract({
 export const notificationsResend = defineContract({
   name: 'notifications.resend',
   role: 'operator',
-  summary: 'Sends a notification again to the same recipients: a new log row linked to the old one (resendOf), queued at once.',
+  summary:
+    'Sends a notification again to the same recipients: a new log row linked to the old one (resendOf), queued at once.',
   mutates: true,
   input: z.strictObject({ id }),
   output: notification,

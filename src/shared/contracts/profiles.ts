@@ -10,7 +10,10 @@ export const profileRuleKind = z.enum(['staff', 'client', 'inactivity', 'forecas
 export type ProfileRuleKind = z.infer<typeof profileRuleKind>;
 
 const enabled = z.boolean({ error: 'must be true or false' });
-const emails = z.array(email, { error: 'must be a list of email addresses' }).max(20, 'may list at most 20 addresses').default([]);
+const emails = z
+  .array(email, { error: 'must be a list of email addresses' })
+  .max(20, 'may list at most 20 addresses')
+  .default([]);
 const hours = (max: number, what: string) =>
   z
     .number({ error: `must be a number of hours` })
@@ -23,7 +26,10 @@ const staffRuleInput = z.strictObject({
   enabled,
   threshold: amount,
   notifyReseller: enabled.default(true),
-  staffIds: z.array(id, { error: 'must be a list of staff user ids' }).max(50, 'may list at most 50 staff users').default([]),
+  staffIds: z
+    .array(id, { error: 'must be a list of staff user ids' })
+    .max(50, 'may list at most 50 staff users')
+    .default([]),
   emails,
 });
 /** The client rule: the client's billing email, extra emails. */
@@ -58,7 +64,11 @@ const off = { enabled: false, threshold: 0, emails: [] as string[] };
 const profileFields = {
   name: requiredText(120, 'a name'),
   currency,
-  sortOrder: z.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 or more').max(1_000_000, 'must be at most 1000000'),
+  sortOrder: z
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(0, 'must be 0 or more')
+    .max(1_000_000, 'must be at most 1000000'),
   maxQty: z
     .number({ error: 'must be a number' })
     .int('must be a whole number')
@@ -75,9 +85,19 @@ export const staffRule = z.object({
   staffIds: z.array(z.number()),
   emails: z.array(z.string()),
 });
-export const clientRule = z.object({ enabled: z.boolean(), threshold: z.number(), notifyClient: z.boolean(), emails: z.array(z.string()) });
+export const clientRule = z.object({
+  enabled: z.boolean(),
+  threshold: z.number(),
+  notifyClient: z.boolean(),
+  emails: z.array(z.string()),
+});
 export const inactivityRule = clientRule.extend({ inactivityHours: z.number() });
-export const forecastRule = z.object({ enabled: z.boolean(), withinHours: z.number(), notifyReseller: z.boolean(), emails: z.array(z.string()) });
+export const forecastRule = z.object({
+  enabled: z.boolean(),
+  withinHours: z.number(),
+  notifyReseller: z.boolean(),
+  emails: z.array(z.string()),
+});
 
 export const profile = z.object({
   id: z.number(),
@@ -106,7 +126,8 @@ export type Profile = z.infer<typeof profile>;
 export const profilesList = defineContract({
   name: 'profiles.list',
   staleOn: ['profiles', 'clients'],
-  summary: 'Every Low Balance Profile (of one reseller with resellerId), in sort order then by name, with how many clients use each.',
+  summary:
+    'Every Low Balance Profile (of one reseller with resellerId), in sort order then by name, with how many clients use each.',
   input: z.strictObject({ resellerId: id.optional(), currency: currency.optional() }).default({}),
   output: z.array(profile),
 });
@@ -167,5 +188,9 @@ export const profilesDelete = defineContract({
     "Deletes a profile. Its assigned clients fall back to the reseller's default profile for their currency (none when the deleted profile was the default).",
   mutates: true,
   input: z.strictObject({ id }),
-  output: z.object({ id: z.number(), clientsMoved: z.number(), fallback: z.object({ id: z.number(), name: z.string() }).nullable() }),
+  output: z.object({
+    id: z.number(),
+    clientsMoved: z.number(),
+    fallback: z.object({ id: z.number(), name: z.string() }).nullable(),
+  }),
 });

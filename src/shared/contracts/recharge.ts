@@ -47,7 +47,8 @@ export type RechargeSettings = z.infer<typeof rechargeSettings>;
 export const rechargeGet = defineContract({
   name: 'recharge.get',
   staleOn: ['recharge', 'ledger', 'holds', 'clients', 'methods', 'clock'],
-  summary: "A client's auto-recharge settings (defaults when never saved), the average daily spend from the ledger, the suggested threshold and the warnings.",
+  summary:
+    "A client's auto-recharge settings (defaults when never saved), the average daily spend from the ledger, the suggested threshold and the warnings.",
   input: z.strictObject({ clientId: id }),
   output: rechargeSettings,
 });
@@ -71,7 +72,8 @@ export const rechargeSet = defineContract({
 
 export const rechargeDryRun = defineContract({
   name: 'recharge.dryRun',
-  summary: 'What would happen for a client now, with no side effect: the emails, the charge amount and the payment methods in the order they would be tried.',
+  summary:
+    'What would happen for a client now, with no side effect: the emails, the charge amount and the payment methods in the order they would be tried.',
   input: z.strictObject({ clientId: id }),
   output: z.object({
     now: z.string(),

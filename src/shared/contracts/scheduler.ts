@@ -35,7 +35,8 @@ export type SchedulerStatus = z.infer<typeof schedulerStatus>;
 export const schedulerStatusGet = defineContract({
   name: 'scheduler.status',
   staleOn: ['scheduler', 'clock', 'notifications'],
-  summary: 'The scheduler: last sweep, next sweep, rules waiting for a check, and jobs queued, running, failed and done.',
+  summary:
+    'The scheduler: last sweep, next sweep, rules waiting for a check, and jobs queued, running, failed and done.',
   input: empty,
   output: schedulerStatus,
 });
@@ -43,7 +44,8 @@ export const schedulerStatusGet = defineContract({
 export const schedulerSweep = defineContract({
   name: 'scheduler.sweep',
   role: 'operator',
-  summary: 'Runs a full sweep of every client now (as after a profile change), in slices that leave the app responsive, and reports it.',
+  summary:
+    'Runs a full sweep of every client now (as after a profile change), in slices that leave the app responsive, and reports it.',
   work: true,
   input: empty,
   output: sweepReport,

@@ -28,7 +28,10 @@ export const sessionSignIn = defineContract({
   mutates: true,
   role: 'viewer',
   signedOut: true,
-  input: z.strictObject({ email, password: z.string({ error: 'must be text' }).min(1, 'is required').max(200, 'must be at most 200 characters') }),
+  input: z.strictObject({
+    email,
+    password: z.string({ error: 'must be text' }).min(1, 'is required').max(200, 'must be at most 200 characters'),
+  }),
   output: z.object({ token: z.string(), staff: staffUser, expiresAt: z.string() }),
 });
 
@@ -45,6 +48,9 @@ export const sessionChangePassword = defineContract({
   summary: "Changes the signed-in staff user's own password, given the current one; their other sessions end.",
   mutates: true,
   role: 'viewer',
-  input: z.strictObject({ current: z.string({ error: 'must be text' }).min(1, 'is required').max(200, 'must be at most 200 characters'), next: password }),
+  input: z.strictObject({
+    current: z.string({ error: 'must be text' }).min(1, 'is required').max(200, 'must be at most 200 characters'),
+    next: password,
+  }),
   output: staffUser,
 });

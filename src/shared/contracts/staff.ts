@@ -16,7 +16,12 @@ export const staffCreate = defineContract({
   name: 'staff.create',
   summary: 'Adds a staff user (name, email unique per reseller, role).',
   mutates: true,
-  input: z.strictObject({ resellerId: id, name: requiredText(120, 'a name'), email, role: staffRole.default('operator') }),
+  input: z.strictObject({
+    resellerId: id,
+    name: requiredText(120, 'a name'),
+    email,
+    role: staffRole.default('operator'),
+  }),
   output: staffUser,
 });
 

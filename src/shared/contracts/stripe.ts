@@ -21,7 +21,8 @@ export type StripeStatus = z.infer<typeof stripeStatus>;
 export const stripeGet = defineContract({
   name: 'stripe.get',
   staleOn: ['stripe'],
-  summary: 'The Stripe settings: where the key comes from, its last four characters and mode (never the key), and where the SDK points.',
+  summary:
+    'The Stripe settings: where the key comes from, its last four characters and mode (never the key), and where the SDK points.',
   input: empty,
   output: stripeStatus,
 });
@@ -31,7 +32,11 @@ export const stripeSet = defineContract({
   summary: 'Stores the Stripe secret key sealed (never as plain text), or null to remove it.',
   mutates: true,
   input: z.strictObject({
-    secretKey: z.string({ error: 'must be a Stripe secret key' }).trim().max(255, 'is too long for a Stripe key').nullable(),
+    secretKey: z
+      .string({ error: 'must be a Stripe secret key' })
+      .trim()
+      .max(255, 'is too long for a Stripe key')
+      .nullable(),
   }),
   output: stripeStatus,
 });
@@ -39,8 +44,15 @@ export const stripeSet = defineContract({
 export const stripeCheck = defineContract({
   name: 'stripe.check',
   role: 'admin',
-  summary: 'Checks a key (the stored one when omitted) with one harmless read from Stripe, and says what happened in words.',
-  input: z.strictObject({ secretKey: z.string({ error: 'must be a Stripe secret key' }).trim().max(255, 'is too long for a Stripe key').optional() }),
+  summary:
+    'Checks a key (the stored one when omitted) with one harmless read from Stripe, and says what happened in words.',
+  input: z.strictObject({
+    secretKey: z
+      .string({ error: 'must be a Stripe secret key' })
+      .trim()
+      .max(255, 'is too long for a Stripe key')
+      .optional(),
+  }),
   output: z.object({ ok: z.boolean(), message: z.string(), mode: z.enum(['test', 'live']).nullable() }),
 });
 

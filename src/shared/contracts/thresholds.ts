@@ -29,7 +29,15 @@ export const clientThresholds = z.object({
   currency: z.string(),
   available: z.number(),
   /** The profile in force and why: assigned to the client, or the reseller's default for the currency. */
-  profile: z.object({ id: z.number(), name: z.string(), source: z.enum(['assigned', 'default']), maxQty: z.number(), periodHours: z.number() }).nullable(),
+  profile: z
+    .object({
+      id: z.number(),
+      name: z.string(),
+      source: z.enum(['assigned', 'default']),
+      maxQty: z.number(),
+      periodHours: z.number(),
+    })
+    .nullable(),
   rules: z.array(ruleView),
   /**
    * The profile's forecast rule as it applies to the client (it has no client override): on or off, its
@@ -53,7 +61,8 @@ export type ClientThresholds = z.infer<typeof clientThresholds>;
 export const thresholdsGet = defineContract({
   name: 'thresholds.get',
   staleOn: ['thresholds', 'notifications', 'profiles', 'clients', 'ledger', 'holds'],
-  summary: "A client's effective rules: profile in force, each rule's threshold and whether it comes from the profile or the client, and the rule's counter.",
+  summary:
+    "A client's effective rules: profile in force, each rule's threshold and whether it comes from the profile or the client, and the rule's counter.",
   input: z.strictObject({ clientId: id }),
   output: clientThresholds,
 });
@@ -63,7 +72,12 @@ export const thresholdsSet = defineContract({
   summary:
     "Sets a client's own threshold for a rule (threshold null keeps the profile's) and whether the rule is on for the client; evaluates the client at once.",
   mutates: true,
-  input: z.strictObject({ clientId: id, kind: ruleKind, threshold: amount.nullable(), enabled: z.boolean({ error: 'must be true or false' }) }),
+  input: z.strictObject({
+    clientId: id,
+    kind: ruleKind,
+    threshold: amount.nullable(),
+    enabled: z.boolean({ error: 'must be true or false' }),
+  }),
   output: clientThresholds,
 });
 

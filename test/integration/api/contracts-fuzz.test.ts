@@ -14,18 +14,57 @@ import { testCore, type TestCore } from '../../support/core';
 import { contractSamples, refusals } from '../../support/samples';
 
 /** They call SMTP or Stripe, write files, move the test clock, or sweep in transactions of their own. */
-const OUTSIDE = new Set(['mail.test', 'stripe.check', 'methods.link', 'methods.refresh', 'methods.setupLink', 'notifications.export', 'audit.export', 'scheduler.sweep', ...testClockChannels]);
+const OUTSIDE = new Set([
+  'mail.test',
+  'stripe.check',
+  'methods.link',
+  'methods.refresh',
+  'methods.setupLink',
+  'notifications.export',
+  'audit.export',
+  'scheduler.sweep',
+  ...testClockChannels,
+]);
 
-const sql = fc.constantFrom("'; DROP TABLE clients; --", '1 OR 1=1', '") UNION SELECT * FROM settings --', '%', '_', '\\', '${x}', '<script>alert(1)</script>');
+const sql = fc.constantFrom(
+  "'; DROP TABLE clients; --",
+  '1 OR 1=1',
+  '") UNION SELECT * FROM settings --',
+  '%',
+  '_',
+  '\\',
+  '${x}',
+  '<script>alert(1)</script>',
+);
 const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.anything({ maxDepth: 2, withNullPrototype: true, withObjectString: true }),
   fc.double(),
-  fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, -0, Number.MAX_SAFE_INTEGER + 1, -(2 ** 53), 1e308, 2 ** 31, -1),
+  fc.constantFrom(
+    Number.NaN,
+    Number.POSITIVE_INFINITY,
+    -0,
+    Number.MAX_SAFE_INTEGER + 1,
+    -(2 ** 53),
+    1e308,
+    2 ** 31,
+    -1,
+  ),
   fc.integer(),
   fc.bigInt().map((b) => Number(b)),
   fc.string({ unit: 'grapheme', maxLength: 300 }),
   fc.string({ unit: 'binary', maxLength: 50 }),
-  fc.constantFrom('x'.repeat(10_000), '\u0000', '\u202e', '\ud800', '0', '-0', '1e999', '2026-13-45T25:61:00Z', 'cus_', 'sk_live_'),
+  fc.constantFrom(
+    'x'.repeat(10_000),
+    '\u0000',
+    '\u202e',
+    '\ud800',
+    '0',
+    '-0',
+    '1e999',
+    '2026-13-45T25:61:00Z',
+    'cus_',
+    'sk_live_',
+  ),
   sql,
 );
 
@@ -43,8 +82,12 @@ describe('every contract, fuzzed', () => {
     it(`${contract.name}: random and hostile fields get a typed answer; a refusal changes nothing`, async () => {
       const keys = Object.keys(samples[contract.name]);
       const spoil = fc.record({
-        replace: keys.length ? fc.dictionary(fc.constantFrom(...keys), hostileValue, { minKeys: 1, maxKeys: Math.max(1, keys.length) }) : fc.constant({}),
-        extra: fc.option(fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }), hostileValue, { maxKeys: 2 }), { freq: 4 }),
+        replace: keys.length
+          ? fc.dictionary(fc.constantFrom(...keys), hostileValue, { minKeys: 1, maxKeys: Math.max(1, keys.length) })
+          : fc.constant({}),
+        extra: fc.option(fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }), hostileValue, { maxKeys: 2 }), {
+          freq: 4,
+        }),
       });
       await fc.assert(
         fc.asyncProperty(spoil, async ({ replace, extra }) => {
@@ -58,7 +101,10 @@ describe('every contract, fuzzed', () => {
           expect(refusals(contract.name)).toContain(r.error.kind);
           expect(r.error.message.length).toBeGreaterThan(5);
           if (r.error.kind === 'validation') expect(r.error.field).toBeTruthy();
-          expect(checksum(core.db), `${contract.name} refused ${JSON.stringify(input).slice(0, 300)} but changed the database`).toBe(before);
+          expect(
+            checksum(core.db),
+            `${contract.name} refused ${JSON.stringify(input).slice(0, 300)} but changed the database`,
+          ).toBe(before);
         }),
         { numRuns: 60, seed: 20261121 },
       );

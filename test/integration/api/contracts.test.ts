@@ -71,7 +71,9 @@ describe('every contract at the boundary', () => {
             expect(res.error.message.length).toBeGreaterThan(5);
           } else if (contract.mutates) {
             // A hostile value that is still valid (a name with SQL in it) is stored as text, nothing more.
-            expect(core.db.$client.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'clients'").pluck().get()).toBe(1);
+            expect(
+              core.db.$client.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'clients'").pluck().get(),
+            ).toBe(1);
           }
         }
       }

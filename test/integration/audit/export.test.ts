@@ -21,7 +21,13 @@ const MIN = 60_000;
 const at = (minutes: number) => new Date(T0 + minutes * MIN).toISOString();
 
 /** Calls a channel as `actor` (and role), failing the test when the call fails. */
-async function as<T>(core: TestCore, actor: string, channel: string, input: unknown, role?: 'viewer' | 'operator' | 'admin'): Promise<T> {
+async function as<T>(
+  core: TestCore,
+  actor: string,
+  channel: string,
+  input: unknown,
+  role?: 'viewer' | 'operator' | 'admin',
+): Promise<T> {
   const r = await core.call(channel, input, { actor, role });
   if (!r.ok) throw new Error(`${channel} as ${actor} failed: ${r.error.kind}: ${r.error.message}`);
   return r.value as T;
@@ -29,16 +35,49 @@ async function as<T>(core: TestCore, actor: string, channel: string, input: unkn
 
 /** Six audited actions by four actors, one a minute from T0, two of whose texts look like formulas. */
 async function actions(core: TestCore) {
-  const reseller = await as<{ id: number }>(core, 'desk', 'resellers.create', { name: 'Acme Telecom', email: 'billing@acme.test' });
-  const client = await as<{ id: number }>(core, 'desk', 'clients.create', { resellerId: reseller.id, externalRef: 'C-100', name: 'Blue Fox Ltd', billingEmail: 'ap@bluefox.test', currency: 'USD' });
+  const reseller = await as<{ id: number }>(core, 'desk', 'resellers.create', {
+    name: 'Acme Telecom',
+    email: 'billing@acme.test',
+  });
+  const client = await as<{ id: number }>(core, 'desk', 'clients.create', {
+    resellerId: reseller.id,
+    externalRef: 'C-100',
+    name: 'Blue Fox Ltd',
+    billingEmail: 'ap@bluefox.test',
+    currency: 'USD',
+  });
   core.testClock.advance(MIN);
-  const topUp = await as<{ entry: { id: number } }>(core, 'ann', 'ledger.post', { clientId: client.id, kind: 'top_up', amount: 5000 }, 'operator');
+  const topUp = await as<{ entry: { id: number } }>(
+    core,
+    'ann',
+    'ledger.post',
+    { clientId: client.id, kind: 'top_up', amount: 5000 },
+    'operator',
+  );
   core.testClock.advance(MIN);
-  const adjustment = await as<{ entry: { id: number } }>(core, '@evil', 'ledger.post', { clientId: client.id, kind: 'adjustment', amount: -250, description: '=SUM(A1), "quoted"\nsecond line' }, 'operator');
+  const adjustment = await as<{ entry: { id: number } }>(
+    core,
+    '@evil',
+    'ledger.post',
+    { clientId: client.id, kind: 'adjustment', amount: -250, description: '=SUM(A1), "quoted"\nsecond line' },
+    'operator',
+  );
   core.testClock.advance(MIN);
-  const other = await as<{ id: number }>(core, '=HYPERLINK("http://evil.test")', 'clients.create', { resellerId: reseller.id, externalRef: '+1-555', name: 'Zoë -Minus', billingEmail: 'z@x.test', currency: 'EUR' });
+  const other = await as<{ id: number }>(core, '=HYPERLINK("http://evil.test")', 'clients.create', {
+    resellerId: reseller.id,
+    externalRef: '+1-555',
+    name: 'Zoë -Minus',
+    billingEmail: 'z@x.test',
+    currency: 'EUR',
+  });
   core.testClock.advance(MIN);
-  const reversal = await as<{ entry: { id: number } }>(core, 'ann', 'ledger.reverse', { entryId: adjustment.entry.id, reason: 'typed the wrong amount' }, 'operator');
+  const reversal = await as<{ entry: { id: number } }>(
+    core,
+    'ann',
+    'ledger.reverse',
+    { entryId: adjustment.entry.id, reason: 'typed the wrong amount' },
+    'operator',
+  );
   return { reseller, client, other, topUp, adjustment, reversal };
 }
 
@@ -66,21 +105,83 @@ describe('exporting the audit log', () => {
     expect(text.startsWith('\ufeffid,at,actor,action,subject_type,subject_id,detail\r\n')).toBe(true);
     expect(text.endsWith('\r\n')).toBe(true);
     // The formula-looking actor gets a leading apostrophe inside its quotes; the detail is quoted JSON text.
-    expect(text).toContain(`\r\n5,${at(3)},"'=HYPERLINK(""http://evil.test"")",client.create,client,${a.other.id},"{""externalRef"":""+1-555"",""name"":""Zoë -Minus"",""currency"":""EUR""}"\r\n`);
-    expect(text).toContain(`\r\n4,${at(2)},'@evil,ledger.adjustment,client,${a.client.id},"{""entryId"":${a.adjustment.entry.id},""amount"":-250,""description"":""=SUM(A1), \\""quoted\\""\\nsecond line""}"\r\n`);
+    expect(text).toContain(
+      `\r\n5,${at(3)},"'=HYPERLINK(""http://evil.test"")",client.create,client,${a.other.id},"{""externalRef"":""+1-555"",""name"":""Zoë -Minus"",""currency"":""EUR""}"\r\n`,
+    );
+    expect(text).toContain(
+      `\r\n4,${at(2)},'@evil,ledger.adjustment,client,${a.client.id},"{""entryId"":${a.adjustment.entry.id},""amount"":-250,""description"":""=SUM(A1), \\""quoted\\""\\nsecond line""}"\r\n`,
+    );
 
     const records = [...parseCsv(text)].map((r) => r.fields);
     expect(records).toEqual([
       ['id', 'at', 'actor', 'action', 'subject_type', 'subject_id', 'detail'],
-      ['6', at(4), 'ann', 'ledger.reverse', 'client', String(a.client.id), JSON.stringify({ entryId: a.reversal.entry.id, reverses: a.adjustment.entry.id, amount: 250, reason: 'typed the wrong amount' })],
-      ['5', at(3), `'=HYPERLINK("http://evil.test")`, 'client.create', 'client', String(a.other.id), JSON.stringify({ externalRef: '+1-555', name: 'Zoë -Minus', currency: 'EUR' })],
-      ['4', at(2), `'@evil`, 'ledger.adjustment', 'client', String(a.client.id), JSON.stringify({ entryId: a.adjustment.entry.id, amount: -250, description: '=SUM(A1), "quoted"\nsecond line' })],
-      ['3', at(1), 'ann', 'ledger.top_up', 'client', String(a.client.id), JSON.stringify({ entryId: a.topUp.entry.id, amount: 5000, description: '' })],
-      ['2', at(0), 'desk', 'client.create', 'client', String(a.client.id), JSON.stringify({ externalRef: 'C-100', name: 'Blue Fox Ltd', currency: 'USD' })],
-      ['1', at(0), 'desk', 'reseller.create', 'reseller', String(a.reseller.id), JSON.stringify({ name: 'Acme Telecom', parentId: null })],
+      [
+        '6',
+        at(4),
+        'ann',
+        'ledger.reverse',
+        'client',
+        String(a.client.id),
+        JSON.stringify({
+          entryId: a.reversal.entry.id,
+          reverses: a.adjustment.entry.id,
+          amount: 250,
+          reason: 'typed the wrong amount',
+        }),
+      ],
+      [
+        '5',
+        at(3),
+        `'=HYPERLINK("http://evil.test")`,
+        'client.create',
+        'client',
+        String(a.other.id),
+        JSON.stringify({ externalRef: '+1-555', name: 'Zoë -Minus', currency: 'EUR' }),
+      ],
+      [
+        '4',
+        at(2),
+        `'@evil`,
+        'ledger.adjustment',
+        'client',
+        String(a.client.id),
+        JSON.stringify({
+          entryId: a.adjustment.entry.id,
+          amount: -250,
+          description: '=SUM(A1), "quoted"\nsecond line',
+        }),
+      ],
+      [
+        '3',
+        at(1),
+        'ann',
+        'ledger.top_up',
+        'client',
+        String(a.client.id),
+        JSON.stringify({ entryId: a.topUp.entry.id, amount: 5000, description: '' }),
+      ],
+      [
+        '2',
+        at(0),
+        'desk',
+        'client.create',
+        'client',
+        String(a.client.id),
+        JSON.stringify({ externalRef: 'C-100', name: 'Blue Fox Ltd', currency: 'USD' }),
+      ],
+      [
+        '1',
+        at(0),
+        'desk',
+        'reseller.create',
+        'reseller',
+        String(a.reseller.id),
+        JSON.stringify({ name: 'Acme Telecom', parentId: null }),
+      ],
     ]);
     // No cell anywhere starts a formula.
-    for (const f of records.flat()) expect(/^[=+@\t\r]/.test(f) || (/^-/.test(f) && !/^-?\d+(\.\d+)?$/.test(f)), f).toBe(false);
+    for (const f of records.flat())
+      expect(/^[=+@\t\r]/.test(f) || (/^-/.test(f) && !/^-?\d+(\.\d+)?$/.test(f)), f).toBe(false);
     // The same entries as the list screen shows, in the same order.
     const list = await core.ok('audit.list', { limit: 100 });
     expect(records.slice(1).map((r) => Number(r[0]))).toEqual(list.items.map((i) => i.id));
@@ -91,7 +192,9 @@ describe('exporting the audit log', () => {
     cores.push(core);
     const a = await actions(core);
     const ids = async (filter: Record<string, unknown>) => {
-      const csv = [...parseCsv((await exported(core, { ...filter, format: 'csv' })).bytes.toString('utf8'))].slice(1).map((r) => Number(r.fields[0]));
+      const csv = [...parseCsv((await exported(core, { ...filter, format: 'csv' })).bytes.toString('utf8'))]
+        .slice(1)
+        .map((r) => Number(r.fields[0]));
       const list = (await core.ok('audit.list', { ...filter, limit: 100 } as never)).items.map((i) => i.id);
       expect(csv, JSON.stringify(filter)).toEqual(list);
       return csv;
@@ -120,8 +223,12 @@ describe('exporting the audit log', () => {
       detail: { entryId: a.adjustment.entry.id, amount: -250, description: '=SUM(A1), "quoted"\nsecond line' },
     });
     // Nothing matches: the header alone, and an empty array.
-    expect([...parseCsv((await exported(core, { format: 'csv', subjectType: 'staff' })).bytes.toString('utf8'))]).toHaveLength(1);
-    expect(JSON.parse((await exported(core, { format: 'json', subjectType: 'staff' })).bytes.toString('utf8'))).toEqual([]);
+    expect([
+      ...parseCsv((await exported(core, { format: 'csv', subjectType: 'staff' })).bytes.toString('utf8')),
+    ]).toHaveLength(1);
+    expect(JSON.parse((await exported(core, { format: 'json', subjectType: 'staff' })).bytes.toString('utf8'))).toEqual(
+      [],
+    );
   });
 
   it('is followed by exports.status; exports.cancel stops it and leaves no file behind', async () => {
@@ -130,9 +237,12 @@ describe('exporting the audit log', () => {
     cores.push(core);
     await actions(core);
     // Many more entries, as years of use would leave (direct SQL: the export reads what is there).
-    const insert = core.db.$client.prepare("INSERT INTO audit_log (at, actor, action, subject_type, subject_id, detail) VALUES (?, 'desk', 'ledger.usage', 'client', 1, ?)");
+    const insert = core.db.$client.prepare(
+      "INSERT INTO audit_log (at, actor, action, subject_type, subject_id, detail) VALUES (?, 'desk', 'ledger.usage', 'client', 1, ?)",
+    );
     core.db.$client.transaction(() => {
-      for (let i = 0; i < 30_000; i++) insert.run(T0 + 10 * MIN + i, JSON.stringify({ entryId: i, amount: -i, description: `call ${i}` }));
+      for (let i = 0; i < 30_000; i++)
+        insert.run(T0 + 10 * MIN + i, JSON.stringify({ entryId: i, amount: -i, description: `call ${i}` }));
     })();
     const dir = path.join(dataDir, 'exports');
     for (const format of ['csv', 'json'] as const) {
@@ -179,9 +289,17 @@ describe('exporting the audit log', () => {
       expect(e.message).toContain(field);
     }
     // audit.list refuses the same filter the same way.
-    expect(await core.fails('audit.list', { from: at(3), to: at(1) })).toMatchObject({ kind: 'validation', field: 'to' });
-    expect(await core.fails('audit.list', { actor: { $gt: '' } })).toMatchObject({ kind: 'validation', field: 'actor' });
-    expect(fs.existsSync(path.join(dataDir, 'exports')) ? fs.readdirSync(path.join(dataDir, 'exports')) : []).toEqual([]);
+    expect(await core.fails('audit.list', { from: at(3), to: at(1) })).toMatchObject({
+      kind: 'validation',
+      field: 'to',
+    });
+    expect(await core.fails('audit.list', { actor: { $gt: '' } })).toMatchObject({
+      kind: 'validation',
+      field: 'actor',
+    });
+    expect(fs.existsSync(path.join(dataDir, 'exports')) ? fs.readdirSync(path.join(dataDir, 'exports')) : []).toEqual(
+      [],
+    );
   });
 
   it('may be read and exported by a viewer, and asks the desktop save dialog where to write', async () => {
@@ -192,7 +310,10 @@ describe('exporting the audit log', () => {
     cores.push(core);
     await actions(core);
     const viewer = { actor: 'vic', role: 'viewer' as const };
-    expect(await core.call('audit.list', { limit: 2 }, viewer)).toMatchObject({ ok: true, value: { items: [{ id: 6 }, { id: 5 }] } });
+    expect(await core.call('audit.list', { limit: 2 }, viewer)).toMatchObject({
+      ok: true,
+      value: { items: [{ id: 6 }, { id: 5 }] },
+    });
     // The dialog closed without a file: nothing is exported.
     expect(await core.call('audit.export', { format: 'csv' }, viewer)).toEqual({ ok: true, value: null });
     answer = path.join(dir, 'audit.csv');

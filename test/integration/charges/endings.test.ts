@@ -17,8 +17,11 @@ const HOUR = 3_600_000;
 const MINUTE = 60_000;
 
 const chargeJob = (core: TestCore, attemptId: number) =>
-  core.db.$client.prepare(`SELECT status, attempts, max_attempts AS maxAttempts FROM jobs WHERE key = ?`).get(`charge:${attemptId}`) as { status: string; attempts: number; maxAttempts: number };
-const failedMail = async (core: TestCore) => (await core.ok('notifications.list', { kind: 'recharge_failed', limit: 100 })).items;
+  core.db.$client
+    .prepare(`SELECT status, attempts, max_attempts AS maxAttempts FROM jobs WHERE key = ?`)
+    .get(`charge:${attemptId}`) as { status: string; attempts: number; maxAttempts: number };
+const failedMail = async (core: TestCore) =>
+  (await core.ok('notifications.list', { kind: 'recharge_failed', limit: 100 })).items;
 
 /** Moves the clock in steps, running due work after each, as the app's timer does. */
 async function waitOut(core: TestCore, ms: number, step = 5 * MINUTE) {
@@ -37,19 +40,29 @@ describe('an attempt always ends', () => {
     await core.runDue();
     const [a] = attempts(core);
     expect(a).toMatchObject({ status: 'failed', waitingSince: null, entryId: null });
-    expect(a.reason).toMatch(/every payment method failed \(Visa •••• 4242: Stripe refused it: The provided PaymentMethod .*detached from a Customer\. Refresh the client's payment methods/);
+    expect(a.reason).toMatch(
+      /every payment method failed \(Visa •••• 4242: Stripe refused it: The provided PaymentMethod .*detached from a Customer\. Refresh the client's payment methods/,
+    );
     expect(chargeJob(core, a.id).status).toBe('done');
     const mail = await failedMail(core);
     expect(mail).toHaveLength(1);
     expect(mail[0].recipients.sort()).toEqual(['ap@bluefox.test', 'billing@acme.test']);
-    expect((await core.ok('charges.list', { clientId: client.id })).items[0]).toMatchObject({ retryable: true, tries: [{ status: 'failed' }] });
-    expect((await core.ok('methods.list', { clientId: client.id })).methods[0].cooldownReason).toMatch(/Stripe refused it/);
+    expect((await core.ok('charges.list', { clientId: client.id })).items[0]).toMatchObject({
+      retryable: true,
+      tries: [{ status: 'failed' }],
+    });
+    expect((await core.ok('methods.list', { clientId: client.id })).methods[0].cooldownReason).toMatch(
+      /Stripe refused it/,
+    );
     // The client adds a card through a setup link; Refresh reads it and the charge is made at once.
     server.attachTestPaymentMethod(customerId, 'pm_card_mastercard');
     core.testClock.advance(1000);
     await core.ok('methods.refresh', { clientId: client.id });
     await core.runDue();
-    expect(attempts(core)[1]).toMatchObject({ status: 'succeeded', reason: expect.stringMatching(/^Mastercard •••• 4444/) });
+    expect(attempts(core)[1]).toMatchObject({
+      status: 'succeeded',
+      reason: expect.stringMatching(/^Mastercard •••• 4444/),
+    });
     oneCreditPerPayment(server, core, client.id);
   });
 
@@ -79,17 +92,29 @@ describe('an attempt always ends', () => {
     expect(job.attempts).toBeGreaterThan(10);
     expect(job).toMatchObject({ status: 'queued', maxAttempts: job.attempts + 10 });
     expect(a).toMatchObject({ status: 'charging', waitingSince: since });
-    expect(a.reason).toMatch(/^Waiting for Stripe since 2026-11-01 09:00 UTC: Stripe had a problem on its side \(500\)\. Tried again every few minutes with the same key/);
+    expect(a.reason).toMatch(
+      /^Waiting for Stripe since 2026-11-01 09:00 UTC: Stripe had a problem on its side \(500\)\. Tried again every few minutes with the same key/,
+    );
     // Staff are told once, an hour in; the client is not mailed about a delay.
     const delayed = await failedMail(core);
     expect(delayed).toHaveLength(1);
-    expect(delayed[0]).toMatchObject({ recipients: ['billing@acme.test'], subject: 'Top-up delayed: Blue Fox Ltd (C-100), $200.00 — Stripe is not answering' });
+    expect(delayed[0]).toMatchObject({
+      recipients: ['billing@acme.test'],
+      subject: 'Top-up delayed: Blue Fox Ltd (C-100), $200.00 — Stripe is not answering',
+    });
     expect(Date.parse(delayed[0].decidedAt) - since).toBeGreaterThanOrEqual(WAIT_NOTICE_MS);
     // The screens say what is going on and offer Retry; a second charge is refused in words.
-    expect((await core.ok('recharge.dryRun', { clientId: client.id })).steps.join(' ')).toMatch(/is waiting for Stripe, which has not answered since 2026-11-01 09:00 UTC.*No second charge/);
-    expect((await core.ok('charges.list', { clientId: client.id })).items[0]).toMatchObject({ retryable: true, waitingSince: new Date(since).toISOString() });
+    expect((await core.ok('recharge.dryRun', { clientId: client.id })).steps.join(' ')).toMatch(
+      /is waiting for Stripe, which has not answered since 2026-11-01 09:00 UTC.*No second charge/,
+    );
+    expect((await core.ok('charges.list', { clientId: client.id })).items[0]).toMatchObject({
+      retryable: true,
+      waitingSince: new Date(since).toISOString(),
+    });
     const [card] = (await core.ok('methods.list', { clientId: client.id })).methods;
-    expect((await core.fails('charges.retry', { methodId: card.id })).message).toMatch(/is waiting for Stripe to answer: press Retry on that attempt/);
+    expect((await core.fails('charges.retry', { methodId: card.id })).message).toMatch(
+      /is waiting for Stripe to answer: press Retry on that attempt/,
+    );
     // Retry while Stripe is still down: tried at once, the same attempt, still waiting.
     const before = server.requests.length;
     expect(await core.ok('charges.retry', { attemptId: a.id })).toMatchObject({ id: a.id, status: 'charging' });
@@ -102,7 +127,9 @@ describe('an attempt always ends', () => {
     expect(attempts(core)).toMatchObject([{ status: 'succeeded', waitingSince: null }]);
     expect(server.paymentIntents()).toHaveLength(1);
     oneCreditPerPayment(server, core, client.id);
-    const keys = server.requests.filter((r) => r.method === 'POST' && r.path === '/v1/payment_intents').map((r) => r.idempotencyKey);
+    const keys = server.requests
+      .filter((r) => r.method === 'POST' && r.path === '/v1/payment_intents')
+      .map((r) => r.idempotencyKey);
     expect(new Set(keys).size).toBe(1);
   });
 
@@ -155,7 +182,9 @@ describe('the daily cap', () => {
     await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -10_000 });
     await core.runDue();
     expect(attempts(core)).toHaveLength(3);
-    expect((await core.ok('recharge.dryRun', { clientId: client.id })).steps.join(' ')).toMatch(/The daily cap of \$300\.00 is reached/);
+    expect((await core.ok('recharge.dryRun', { clientId: client.id })).steps.join(' ')).toMatch(
+      /The daily cap of \$300\.00 is reached/,
+    );
     // A day after the money was taken, the periodic check charges again.
     core.testClock.set(takenAt + 24 * HOUR + CHECK_EVERY_MS);
     await core.runDue();
@@ -169,9 +198,12 @@ describe('seed 002: automatic payments only while the primary method has auto-ch
   it('the primary’s auto-charge off stops every automatic payment (no failover), and the panel and the dry run say so', async () => {
     const { server, core, client, methods } = await setup(['pm_card_visa', 'pm_card_mastercard']);
     await core.ok('methods.update', { id: methods[0].id, autoCharge: false });
-    const words = 'Auto-charge is off on the primary payment method (Visa •••• 4242): no automatic payment is made until it is switched on, or another method with auto-charge on is made the primary.';
+    const words =
+      'Auto-charge is off on the primary payment method (Visa •••• 4242): no automatic payment is made until it is switched on, or another method with auto-charge on is made the primary.';
     expect((await core.ok('recharge.get', { clientId: client.id })).primaryOff).toBe(words);
-    expect((await core.ok('recharge.dryRun', { clientId: client.id })).steps).toContain(`When it falls below $50.00: no charge. ${words}`);
+    expect((await core.ok('recharge.dryRun', { clientId: client.id })).steps).toContain(
+      `When it falls below $50.00: no charge. ${words}`,
+    );
     await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -6000 });
     await core.runDue();
     expect(attempts(core)).toEqual([]);
@@ -191,7 +223,10 @@ describe('seed 002: automatic payments only while the primary method has auto-ch
     expect(attempts(core)).toHaveLength(1);
     await core.ok('methods.reorder', { clientId: client.id, order: [methods[1].id, methods[0].id] });
     await core.runDue();
-    expect(attempts(core)[1]).toMatchObject({ status: 'succeeded', reason: expect.stringMatching(/^Mastercard •••• 4444/) });
+    expect(attempts(core)[1]).toMatchObject({
+      status: 'succeeded',
+      reason: expect.stringMatching(/^Mastercard •••• 4444/),
+    });
     oneCreditPerPayment(server, core, client.id);
   });
 });

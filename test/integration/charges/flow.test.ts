@@ -25,10 +25,17 @@ describe('the charge flow', () => {
     await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -1 }); // $49.99
     expect(attempts(core)).toMatchObject([{ amount: 20_000, status: 'queued' }]);
     await core.runDue();
-    expect(attempts(core)).toMatchObject([{ status: 'succeeded', reason: 'Visa •••• 4242: $200.00 paid and credited.' }]);
+    expect(attempts(core)).toMatchObject([
+      { status: 'succeeded', reason: 'Visa •••• 4242: $200.00 paid and credited.' },
+    ]);
     expect((await balance(core, client.id)).available).toBe(24_999);
     oneCreditPerPayment(server, core, client.id);
-    expect(server.paymentIntents()[0]).toMatchObject({ amount: 20_000, currency: 'usd', status: 'succeeded', metadata: { balance_desk_client: String(client.id) } });
+    expect(server.paymentIntents()[0]).toMatchObject({
+      amount: 20_000,
+      currency: 'usd',
+      status: 'succeeded',
+      metadata: { balance_desk_client: String(client.id) },
+    });
     expect(await kinds(core)).toContain('top_up_receipt');
   });
 
@@ -38,9 +45,17 @@ describe('the charge flow', () => {
     await core.runDue();
     expect(attempts(core)).toMatchObject([{ status: 'succeeded' }]);
     const list = (await core.ok('methods.list', { clientId: client.id })).methods;
-    expect(list[0]).toMatchObject({ cooldownReason: 'insufficient funds', cooldownUntil: new Date(core.clock.now() + COOLDOWN_MS).toISOString() });
+    expect(list[0]).toMatchObject({
+      cooldownReason: 'insufficient funds',
+      cooldownUntil: new Date(core.clock.now() + COOLDOWN_MS).toISOString(),
+    });
     expect(list[1].cooldownUntil).toBeNull();
-    expect(server.paymentIntents().map((p) => p.status).sort()).toEqual(['requires_payment_method', 'succeeded']);
+    expect(
+      server
+        .paymentIntents()
+        .map((p) => p.status)
+        .sort(),
+    ).toEqual(['requires_payment_method', 'succeeded']);
     expect(await kinds(core)).toEqual(expect.arrayContaining(['method_disabled', 'top_up_receipt']));
     oneCreditPerPayment(server, core, client.id);
     // Within the cooldown the next charge goes straight to the second card; after it, the first is tried again.
@@ -78,7 +93,9 @@ describe('the charge flow', () => {
     await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -1000 });
     await core.runDue();
     expect(attempts(core)).toHaveLength(1); // pending: no second charge
-    expect((await core.ok('recharge.dryRun', { clientId: client.id })).steps.join(' ')).toContain('is processing (a bank debit): no second charge');
+    expect((await core.ok('recharge.dryRun', { clientId: client.id })).steps.join(' ')).toContain(
+      'is processing (a bank debit): no second charge',
+    );
     expect(topUps(core, client.id)).toEqual([]);
     server.settle(attempts(core)[0].pi!, 'succeeded');
     core.testClock.advance(POLL_MS);
@@ -139,7 +156,9 @@ describe('the charge flow', () => {
     expect(attempts(core)).toMatchObject([{ status: 'succeeded' }]);
     expect(server.paymentIntents()).toHaveLength(1);
     oneCreditPerPayment(server, core, client.id);
-    const keys = server.requests.filter((r) => r.method === 'POST' && r.path === '/v1/payment_intents').map((r) => r.idempotencyKey);
+    const keys = server.requests
+      .filter((r) => r.method === 'POST' && r.path === '/v1/payment_intents')
+      .map((r) => r.idempotencyKey);
     expect(new Set(keys).size).toBe(1);
   });
 
@@ -160,7 +179,13 @@ describe('the charge flow', () => {
     const bank = server.attachTestPaymentMethod(customerId, 'pm_usBankAccount_success');
     await core.ok('methods.refresh', { clientId: client.id });
     const order = (await core.ok('methods.list', { clientId: client.id })).methods;
-    await core.ok('methods.reorder', { clientId: client.id, order: [order.find((m) => m.stripeId === bank.id)!.id, ...order.filter((m) => m.stripeId !== bank.id).map((m) => m.id)] });
+    await core.ok('methods.reorder', {
+      clientId: client.id,
+      order: [
+        order.find((m) => m.stripeId === bank.id)!.id,
+        ...order.filter((m) => m.stripeId !== bank.id).map((m) => m.id),
+      ],
+    });
     await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -20_000 });
     await core.runDue();
     expect(attempts(core)[1]).toMatchObject({ status: 'processing' });
@@ -176,14 +201,23 @@ describe('the charge flow', () => {
   });
 
   it('Retry: staff charge a cooled-down card now (audited); on success its cooldown ends; a failed attempt can be retried too', async () => {
-    const { server, core, client, methods } = await setup(['pm_card_chargeDeclined', 'pm_card_chargeDeclinedExpiredCard']);
+    const { server, core, client, methods } = await setup([
+      'pm_card_chargeDeclined',
+      'pm_card_chargeDeclinedExpiredCard',
+    ]);
     await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -6000 });
     await core.runDue();
     const [failed] = attempts(core);
     expect(failed.status).toBe('failed');
-    expect(failed.reason).toMatch(/every payment method failed \(.*the bank declined the card; .*the card has expired\)/);
+    expect(failed.reason).toMatch(
+      /every payment method failed \(.*the bank declined the card; .*the card has expired\)/,
+    );
     const list = await core.ok('charges.list', { clientId: client.id });
-    expect(list.items[0]).toMatchObject({ status: 'failed', retryable: true, tries: [{ status: 'declined' }, { status: 'declined', declineCode: 'expired_card' }] });
+    expect(list.items[0]).toMatchObject({
+      status: 'failed',
+      retryable: true,
+      tries: [{ status: 'declined' }, { status: 'declined', declineCode: 'expired_card' }],
+    });
     const cooled = (await core.ok('methods.list', { clientId: client.id })).methods;
     expect(cooled.every((m) => m.cooldownUntil !== null)).toBe(true);
     // Every method is cooling down: more usage starts no new attempt and sends no new email.
@@ -195,7 +229,13 @@ describe('the charge flow', () => {
     // The client fixes the first card; staff press Retry on it.
     server.behaveAs(cooled[0].stripeId, 'pm_card_visa');
     const retry = await core.ok('charges.retry', { methodId: cooled[0].id });
-    expect(retry).toMatchObject({ origin: 'retry', status: 'queued', amount: 20_000, methodId: cooled[0].id, actor: 'desk' });
+    expect(retry).toMatchObject({
+      origin: 'retry',
+      status: 'queued',
+      amount: 20_000,
+      methodId: cooled[0].id,
+      actor: 'desk',
+    });
     expect(await core.fails('charges.retry', { methodId: cooled[0].id })).toMatchObject({ kind: 'conflict' });
     await core.runDue();
     const after = (await core.ok('methods.list', { clientId: client.id })).methods;
@@ -203,12 +243,17 @@ describe('the charge flow', () => {
     expect(after.find((m) => m.id === cooled[1].id)!.cooldownUntil).not.toBeNull();
     expect(attempts(core)[1]).toMatchObject({ status: 'succeeded' });
     oneCreditPerPayment(server, core, client.id);
-    const audit = (await core.ok('audit.list', { subjectType: 'client', subjectId: client.id, limit: 50 })).items.filter((a) => a.action === 'charges.retry');
+    const audit = (
+      await core.ok('audit.list', { subjectType: 'client', subjectId: client.id, limit: 50 })
+    ).items.filter((a) => a.action === 'charges.retry');
     expect(audit).toHaveLength(1);
     // The first attempt is retried with its first method; a refusal says why by field.
     await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -20_000 });
     await core.runDue();
-    expect(await core.fails('charges.retry', { attemptId: attempts(core)[2].id })).toMatchObject({ kind: 'conflict', field: 'attemptId' });
+    expect(await core.fails('charges.retry', { attemptId: attempts(core)[2].id })).toMatchObject({
+      kind: 'conflict',
+      field: 'attemptId',
+    });
     const again = await core.ok('charges.retry', { attemptId: failed.id });
     expect(again.methodId).toBe(methods[0].id);
     await core.runDue();
@@ -248,7 +293,9 @@ describe('the charge flow', () => {
     await noKey.ok('stripe.set', { secretKey: null });
     await noKey.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -6000 });
     await noKey.runDue();
-    expect(attempts(noKey)).toMatchObject([{ status: 'failed', reason: expect.stringMatching(/Stripe is not set up/) }]);
+    expect(attempts(noKey)).toMatchObject([
+      { status: 'failed', reason: expect.stringMatching(/Stripe is not set up/) },
+    ]);
     const mails = (await kinds(noKey)).length;
     for (let i = 0; i < 3; i++) {
       noKey.testClock.advance(CHECK_EVERY_MS);
@@ -259,7 +306,9 @@ describe('the charge flow', () => {
     expect((await kinds(noKey)).length).toBe(mails);
     const dry = await noKey.ok('recharge.dryRun', { clientId: client.id });
     expect(dry.charge).toBeNull();
-    expect(dry.steps.join(' ')).toMatch(/due, but not made now\. The last automatic top-up failed and everyone was told/);
+    expect(dry.steps.join(' ')).toMatch(
+      /due, but not made now\. The last automatic top-up failed and everyone was told/,
+    );
     // The key is entered again: the next check charges.
     noKey.testClock.advance(1000);
     await noKey.ok('stripe.set', { secretKey: SANDBOX_API_KEY });
@@ -294,36 +343,46 @@ describe('the charge flow', () => {
     await core.ok('methods.refresh', { clientId: client.id });
     expect(attempts(core)).toHaveLength(4);
     await core.runDue();
-    expect(attempts(core)[3]).toMatchObject({ status: 'succeeded', reason: expect.stringMatching(/^Mastercard •••• 4444/) });
+    expect(attempts(core)[3]).toMatchObject({
+      status: 'succeeded',
+      reason: expect.stringMatching(/^Mastercard •••• 4444/),
+    });
     oneCreditPerPayment(server, core, client.id);
   });
 
   it.each([
     ['a minute', 60_000],
     ['25 hours (past the 24 hours Stripe keeps an idempotency key)', 25 * 3_600_000],
-  ])('the app stops after Stripe took the payment but before its answer came, and starts %s later: the payment is looked up before its key is sent again; one charge, one credit', async (_later, closedFor) => {
-    const first = await setup(['pm_card_visa'], {}, 'env', { dataDir: tempDir(), file: undefined, inMemory: false });
-    const { server, client, reopen } = first;
-    let core = first.core;
-    server.fail({ times: 2, mode: 'lost' }, { method: 'POST', path: '/v1/payment_intents' });
-    await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -6000 });
-    await core.runDue();
-    expect(server.paymentIntents({ status: 'succeeded' })).toHaveLength(1);
-    expect(attempts(core)).toMatchObject([{ status: 'charging', pi: null }]);
-    const closedAt = core.clock.now();
-    core.close();
+  ])(
+    'the app stops after Stripe took the payment but before its answer came, and starts %s later: the payment is looked up before its key is sent again; one charge, one credit',
+    async (_later, closedFor) => {
+      const first = await setup(['pm_card_visa'], {}, 'env', { dataDir: tempDir(), file: undefined, inMemory: false });
+      const { server, client, reopen } = first;
+      let core = first.core;
+      server.fail({ times: 2, mode: 'lost' }, { method: 'POST', path: '/v1/payment_intents' });
+      await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -6000 });
+      await core.runDue();
+      expect(server.paymentIntents({ status: 'succeeded' })).toHaveLength(1);
+      expect(attempts(core)).toMatchObject([{ status: 'charging', pi: null }]);
+      const closedAt = core.clock.now();
+      core.close();
 
-    core = reopen();
-    core.testClock.set(closedAt + closedFor);
-    await core.runDue();
-    expect(attempts(core)).toMatchObject([{ status: 'succeeded' }]);
-    expect(server.paymentIntents()).toHaveLength(1);
-    oneCreditPerPayment(server, core, client.id);
-    expect((await balance(core, client.id)).available).toBe(24_000);
-    // Asked before sending: the lookup, and no POST after the restart (past 24 hours one would pay again).
-    expect(server.requests.filter((r) => r.at > closedAt).map((r) => `${r.method} ${r.path}`)).toEqual(['GET /v1/payment_intents']);
-    const keys = server.requests.filter((r) => r.method === 'POST' && r.path === '/v1/payment_intents').map((r) => r.idempotencyKey);
-    expect(keys.length).toBeGreaterThan(1);
-    expect(new Set(keys).size).toBe(1);
-  });
+      core = reopen();
+      core.testClock.set(closedAt + closedFor);
+      await core.runDue();
+      expect(attempts(core)).toMatchObject([{ status: 'succeeded' }]);
+      expect(server.paymentIntents()).toHaveLength(1);
+      oneCreditPerPayment(server, core, client.id);
+      expect((await balance(core, client.id)).available).toBe(24_000);
+      // Asked before sending: the lookup, and no POST after the restart (past 24 hours one would pay again).
+      expect(server.requests.filter((r) => r.at > closedAt).map((r) => `${r.method} ${r.path}`)).toEqual([
+        'GET /v1/payment_intents',
+      ]);
+      const keys = server.requests
+        .filter((r) => r.method === 'POST' && r.path === '/v1/payment_intents')
+        .map((r) => r.idempotencyKey);
+      expect(keys.length).toBeGreaterThan(1);
+      expect(new Set(keys).size).toBe(1);
+    },
+  );
 });

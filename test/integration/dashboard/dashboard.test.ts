@@ -23,20 +23,33 @@ afterEach(async () => {
 });
 
 async function client(core: TestCore, resellerId: number, ref: string, currency: string) {
-  return core.ok('clients.create', { resellerId, externalRef: ref, name: `Client ${ref}`, billingEmail: `ap@${ref.toLowerCase()}.test`, currency });
+  return core.ok('clients.create', {
+    resellerId,
+    externalRef: ref,
+    name: `Client ${ref}`,
+    billingEmail: `ap@${ref.toLowerCase()}.test`,
+    currency,
+  });
 }
-const topUp = (core: TestCore, clientId: number, amount: number) => core.ok('ledger.post', { clientId, kind: 'top_up', amount });
-const usage = (core: TestCore, clientId: number, amount: number) => core.ok('ledger.post', { clientId, kind: 'usage', amount: -amount });
+const topUp = (core: TestCore, clientId: number, amount: number) =>
+  core.ok('ledger.post', { clientId, kind: 'top_up', amount });
+const usage = (core: TestCore, clientId: number, amount: number) =>
+  core.ok('ledger.post', { clientId, kind: 'usage', amount: -amount });
 
 /** The balance per currency at the end of each day, summed from the entries themselves (by recorded time). */
 function balancesByDay(core: TestCore, days: string[]): Record<string, number[]> {
   const out: Record<string, number[]> = {};
-  const currencies = core.db.$client.prepare('SELECT DISTINCT currency FROM clients ORDER BY currency').pluck().all() as string[];
+  const currencies = core.db.$client
+    .prepare('SELECT DISTINCT currency FROM clients ORDER BY currency')
+    .pluck()
+    .all() as string[];
   for (const cur of currencies) {
     out[cur] = days.map(
       (d) =>
         core.db.$client
-          .prepare('SELECT coalesce(sum(e.amount), 0) FROM ledger_entries e JOIN clients c ON c.id = e.client_id WHERE c.currency = ? AND e.recorded_at < ?')
+          .prepare(
+            'SELECT coalesce(sum(e.amount), 0) FROM ledger_entries e JOIN clients c ON c.id = e.client_id WHERE c.currency = ? AND e.recorded_at < ?',
+          )
           .pluck()
           .get(cur, Date.parse(`${d}T00:00:00Z`) + DAY) as number,
     );
@@ -106,7 +119,12 @@ describe('dashboard.get', () => {
     dash = await core.ok('dashboard.get', {});
     expect(dash.notificationsToday).toEqual({ sent: 3, failed: 1 });
     // The same figures as the lists the tiles link to.
-    const sentToday = await core.ok('notifications.list', { status: 'sent', from: dash.today.from, to: dash.today.to, limit: 100 });
+    const sentToday = await core.ok('notifications.list', {
+      status: 'sent',
+      from: dash.today.from,
+      to: dash.today.to,
+      limit: 100,
+    });
     expect(sentToday.items).toHaveLength(3);
     const below = await core.ok('clients.list', { only: 'below' });
     expect(below.total).toBe(2);
@@ -179,14 +197,35 @@ describe('dashboard.get', () => {
     const sqlite = core.db.$client;
     const insert = clientInserter(sqlite);
     const ids = sqlite.transaction(() =>
-      Array.from({ length: 5_000 }, (_, k) => insert({ resellerId: reseller.id, externalRef: `B-${k}`, name: `Bulk ${k}`, billingEmail: 'b@x.test', currency: k % 3 ? 'USD' : 'EUR', status: 'active' }, core.clock.now())),
+      Array.from({ length: 5_000 }, (_, k) =>
+        insert(
+          {
+            resellerId: reseller.id,
+            externalRef: `B-${k}`,
+            name: `Bulk ${k}`,
+            billingEmail: 'b@x.test',
+            currency: k % 3 ? 'USD' : 'EUR',
+            status: 'active',
+          },
+          core.clock.now(),
+        ),
+      ),
     )();
     // Ten days of imports (the ledger's batch) and single posts, in both currencies.
     for (let day = 0; day < 10; day++) {
       const now = core.clock.now();
       sqlite.transaction(() => {
         const batch = core.ledger.batch(now);
-        for (const [k, id] of ids.entries()) batch.post({ clientId: id, kind: k % 5 ? 'usage' : 'top_up', amount: k % 5 ? -(1 + (k % 7)) : 500, description: 'x', actor: 'test', at: now, externalId: `d${day}-${k}` });
+        for (const [k, id] of ids.entries())
+          batch.post({
+            clientId: id,
+            kind: k % 5 ? 'usage' : 'top_up',
+            amount: k % 5 ? -(1 + (k % 7)) : 500,
+            description: 'x',
+            actor: 'test',
+            at: now,
+            externalId: `d${day}-${k}`,
+          });
         batch.finish();
       })();
       await core.ok('ledger.post', { clientId: ids[day], kind: 'top_up', amount: 1_000 });
@@ -200,7 +239,9 @@ describe('dashboard.get', () => {
     expect(sqlite.prepare('SELECT count(*) FROM daily_totals').pluck().get()).toBe(20);
     // The migration's backfill, run on the same entries, makes exactly the rows the ledger kept.
     const kept = sqlite.prepare('SELECT * FROM daily_totals ORDER BY day, currency').all();
-    const backfill = fs.readFileSync(path.resolve(__dirname, '../../../drizzle/0013_daily_totals.sql'), 'utf8').split('--> statement-breakpoint')[1];
+    const backfill = fs
+      .readFileSync(path.resolve(__dirname, '../../../drizzle/0013_daily_totals.sql'), 'utf8')
+      .split('--> statement-breakpoint')[1];
     sqlite.exec('DELETE FROM daily_totals');
     sqlite.exec(backfill);
     expect(sqlite.prepare('SELECT * FROM daily_totals ORDER BY day, currency').all()).toEqual(kept);
@@ -218,7 +259,15 @@ describe('dashboard.get', () => {
       for (const t of tokens) server.attachTestPaymentMethod(customerId!, t);
       const methods = (await core.ok('methods.refresh', { clientId })).methods;
       await core.ok('methods.reorder', { clientId, order: [...methods].reverse().map((m) => m.id) });
-      await core.ok('recharge.set', { clientId, mode: 'auto', enabled: true, alertThreshold: null, triggerThreshold: 5000, rechargeAmount: 20_000, dailyCap: null });
+      await core.ok('recharge.set', {
+        clientId,
+        mode: 'auto',
+        enabled: true,
+        alertThreshold: null,
+        triggerThreshold: 5000,
+        rechargeAmount: 20_000,
+        dailyCap: null,
+      });
     };
     // A: the first card declines (cooling down 48 h), the second pays. B: its only card declines.
     await setUp(a.id, ['pm_card_chargeDeclinedInsufficientFunds', 'pm_card_visa']);
@@ -272,7 +321,15 @@ describe('ledger.series markers and thresholds', () => {
     const { customerId } = await core.ok('methods.link', { clientId: a.id });
     server.attachTestPaymentMethod(customerId!, 'pm_card_chargeDeclined');
     await core.ok('methods.refresh', { clientId: a.id });
-    await core.ok('recharge.set', { clientId: a.id, mode: 'auto', enabled: true, alertThreshold: 6000, triggerThreshold: 5000, rechargeAmount: 20_000, dailyCap: null });
+    await core.ok('recharge.set', {
+      clientId: a.id,
+      mode: 'auto',
+      enabled: true,
+      alertThreshold: 6000,
+      triggerThreshold: 5000,
+      rechargeAmount: 20_000,
+      dailyCap: null,
+    });
     core.testClock.advance(3_600_000);
     await usage(core, a.id, 8000); // $20.00: below the trigger (a charge that fails) and the client rule
     await core.runDue();
@@ -295,7 +352,9 @@ describe('ledger.series markers and thresholds', () => {
     expect(fails[0]).toMatchObject({ count: 1, amount: 20_000 });
     expect(fails[0].text).toMatch(/declined/i);
     const notes = s.markers.filter((m) => m.kind === 'notification');
-    const log = (await core.ok('notifications.list', { clientId: a.id, limit: 100 })).items.filter((n) => n.status !== 'suppressed');
+    const log = (await core.ok('notifications.list', { clientId: a.id, limit: 100 })).items.filter(
+      (n) => n.status !== 'suppressed',
+    );
     expect(notes.reduce((n, m) => n + m.count, 0)).toBe(log.length);
     expect(s.totals).toEqual({ topUps: 2, topUpAmount: 11_000, failedCharges: 1, notifications: log.length });
   });
@@ -310,7 +369,9 @@ describe('ledger.series markers and thresholds', () => {
     );
     core.db.$client.transaction(() => {
       for (let k = 0; k < n; k++) insert.run(a.id, 100 * (k + 1), start + k * 60_000, start + k * 60_000);
-      core.db.$client.prepare('UPDATE balances SET balance = ?, available = ?, entry_count = ? WHERE client_id = ?').run(100 * n, 100 * n, n, a.id);
+      core.db.$client
+        .prepare('UPDATE balances SET balance = ?, available = ?, entry_count = ? WHERE client_id = ?')
+        .run(100 * n, 100 * n, n, a.id);
     })();
     const s = await core.ok('ledger.series', { clientId: a.id, points: 100 });
     // Downsampled: each of 100 buckets keeps at most its first, lowest, highest and last balance.

@@ -27,7 +27,9 @@ describe('the demo ledger', () => {
     expect(sqlite.prepare('SELECT count(DISTINCT currency) FROM clients').pluck().get()).toBeGreaterThanOrEqual(3);
     expect(sqlite.prepare('SELECT count(*) FROM staff_users').pluck().get()).toBeGreaterThan(0);
     const wrong = sqlite
-      .prepare('SELECT count(*) FROM balances b WHERE b.balance != (SELECT coalesce(sum(amount), 0) FROM ledger_entries e WHERE e.client_id = b.client_id)')
+      .prepare(
+        'SELECT count(*) FROM balances b WHERE b.balance != (SELECT coalesce(sum(amount), 0) FROM ledger_entries e WHERE e.client_id = b.client_id)',
+      )
       .pluck()
       .get();
     expect(wrong).toBe(0);
@@ -42,9 +44,16 @@ describe('the demo ledger', () => {
     seedDemo(core, { clients: 300, days: 28 });
     const sqlite = core.db.$client;
     // Nothing is dated after the demo opens (a top-up a minute after the last usage once was).
-    expect(sqlite.prepare('SELECT count(*) FROM ledger_entries WHERE at > ? OR recorded_at > ?').pluck().get(T0, T0)).toBe(0);
+    expect(
+      sqlite.prepare('SELECT count(*) FROM ledger_entries WHERE at > ? OR recorded_at > ?').pluck().get(T0, T0),
+    ).toBe(0);
     const firstDay = Date.parse((await core.ok('dashboard.chart', {})).days[0]);
-    expect(sqlite.prepare(`SELECT count(*) FROM ledger_entries WHERE description = 'Opening balance' AND recorded_at >= ?`).pluck().get(firstDay + 24 * 3_600_000)).toBe(0);
+    expect(
+      sqlite
+        .prepare(`SELECT count(*) FROM ledger_entries WHERE description = 'Opening balance' AND recorded_at >= ?`)
+        .pluck()
+        .get(firstDay + 24 * 3_600_000),
+    ).toBe(0);
     const { currencies } = await core.ok('dashboard.chart', {});
     expect(currencies.map((c) => c.currency).sort()).toEqual(['EUR', 'POINTS', 'USD']);
     for (const c of currencies) {
@@ -54,7 +63,10 @@ describe('the demo ledger', () => {
       expect(Math.abs(second - first) / first, c.currency).toBeLessThan(0.1);
       expect(Math.min(...c.balance) / first, c.currency).toBeGreaterThan(0.5);
       // Top-ups from the history's first day on, not only once balances have drained.
-      expect(c.topUpCount.slice(2, 5).every((n) => n > 0), c.currency).toBe(true);
+      expect(
+        c.topUpCount.slice(2, 5).every((n) => n > 0),
+        c.currency,
+      ).toBe(true);
     }
     core.close();
   });

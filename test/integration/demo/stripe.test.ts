@@ -39,11 +39,19 @@ function linked(core: TestCore) {
 /** A core on the demo clock over a test clock at T0, as a demo host's core runs over the system clock. */
 function demoCore(apiBase?: string) {
   const base = new ManualClock(T0);
-  const core = testCore({ testClock: undefined, clock: new DemoClock(base), stripeKey: SANDBOX_API_KEY, stripeApiBase: apiBase });
+  const core = testCore({
+    testClock: undefined,
+    clock: new DemoClock(base),
+    stripeKey: SANDBOX_API_KEY,
+    stripeApiBase: apiBase,
+  });
   return { core, base };
 }
 
-async function allCharges(core: TestCore, filter: { awaitingRetry?: boolean; status?: Charge['status'] } = {}): Promise<Charge[]> {
+async function allCharges(
+  core: TestCore,
+  filter: { awaitingRetry?: boolean; status?: Charge['status'] } = {},
+): Promise<Charge[]> {
   return (await core.ok('charges.list', { limit: 200, ...filter })).items;
 }
 
@@ -72,26 +80,38 @@ describe('the demo ledger with Stripe', () => {
       ['USD', '6789'],
       ['EUR', null],
     ]);
-    expect(server.customers().map((c) => c.id).sort()).toEqual(rows.map((r) => r.customerId).sort());
+    expect(
+      server
+        .customers()
+        .map((c) => c.id)
+        .sort(),
+    ).toEqual(rows.map((r) => r.customerId).sort());
     const clientOf = (methods: string | null) => rows.find((r) => r.methods === methods)!.clientId;
     for (const r of rows) {
       const { methods } = await core.ok('methods.list', { clientId: r.clientId });
       // Every method is the client's own at Stripe, made from a test token; the primary charges automatically.
-      expect(methods.map((m) => m.stripeId).sort()).toEqual(server.paymentMethods({ customer: r.customerId }).map((m) => m.id).sort());
+      expect(methods.map((m) => m.stripeId).sort()).toEqual(
+        server
+          .paymentMethods({ customer: r.customerId })
+          .map((m) => m.id)
+          .sort(),
+      );
       expect(methods.map((m) => m.priority)).toEqual(methods.map((_m, i) => i + 1));
       expect(methods.every((m) => m.autoCharge)).toBe(true);
       const settings = await core.ok('recharge.get', { clientId: r.clientId });
       // Fitted to the spend the ledger measures today: no best-practice warning.
       expect(settings).toMatchObject({ saved: true, mode: 'auto', enabled: true, warnings: [] });
       expect(settings.averageDailySpend).toBeGreaterThan(0);
-      expect(settings.triggerThreshold % 100 + settings.rechargeAmount % 100).toBe(0); // whole dollars and euros
+      expect((settings.triggerThreshold % 100) + (settings.rechargeAmount % 100)).toBe(0); // whole dollars and euros
       // The client joined the day before the history: its audit and ledger say so.
       const client = await core.ok('clients.get', { id: r.clientId });
       expect(Date.parse(client.createdAt)).toBe(T0 - 29 * DAY);
     }
     // The one with no method never fell below its alert: nothing to show but the setup link.
     const bare = clientOf(null);
-    expect((await core.ok('clients.get', { id: bare })).available).toBeGreaterThan((await core.ok('recharge.get', { clientId: bare })).alertThreshold!);
+    expect((await core.ok('clients.get', { id: bare })).available).toBeGreaterThan(
+      (await core.ok('recharge.get', { clientId: bare })).alertThreshold!,
+    );
     expect(await allCharges(core).then((cs) => cs.filter((c) => c.clientId === bare))).toEqual([]);
 
     const charges = await allCharges(core);
@@ -103,7 +123,12 @@ describe('the demo ledger with Stripe', () => {
       expect(Date.parse(c.updatedAt)).toBeLessThanOrEqual(T0);
       expect(c.origin).toBe('auto');
     }
-    expect(server.paymentIntents().map((pi) => pi.id).sort()).toEqual(charges.flatMap((c) => c.tries.map((t) => t.paymentIntent!)).sort());
+    expect(
+      server
+        .paymentIntents()
+        .map((pi) => pi.id)
+        .sort(),
+    ).toEqual(charges.flatMap((c) => c.tries.map((t) => t.paymentIntent!)).sort());
 
     // Paid: several, spread over the weeks, each credited once (the entry is the PaymentIntent) at the time it
     // was paid, with one receipt.
@@ -115,10 +140,23 @@ describe('the demo ledger with Stripe', () => {
       expect(Math.max(...times)).toBeGreaterThan(T0 - 5 * DAY);
     }
     for (const c of paid) {
-      expect(server.paymentIntent(c.paymentIntent!)).toMatchObject({ status: 'succeeded', amount: c.amount, currency: c.currency.toLowerCase() });
-      const credit = sqlite.prepare(`SELECT id, amount, recorded_at AS recordedAt FROM ledger_entries WHERE kind = 'top_up' AND external_id = ?`).all(c.paymentIntent) as { id: number; amount: number; recordedAt: number }[];
+      expect(server.paymentIntent(c.paymentIntent!)).toMatchObject({
+        status: 'succeeded',
+        amount: c.amount,
+        currency: c.currency.toLowerCase(),
+      });
+      const credit = sqlite
+        .prepare(
+          `SELECT id, amount, recorded_at AS recordedAt FROM ledger_entries WHERE kind = 'top_up' AND external_id = ?`,
+        )
+        .all(c.paymentIntent) as { id: number; amount: number; recordedAt: number }[];
       expect(credit).toEqual([{ id: c.entryId, amount: c.amount, recordedAt: Date.parse(c.updatedAt) }]);
-      const receipts = sqlite.prepare(`SELECT count(*) FROM notifications WHERE kind = 'top_up_receipt' AND json_extract(data, '$.paymentIntent') = ?`).pluck().get(c.paymentIntent);
+      const receipts = sqlite
+        .prepare(
+          `SELECT count(*) FROM notifications WHERE kind = 'top_up_receipt' AND json_extract(data, '$.paymentIntent') = ?`,
+        )
+        .pluck()
+        .get(c.paymentIntent);
       expect(receipts).toBe(1);
     }
     // The 30 days show them: top-ups on many days, not one.
@@ -156,7 +194,12 @@ describe('the demo ledger with Stripe', () => {
     expect(charges.filter((c) => c.clientId === brokeClient)).toHaveLength(1);
     const [brokeCard] = (await core.ok('methods.list', { clientId: brokeClient })).methods;
     expect(Date.parse(brokeCard.cooldownUntil!)).toBeGreaterThan(T0);
-    expect(sqlite.prepare(`SELECT count(*) FROM notifications WHERE client_id = ? AND kind = 'recharge_failed'`).pluck().get(brokeClient)).toBe(1);
+    expect(
+      sqlite
+        .prepare(`SELECT count(*) FROM notifications WHERE client_id = ? AND kind = 'recharge_failed'`)
+        .pluck()
+        .get(brokeClient),
+    ).toBe(1);
 
     // The bank debit: processing since a few hours, nothing credited, no second charge while it is in flight.
     const achClient = clientOf('6789');
@@ -183,8 +226,10 @@ describe('the demo ledger with Stripe', () => {
     server.behaveAs(brokeCard.stripeId, 'pm_card_visa');
     await core.ok('charges.retry', { attemptId: broke.id });
     // Off a test clock the Retry's charge runs at once, in the background, as in the app: wait for it.
-    const retried = async () => (await allCharges(core)).find((c) => c.clientId === brokeClient && c.origin === 'retry')!;
-    for (let i = 0; i < 100 && (await retried()).status !== 'succeeded'; i++) await new Promise((r) => setTimeout(r, 20));
+    const retried = async () =>
+      (await allCharges(core)).find((c) => c.clientId === brokeClient && c.origin === 'retry')!;
+    for (let i = 0; i < 100 && (await retried()).status !== 'succeeded'; i++)
+      await new Promise((r) => setTimeout(r, 20));
     expect(await retried()).toMatchObject({ status: 'succeeded', amount: broke.amount });
     expect((await core.ok('methods.list', { clientId: brokeClient })).methods[0].cooldownUntil).toBeNull();
     expect((await core.ok('dashboard.get', {})).awaitingRetry).toBe(1);
@@ -212,49 +257,67 @@ describe('the demo ledger with Stripe', () => {
     expect(server.requests).toEqual([]);
   });
 
-  it('the host seeds it once, right after the demo ledger, and opens on it; started again with the sandbox that kept its state, the methods refresh', { timeout: 120_000 }, async () => {
-    const dataDir = tempDir();
-    const stateFile = path.join(dataDir, 'stripe-sandbox.json');
-    const lines: string[] = [];
-    const start = (apiBase: string) => startHost({ dataDir, port: 0, demo: true, tickMs: 0, stripeKey: SANDBOX_API_KEY, stripeApiBase: apiBase, log: (l) => lines.push(l) });
-    try {
-      const first = await startStripeServer({ stateFile });
-      const t0 = performance.now();
-      const host = await start(first.url);
-      const seconds = (performance.now() - t0) / 1000;
-      const ready = lines.filter((l) => l.startsWith('Demo Stripe side'));
-      expect(ready).toHaveLength(1);
-      expect(ready[0]).toMatch(
-        new RegExp(`^Demo Stripe side ready: 7 clients linked to customers in the sandbox at ${first.url}; their automatic top-ups: \\d+ paid, 1 failed, 1 waiting for the client, 1 processing\\.$`),
-      );
-      const core = host.core as TestCore;
-      const before = linked(core);
-      expect(before).toHaveLength(7);
-      // The desk opens on the history: failures to retry, a method cooling down, automatic top-ups in Charges.
-      const dash = (await core.call('dashboard.get', {})) as { ok: true; value: { awaitingRetry: number; methodsCooling: number } };
-      expect(dash.value.awaitingRetry).toBeGreaterThanOrEqual(1);
-      expect(dash.value.methodsCooling).toBeGreaterThanOrEqual(1);
-      // The whole start, 3,000 clients and the Stripe side, in seconds (about 6 on a quiet machine).
-      expect(seconds).toBeLessThan(40);
-      await host.close();
-      expect(requestProblems(first)).toEqual([]);
-      await first.close();
-
-      // A new sandbox on another port, from the same file: the ledger's cus_ and pm_ are still there.
-      const second = fx.server(await startStripeServer({ stateFile }));
-      const again = await start(second.url);
+  it(
+    'the host seeds it once, right after the demo ledger, and opens on it; started again with the sandbox that kept its state, the methods refresh',
+    { timeout: 120_000 },
+    async () => {
+      const dataDir = tempDir();
+      const stateFile = path.join(dataDir, 'stripe-sandbox.json');
+      const lines: string[] = [];
+      const start = (apiBase: string) =>
+        startHost({
+          dataDir,
+          port: 0,
+          demo: true,
+          tickMs: 0,
+          stripeKey: SANDBOX_API_KEY,
+          stripeApiBase: apiBase,
+          log: (l) => lines.push(l),
+        });
       try {
-        expect(lines.filter((l) => l.startsWith('Demo Stripe side'))).toHaveLength(1); // not seeded twice
-        for (const r of before) {
-          const res = await again.core.call('methods.refresh', { clientId: r.clientId });
-          expect(res.ok, JSON.stringify(res)).toBe(true);
+        const first = await startStripeServer({ stateFile });
+        const t0 = performance.now();
+        const host = await start(first.url);
+        const seconds = (performance.now() - t0) / 1000;
+        const ready = lines.filter((l) => l.startsWith('Demo Stripe side'));
+        expect(ready).toHaveLength(1);
+        expect(ready[0]).toMatch(
+          new RegExp(
+            `^Demo Stripe side ready: 7 clients linked to customers in the sandbox at ${first.url}; their automatic top-ups: \\d+ paid, 1 failed, 1 waiting for the client, 1 processing\\.$`,
+          ),
+        );
+        const core = host.core as TestCore;
+        const before = linked(core);
+        expect(before).toHaveLength(7);
+        // The desk opens on the history: failures to retry, a method cooling down, automatic top-ups in Charges.
+        const dash = (await core.call('dashboard.get', {})) as {
+          ok: true;
+          value: { awaitingRetry: number; methodsCooling: number };
+        };
+        expect(dash.value.awaitingRetry).toBeGreaterThanOrEqual(1);
+        expect(dash.value.methodsCooling).toBeGreaterThanOrEqual(1);
+        // The whole start, 3,000 clients and the Stripe side, in seconds (about 6 on a quiet machine).
+        expect(seconds).toBeLessThan(40);
+        await host.close();
+        expect(requestProblems(first)).toEqual([]);
+        await first.close();
+
+        // A new sandbox on another port, from the same file: the ledger's cus_ and pm_ are still there.
+        const second = fx.server(await startStripeServer({ stateFile }));
+        const again = await start(second.url);
+        try {
+          expect(lines.filter((l) => l.startsWith('Demo Stripe side'))).toHaveLength(1); // not seeded twice
+          for (const r of before) {
+            const res = await again.core.call('methods.refresh', { clientId: r.clientId });
+            expect(res.ok, JSON.stringify(res)).toBe(true);
+          }
+          expect(linked(again.core as TestCore)).toEqual(before);
+        } finally {
+          await again.close();
         }
-        expect(linked(again.core as TestCore)).toEqual(before);
       } finally {
-        await again.close();
+        fs.rmSync(dataDir, { recursive: true, force: true });
       }
-    } finally {
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    }
-  });
+    },
+  );
 });

@@ -24,12 +24,29 @@ afterEach(async () => {
   for (const h of hosts.splice(0)) await h.close();
 });
 
-const SUBJECTS = ['Plain subject', 'Comma, inside', 'Quote "inside"', 'Line\nbreak', 'Zoë — ünïcödé ✓', '=HYPERLINK("http://evil.test","click")', '+1 555', '-2+3', '@SUM(A1)', '-12.50'];
+const SUBJECTS = [
+  'Plain subject',
+  'Comma, inside',
+  'Quote "inside"',
+  'Line\nbreak',
+  'Zoë — ünïcödé ✓',
+  '=HYPERLINK("http://evil.test","click")',
+  '+1 555',
+  '-2+3',
+  '@SUM(A1)',
+  '-12.50',
+];
 
 /** n log rows spread over two clients, statuses and kinds, one per minute from T0; returns the clients. */
 async function fill(core: TestCore, n: number) {
   const { reseller, client } = await withClient(core);
-  const other = await core.ok('clients.create', { resellerId: reseller.id, externalRef: '=CMD()', name: 'Évian, "Ltd"', billingEmail: 'e@x.test', currency: 'KWD' });
+  const other = await core.ok('clients.create', {
+    resellerId: reseller.id,
+    externalRef: '=CMD()',
+    name: 'Évian, "Ltd"',
+    billingEmail: 'e@x.test',
+    currency: 'KWD',
+  });
   const insert = core.db.$client.prepare(
     `INSERT INTO notifications (kind, client_id, profile_id, profile_name, rule, decided_at, status, suppressed, reason, available, threshold, currency, seq, max_qty, recipients, subject, attempts, error, sent_at, via)
      VALUES (?, ?, 1, 'Standard', ?, ?, ?, ?, ?, ?, 1000, ?, 1, 3, ?, ?, ?, ?, ?, ?)`,
@@ -70,27 +87,56 @@ async function fill(core: TestCore, n: number) {
 /** A log that mixes plain rows (most of them) with every kind of cell that needs care; deterministic. */
 async function fillMixed(core: TestCore, n: number) {
   const { reseller, client } = await withClient(core);
-  const make = (externalRef: string, name: string, currency: string) => core.ok('clients.create', { resellerId: reseller.id, externalRef, name, billingEmail: 'x@x.test', currency });
-  const clients = [client, await make('=CMD()', 'Évian, "Ltd"', 'KWD'), await make('J-7', 'Zoë 東京 ✓', 'JPY'), await make('-42', '+Plus Co', 'USD'), await make('P-1', 'Tab\there', 'POINTS')];
+  const make = (externalRef: string, name: string, currency: string) =>
+    core.ok('clients.create', { resellerId: reseller.id, externalRef, name, billingEmail: 'x@x.test', currency });
+  const clients = [
+    client,
+    await make('=CMD()', 'Évian, "Ltd"', 'KWD'),
+    await make('J-7', 'Zoë 東京 ✓', 'JPY'),
+    await make('-42', '+Plus Co', 'USD'),
+    await make('P-1', 'Tab\there', 'POINTS'),
+  ];
   for (let k = 0; k < 40; k++) clients.push(await make(`R-${k}`, `Plain Client ${k}`, k % 4 ? 'EUR' : 'BHD'));
   const odd = await make('ODD-1', 'Odd', 'USD');
-  core.db.$client.prepare(`UPDATE clients SET external_ref = ?, name = ? WHERE id = ?`).run('Sep\x1fRef', 'Sep\x1eName\x1f,', odd.id);
+  core.db.$client
+    .prepare(`UPDATE clients SET external_ref = ?, name = ? WHERE id = ?`)
+    .run('Sep\x1fRef', 'Sep\x1eName\x1f,', odd.id);
   clients.push(odd);
   const insert = core.db.$client.prepare(
     `INSERT INTO notifications (kind, client_id, profile_id, profile_name, rule, decided_at, status, suppressed, reason, available, threshold, currency, seq, max_qty, recipients, subject, attempts, error, sent_at, via, resend_of)
      VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const kinds = [['low_balance_staff', 'staff'], ['low_balance_client', 'client'], ['inactivity', 'inactivity'], ['recharge_failed', null]] as const;
+  const kinds = [
+    ['low_balance_staff', 'staff'],
+    ['low_balance_client', 'client'],
+    ['inactivity', 'inactivity'],
+    ['recharge_failed', null],
+  ] as const;
   const statuses = ['sent', 'sent', 'sent', 'failed', 'suppressed', 'queued'] as const;
-  const recipients = ['["ap@client.test"]', '["billing@reseller.test","ops@reseller.test"]', '[]', '["x,y@z.test"]', '["quo\\"te@x.test"]'];
-  const reasons = ['-5', '-5x', '\tTabbed', '@mention', 'Reason with \x1f inside', 'Comma, and "quotes"', 'Line\r\nbreak'];
+  const recipients = [
+    '["ap@client.test"]',
+    '["billing@reseller.test","ops@reseller.test"]',
+    '[]',
+    '["x,y@z.test"]',
+    '["quo\\"te@x.test"]',
+  ];
+  const reasons = [
+    '-5',
+    '-5x',
+    '\tTabbed',
+    '@mention',
+    'Reason with \x1f inside',
+    'Comma, and "quotes"',
+    'Line\r\nbreak',
+  ];
   core.db.$client.transaction(() => {
     for (let i = 0; i < n; i++) {
       const [kind, rule] = kinds[i % 4];
       const status = statuses[i % statuses.length];
       const c = clients[(i * 7) % clients.length];
       // Three rows share a time (the keyset's id tie-break), every 97th row is older than its neighbours, two at the far ends of time.
-      const at = i === 5 ? 0 : i === 6 ? 9_000_000_000_000 : i % 97 === 0 ? T0 - i * 1000 : T0 + Math.floor(i / 3) * 1000;
+      const at =
+        i === 5 ? 0 : i === 6 ? 9_000_000_000_000 : i % 97 === 0 ? T0 - i * 1000 : T0 + Math.floor(i / 3) * 1000;
       const special = i % 23 === 0;
       insert.run(
         kind,
@@ -100,14 +146,16 @@ async function fillMixed(core: TestCore, n: number) {
         at,
         status,
         status === 'suppressed' ? (i % 2 ? 'quota' : 'period') : null,
-        special ? reasons[(i / 23) % reasons.length | 0] : `Available ${-i} is below the threshold. Notification 1 of 3; another after 1 day if still below.`,
+        special
+          ? reasons[((i / 23) % reasons.length) | 0]
+          : `Available ${-i} is below the threshold. Notification 1 of 3; another after 1 day if still below.`,
         i % 17 === 0 ? null : i % 2 ? -i : i * 37,
         i % 19 === 0 ? null : 2000,
         c.currency,
         i % 29 === 0 ? null : 1 + (i % 3),
         i % 29 === 0 ? null : 3,
-        i % 31 === 0 ? recipients[(i / 31) % recipients.length | 0] : recipients[i % 2],
-        special ? SUBJECTS[(i / 23) % SUBJECTS.length | 0] : `Your balance is low: ${i}`,
+        i % 31 === 0 ? recipients[((i / 31) % recipients.length) | 0] : recipients[i % 2],
+        special ? SUBJECTS[((i / 23) % SUBJECTS.length) | 0] : `Your balance is low: ${i}`,
         status === 'failed' ? 3 : 1,
         status === 'failed' ? (i % 2 ? 'The server refused the message (550)' : 'Timeout, will retry') : null,
         status === 'sent' ? at + 1000 : null,
@@ -122,13 +170,23 @@ async function fillMixed(core: TestCore, n: number) {
 function referenceCsv(core: TestCore, filter: NotificationFilter = {}) {
   const install = core.settings.installId();
   const w = filterWhere(filter);
-  const rows = core.db.$client.prepare(`${SELECT} ${w.sql} ORDER BY n.decided_at DESC, n.id DESC`).raw(true).all(...w.args) as Raw[];
+  const rows = core.db.$client
+    .prepare(`${SELECT} ${w.sql} ORDER BY n.decided_at DESC, n.id DESC`)
+    .raw(true)
+    .all(...w.args) as Raw[];
   return '\ufeff' + csvRecord(CSV_HEADER) + rows.map((r) => csvRow(r, install)).join('');
 }
 
 /** An exporter of its own on a test core's database (to set its workers and chunks). */
 function exporterOf(core: TestCore, opts: Partial<ExporterOptions>) {
-  return new Exporter({ sqlite: core.db.$client, clock: core.clock, dir: path.join(tempDir(), 'exports'), installId: () => core.settings.installId(), emit: () => {}, ...opts });
+  return new Exporter({
+    sqlite: core.db.$client,
+    clock: core.clock,
+    dir: path.join(tempDir(), 'exports'),
+    installId: () => core.settings.installId(),
+    emit: () => {},
+    ...opts,
+  });
 }
 
 async function exportAll(core: TestCore, input: Record<string, unknown>) {
@@ -166,7 +224,9 @@ describe('exporting the notification log', () => {
       expect(f[col.decided_at]).toBe(new Date(T0 + i * 60_000).toISOString());
       const subject = SUBJECTS[i % SUBJECTS.length];
       // A formula-looking text gets a leading apostrophe; a plain number stays a number.
-      expect(f[col.subject]).toBe(/^[=+\-@]/.test(subject) && !/^-?\d+(\.\d+)?$/.test(subject) ? `'${subject}` : subject);
+      expect(f[col.subject]).toBe(
+        /^[=+\-@]/.test(subject) && !/^-?\d+(\.\d+)?$/.test(subject) ? `'${subject}` : subject,
+      );
       expect(f[col.client_ref]).toBe(i % 2 ? "'=CMD()" : 'C-100');
       expect(f[col.client_name]).toBe(i % 2 ? 'Évian, "Ltd"' : 'Blue Fox Ltd');
       expect(f[col.currency]).toBe(i % 2 ? other.currency : client.currency);
@@ -180,16 +240,25 @@ describe('exporting the notification log', () => {
       expect(f[col.reason]).toBe(`Reason ${i}: available below threshold, "quoted"`);
     }
     // No cell anywhere starts a formula.
-    for (const r of records.slice(1, 2000)) for (const f of r.fields) expect(/^[=+@\t\r]/.test(f) || (/^-/.test(f) && !/^-?\d+(\.\d+)?$/.test(f))).toBe(false);
+    for (const r of records.slice(1, 2000))
+      for (const f of r.fields)
+        expect(/^[=+@\t\r]/.test(f) || (/^-/.test(f) && !/^-?\d+(\.\d+)?$/.test(f))).toBe(false);
   });
 
   it('exports only the filtered view, and JSON with amounts in minor units', async () => {
     const core = testCore();
     cores.push(core);
     const { other } = await fill(core, 3000);
-    const filter = { clientId: other.id, status: 'failed', from: new Date(T0 + 600 * 60_000).toISOString(), to: new Date(T0 + 2400 * 60_000).toISOString() };
+    const filter = {
+      clientId: other.id,
+      status: 'failed',
+      from: new Date(T0 + 600 * 60_000).toISOString(),
+      to: new Date(T0 + 2400 * 60_000).toISOString(),
+    };
     const expected = core.db.$client
-      .prepare(`SELECT id FROM notifications WHERE client_id = ? AND status = 'failed' AND decided_at >= ? AND decided_at < ? ORDER BY decided_at DESC, id DESC`)
+      .prepare(
+        `SELECT id FROM notifications WHERE client_id = ? AND status = 'failed' AND decided_at >= ? AND decided_at < ? ORDER BY decided_at DESC, id DESC`,
+      )
       .pluck()
       .all(other.id, T0 + 600 * 60_000, T0 + 2400 * 60_000) as number[];
     expect(expected.length).toBeGreaterThan(100);
@@ -202,7 +271,13 @@ describe('exporting the notification log', () => {
     expect((screen as { items: { id: number }[] }).items.map((r) => r.id)).toEqual(expected);
 
     const json = await exportAll(core, { ...filter, format: 'json' });
-    const rows = JSON.parse(fs.readFileSync(json.path, 'utf8')) as { id: number; available: number; currency: string; status: string; recipients: string[] }[];
+    const rows = JSON.parse(fs.readFileSync(json.path, 'utf8')) as {
+      id: number;
+      available: number;
+      currency: string;
+      status: string;
+      recipients: string[];
+    }[];
     expect(rows.map((r) => r.id)).toEqual(expected);
     expect(rows[0]).toMatchObject({ status: 'failed', currency: 'KWD', available: -(rows[0].id - 1) });
     expect(Array.isArray(rows[0].recipients)).toBe(true);
@@ -221,7 +296,10 @@ describe('exporting the notification log', () => {
     // The answer says what the export now is: cancelled, with nothing to download.
     const cancelled = await core.ok('exports.cancel', { id: started.id });
     expect(cancelled).toMatchObject({ id: started.id, state: 'cancelled', downloadPath: null });
-    expect(await core.ok('exports.status', { id: started.id })).toMatchObject({ state: 'cancelled', downloadPath: null });
+    expect(await core.ok('exports.status', { id: started.id })).toMatchObject({
+      state: 'cancelled',
+      downloadPath: null,
+    });
     const end = await core.exporter.settled(started.id);
     expect(end).toMatchObject({ state: 'cancelled', downloadPath: null });
     expect(end!.rows).toBeLessThan(20_000);
@@ -233,7 +311,9 @@ describe('exporting the notification log', () => {
     const bad = await core.fails('notifications.export', { format: 'csv', kind: 'nope' });
     expect(bad).toMatchObject({ kind: 'validation', field: 'kind' });
     expect(bad.message).toContain('low_balance_forecast');
-    expect(await core.ok('notifications.export', { format: 'csv', kind: 'low_balance_forecast' })).toMatchObject({ state: 'running' });
+    expect(await core.ok('notifications.export', { format: 'csv', kind: 'low_balance_forecast' })).toMatchObject({
+      state: 'running',
+    });
   });
 
   it('asks the desktop save dialog where to write, and does nothing when it is cancelled', async () => {
@@ -257,11 +337,21 @@ describe('exporting the notification log', () => {
     const host = await startHost({ dataDir, port: 0, tickMs: 0 });
     hosts.push(host);
     const rpc = async (channel: string, input: unknown) => {
-      const res = await fetch(`${host.url}rpc/${channel}`, { method: 'POST', headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' }, body: JSON.stringify(input) });
+      const res = await fetch(`${host.url}rpc/${channel}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(input),
+      });
       return (await res.json()) as { ok: boolean; value: Record<string, unknown> };
     };
     const reseller = await rpc('resellers.create', { name: 'R', email: 'r@x.test' });
-    await rpc('clients.create', { resellerId: reseller.value.id, externalRef: 'C-1', name: 'One', billingEmail: 'o@x.test', currency: 'USD' });
+    await rpc('clients.create', {
+      resellerId: reseller.value.id,
+      externalRef: 'C-1',
+      name: 'One',
+      billingEmail: 'o@x.test',
+      currency: 'USD',
+    });
     const started = await rpc('notifications.export', { format: 'csv' });
     expect(started).toMatchObject({ ok: true });
     const id = started.value.id as string;
@@ -271,7 +361,11 @@ describe('exporting the notification log', () => {
     expect(ok.status).toBe(200);
     expect(ok.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(ok.headers.get('content-disposition')).toMatch(/^attachment; filename="notifications-.*\.csv"$/);
-    expect(Buffer.from(await ok.arrayBuffer()).toString('utf8').startsWith('\ufeffid,decided_at,kind')).toBe(true);
+    expect(
+      Buffer.from(await ok.arrayBuffer())
+        .toString('utf8')
+        .startsWith('\ufeffid,decided_at,kind'),
+    ).toBe(true);
     expect((await fetch(link)).status).toBe(401);
     expect((await fetch(`${link}?token=wrong`)).status).toBe(401);
     expect((await fetch(`${host.url}exports/..%2F..%2Fledger.sqlite/x?token=${host.token}`)).status).toBe(404);
@@ -286,7 +380,9 @@ describe('exporting the notification log', () => {
     const install = core.settings.installId();
     const reference = referenceCsv(core);
     // The sha256 of this log's export by the exporter before the worker threads (install id masked).
-    expect(crypto.createHash('sha256').update(reference.split(install).join('<install>')).digest('hex')).toBe('afc67bab011d3872928fcfb020ba7ff2e2c2c1528bd3c15d10cdaea91d9b60f8');
+    expect(crypto.createHash('sha256').update(reference.split(install).join('<install>')).digest('hex')).toBe(
+      'afc67bab011d3872928fcfb020ba7ff2e2c2c1528bd3c15d10cdaea91d9b60f8',
+    );
     const runs: [Partial<ExporterOptions>, NotificationFilter, number][] = [
       [{ workers: 2, parallelFrom: 1, chunkRows: 1000 }, {}, 2],
       [{ workers: 3, parallelFrom: 1, chunkRows: 97 }, {}, 3],
@@ -334,7 +430,10 @@ describe('exporting the notification log', () => {
       expect(done.rows).toBe(4_000);
       expect(fs.readFileSync(done.path).equals(Buffer.from(reference))).toBe(true);
     }
-    const expected = sqlite.prepare('SELECT id FROM notifications ORDER BY decided_at DESC, id DESC').pluck().all() as number[];
+    const expected = sqlite
+      .prepare('SELECT id FROM notifications ORDER BY decided_at DESC, id DESC')
+      .pluck()
+      .all() as number[];
     const json = exporterOf(core, { batch: 97 });
     const done = (await json.settled((await json.start('json', {}))!.id))!;
     expect((JSON.parse(fs.readFileSync(done.path, 'utf8')) as { id: number }[]).map((r) => r.id)).toEqual(expected);
@@ -345,7 +444,16 @@ describe('exporting the notification log', () => {
     cores.push(core);
     await fill(core, 20_000);
     let cancel = () => {};
-    const exporter = new Exporter({ sqlite: core.db.$client, clock: core.clock, dir: path.join(tempDir(), 'exports'), installId: () => core.settings.installId(), emit: () => cancel(), workers: 2, parallelFrom: 1, chunkRows: 200 });
+    const exporter = new Exporter({
+      sqlite: core.db.$client,
+      clock: core.clock,
+      dir: path.join(tempDir(), 'exports'),
+      installId: () => core.settings.installId(),
+      emit: () => cancel(),
+      workers: 2,
+      parallelFrom: 1,
+      chunkRows: 200,
+    });
     const started = (await exporter.start('csv', {}))!;
     cancel = () => {
       if ((exporter.status(started.id)?.rows ?? 0) > 0) exporter.cancel(started.id);

@@ -20,12 +20,20 @@ function request(
 ): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string; json: () => any }> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port: opts.port ?? host.port, path: pathname, method: opts.method ?? 'GET', headers: opts.headers },
+      {
+        host: '127.0.0.1',
+        port: opts.port ?? host.port,
+        path: pathname,
+        method: opts.method ?? 'GET',
+        headers: opts.headers,
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (c) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, text, json: () => JSON.parse(text) }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode!, headers: res.headers, text, json: () => JSON.parse(text) }),
+        );
       },
     );
     req.on('error', reject);
@@ -44,7 +52,10 @@ const rpc = (channel: string, body: unknown, headers: Record<string, string> = {
 beforeAll(async () => {
   dataDir = tempDir();
   rendererDir = tempDir('bd-renderer-');
-  fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><html><head><title>t</title></head><body></body></html>');
+  fs.writeFileSync(
+    path.join(rendererDir, 'index.html'),
+    '<!doctype html><html><head><title>t</title></head><body></body></html>',
+  );
   fs.mkdirSync(path.join(rendererDir, 'assets'));
   fs.writeFileSync(path.join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
   fs.writeFileSync(path.join(dataDir, 'secret.txt'), 'do not serve');
@@ -75,9 +86,18 @@ describe('the headless host', () => {
     const r = await rpc('resellers.create', { name: 'Acme' });
     expect(r.status).toBe(200);
     expect(r.json()).toMatchObject({ ok: true, value: { id: 1, name: 'Acme' } });
-    const bad = await rpc('clients.create', { resellerId: 1, externalRef: 'C1', name: 'X', billingEmail: 'not-an-email', currency: 'USD' });
+    const bad = await rpc('clients.create', {
+      resellerId: 1,
+      externalRef: 'C1',
+      name: 'X',
+      billingEmail: 'not-an-email',
+      currency: 'USD',
+    });
     expect(bad.status).toBe(400);
-    expect(bad.json()).toEqual({ ok: false, error: { kind: 'validation', message: expect.stringContaining('billingEmail'), field: 'billingEmail' } });
+    expect(bad.json()).toEqual({
+      ok: false,
+      error: { kind: 'validation', message: expect.stringContaining('billingEmail'), field: 'billingEmail' },
+    });
     const unknown = await rpc('clients.explode', {});
     expect(unknown.status).toBe(404);
     expect(unknown.json()).toMatchObject({ ok: false, error: { kind: 'not_found' } });
@@ -91,14 +111,20 @@ describe('the headless host', () => {
   });
 
   it('refuses requests without the token or with a wrong one', async () => {
-    const none = await request('/rpc/app.info', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const none = await request('/rpc/app.info', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(none.status).toBe(401);
     expect(none.json()).toMatchObject({ ok: false, error: { kind: 'unauthorized' } });
     const wrong = await rpc('app.info', {}, { authorization: `Bearer ${'0'.repeat(64)}` });
     expect(wrong.status).toBe(401);
     const short = await rpc('app.info', {}, { authorization: 'Bearer x' });
     expect(short.status).toBe(401);
-    const events = await new Promise<number>((resolve) => http.get({ port: host.port, host: '127.0.0.1', path: '/events?token=nope' }, (res) => resolve(res.statusCode!)));
+    const events = await new Promise<number>((resolve) =>
+      http.get({ port: host.port, host: '127.0.0.1', path: '/events?token=nope' }, (res) => resolve(res.statusCode!)),
+    );
     expect(events).toBe(401);
   });
 
@@ -119,12 +145,20 @@ describe('the headless host', () => {
     const small = await startHost({ dataDir: tempDir(), port: 0, rendererDir, tickMs: 0, maxBody: 1024 });
     try {
       const body = JSON.stringify({ name: 'x'.repeat(4000) });
-      const framings: Record<string, string>[] = [{ 'content-length': String(Buffer.byteLength(body)) }, { 'transfer-encoding': 'chunked' }];
+      const framings: Record<string, string>[] = [
+        { 'content-length': String(Buffer.byteLength(body)) },
+        { 'transfer-encoding': 'chunked' },
+      ];
       for (const headers of framings) {
         const big = await request('/rpc/resellers.create', {
           port: small.port,
           method: 'POST',
-          headers: { authorization: `Bearer ${small.token}`, 'content-type': 'application/json', host: `127.0.0.1:${small.port}`, ...headers },
+          headers: {
+            authorization: `Bearer ${small.token}`,
+            'content-type': 'application/json',
+            host: `127.0.0.1:${small.port}`,
+            ...headers,
+          },
           body,
         });
         expect(big.status).toBe(413);
@@ -134,10 +168,18 @@ describe('the headless host', () => {
     } finally {
       await small.close();
     }
-    const notJson = await request('/rpc/app.info', { method: 'POST', headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' }, body: '{oops' });
+    const notJson = await request('/rpc/app.info', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' },
+      body: '{oops',
+    });
     expect(notJson.status).toBe(400);
     expect(notJson.json()).toMatchObject({ error: { kind: 'validation', field: 'body' } });
-    const form = await request('/rpc/app.info', { method: 'POST', headers: { authorization: `Bearer ${host.token}`, 'content-type': 'text/plain' }, body: '{}' });
+    const form = await request('/rpc/app.info', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${host.token}`, 'content-type': 'text/plain' },
+      body: '{}',
+    });
     expect(form.status).toBe(415);
     const get = await request('/rpc/app.info', { headers: { authorization: `Bearer ${host.token}` } });
     expect(get.status).toBe(405);
@@ -150,7 +192,14 @@ describe('the headless host', () => {
     expect(page.headers['content-security-policy']).toMatch(/^default-src 'none'/);
     expect((await request('/assets/app.js')).text).toBe('console.log(1)');
     expect((await request('/clients')).status).toBe(200); // a client-side route falls back to the app
-    for (const p of ['/../secret.txt', '/..%2fsecret.txt', '/assets/..%2f..%2fsecret.txt', '/assets/%00.js', '/nope.js', '/..%5csecret.txt']) {
+    for (const p of [
+      '/../secret.txt',
+      '/..%2fsecret.txt',
+      '/assets/..%2f..%2fsecret.txt',
+      '/assets/%00.js',
+      '/nope.js',
+      '/..%5csecret.txt',
+    ]) {
       const r = await request(p);
       expect(r.status, p).toBe(404);
       expect(r.text).not.toContain('do not serve');
@@ -182,16 +231,29 @@ describe('the headless host', () => {
 
   it('has the test clock channels only with --test-clock', async () => {
     expect((await rpc('clock.get', {})).json()).toEqual({ ok: true, value: { now: '2026-11-01T00:00:00.000Z' } });
-    expect((await rpc('clock.advance', { ms: 3_600_000 })).json()).toEqual({ ok: true, value: { now: '2026-11-01T01:00:00.000Z' } });
+    expect((await rpc('clock.advance', { ms: 3_600_000 })).json()).toEqual({
+      ok: true,
+      value: { now: '2026-11-01T01:00:00.000Z' },
+    });
     expect((await rpc('clock.set', { iso: '2026-12-01T00:00:00Z' })).json().value.now).toBe('2026-12-01T00:00:00.000Z');
-    expect((await rpc('clock.set', { iso: '2026-01-01T00:00:00Z' })).json()).toMatchObject({ ok: false, error: { field: 'iso' } });
-    expect((await rpc('app.info', {})).json().value).toMatchObject({ testClock: true, now: '2026-12-01T00:00:00.000Z' });
+    expect((await rpc('clock.set', { iso: '2026-01-01T00:00:00Z' })).json()).toMatchObject({
+      ok: false,
+      error: { field: 'iso' },
+    });
+    expect((await rpc('app.info', {})).json().value).toMatchObject({
+      testClock: true,
+      now: '2026-12-01T00:00:00.000Z',
+    });
     const plain = await startHost({ dataDir: tempDir(), port: 0, rendererDir, tickMs: 0 });
     try {
       const r = await request('/rpc/clock.get', {
         port: plain.port,
         method: 'POST',
-        headers: { authorization: `Bearer ${plain.token}`, 'content-type': 'application/json', host: `127.0.0.1:${plain.port}` },
+        headers: {
+          authorization: `Bearer ${plain.token}`,
+          'content-type': 'application/json',
+          host: `127.0.0.1:${plain.port}`,
+        },
         body: '{}',
       });
       expect(r.status).toBe(404);
@@ -206,7 +268,9 @@ describe('the headless host', () => {
     process.env.XDG_DATA_HOME = home;
     try {
       const { defaultDataDir } = await import('../../../src/main/core/db/paths');
-      await expect(startHost({ dataDir: defaultDataDir(), port: 0, testClock: true })).rejects.toThrow(/refused for the default data folder/);
+      await expect(startHost({ dataDir: defaultDataDir(), port: 0, testClock: true })).rejects.toThrow(
+        /refused for the default data folder/,
+      );
     } finally {
       if (prev === undefined) delete process.env.XDG_DATA_HOME;
       else process.env.XDG_DATA_HOME = prev;
@@ -218,7 +282,12 @@ describe('npm run serve (the built host as a program)', () => {
   const built = path.resolve(__dirname, '../../../out/main/headless.js');
 
   it('parses its options and explains a wrong one', () => {
-    expect(parseServeArgs(['--data-dir', 'x', '--port', '0', '--demo', '--test-clock'])).toEqual({ dataDir: 'x', port: 0, demo: true, testClock: true });
+    expect(parseServeArgs(['--data-dir', 'x', '--port', '0', '--demo', '--test-clock'])).toEqual({
+      dataDir: 'x',
+      port: 0,
+      demo: true,
+      testClock: true,
+    });
     expect(parseServeArgs(['--port=8080'])).toMatchObject({ port: 8080 });
     expect(() => parseServeArgs(['--port', 'abc'])).toThrow(/--port must be a whole number/);
     expect(() => parseServeArgs(['--bogus'])).toThrow(/unknown option --bogus/);
@@ -226,9 +295,13 @@ describe('npm run serve (the built host as a program)', () => {
   });
 
   it('starts on a data folder, prints its URL, writes host.json, and stops cleanly', async () => {
-    expect(fs.existsSync(built), 'out/main/headless.js is missing: run `npm run build` first (npm test does)').toBe(true);
+    expect(fs.existsSync(built), 'out/main/headless.js is missing: run `npm run build` first (npm test does)').toBe(
+      true,
+    );
     const dir = tempDir();
-    const child = spawn(process.execPath, [built, '--data-dir', dir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [built, '--data-dir', dir, '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (c) => (out += c));
     child.stderr.on('data', (c) => (out += c));
@@ -244,7 +317,11 @@ describe('npm run serve (the built host as a program)', () => {
     const info = JSON.parse(fs.readFileSync(path.join(dir, 'host.json'), 'utf8'));
     expect(out).toContain(`Open ${info.url}`);
     expect(info.pid).toBe(child.pid);
-    const res = await fetch(`${info.url}rpc/app.info`, { method: 'POST', headers: { authorization: `Bearer ${info.token}`, 'content-type': 'application/json' }, body: '{}' });
+    const res = await fetch(`${info.url}rpc/app.info`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${info.token}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(await res.json()).toMatchObject({ ok: true, value: { dataDir: dir, host: 'headless' } });
     const code = await new Promise<number | null>((resolve) => {
       child.on('exit', (c) => resolve(c));
@@ -256,7 +333,10 @@ describe('npm run serve (the built host as a program)', () => {
 
   it('refuses --test-clock without a data folder, in words', async () => {
     const home = tempDir();
-    const child = spawn(process.execPath, [built, '--test-clock', '--port', '0'], { env: { ...process.env, XDG_DATA_HOME: home, BALANCE_DESK_DATA_DIR: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [built, '--test-clock', '--port', '0'], {
+      env: { ...process.env, XDG_DATA_HOME: home, BALANCE_DESK_DATA_DIR: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let err = '';
     child.stderr.on('data', (c) => (err += c));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
@@ -275,8 +355,19 @@ describe('due work at start', () => {
       return r.value as { id: number };
     };
     const reseller = await call('resellers.create', { name: 'R', email: 'r@x.test' });
-    await call('profiles.create', { resellerId: reseller.id, name: 'P', currency: 'USD', clientRule: { enabled: true, threshold: 1000, notifyClient: true, emails: [] } });
-    const client = await call('clients.create', { resellerId: reseller.id, externalRef: 'C-1', name: 'One', billingEmail: 'o@x.test', currency: 'USD' });
+    await call('profiles.create', {
+      resellerId: reseller.id,
+      name: 'P',
+      currency: 'USD',
+      clientRule: { enabled: true, threshold: 1000, notifyClient: true, emails: [] },
+    });
+    const client = await call('clients.create', {
+      resellerId: reseller.id,
+      externalRef: 'C-1',
+      name: 'One',
+      billingEmail: 'o@x.test',
+      currency: 'USD',
+    });
     await call('ledger.post', { clientId: client.id, kind: 'usage', amount: -1 });
     expect(first.core.jobs.counts().queued).toBe(1);
     await first.close();

@@ -20,7 +20,8 @@ const TODAY = dayOf(NOW) * DAY_MS;
 /** A steady spender's usage: 2,400 ($24.00) on each of the 9 days before today, and 900 so far today (09:00). */
 function steadyUsage(): { at: number; amount: number }[] {
   const rows: { at: number; amount: number }[] = [];
-  for (let k = 9; k >= 1; k--) for (let h = 0; h < 24; h += 6) rows.push({ at: TODAY - k * DAY_MS + h * HOUR_MS, amount: 600 });
+  for (let k = 9; k >= 1; k--)
+    for (let h = 0; h < 24; h += 6) rows.push({ at: TODAY - k * DAY_MS + h * HOUR_MS, amount: 600 });
   for (const h of [1, 4, 7]) rows.push({ at: TODAY + h * HOUR_MS, amount: 300 });
   return rows;
 }
@@ -28,7 +29,14 @@ function steadyUsage(): { at: number; amount: number }[] {
 /** The steady usage, posted one entry at a time. */
 async function postSteady(clientId: number) {
   let n = 0;
-  for (const u of steadyUsage()) await core.ok('ledger.post', { clientId, kind: 'usage', amount: -u.amount, externalId: `s${n++}`, at: isoAt(u.at) });
+  for (const u of steadyUsage())
+    await core.ok('ledger.post', {
+      clientId,
+      kind: 'usage',
+      amount: -u.amount,
+      externalId: `s${n++}`,
+      at: isoAt(u.at),
+    });
 }
 
 /** A new core with one client, $1,000.00 topped up and the steady usage posted, at NOW. */
@@ -42,12 +50,21 @@ async function steadyClient() {
 }
 
 async function client(ref: string, resellerId: number) {
-  return core.ok('clients.create', { resellerId, externalRef: ref, name: `Client ${ref}`, billingEmail: `${ref}@x.test`, currency: 'USD' });
+  return core.ok('clients.create', {
+    resellerId,
+    externalRef: ref,
+    name: `Client ${ref}`,
+    billingEmail: `${ref}@x.test`,
+    currency: 'USD',
+  });
 }
 
 /** The days kept for the client's forecast (usage_days), oldest first. */
 function dailyRows(clientId: number): { day: number; spent: number }[] {
-  const flat = JSON.parse((core.db.$client.prepare('SELECT days FROM usage_days WHERE client_id = ?').pluck().get(clientId) as string | undefined) ?? '[]') as number[];
+  const flat = JSON.parse(
+    (core.db.$client.prepare('SELECT days FROM usage_days WHERE client_id = ?').pluck().get(clientId) as
+      string | undefined) ?? '[]',
+  ) as number[];
   const out: { day: number; spent: number }[] = [];
   for (let i = 0; i < flat.length; i += 2) out.push({ day: flat[i], spent: flat[i + 1] });
   return out.sort((a, b) => a.day - b.day);
@@ -59,9 +76,13 @@ describe('the stored forecast', () => {
     const { reseller, client: a } = await withClient(core);
     const b = await client('C-200', reseller.id);
     core.testClock.set(NOW);
-    for (const c of [a, b]) await core.ok('ledger.post', { clientId: c.id, kind: 'top_up', amount: 100_000, at: isoAt(T0) });
+    for (const c of [a, b])
+      await core.ok('ledger.post', { clientId: c.id, kind: 'top_up', amount: 100_000, at: isoAt(T0) });
     await postSteady(a.id);
-    const csv = ['client_ref,time,amount,external_id', ...steadyUsage().map((u, i) => `C-200,${isoAt(u.at)},${(u.amount / 100).toFixed(2)},b${i}`)].join('\n');
+    const csv = [
+      'client_ref,time,amount,external_id',
+      ...steadyUsage().map((u, i) => `C-200,${isoAt(u.at)},${(u.amount / 100).toFixed(2)},b${i}`),
+    ].join('\n');
     expect(await core.ok('ledger.import.commit', { resellerId: reseller.id, csv })).toMatchObject({ imported: 39 });
 
     const spent = 9 * 2400 + 900;
@@ -72,10 +93,15 @@ describe('the stored forecast', () => {
       // (100,000 − 22,500) minor units at 100 an hour: 775 hours from now.
       expect(got.runDryAt).toBe(isoAt(NOW + 775 * HOUR_MS));
       // One row per day of the window (7 complete days and today); the two older days are not kept.
-      expect(dailyRows(c.id)).toEqual([...Array(8).keys()].map((i) => ({ day: dayOf(TODAY) - 7 + i, spent: i === 7 ? 900 : 2400 })));
+      expect(dailyRows(c.id)).toEqual(
+        [...Array(8).keys()].map((i) => ({ day: dayOf(TODAY) - 7 + i, spent: i === 7 ? 900 : 2400 })),
+      );
     }
     // A re-import adds nothing, to the ledger or to the days.
-    expect(await core.ok('ledger.import.commit', { resellerId: reseller.id, csv })).toMatchObject({ imported: 0, duplicates: 39 });
+    expect(await core.ok('ledger.import.commit', { resellerId: reseller.id, csv })).toMatchObject({
+      imported: 0,
+      duplicates: 39,
+    });
     expect(dailyRows(b.id).reduce((s, r) => s + r.spent, 0)).toBe(7 * 2400 + 900);
 
     // A hold moves the available balance, and the run-dry time with it: 10,000 held is 100 hours sooner.
@@ -91,7 +117,12 @@ describe('the stored forecast', () => {
       clientRule: { enabled: true, threshold: 5_000, notifyClient: true, emails: [] },
     });
     const f = await core.ok('clients.forecast', { clientId: a.id });
-    expect(f).toMatchObject({ burnPerHour: 100, burnPerDay: 2400, runDryAt: isoAt(NOW + 675 * HOUR_MS), available: 67_500 });
+    expect(f).toMatchObject({
+      burnPerHour: 100,
+      burnPerDay: 2400,
+      runDryAt: isoAt(NOW + 675 * HOUR_MS),
+      available: 67_500,
+    });
     expect(f.thresholds).toEqual([
       { kind: 'staff', threshold: 20_000, crossesAt: isoAt(NOW + 475 * HOUR_MS) },
       { kind: 'client', threshold: 5_000, crossesAt: isoAt(NOW + 625 * HOUR_MS) },
@@ -147,7 +178,10 @@ describe('the stored forecast', () => {
     expect((await core.ok('clients.get', { id: a.id })).runDryAt).toBeNull();
     await core.runDue();
     expect(dailyRows(a.id)).toEqual(rows);
-    expect(await core.ok('clients.get', { id: a.id })).toMatchObject({ burnPerDay: expected.burnPerDay, runDryAt: expected.runDryAt });
+    expect(await core.ok('clients.get', { id: a.id })).toMatchObject({
+      burnPerDay: expected.burnPerDay,
+      runDryAt: expected.runDryAt,
+    });
   });
 });
 
@@ -177,13 +211,18 @@ describe('the client list sorted by run-dry time', () => {
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
     expect(ids).toEqual(order);
-    expect((await core.ok('clients.list', { sort: 'runDry', dir: 'desc', limit: 10 })).items.map((c) => c.id)).toEqual([...order].reverse());
+    expect((await core.ok('clients.list', { sort: 'runDry', dir: 'desc', limit: 10 })).items.map((c) => c.id)).toEqual(
+      [...order].reverse(),
+    );
     const listed = (await core.ok('clients.list', { sort: 'runDry', dir: 'asc', limit: 10 })).items;
     // Overdrawn: dry now. Idle: no usage, no forecast.
     expect(listed[0].runDryAt).toBe(isoAt(NOW));
     expect(listed[3]).toMatchObject({ runDryAt: null, burnPerDay: 0 });
 
-    const plan = (sql: string) => (core.db.$client.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join(' | ');
+    const plan = (sql: string) =>
+      (core.db.$client.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[])
+        .map((r) => r.detail)
+        .join(' | ');
     for (const [dir, cmp] of [
       ['ASC', '>'],
       ['DESC', '<'],
@@ -191,7 +230,9 @@ describe('the client list sorted by run-dry time', () => {
       const first = plan(`${CLIENT_SQL} ORDER BY b.run_dry_at ${dir}, b.client_id ${dir} LIMIT 51`);
       expect(first).toMatch(/INDEX balances_run_dry/);
       expect(first).not.toMatch(/TEMP B-TREE/);
-      const deep = plan(`${CLIENT_SQL} WHERE (b.run_dry_at, b.client_id) ${cmp} (1, 1) ORDER BY b.run_dry_at ${dir}, b.client_id ${dir} LIMIT 51`);
+      const deep = plan(
+        `${CLIENT_SQL} WHERE (b.run_dry_at, b.client_id) ${cmp} (1, 1) ORDER BY b.run_dry_at ${dir}, b.client_id ${dir} LIMIT 51`,
+      );
       expect(deep).toMatch(/SEARCH b USING (COVERING )?INDEX balances_run_dry \(/);
       expect(deep).not.toMatch(/TEMP B-TREE/);
     }

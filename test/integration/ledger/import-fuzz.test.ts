@@ -16,8 +16,17 @@ afterEach(() => core?.close());
 
 const HEADER = 'client_ref,time,amount,external_id,description';
 const goodRow = fc
-  .record({ ref: fc.constantFrom('C-100', 'C-200', 'C-404'), day: fc.integer({ min: 1, max: 28 }), cents: fc.integer({ min: 1, max: 99_999 }), id: fc.uuid(), note: fc.string({ maxLength: 20 }) })
-  .map((r) => `${r.ref},2026-11-${String(r.day).padStart(2, '0')},${(r.cents / 100).toFixed(2)},${r.id},"${r.note.replace(/"/g, '""')}"`);
+  .record({
+    ref: fc.constantFrom('C-100', 'C-200', 'C-404'),
+    day: fc.integer({ min: 1, max: 28 }),
+    cents: fc.integer({ min: 1, max: 99_999 }),
+    id: fc.uuid(),
+    note: fc.string({ maxLength: 20 }),
+  })
+  .map(
+    (r) =>
+      `${r.ref},2026-11-${String(r.day).padStart(2, '0')},${(r.cents / 100).toFixed(2)},${r.id},"${r.note.replace(/"/g, '""')}"`,
+  );
 
 /** One way of spoiling a line. */
 const spoil = fc.constantFrom<(line: string) => string>(
@@ -41,11 +50,25 @@ const file = fc.oneof(
   {
     weight: 4,
     arbitrary: fc
-      .tuple(fc.array(fc.tuple(goodRow, fc.option(spoil, { freq: 2 })), { minLength: 1, maxLength: 30 }), fc.constantFrom('\n', '\r\n'))
+      .tuple(
+        fc.array(fc.tuple(goodRow, fc.option(spoil, { freq: 2 })), { minLength: 1, maxLength: 30 }),
+        fc.constantFrom('\n', '\r\n'),
+      )
       .map(([rows, eol]) => [HEADER, ...rows.map(([r, f]) => (f ? f(r) : r))].join(eol)),
   },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 2000 }) },
-  { weight: 1, arbitrary: fc.constantFrom('{"not": "csv"}', '<html><body>hello</body></html>', '%PDF-1.7\n\u0000\u0001', '\ufeff', HEADER, `${HEADER}\n`, 'a,b,c\n1,2,3') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '{"not": "csv"}',
+      '<html><body>hello</body></html>',
+      '%PDF-1.7\n\u0000\u0001',
+      '\ufeff',
+      HEADER,
+      `${HEADER}\n`,
+      'a,b,c\n1,2,3',
+    ),
+  },
 );
 
 describe('usage import, fuzzed', () => {
@@ -53,7 +76,13 @@ describe('usage import, fuzzed', () => {
     core = testCore();
     const c = core;
     const { reseller } = await withClient(c);
-    await c.ok('clients.create', { resellerId: reseller.id, externalRef: 'C-200', name: 'Two', billingEmail: 't@x.test', currency: 'USD' });
+    await c.ok('clients.create', {
+      resellerId: reseller.id,
+      externalRef: 'C-200',
+      name: 'Two',
+      billingEmail: 't@x.test',
+      currency: 'USD',
+    });
     const entries = () => c.db.$client.prepare('SELECT count(*) FROM ledger_entries').pluck().get() as number;
     await fc.assert(
       fc.asyncProperty(file, async (csv) => {
@@ -61,7 +90,10 @@ describe('usage import, fuzzed', () => {
         if (!preview.ok) {
           expect(preview.error).toMatchObject({ kind: 'validation', field: 'csv' });
           expect(preview.error.message.length).toBeGreaterThan(10);
-          expect(await c.call('ledger.import.commit', { resellerId: reseller.id, csv })).toMatchObject({ ok: false, error: { kind: 'validation', field: 'csv' } });
+          expect(await c.call('ledger.import.commit', { resellerId: reseller.id, csv })).toMatchObject({
+            ok: false,
+            error: { kind: 'validation', field: 'csv' },
+          });
           return;
         }
         const p = preview.value as ChannelOutput<'ledger.import.preview'>;
@@ -81,7 +113,9 @@ describe('usage import, fuzzed', () => {
       { numRuns: 150, seed: 20261121 },
     );
     const off = c.db.$client
-      .prepare('SELECT count(*) FROM balances b WHERE b.balance <> (SELECT coalesce(sum(amount), 0) FROM ledger_entries e WHERE e.client_id = b.client_id)')
+      .prepare(
+        'SELECT count(*) FROM balances b WHERE b.balance <> (SELECT coalesce(sum(amount), 0) FROM ledger_entries e WHERE e.client_id = b.client_id)',
+      )
       .pluck()
       .get();
     expect(off).toBe(0);

@@ -38,7 +38,8 @@ const MULTILINE = 'calls, to "UK"\nand to "IE"';
 const refOf = (i: number) => `L-${1 + (i % CLIENTS)}`;
 const centsOf = (i: number) => 1 + ((i * 7919) % 99_999);
 const amountOf = (i: number) => `${Math.floor(centsOf(i) / 100)}.${String(centsOf(i) % 100).padStart(2, '0')}`;
-const timeOf = (i: number) => `2026-11-${String(1 + (i % 28)).padStart(2, '0')}T${String(i % 24).padStart(2, '0')}:00:00Z`;
+const timeOf = (i: number) =>
+  `2026-11-${String(1 + (i % 28)).padStart(2, '0')}T${String(i % 24).padStart(2, '0')}:00:00Z`;
 
 /** The fields of row i, as they stand in the file (the description quoted as RFC 4180 says). */
 type Fields = [ref: string, time: string, amount: string, externalId: string, description: string];
@@ -74,10 +75,19 @@ beforeAll(async () => {
   dir = tempDir('bd-import-large-');
   // A test clock: the scheduler runs only when the clock moves, so no table changes unless an import does.
   host = await startBuiltHost(dir, { args: ['--test-clock'] });
-  const reseller = (await callBuiltHost(host, 'resellers.create', { name: 'Large Files Ltd', email: 'ops@large.test' })) as { id: number };
+  const reseller = (await callBuiltHost(host, 'resellers.create', {
+    name: 'Large Files Ltd',
+    email: 'ops@large.test',
+  })) as { id: number };
   resellerId = reseller.id;
   for (let c = 1; c <= CLIENTS; c++) {
-    await callBuiltHost(host, 'clients.create', { resellerId, externalRef: `L-${c}`, name: `Client ${c}`, billingEmail: `c${c}@large.test`, currency: 'USD' });
+    await callBuiltHost(host, 'clients.create', {
+      resellerId,
+      externalRef: `L-${c}`,
+      name: `Client ${c}`,
+      billingEmail: `c${c}@large.test`,
+      currency: 'USD',
+    });
   }
   // The page the host serves: the store's transport finds the host at the page's origin, its token in a meta tag.
   const token = host.token;
@@ -104,7 +114,14 @@ async function run(mode: 'preview' | 'commit', text: string) {
   const t0 = performance.now();
   await (mode === 'preview' ? s.preview() : s.commit());
   const st = useImport.getState();
-  return { phase: st.phase, totals: st.totals, errors: st.errors, partsDone: st.partsDone, partsTotal: st.partsTotal, seconds: Math.round(performance.now() - t0) / 1000 };
+  return {
+    phase: st.phase,
+    totals: st.totals,
+    errors: st.errors,
+    partsDone: st.partsDone,
+    partsTotal: st.partsTotal,
+    seconds: Math.round(performance.now() - t0) / 1000,
+  };
 }
 
 /**
@@ -137,66 +154,114 @@ const rows = ROWS.toLocaleString('en-US');
 describe(`a ${rows}-row usage file, sent in parts as the Import screen sends it`, () => {
   // The refusals first, while the ledger is small: a checksum reads every row of every table.
   const brokenQuoting: [string, (f: Fields) => string, RegExp][] = [
-    ['a quote left open', ([ref, time, amount, id, d]) => `${ref},${time},"${amount},${id},${d}`, /quoted field that starts on line (\d+) never ends/],
-    ['a stray quote', ([ref, time, amount, id, d]) => `${ref},${time},${amount}",${id},${d}`, /line (\d+): a quote inside an unquoted field/],
+    [
+      'a quote left open',
+      ([ref, time, amount, id, d]) => `${ref},${time},"${amount},${id},${d}`,
+      /quoted field that starts on line (\d+) never ends/,
+    ],
+    [
+      'a stray quote',
+      ([ref, time, amount, id, d]) => `${ref},${time},${amount}",${id},${d}`,
+      /line (\d+): a quote inside an unquoted field/,
+    ],
   ];
   for (const [what, spoil, message] of brokenQuoting) {
-    it(`${what} on a line near the end: refused naming that line before any part is sent; nothing of the file lands`, { timeout: TIMEOUT }, async () => {
-      const { text, badLine } = usageFile(what.replace(/ /g, '_'), { spoil });
-      const before = checksum(books());
-      // Commit first, as a user may without a preview: before the check, the parts before the fault landed.
-      for (const mode of ['commit', 'preview'] as const) {
-        const r = await run(mode, text);
-        expect(r.phase).toBe('failed');
-        expect(r.errors.file).toMatch(message);
-        expect(Number(message.exec(r.errors.file!)![1])).toBe(badLine);
-        expect(checksum(books()), `${mode}: nothing of the file is in the ledger`).toBe(before);
-        expect(r.partsDone, 'no part was sent').toBe(0);
-      }
-    });
+    it(
+      `${what} on a line near the end: refused naming that line before any part is sent; nothing of the file lands`,
+      { timeout: TIMEOUT },
+      async () => {
+        const { text, badLine } = usageFile(what.replace(/ /g, '_'), { spoil });
+        const before = checksum(books());
+        // Commit first, as a user may without a preview: before the check, the parts before the fault landed.
+        for (const mode of ['commit', 'preview'] as const) {
+          const r = await run(mode, text);
+          expect(r.phase).toBe('failed');
+          expect(r.errors.file).toMatch(message);
+          expect(Number(message.exec(r.errors.file!)![1])).toBe(badLine);
+          expect(checksum(books()), `${mode}: nothing of the file is in the ledger`).toBe(before);
+          expect(r.partsDone, 'no part was sent').toBe(0);
+        }
+      },
+    );
   }
 
-  it('an unknown client on a line near the end: the preview names the line and client_ref and changes nothing', { timeout: TIMEOUT }, async () => {
-    const { text, badLine } = usageFile('unknown', { spoil: ([, time, amount, id, d]) => ['L-NOPE', time, amount, id, d].join(',') });
-    const before = checksum(books());
-    const preview = await run('preview', text);
-    expect(preview).toMatchObject({ phase: 'previewed', partsDone: parts, partsTotal: parts });
-    expect(preview.totals).toMatchObject({ rows: ROWS, valid: ROWS - 1, errorCount: 1, errors: [{ line: badLine, field: 'client_ref' }] });
-    expect(preview.totals.errors[0].message).toMatch(/L-NOPE/);
-    expect(checksum(books()), 'a preview changes nothing').toBe(before);
-  });
+  it(
+    'an unknown client on a line near the end: the preview names the line and client_ref and changes nothing',
+    { timeout: TIMEOUT },
+    async () => {
+      const { text, badLine } = usageFile('unknown', {
+        spoil: ([, time, amount, id, d]) => ['L-NOPE', time, amount, id, d].join(','),
+      });
+      const before = checksum(books());
+      const preview = await run('preview', text);
+      expect(preview).toMatchObject({ phase: 'previewed', partsDone: parts, partsTotal: parts });
+      expect(preview.totals).toMatchObject({
+        rows: ROWS,
+        valid: ROWS - 1,
+        errorCount: 1,
+        errors: [{ line: badLine, field: 'client_ref' }],
+      });
+      expect(preview.totals.errors[0].message).toMatch(/L-NOPE/);
+      expect(checksum(books()), 'a preview changes nothing').toBe(before);
+    },
+  );
 
-  it('a bad amount on a line near the end: the preview names the line and amount and changes nothing; the commit skips just that row', { timeout: TIMEOUT }, async () => {
-    const { text, badLine } = usageFile('amount', { spoil: ([ref, time, , id, d]) => [ref, time, '12.3.4', id, d].join(',') });
-    const before = checksum(books());
-    const preview = await run('preview', text);
-    expect(preview).toMatchObject({ phase: 'previewed', partsDone: parts });
-    expect(preview.totals).toMatchObject({ rows: ROWS, valid: ROWS - 1, errorCount: 1, errors: [{ line: badLine, field: 'amount' }] });
-    expect(checksum(books()), 'a preview changes nothing').toBe(before);
+  it(
+    'a bad amount on a line near the end: the preview names the line and amount and changes nothing; the commit skips just that row',
+    { timeout: TIMEOUT },
+    async () => {
+      const { text, badLine } = usageFile('amount', {
+        spoil: ([ref, time, , id, d]) => [ref, time, '12.3.4', id, d].join(','),
+      });
+      const before = checksum(books());
+      const preview = await run('preview', text);
+      expect(preview).toMatchObject({ phase: 'previewed', partsDone: parts });
+      expect(preview.totals).toMatchObject({
+        rows: ROWS,
+        valid: ROWS - 1,
+        errorCount: 1,
+        errors: [{ line: badLine, field: 'amount' }],
+      });
+      expect(checksum(books()), 'a preview changes nothing').toBe(before);
 
-    // Commit keeps the good rows and lists the bad one (README, "Usage CSV").
-    const commit = await run('commit', text);
-    expect(commit).toMatchObject({ phase: 'committed', partsDone: parts });
-    expect(commit.totals).toMatchObject({ rows: ROWS, imported: ROWS - 1, duplicates: 0, errorCount: 1, errors: [{ line: badLine, field: 'amount' }] });
-    expectLanded('amount', ROWS - 1, BAD_ROW);
+      // Commit keeps the good rows and lists the bad one (README, "Usage CSV").
+      const commit = await run('commit', text);
+      expect(commit).toMatchObject({ phase: 'committed', partsDone: parts });
+      expect(commit.totals).toMatchObject({
+        rows: ROWS,
+        imported: ROWS - 1,
+        duplicates: 0,
+        errorCount: 1,
+        errors: [{ line: badLine, field: 'amount' }],
+      });
+      expectLanded('amount', ROWS - 1, BAD_ROW);
 
-    // The row corrected, the same file again: only that row is new.
-    const fixed = await run('commit', usageFile('amount').text);
-    expect(fixed.totals).toMatchObject({ rows: ROWS, imported: 1, duplicates: ROWS - 1, errorCount: 0 });
-    expectLanded('amount', ROWS);
-    console.log(`import-large: a bad amount: preview ${preview.seconds} s, commit ${commit.seconds} s, the corrected file again ${fixed.seconds} s`);
-  });
+      // The row corrected, the same file again: only that row is new.
+      const fixed = await run('commit', usageFile('amount').text);
+      expect(fixed.totals).toMatchObject({ rows: ROWS, imported: 1, duplicates: ROWS - 1, errorCount: 0 });
+      expectLanded('amount', ROWS);
+      console.log(
+        `import-large: a bad amount: preview ${preview.seconds} s, commit ${commit.seconds} s, the corrected file again ${fixed.seconds} s`,
+      );
+    },
+  );
 
-  it(`previews, then commits all ${rows} rows: each lands exactly once, balances equal entries`, { timeout: TIMEOUT }, async () => {
-    const { text } = usageFile('good', { bom: true, eol: '\r\n' });
-    const preview = await run('preview', text);
-    expect(preview).toMatchObject({ phase: 'previewed', partsDone: parts, partsTotal: parts, errors: {} });
-    expect(preview.totals).toMatchObject({ rows: ROWS, valid: ROWS, duplicates: 0, errorCount: 0 });
+  it(
+    `previews, then commits all ${rows} rows: each lands exactly once, balances equal entries`,
+    { timeout: TIMEOUT },
+    async () => {
+      const { text } = usageFile('good', { bom: true, eol: '\r\n' });
+      const preview = await run('preview', text);
+      expect(preview).toMatchObject({ phase: 'previewed', partsDone: parts, partsTotal: parts, errors: {} });
+      expect(preview.totals).toMatchObject({ rows: ROWS, valid: ROWS, duplicates: 0, errorCount: 0 });
 
-    const commit = await run('commit', text);
-    expect(commit).toMatchObject({ phase: 'committed', partsDone: parts, errors: {} });
-    expect(commit.totals).toMatchObject({ rows: ROWS, imported: ROWS, duplicates: 0, errorCount: 0 });
-    expectLanded('good', ROWS);
-    console.log(`import-large: ${rows} rows (${(text.length / 1024 / 1024).toFixed(1)} MB, ${parts} parts): preview ${preview.seconds} s, commit ${commit.seconds} s`);
-  });
+      const commit = await run('commit', text);
+      expect(commit).toMatchObject({ phase: 'committed', partsDone: parts, errors: {} });
+      expect(commit.totals).toMatchObject({ rows: ROWS, imported: ROWS, duplicates: 0, errorCount: 0 });
+      expectLanded('good', ROWS);
+      console.log(
+        `import-large: ${rows} rows (${(text.length / 1024 / 1024).toFixed(1)} MB, ${parts} parts): preview ${preview.seconds} s, commit ${commit.seconds} s`,
+      );
+    },
+  );
 });

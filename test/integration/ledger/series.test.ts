@@ -32,7 +32,9 @@ function history(core: TestCore, clientId: number, n: number, days: number, seed
       balance += amount;
       insert.run(clientId, top ? 'top_up' : 'usage', amount, balance, top ? 'Card' : 'Calls', 'test', at, at);
     });
-    core.db.$client.prepare('UPDATE balances SET balance = ?, available = ?, entry_count = ? WHERE client_id = ?').run(balance, balance, n, clientId);
+    core.db.$client
+      .prepare('UPDATE balances SET balance = ?, available = ?, entry_count = ? WHERE client_id = ?')
+      .run(balance, balance, n, clientId);
   })();
 }
 
@@ -53,9 +55,21 @@ describe('the client chart’s hourly cache', () => {
     // Built in slices of 700 entries, as a client with a long history is; an entry posted between two slices
     // (the build yields to other work) is in the next refresh.
     const building = refreshSeriesHours(core.db.$client, client.id, 700);
-    await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -1234, description: 'During the build' });
+    await core.ok('ledger.post', {
+      clientId: client.id,
+      kind: 'usage',
+      amount: -1234,
+      description: 'During the build',
+    });
     await building;
-    expect(core.db.$client.prepare('SELECT count(*) FROM ledger_entries WHERE client_id = ? AND id > (SELECT through_id FROM series_state WHERE client_id = ?)').pluck().get(client.id, client.id)).toBe(1);
+    expect(
+      core.db.$client
+        .prepare(
+          'SELECT count(*) FROM ledger_entries WHERE client_id = ? AND id > (SELECT through_id FROM series_state WHERE client_id = ?)',
+        )
+        .pluck()
+        .get(client.id, client.id),
+    ).toBe(1);
     const ranges: [number, number, number][] = [
       [now - 90 * DAY, now, 600], // the whole history, hours per bucket
       [now - 90 * DAY, now, 5000], // an hour per bucket
@@ -77,7 +91,9 @@ describe('the client chart’s hourly cache', () => {
     expect(s.points.length).toBeLessThanOrEqual(4 * 600 + 2);
     expect(s.totals.topUps).toBe(500);
     // Every spike survives: the line's lowest and highest are the entries' own.
-    const extremes = core.db.$client.prepare('SELECT min(balance_after) AS lo, max(balance_after) AS hi FROM ledger_entries WHERE client_id = ?').get(client.id);
+    const extremes = core.db.$client
+      .prepare('SELECT min(balance_after) AS lo, max(balance_after) AS hi FROM ledger_entries WHERE client_id = ?')
+      .get(client.id);
     const line = s.points.map((p) => p.balance);
     expect({ lo: Math.min(...line), hi: Math.max(...line) }).toEqual(extremes);
   });
@@ -90,7 +106,8 @@ describe('the client chart’s hourly cache', () => {
     const sqlite = core.db.$client;
     const now = core.clock.now();
     const whole = () => hourBuckets(sqlite, client.id, now - 60 * DAY, now + DAY, 2000);
-    const hoursCached = () => sqlite.prepare('SELECT count(*) FROM series_hours WHERE client_id = ?').pluck().get(client.id) as number;
+    const hoursCached = () =>
+      sqlite.prepare('SELECT count(*) FROM series_hours WHERE client_id = ?').pluck().get(client.id) as number;
 
     expect(await whole()).toEqual(fromEntries(core, client.id, now - 60 * DAY, now + DAY, 2000));
     const cached = hoursCached();
@@ -112,7 +129,9 @@ describe('the client chart’s hourly cache', () => {
     expect(await core.ok('ledger.import.commit', { resellerId: reseller.id, csv })).toMatchObject({ imported: 1 });
     expect(await whole()).toEqual(fromEntries(core, client.id, now - 60 * DAY, now + DAY, 2000));
     const hour = Math.floor(Date.parse(past) / HOUR_MS);
-    const row = sqlite.prepare('SELECT first_at, last_at FROM series_hours WHERE client_id = ? AND hour = ?').get(client.id, hour) as { first_at: number; last_at: number };
+    const row = sqlite
+      .prepare('SELECT first_at, last_at FROM series_hours WHERE client_id = ? AND hour = ?')
+      .get(client.id, hour) as { first_at: number; last_at: number };
     expect(row.first_at <= Date.parse(past) && Date.parse(past) <= row.last_at).toBe(true);
 
     // Nothing new: nothing is written.

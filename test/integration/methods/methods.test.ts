@@ -46,14 +46,23 @@ describe('payment methods from Stripe', () => {
     const reordered = await core.ok('methods.reorder', { clientId: client.id, order });
     expect(reordered.methods.map((m) => m.id)).toEqual(order);
     expect(reordered.methods[0]).toMatchObject({ id: visa.id, primary: true, priority: 1 });
-    expect(await core.fails('methods.reorder', { clientId: client.id, order: [visa.id] })).toMatchObject({ kind: 'validation', field: 'order' });
-    expect(await core.fails('methods.reorder', { clientId: client.id, order: [visa.id, visa.id, bank.id] })).toMatchObject({ field: 'order' });
+    expect(await core.fails('methods.reorder', { clientId: client.id, order: [visa.id] })).toMatchObject({
+      kind: 'validation',
+      field: 'order',
+    });
+    expect(
+      await core.fails('methods.reorder', { clientId: client.id, order: [visa.id, visa.id, bank.id] }),
+    ).toMatchObject({ field: 'order' });
     const off = await core.ok('methods.update', { id: bank.id, autoCharge: false });
     expect(off.methods.find((m) => m.id === bank.id)!.autoCharge).toBe(false);
     // A refresh keeps Balance Desk's own settings.
     const kept = await core.ok('methods.refresh', { clientId: client.id });
-    expect(kept.methods.map((m) => [m.id, m.autoCharge])).toEqual(reordered.methods.map((m) => [m.id, m.id === bank.id ? false : true]));
-    const audit = (await core.ok('audit.list', { subjectType: 'client', subjectId: client.id, limit: 20 })).items.map((a) => a.action);
+    expect(kept.methods.map((m) => [m.id, m.autoCharge])).toEqual(
+      reordered.methods.map((m) => [m.id, m.id === bank.id ? false : true]),
+    );
+    const audit = (await core.ok('audit.list', { subjectType: 'client', subjectId: client.id, limit: 20 })).items.map(
+      (a) => a.action,
+    );
     expect(audit).toEqual(expect.arrayContaining(['methods.link', 'methods.reorder', 'methods.update']));
   });
 
@@ -64,13 +73,25 @@ describe('payment methods from Stripe', () => {
     expect(link.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
     const [session] = server.checkoutSessions();
     // With no page of the reseller's set, the client returns to the sandbox's own page.
-    expect(session).toMatchObject({ mode: 'setup', customer: customerId, currency: 'usd', success_url: `${server.url}/`, cancel_url: `${server.url}/` });
+    expect(session).toMatchObject({
+      mode: 'setup',
+      customer: customerId,
+      currency: 'usd',
+      success_url: `${server.url}/`,
+      cancel_url: `${server.url}/`,
+    });
     // Emailed: a new link, logged and queued for the client's billing address.
     const mailed = await core.ok('methods.setupLink', { clientId: client.id, email: true });
     expect(mailed.emailedTo).toBe('ap@bluefox.test');
     const [note] = (await core.ok('notifications.list', { kind: 'setup_link' })).items;
-    expect(note).toMatchObject({ recipients: ['ap@bluefox.test'], subject: 'Add a payment method for your Acme Telecom account', status: 'queued' });
-    expect((await core.ok('notifications.get', { id: note.id })).message.text).toContain(`Add a payment method: ${mailed.url}`);
+    expect(note).toMatchObject({
+      recipients: ['ap@bluefox.test'],
+      subject: 'Add a payment method for your Acme Telecom account',
+      status: 'queued',
+    });
+    expect((await core.ok('notifications.get', { id: note.id })).message.text).toContain(
+      `Add a payment method: ${mailed.url}`,
+    );
     server.completeCheckout(session.id, 'pm_card_mastercard');
     const after = await core.ok('methods.refresh', { clientId: client.id });
     expect(after.methods.map((m) => m.label)).toEqual(['Mastercard •••• 4444']);
@@ -81,19 +102,30 @@ describe('payment methods from Stripe', () => {
     await stripeClient(server).paymentMethods.detach(two.methods[0].stripeId);
     const one = await core.ok('methods.refresh', { clientId: client.id });
     expect(one.methods.map((m) => [m.label, m.priority, m.primary])).toEqual([['Visa •••• 4242', 1, true]]);
-    expect(await core.fails('methods.update', { id: two.methods[0].id, autoCharge: false })).toMatchObject({ kind: 'not_found' });
+    expect(await core.fails('methods.update', { id: two.methods[0].id, autoCharge: false })).toMatchObject({
+      kind: 'not_found',
+    });
   });
 
   it("sends the client back to the reseller's page after a setup link, which must be set when the SDK points at Stripe itself", async () => {
     const { server, core, client } = await setup();
     await core.ok('methods.link', { clientId: client.id });
-    expect(await core.fails('stripe.setReturnPage', { returnUrl: 'javascript:alert(1)' })).toMatchObject({ kind: 'validation', field: 'returnUrl' });
-    expect(await core.fails('stripe.setReturnPage', { returnUrl: 'x'.repeat(10) })).toMatchObject({ kind: 'validation', field: 'returnUrl' });
+    expect(await core.fails('stripe.setReturnPage', { returnUrl: 'javascript:alert(1)' })).toMatchObject({
+      kind: 'validation',
+      field: 'returnUrl',
+    });
+    expect(await core.fails('stripe.setReturnPage', { returnUrl: 'x'.repeat(10) })).toMatchObject({
+      kind: 'validation',
+      field: 'returnUrl',
+    });
     expect((await core.ok('stripe.get', {})).returnUrl).toBeNull();
     const set = await core.ok('stripe.setReturnPage', { returnUrl: 'https://bluefox.example/card-saved' });
     expect(set).toMatchObject({ returnUrl: 'https://bluefox.example/card-saved', defaultReturnUrl: `${server.url}/` });
     await core.ok('methods.setupLink', { clientId: client.id });
-    expect(server.checkoutSessions()[0]).toMatchObject({ success_url: 'https://bluefox.example/card-saved', cancel_url: 'https://bluefox.example/card-saved' });
+    expect(server.checkoutSessions()[0]).toMatchObject({
+      success_url: 'https://bluefox.example/card-saved',
+      cancel_url: 'https://bluefox.example/card-saved',
+    });
     const audit = (await core.ok('audit.list', { limit: 10 })).items.find((a) => a.action === 'stripe.setReturnPage')!;
     expect(audit.detail).toEqual({ returnUrl: [null, 'https://bluefox.example/card-saved'] });
     expect((await core.ok('stripe.setReturnPage', { returnUrl: null })).returnUrl).toBeNull();
@@ -102,7 +134,11 @@ describe('payment methods from Stripe', () => {
     const real = fx.core(testCore({ stripeKey: SANDBOX_API_KEY }));
     const other = await withClient(real);
     expect((await real.ok('stripe.get', {})).defaultReturnUrl).toBeNull();
-    expect(await real.fails('methods.setupLink', { clientId: other.client.id })).toMatchObject({ kind: 'conflict', field: 'returnUrl', message: expect.stringMatching(/Settings → Stripe/) });
+    expect(await real.fails('methods.setupLink', { clientId: other.client.id })).toMatchObject({
+      kind: 'conflict',
+      field: 'returnUrl',
+      message: expect.stringMatching(/Settings → Stripe/),
+    });
   });
 
   it('links an existing customer by id, refusing one Stripe does not have and one linked to another client', async () => {
@@ -111,9 +147,21 @@ describe('payment methods from Stripe', () => {
     server.attachTestPaymentMethod(existing.id, 'pm_card_visa');
     const linked = await core.ok('methods.link', { clientId: client.id, customerId: existing.id });
     expect(linked).toMatchObject({ customerId: existing.id, methods: [{ label: 'Visa •••• 4242' }] });
-    expect(await core.fails('methods.link', { clientId: client.id, customerId: 'cus_DoesNotExist1' })).toMatchObject({ kind: 'validation', field: 'customerId' });
-    const other = await core.ok('clients.create', { resellerId: client.resellerId, externalRef: 'C-2', name: 'Two', billingEmail: 't@x.test', currency: 'USD' });
-    expect(await core.fails('methods.link', { clientId: other.id, customerId: existing.id })).toMatchObject({ kind: 'conflict', field: 'customerId' });
+    expect(await core.fails('methods.link', { clientId: client.id, customerId: 'cus_DoesNotExist1' })).toMatchObject({
+      kind: 'validation',
+      field: 'customerId',
+    });
+    const other = await core.ok('clients.create', {
+      resellerId: client.resellerId,
+      externalRef: 'C-2',
+      name: 'Two',
+      billingEmail: 't@x.test',
+      currency: 'USD',
+    });
+    expect(await core.fails('methods.link', { clientId: other.id, customerId: existing.id })).toMatchObject({
+      kind: 'conflict',
+      field: 'customerId',
+    });
     expect(await core.fails('methods.refresh', { clientId: other.id })).toMatchObject({ kind: 'conflict' });
   });
 
@@ -121,13 +169,20 @@ describe('payment methods from Stripe', () => {
     const server = fx.server(await startStripeServer());
     const none = fx.core(testCore({ stripeApiBase: server.url }));
     const { client } = await withClient(none);
-    expect(await none.fails('methods.link', { clientId: client.id })).toMatchObject({ kind: 'validation', field: 'stripe', message: expect.stringMatching(/Settings → Stripe/) });
+    expect(await none.fails('methods.link', { clientId: client.id })).toMatchObject({
+      kind: 'validation',
+      field: 'stripe',
+      message: expect.stringMatching(/Settings → Stripe/),
+    });
     const wrong = await none.ok('stripe.check', { secretKey: 'sk_test_WrongKey0000000' });
     expect(wrong).toMatchObject({ ok: false });
     expect(wrong.message).toMatch(/refused the secret key/);
     await none.ok('stripe.set', { secretKey: SANDBOX_API_KEY });
     server.fail({ times: 1, status: 500 });
-    expect(await none.fails('methods.link', { clientId: client.id })).toMatchObject({ kind: 'unavailable', message: expect.stringMatching(/problem on its side \(500\)/) });
+    expect(await none.fails('methods.link', { clientId: client.id })).toMatchObject({
+      kind: 'unavailable',
+      message: expect.stringMatching(/problem on its side \(500\)/),
+    });
     expect((await none.ok('methods.link', { clientId: client.id })).customerId).toMatch(/^cus_/);
   });
 });

@@ -36,14 +36,25 @@ function open(opts: Parameters<typeof testCore>[0] = {}) {
 /** A reseller with a staff user, a USD client under a profile with all three rules. */
 async function ledgerWithProfile(core: TestCore) {
   const { reseller, client } = await withClient(core);
-  const staff = await core.ok('staff.create', { resellerId: reseller.id, name: 'Ann Ops', email: 'ann@acme.test', role: 'admin' });
+  const staff = await core.ok('staff.create', {
+    resellerId: reseller.id,
+    name: 'Ann Ops',
+    email: 'ann@acme.test',
+    role: 'admin',
+  });
   await core.ok('profiles.create', {
     resellerId: reseller.id,
     name: 'Standard',
     currency: 'USD',
     maxQty: 3,
     periodHours: 72,
-    staffRule: { enabled: true, threshold: 2000, notifyReseller: true, staffIds: [staff.id], emails: ['night@acme.test'] },
+    staffRule: {
+      enabled: true,
+      threshold: 2000,
+      notifyReseller: true,
+      staffIds: [staff.id],
+      emails: ['night@acme.test'],
+    },
     clientRule: { enabled: true, threshold: 1000, notifyClient: true, emails: [] },
     inactivityRule: { enabled: true, threshold: 5000, notifyClient: true, inactivityHours: 48, emails: [] },
   });
@@ -51,10 +62,14 @@ async function ledgerWithProfile(core: TestCore) {
   return { reseller, client, staff };
 }
 
-const list = async (core: TestCore, filter: Record<string, unknown> = {}) => (await core.ok('notifications.list', { limit: 500, ...filter })).items;
+const list = async (core: TestCore, filter: Record<string, unknown> = {}) =>
+  (await core.ok('notifications.list', { limit: 500, ...filter })).items;
 /** The message with quoted-printable undone (nodemailer writes non-ASCII text that way). */
 const body = (raw: string) =>
-  Buffer.from(raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
+  Buffer.from(
+    raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
+    'latin1',
+  ).toString('utf8');
 
 describe('sending through a real SMTP server', () => {
   it('delivers every template to its recipients with the notification’s Message-ID, in the client’s currency', async () => {
@@ -67,19 +82,65 @@ describe('sending through a real SMTP server', () => {
     core.testClock.advance(49 * HOUR);
     await core.runDue();
     // The auto-recharge flow's messages, for a client in euros.
-    const eur = await core.ok('clients.create', { resellerId: client.resellerId, externalRef: 'E-1', name: 'Zoë Café', billingEmail: 'zoe@cafe.test', currency: 'EUR' });
+    const eur = await core.ok('clients.create', {
+      resellerId: client.resellerId,
+      externalRef: 'E-1',
+      name: 'Zoë Café',
+      billingEmail: 'zoe@cafe.test',
+      currency: 'EUR',
+    });
     const now = core.clock.now();
     core.db.$client.transaction(() => {
-      core.notifyLog.message({ kind: 'top_up_receipt', clientId: eur.id, reason: 'Automatic top-up succeeded.', now, available: 4500, data: { amount: 2500, balanceAfter: 4500, method: 'Visa •••• 4242', paymentIntent: 'pi_123' } });
-      core.notifyLog.message({ kind: 'recharge_failed', clientId: eur.id, reason: 'Every payment method failed.', now, available: 120, data: { amount: 2500, failure: 'the card was declined' } });
-      core.notifyLog.message({ kind: 'method_disabled', clientId: eur.id, reason: 'Declined: paused 48 h.', now, data: { method: 'Visa •••• 0002', failure: 'the card was declined', until: new Date(now + 48 * HOUR).toISOString() } });
-      core.notifyLog.message({ kind: 'settings_changed', clientId: eur.id, reason: 'Settings saved by desk.', now, data: { changes: [{ label: 'Recharge amount', before: '€20.00', after: '€25.00' }] } });
+      core.notifyLog.message({
+        kind: 'top_up_receipt',
+        clientId: eur.id,
+        reason: 'Automatic top-up succeeded.',
+        now,
+        available: 4500,
+        data: { amount: 2500, balanceAfter: 4500, method: 'Visa •••• 4242', paymentIntent: 'pi_123' },
+      });
+      core.notifyLog.message({
+        kind: 'recharge_failed',
+        clientId: eur.id,
+        reason: 'Every payment method failed.',
+        now,
+        available: 120,
+        data: { amount: 2500, failure: 'the card was declined' },
+      });
+      core.notifyLog.message({
+        kind: 'method_disabled',
+        clientId: eur.id,
+        reason: 'Declined: paused 48 h.',
+        now,
+        data: {
+          method: 'Visa •••• 0002',
+          failure: 'the card was declined',
+          until: new Date(now + 48 * HOUR).toISOString(),
+        },
+      });
+      core.notifyLog.message({
+        kind: 'settings_changed',
+        clientId: eur.id,
+        reason: 'Settings saved by desk.',
+        now,
+        data: { changes: [{ label: 'Recharge amount', before: '€20.00', after: '€25.00' }] },
+      });
     })();
     await core.runDue();
 
     const rows = await list(core);
-    expect(rows.map((r) => r.kind).sort()).toEqual(['inactivity', 'low_balance_client', 'low_balance_staff', 'method_disabled', 'recharge_failed', 'settings_changed', 'top_up_receipt']);
-    expect(rows.every((r) => r.status === 'sent' && r.via === 'smtp' && r.attempts === 1 && r.error === null)).toBe(true);
+    expect(rows.map((r) => r.kind).sort()).toEqual([
+      'inactivity',
+      'low_balance_client',
+      'low_balance_staff',
+      'method_disabled',
+      'recharge_failed',
+      'settings_changed',
+      'top_up_receipt',
+    ]);
+    expect(rows.every((r) => r.status === 'sent' && r.via === 'smtp' && r.attempts === 1 && r.error === null)).toBe(
+      true,
+    );
     await server.waitFor(7);
     expect(server.received).toHaveLength(7);
     const byId = new Map(server.received.map((m) => [m.messageId, m]));
@@ -127,7 +188,9 @@ describe('sending through a real SMTP server', () => {
     await core.runDue();
     rows = await list(core);
     expect(rows.every((r) => r.status === 'queued' && r.attempts === 2)).toBe(true);
-    expect((await core.ok('notifications.get', { id: rows[0].id })).nextAttemptAt).toBe(new Date(T0 + 30_000 + 60_000).toISOString());
+    expect((await core.ok('notifications.get', { id: rows[0].id })).nextAttemptAt).toBe(
+      new Date(T0 + 30_000 + 60_000).toISOString(),
+    );
 
     await server.start();
     core.testClock.advance(60_000);
@@ -196,17 +259,30 @@ describe('sending through a real SMTP server', () => {
     server.refuse('ap@bluefox.test', 451);
     const again = await core.ok('notifications.resend', { id: clientRow.id });
     await core.runDue();
-    expect((await core.ok('notifications.get', { id: again.id })).notification).toMatchObject({ status: 'queued', attempts: 1 });
+    expect((await core.ok('notifications.get', { id: again.id })).notification).toMatchObject({
+      status: 'queued',
+      attempts: 1,
+    });
     server.refuse('ap@bluefox.test', 0);
     core.testClock.advance(30_000);
     await core.runDue();
-    expect((await core.ok('notifications.get', { id: again.id })).notification).toMatchObject({ status: 'sent', attempts: 2, resendOf: clientRow.id });
+    expect((await core.ok('notifications.get', { id: again.id })).notification).toMatchObject({
+      status: 'sent',
+      attempts: 2,
+      resendOf: clientRow.id,
+    });
   });
 
   it('reports authentication and connection errors in words (test email), and keeps messages queued on a wrong password', async () => {
     const server = await smtp({ auth: { user: 'desk', pass: 's3cret' } });
     const core = open({ smtpUrl: `smtp://desk:wrong@127.0.0.1:${server.port}` });
-    const base = { host: '127.0.0.1', port: server.port, security: 'none' as const, user: 'desk', from: 'Desk <desk@acme.test>' };
+    const base = {
+      host: '127.0.0.1',
+      port: server.port,
+      security: 'none' as const,
+      user: 'desk',
+      from: 'Desk <desk@acme.test>',
+    };
     const wrong = await core.ok('mail.test', { to: 'ann@acme.test', smtp: { ...base, password: 'nope' } });
     expect(wrong).toMatchObject({ ok: false, via: 'smtp', code: 535 });
     expect(wrong.message).toMatch(/refused the user name or password: check them in Settings/);
@@ -215,7 +291,9 @@ describe('sending through a real SMTP server', () => {
     expect(none.message).toMatch(/wants a user name and password|Authentication|530/i);
     const closed = await core.ok('mail.test', { to: 'ann@acme.test', smtp: { ...base, port: 1, password: 'x' } });
     expect(closed).toMatchObject({ ok: false, code: null });
-    expect(closed.message).toBe('Could not connect to 127.0.0.1:1: the connection was refused. Is the mail server running, and is the port right?');
+    expect(closed.message).toBe(
+      'Could not connect to 127.0.0.1:1: the connection was refused. Is the mail server running, and is the port right?',
+    );
     const right = await core.ok('mail.test', { to: 'ann@acme.test', smtp: { ...base, password: 's3cret' } });
     expect(right).toMatchObject({ ok: true, via: 'smtp' });
     await server.waitFor(1);
@@ -235,7 +313,12 @@ describe('the outbox folder, when no SMTP server is set up', () => {
   it('is the default: each message is an .eml file the app lists and shows', async () => {
     const dataDir = tempDir();
     const core = open({ dataDir, inMemory: false });
-    expect(await core.ok('mail.get', {})).toMatchObject({ route: 'outbox', smtp: null, outboxDir: path.join(dataDir, 'outbox'), secretStorage: 'keyfile' });
+    expect(await core.ok('mail.get', {})).toMatchObject({
+      route: 'outbox',
+      smtp: null,
+      outboxDir: path.join(dataDir, 'outbox'),
+      secretStorage: 'keyfile',
+    });
     const { client } = await ledgerWithProfile(core);
     await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -3101 });
     await core.runDue();
@@ -260,7 +343,10 @@ describe('the outbox folder, when no SMTP server is set up', () => {
     expect(staff.to).toContain('ann@acme.test');
     const one = await core.ok('outbox.get', { file: staff.file });
     expect(one.eml).toContain('Blue Fox Ltd (C-100) is below the low balance threshold.');
-    expect(await core.fails('outbox.get', { file: '../ledger.sqlite.eml' })).toMatchObject({ kind: 'validation', field: 'file' });
+    expect(await core.fails('outbox.get', { file: '../ledger.sqlite.eml' })).toMatchObject({
+      kind: 'validation',
+      field: 'file',
+    });
     expect(await core.fails('outbox.get', { file: 'nothing.eml' })).toMatchObject({ kind: 'not_found' });
 
     const test = await core.ok('mail.test', { to: 'ann@acme.test' });
@@ -275,20 +361,37 @@ describe('mail settings', () => {
     const server = await smtp({ auth: { user: 'desk', pass: 'Pa55-unique-9b1f' } });
     const core = open({ dataDir, inMemory: false });
     const saved = await core.ok('mail.set', {
-      smtp: { host: '127.0.0.1', port: server.port, security: 'none', user: 'desk', password: 'Pa55-unique-9b1f', from: 'Acme Billing <billing@acme.test>' },
+      smtp: {
+        host: '127.0.0.1',
+        port: server.port,
+        security: 'none',
+        user: 'desk',
+        password: 'Pa55-unique-9b1f',
+        from: 'Acme Billing <billing@acme.test>',
+      },
     });
     expect(saved).toMatchObject({ route: 'settings', smtp: { host: '127.0.0.1', user: 'desk', hasPassword: true } });
     expect(JSON.stringify(saved)).not.toContain('Pa55-unique-9b1f');
     expect((fs.statSync(path.join(dataDir, KEY_FILE)).mode & 0o777).toString(8)).toBe('600');
     // The saved settings work (the stored password is used when the form leaves it out)…
     expect(await core.ok('mail.test', { to: 'ann@acme.test' })).toMatchObject({ ok: true, via: 'smtp' });
-    expect(await core.ok('mail.test', { to: 'ann@acme.test', smtp: { host: '127.0.0.1', port: server.port, security: 'none', user: 'desk', from: 'desk@acme.test' } })).toMatchObject({ ok: true });
+    expect(
+      await core.ok('mail.test', {
+        to: 'ann@acme.test',
+        smtp: { host: '127.0.0.1', port: server.port, security: 'none', user: 'desk', from: 'desk@acme.test' },
+      }),
+    ).toMatchObject({ ok: true });
     // …but are never handed to another server.
     expect(
-      await core.fails('mail.test', { to: 'ann@acme.test', smtp: { host: 'localhost', port: server.port, security: 'none', user: 'desk', from: 'desk@acme.test' } }),
+      await core.fails('mail.test', {
+        to: 'ann@acme.test',
+        smtp: { host: 'localhost', port: server.port, security: 'none', user: 'desk', from: 'desk@acme.test' },
+      }),
     ).toMatchObject({ kind: 'validation', field: 'smtp.password' });
     expect(
-      await core.fails('mail.set', { smtp: { host: 'smtp.elsewhere.test', port: 587, security: 'starttls', user: 'desk', from: 'desk@acme.test' } }),
+      await core.fails('mail.set', {
+        smtp: { host: 'smtp.elsewhere.test', port: 587, security: 'starttls', user: 'desk', from: 'desk@acme.test' },
+      }),
     ).toMatchObject({ kind: 'validation', field: 'smtp.password' });
     const audit = await core.ok('audit.list', { limit: 10 });
     const entry = audit.items.find((a) => a.action === 'mail.set')!;
@@ -309,9 +412,15 @@ describe('mail settings', () => {
     const core = open({ smtpUrl: 'smtp://desk:secret@127.0.0.1:2525' });
     const good = { host: 'smtp.acme.test', port: 587, security: 'starttls' as const, user: '', from: 'desk@acme.test' };
     expect(await core.fails('mail.set', { smtp: { ...good, port: 70000 } })).toMatchObject({ field: 'smtp.port' });
-    expect(await core.fails('mail.set', { smtp: { ...good, host: 'smtp acme' } })).toMatchObject({ field: 'smtp.host' });
-    expect(await core.fails('mail.set', { smtp: { ...good, security: 'ssl' } })).toMatchObject({ field: 'smtp.security' });
-    expect(await core.fails('mail.set', { smtp: { ...good, from: 'Desk <not an address>' } })).toMatchObject({ field: 'smtp.from' });
+    expect(await core.fails('mail.set', { smtp: { ...good, host: 'smtp acme' } })).toMatchObject({
+      field: 'smtp.host',
+    });
+    expect(await core.fails('mail.set', { smtp: { ...good, security: 'ssl' } })).toMatchObject({
+      field: 'smtp.security',
+    });
+    expect(await core.fails('mail.set', { smtp: { ...good, from: 'Desk <not an address>' } })).toMatchObject({
+      field: 'smtp.from',
+    });
     const s = await core.ok('mail.set', { smtp: good });
     expect(s).toMatchObject({ route: 'env', envUrl: 'smtp://desk:•••@127.0.0.1:2525' });
     expect(JSON.stringify(s)).not.toContain(':secret@');
@@ -321,7 +430,10 @@ describe('mail settings', () => {
     const core = open();
     const good = { host: 'smtp.acme.test', port: 587, security: 'starttls' as const, user: '', from: 'desk@acme.test' };
     const refusals: [string, RegExp][] = [
-      ['mail.example.com:25', /^smtp\.host must be the host alone: the port goes in its own field \(host mail\.example\.com, port 25\)$/],
+      [
+        'mail.example.com:25',
+        /^smtp\.host must be the host alone: the port goes in its own field \(host mail\.example\.com, port 25\)$/,
+      ],
       ['mail..example.com', /empty part: two dots in a row/],
       ['..', /empty part/],
       ['.mail.example.com', /empty part/],
@@ -374,11 +486,20 @@ describe('the log', () => {
     expect(all.length).toBeGreaterThanOrEqual(6);
     const times = all.map((r) => r.decidedAt);
     expect([...times].sort().reverse()).toEqual(times);
-    expect(new Set((await list(core, { kind: 'low_balance_client' })).map((r) => r.kind))).toEqual(new Set(['low_balance_client']));
-    const day2 = await list(core, { from: new Date(T0 + 24 * HOUR).toISOString(), to: new Date(T0 + 48 * HOUR).toISOString() });
+    expect(new Set((await list(core, { kind: 'low_balance_client' })).map((r) => r.kind))).toEqual(
+      new Set(['low_balance_client']),
+    );
+    const day2 = await list(core, {
+      from: new Date(T0 + 24 * HOUR).toISOString(),
+      to: new Date(T0 + 48 * HOUR).toISOString(),
+    });
     expect(day2.length).toBeGreaterThan(0);
-    expect(day2.every((r) => Date.parse(r.decidedAt) >= T0 + 24 * HOUR && Date.parse(r.decidedAt) < T0 + 48 * HOUR)).toBe(true);
-    expect(await core.fails('notifications.list', { from: '2026-11-02T00:00:00Z', to: '2026-11-01T00:00:00Z' })).toMatchObject({ field: 'to' });
+    expect(
+      day2.every((r) => Date.parse(r.decidedAt) >= T0 + 24 * HOUR && Date.parse(r.decidedAt) < T0 + 48 * HOUR),
+    ).toBe(true);
+    expect(
+      await core.fails('notifications.list', { from: '2026-11-02T00:00:00Z', to: '2026-11-01T00:00:00Z' }),
+    ).toMatchObject({ field: 'to' });
     // Pages of 2 give the same rows as one page.
     const paged: number[] = [];
     let cursor: string | undefined;
@@ -388,20 +509,29 @@ describe('the log', () => {
       cursor = p.nextCursor ?? undefined;
     } while (cursor);
     expect(paged).toEqual(all.map((r) => r.id));
-    expect(await core.fails('notifications.list', { cursor: Buffer.from('["x"]').toString('base64url') })).toMatchObject({ field: 'cursor' });
+    expect(
+      await core.fails('notifications.list', { cursor: Buffer.from('["x"]').toString('base64url') }),
+    ).toMatchObject({ field: 'cursor' });
   });
 
   it('uses an index ending in (decided_at, id) for every filter', () => {
     const core = open();
     const plan = (where: string) =>
-      (core.db.$client.prepare(`EXPLAIN QUERY PLAN SELECT n.id FROM notifications n WHERE ${where} ORDER BY n.decided_at DESC, n.id DESC LIMIT 50`).all() as { detail: string }[])
+      (
+        core.db.$client
+          .prepare(
+            `EXPLAIN QUERY PLAN SELECT n.id FROM notifications n WHERE ${where} ORDER BY n.decided_at DESC, n.id DESC LIMIT 50`,
+          )
+          .all() as { detail: string }[]
+      )
         .map((r) => r.detail)
         .join('; ');
     expect(plan('1')).toMatch(/notifications_decided/);
     expect(plan('n.client_id = 1')).toMatch(/notifications_client/);
     expect(plan("n.status = 'failed'")).toMatch(/notifications_status/);
     expect(plan("n.kind = 'inactivity'")).toMatch(/notifications_kind/);
-    for (const w of ['1', 'n.client_id = 1', "n.status = 'failed'", "n.kind = 'inactivity'"]) expect(plan(w)).not.toMatch(/TEMP B-TREE/);
+    for (const w of ['1', 'n.client_id = 1', "n.status = 'failed'", "n.kind = 'inactivity'"])
+      expect(plan(w)).not.toMatch(/TEMP B-TREE/);
   });
 
   it('migrates a log written before kinds existed', () => {
@@ -410,12 +540,20 @@ describe('the log', () => {
     // The migrations up to 0002 (the profiles issue), as a database of that time had them.
     const old = path.join(dir, 'drizzle');
     fs.cpSync(path.resolve(__dirname, '../../../drizzle'), old, { recursive: true });
-    const journal = JSON.parse(fs.readFileSync(path.join(old, 'meta/_journal.json'), 'utf8')) as { entries: { tag: string }[] };
-    journal.entries = journal.entries.filter((e) => e.tag.startsWith('0000') || e.tag.startsWith('0001') || e.tag.startsWith('0002'));
+    const journal = JSON.parse(fs.readFileSync(path.join(old, 'meta/_journal.json'), 'utf8')) as {
+      entries: { tag: string }[];
+    };
+    journal.entries = journal.entries.filter(
+      (e) => e.tag.startsWith('0000') || e.tag.startsWith('0001') || e.tag.startsWith('0002'),
+    );
     fs.writeFileSync(path.join(old, 'meta/_journal.json'), JSON.stringify(journal));
     const sqlite = openDb({ file, migrationsFolder: old }).$client;
     sqlite.prepare(`INSERT INTO resellers (id, name, email, created_at) VALUES (1, 'R', 'r@x.test', 0)`).run();
-    sqlite.prepare(`INSERT INTO clients (id, reseller_id, external_ref, ref_key, name, name_key, billing_email, currency, status, created_at) VALUES (1, 1, 'C', 'c', 'C', 'c', 'c@x.test', 'USD', 'active', 0)`).run();
+    sqlite
+      .prepare(
+        `INSERT INTO clients (id, reseller_id, external_ref, ref_key, name, name_key, billing_email, currency, status, created_at) VALUES (1, 1, 'C', 'c', 'C', 'c', 'c@x.test', 'USD', 'active', 0)`,
+      )
+      .run();
     for (const rule of ['staff', 'client', 'inactivity']) {
       sqlite
         .prepare(

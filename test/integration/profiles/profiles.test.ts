@@ -49,8 +49,21 @@ const advance = (ms: number) => core.ok('clock.advance', { ms });
 describe('profiles', () => {
   it('creates, lists, edits and counts clients; the first profile of a reseller and currency is its default', async () => {
     const { reseller, client, profile } = await setup();
-    expect(profile).toMatchObject({ isDefault: true, clientCount: 1, assignedClients: 0, periodHours: 24, maxQty: 3, resellerName: 'Acme Telecom' });
-    const gold = await core.ok('profiles.create', { resellerId: reseller.id, name: 'Gold', currency: 'USD', sortOrder: 1, periodHours: 48 });
+    expect(profile).toMatchObject({
+      isDefault: true,
+      clientCount: 1,
+      assignedClients: 0,
+      periodHours: 24,
+      maxQty: 3,
+      resellerName: 'Acme Telecom',
+    });
+    const gold = await core.ok('profiles.create', {
+      resellerId: reseller.id,
+      name: 'Gold',
+      currency: 'USD',
+      sortOrder: 1,
+      periodHours: 48,
+    });
     expect(gold).toMatchObject({ isDefault: false, clientCount: 0, fallback: { id: profile.id, name: 'Standard' } });
     await core.ok('clients.update', { id: client.id, profileId: gold.id });
     const list = await core.ok('profiles.list', {});
@@ -72,7 +85,12 @@ describe('profiles', () => {
   it('validates every field with a message that names it, and changes nothing', async () => {
     const { reseller, client, profile } = await setup();
     const other = await core.ok('resellers.create', { name: 'Other' });
-    const stranger = await core.ok('staff.create', { resellerId: other.id, name: 'Eve', email: 'eve@other.test', role: 'admin' });
+    const stranger = await core.ok('staff.create', {
+      resellerId: other.id,
+      name: 'Eve',
+      email: 'eve@other.test',
+      role: 'admin',
+    });
     const base = { resellerId: reseller.id, name: 'Silver', currency: 'USD' };
     const before = checksum(core.db);
     const cases: [unknown, string, RegExp][] = [
@@ -84,11 +102,40 @@ describe('profiles', () => {
       [{ ...base, currency: 'usd$' }, 'currency', /ISO 4217/],
       [{ ...base, name: '  ' }, 'name', /required/],
       [{ ...base, name: 'STANDARD' }, 'name', /already used/],
-      [{ ...base, clientRule: { enabled: true, threshold: 100, notifyClient: true, emails: ['ok@x.test', 'not-an-email'] } }, 'clientRule.emails.1', /valid email/],
-      [{ ...base, clientRule: { enabled: true, threshold: 10.5, notifyClient: true, emails: [] } }, 'clientRule.threshold', /whole number/],
-      [{ ...base, staffRule: { enabled: true, threshold: 100, notifyReseller: true, staffIds: [stranger.id], emails: [] } }, 'staffRule.staffIds.0', /another reseller/],
-      [{ ...base, staffRule: { enabled: true, threshold: 100, notifyReseller: true, staffIds: [9999], emails: [] } }, 'staffRule.staffIds.0', /does not exist/],
-      [{ ...base, inactivityRule: { enabled: true, threshold: 100, notifyClient: true, inactivityHours: 0, emails: [] } }, 'inactivityRule.inactivityHours', /at least 1 hour/],
+      [
+        {
+          ...base,
+          clientRule: { enabled: true, threshold: 100, notifyClient: true, emails: ['ok@x.test', 'not-an-email'] },
+        },
+        'clientRule.emails.1',
+        /valid email/,
+      ],
+      [
+        { ...base, clientRule: { enabled: true, threshold: 10.5, notifyClient: true, emails: [] } },
+        'clientRule.threshold',
+        /whole number/,
+      ],
+      [
+        {
+          ...base,
+          staffRule: { enabled: true, threshold: 100, notifyReseller: true, staffIds: [stranger.id], emails: [] },
+        },
+        'staffRule.staffIds.0',
+        /another reseller/,
+      ],
+      [
+        { ...base, staffRule: { enabled: true, threshold: 100, notifyReseller: true, staffIds: [9999], emails: [] } },
+        'staffRule.staffIds.0',
+        /does not exist/,
+      ],
+      [
+        {
+          ...base,
+          inactivityRule: { enabled: true, threshold: 100, notifyClient: true, inactivityHours: 0, emails: [] },
+        },
+        'inactivityRule.inactivityHours',
+        /at least 1 hour/,
+      ],
       [{ ...base, resellerId: 9999 }, 'resellerId', /not a reseller/],
     ];
     for (const [input, field, message] of cases) {
@@ -106,7 +153,9 @@ describe('profiles', () => {
     expect(e2).toMatchObject({ field: 'profileId' });
     expect(e2.message).toMatch(/is in EUR and the client in USD/);
     const otherProfile = await core.ok('profiles.create', { resellerId: other.id, name: 'Theirs', currency: 'USD' });
-    expect(await core.fails('clients.update', { id: client.id, profileId: otherProfile.id })).toMatchObject({ field: 'profileId' });
+    expect(await core.fails('clients.update', { id: client.id, profileId: otherProfile.id })).toMatchObject({
+      field: 'profileId',
+    });
     // Only the two profiles created above changed the database.
     expect(before).not.toBe(checksum(core.db));
     const mid = checksum(core.db);
@@ -137,7 +186,10 @@ describe('profiles', () => {
     const out = await core.ok('profiles.delete', { id: gold.id });
     expect(out).toEqual({ id: gold.id, clientsMoved: 1, fallback: { id: profile.id, name: 'Standard' } });
     expect((await core.ok('clients.get', { id: client.id })).profileId).toBeNull();
-    expect((await core.ok('thresholds.get', { clientId: client.id })).profile).toMatchObject({ id: profile.id, source: 'default' });
+    expect((await core.ok('thresholds.get', { clientId: client.id })).profile).toMatchObject({
+      id: profile.id,
+      source: 'default',
+    });
     expect(await core.fails('profiles.get', { id: gold.id })).toMatchObject({ kind: 'not_found' });
     // Deleting the default leaves its followers with no profile: no rule applies.
     const last = await core.ok('profiles.delete', { id: profile.id });
@@ -155,7 +207,13 @@ describe('rule semantics', () => {
     await post(client.id, -1); // $9.99
     expect(await story()).toEqual(['client notify 1']);
     const [n] = await decisions();
-    expect(n).toMatchObject({ available: 999, threshold: 1000, status: 'queued', recipients: ['ap@bluefox.test'], currency: 'USD' });
+    expect(n).toMatchObject({
+      available: 999,
+      threshold: 1000,
+      status: 'queued',
+      recipients: ['ap@bluefox.test'],
+      currency: 'USD',
+    });
     expect(n.reason).toContain('Available $9.99 is below the client threshold of $10.00');
     // A hold lowers the available balance too, in the same way.
     await post(client.id, 1); // back to $10.00: the counter resets
@@ -181,7 +239,9 @@ describe('rule semantics', () => {
     expect(quota.reason).toMatch(/Max Qty reached \(2 of 2\).*refilled to \$10\.00 or more/);
     // A refill back to exactly the threshold resets the counter; the next drop starts again at 1.
     await post(client.id, 1000 - 790);
-    expect((await core.ok('thresholds.get', { clientId: client.id })).rules.find((r) => r.kind === 'client')).toMatchObject({ below: false, sent: 0 });
+    expect(
+      (await core.ok('thresholds.get', { clientId: client.id })).rules.find((r) => r.kind === 'client'),
+    ).toMatchObject({ below: false, sent: 0 });
     await post(client.id, -1);
     expect(await story()).toEqual(['client notify 1', 'client notify 2', 'client quota 2', 'client notify 1']);
   });
@@ -197,10 +257,15 @@ describe('rule semantics', () => {
       expect(await story()).toEqual(['client notify 1']); // available $9.00, below $10.00
       await core.ok('holds.close', { id: hold.id, charge });
       await core.ok('holds.open', { clientId: client.id, amount: 100, reference: 'call-2' });
-      await core.ok('holds.close', { id: (await core.ok('holds.list', { clientId: client.id, status: 'open' }))[0].id, charge: 100 });
+      await core.ok('holds.close', {
+        id: (await core.ok('holds.list', { clientId: client.id, status: 'open' }))[0].id,
+        charge: 100,
+      });
       const sent = (await decisions()).filter((n) => n.suppressed === null);
       expect(sent).toHaveLength(1);
-      expect((await core.ok('thresholds.get', { clientId: client.id })).rules.find((r) => r.kind === 'client')).toMatchObject({ below: true, sent: 1 });
+      expect(
+        (await core.ok('thresholds.get', { clientId: client.id })).rules.find((r) => r.kind === 'client'),
+      ).toMatchObject({ below: true, sent: 1 });
       // A committed rise back to the threshold does reset it: the next fall is notification 1 again.
       const { available } = await core.ok('clients.get', { id: client.id });
       await post(client.id, 1000 - available);
@@ -220,7 +285,9 @@ describe('rule semantics', () => {
     await post(client.id, -1);
     expect(await story()).toEqual(['client notify 1', 'client period 1']);
     const period = (await decisions()).at(-1)!;
-    expect(period.reason).toMatch(/period is 1 day.*went out at 2026-11-01 09:00 UTC; the next may go at 2026-11-02 09:00 UTC/);
+    expect(period.reason).toMatch(
+      /period is 1 day.*went out at 2026-11-01 09:00 UTC; the next may go at 2026-11-02 09:00 UTC/,
+    );
     await advance(1);
     expect(await story()).toEqual(['client notify 1', 'client period 1', 'client notify 2']);
     expect((await decisions()).at(-1)!.decidedAt).toBe(new Date(T0 + DAY).toISOString());
@@ -229,9 +296,21 @@ describe('rule semantics', () => {
   it('inactivity fires only after the duration without a debit, counted from the last debit or from creation', async () => {
     const { reseller, client } = await setup({
       clientRule: { enabled: false, threshold: 0, notifyClient: true, emails: [] },
-      inactivityRule: { enabled: true, threshold: 500, notifyClient: true, inactivityHours: 72, emails: ['watch@acme.test'] },
+      inactivityRule: {
+        enabled: true,
+        threshold: 500,
+        notifyClient: true,
+        inactivityHours: 72,
+        emails: ['watch@acme.test'],
+      },
     });
-    const idle = await core.ok('clients.create', { resellerId: reseller.id, externalRef: 'C-200', name: 'Quiet Co', billingEmail: 'ap@quiet.test', currency: 'USD' });
+    const idle = await core.ok('clients.create', {
+      resellerId: reseller.id,
+      externalRef: 'C-200',
+      name: 'Quiet Co',
+      billingEmail: 'ap@quiet.test',
+      currency: 'USD',
+    });
     await post(idle.id, 300); // a top-up is not a charge: Quiet Co has had no debit since creation
     await post(client.id, 400);
     await post(client.id, -100); // below $5.00 but active
@@ -255,34 +334,75 @@ describe('rule semantics', () => {
     await post(client.id, 4000);
     let t = await core.ok('thresholds.set', { clientId: client.id, kind: 'client', threshold: 5000, enabled: true });
     let rule = t.rules.find((r) => r.kind === 'client')!;
-    expect(rule).toMatchObject({ threshold: 5000, thresholdSource: 'client', profileThreshold: 1000, below: true, sent: 1 });
+    expect(rule).toMatchObject({
+      threshold: 5000,
+      thresholdSource: 'client',
+      profileThreshold: 1000,
+      below: true,
+      sent: 1,
+    });
     expect(await story()).toEqual(['client notify 1']); // evaluated at once
     expect((await decisions())[0].reason).toContain('(the client’s own threshold)');
     t = await core.ok('thresholds.set', { clientId: client.id, kind: 'client', threshold: null, enabled: false });
     rule = t.rules.find((r) => r.kind === 'client')!;
-    expect(rule).toMatchObject({ enabled: false, enabledSource: 'client', threshold: 1000, thresholdSource: 'profile', below: false, sent: 0 });
+    expect(rule).toMatchObject({
+      enabled: false,
+      enabledSource: 'client',
+      threshold: 1000,
+      thresholdSource: 'profile',
+      below: false,
+      sent: 0,
+    });
     await post(client.id, -3500); // $5.00: below the profile's $10.00, but the rule is off for this client
     expect(await story()).toEqual(['client notify 1']);
     t = await core.ok('thresholds.clear', { clientId: client.id, kind: 'client' });
-    expect(t.rules.find((r) => r.kind === 'client')).toMatchObject({ enabled: true, override: null, below: true, sent: 1 });
+    expect(t.rules.find((r) => r.kind === 'client')).toMatchObject({
+      enabled: true,
+      override: null,
+      below: true,
+      sent: 1,
+    });
     expect(await story()).toEqual(['client notify 1', 'client notify 1']);
     const audit = await core.ok('audit.list', { subjectType: 'client', subjectId: client.id, limit: 10 });
-    expect(audit.items.map((a) => a.action).filter((a) => a.startsWith('threshold.'))).toEqual(['threshold.clear', 'threshold.set', 'threshold.set']);
+    expect(audit.items.map((a) => a.action).filter((a) => a.startsWith('threshold.'))).toEqual([
+      'threshold.clear',
+      'threshold.set',
+      'threshold.set',
+    ]);
   });
 
   it('works out recipients: reseller email, chosen staff, extra emails, each once; nobody to notify is recorded', async () => {
     const { reseller, client, profile } = await setup();
-    const ann = await core.ok('staff.create', { resellerId: reseller.id, name: 'Ann', email: 'ann@acme.test', role: 'admin' });
-    const bob = await core.ok('staff.create', { resellerId: reseller.id, name: 'Bob', email: 'bob@acme.test', role: 'operator' });
+    const ann = await core.ok('staff.create', {
+      resellerId: reseller.id,
+      name: 'Ann',
+      email: 'ann@acme.test',
+      role: 'admin',
+    });
+    const bob = await core.ok('staff.create', {
+      resellerId: reseller.id,
+      name: 'Bob',
+      email: 'bob@acme.test',
+      role: 'operator',
+    });
     await core.ok('staff.update', { id: bob.id, active: false });
     await core.ok('profiles.update', {
       id: profile.id,
-      staffRule: { enabled: true, threshold: 2000, notifyReseller: true, staffIds: [ann.id, bob.id], emails: ['ANN@acme.test', 'night@acme.test'] },
+      staffRule: {
+        enabled: true,
+        threshold: 2000,
+        notifyReseller: true,
+        staffIds: [ann.id, bob.id],
+        emails: ['ANN@acme.test', 'night@acme.test'],
+      },
       clientRule: { enabled: true, threshold: 1000, notifyClient: false, emails: [] },
     });
     await post(client.id, -1);
     const byRule = Object.fromEntries((await decisions()).map((n) => [n.rule, n]));
-    expect(byRule.staff).toMatchObject({ status: 'queued', recipients: ['billing@acme.test', 'ann@acme.test', 'night@acme.test'] });
+    expect(byRule.staff).toMatchObject({
+      status: 'queued',
+      recipients: ['billing@acme.test', 'ann@acme.test', 'night@acme.test'],
+    });
     expect(byRule.staff.subject).toBe('Low balance: Blue Fox Ltd (C-100) has -$0.01');
     expect(byRule.client).toMatchObject({ status: 'suppressed', suppressed: 'no_recipients', recipients: [] });
     expect(byRule.client.reason).toMatch(/^Not sent: nobody to notify/);
@@ -296,7 +416,9 @@ describe('rule semantics', () => {
     await post(client.id, -100);
     expect(await story()).toEqual(['client notify 1']);
     await core.ok('clients.update', { id: client.id, status: 'closed' });
-    expect((await core.ok('thresholds.get', { clientId: client.id })).rules.every((r) => !r.enabled && r.sent === 0)).toBe(true);
+    expect(
+      (await core.ok('thresholds.get', { clientId: client.id })).rules.every((r) => !r.enabled && r.sent === 0),
+    ).toBe(true);
     await advance(3 * DAY);
     await core.ok('scheduler.sweep', {});
     expect(await story()).toEqual(['client notify 1']);
@@ -306,7 +428,10 @@ describe('rule semantics', () => {
     const { client, profile } = await setup();
     await post(client.id, 1500);
     expect(await story()).toEqual([]);
-    await core.ok('profiles.update', { id: profile.id, clientRule: { enabled: true, threshold: 2000, notifyClient: true, emails: [] } });
+    await core.ok('profiles.update', {
+      id: profile.id,
+      clientRule: { enabled: true, threshold: 2000, notifyClient: true, emails: [] },
+    });
     expect((await core.ok('scheduler.status', {})).nextSweepAt).toBe(new Date(T0).toISOString());
     await advance(0);
     expect(await story()).toEqual(['client notify 1']);

@@ -24,17 +24,26 @@ function open(opts: Parameters<typeof testCore>[0] = {}) {
 
 /** A database-side effect a job commits with its completion: counted, so "exactly once" can be checked. */
 const bump = (sqlite: Database.Database) =>
-  sqlite.prepare(`INSERT INTO scheduler_state (key, value) VALUES ('test.effect', '1') ON CONFLICT (key) DO UPDATE SET value = value + 1`).run();
-const effects = (sqlite: Database.Database) => Number(sqlite.prepare(`SELECT value FROM scheduler_state WHERE key = 'test.effect'`).pluck().get() ?? 0);
+  sqlite
+    .prepare(
+      `INSERT INTO scheduler_state (key, value) VALUES ('test.effect', '1') ON CONFLICT (key) DO UPDATE SET value = value + 1`,
+    )
+    .run();
+const effects = (sqlite: Database.Database) =>
+  Number(sqlite.prepare(`SELECT value FROM scheduler_state WHERE key = 'test.effect'`).pluck().get() ?? 0);
 const jobRow = (sqlite: Database.Database, key: string) =>
-  sqlite.prepare('SELECT status, attempts, last_error AS lastError, ready_at AS readyAt FROM jobs WHERE key = ?').get(key) as {
+  sqlite
+    .prepare('SELECT status, attempts, last_error AS lastError, ready_at AS readyAt FROM jobs WHERE key = ?')
+    .get(key) as {
     status: string;
     attempts: number;
     lastError: string | null;
     readyAt: number;
   };
 const enqueue = (core: TestCore, key: string) =>
-  core.db.$client.transaction(() => core.jobs.enqueue({ kind: 'test.effect', key, readyAt: core.clock.now() }, core.clock.now()))();
+  core.db.$client.transaction(() =>
+    core.jobs.enqueue({ kind: 'test.effect', key, readyAt: core.clock.now() }, core.clock.now()),
+  )();
 const until = async (cond: () => boolean) => {
   for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
   expect(cond()).toBe(true);
@@ -73,8 +82,13 @@ describe('durable jobs', () => {
     });
     // Opening the ledger again puts the dead worker's job back at once (one process writes a ledger), and
     // gives back the try the stop cut short: 10 tries are still 10.
-    const maxTries = () => second.db.$client.prepare('SELECT max_attempts - attempts FROM jobs WHERE key = ?').pluck().get('resume-1');
-    expect(jobRow(second.db.$client, 'resume-1')).toMatchObject({ status: 'queued', attempts: 1, lastError: 'interrupted: Balance Desk stopped while it ran' });
+    const maxTries = () =>
+      second.db.$client.prepare('SELECT max_attempts - attempts FROM jobs WHERE key = ?').pluck().get('resume-1');
+    expect(jobRow(second.db.$client, 'resume-1')).toMatchObject({
+      status: 'queued',
+      attempts: 1,
+      lastError: 'interrupted: Balance Desk stopped while it ran',
+    });
     expect(maxTries()).toBe(10);
     await second.runDue();
     await second.runDue();
@@ -113,12 +127,25 @@ describe('durable jobs', () => {
     enqueue(core, 'flaky');
     enqueue(core, 'bad-address');
     await core.runDue();
-    expect(jobRow(core.db.$client, 'flaky')).toMatchObject({ status: 'queued', attempts: 1, lastError: 'server down (1)', readyAt: T0 + 30_000 });
-    expect(jobRow(core.db.$client, 'bad-address')).toMatchObject({ status: 'failed', attempts: 1, lastError: '550 no such mailbox' });
+    expect(jobRow(core.db.$client, 'flaky')).toMatchObject({
+      status: 'queued',
+      attempts: 1,
+      lastError: 'server down (1)',
+      readyAt: T0 + 30_000,
+    });
+    expect(jobRow(core.db.$client, 'bad-address')).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      lastError: '550 no such mailbox',
+    });
     await core.ok('clock.advance', { ms: 29_999 });
     expect(calls).toBe(2);
     await core.ok('clock.advance', { ms: 1 });
-    expect(jobRow(core.db.$client, 'flaky')).toMatchObject({ status: 'queued', attempts: 2, readyAt: T0 + 30_000 + 60_000 });
+    expect(jobRow(core.db.$client, 'flaky')).toMatchObject({
+      status: 'queued',
+      attempts: 2,
+      readyAt: T0 + 30_000 + 60_000,
+    });
     await core.ok('clock.advance', { ms: 60_000 });
     expect(jobRow(core.db.$client, 'flaky')).toMatchObject({ status: 'done', attempts: 3, lastError: null });
     expect(effects(core.db.$client)).toBe(1);
@@ -130,7 +157,9 @@ describe('durable jobs', () => {
     core.jobs.register('test.effect', async () => {
       throw new Error('still down');
     });
-    core.db.$client.transaction(() => core.jobs.enqueue({ kind: 'test.effect', key: 'twice', readyAt: T0, maxAttempts: 2 }, T0))();
+    core.db.$client.transaction(() =>
+      core.jobs.enqueue({ kind: 'test.effect', key: 'twice', readyAt: T0, maxAttempts: 2 }, T0),
+    )();
     await core.runDue();
     await core.ok('clock.advance', { ms: 30_000 });
     expect(jobRow(core.db.$client, 'twice')).toMatchObject({ status: 'failed', attempts: 2, lastError: 'still down' });
@@ -142,7 +171,17 @@ async function scenario(core: TestCore, afterEachPost: () => Promise<unknown>) {
   const { reseller, client } = await withClient(core);
   const ids = [client.id];
   for (const ref of ['C-2', 'C-3']) {
-    ids.push((await core.ok('clients.create', { resellerId: reseller.id, externalRef: ref, name: ref, billingEmail: `${ref}@x.test`, currency: 'USD' })).id);
+    ids.push(
+      (
+        await core.ok('clients.create', {
+          resellerId: reseller.id,
+          externalRef: ref,
+          name: ref,
+          billingEmail: `${ref}@x.test`,
+          currency: 'USD',
+        })
+      ).id,
+    );
   }
   for (const id of ids) await core.ok('ledger.post', { clientId: id, kind: 'top_up', amount: 4000 });
   // The profile comes once every client has money, so no client starts below a rule unseen by a post.
@@ -168,7 +207,9 @@ async function scenario(core: TestCore, afterEachPost: () => Promise<unknown>) {
   }
   await core.ok('clock.advance', { ms: 24 * HOUR });
   const rows = core.db.$client
-    .prepare(`SELECT client_id, rule, decided_at, suppressed, seq, available FROM notifications WHERE suppressed IS NOT 'period' ORDER BY client_id, rule, decided_at`)
+    .prepare(
+      `SELECT client_id, rule, decided_at, suppressed, seq, available FROM notifications WHERE suppressed IS NOT 'period' ORDER BY client_id, rule, decided_at`,
+    )
     .all();
   const states = core.db.$client.prepare('SELECT * FROM rule_states ORDER BY client_id, kind').all();
   return { rows, states };
@@ -182,8 +223,10 @@ describe('the sweep', () => {
     sweeps.ledger.balanceListeners.length = 0; // no evaluation in the posting transaction: sweeps only
     const bySweeps = await scenario(sweeps, () => sweeps.scheduler.sweep());
     expect(byEvents.rows.length).toBeGreaterThan(8);
-    expect(new Set(byEvents.rows.map((r) => (r as { rule: string }).rule))).toEqual(new Set(['staff', 'client', 'inactivity']));
-    expect(byEvents.rows.some((r) => (r as { suppressed: string }).suppressed === "quota")).toBe(true);
+    expect(new Set(byEvents.rows.map((r) => (r as { rule: string }).rule))).toEqual(
+      new Set(['staff', 'client', 'inactivity']),
+    );
+    expect(byEvents.rows.some((r) => (r as { suppressed: string }).suppressed === 'quota')).toBe(true);
     expect(bySweeps.rows).toEqual(byEvents.rows);
     expect(bySweeps.states).toEqual(byEvents.states);
   });
@@ -199,7 +242,18 @@ describe('the sweep', () => {
     });
     const add = clientInserter(core.db.$client);
     core.db.$client.transaction(() => {
-      for (let i = 0; i < 40_000; i++) add({ resellerId: reseller.id, externalRef: `B-${i}`, name: `Bulk ${i}`, billingEmail: 'b@x.test', currency: 'USD', status: 'active' }, T0);
+      for (let i = 0; i < 40_000; i++)
+        add(
+          {
+            resellerId: reseller.id,
+            externalRef: `B-${i}`,
+            name: `Bulk ${i}`,
+            billingEmail: 'b@x.test',
+            currency: 'USD',
+            status: 'active',
+          },
+          T0,
+        );
     })();
     await core.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -1 }); // one client below $0.00
     let answered = false;
@@ -228,14 +282,27 @@ describe('the sweep', () => {
     });
     const add = clientInserter(core.db.$client);
     core.db.$client.transaction(() => {
-      for (let i = 0; i < 40; i++) add({ resellerId: reseller.id, externalRef: `Z-${i}`, name: `Zero ${i}`, billingEmail: 'z@x.test', currency: 'USD', status: 'active' }, T0);
+      for (let i = 0; i < 40; i++)
+        add(
+          {
+            resellerId: reseller.id,
+            externalRef: `Z-${i}`,
+            name: `Zero ${i}`,
+            billingEmail: 'z@x.test',
+            currency: 'USD',
+            status: 'active',
+          },
+          T0,
+        );
     })();
     // A deadline already past: the slice stops after its first few clients and says which was last.
     const cut = core.db.$client.transaction(() => core.rules.sweepSlice(1, 41, core.rules.ceiling(), T0, 0))();
     expect(cut).toEqual({ candidates: 8, decisions: 8, last: 8 });
     const report = await core.scheduler.sweep();
     expect(report.decisions).toBe(41 - 8);
-    const perClient = core.db.$client.prepare('SELECT client_id, count(*) AS n FROM notifications GROUP BY client_id HAVING n != 1').all();
+    const perClient = core.db.$client
+      .prepare('SELECT client_id, count(*) AS n FROM notifications GROUP BY client_id HAVING n != 1')
+      .all();
     expect(perClient).toEqual([]);
     expect(core.db.$client.prepare('SELECT count(*) FROM notifications').pluck().get()).toBe(41);
   });
@@ -254,7 +321,13 @@ describe('the sweep', () => {
     await core.ok('clock.advance', { ms: 0 }); // the sweep the new profile asked for: full
     expect(core.scheduler.lastSweep()).toMatchObject({ full: true, candidates: 1 });
     // A client created at zero is below the threshold without any post saying so: a routine sweep finds it.
-    const quiet = await core.ok('clients.create', { resellerId: reseller.id, externalRef: 'C-2', name: 'Quiet', billingEmail: 'q@x.test', currency: 'USD' });
+    const quiet = await core.ok('clients.create', {
+      resellerId: reseller.id,
+      externalRef: 'C-2',
+      name: 'Quiet',
+      billingEmail: 'q@x.test',
+      currency: 'USD',
+    });
     await core.ok('clock.advance', { ms: 15 * 60_000 });
     expect(core.scheduler.lastSweep()).toMatchObject({ full: false, candidates: 1, decisions: 1 });
     expect((await core.ok('notifications.list', { clientId: quiet.id })).items).toHaveLength(1);

@@ -11,7 +11,18 @@ import { checksum } from '../../support/checksum';
 import { testCore, type TestCore } from '../../support/core';
 import { contractSamples } from '../../support/samples';
 
-const OPERATOR = ['charges.retry', 'holds.close', 'holds.open', 'ledger.import.commit', 'ledger.post', 'ledger.reverse', 'methods.refresh', 'methods.setupLink', 'notifications.resend', 'scheduler.sweep'];
+const OPERATOR = [
+  'charges.retry',
+  'holds.close',
+  'holds.open',
+  'ledger.import.commit',
+  'ledger.post',
+  'ledger.reverse',
+  'methods.refresh',
+  'methods.setupLink',
+  'notifications.resend',
+  'scheduler.sweep',
+];
 /** Channels that read nothing secret but act outside (mail, Stripe) or move the test clock: admin. */
 const ADMIN_READS = ['clock.advance', 'clock.set', 'mail.test', 'stripe.check'];
 /** Write, but only for the caller themself: signing in, changing one's own password. */
@@ -27,7 +38,13 @@ beforeAll(async () => {
 describe('staff roles', () => {
   it('every channel has the role its kind asks for', () => {
     for (const c of contracts) {
-      const expected = OPERATOR.includes(c.name) ? 'operator' : SELF.includes(c.name) ? 'viewer' : ADMIN_READS.includes(c.name) || c.mutates || c.work ? 'admin' : 'viewer';
+      const expected = OPERATOR.includes(c.name)
+        ? 'operator'
+        : SELF.includes(c.name)
+          ? 'viewer'
+          : ADMIN_READS.includes(c.name) || c.mutates || c.work
+            ? 'admin'
+            : 'viewer';
       expect(`${c.name}: ${c.role}`).toBe(`${c.name}: ${expected}`);
     }
   });
@@ -40,7 +57,10 @@ describe('staff roles', () => {
         if (allowed) continue;
         const before = checksum(core.db);
         const r = await core.call(c.name, samples[c.name], { actor: `ann (${role})`, role });
-        expect(r, `${c.name} as ${role}`).toMatchObject({ ok: false, error: { kind: 'forbidden', message: `${c.name} needs the ${c.role} role; ann (${role}) is a ${role}` } });
+        expect(r, `${c.name} as ${role}`).toMatchObject({
+          ok: false,
+          error: { kind: 'forbidden', message: `${c.name} needs the ${c.role} role; ann (${role}) is a ${role}` },
+        });
         expect(checksum(core.db), `${c.name} as ${role} changed the database`).toBe(before);
       }
     }
@@ -48,11 +68,17 @@ describe('staff roles', () => {
     const viewer = await core.call('clients.list', {}, { actor: 'vic', role: 'viewer' });
     expect(viewer.ok).toBe(true);
     const clientId = samples['clients.get'].id as number;
-    const post = await core.call('ledger.post', { clientId, kind: 'adjustment', amount: 100, description: 'goodwill' }, { actor: 'olga', role: 'operator' });
+    const post = await core.call(
+      'ledger.post',
+      { clientId, kind: 'adjustment', amount: 100, description: 'goodwill' },
+      { actor: 'olga', role: 'operator' },
+    );
     expect(post.ok).toBe(true);
     const audit = await core.ok('audit.list', { subjectType: 'client', subjectId: clientId, limit: 5 });
     expect(audit.items[0]).toMatchObject({ actor: 'olga', action: 'ledger.adjustment' });
-    expect(await core.call('recharge.set', samples['recharge.set'], { actor: 'olga', role: 'operator' })).toMatchObject({ ok: false, error: { kind: 'forbidden' } });
+    expect(await core.call('recharge.set', samples['recharge.set'], { actor: 'olga', role: 'operator' })).toMatchObject(
+      { ok: false, error: { kind: 'forbidden' } },
+    );
     // With no role given (the desk's one user, before sign-in): admin.
     expect((await core.call('recharge.set', samples['recharge.set'])).ok).toBe(true);
   });

@@ -29,7 +29,9 @@ afterEach(async () => {
 });
 
 function filesUnder(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 }
 
 describe('secrets at rest and in logs', () => {
@@ -38,7 +40,14 @@ describe('secrets at rest and in logs', () => {
     smtp = await startSmtpServer({ auth: { user: 'desk', pass: SMTP_PASSWORD } });
     const dir = (dataDir = tempDir());
     const lines: string[] = [];
-    host = await startHost({ dataDir: dir, port: 0, tickMs: 0, log: (l) => lines.push(l), stripeApiBase: stripe.url, testClock: { startAt: Date.parse('2026-11-21T09:00:00Z') } });
+    host = await startHost({
+      dataDir: dir,
+      port: 0,
+      tickMs: 0,
+      log: (l) => lines.push(l),
+      stripeApiBase: stripe.url,
+      testClock: { startAt: Date.parse('2026-11-21T09:00:00Z') },
+    });
     const core = host.core;
     const ok = async (channel: string, input: unknown) => {
       const r = await core.call(channel, input);
@@ -49,19 +58,61 @@ describe('secrets at rest and in logs', () => {
     await ok('stripe.set', { secretKey: STRIPE_KEY });
     await ok('stripe.check', {});
     // A wrong password first: the failures are logged and recorded in the log's error column.
-    await ok('mail.set', { smtp: { host: '127.0.0.1', port: smtp.port, security: 'none', user: 'desk', password: 'wrong-password-1', from: 'desk@acme.test' } });
+    await ok('mail.set', {
+      smtp: {
+        host: '127.0.0.1',
+        port: smtp.port,
+        security: 'none',
+        user: 'desk',
+        password: 'wrong-password-1',
+        from: 'desk@acme.test',
+      },
+    });
     const reseller = await ok('resellers.create', { name: 'Acme', email: 'billing@acme.test' });
-    const client = await ok('clients.create', { resellerId: reseller.id, externalRef: 'C-1', name: 'Blue Fox', billingEmail: 'ap@bluefox.test', currency: 'USD' });
+    const client = await ok('clients.create', {
+      resellerId: reseller.id,
+      externalRef: 'C-1',
+      name: 'Blue Fox',
+      billingEmail: 'ap@bluefox.test',
+      currency: 'USD',
+    });
     await ok('ledger.post', { clientId: client.id, kind: 'top_up', amount: 10_000 });
     const linked = await ok('methods.link', { clientId: client.id });
     stripe.attachTestPaymentMethod(linked.customerId as string, 'pm_card_chargeDeclined');
     await ok('methods.refresh', { clientId: client.id });
-    await ok('recharge.set', { clientId: client.id, mode: 'auto', enabled: true, alertThreshold: 8000, triggerThreshold: 5000, rechargeAmount: 20_000, dailyCap: null });
+    await ok('recharge.set', {
+      clientId: client.id,
+      mode: 'auto',
+      enabled: true,
+      alertThreshold: 8000,
+      triggerThreshold: 5000,
+      rechargeAmount: 20_000,
+      dailyCap: null,
+    });
     await ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -6000 });
     await core.runDue();
-    await ok('mail.test', { to: 'ann@acme.test', smtp: { host: '127.0.0.1', port: smtp.port, security: 'none', user: 'desk', password: 'wrong-password-2', from: 'desk@acme.test' } });
+    await ok('mail.test', {
+      to: 'ann@acme.test',
+      smtp: {
+        host: '127.0.0.1',
+        port: smtp.port,
+        security: 'none',
+        user: 'desk',
+        password: 'wrong-password-2',
+        from: 'desk@acme.test',
+      },
+    });
     // Then the right one: the queued mail goes out.
-    await ok('mail.set', { smtp: { host: '127.0.0.1', port: smtp.port, security: 'none', user: 'desk', password: SMTP_PASSWORD, from: 'desk@acme.test' } });
+    await ok('mail.set', {
+      smtp: {
+        host: '127.0.0.1',
+        port: smtp.port,
+        security: 'none',
+        user: 'desk',
+        password: SMTP_PASSWORD,
+        from: 'desk@acme.test',
+      },
+    });
     await ok('mail.test', { to: 'ann@acme.test' });
     await ok('clock.advance', { ms: 3_600_000 });
     await core.runDue();
@@ -72,7 +123,9 @@ describe('secrets at rest and in logs', () => {
     const audit = JSON.stringify(await ok('audit.list', { limit: 200 }));
     const mail = JSON.stringify(await ok('mail.get', {}));
     // The files as they are while the host runs (the WAL, host.json) and after it stopped.
-    const running = filesUnder(dir).map((f) => [`${path.relative(dir, f)} (running)`, fs.readFileSync(f)] as [string, Buffer]);
+    const running = filesUnder(dir).map(
+      (f) => [`${path.relative(dir, f)} (running)`, fs.readFileSync(f)] as [string, Buffer],
+    );
     await host.close();
     host = undefined;
 
@@ -84,10 +137,13 @@ describe('secrets at rest and in logs', () => {
       ...running,
       ...filesUnder(dir).map((f) => [path.relative(dir, f), fs.readFileSync(f)] as [string, Buffer]),
     ];
-    expect(haystacks.map(([name]) => name)).toEqual(expect.arrayContaining(['ledger.sqlite', 'ledger.sqlite-wal (running)', 'host.json (running)']));
+    expect(haystacks.map(([name]) => name)).toEqual(
+      expect.arrayContaining(['ledger.sqlite', 'ledger.sqlite-wal (running)', 'host.json (running)']),
+    );
     for (const [name, bytes] of haystacks) {
       for (const needle of needles) {
-        for (const enc of ['utf8', 'utf16le'] as const) expect(bytes.includes(Buffer.from(needle, enc)), `${name} holds a secret (${enc})`).toBe(false);
+        for (const enc of ['utf8', 'utf16le'] as const)
+          expect(bytes.includes(Buffer.from(needle, enc)), `${name} holds a secret (${enc})`).toBe(false);
       }
     }
     // The sandbox saw the key (it was used), so the search can find it where it is.

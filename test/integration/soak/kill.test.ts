@@ -30,62 +30,95 @@ afterEach(() => {
 const start = (dataDir: string) => startBuiltHost(dataDir);
 
 function rpc(h: { url: string; token: string }, channel: string, body: unknown) {
-  return fetch(`${h.url}rpc/${channel}`, { method: 'POST', headers: { authorization: `Bearer ${h.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return fetch(`${h.url}rpc/${channel}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${h.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 }
 
 function usageFile(file: number): string {
   const rnd = seeded(1000 + file);
   const lines = ['client_ref,time,amount,external_id'];
-  for (let i = 0; i < ROWS; i++) lines.push(`K-${1 + Math.floor(rnd() * CLIENTS)},2026-11-${String(1 + (i % 20)).padStart(2, '0')}T10:00:00Z,0.${String(1 + (i % 98)).padStart(2, '0')},f${file}-${i}`);
+  for (let i = 0; i < ROWS; i++)
+    lines.push(
+      `K-${1 + Math.floor(rnd() * CLIENTS)},2026-11-${String(1 + (i % 20)).padStart(2, '0')}T10:00:00Z,0.${String(1 + (i % 98)).padStart(2, '0')},f${file}-${i}`,
+    );
   return `${lines.join('\n')}\n`;
 }
 
 describe('a kill at a random instant', () => {
-  it(`SIGKILL during a ${ROWS.toLocaleString('en-US')}-row import, ${KILLS} times: the database opens intact, each file all or nothing, balances equal entries`, { timeout: 120_000 }, async () => {
-    expect(fs.existsSync(BUILT_HOST), 'out/main/headless.js is missing: run `npm run build` first (npm test does)').toBe(true);
-    dir = tempDir('bd-kill-');
-    let h = await start(dir);
-    child = h.proc;
-    const reseller = (await (await rpc(h, 'resellers.create', { name: 'Kill Test', email: 'ops@kill.test' })).json()) as { value: { id: number } };
-    for (let c = 1; c <= CLIENTS; c++) {
-      const r = await rpc(h, 'clients.create', { resellerId: reseller.value.id, externalRef: `K-${c}`, name: `Client ${c}`, billingEmail: `c${c}@kill.test`, currency: 'USD' });
-      expect(r.status).toBe(200);
-    }
-    // How long one import takes on this machine, so that the kills fall across it: at 10%, 30% … 90%.
-    const t0 = performance.now();
-    expect((await rpc(h, 'ledger.import.commit', { resellerId: reseller.value.id, csv: usageFile(99) })).status).toBe(200);
-    const took = performance.now() - t0;
-    const outcomes: { landed: number; answer: string }[] = [];
-    for (let k = 0; k < KILLS; k++) {
-      const csv = usageFile(k);
-      const sent = rpc(h, 'ledger.import.commit', { resellerId: reseller.value.id, csv }).then(
-        (r) => `answered ${r.status}`,
-        () => 'cut off',
-      );
-      await new Promise((r) => setTimeout(r, Math.round((took * (2 * k + 1)) / (2 * KILLS))));
-      h.proc.kill('SIGKILL');
-      await new Promise((r) => h.proc.once('exit', r));
-      const answer = await sent;
-
-      // Opened by SQLite itself, as after a power cut: intact, all or nothing, balances equal entries.
-      const db = new Database(path.join(dir, 'ledger.sqlite'));
-      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-      const landed = db.prepare('SELECT count(*) FROM ledger_entries WHERE external_id LIKE ?').pluck().get(`f${k}-%`) as number;
-      expect([0, ROWS], `file ${k}: ${landed} of ${ROWS} rows landed`).toContain(landed);
-      if (answer === 'answered 200') expect(landed).toBe(ROWS);
-      outcomes.push({ landed, answer });
-      expect(balancesOff({ $client: db })).toBe(0);
-      db.close();
-
-      h = await start(dir);
+  it(
+    `SIGKILL during a ${ROWS.toLocaleString('en-US')}-row import, ${KILLS} times: the database opens intact, each file all or nothing, balances equal entries`,
+    { timeout: 120_000 },
+    async () => {
+      expect(
+        fs.existsSync(BUILT_HOST),
+        'out/main/headless.js is missing: run `npm run build` first (npm test does)',
+      ).toBe(true);
+      dir = tempDir('bd-kill-');
+      let h = await start(dir);
       child = h.proc;
-      // After the restart the same file imports (again, or for the first time): idempotent by external id.
-      const again = (await (await rpc(h, 'ledger.import.commit', { resellerId: reseller.value.id, csv })).json()) as { ok: boolean; value: { imported: number; duplicates: number } };
-      expect(again.ok).toBe(true);
-      expect(again.value.imported + again.value.duplicates).toBe(ROWS);
-      expect(again.value.imported).toBe(ROWS - landed);
-    }
-    // Kills spread over an import: some cut it off with nothing landed (not every one: the last may come after).
-    expect(outcomes.filter((o) => o.answer === 'cut off' && o.landed === 0).length, JSON.stringify(outcomes)).toBeGreaterThan(0);
-  });
+      const reseller = (await (
+        await rpc(h, 'resellers.create', { name: 'Kill Test', email: 'ops@kill.test' })
+      ).json()) as { value: { id: number } };
+      for (let c = 1; c <= CLIENTS; c++) {
+        const r = await rpc(h, 'clients.create', {
+          resellerId: reseller.value.id,
+          externalRef: `K-${c}`,
+          name: `Client ${c}`,
+          billingEmail: `c${c}@kill.test`,
+          currency: 'USD',
+        });
+        expect(r.status).toBe(200);
+      }
+      // How long one import takes on this machine, so that the kills fall across it: at 10%, 30% … 90%.
+      const t0 = performance.now();
+      expect((await rpc(h, 'ledger.import.commit', { resellerId: reseller.value.id, csv: usageFile(99) })).status).toBe(
+        200,
+      );
+      const took = performance.now() - t0;
+      const outcomes: { landed: number; answer: string }[] = [];
+      for (let k = 0; k < KILLS; k++) {
+        const csv = usageFile(k);
+        const sent = rpc(h, 'ledger.import.commit', { resellerId: reseller.value.id, csv }).then(
+          (r) => `answered ${r.status}`,
+          () => 'cut off',
+        );
+        await new Promise((r) => setTimeout(r, Math.round((took * (2 * k + 1)) / (2 * KILLS))));
+        h.proc.kill('SIGKILL');
+        await new Promise((r) => h.proc.once('exit', r));
+        const answer = await sent;
+
+        // Opened by SQLite itself, as after a power cut: intact, all or nothing, balances equal entries.
+        const db = new Database(path.join(dir, 'ledger.sqlite'));
+        expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+        const landed = db
+          .prepare('SELECT count(*) FROM ledger_entries WHERE external_id LIKE ?')
+          .pluck()
+          .get(`f${k}-%`) as number;
+        expect([0, ROWS], `file ${k}: ${landed} of ${ROWS} rows landed`).toContain(landed);
+        if (answer === 'answered 200') expect(landed).toBe(ROWS);
+        outcomes.push({ landed, answer });
+        expect(balancesOff({ $client: db })).toBe(0);
+        db.close();
+
+        h = await start(dir);
+        child = h.proc;
+        // After the restart the same file imports (again, or for the first time): idempotent by external id.
+        const again = (await (await rpc(h, 'ledger.import.commit', { resellerId: reseller.value.id, csv })).json()) as {
+          ok: boolean;
+          value: { imported: number; duplicates: number };
+        };
+        expect(again.ok).toBe(true);
+        expect(again.value.imported + again.value.duplicates).toBe(ROWS);
+        expect(again.value.imported).toBe(ROWS - landed);
+      }
+      // Kills spread over an import: some cut it off with nothing landed (not every one: the last may come after).
+      expect(
+        outcomes.filter((o) => o.answer === 'cut off' && o.landed === 0).length,
+        JSON.stringify(outcomes),
+      ).toBeGreaterThan(0);
+    },
+  );
 });

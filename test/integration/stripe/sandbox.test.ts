@@ -69,14 +69,30 @@ async function customerWith(...tokens: string[]) {
   return { customer, methods };
 }
 
-function offSession(customer: string, paymentMethod: string, extra: Partial<Stripe.PaymentIntentCreateParams> = {}): Stripe.PaymentIntentCreateParams {
-  return { amount: 20_000, currency: 'usd', customer, payment_method: paymentMethod, off_session: true, confirm: true, ...extra };
+function offSession(
+  customer: string,
+  paymentMethod: string,
+  extra: Partial<Stripe.PaymentIntentCreateParams> = {},
+): Stripe.PaymentIntentCreateParams {
+  return {
+    amount: 20_000,
+    currency: 'usd',
+    customer,
+    payment_method: paymentMethod,
+    off_session: true,
+    confirm: true,
+    ...extra,
+  };
 }
 
 async function raw(method: string, urlPath: string, body?: string, headers: Record<string, string> = {}) {
   const res = await fetch(`${server.url}${urlPath}`, {
     method,
-    headers: { Authorization: `Bearer ${server.apiKey}`, 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+    headers: {
+      Authorization: `Bearer ${server.apiKey}`,
+      'Content-Type': 'application/x-www-form-urlencoded',
+      ...headers,
+    },
     body,
     redirect: 'manual',
   });
@@ -87,7 +103,11 @@ async function raw(method: string, urlPath: string, body?: string, headers: Reco
 describe('keys and the shape of the API', () => {
   it('refuses a missing or unknown key with a 401 invalid_request_error', async () => {
     // "Check connection": any call with the key; the balance is the cheapest.
-    expect(await stripe.balance.retrieve()).toMatchObject({ object: 'balance', livemode: false, available: [{ amount: 0, currency: 'usd' }] });
+    expect(await stripe.balance.retrieve()).toMatchObject({
+      object: 'balance',
+      livemode: false,
+      available: [{ amount: 0, currency: 'usd' }],
+    });
     const wrong = stripeClient(server, { apiKey: 'sk_test_not_a_key_we_know' });
     const e = await failure(() => wrong.balance.retrieve());
     expect(e).toBeInstanceOf(Stripe.errors.StripeAuthenticationError);
@@ -98,17 +118,32 @@ describe('keys and the shape of the API', () => {
 
     const none = await raw('GET', '/v1/customers', undefined, { Authorization: '' });
     expect(none.status).toBe(401);
-    expect(none.json().error).toMatchObject({ type: 'invalid_request_error', message: expect.stringMatching(/^You did not provide an API key/) });
+    expect(none.json().error).toMatchObject({
+      type: 'invalid_request_error',
+      message: expect.stringMatching(/^You did not provide an API key/),
+    });
     // Basic auth with the key as user name works as with Stripe.
-    const basic = await raw('GET', '/v1/customers', undefined, { Authorization: `Basic ${Buffer.from(`${server.apiKey}:`).toString('base64')}` });
+    const basic = await raw('GET', '/v1/customers', undefined, {
+      Authorization: `Basic ${Buffer.from(`${server.apiKey}:`).toString('base64')}`,
+    });
     expect(basic.status).toBe(200);
   });
 
   it('customers: create, retrieve, update (metadata merged and unset), list with paging, delete; 404 resource_missing', async () => {
     server.setNow(() => Date.UTC(2030, 0, 2, 3, 4, 5));
     try {
-      const a = await stripe.customers.create({ email: 'a@example.test', name: 'A', metadata: { client_id: '17', tier: 'gold' } });
-      expect(a).toMatchObject({ object: 'customer', email: 'a@example.test', name: 'A', livemode: false, metadata: { client_id: '17', tier: 'gold' } });
+      const a = await stripe.customers.create({
+        email: 'a@example.test',
+        name: 'A',
+        metadata: { client_id: '17', tier: 'gold' },
+      });
+      expect(a).toMatchObject({
+        object: 'customer',
+        email: 'a@example.test',
+        name: 'A',
+        livemode: false,
+        metadata: { client_id: '17', tier: 'gold' },
+      });
       expect(a.id).toMatch(/^cus_/);
       expect(a.created).toBe(Date.UTC(2030, 0, 2, 3, 4, 5) / 1000);
       const b = await stripe.customers.create({ email: 'b@example.test' });
@@ -129,9 +164,16 @@ describe('keys and the shape of the API', () => {
 
       const missing = await failure(() => stripe.customers.retrieve('cus_doesnotexist'));
       expect(missing).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
-      expect(missing).toMatchObject({ statusCode: 404, code: 'resource_missing', param: 'id', message: "No such customer: 'cus_doesnotexist'" });
+      expect(missing).toMatchObject({
+        statusCode: 404,
+        code: 'resource_missing',
+        param: 'id',
+        message: "No such customer: 'cus_doesnotexist'",
+      });
 
-      expect(await stripe.customers.del(c.id)).toEqual(expect.objectContaining({ id: c.id, object: 'customer', deleted: true }));
+      expect(await stripe.customers.del(c.id)).toEqual(
+        expect.objectContaining({ id: c.id, object: 'customer', deleted: true }),
+      );
       expect(await stripe.customers.retrieve(c.id)).toMatchObject({ id: c.id, deleted: true });
       expect((await stripe.customers.list()).data.map((x) => x.id)).toEqual([b.id, a.id]);
     } finally {
@@ -151,14 +193,31 @@ describe('keys and the shape of the API', () => {
     ].join('&');
     const res = await raw('POST', '/v1/checkout/sessions', body);
     expect(res.status).toBe(200);
-    expect(res.json()).toMatchObject({ payment_method_types: ['card', 'us_bank_account'], metadata: { client_id: '42' } });
-    expect(server.requests.at(-1)!.params).toMatchObject({ payment_method_types: ['card', 'us_bank_account'], metadata: { client_id: '42' } });
+    expect(res.json()).toMatchObject({
+      payment_method_types: ['card', 'us_bank_account'],
+      metadata: { client_id: '42' },
+    });
+    expect(server.requests.at(-1)!.params).toMatchObject({
+      payment_method_types: ['card', 'us_bank_account'],
+      metadata: { client_id: '42' },
+    });
 
-    const unknown = await failure(() => stripe.customers.create({ emial: 'typo@example.test' } as Stripe.CustomerCreateParams));
-    expect(unknown).toMatchObject({ statusCode: 400, code: 'parameter_unknown', param: 'emial', message: 'Received unknown parameter: emial' });
-    const notInt = await failure(() => stripe.paymentIntents.create({ amount: 'ten' as unknown as number, currency: 'usd' }));
+    const unknown = await failure(() =>
+      stripe.customers.create({ emial: 'typo@example.test' } as Stripe.CustomerCreateParams),
+    );
+    expect(unknown).toMatchObject({
+      statusCode: 400,
+      code: 'parameter_unknown',
+      param: 'emial',
+      message: 'Received unknown parameter: emial',
+    });
+    const notInt = await failure(() =>
+      stripe.paymentIntents.create({ amount: 'ten' as unknown as number, currency: 'usd' }),
+    );
     expect(notInt).toMatchObject({ statusCode: 400, param: 'amount', code: 'parameter_invalid_integer' });
-    const missing = await failure(() => stripe.paymentIntents.create({ currency: 'usd' } as Stripe.PaymentIntentCreateParams));
+    const missing = await failure(() =>
+      stripe.paymentIntents.create({ currency: 'usd' } as Stripe.PaymentIntentCreateParams),
+    );
     expect(missing).toMatchObject({ statusCode: 400, code: 'parameter_missing', param: 'amount' });
     const small = await failure(() => stripe.paymentIntents.create({ amount: 20, currency: 'usd' }));
     expect(small).toMatchObject({ statusCode: 400, code: 'amount_too_small', param: 'amount' });
@@ -174,11 +233,19 @@ describe('payment methods', () => {
     const [visa, mc, bank] = methods;
     expect(visa.id).toMatch(/^pm_/);
     expect(visa.id).not.toBe('pm_card_visa');
-    expect(visa).toMatchObject({ object: 'payment_method', type: 'card', customer: customer.id, card: { brand: 'visa', last4: '4242', funding: 'credit' } });
+    expect(visa).toMatchObject({
+      object: 'payment_method',
+      type: 'card',
+      customer: customer.id,
+      card: { brand: 'visa', last4: '4242', funding: 'credit' },
+    });
     expect(visa.card!.exp_year).toBeGreaterThanOrEqual(new Date().getUTCFullYear());
     expect(visa.card!.exp_month).toBeGreaterThanOrEqual(1);
     expect(mc.card).toMatchObject({ brand: 'mastercard', last4: '4444' });
-    expect(bank).toMatchObject({ type: 'us_bank_account', us_bank_account: { bank_name: 'STRIPE TEST BANK', last4: '6789', routing_number: '110000000' } });
+    expect(bank).toMatchObject({
+      type: 'us_bank_account',
+      us_bank_account: { bank_name: 'STRIPE TEST BANK', last4: '6789', routing_number: '110000000' },
+    });
     // A second attach of the same token is another object.
     const visa2 = await stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
     expect(visa2.id).not.toBe(visa.id);
@@ -194,15 +261,24 @@ describe('payment methods', () => {
     expect(banks.url).toBe('/v1/payment_methods');
 
     expect(await stripe.paymentMethods.retrieve(mc.id)).toMatchObject({ id: mc.id, customer: customer.id });
-    const renamed = await stripe.paymentMethods.update(mc.id, { metadata: { label: 'office card' }, card: { exp_month: 12, exp_year: 2040 } });
+    const renamed = await stripe.paymentMethods.update(mc.id, {
+      metadata: { label: 'office card' },
+      card: { exp_month: 12, exp_year: 2040 },
+    });
     expect(renamed).toMatchObject({ metadata: { label: 'office card' }, card: { exp_month: 12, exp_year: 2040 } });
 
     const detached = await stripe.paymentMethods.detach(visa2.id);
     expect(detached.customer).toBeNull();
-    expect((await stripe.customers.listPaymentMethods(customer.id, { type: 'card' })).data.map((m) => m.id)).toEqual([mc.id, visa.id]);
+    expect((await stripe.customers.listPaymentMethods(customer.id, { type: 'card' })).data.map((m) => m.id)).toEqual([
+      mc.id,
+      visa.id,
+    ]);
     // Stripe refuses to reuse a detached method.
     const reuse = await failure(() => stripe.paymentMethods.attach(visa2.id, { customer: customer.id }));
-    expect(reuse).toMatchObject({ statusCode: 400, message: expect.stringMatching(/detached from a Customer. It may not be used again/) });
+    expect(reuse).toMatchObject({
+      statusCode: 400,
+      message: expect.stringMatching(/detached from a Customer. It may not be used again/),
+    });
     const charge = await failure(() => stripe.paymentIntents.create(offSession(customer.id, visa2.id)));
     expect(charge).toMatchObject({ statusCode: 400, param: 'payment_method' });
 
@@ -215,7 +291,11 @@ describe('payment methods', () => {
 
     const other = await stripe.customers.create({});
     const foreign = await failure(() => stripe.paymentIntents.create(offSession(other.id, mc.id)));
-    expect(foreign).toMatchObject({ statusCode: 400, param: 'payment_method', message: expect.stringMatching(/belongs to a different Customer/) });
+    expect(foreign).toMatchObject({
+      statusCode: 400,
+      param: 'payment_method',
+      message: expect.stringMatching(/belongs to a different Customer/),
+    });
     expect(server.events('payment_method.attached')).toHaveLength(4);
     expect(server.events('payment_method.detached')).toHaveLength(1);
   });
@@ -224,7 +304,10 @@ describe('payment methods', () => {
 describe('payment intents with cards', () => {
   it('pm_card_visa off session: succeeded, received in full, listed, events recorded', async () => {
     const { customer, methods } = await customerWith('pm_card_visa');
-    const pi = await stripe.paymentIntents.create(offSession(customer.id, methods[0].id, { metadata: { attempt_id: 'a1' } }), { idempotencyKey: 'attempt-a1' });
+    const pi = await stripe.paymentIntents.create(
+      offSession(customer.id, methods[0].id, { metadata: { attempt_id: 'a1' } }),
+      { idempotencyKey: 'attempt-a1' },
+    );
     expect(pi).toMatchObject({
       object: 'payment_intent',
       status: 'succeeded',
@@ -247,7 +330,9 @@ describe('payment intents with cards', () => {
     const listed = await stripe.paymentIntents.list({ customer: customer.id });
     expect(listed.data.map((x) => x.id)).toEqual([pi.id]);
     expect(server.paymentIntents()).toEqual([expect.objectContaining({ id: pi.id, status: 'succeeded' })]);
-    expect((await stripe.balance.retrieve()).available).toEqual([{ amount: 20_000, currency: 'usd', source_types: { card: 20_000, bank_account: 0 } }]);
+    expect((await stripe.balance.retrieve()).available).toEqual([
+      { amount: 20_000, currency: 'usd', source_types: { card: 20_000, bank_account: 0 } },
+    ]);
 
     const events = await stripe.events.list({ type: 'payment_intent.succeeded' });
     expect(events.data).toHaveLength(1);
@@ -266,41 +351,91 @@ describe('payment intents with cards', () => {
   it.each([
     ['pm_card_chargeDeclined', 'card_declined', 'generic_decline', 'Your card was declined.'],
     ['pm_card_chargeCustomerFail', 'card_declined', 'generic_decline', 'Your card was declined.'],
-    ['pm_card_chargeDeclinedInsufficientFunds', 'card_declined', 'insufficient_funds', 'Your card has insufficient funds.'],
+    [
+      'pm_card_chargeDeclinedInsufficientFunds',
+      'card_declined',
+      'insufficient_funds',
+      'Your card has insufficient funds.',
+    ],
     ['pm_card_chargeDeclinedExpiredCard', 'expired_card', 'expired_card', 'Your card has expired.'],
-  ])('%s: 402 card_error %s / %s, the PaymentIntent left in requires_payment_method', async (token, code, declineCode, message) => {
-    const { customer, methods } = await customerWith(token);
-    const e = await failure<Stripe.errors.StripeCardError>(() => stripe.paymentIntents.create(offSession(customer.id, methods[0].id), { idempotencyKey: `k-${token}` }));
-    expect(e).toBeInstanceOf(Stripe.errors.StripeCardError);
-    expect(e).toMatchObject({ statusCode: 402, rawType: 'card_error', code, decline_code: declineCode, message });
-    expect(e.doc_url).toBe(`https://stripe.com/docs/error-codes/${code.replace(/_/g, '-')}`);
-    const pi = e.payment_intent!;
-    expect(pi).toMatchObject({ status: 'requires_payment_method', payment_method: null, amount_received: 0 });
-    expect(pi.last_payment_error).toMatchObject({ type: 'card_error', code, decline_code: declineCode, payment_method: { id: methods[0].id } });
-    expect(e.payment_method).toMatchObject({ id: methods[0].id });
-    expect(await stripe.paymentIntents.retrieve(pi.id)).toMatchObject({ status: 'requires_payment_method', last_payment_error: { decline_code: declineCode } });
-    expect(server.events('payment_intent.payment_failed').map((x) => x.data.object.id)).toEqual([pi.id]);
+  ])(
+    '%s: 402 card_error %s / %s, the PaymentIntent left in requires_payment_method',
+    async (token, code, declineCode, message) => {
+      const { customer, methods } = await customerWith(token);
+      const e = await failure<Stripe.errors.StripeCardError>(() =>
+        stripe.paymentIntents.create(offSession(customer.id, methods[0].id), { idempotencyKey: `k-${token}` }),
+      );
+      expect(e).toBeInstanceOf(Stripe.errors.StripeCardError);
+      expect(e).toMatchObject({ statusCode: 402, rawType: 'card_error', code, decline_code: declineCode, message });
+      expect(e.doc_url).toBe(`https://stripe.com/docs/error-codes/${code.replace(/_/g, '-')}`);
+      const pi = e.payment_intent!;
+      expect(pi).toMatchObject({ status: 'requires_payment_method', payment_method: null, amount_received: 0 });
+      expect(pi.last_payment_error).toMatchObject({
+        type: 'card_error',
+        code,
+        decline_code: declineCode,
+        payment_method: { id: methods[0].id },
+      });
+      expect(e.payment_method).toMatchObject({ id: methods[0].id });
+      expect(await stripe.paymentIntents.retrieve(pi.id)).toMatchObject({
+        status: 'requires_payment_method',
+        last_payment_error: { decline_code: declineCode },
+      });
+      expect(server.events('payment_intent.payment_failed').map((x) => x.data.object.id)).toEqual([pi.id]);
 
-    // The same method can be tried again (it is still attached), and fails the same way.
-    const again = await failure<Stripe.errors.StripeCardError>(() => stripe.paymentIntents.confirm(pi.id, { payment_method: methods[0].id, off_session: true }));
-    expect(again).toMatchObject({ statusCode: 402, decline_code: declineCode });
-  });
+      // The same method can be tried again (it is still attached), and fails the same way.
+      const again = await failure<Stripe.errors.StripeCardError>(() =>
+        stripe.paymentIntents.confirm(pi.id, { payment_method: methods[0].id, off_session: true }),
+      );
+      expect(again).toMatchObject({ statusCode: 402, decline_code: declineCode });
+    },
+  );
 
   it('pm_card_authenticationRequired: off session 402 authentication_required (requires_payment_method); on session requires_action', async () => {
     const { customer, methods } = await customerWith('pm_card_authenticationRequired', 'pm_card_visa');
-    const e = await failure<Stripe.errors.StripeCardError>(() => stripe.paymentIntents.create(offSession(customer.id, methods[0].id)));
-    expect(e).toMatchObject({ statusCode: 402, rawType: 'card_error', code: 'authentication_required', decline_code: 'authentication_required' });
-    expect(e.payment_intent).toMatchObject({ status: 'requires_payment_method', last_payment_error: { code: 'authentication_required' } });
+    const e = await failure<Stripe.errors.StripeCardError>(() =>
+      stripe.paymentIntents.create(offSession(customer.id, methods[0].id)),
+    );
+    expect(e).toMatchObject({
+      statusCode: 402,
+      rawType: 'card_error',
+      code: 'authentication_required',
+      decline_code: 'authentication_required',
+    });
+    expect(e.payment_intent).toMatchObject({
+      status: 'requires_payment_method',
+      last_payment_error: { code: 'authentication_required' },
+    });
 
-    const onSession = await stripe.paymentIntents.create({ amount: 5000, currency: 'usd', customer: customer.id, payment_method: methods[0].id, confirm: true });
-    expect(onSession).toMatchObject({ status: 'requires_action', next_action: { type: 'use_stripe_sdk' }, payment_method: methods[0].id });
+    const onSession = await stripe.paymentIntents.create({
+      amount: 5000,
+      currency: 'usd',
+      customer: customer.id,
+      payment_method: methods[0].id,
+      confirm: true,
+    });
+    expect(onSession).toMatchObject({
+      status: 'requires_action',
+      next_action: { type: 'use_stripe_sdk' },
+      payment_method: methods[0].id,
+    });
     const strict = await failure(() =>
-      stripe.paymentIntents.create({ amount: 5000, currency: 'usd', customer: customer.id, payment_method: methods[0].id, confirm: true, error_on_requires_action: true }),
+      stripe.paymentIntents.create({
+        amount: 5000,
+        currency: 'usd',
+        customer: customer.id,
+        payment_method: methods[0].id,
+        confirm: true,
+        error_on_requires_action: true,
+      }),
     );
     expect(strict).toMatchObject({ statusCode: 402, code: 'authentication_required' });
 
     // The failed PaymentIntent can be confirmed again with another method (failover on the same intent).
-    const retried = await stripe.paymentIntents.confirm(e.payment_intent!.id, { payment_method: methods[1].id, off_session: true });
+    const retried = await stripe.paymentIntents.confirm(e.payment_intent!.id, {
+      payment_method: methods[1].id,
+      off_session: true,
+    });
     expect(retried).toMatchObject({ status: 'succeeded', payment_method: methods[1].id, last_payment_error: null });
   });
 
@@ -311,21 +446,44 @@ describe('payment intents with cards', () => {
     expect(direct.payment_method).toMatch(/^pm_/);
     expect(direct.payment_method).not.toBe('pm_card_visa');
     // Used once without being attached: Stripe will not take it again.
-    const reuse = await failure(() => stripe.paymentIntents.create(offSession(customer.id, direct.payment_method as string)));
+    const reuse = await failure(() =>
+      stripe.paymentIntents.create(offSession(customer.id, direct.payment_method as string)),
+    );
     expect(reuse).toMatchObject({ statusCode: 400, param: 'payment_method' });
 
-    const pi = await stripe.paymentIntents.create({ amount: 1500, currency: 'usd', customer: customer.id, allowed_payment_method_types: ['card'] });
-    expect(pi).toMatchObject({ status: 'requires_payment_method', payment_method_types: ['card'], automatic_payment_methods: null });
+    const pi = await stripe.paymentIntents.create({
+      amount: 1500,
+      currency: 'usd',
+      customer: customer.id,
+      allowed_payment_method_types: ['card'],
+    });
+    expect(pi).toMatchObject({
+      status: 'requires_payment_method',
+      payment_method_types: ['card'],
+      automatic_payment_methods: null,
+    });
     const noMethod = await failure(() => stripe.paymentIntents.confirm(pi.id));
     expect(noMethod).toMatchObject({ statusCode: 400, code: 'payment_intent_unexpected_state' });
-    const withMethod = await stripe.paymentIntents.update(pi.id, { payment_method: 'pm_card_mastercard', amount: 1600, metadata: { note: 'x' } });
+    const withMethod = await stripe.paymentIntents.update(pi.id, {
+      payment_method: 'pm_card_mastercard',
+      amount: 1600,
+      metadata: { note: 'x' },
+    });
     expect(withMethod).toMatchObject({ status: 'requires_confirmation', amount: 1600, metadata: { note: 'x' } });
     const done = await stripe.paymentIntents.confirm(pi.id);
     expect(done.status).toBe('succeeded');
     const twice = await failure(() => stripe.paymentIntents.confirm(pi.id));
     expect(twice).toMatchObject({ statusCode: 400, code: 'payment_intent_unexpected_state' });
-    expect((twice as Stripe.errors.StripeInvalidRequestError).payment_intent).toMatchObject({ id: pi.id, status: 'succeeded' });
-    const bank = await failure(() => stripe.paymentIntents.create({ ...offSession(customer.id, 'pm_usBankAccount_success'), allowed_payment_method_types: ['card'] }));
+    expect((twice as Stripe.errors.StripeInvalidRequestError).payment_intent).toMatchObject({
+      id: pi.id,
+      status: 'succeeded',
+    });
+    const bank = await failure(() =>
+      stripe.paymentIntents.create({
+        ...offSession(customer.id, 'pm_usBankAccount_success'),
+        allowed_payment_method_types: ['card'],
+      }),
+    );
     expect(bank).toMatchObject({ statusCode: 400, code: 'payment_intent_incompatible_payment_method' });
 
     const toCancel = await stripe.paymentIntents.create({ amount: 900, currency: 'usd' });
@@ -335,7 +493,11 @@ describe('payment intents with cards', () => {
     const cannot = await failure(() => stripe.paymentIntents.cancel(pi.id));
     expect(cannot).toMatchObject({ statusCode: 400, code: 'payment_intent_unexpected_state' });
     const unknown = await failure(() => stripe.paymentIntents.retrieve('pi_unknown'));
-    expect(unknown).toMatchObject({ statusCode: 404, code: 'resource_missing', message: "No such payment_intent: 'pi_unknown'" });
+    expect(unknown).toMatchObject({
+      statusCode: 404,
+      code: 'resource_missing',
+      message: "No such payment_intent: 'pi_unknown'",
+    });
   });
 });
 
@@ -359,22 +521,35 @@ describe('bank debits', () => {
   });
 
   it('settled as failed: requires_payment_method with the bank failure; the token decides the code unless the test does', async () => {
-    const { customer, methods } = await customerWith('pm_usBankAccount_success', 'pm_usBankAccount_accountClosed', 'pm_usBankAccount_processing');
+    const { customer, methods } = await customerWith(
+      'pm_usBankAccount_success',
+      'pm_usBankAccount_accountClosed',
+      'pm_usBankAccount_processing',
+    );
     const [ok, closed, stuck] = methods;
     const a = await stripe.paymentIntents.create(offSession(customer.id, ok.id));
     const failed = server.settle(a.id, 'failed');
-    expect(failed).toMatchObject({ status: 'requires_payment_method', payment_method: null, last_payment_error: { type: 'card_error', code: 'insufficient_funds', payment_method_type: 'us_bank_account' } });
+    expect(failed).toMatchObject({
+      status: 'requires_payment_method',
+      payment_method: null,
+      last_payment_error: { type: 'card_error', code: 'insufficient_funds', payment_method_type: 'us_bank_account' },
+    });
 
     const b = await stripe.paymentIntents.create(offSession(customer.id, closed.id));
     expect(b.status).toBe('processing');
     server.settle(b.id);
     const after = await stripe.paymentIntents.retrieve(b.id);
-    expect(after).toMatchObject({ status: 'requires_payment_method', last_payment_error: { code: 'account_closed', message: "The customer's bank account has been closed." } });
+    expect(after).toMatchObject({
+      status: 'requires_payment_method',
+      last_payment_error: { code: 'account_closed', message: "The customer's bank account has been closed." },
+    });
     expect(server.events('payment_intent.payment_failed').map((e) => e.data.object.id)).toEqual([a.id, b.id]);
 
     const c = await stripe.paymentIntents.create(offSession(customer.id, stuck.id));
     expect(() => server.settle(c.id)).toThrow(/stays processing/);
-    expect(server.settle(c.id, 'failed', 'debit_not_authorized').last_payment_error).toMatchObject({ code: 'debit_not_authorized' });
+    expect(server.settle(c.id, 'failed', 'debit_not_authorized').last_payment_error).toMatchObject({
+      code: 'debit_not_authorized',
+    });
   });
 });
 
@@ -388,12 +563,20 @@ describe('checkout sessions (setup mode)', () => {
       cancel_url: 'https://app.example.test/cancel',
       allowed_payment_method_types: ['card', 'us_bank_account'],
     });
-    expect(session).toMatchObject({ object: 'checkout.session', mode: 'setup', status: 'open', customer: customer.id, payment_status: 'no_payment_required' });
+    expect(session).toMatchObject({
+      object: 'checkout.session',
+      mode: 'setup',
+      status: 'open',
+      customer: customer.id,
+      payment_status: 'no_payment_required',
+    });
     expect(session.id).toMatch(/^cs_test_/);
     expect(session.url).toBe(`${server.url}/checkout/${session.id}`);
     expect(session.setup_intent).toMatch(/^seti_/);
     expect(session.expires_at).toBe(session.created + 24 * 3600);
-    expect((await stripe.checkout.sessions.list({ customer: customer.id })).data.map((s) => s.id)).toEqual([session.id]);
+    expect((await stripe.checkout.sessions.list({ customer: customer.id })).data.map((s) => s.id)).toEqual([
+      session.id,
+    ]);
 
     const page = await fetch(session.url!);
     expect(page.status).toBe(200);
@@ -406,27 +589,59 @@ describe('checkout sessions (setup mode)', () => {
     const retrieved = await stripe.checkout.sessions.retrieve(session.id, { expand: ['setup_intent'] });
     expect(retrieved.status).toBe('complete');
     expect(retrieved.url).toBeNull();
-    expect(retrieved.setup_intent).toMatchObject({ object: 'setup_intent', status: 'succeeded', payment_method: done.paymentMethod.id });
-    expect((await stripe.setupIntents.retrieve(session.setup_intent as string)).payment_method).toBe(done.paymentMethod.id);
-    expect((await stripe.customers.listPaymentMethods(customer.id)).data.map((m) => m.id)).toEqual([done.paymentMethod.id]);
+    expect(retrieved.setup_intent).toMatchObject({
+      object: 'setup_intent',
+      status: 'succeeded',
+      payment_method: done.paymentMethod.id,
+    });
+    expect((await stripe.setupIntents.retrieve(session.setup_intent as string)).payment_method).toBe(
+      done.paymentMethod.id,
+    );
+    expect((await stripe.customers.listPaymentMethods(customer.id)).data.map((m) => m.id)).toEqual([
+      done.paymentMethod.id,
+    ]);
     expect(server.events().map((e) => e.type)).toEqual(
-      expect.arrayContaining(['setup_intent.created', 'payment_method.attached', 'setup_intent.succeeded', 'checkout.session.completed']),
+      expect.arrayContaining([
+        'setup_intent.created',
+        'payment_method.attached',
+        'setup_intent.succeeded',
+        'checkout.session.completed',
+      ]),
     );
     expect(() => server.completeCheckout(session.id, 'pm_card_visa')).toThrow(/complete/);
 
     // The page a person uses: choosing a bank account completes a second session and goes to success_url.
-    const second = await stripe.checkout.sessions.create({ mode: 'setup', customer: customer.id, success_url: 'https://app.example.test/done?session={CHECKOUT_SESSION_ID}', currency: 'usd' });
+    const second = await stripe.checkout.sessions.create({
+      mode: 'setup',
+      customer: customer.id,
+      success_url: 'https://app.example.test/done?session={CHECKOUT_SESSION_ID}',
+      currency: 'usd',
+    });
     expect(second.payment_method_types).toEqual(['card', 'us_bank_account']);
-    const submitted = await fetch(second.url!, { method: 'POST', body: 'token=pm_usBankAccount_success', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, redirect: 'manual' });
+    const submitted = await fetch(second.url!, {
+      method: 'POST',
+      body: 'token=pm_usBankAccount_success',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      redirect: 'manual',
+    });
     expect(submitted.status).toBe(303);
     expect(submitted.headers.get('location')).toBe(`https://app.example.test/done?session=${second.id}`);
     expect((await stripe.paymentMethods.list({ customer: customer.id, type: 'us_bank_account' })).data).toHaveLength(1);
 
-    const expired = await stripe.checkout.sessions.create({ mode: 'setup', customer: customer.id, success_url: 'https://app.example.test/x', allowed_payment_method_types: ['card'] });
+    const expired = await stripe.checkout.sessions.create({
+      mode: 'setup',
+      customer: customer.id,
+      success_url: 'https://app.example.test/x',
+      allowed_payment_method_types: ['card'],
+    });
     expect((await stripe.checkout.sessions.expire(expired.id)).status).toBe('expired');
-    const paymentMode = await failure(() => stripe.checkout.sessions.create({ mode: 'payment', success_url: 'https://app.example.test/x', line_items: [] }));
+    const paymentMode = await failure(() =>
+      stripe.checkout.sessions.create({ mode: 'payment', success_url: 'https://app.example.test/x', line_items: [] }),
+    );
     expect(paymentMode).toMatchObject({ statusCode: 400, param: 'mode' });
-    const noCurrency = await failure(() => stripe.checkout.sessions.create({ mode: 'setup', success_url: 'https://app.example.test/x' }));
+    const noCurrency = await failure(() =>
+      stripe.checkout.sessions.create({ mode: 'setup', success_url: 'https://app.example.test/x' }),
+    );
     expect(noCurrency).toMatchObject({ statusCode: 400, code: 'parameter_missing', param: 'currency' });
   });
 });
@@ -448,10 +663,20 @@ describe('Idempotency-Key', () => {
     // A payment failure is a result too: replayed, not charged again.
     const declined = (await customerWith('pm_card_chargeDeclinedInsufficientFunds')).methods[0];
     const p2 = offSession(declined.customer as string, declined.id);
-    const e1 = await failure<Stripe.errors.StripeCardError>(() => stripe.paymentIntents.create(p2, { idempotencyKey: 'attempt-10' }));
-    const e2 = await failure<Stripe.errors.StripeCardError>(() => stripe.paymentIntents.create(p2, { idempotencyKey: 'attempt-10' }));
+    const e1 = await failure<Stripe.errors.StripeCardError>(() =>
+      stripe.paymentIntents.create(p2, { idempotencyKey: 'attempt-10' }),
+    );
+    const e2 = await failure<Stripe.errors.StripeCardError>(() =>
+      stripe.paymentIntents.create(p2, { idempotencyKey: 'attempt-10' }),
+    );
     expect(e2.payment_intent!.id).toBe(e1.payment_intent!.id);
-    expect(e2).toMatchObject({ statusCode: 402, code: 'card_declined', decline_code: 'insufficient_funds', message: e1.message, charge: e1.charge });
+    expect(e2).toMatchObject({
+      statusCode: 402,
+      code: 'card_declined',
+      decline_code: 'insufficient_funds',
+      message: e1.message,
+      charge: e1.charge,
+    });
     expect(e2.payment_intent).toEqual(e1.payment_intent);
     expect(e2.headers?.['idempotent-replayed']).toBe('true');
     expect(server.paymentIntents({ customer: declined.customer as string })).toHaveLength(1);
@@ -460,16 +685,30 @@ describe('Idempotency-Key', () => {
   it('the same key with other parameters (or another endpoint) is a 400 idempotency_error; keys are per API key', async () => {
     const { customer, methods } = await customerWith('pm_card_visa');
     await stripe.paymentIntents.create(offSession(customer.id, methods[0].id), { idempotencyKey: 'attempt-11' });
-    const other = await failure(() => stripe.paymentIntents.create(offSession(customer.id, methods[0].id, { amount: 30_000 }), { idempotencyKey: 'attempt-11' }));
+    const other = await failure(() =>
+      stripe.paymentIntents.create(offSession(customer.id, methods[0].id, { amount: 30_000 }), {
+        idempotencyKey: 'attempt-11',
+      }),
+    );
     expect(other).toBeInstanceOf(Stripe.errors.StripeIdempotencyError);
-    expect(other).toMatchObject({ statusCode: 400, rawType: 'idempotency_error', message: expect.stringMatching(/same parameters/) });
+    expect(other).toMatchObject({
+      statusCode: 400,
+      rawType: 'idempotency_error',
+      message: expect.stringMatching(/same parameters/),
+    });
     const elsewhere = await failure(() => stripe.customers.create({}, { idempotencyKey: 'attempt-11' }));
-    expect(elsewhere).toMatchObject({ statusCode: 400, rawType: 'idempotency_error', message: expect.stringMatching(/same endpoint/) });
+    expect(elsewhere).toMatchObject({
+      statusCode: 400,
+      rawType: 'idempotency_error',
+      message: expect.stringMatching(/same endpoint/),
+    });
     expect(server.paymentIntents()).toHaveLength(1);
 
     // Another API key has its own keys: the same Idempotency-Key is a new request there.
     const second = stripeClient(server, { apiKey: SECOND_KEY });
-    const there = await second.paymentIntents.create(offSession(customer.id, 'pm_card_visa'), { idempotencyKey: 'attempt-11' });
+    const there = await second.paymentIntents.create(offSession(customer.id, 'pm_card_visa'), {
+      idempotencyKey: 'attempt-11',
+    });
     expect(there.status).toBe('succeeded');
     expect(server.paymentIntents()).toHaveLength(2);
 
@@ -483,16 +722,22 @@ describe('faults', () => {
   it('a 500 is an api_error and does nothing; the SDK retries it with the same key and gets one PaymentIntent', async () => {
     const { customer, methods } = await customerWith('pm_card_visa');
     server.fail({ times: 1, status: 500 }, { method: 'POST', path: '/v1/payment_intents' });
-    const e = await failure(() => stripe.paymentIntents.create(offSession(customer.id, methods[0].id), { idempotencyKey: 'attempt-20' }));
+    const e = await failure(() =>
+      stripe.paymentIntents.create(offSession(customer.id, methods[0].id), { idempotencyKey: 'attempt-20' }),
+    );
     expect(e).toBeInstanceOf(Stripe.errors.StripeAPIError);
     expect(e).toMatchObject({ statusCode: 500, rawType: 'api_error' });
     expect(server.paymentIntents()).toHaveLength(0);
-    const retried = await stripe.paymentIntents.create(offSession(customer.id, methods[0].id), { idempotencyKey: 'attempt-20' });
+    const retried = await stripe.paymentIntents.create(offSession(customer.id, methods[0].id), {
+      idempotencyKey: 'attempt-20',
+    });
     expect(retried.status).toBe('succeeded');
 
     server.fail({ times: 2, status: 503 }, { path: '/v1/payment_intents' });
     const patient = stripeClient(server, { maxNetworkRetries: 2 });
-    const pi = await patient.paymentIntents.create(offSession(customer.id, methods[0].id), { idempotencyKey: 'attempt-21' });
+    const pi = await patient.paymentIntents.create(offSession(customer.id, methods[0].id), {
+      idempotencyKey: 'attempt-21',
+    });
     expect(pi.status).toBe('succeeded');
     const tries = server.requests.filter((r) => r.idempotencyKey === 'attempt-21');
     expect(tries.map((r) => r.status)).toEqual([503, 503, 200]);
@@ -504,19 +749,27 @@ describe('faults', () => {
     const { customer, methods } = await customerWith('pm_card_visa');
     const quick = stripeClient(server, { timeout: 250 });
     server.fail({ mode: 'timeout' }, { method: 'POST' });
-    const e = await failure(() => quick.paymentIntents.create(offSession(customer.id, methods[0].id), { idempotencyKey: 'attempt-30' }));
+    const e = await failure(() =>
+      quick.paymentIntents.create(offSession(customer.id, methods[0].id), { idempotencyKey: 'attempt-30' }),
+    );
     expect(e).toBeInstanceOf(Stripe.errors.StripeConnectionError);
     expect(e.message).toMatch(/timeout/);
     expect(server.paymentIntents()).toHaveLength(0);
-    const ok = await quick.paymentIntents.create(offSession(customer.id, methods[0].id), { idempotencyKey: 'attempt-30' });
+    const ok = await quick.paymentIntents.create(offSession(customer.id, methods[0].id), {
+      idempotencyKey: 'attempt-30',
+    });
     expect(ok.status).toBe('succeeded');
 
     server.fail({ mode: 'timeout', perform: true }, { method: 'POST', path: '/v1/payment_intents' });
-    const e2 = await failure(() => quick.paymentIntents.create(offSession(customer.id, methods[0].id), { idempotencyKey: 'attempt-31' }));
+    const e2 = await failure(() =>
+      quick.paymentIntents.create(offSession(customer.id, methods[0].id), { idempotencyKey: 'attempt-31' }),
+    );
     expect(e2).toBeInstanceOf(Stripe.errors.StripeConnectionError);
     const done = server.paymentIntents().filter((p) => p.id !== ok.id);
     expect(done).toHaveLength(1);
-    const again = await quick.paymentIntents.create(offSession(customer.id, methods[0].id), { idempotencyKey: 'attempt-31' });
+    const again = await quick.paymentIntents.create(offSession(customer.id, methods[0].id), {
+      idempotencyKey: 'attempt-31',
+    });
     expect(again.id).toBe(done[0].id);
     expect(again.lastResponse.headers['idempotent-replayed']).toBe('true');
   });
@@ -525,7 +778,9 @@ describe('faults', () => {
     const { customer, methods } = await customerWith('pm_card_visa');
     // The SDK retries a dropped connection once by itself, so two losses make the call fail.
     server.fail({ times: 2, mode: 'lost' }, { method: 'POST', path: '/v1/payment_intents' });
-    const e = await failure(() => stripe.paymentIntents.create(offSession(customer.id, methods[0].id), { idempotencyKey: 'attempt-40' }));
+    const e = await failure(() =>
+      stripe.paymentIntents.create(offSession(customer.id, methods[0].id), { idempotencyKey: 'attempt-40' }),
+    );
     expect(e).toBeInstanceOf(Stripe.errors.StripeConnectionError);
     const charged = server.paymentIntents();
     expect(charged).toHaveLength(1);
@@ -536,14 +791,18 @@ describe('faults', () => {
       ['lost', true, false],
     ]);
 
-    const recovered = await stripe.paymentIntents.create(offSession(customer.id, methods[0].id), { idempotencyKey: 'attempt-40' });
+    const recovered = await stripe.paymentIntents.create(offSession(customer.id, methods[0].id), {
+      idempotencyKey: 'attempt-40',
+    });
     expect(recovered.id).toBe(charged[0].id);
     expect(recovered.status).toBe('succeeded');
     expect(server.paymentIntents()).toHaveLength(1);
 
     // One loss: the SDK's own retry (same key) gets the saved result, the caller never notices.
     server.fail({ times: 1, mode: 'lost' }, { path: '/v1/payment_intents' });
-    const once = await stripe.paymentIntents.create(offSession(customer.id, methods[0].id), { idempotencyKey: 'attempt-41' });
+    const once = await stripe.paymentIntents.create(offSession(customer.id, methods[0].id), {
+      idempotencyKey: 'attempt-41',
+    });
     expect(once.lastResponse.headers['idempotent-replayed']).toBe('true');
     expect(server.paymentIntents()).toHaveLength(2);
     expect(server.events('payment_intent.succeeded')).toHaveLength(2);
@@ -553,11 +812,17 @@ describe('faults', () => {
     let now = Date.UTC(2026, 10, 1, 9);
     server.setNow(() => now);
     const { customer, methods } = await customerWith('pm_card_visa');
-    const first = await stripe.paymentIntents.create(offSession(customer.id, methods[0].id), { idempotencyKey: 'attempt-60' });
+    const first = await stripe.paymentIntents.create(offSession(customer.id, methods[0].id), {
+      idempotencyKey: 'attempt-60',
+    });
     now += 24 * 3_600_000 - 1;
-    expect((await stripe.paymentIntents.create(offSession(customer.id, methods[0].id), { idempotencyKey: 'attempt-60' })).id).toBe(first.id);
+    expect(
+      (await stripe.paymentIntents.create(offSession(customer.id, methods[0].id), { idempotencyKey: 'attempt-60' })).id,
+    ).toBe(first.id);
     now += 1;
-    const second = await stripe.paymentIntents.create(offSession(customer.id, methods[0].id), { idempotencyKey: 'attempt-60' });
+    const second = await stripe.paymentIntents.create(offSession(customer.id, methods[0].id), {
+      idempotencyKey: 'attempt-60',
+    });
     expect(second.id).not.toBe(first.id);
     expect(server.paymentIntents({ status: 'succeeded' })).toHaveLength(2);
     server.setNow(Date.now);
@@ -566,7 +831,9 @@ describe('faults', () => {
   it('a lost decline replays the same 402', async () => {
     const { customer, methods } = await customerWith('pm_card_chargeDeclined');
     server.fail({ times: 1, mode: 'lost' });
-    const e = await failure<Stripe.errors.StripeCardError>(() => stripe.paymentIntents.create(offSession(customer.id, methods[0].id), { idempotencyKey: 'attempt-50' }));
+    const e = await failure<Stripe.errors.StripeCardError>(() =>
+      stripe.paymentIntents.create(offSession(customer.id, methods[0].id), { idempotencyKey: 'attempt-50' }),
+    );
     expect(e).toMatchObject({ statusCode: 402, decline_code: 'generic_decline' });
     expect(server.paymentIntents()).toHaveLength(1);
   });
@@ -585,7 +852,11 @@ describe('state file', () => {
     const file = path.join(dir, 'data', 'stripe-sandbox.json'); // the folder is made on the first write
     const first = await startStripeServer({ stateFile: file });
     const s1 = stripeClient(first);
-    const customer = await s1.customers.create({ email: 'kept@example.test', name: 'Kept Ltd', metadata: { balance_desk_client: '7' } });
+    const customer = await s1.customers.create({
+      email: 'kept@example.test',
+      name: 'Kept Ltd',
+      metadata: { balance_desk_client: '7' },
+    });
     const card = await s1.paymentMethods.attach('pm_card_visa', { customer: customer.id });
     const bank = await s1.paymentMethods.attach('pm_usBankAccount_success', { customer: customer.id });
     const paidOff = await s1.paymentMethods.attach('pm_card_chargeDeclined', { customer: customer.id });
@@ -593,7 +864,12 @@ describe('state file', () => {
     const paid = await s1.paymentIntents.create(offSession(customer.id, card.id), { idempotencyKey: 'kept-1' });
     const debit = await s1.paymentIntents.create(offSession(customer.id, bank.id));
     expect([paid.status, debit.status]).toEqual(['succeeded', 'processing']);
-    const session = await s1.checkout.sessions.create({ mode: 'setup', customer: customer.id, success_url: 'https://app.example.test/done', currency: 'usd' });
+    const session = await s1.checkout.sessions.create({
+      mode: 'setup',
+      customer: customer.id,
+      success_url: 'https://app.example.test/done',
+      currency: 'usd',
+    });
     const before = {
       customer: await s1.customers.retrieve(customer.id),
       methods: (await s1.customers.listPaymentMethods(customer.id)).data,
@@ -618,7 +894,9 @@ describe('state file', () => {
       const replayed = await s2.paymentIntents.create(offSession(customer.id, card.id), { idempotencyKey: 'kept-1' });
       expect(replayed).toEqual(paid);
       expect(replayed.lastResponse.headers['idempotent-replayed']).toBe('true');
-      const other = await failure(() => s2.paymentIntents.create(offSession(customer.id, card.id, { amount: 999 }), { idempotencyKey: 'kept-1' }));
+      const other = await failure(() =>
+        s2.paymentIntents.create(offSession(customer.id, card.id, { amount: 999 }), { idempotencyKey: 'kept-1' }),
+      );
       expect(other).toMatchObject({ statusCode: 400, rawType: 'idempotency_error' });
 
       // New objects get new ids, and charging a kept method does what its test token says.
@@ -656,12 +934,18 @@ describe('state file', () => {
     expect(JSON.parse(fs.readFileSync(file, 'utf8')).state.customers).toHaveLength(1);
     expect(warnings).toEqual([]);
 
-    for (const content of ['{"format":"balance-desk-stripe-sandbox","version":1,"state":{"cus', JSON.stringify({ format: 'balance-desk-stripe-sandbox', version: 1, state: { customers: 'x' }, idempotency: [] }), '[]']) {
+    for (const content of [
+      '{"format":"balance-desk-stripe-sandbox","version":1,"state":{"cus',
+      JSON.stringify({ format: 'balance-desk-stripe-sandbox', version: 1, state: { customers: 'x' }, idempotency: [] }),
+      '[]',
+    ]) {
       fs.writeFileSync(file, content);
       const s = await startStripeServer({ stateFile: file, warn });
       try {
         expect(warnings).toHaveLength(1);
-        expect(warnings.pop()).toMatch(/^Stripe test server: cannot use the state file .*stripe-sandbox\.json \(.+\); starting empty, it was moved to stripe-sandbox\.json\.corrupt\.$/);
+        expect(warnings.pop()).toMatch(
+          /^Stripe test server: cannot use the state file .*stripe-sandbox\.json \(.+\); starting empty, it was moved to stripe-sandbox\.json\.corrupt\.$/,
+        );
         expect(fs.readFileSync(`${file}.corrupt`, 'utf8')).toBe(content);
         expect(s.customers()).toEqual([]);
         expect((await stripeClient(s).customers.list()).data).toEqual([]);
@@ -700,8 +984,16 @@ describe('Stripe OpenAPI description (2023-08-16)', () => {
       'POST /v1/payment_intents amount: "x" is not an integer',
       'POST /v1/payment_intents: parameter zzz is not declared for POST /v1/payment_intents',
     ]);
-    expect(v.checkRequest('POST', '/v1/payment_intents', { amount: '100', currency: 'usd', automatic_payment_methods: { enabled: 'yes' } })[0]).toMatch(/not a boolean/);
-    expect(v.checkRequest('GET', '/v1/refunds_nope', {})).toEqual(['GET /v1/refunds_nope: not an operation of the description']);
+    expect(
+      v.checkRequest('POST', '/v1/payment_intents', {
+        amount: '100',
+        currency: 'usd',
+        automatic_payment_methods: { enabled: 'yes' },
+      })[0],
+    ).toMatch(/not a boolean/);
+    expect(v.checkRequest('GET', '/v1/refunds_nope', {})).toEqual([
+      'GET /v1/refunds_nope: not an operation of the description',
+    ]);
   });
 
   it.skipIf(!HAVE_SPEC)(`every response body the server gave matches its schema${SKIP_WHY}`, () => {
@@ -713,41 +1005,66 @@ describe('Stripe OpenAPI description (2023-08-16)', () => {
       checked++;
       problems.push(...v.validateResponse(r.method, r.path, r.status, r.response));
       // An event's data.object is a free-form hash in the description: check it as the object it is.
-      const events = r.response.object === 'list' ? r.response.data.filter((x: { object: string }) => x.object === 'event') : r.response.object === 'event' ? [r.response] : [];
-      for (const e of events) problems.push(...v.validateNamed(e.data.object.object, e.data.object, `${e.type} ${e.id}.data.object`));
+      const events =
+        r.response.object === 'list'
+          ? r.response.data.filter((x: { object: string }) => x.object === 'event')
+          : r.response.object === 'event'
+            ? [r.response]
+            : [];
+      for (const e of events)
+        problems.push(...v.validateNamed(e.data.object.object, e.data.object, `${e.type} ${e.id}.data.object`));
     }
     expect(checked).toBeGreaterThan(100);
     expect(problems.slice(0, 40)).toEqual([]);
   });
 
-  it.skipIf(!HAVE_SPEC)(`every request the SDK sent is an operation of the description, with declared parameters${SKIP_WHY}`, () => {
-    const problems = traffic.flatMap((r) => v.checkRequest(r.method, r.path, r.params));
-    // The typo, the bad integer and the missing amount sent on purpose above, and nothing else.
-    expect(problems).toEqual([
-      'POST /v1/customers: parameter emial is not declared for POST /v1/customers',
-      'POST /v1/payment_intents amount: "ten" is not an integer',
-      'POST /v1/payment_intents: required parameter amount missing',
-    ]);
-  });
+  it.skipIf(!HAVE_SPEC)(
+    `every request the SDK sent is an operation of the description, with declared parameters${SKIP_WHY}`,
+    () => {
+      const problems = traffic.flatMap((r) => v.checkRequest(r.method, r.path, r.params));
+      // The typo, the bad integer and the missing amount sent on purpose above, and nothing else.
+      expect(problems).toEqual([
+        'POST /v1/customers: parameter emial is not declared for POST /v1/customers',
+        'POST /v1/payment_intents amount: "ten" is not an integer',
+        'POST /v1/payment_intents: required parameter amount missing',
+      ]);
+    },
+  );
 
-  it.skipIf(!HAVE_SPEC)(`the traffic covered every operation the server implements, and its parameter lists match the description${SKIP_WHY}`, () => {
-    const seen = new Set(traffic.map((r) => v.operation(r.method, r.path)?.key));
-    expect(Object.keys(SPEC_PARAMS).filter((op) => !seen.has(op))).toEqual([]);
-    for (const [op, names] of Object.entries(SPEC_PARAMS)) {
-      const [method, template] = op.split(' ');
-      const m = v.operation(method, template.replace(/\{[^}]+\}/g, 'x_1'));
-      expect(m?.key, op).toBe(op);
-      expect([...names].sort(), op).toEqual(Object.keys(v.declaredParams(m!).params).sort());
-    }
-    // The allowlist of newer parameters names only what the description lacks.
-    for (const [op, names] of Object.entries(NEWER_PARAMS)) {
-      const [method, template] = op.split(' ');
-      const declared = Object.keys(v.declaredParams(v.operation(method, template.replace(/\{[^}]+\}/g, 'x_1'))!).params);
-      expect(names.filter((n) => declared.includes(n)), op).toEqual([]);
-    }
-  });
+  it.skipIf(!HAVE_SPEC)(
+    `the traffic covered every operation the server implements, and its parameter lists match the description${SKIP_WHY}`,
+    () => {
+      const seen = new Set(traffic.map((r) => v.operation(r.method, r.path)?.key));
+      expect(Object.keys(SPEC_PARAMS).filter((op) => !seen.has(op))).toEqual([]);
+      for (const [op, names] of Object.entries(SPEC_PARAMS)) {
+        const [method, template] = op.split(' ');
+        const m = v.operation(method, template.replace(/\{[^}]+\}/g, 'x_1'));
+        expect(m?.key, op).toBe(op);
+        expect([...names].sort(), op).toEqual(Object.keys(v.declaredParams(m!).params).sort());
+      }
+      // The allowlist of newer parameters names only what the description lacks.
+      for (const [op, names] of Object.entries(NEWER_PARAMS)) {
+        const [method, template] = op.split(' ');
+        const declared = Object.keys(
+          v.declaredParams(v.operation(method, template.replace(/\{[^}]+\}/g, 'x_1'))!).params,
+        );
+        expect(
+          names.filter((n) => declared.includes(n)),
+          op,
+        ).toEqual([]);
+      }
+    },
+  );
 });
 
 function fakePm() {
-  return { id: 'pm_1', object: 'payment_method', billing_details: {}, created: 1, livemode: false, type: 'card', customer: null };
+  return {
+    id: 'pm_1',
+    object: 'payment_method',
+    billing_details: {},
+    created: 1,
+    livemode: false,
+    type: 'card',
+    customer: null,
+  };
 }

@@ -17,15 +17,27 @@ describe('Stripe settings', () => {
     const dataDir = tempDir();
     const core = testCore({ dataDir, inMemory: false });
     cores.push(core);
-    expect(await core.ok('stripe.get', {})).toMatchObject({ source: 'none', keyHint: null, mode: null, apiBase: null, secretStorage: 'keyfile' });
+    expect(await core.ok('stripe.get', {})).toMatchObject({
+      source: 'none',
+      keyHint: null,
+      mode: null,
+      apiBase: null,
+      secretStorage: 'keyfile',
+    });
     const key = 'sk_test_UniqueKey0123456789xyz';
     const s = await core.ok('stripe.set', { secretKey: key });
     expect(s).toMatchObject({ source: 'settings', keyHint: 'sk_test_…9xyz', mode: 'test' });
     expect(JSON.stringify(s)).not.toContain('UniqueKey');
     const audit = (await core.ok('audit.list', { limit: 5 })).items.find((a) => a.action === 'stripe.set')!;
     expect(JSON.stringify(audit.detail)).not.toContain('UniqueKey');
-    expect(await core.fails('stripe.set', { secretKey: 'pk_test_publishable000' })).toMatchObject({ kind: 'validation', field: 'secretKey' });
-    expect(await core.fails('stripe.check', { secretKey: 'hello' })).toMatchObject({ kind: 'validation', field: 'secretKey' });
+    expect(await core.fails('stripe.set', { secretKey: 'pk_test_publishable000' })).toMatchObject({
+      kind: 'validation',
+      field: 'secretKey',
+    });
+    expect(await core.fails('stripe.check', { secretKey: 'hello' })).toMatchObject({
+      kind: 'validation',
+      field: 'secretKey',
+    });
     core.close();
     for (const f of fs.readdirSync(dataDir).filter((n) => n.startsWith('ledger.sqlite'))) {
       expect(fs.readFileSync(path.join(dataDir, f)).includes(Buffer.from('UniqueKey0123456789')), f).toBe(false);
@@ -44,7 +56,11 @@ describe('Stripe settings', () => {
     await new Promise<void>((r) => probe.close(() => r()));
     const core = testCore({ stripeKey: 'sk_test_FromTheEnvironment1', stripeApiBase: `http://127.0.0.1:${port}` });
     cores.push(core);
-    expect(await core.ok('stripe.get', {})).toMatchObject({ source: 'env', keyHint: 'sk_test_…ent1', apiBase: `http://127.0.0.1:${port}` });
+    expect(await core.ok('stripe.get', {})).toMatchObject({
+      source: 'env',
+      keyHint: 'sk_test_…ent1',
+      apiBase: `http://127.0.0.1:${port}`,
+    });
     const check = await core.ok('stripe.check', {});
     expect(check).toMatchObject({ ok: false, mode: 'test' });
     expect(check.message).toMatch(/^Stripe could not be reached/);
@@ -59,12 +75,20 @@ describe('Stripe settings', () => {
       'STRIPE_SECRET_KEY is too short: after sk_test_ a Stripe key has at least 8 more letters or digits (yours has 6) — was it cut off when copied?',
     );
     expect(keyProblem('pk_test_51Habcdefgh', 'secretKey')).toMatch(/^secretKey is a publishable key \(pk_…\)/);
-    expect(keyProblem('sk_test_abc defghij', 'secretKey')).toBe('secretKey contains a space or a line break: paste the key alone');
-    expect(keyProblem('sk_live_abc-defghij', 'secretKey')).toBe('secretKey may hold only letters, digits and _ after sk_live_');
+    expect(keyProblem('sk_test_abc defghij', 'secretKey')).toBe(
+      'secretKey contains a space or a line break: paste the key alone',
+    );
+    expect(keyProblem('sk_live_abc-defghij', 'secretKey')).toBe(
+      'secretKey may hold only letters, digits and _ after sk_live_',
+    );
     expect(keyProblem('sk_test_balance_desk_sandbox', 'secretKey')).toBeNull();
     const core = testCore();
     cores.push(core);
-    expect(await core.fails('stripe.set', { secretKey: 'sk_live_short' })).toMatchObject({ kind: 'validation', field: 'secretKey', message: expect.stringMatching(/^secretKey is too short: after sk_live_/) });
+    expect(await core.fails('stripe.set', { secretKey: 'sk_live_short' })).toMatchObject({
+      kind: 'validation',
+      field: 'secretKey',
+      message: expect.stringMatching(/^secretKey is too short: after sk_live_/),
+    });
   });
 
   it('an installed app (stripeApiBaseTestOnly) sends only test keys to STRIPE_API_BASE; a live key goes to Stripe itself', async () => {
@@ -78,9 +102,14 @@ describe('Stripe settings', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const base = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
     try {
-      const host = (c: TestCore) => (c.payments.client() as unknown as { getApiField(k: string): unknown }).getApiField('host');
+      const host = (c: TestCore) =>
+        (c.payments.client() as unknown as { getApiField(k: string): unknown }).getApiField('host');
 
-      const live = testCore({ stripeKey: 'sk_live_RealMoneyKey0123456', stripeApiBase: base, stripeApiBaseTestOnly: true });
+      const live = testCore({
+        stripeKey: 'sk_live_RealMoneyKey0123456',
+        stripeApiBase: base,
+        stripeApiBaseTestOnly: true,
+      });
       cores.push(live);
       expect(await live.ok('stripe.get', {})).toMatchObject({ mode: 'live', apiBase: null, defaultReturnUrl: null });
       expect(live.payments.returnPage()).toBeNull();
@@ -88,14 +117,28 @@ describe('Stripe settings', () => {
       // A stored live key, and a restricted live key, no differently.
       const stored = testCore({ stripeApiBase: base, stripeApiBaseTestOnly: true });
       cores.push(stored);
-      expect(await stored.ok('stripe.set', { secretKey: 'rk_live_RestrictedKey012345' })).toMatchObject({ mode: 'live', apiBase: null });
+      expect(await stored.ok('stripe.set', { secretKey: 'rk_live_RestrictedKey012345' })).toMatchObject({
+        mode: 'live',
+        apiBase: null,
+      });
       expect(host(stored)).toBe('api.stripe.com');
 
       // A test key cannot move real money: the sandbox is honoured for it.
-      const test = testCore({ stripeKey: 'sk_test_SandboxKey01234567', stripeApiBase: base, stripeApiBaseTestOnly: true });
+      const test = testCore({
+        stripeKey: 'sk_test_SandboxKey01234567',
+        stripeApiBase: base,
+        stripeApiBaseTestOnly: true,
+      });
       cores.push(test);
-      expect(await test.ok('stripe.get', {})).toMatchObject({ mode: 'test', apiBase: base, defaultReturnUrl: `${base}/` });
-      expect(await test.ok('stripe.check', {})).toMatchObject({ ok: true, message: expect.stringMatching(/sandbox, no real money/) });
+      expect(await test.ok('stripe.get', {})).toMatchObject({
+        mode: 'test',
+        apiBase: base,
+        defaultReturnUrl: `${base}/`,
+      });
+      expect(await test.ok('stripe.check', {})).toMatchObject({
+        ok: true,
+        message: expect.stringMatching(/sandbox, no real money/),
+      });
       expect(seen).toEqual(['Bearer sk_test_SandboxKey01234567']);
 
       // A development build (the option off) honours it for any key, as the headless host does.

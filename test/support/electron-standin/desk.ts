@@ -39,10 +39,12 @@ export interface Desk {
 }
 
 export function startDesk(opts: DeskOptions = {}): Desk {
-  if (!fs.existsSync(BUILT_MAIN)) throw new Error('out/main/index.js is missing: run `npx electron-vite build` first (npm test does)');
+  if (!fs.existsSync(BUILT_MAIN))
+    throw new Error('out/main/index.js is missing: run `npx electron-vite build` first (npm test does)');
   const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
   // The developer's own settings must not reach the app under test.
-  for (const k of ['ELECTRON_RENDERER_URL', 'BALANCE_DESK_DATA_DIR', 'BALANCE_DESK_MIGRATIONS', 'NODE_OPTIONS']) if (!(opts.env && k in opts.env)) delete env[k];
+  for (const k of ['ELECTRON_RENDERER_URL', 'BALANCE_DESK_DATA_DIR', 'BALANCE_DESK_MIGRATIONS', 'NODE_OPTIONS'])
+    if (!(opts.env && k in opts.env)) delete env[k];
   for (const k of ['STRIPE_API_BASE', 'STRIPE_SECRET_KEY']) if (!(opts.env && k in opts.env)) delete env[k];
   const proc = fork(BUILT_MAIN, opts.args ?? [], {
     cwd: opts.cwd ?? root,
@@ -74,7 +76,9 @@ export function startDesk(opts: DeskOptions = {}): Desk {
       else a?.resolve(m.result);
     }
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    proc.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const ended = () => `\n--- stdout\n${out}\n--- stderr\n${err}`;
   return {
     proc,
@@ -105,7 +109,9 @@ export function startDesk(opts: DeskOptions = {}): Desk {
             if (!waiting.has(w)) return;
             clearTimeout(t);
             waiting.delete(w);
-            reject(new Error(`the desk ended without ${what}; records: ${records.map((r) => r.type).join(', ')}${ended()}`));
+            reject(
+              new Error(`the desk ended without ${what}; records: ${records.map((r) => r.type).join(', ')}${ended()}`),
+            );
           }, 50);
         });
         const done = resolve;

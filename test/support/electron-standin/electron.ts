@@ -149,11 +149,14 @@ function runQuit() {
  */
 function finish(code: number) {
   process.exitCode = code;
-  const watchdog = setTimeout(() => {
-    const left = process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap');
-    process.stderr.write(`stand-in: the app left work running after it quit: ${left.join(', ')}\n`);
-    process.exit(99);
-  }, Number(process.env.STANDIN_EXIT_WAIT_MS ?? 3000));
+  const watchdog = setTimeout(
+    () => {
+      const left = process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap');
+      process.stderr.write(`stand-in: the app left work running after it quit: ${left.join(', ')}\n`);
+      process.exit(99);
+    },
+    Number(process.env.STANDIN_EXIT_WAIT_MS ?? 3000),
+  );
   watchdog.unref();
   if (process.send && process.connected) process.send({ exited: code }, () => process.disconnect());
 }
@@ -325,7 +328,11 @@ class MenuStandin {
 export const Menu = {
   buildFromTemplate: (template: unknown[]) => new MenuStandin(template),
   setApplicationMenu(menu: MenuStandin | null) {
-    record('Menu.setApplicationMenu', { labels: menu ? menu.template.map((m) => (m as { label?: string; role?: string }).label ?? (m as { role?: string }).role) : null });
+    record('Menu.setApplicationMenu', {
+      labels: menu
+        ? menu.template.map((m) => (m as { label?: string; role?: string }).label ?? (m as { role?: string }).role)
+        : null,
+    });
   },
 };
 
@@ -432,7 +439,9 @@ export const safeStorage = {
 };
 
 export const screen = {
-  getAllDisplays: () => [{ id: 1, workArea: { x: 0, y: 0, width: 1920, height: 1040 }, bounds: { x: 0, y: 0, width: 1920, height: 1080 } }],
+  getAllDisplays: () => [
+    { id: 1, workArea: { x: 0, y: 0, width: 1920, height: 1040 }, bounds: { x: 0, y: 0, width: 1920, height: 1080 } },
+  ],
 };
 
 export const shell = {

@@ -19,7 +19,8 @@ mod._resolveFilename = function (request: string, ...rest: unknown[]) {
 };
 
 // Electron sets process.resourcesPath; the packaged layout reads it.
-if (process.env.STANDIN_RESOURCES) (process as { resourcesPath?: string }).resourcesPath = process.env.STANDIN_RESOURCES;
+if (process.env.STANDIN_RESOURCES)
+  (process as { resourcesPath?: string }).resourcesPath = process.env.STANDIN_RESOURCES;
 
 type Command =
   | { cmd: 'fetch'; url: string }
@@ -44,7 +45,12 @@ async function answer(c: Command): Promise<unknown> {
     case 'invoke': {
       const handler = electron.ipcHandlers.get('bd:invoke');
       if (!handler) return { error: 'no bd:invoke handler' };
-      return await handler({ senderFrame: c.frameUrl === null ? null : { url: c.frameUrl } }, c.channel, c.input, c.session);
+      return await handler(
+        { senderFrame: c.frameUrl === null ? null : { url: c.frameUrl } },
+        c.channel,
+        c.input,
+        c.session,
+      );
     }
     case 'close-window': {
       const e = electron.cancellable();
@@ -55,9 +61,13 @@ async function answer(c: Command): Promise<unknown> {
     case 'window':
       return win ? { visible: win.visible, destroyed: win.destroyed, url: win.webContents.url } : null;
     case 'tray-labels':
-      return (electron.TrayStandin.current?.menu?.template ?? []).map((i) => (i as { label?: string; type?: string }).label ?? (i as { type?: string }).type);
+      return (electron.TrayStandin.current?.menu?.template ?? []).map(
+        (i) => (i as { label?: string; type?: string }).label ?? (i as { type?: string }).type,
+      );
     case 'tray': {
-      const item = (electron.TrayStandin.current?.menu?.template ?? []).find((i) => (i as { label?: string }).label === c.label) as { click?: () => void } | undefined;
+      const item = (electron.TrayStandin.current?.menu?.template ?? []).find(
+        (i) => (i as { label?: string }).label === c.label,
+      ) as { click?: () => void } | undefined;
       if (!item?.click) return { error: `no tray item ${c.label}` };
       item.click();
       return { clicked: c.label };
@@ -67,13 +77,22 @@ async function answer(c: Command): Promise<unknown> {
       return { emitted: true };
     case 'permission': {
       let granted: unknown;
-      electron.sessionHandlers.request?.(win?.webContents, c.permission, (g: boolean) => (granted = g), { requestingUrl: c.url, isMainFrame: c.isMainFrame });
-      const checked = electron.sessionHandlers.check?.(win?.webContents, c.permission, new URL(c.url).origin, { requestingUrl: c.url, isMainFrame: c.isMainFrame });
+      electron.sessionHandlers.request?.(win?.webContents, c.permission, (g: boolean) => (granted = g), {
+        requestingUrl: c.url,
+        isMainFrame: c.isMainFrame,
+      });
+      const checked = electron.sessionHandlers.check?.(win?.webContents, c.permission, new URL(c.url).origin, {
+        requestingUrl: c.url,
+        isMainFrame: c.isMainFrame,
+      });
       return { granted, checked };
     }
     case 'headers': {
       let out: unknown;
-      electron.sessionHandlers.headers?.({ url: 'app://balance-desk/index.html', responseHeaders: { 'Content-Type': ['text/html'] } }, (r: unknown) => (out = r));
+      electron.sessionHandlers.headers?.(
+        { url: 'app://balance-desk/index.html', responseHeaders: { 'Content-Type': ['text/html'] } },
+        (r: unknown) => (out = r),
+      );
       return out;
     }
   }

@@ -66,7 +66,10 @@ function int(p: FormObject, name: string): number | undefined {
   const v = p[name];
   if (v === undefined) return undefined;
   if (typeof v !== 'string' || !/^-?\d+$/.test(v)) {
-    throw invalid(`Invalid integer: ${typeof v === 'string' ? v : JSON.stringify(v)}`, { param: name, code: 'parameter_invalid_integer' });
+    throw invalid(`Invalid integer: ${typeof v === 'string' ? v : JSON.stringify(v)}`, {
+      param: name,
+      code: 'parameter_invalid_integer',
+    });
   }
   return Number(v);
 }
@@ -98,13 +101,18 @@ function hash(p: FormObject, name: string): FormObject | undefined {
  */
 function methodTypes(p: FormObject): string[] | undefined {
   if (p.payment_method_types !== undefined && p.allowed_payment_method_types !== undefined) {
-    throw invalid('You may only specify one of these parameters: allowed_payment_method_types, payment_method_types.', { param: 'payment_method_types' });
+    throw invalid('You may only specify one of these parameters: allowed_payment_method_types, payment_method_types.', {
+      param: 'payment_method_types',
+    });
   }
   const param = p.allowed_payment_method_types !== undefined ? 'allowed_payment_method_types' : 'payment_method_types';
   const types = strArray(p, param);
   for (const t of types ?? []) {
     if (!SUPPORTED_PM_TYPES.includes(t)) {
-      throw invalid(`The payment method type provided: ${t} is invalid. The test server supports card and us_bank_account.`, { param });
+      throw invalid(
+        `The payment method type provided: ${t} is invalid. The test server supports card and us_bank_account.`,
+        { param },
+      );
     }
   }
   if (types !== undefined && types.length === 0) throw invalid('payment method types cannot be empty', { param });
@@ -139,7 +147,12 @@ function address(v: FormValue | undefined, param: string): Obj | null | undefine
     if (x !== undefined && typeof x !== 'string') throw invalid('Invalid string', { param: `${param}[${f}]` });
     out[f] = x === undefined || x === '' ? null : x;
   }
-  for (const k of Object.keys(v)) if (!fields.includes(k)) throw invalid(`Received unknown parameter: ${param}[${k}]`, { param: `${param}[${k}]`, code: 'parameter_unknown' });
+  for (const k of Object.keys(v))
+    if (!fields.includes(k))
+      throw invalid(`Received unknown parameter: ${param}[${k}]`, {
+        param: `${param}[${k}]`,
+        code: 'parameter_unknown',
+      });
   return out;
 }
 
@@ -154,7 +167,8 @@ function createdFilter(p: FormObject): (created: number) => boolean {
   if (Array.isArray(v)) throw invalid('Invalid created', { param: 'created' });
   const bounds: Record<string, number> = {};
   for (const k of Object.keys(v)) {
-    if (!['gt', 'gte', 'lt', 'lte'].includes(k)) throw invalid(`Received unknown parameter: created[${k}]`, { param: `created[${k}]`, code: 'parameter_unknown' });
+    if (!['gt', 'gte', 'lt', 'lte'].includes(k))
+      throw invalid(`Received unknown parameter: created[${k}]`, { param: `created[${k}]`, code: 'parameter_unknown' });
     bounds[k] = int(v, k)!;
   }
   return (c) =>
@@ -205,7 +219,9 @@ const isPmInfo = (v: Obj) =>
   typeof v.detached === 'boolean' &&
   typeof v.consumed === 'boolean' &&
   isObj(v.method) &&
-  (v.method.type === 'card' ? isObj(v.method.outcome) : v.method.type === 'us_bank_account' && v.method.settles !== undefined);
+  (v.method.type === 'card'
+    ? isObj(v.method.outcome)
+    : v.method.type === 'us_bank_account' && v.method.settles !== undefined);
 
 type Route = {
   method: string;
@@ -240,7 +256,12 @@ export class StripeState {
       r('GET', '/v1/customers/{customer}/payment_methods', ([id], p) => {
         const c = this.customer(id, 'customer', true);
         if (c.deleted) throw noSuch('customer', id, 'customer', true);
-        return this.list(`/v1/customers/${id}/payment_methods`, this.methodsOf(id, str(p, 'type')), p, 'payment_method');
+        return this.list(
+          `/v1/customers/${id}/payment_methods`,
+          this.methodsOf(id, str(p, 'type')),
+          p,
+          'payment_method',
+        );
       }),
       r('GET', '/v1/payment_methods', (_m, p) => {
         const customer = str(p, 'customer');
@@ -249,34 +270,56 @@ export class StripeState {
         const items = customer === undefined ? [] : this.methodsOf(customer, str(p, 'type'));
         return this.list('/v1/payment_methods', items, p, 'payment_method');
       }),
-      r('GET', '/v1/payment_methods/{payment_method}', ([id], p) => this.ok(this.paymentMethod(id, 'payment_method', true), p, 'payment_method')),
-      r('POST', '/v1/payment_methods/{payment_method}', ([id], p, ctx) => this.ok(this.updatePaymentMethod(id, p, ctx), p, 'payment_method')),
-      r('POST', '/v1/payment_methods/{payment_method}/attach', ([id], p, ctx) => this.ok(this.attach(id, p, ctx), p, 'payment_method')),
-      r('POST', '/v1/payment_methods/{payment_method}/detach', ([id], p, ctx) => this.ok(this.detach(id, ctx), p, 'payment_method')),
+      r('GET', '/v1/payment_methods/{payment_method}', ([id], p) =>
+        this.ok(this.paymentMethod(id, 'payment_method', true), p, 'payment_method'),
+      ),
+      r('POST', '/v1/payment_methods/{payment_method}', ([id], p, ctx) =>
+        this.ok(this.updatePaymentMethod(id, p, ctx), p, 'payment_method'),
+      ),
+      r('POST', '/v1/payment_methods/{payment_method}/attach', ([id], p, ctx) =>
+        this.ok(this.attach(id, p, ctx), p, 'payment_method'),
+      ),
+      r('POST', '/v1/payment_methods/{payment_method}/detach', ([id], p, ctx) =>
+        this.ok(this.detach(id, ctx), p, 'payment_method'),
+      ),
       r('GET', '/v1/payment_intents', (_m, p) => {
         const customer = str(p, 'customer');
         const inRange = createdFilter(p);
-        const items = [...this.paymentIntents.values()].filter((pi) => (customer === undefined || pi.customer === customer) && inRange(pi.created));
+        const items = [...this.paymentIntents.values()].filter(
+          (pi) => (customer === undefined || pi.customer === customer) && inRange(pi.created),
+        );
         return this.list('/v1/payment_intents', items.reverse(), p, 'payment_intent');
       }),
       r('POST', '/v1/payment_intents', (_m, p, ctx) => this.createPaymentIntent(p, ctx)),
       r('GET', '/v1/payment_intents/{intent}', ([id], p) => this.ok(this.paymentIntent(id, true), p, 'payment_intent')),
-      r('POST', '/v1/payment_intents/{intent}', ([id], p, ctx) => this.ok(this.updatePaymentIntent(id, p, ctx), p, 'payment_intent')),
+      r('POST', '/v1/payment_intents/{intent}', ([id], p, ctx) =>
+        this.ok(this.updatePaymentIntent(id, p, ctx), p, 'payment_intent'),
+      ),
       r('POST', '/v1/payment_intents/{intent}/confirm', ([id], p, ctx) => {
         const pi = this.paymentIntent(id, true);
         this.confirm(pi, p, ctx);
         return this.ok(pi, p, 'payment_intent');
       }),
-      r('POST', '/v1/payment_intents/{intent}/cancel', ([id], p, ctx) => this.ok(this.cancel(id, p, ctx), p, 'payment_intent')),
+      r('POST', '/v1/payment_intents/{intent}/cancel', ([id], p, ctx) =>
+        this.ok(this.cancel(id, p, ctx), p, 'payment_intent'),
+      ),
       r('GET', '/v1/checkout/sessions', (_m, p) => {
         const customer = str(p, 'customer');
-        const items = [...this.checkoutSessions.values()].filter((s) => customer === undefined || s.customer === customer);
+        const items = [...this.checkoutSessions.values()].filter(
+          (s) => customer === undefined || s.customer === customer,
+        );
         items.forEach((s) => this.expireIfDue(s));
         return this.list('/v1/checkout/sessions', items.reverse(), p, 'checkout.session');
       }),
-      r('POST', '/v1/checkout/sessions', (_m, p, ctx) => this.ok(this.createCheckoutSession(p, ctx), p, 'checkout.session')),
-      r('GET', '/v1/checkout/sessions/{session}', ([id], p) => this.ok(this.checkoutSession(id, true), p, 'checkout.session')),
-      r('POST', '/v1/checkout/sessions/{session}/expire', ([id], p, ctx) => this.ok(this.expireSession(id, ctx), p, 'checkout.session')),
+      r('POST', '/v1/checkout/sessions', (_m, p, ctx) =>
+        this.ok(this.createCheckoutSession(p, ctx), p, 'checkout.session'),
+      ),
+      r('GET', '/v1/checkout/sessions/{session}', ([id], p) =>
+        this.ok(this.checkoutSession(id, true), p, 'checkout.session'),
+      ),
+      r('POST', '/v1/checkout/sessions/{session}/expire', ([id], p, ctx) =>
+        this.ok(this.expireSession(id, ctx), p, 'checkout.session'),
+      ),
       r('GET', '/v1/setup_intents/{intent}', ([id], p) => {
         const si = this.setupIntents.get(id);
         if (!si) throw noSuch('setupintent', id, 'intent', true);
@@ -287,9 +330,11 @@ export class StripeState {
       r('GET', '/v1/events', (_m, p) => {
         const type = str(p, 'type');
         const types = strArray(p, 'types');
-        if (type !== undefined && types !== undefined) throw invalid('You may only specify one of these parameters: type, types.', { param: 'type' });
+        if (type !== undefined && types !== undefined)
+          throw invalid('You may only specify one of these parameters: type, types.', { param: 'type' });
         const matches = (t: string) =>
-          (type === undefined || (type.endsWith('.*') ? t.startsWith(type.slice(0, -1)) : t === type)) && (types === undefined || types.includes(t));
+          (type === undefined || (type.endsWith('.*') ? t.startsWith(type.slice(0, -1)) : t === type)) &&
+          (types === undefined || types.includes(t));
         const inRange = createdFilter(p);
         const items = this.events.filter((e) => matches(e.type) && inRange(e.created));
         return this.list('/v1/events', [...items].reverse(), p, 'event');
@@ -319,11 +364,16 @@ export class StripeState {
    */
   restore(data: unknown): void {
     if (!isObj(data)) throw new Error('the state is not an object');
-    if (this.events.length > 0 || OBJECT_MAPS.some((name) => this[name].size > 0)) throw new Error('restore: the state is not empty');
+    if (this.events.length > 0 || OBJECT_MAPS.some((name) => this[name].size > 0))
+      throw new Error('restore: the state is not empty');
     const maps = OBJECT_MAPS.map((name) => [name, pairs<Obj>(data[name], name, (id, obj) => obj.id === id)] as const);
     const info = new Map(pairs<PmInfo>(data.pmInfo, 'pmInfo', (_id, v) => isPmInfo(v)));
     const events: unknown = data.events;
-    if (!Array.isArray(events) || !events.every((e) => isObj(e) && typeof e.id === 'string' && typeof e.type === 'string')) throw new Error('events is not a list of events');
+    if (
+      !Array.isArray(events) ||
+      !events.every((e) => isObj(e) && typeof e.id === 'string' && typeof e.type === 'string')
+    )
+      throw new Error('events is not a list of events');
     // Charging a PaymentMethod asks what its test token does: none may be without one.
     const lost = maps.find(([name]) => name === 'paymentMethods')![1].find(([id]) => !info.has(id));
     if (lost) throw new Error(`payment method ${lost[0]} has no test token behind it`);
@@ -347,7 +397,8 @@ export class StripeState {
       if (!m) continue;
       const accepted = acceptedParams(route.op);
       for (const key of Object.keys(params)) {
-        if (!accepted.has(key)) throw invalid(`Received unknown parameter: ${key}`, { param: key, code: 'parameter_unknown' });
+        if (!accepted.has(key))
+          throw invalid(`Received unknown parameter: ${key}`, { param: key, code: 'parameter_unknown' });
       }
       return route.run(m.slice(1).map(decodeURIComponent), params, ctx);
     }
@@ -381,7 +432,8 @@ export class StripeState {
 
   private expand(obj: Obj, paths: string[], type: string): Obj {
     for (const path of paths) {
-      if (!(StripeState.EXPANDABLE[type] ?? []).includes(path)) throw invalid(`This property cannot be expanded (${path}).`, { param: 'expand' });
+      if (!(StripeState.EXPANDABLE[type] ?? []).includes(path))
+        throw invalid(`This property cannot be expanded (${path}).`, { param: 'expand' });
       this.expandPath(obj, path.split('.'));
     }
     return obj;
@@ -397,7 +449,12 @@ export class StripeState {
 
   private lookup(id: string): Obj | string {
     return (
-      this.customers.get(id) ?? this.paymentMethods.get(id) ?? this.setupIntents.get(id) ?? this.paymentIntents.get(id) ?? this.checkoutSessions.get(id) ?? id
+      this.customers.get(id) ??
+      this.paymentMethods.get(id) ??
+      this.setupIntents.get(id) ??
+      this.paymentIntents.get(id) ??
+      this.checkoutSessions.get(id) ??
+      id
     );
   }
 
@@ -407,7 +464,10 @@ export class StripeState {
     if (limit < 1 || limit > 100) throw invalid('Invalid limit: must be between 1 and 100', { param: 'limit' });
     const after = str(p, 'starting_after');
     const before = str(p, 'ending_before');
-    if (after !== undefined && before !== undefined) throw invalid('You may only specify one of these parameters: ending_before, starting_after.', { param: 'starting_after' });
+    if (after !== undefined && before !== undefined)
+      throw invalid('You may only specify one of these parameters: ending_before, starting_after.', {
+        param: 'starting_after',
+      });
     let page: Obj[];
     let hasMore: boolean;
     if (before !== undefined) {
@@ -462,7 +522,12 @@ export class StripeState {
     }
     if (by.size === 0) by.set('usd', { card: 0, bank_account: 0 });
     const available = [...by].map(([currency, s]) => ({ amount: s.card + s.bank_account, currency, source_types: s }));
-    return { object: 'balance', available, livemode: false, pending: available.map((a) => ({ amount: 0, currency: a.currency, source_types: { bank_account: 0, card: 0 } })) };
+    return {
+      object: 'balance',
+      available,
+      livemode: false,
+      pending: available.map((a) => ({ amount: 0, currency: a.currency, source_types: { bank_account: 0, card: 0 } })),
+    };
   }
 
   // -------------------------------------------------------------------------------------------------
@@ -471,7 +536,9 @@ export class StripeState {
   private liveCustomers(p: FormObject): Obj[] {
     const email = str(p, 'email');
     const inRange = createdFilter(p);
-    return [...this.customers.values()].filter((c) => !c.deleted && (email === undefined || c.email === email) && inRange(c.created)).reverse();
+    return [...this.customers.values()]
+      .filter((c) => !c.deleted && (email === undefined || c.email === email) && inRange(c.created))
+      .reverse();
   }
 
   customer(id: string, param: string, inPath: boolean): Obj {
@@ -522,17 +589,21 @@ export class StripeState {
 
   private setInvoiceSettings(c: Obj, settings: FormObject): void {
     for (const k of Object.keys(settings)) {
-      if (k !== 'default_payment_method') throw invalid(`The test server does not support invoice_settings[${k}]`, { param: `invoice_settings[${k}]` });
+      if (k !== 'default_payment_method')
+        throw invalid(`The test server does not support invoice_settings[${k}]`, { param: `invoice_settings[${k}]` });
     }
     const pmId = nullableStr(settings, 'default_payment_method');
     if (pmId === undefined) return;
     if (pmId !== null) {
       const pm = this.paymentMethods.get(pmId);
       if (!pm || pm.customer !== c.id) {
-        throw invalid(`The customer does not have a payment method with the ID ${pmId}. The payment method must be attached to the customer.`, {
-          param: 'invoice_settings[default_payment_method]',
-          code: 'resource_missing',
-        });
+        throw invalid(
+          `The customer does not have a payment method with the ID ${pmId}. The payment method must be attached to the customer.`,
+          {
+            param: 'invoice_settings[default_payment_method]',
+            code: 'resource_missing',
+          },
+        );
       }
     }
     c.invoice_settings.default_payment_method = pmId;
@@ -578,7 +649,9 @@ export class StripeState {
 
   private methodsOf(customer: string, type: string | undefined): Obj[] {
     if (type !== undefined && !/^[a-z_]+$/.test(type)) throw invalid(`Invalid type: ${type}`, { param: 'type' });
-    return [...this.paymentMethods.values()].filter((pm) => pm.customer === customer && (type === undefined || pm.type === type)).reverse();
+    return [...this.paymentMethods.values()]
+      .filter((pm) => pm.customer === customer && (type === undefined || pm.type === type))
+      .reverse();
   }
 
   paymentMethod(id: string, param: string, inPath: boolean): Obj {
@@ -667,7 +740,10 @@ export class StripeState {
     const customer = this.liveCustomer(customerId, 'customer', false);
     const pm = isTestToken(id) ? this.fromToken(id) : this.paymentMethod(id, param ?? 'payment_method', param === null);
     if (pm.customer === customer.id) return pm;
-    if (pm.customer !== null) throw invalid('The payment method you provided has already been attached to a customer.', { param: param ?? undefined });
+    if (pm.customer !== null)
+      throw invalid('The payment method you provided has already been attached to a customer.', {
+        param: param ?? undefined,
+      });
     this.assertReusable(pm, param ?? 'payment_method');
     pm.customer = customer.id;
     this.emit('payment_method.attached', pm, ctx);
@@ -676,7 +752,8 @@ export class StripeState {
 
   private detach(id: string, ctx: RequestContext): Obj {
     const pm = this.paymentMethod(id, 'payment_method', true);
-    if (pm.customer === null) throw invalid('The payment method you provided is not attached to a customer so detachment is impossible.');
+    if (pm.customer === null)
+      throw invalid('The payment method you provided is not attached to a customer so detachment is impossible.');
     const c = this.customers.get(pm.customer);
     if (c && c.invoice_settings?.default_payment_method === pm.id) c.invoice_settings.default_payment_method = null;
     pm.customer = null;
@@ -691,11 +768,16 @@ export class StripeState {
     next.metadata = mergeMetadata(p.metadata, pm.metadata);
     const card = hash(p, 'card');
     if (card !== undefined) {
-      if (pm.type !== 'card') throw invalid('You can only update card details on a card PaymentMethod.', { param: 'card' });
+      if (pm.type !== 'card')
+        throw invalid('You can only update card details on a card PaymentMethod.', { param: 'card' });
       const m = int(card, 'exp_month');
       const y = int(card, 'exp_year');
       if (m !== undefined) {
-        if (m < 1 || m > 12) throw invalid("Your card's expiration month is invalid.", { param: 'card[exp_month]', code: 'invalid_expiry_month' });
+        if (m < 1 || m > 12)
+          throw invalid("Your card's expiration month is invalid.", {
+            param: 'card[exp_month]',
+            code: 'invalid_expiry_month',
+          });
         next.card.exp_month = m;
       }
       if (y !== undefined) next.card.exp_year = y;
@@ -707,7 +789,15 @@ export class StripeState {
         if (v !== undefined) next.billing_details[f] = v;
       }
       const addr = address(billing.address, 'billing_details[address]');
-      if (addr !== undefined) next.billing_details.address = addr ?? { city: null, country: null, line1: null, line2: null, postal_code: null, state: null };
+      if (addr !== undefined)
+        next.billing_details.address = addr ?? {
+          city: null,
+          country: null,
+          line1: null,
+          line2: null,
+          postal_code: null,
+          state: null,
+        };
     }
     Object.assign(pm, next);
     this.emit('payment_method.updated', pm, ctx);
@@ -725,7 +815,8 @@ export class StripeState {
 
   private static pmOptions(types: string[]): Obj {
     const out: Obj = {};
-    if (types.includes('card')) out.card = { installments: null, mandate_options: null, network: null, request_three_d_secure: 'automatic' };
+    if (types.includes('card'))
+      out.card = { installments: null, mandate_options: null, network: null, request_three_d_secure: 'automatic' };
     if (types.includes('us_bank_account')) out.us_bank_account = { verification_method: 'automatic' };
     return out;
   }
@@ -743,25 +834,35 @@ export class StripeState {
     const confirm = bool(p, 'confirm') ?? false;
     const offSession = this.offSession(p);
     if (offSession !== undefined && !confirm) {
-      throw invalid('You may only specify `off_session` when confirming a PaymentIntent (confirm=true).', { param: 'off_session' });
+      throw invalid('You may only specify `off_session` when confirming a PaymentIntent (confirm=true).', {
+        param: 'off_session',
+      });
     }
     const errorOnRequiresAction = bool(p, 'error_on_requires_action');
     if (errorOnRequiresAction !== undefined && !confirm) {
-      throw invalid('You may only specify `error_on_requires_action` when confirming a PaymentIntent (confirm=true).', { param: 'error_on_requires_action' });
+      throw invalid('You may only specify `error_on_requires_action` when confirming a PaymentIntent (confirm=true).', {
+        param: 'error_on_requires_action',
+      });
     }
     const captureMethod = str(p, 'capture_method') ?? 'automatic';
     if (captureMethod !== 'automatic' && captureMethod !== 'automatic_async') {
-      throw invalid(`The test server supports capture_method automatic only, not ${captureMethod}.`, { param: 'capture_method' });
+      throw invalid(`The test server supports capture_method automatic only, not ${captureMethod}.`, {
+        param: 'capture_method',
+      });
     }
     const types = methodTypes(p);
     const apm = hash(p, 'automatic_payment_methods');
     const apmEnabled = apm === undefined ? undefined : bool(apm, 'enabled');
     if (types !== undefined && apmEnabled) {
-      throw invalid('You may only specify one of these parameters: automatic_payment_methods, payment_method_types.', { param: 'payment_method_types' });
+      throw invalid('You may only specify one of these parameters: automatic_payment_methods, payment_method_types.', {
+        param: 'payment_method_types',
+      });
     }
     const setupFutureUsage = str(p, 'setup_future_usage');
     if (setupFutureUsage !== undefined && !['on_session', 'off_session'].includes(setupFutureUsage)) {
-      throw invalid(`Invalid setup_future_usage: must be one of on_session or off_session`, { param: 'setup_future_usage' });
+      throw invalid(`Invalid setup_future_usage: must be one of on_session or off_session`, {
+        param: 'setup_future_usage',
+      });
     }
     const pmTypes = types ?? (currency === 'usd' ? ['card', 'us_bank_account'] : ['card']);
     const pi: Obj = {
@@ -773,7 +874,8 @@ export class StripeState {
       amount_received: 0,
       application: null,
       application_fee_amount: null,
-      automatic_payment_methods: types === undefined ? { allow_redirects: str(apm ?? {}, 'allow_redirects') ?? 'always', enabled: true } : null,
+      automatic_payment_methods:
+        types === undefined ? { allow_redirects: str(apm ?? {}, 'allow_redirects') ?? 'always', enabled: true } : null,
       canceled_at: null,
       cancellation_reason: null,
       capture_method: captureMethod,
@@ -814,15 +916,27 @@ export class StripeState {
     }
     this.paymentIntents.set(pi.id, pi);
     this.emit('payment_intent.created', pi, ctx);
-    if (confirm) this.confirm(pi, { ...(offSession !== undefined ? { off_session: p.off_session } : {}), ...(errorOnRequiresAction !== undefined ? { error_on_requires_action: p.error_on_requires_action } : {}) }, ctx);
+    if (confirm)
+      this.confirm(
+        pi,
+        {
+          ...(offSession !== undefined ? { off_session: p.off_session } : {}),
+          ...(errorOnRequiresAction !== undefined ? { error_on_requires_action: p.error_on_requires_action } : {}),
+        },
+        ctx,
+      );
     return this.ok(pi, p, 'payment_intent');
   }
 
   private checkAmount(amount: number, currency: string): void {
     if (amount < 50) {
-      throw invalid(currency === 'usd' ? 'Amount must be at least $0.50 usd' : `Amount must be at least 50 ${currency}`, { param: 'amount', code: 'amount_too_small' });
+      throw invalid(
+        currency === 'usd' ? 'Amount must be at least $0.50 usd' : `Amount must be at least 50 ${currency}`,
+        { param: 'amount', code: 'amount_too_small' },
+      );
     }
-    if (amount > 99_999_999) throw invalid('Amount must be no more than $999,999.99', { param: 'amount', code: 'amount_too_large' });
+    if (amount > 99_999_999)
+      throw invalid('Amount must be no more than $999,999.99', { param: 'amount', code: 'amount_too_large' });
   }
 
   private offSession(p: FormObject): boolean | undefined {
@@ -911,7 +1025,14 @@ export class StripeState {
     if (outcome.kind === 'authenticate' && !offSession && !errorOnRequiresAction) {
       // On session: the customer can authenticate (3-D Secure) in the browser.
       pi.status = 'requires_action';
-      pi.next_action = { type: 'use_stripe_sdk', use_stripe_sdk: { type: 'three_d_secure_redirect', stripe_js: `${ctx.baseUrl}/3ds/${pi.id}`, source: newId('src') } };
+      pi.next_action = {
+        type: 'use_stripe_sdk',
+        use_stripe_sdk: {
+          type: 'three_d_secure_redirect',
+          stripe_js: `${ctx.baseUrl}/3ds/${pi.id}`,
+          source: newId('src'),
+        },
+      };
       this.emit('payment_intent.requires_action', pi, ctx);
       return;
     }
@@ -922,7 +1043,12 @@ export class StripeState {
     const decline =
       outcome.kind === 'decline'
         ? outcome
-        : { code: 'authentication_required', decline_code: 'authentication_required', message: 'Your card was declined. This transaction requires authentication.', param: undefined };
+        : {
+            code: 'authentication_required',
+            decline_code: 'authentication_required',
+            message: 'Your card was declined. This transaction requires authentication.',
+            param: undefined,
+          };
     const charge = newId('ch');
     const error: StripeErrorBody = {
       type: 'card_error',
@@ -1005,9 +1131,19 @@ export class StripeState {
       const v = nullableStr(p, f);
       if (v !== undefined) next[f] = v;
     }
-    const changesPayment = ['amount', 'currency', 'customer', 'payment_method', 'payment_method_types', 'allowed_payment_method_types'].some((k) => p[k] !== undefined);
+    const changesPayment = [
+      'amount',
+      'currency',
+      'customer',
+      'payment_method',
+      'payment_method_types',
+      'allowed_payment_method_types',
+    ].some((k) => p[k] !== undefined);
     if (changesPayment && !PI_CONFIRMABLE.includes(pi.status)) {
-      throw this.unexpectedState(pi, `This PaymentIntent's amount, currency, customer or payment method could not be updated because it has a status of ${pi.status}.`);
+      throw this.unexpectedState(
+        pi,
+        `This PaymentIntent's amount, currency, customer or payment method could not be updated because it has a status of ${pi.status}.`,
+      );
     }
     const amount = int(p, 'amount');
     if (amount !== undefined) next.amount = amount;
@@ -1038,7 +1174,10 @@ export class StripeState {
     const pi = this.paymentIntent(id, true);
     const reason = str(p, 'cancellation_reason');
     if (reason !== undefined && !['duplicate', 'fraudulent', 'requested_by_customer', 'abandoned'].includes(reason)) {
-      throw invalid(`Invalid cancellation_reason: must be one of duplicate, fraudulent, requested_by_customer, or abandoned`, { param: 'cancellation_reason' });
+      throw invalid(
+        `Invalid cancellation_reason: must be one of duplicate, fraudulent, requested_by_customer, or abandoned`,
+        { param: 'cancellation_reason' },
+      );
     }
     if (!PI_CANCELABLE.includes(pi.status)) {
       throw this.unexpectedState(
@@ -1075,12 +1214,15 @@ export class StripeState {
   private createCheckoutSession(p: FormObject, ctx: RequestContext): Obj {
     const mode = str(p, 'mode');
     if (mode === undefined) throw missingParam('mode');
-    if (mode !== 'setup') throw invalid(`The test server supports Checkout in setup mode only, not ${mode}.`, { param: 'mode' });
+    if (mode !== 'setup')
+      throw invalid(`The test server supports Checkout in setup mode only, not ${mode}.`, { param: 'mode' });
     const successUrl = str(p, 'success_url');
     if (successUrl === undefined) throw missingParam('success_url');
-    if (!/^https?:\/\//.test(successUrl)) throw invalid('Not a valid URL', { param: 'success_url', code: 'url_invalid' });
+    if (!/^https?:\/\//.test(successUrl))
+      throw invalid('Not a valid URL', { param: 'success_url', code: 'url_invalid' });
     const cancelUrl = str(p, 'cancel_url');
-    if (cancelUrl !== undefined && !/^https?:\/\//.test(cancelUrl)) throw invalid('Not a valid URL', { param: 'cancel_url', code: 'url_invalid' });
+    if (cancelUrl !== undefined && !/^https?:\/\//.test(cancelUrl))
+      throw invalid('Not a valid URL', { param: 'cancel_url', code: 'url_invalid' });
     const customer = str(p, 'customer');
     if (customer !== undefined) this.liveCustomer(customer, 'customer', false);
     const types = methodTypes(p);
@@ -1091,7 +1233,10 @@ export class StripeState {
     const created = this.created;
     const expiresAt = int(p, 'expires_at') ?? created + 24 * 3600;
     if (expiresAt < created + 30 * 60 || expiresAt > created + 24 * 3600) {
-      throw invalid('The `expires_at` timestamp must be between 30 minutes and 24 hours from Checkout Session creation.', { param: 'expires_at' });
+      throw invalid(
+        'The `expires_at` timestamp must be between 30 minutes and 24 hours from Checkout Session creation.',
+        { param: 'expires_at' },
+      );
     }
     const si: Obj = {
       id: newId('seti'),
@@ -1152,7 +1297,9 @@ export class StripeState {
       payment_intent: null,
       payment_link: null,
       payment_method_collection: 'always',
-      payment_method_options: pmTypes.includes('us_bank_account') ? { us_bank_account: { verification_method: 'automatic' } } : {},
+      payment_method_options: pmTypes.includes('us_bank_account')
+        ? { us_bank_account: { verification_method: 'automatic' } }
+        : {},
       payment_method_types: pmTypes,
       payment_status: 'no_payment_required',
       phone_number_collection: { enabled: false },
@@ -1177,7 +1324,10 @@ export class StripeState {
 
   private expireSession(id: string, ctx: RequestContext): Obj {
     const s = this.checkoutSession(id, true);
-    if (s.status !== 'open') throw invalid(`Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${s.status}".`);
+    if (s.status !== 'open')
+      throw invalid(
+        `Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${s.status}".`,
+      );
     s.status = 'expired';
     s.url = null;
     this.emit('checkout.session.expired', s, ctx);
@@ -1194,8 +1344,14 @@ export class StripeState {
     this.expireIfDue(s);
     if (s.status !== 'open') throw new Error(`completeCheckout: session ${id} is ${s.status}`);
     const method = TEST_PAYMENT_METHODS[token];
-    if (!method) throw new Error(`completeCheckout: ${token} is not a test payment method (${Object.keys(TEST_PAYMENT_METHODS).join(', ')})`);
-    if (!s.payment_method_types.includes(method.type)) throw new Error(`completeCheckout: session ${id} accepts ${s.payment_method_types.join(', ')}, not ${method.type}`);
+    if (!method)
+      throw new Error(
+        `completeCheckout: ${token} is not a test payment method (${Object.keys(TEST_PAYMENT_METHODS).join(', ')})`,
+      );
+    if (!s.payment_method_types.includes(method.type))
+      throw new Error(
+        `completeCheckout: session ${id} accepts ${s.payment_method_types.join(', ')}, not ${method.type}`,
+      );
     const pm = s.customer ? this.attachTo(token, s.customer, 'payment_method', null) : this.fromToken(token);
     const si = this.setupIntents.get(s.setup_intent)!;
     si.payment_method = pm.id;

@@ -33,13 +33,23 @@ async function main() {
   const quiet = process.argv.includes('--quiet');
   const demo = process.argv.includes('--demo');
   const dataDir = arg('data-dir');
-  const stateFile = arg('state') ?? (dataDir || demo ? path.join(resolveDataDir({ dataDir, demo }), SANDBOX_STATE_FILE) : undefined);
-  const server = await startStripeServer({ port, apiKeys: [key], log: quiet ? undefined : (line) => console.log(line), stateFile });
+  const stateFile =
+    arg('state') ?? (dataDir || demo ? path.join(resolveDataDir({ dataDir, demo }), SANDBOX_STATE_FILE) : undefined);
+  const server = await startStripeServer({
+    port,
+    apiKeys: [key],
+    log: quiet ? undefined : (line) => console.log(line),
+    stateFile,
+  });
   console.log('Stripe-compatible test server: sandbox, no real money.');
   console.log(`  STRIPE_API_BASE=${server.url}`);
   console.log(`  STRIPE_SECRET_KEY=${key}`);
   console.log(`  state and bank-debit settling: ${server.url}/`);
-  console.log(stateFile ? `  remembered in ${path.resolve(stateFile)}` : '  forgotten when it stops (--state FILE, --data-dir DIR or --demo keeps it)');
+  console.log(
+    stateFile
+      ? `  remembered in ${path.resolve(stateFile)}`
+      : '  forgotten when it stops (--state FILE, --data-dir DIR or --demo keeps it)',
+  );
   console.log('  test payment methods:');
   for (const [token, m] of Object.entries(TEST_PAYMENT_METHODS)) console.log(`    ${token.padEnd(46)} ${m.describe}`);
   const stop = async () => {

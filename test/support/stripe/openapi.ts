@@ -41,7 +41,8 @@ interface OperationMatch {
   op: any;
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 const kind = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 
 export class SpecValidator {
@@ -127,8 +128,10 @@ export class SpecValidator {
       case 'string':
         if (typeof value !== 'string') errors.push(`${at}: expected string, got ${kind(value)}`);
         else {
-          if (schema.maxLength !== undefined && value.length > schema.maxLength) errors.push(`${at}: longer than ${schema.maxLength}`);
-          if (schema.pattern && !new RegExp(schema.pattern).test(value)) errors.push(`${at}: ${JSON.stringify(value)} does not match ${schema.pattern}`);
+          if (schema.maxLength !== undefined && value.length > schema.maxLength)
+            errors.push(`${at}: longer than ${schema.maxLength}`);
+          if (schema.pattern && !new RegExp(schema.pattern).test(value))
+            errors.push(`${at}: ${JSON.stringify(value)} does not match ${schema.pattern}`);
         }
         return;
       case 'integer':
@@ -156,8 +159,10 @@ export class SpecValidator {
         const extra = this.opts.extraFields?.[name] ?? [];
         for (const [k, v] of Object.entries(value)) {
           if (props[k]) this.walk(props[k], v, `${at}.${k}`, props[k].$ref ? name : `${name}.${k}`, errors);
-          else if (isPlainObject(schema.additionalProperties)) this.walk(schema.additionalProperties, v, `${at}.${k}`, `${name}.*`, errors);
-          else if (schema.additionalProperties === true || !schema.properties) continue; // a free-form hash
+          else if (isPlainObject(schema.additionalProperties))
+            this.walk(schema.additionalProperties, v, `${at}.${k}`, `${name}.*`, errors);
+          else if (schema.additionalProperties === true || !schema.properties)
+            continue; // a free-form hash
           else if (!extra.includes(k)) errors.push(`${at}.${k}: not a property of ${name}`);
         }
         return;
@@ -171,7 +176,10 @@ export class SpecValidator {
   validateResponse(method: string, path: string, status: number, body: unknown): string[] {
     const m = this.operation(method, path);
     const where = `${method} ${path} (${status})`;
-    if (!m) return status >= 400 ? this.validateNamed('error', body, where) : [`${where}: not an operation of the description`];
+    if (!m)
+      return status >= 400
+        ? this.validateNamed('error', body, where)
+        : [`${where}: not an operation of the description`];
     const response = status >= 200 && status < 300 ? m.op.responses?.[String(status)] : m.op.responses?.default;
     const schema = response?.content?.['application/json']?.schema;
     if (!schema) return [`${where}: the description has no schema for this response`];
@@ -229,12 +237,17 @@ export class SpecValidator {
     if (value === '' && schema.nullable) return;
     const type = schema.type ?? (schema.properties ? 'object' : undefined);
     if (typeof value === 'string') {
-      if (schema.enum && !schema.enum.map(String).includes(value)) errors.push(`${at}: ${JSON.stringify(value)} is not one of ${JSON.stringify(schema.enum)}`);
-      else if (type === 'integer' && !/^-?\d+$/.test(value)) errors.push(`${at}: ${JSON.stringify(value)} is not an integer`);
-      else if (type === 'number' && !/^-?\d+(\.\d+)?$/.test(value)) errors.push(`${at}: ${JSON.stringify(value)} is not a number`);
-      else if (type === 'boolean' && value !== 'true' && value !== 'false') errors.push(`${at}: ${JSON.stringify(value)} is not a boolean`);
+      if (schema.enum && !schema.enum.map(String).includes(value))
+        errors.push(`${at}: ${JSON.stringify(value)} is not one of ${JSON.stringify(schema.enum)}`);
+      else if (type === 'integer' && !/^-?\d+$/.test(value))
+        errors.push(`${at}: ${JSON.stringify(value)} is not an integer`);
+      else if (type === 'number' && !/^-?\d+(\.\d+)?$/.test(value))
+        errors.push(`${at}: ${JSON.stringify(value)} is not a number`);
+      else if (type === 'boolean' && value !== 'true' && value !== 'false')
+        errors.push(`${at}: ${JSON.stringify(value)} is not a boolean`);
       else if (type === 'object' || type === 'array') errors.push(`${at}: a string where ${type} is expected`);
-      else if (type === 'string' && schema.maxLength !== undefined && value.length > schema.maxLength) errors.push(`${at}: longer than ${schema.maxLength}`);
+      else if (type === 'string' && schema.maxLength !== undefined && value.length > schema.maxLength)
+        errors.push(`${at}: longer than ${schema.maxLength}`);
       return;
     }
     if (Array.isArray(value)) {
@@ -249,8 +262,10 @@ export class SpecValidator {
     const props: Record<string, Schema> = schema.properties ?? {};
     for (const [k, v] of Object.entries(value)) {
       if (props[k]) this.walkForm(props[k], v, `${at}[${k}]`, errors);
-      else if (isPlainObject(schema.additionalProperties)) this.walkForm(schema.additionalProperties, v, `${at}[${k}]`, errors);
-      else if (schema.properties && schema.additionalProperties !== true) errors.push(`${at}[${k}]: not a declared key`);
+      else if (isPlainObject(schema.additionalProperties))
+        this.walkForm(schema.additionalProperties, v, `${at}[${k}]`, errors);
+      else if (schema.properties && schema.additionalProperties !== true)
+        errors.push(`${at}[${k}]: not a declared key`);
     }
   }
 }

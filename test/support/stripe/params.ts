@@ -59,7 +59,11 @@ export const SPEC_PARAMS: Readonly<Record<string, readonly string[]>> = {
 export const NEWER_PARAMS: Readonly<Record<string, readonly string[]>> = {
   // stripe-node 23's API version names payment_method_types `allowed_payment_method_types` on requests
   // (the server takes either); payment method configurations and excluded types came after 2023-08-16.
-  'POST /v1/payment_intents': ['allowed_payment_method_types', 'payment_method_configuration', 'excluded_payment_method_types'],
+  'POST /v1/payment_intents': [
+    'allowed_payment_method_types',
+    'payment_method_configuration',
+    'excluded_payment_method_types',
+  ],
   'POST /v1/payment_intents/{intent}': ['allowed_payment_method_types'],
   'POST /v1/payment_intents/{intent}/confirm': ['allowed_payment_method_types'],
   // 2024: saved payment methods carry allow_redisplay; lists filter on it.
@@ -67,7 +71,13 @@ export const NEWER_PARAMS: Readonly<Record<string, readonly string[]>> = {
   'GET /v1/payment_methods': ['allow_redisplay'],
   'POST /v1/payment_methods/{payment_method}': ['allow_redisplay'],
   // 2023-10+: Checkout's embedded mode and the list filters by status / creation time.
-  'POST /v1/checkout/sessions': ['allowed_payment_method_types', 'ui_mode', 'return_url', 'redirect_on_completion', 'excluded_payment_method_types'],
+  'POST /v1/checkout/sessions': [
+    'allowed_payment_method_types',
+    'ui_mode',
+    'return_url',
+    'redirect_on_completion',
+    'excluded_payment_method_types',
+  ],
   'GET /v1/checkout/sessions': ['status', 'created'],
 };
 

@@ -275,7 +275,10 @@ export async function startStripeServer(opts: StripeServerOptions = {}): Promise
       saveState(stateFile, { state: state.current, saved }, baseUrl);
       unsaved = false;
     } catch (e) {
-      if (!unsaved) warn(`Stripe test server: cannot write the state file ${stateFile} (${(e as Error).message}); going on in memory, tried again at the next change.`);
+      if (!unsaved)
+        warn(
+          `Stripe test server: cannot write the state file ${stateFile} (${(e as Error).message}); going on in memory, tried again at the next change.`,
+        );
       unsaved = true;
     }
   };
@@ -290,7 +293,11 @@ export async function startStripeServer(opts: StripeServerOptions = {}): Promise
   };
 
   const takeFault = (method: string, path: string): Fault | null => {
-    const i = faults.findIndex((f) => (!f.match.method || f.match.method.toUpperCase() === method) && (!f.match.path || path.startsWith(f.match.path)));
+    const i = faults.findIndex(
+      (f) =>
+        (!f.match.method || f.match.method.toUpperCase() === method) &&
+        (!f.match.path || path.startsWith(f.match.path)),
+    );
     if (i === -1) return null;
     const q = faults[i];
     q.left -= 1;
@@ -320,7 +327,17 @@ export async function startStripeServer(opts: StripeServerOptions = {}): Promise
       };
     }
     if (!apiKeys.includes(key)) {
-      return { error: { status: 401, body: { error: { message: `Invalid API Key provided: ${key.slice(0, 8)}${'*'.repeat(Math.max(0, key.length - 12))}${key.slice(-4)}`, type: 'invalid_request_error' } } } };
+      return {
+        error: {
+          status: 401,
+          body: {
+            error: {
+              message: `Invalid API Key provided: ${key.slice(0, 8)}${'*'.repeat(Math.max(0, key.length - 12))}${key.slice(-4)}`,
+              type: 'invalid_request_error',
+            },
+          },
+        },
+      };
     }
     return { key };
   };
@@ -365,7 +382,10 @@ export async function startStripeServer(opts: StripeServerOptions = {}): Promise
       res.end(text);
       record.delivered = true;
     };
-    const log = () => opts.log?.(`${method} ${path} → ${record.status ?? '-'}${record.replayed ? ' (replayed)' : ''}${record.fault ? ` [${record.fault}]` : ''}`);
+    const log = () =>
+      opts.log?.(
+        `${method} ${path} → ${record.status ?? '-'}${record.replayed ? ' (replayed)' : ''}${record.fault ? ` [${record.fault}]` : ''}`,
+      );
 
     const auth = authenticate(req);
     if ('error' in auth) {
@@ -380,7 +400,8 @@ export async function startStripeServer(opts: StripeServerOptions = {}): Promise
     if (fault && 'status' in fault) {
       const body = {
         error: {
-          message: "Sorry, something went wrong (a fault injected by the Balance Desk Stripe test server). We've already been notified of the problem.",
+          message:
+            "Sorry, something went wrong (a fault injected by the Balance Desk Stripe test server). We've already been notified of the problem.",
           type: 'api_error',
         },
       };
@@ -441,7 +462,8 @@ export async function startStripeServer(opts: StripeServerOptions = {}): Promise
       }
       status = result.status;
       text = JSON.stringify(result.body, null, 2);
-      if (slot && (status < 400 || status === 402)) saved.set(slot, { method, path, fingerprint: fp, status, text, requestId, savedAt: clock() });
+      if (slot && (status < 400 || status === 402))
+        saved.set(slot, { method, path, fingerprint: fp, status, text, requestId, savedAt: clock() });
       // A GET changes nothing but an expiry, which records an event.
       if (method !== 'GET' || state.current.events.length !== eventsBefore) persist();
     }
@@ -517,7 +539,10 @@ export async function startStripeServer(opts: StripeServerOptions = {}): Promise
     if (settleMatch && method === 'POST') {
       const outcome = String(parseForm(body).outcome ?? '');
       try {
-        server.settle(decodeURIComponent(settleMatch[1]), outcome === 'failed' ? 'failed' : outcome === 'succeeded' ? 'succeeded' : undefined);
+        server.settle(
+          decodeURIComponent(settleMatch[1]),
+          outcome === 'failed' ? 'failed' : outcome === 'succeeded' ? 'succeeded' : undefined,
+        );
       } catch (e) {
         return page(res, 'Could not settle', `<p>${esc((e as Error).message)}</p>`, 400);
       }
@@ -536,7 +561,9 @@ export async function startStripeServer(opts: StripeServerOptions = {}): Promise
         .join('');
       const sessions = [...s.checkoutSessions.values()]
         .filter((x) => x.status === 'open')
-        .map((x) => `<li><a href="/checkout/${esc(x.id)}">${esc(x.id)}</a> (customer ${esc(x.customer ?? 'none')})</li>`)
+        .map(
+          (x) => `<li><a href="/checkout/${esc(x.id)}">${esc(x.id)}</a> (customer ${esc(x.customer ?? 'none')})</li>`,
+        )
         .join('');
       return page(
         res,
@@ -560,7 +587,9 @@ export async function startStripeServer(opts: StripeServerOptions = {}): Promise
         else servePages(req, res, body, url);
       } catch (e) {
         if (!res.headersSent) {
-          const text = JSON.stringify({ error: { message: `Internal error in the Stripe test server: ${(e as Error).message}`, type: 'api_error' } });
+          const text = JSON.stringify({
+            error: { message: `Internal error in the Stripe test server: ${(e as Error).message}`, type: 'api_error' },
+          });
           res.writeHead(500, { 'Content-Type': 'application/json' });
           res.end(text);
         }
@@ -590,7 +619,8 @@ export async function startStripeServer(opts: StripeServerOptions = {}): Promise
     fail(fault, match = {}) {
       const times = fault.times ?? 1;
       if (!Number.isInteger(times) || times < 1) throw new Error('fail: times must be a positive integer');
-      if ('status' in fault && (fault.status < 500 || fault.status > 599)) throw new Error('fail: status must be a 5xx');
+      if ('status' in fault && (fault.status < 500 || fault.status > 599))
+        throw new Error('fail: status must be a 5xx');
       faults.push({ fault, match, left: times });
     },
     clearFaults() {
@@ -604,8 +634,10 @@ export async function startStripeServer(opts: StripeServerOptions = {}): Promise
         const info = state.current.pmInfo.get(id);
         const method = TEST_PAYMENT_METHODS[token];
         if (!info) throw new Error(`behaveAs: no PaymentMethod ${id}`);
-        if (!method || method.type !== info.method.type) throw new Error(`behaveAs: ${token} is not a test token of the same type`);
-        info.method = method.type === 'card' && info.method.type === 'card' ? { ...info.method, outcome: method.outcome } : method;
+        if (!method || method.type !== info.method.type)
+          throw new Error(`behaveAs: ${token} is not a test token of the same type`);
+        info.method =
+          method.type === 'card' && info.method.type === 'card' ? { ...info.method, outcome: method.outcome } : method;
       }),
     createCustomer(params = {}) {
       const p: FormObject = {};
@@ -620,7 +652,11 @@ export async function startStripeServer(opts: StripeServerOptions = {}): Promise
     },
     paymentIntents(filter = {}) {
       return [...state.current.paymentIntents.values()]
-        .filter((pi) => (filter.customer === undefined || pi.customer === filter.customer) && (filter.status === undefined || pi.status === filter.status))
+        .filter(
+          (pi) =>
+            (filter.customer === undefined || pi.customer === filter.customer) &&
+            (filter.status === undefined || pi.status === filter.status),
+        )
         .map((pi) => clone(pi) as PaymentIntentSnapshot);
     },
     paymentIntent(id) {
@@ -628,7 +664,9 @@ export async function startStripeServer(opts: StripeServerOptions = {}): Promise
       return pi ? (clone(pi) as PaymentIntentSnapshot) : undefined;
     },
     paymentMethods(filter = {}) {
-      return [...state.current.paymentMethods.values()].filter((pm) => filter.customer === undefined || pm.customer === filter.customer).map(clone);
+      return [...state.current.paymentMethods.values()]
+        .filter((pm) => filter.customer === undefined || pm.customer === filter.customer)
+        .map(clone);
     },
     customers: () => [...state.current.customers.values()].map(clone),
     checkoutSessions() {
@@ -665,7 +703,10 @@ export interface StripeClientOptions {
 }
 
 /** The stripe-node options that point the SDK at the test server (what the app derives from STRIPE_API_BASE). */
-export function stripeClientConfig(server: Pick<StripeTestServer, 'port'>, opts: StripeClientOptions = {}): Stripe.StripeConfig {
+export function stripeClientConfig(
+  server: Pick<StripeTestServer, 'port'>,
+  opts: StripeClientOptions = {},
+): Stripe.StripeConfig {
   return {
     host: '127.0.0.1',
     port: server.port,
@@ -677,6 +718,9 @@ export function stripeClientConfig(server: Pick<StripeTestServer, 'port'>, opts:
 }
 
 /** The real SDK, pointed at the test server. */
-export function stripeClient(server: Pick<StripeTestServer, 'port' | 'apiKey'>, opts: StripeClientOptions = {}): Stripe {
+export function stripeClient(
+  server: Pick<StripeTestServer, 'port' | 'apiKey'>,
+  opts: StripeClientOptions = {},
+): Stripe {
   return new Stripe(opts.apiKey ?? server.apiKey, stripeClientConfig(server, opts));
 }

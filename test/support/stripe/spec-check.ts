@@ -25,7 +25,10 @@ export function requestProblems(server: StripeTestServer): string[] {
  * Test cores and Stripe test servers made in a test, closed after it; before closing, every request the
  * servers received is checked against Stripe's description.
  */
-export function useStripeFixtures(hooks: { afterEach(fn: () => Promise<void>): void; expect: (v: unknown) => { toEqual(x: unknown): void } }) {
+export function useStripeFixtures(hooks: {
+  afterEach(fn: () => Promise<void>): void;
+  expect: (v: unknown) => { toEqual(x: unknown): void };
+}) {
   const cores: { close(): void }[] = [];
   const servers: StripeTestServer[] = [];
   hooks.afterEach(async () => {

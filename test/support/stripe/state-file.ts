@@ -33,11 +33,21 @@ export interface Persisted {
 
 const isSaved = (v: unknown): v is SavedResult => {
   const r = v as Obj;
-  return typeof r === 'object' && r !== null && ['method', 'path', 'fingerprint', 'text', 'requestId'].every((k) => typeof r[k] === 'string') && typeof r.status === 'number' && (r.savedAt === undefined || typeof r.savedAt === 'number');
+  return (
+    typeof r === 'object' &&
+    r !== null &&
+    ['method', 'path', 'fingerprint', 'text', 'requestId'].every((k) => typeof r[k] === 'string') &&
+    typeof r.status === 'number' &&
+    (r.savedAt === undefined || typeof r.savedAt === 'number')
+  );
 };
 
 /** The state kept in `file`, or an empty one when there is none (or none that can be used: `warn` says why). */
-export function loadState(file: string, now: () => number, warn: (line: string) => void): Persisted & { baseUrl: string | null } {
+export function loadState(
+  file: string,
+  now: () => number,
+  warn: (line: string) => void,
+): Persisted & { baseUrl: string | null } {
   const state = new StripeState(now);
   const empty = { state, saved: new Map<string, SavedResult>(), baseUrl: null };
   let text: string;
@@ -49,11 +59,20 @@ export function loadState(file: string, now: () => number, warn: (line: string) 
   }
   try {
     const data = JSON.parse(text) as Obj;
-    if (data?.format !== FORMAT || data.version !== VERSION) throw new Error(`not a state file of this server (format ${FORMAT}, version ${VERSION})`);
+    if (data?.format !== FORMAT || data.version !== VERSION)
+      throw new Error(`not a state file of this server (format ${FORMAT}, version ${VERSION})`);
     const idem: unknown = data.idempotency;
-    if (!Array.isArray(idem) || !idem.every((e) => Array.isArray(e) && e.length === 2 && typeof e[0] === 'string' && isSaved(e[1]))) throw new Error('idempotency is not a list of saved results');
+    if (
+      !Array.isArray(idem) ||
+      !idem.every((e) => Array.isArray(e) && e.length === 2 && typeof e[0] === 'string' && isSaved(e[1]))
+    )
+      throw new Error('idempotency is not a list of saved results');
     state.restore(data.state);
-    return { state, saved: new Map(idem as [string, SavedResult][]), baseUrl: typeof data.baseUrl === 'string' ? data.baseUrl : null };
+    return {
+      state,
+      saved: new Map(idem as [string, SavedResult][]),
+      baseUrl: typeof data.baseUrl === 'string' ? data.baseUrl : null,
+    };
   } catch (e) {
     // restore() checks everything before it keeps anything: the state is still empty.
     setAside(file, (e as Error).message, warn);

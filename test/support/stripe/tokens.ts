@@ -71,8 +71,18 @@ export const TEST_PAYMENT_METHODS: Readonly<Record<string, TestMethod>> = {
   pm_card_chargeDeclined: card('visa', '0002', GENERIC, 'declined: card_declined / generic_decline'),
   pm_card_visa_chargeDeclined: card('visa', '0002', GENERIC, 'declined: card_declined / generic_decline'),
   pm_card_chargeCustomerFail: card('visa', '0341', GENERIC, 'attaches, then charges decline: generic_decline'),
-  pm_card_chargeDeclinedInsufficientFunds: card('visa', '9995', INSUFFICIENT, 'declined: card_declined / insufficient_funds'),
-  pm_card_visa_chargeDeclinedInsufficientFunds: card('visa', '9995', INSUFFICIENT, 'declined: card_declined / insufficient_funds'),
+  pm_card_chargeDeclinedInsufficientFunds: card(
+    'visa',
+    '9995',
+    INSUFFICIENT,
+    'declined: card_declined / insufficient_funds',
+  ),
+  pm_card_visa_chargeDeclinedInsufficientFunds: card(
+    'visa',
+    '9995',
+    INSUFFICIENT,
+    'declined: card_declined / insufficient_funds',
+  ),
   pm_card_chargeDeclinedExpiredCard: card('visa', '0069', EXPIRED, 'declined: expired_card'),
   pm_card_visa_chargeDeclinedExpiredCard: card('visa', '0069', EXPIRED, 'declined: expired_card'),
   pm_card_authenticationRequired: card(
@@ -81,12 +91,42 @@ export const TEST_PAYMENT_METHODS: Readonly<Record<string, TestMethod>> = {
     { kind: 'authenticate' },
     'needs 3-D Secure on every charge: off-session 402 authentication_required; on-session requires_action',
   ),
-  pm_usBankAccount_success: { type: 'us_bank_account', last4: '6789', settles: 'succeeded', describe: 'bank debit: processing, then succeeds on settle' },
-  pm_usBankAccount_accountClosed: { type: 'us_bank_account', last4: '1113', settles: { failed: 'account_closed' }, describe: 'bank debit: processing, then fails (account_closed)' },
-  pm_usBankAccount_noAccount: { type: 'us_bank_account', last4: '1116', settles: { failed: 'no_account' }, describe: 'bank debit: processing, then fails (no_account)' },
-  pm_usBankAccount_insufficientFunds: { type: 'us_bank_account', last4: '2227', settles: { failed: 'insufficient_funds' }, describe: 'bank debit: processing, then fails (insufficient_funds)' },
-  pm_usBankAccount_debitNotAuthorized: { type: 'us_bank_account', last4: '3335', settles: { failed: 'debit_not_authorized' }, describe: 'bank debit: processing, then fails (debit_not_authorized)' },
-  pm_usBankAccount_processing: { type: 'us_bank_account', last4: '0009', settles: 'never', describe: 'bank debit: stays processing unless settle() names an outcome' },
+  pm_usBankAccount_success: {
+    type: 'us_bank_account',
+    last4: '6789',
+    settles: 'succeeded',
+    describe: 'bank debit: processing, then succeeds on settle',
+  },
+  pm_usBankAccount_accountClosed: {
+    type: 'us_bank_account',
+    last4: '1113',
+    settles: { failed: 'account_closed' },
+    describe: 'bank debit: processing, then fails (account_closed)',
+  },
+  pm_usBankAccount_noAccount: {
+    type: 'us_bank_account',
+    last4: '1116',
+    settles: { failed: 'no_account' },
+    describe: 'bank debit: processing, then fails (no_account)',
+  },
+  pm_usBankAccount_insufficientFunds: {
+    type: 'us_bank_account',
+    last4: '2227',
+    settles: { failed: 'insufficient_funds' },
+    describe: 'bank debit: processing, then fails (insufficient_funds)',
+  },
+  pm_usBankAccount_debitNotAuthorized: {
+    type: 'us_bank_account',
+    last4: '3335',
+    settles: { failed: 'debit_not_authorized' },
+    describe: 'bank debit: processing, then fails (debit_not_authorized)',
+  },
+  pm_usBankAccount_processing: {
+    type: 'us_bank_account',
+    last4: '0009',
+    settles: 'never',
+    describe: 'bank debit: stays processing unless settle() names an outcome',
+  },
 };
 
 /** Messages of bank debit failures, as Stripe words them in `last_payment_error.message`. */
@@ -95,7 +135,7 @@ export const BANK_FAILURE_MESSAGES: Readonly<Record<string, string>> = {
   no_account: "The customer's bank account could not be located.",
   insufficient_funds: "The customer's account has insufficient funds to cover this payment.",
   debit_not_authorized: 'The customer has notified their bank that this payment was unauthorized.',
-  invalid_currency: "The bank was unable to process this payment because of its currency.",
+  invalid_currency: 'The bank was unable to process this payment because of its currency.',
 };
 
 export const isTestToken = (id: string): boolean => Object.prototype.hasOwnProperty.call(TEST_PAYMENT_METHODS, id);

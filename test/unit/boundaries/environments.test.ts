@@ -20,20 +20,34 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-const files = sourceFiles(src).map((abs) => ({ rel: path.relative(root, abs).split(path.sep).join('/'), text: fs.readFileSync(abs, 'utf8') }));
+const files = sourceFiles(src).map((abs) => ({
+  rel: path.relative(root, abs).split(path.sep).join('/'),
+  text: fs.readFileSync(abs, 'utf8'),
+}));
 
 /** Every module a file names: import/export ... from 'x', import 'x', import('x'), require('x'). */
 function specifiers(text: string): string[] {
   const found: string[] = [];
-  const patterns = [/\bfrom\s*['"]([^'"]+)['"]/g, /\bimport\s*['"]([^'"]+)['"]/g, /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g, /\brequire\s*\(\s*['"]([^'"]+)['"]\s*\)/g];
+  const patterns = [
+    /\bfrom\s*['"]([^'"]+)['"]/g,
+    /\bimport\s*['"]([^'"]+)['"]/g,
+    /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
+    /\brequire\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
+  ];
   for (const re of patterns) for (const m of text.matchAll(re)) found.push(m[1]);
   return found;
 }
 
-const mayUseElectron = (rel: string) => rel === 'src/main/index.ts' || rel.startsWith('src/main/shell/') || rel.startsWith('src/preload/');
+const mayUseElectron = (rel: string) =>
+  rel === 'src/main/index.ts' || rel.startsWith('src/main/shell/') || rel.startsWith('src/preload/');
 const runsInPage = (rel: string) => rel.startsWith('src/shared/') || rel.startsWith('src/renderer/');
 const nodeBuiltins = new Set(builtinModules.flatMap((m) => [m, m.split('/')[0]]));
-const isNodeOnly = (spec: string) => spec.startsWith('node:') || nodeBuiltins.has(spec) || nodeBuiltins.has(spec.split('/')[0]) || spec === 'better-sqlite3' || spec.startsWith('better-sqlite3/');
+const isNodeOnly = (spec: string) =>
+  spec.startsWith('node:') ||
+  nodeBuiltins.has(spec) ||
+  nodeBuiltins.has(spec.split('/')[0]) ||
+  spec === 'better-sqlite3' ||
+  spec.startsWith('better-sqlite3/');
 
 describe('environment boundaries under src/', () => {
   it('finds the source files', () => {
@@ -42,22 +56,45 @@ describe('environment boundaries under src/', () => {
   });
 
   it('only src/main/index.ts, src/main/shell/ and src/preload/ import electron', () => {
-    const offenders = files.filter((f) => !mayUseElectron(f.rel) && specifiers(f.text).some((s) => s === 'electron' || s.startsWith('electron/'))).map((f) => f.rel);
+    const offenders = files
+      .filter(
+        (f) => !mayUseElectron(f.rel) && specifiers(f.text).some((s) => s === 'electron' || s.startsWith('electron/')),
+      )
+      .map((f) => f.rel);
     expect(offenders, `these files import electron but must run in plain Node: ${offenders.join(', ')}`).toEqual([]);
   });
 
   it('src/shared/ and src/renderer/ import no Node builtin and no better-sqlite3', () => {
-    const offenders = files.flatMap((f) => (runsInPage(f.rel) ? specifiers(f.text).filter(isNodeOnly).map((s) => `${f.rel} imports ${s}`) : []));
+    const offenders = files.flatMap((f) =>
+      runsInPage(f.rel)
+        ? specifiers(f.text)
+            .filter(isNodeOnly)
+            .map((s) => `${f.rel} imports ${s}`)
+        : [],
+    );
     expect(offenders, offenders.join('\n')).toEqual([]);
   });
 
   it('the pure shell modules that tests load import electron for types only', () => {
     // A runtime import would throw in plain Node, where no Electron binary exists.
-    const pure = ['src/main/shell/security.ts', 'src/main/shell/ipc.ts', 'src/main/shell/protocol.ts', 'src/main/shell/native.ts', 'src/main/shell/args.ts', 'src/main/shell/app-files.ts', 'src/main/shell/quit.ts', 'src/main/shell/page-load.ts', 'src/main/shell/single-instance.ts', 'src/preload/bridge.ts'];
+    const pure = [
+      'src/main/shell/security.ts',
+      'src/main/shell/ipc.ts',
+      'src/main/shell/protocol.ts',
+      'src/main/shell/native.ts',
+      'src/main/shell/args.ts',
+      'src/main/shell/app-files.ts',
+      'src/main/shell/quit.ts',
+      'src/main/shell/page-load.ts',
+      'src/main/shell/single-instance.ts',
+      'src/preload/bridge.ts',
+    ];
     for (const rel of pure) {
       const f = files.find((x) => x.rel === rel);
       expect(f, `${rel} exists`).toBeDefined();
-      const runtime = f!.text.split('\n').filter((l) => /(from|require\()\s*['"]electron['"]/.test(l) && !/^\s*import\s+type\b/.test(l));
+      const runtime = f!.text
+        .split('\n')
+        .filter((l) => /(from|require\()\s*['"]electron['"]/.test(l) && !/^\s*import\s+type\b/.test(l));
       expect(runtime, `${rel} imports electron at run time`).toEqual([]);
     }
   });

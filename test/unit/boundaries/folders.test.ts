@@ -27,7 +27,11 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-const files = [...sourceFiles(path.join(root, 'src')), ...sourceFiles(path.join(root, 'bench')), ...sourceFiles(path.join(root, 'scripts'))].map((abs) => ({
+const files = [
+  ...sourceFiles(path.join(root, 'src')),
+  ...sourceFiles(path.join(root, 'bench')),
+  ...sourceFiles(path.join(root, 'scripts')),
+].map((abs) => ({
   abs,
   rel: rel(abs),
   text: fs.readFileSync(abs, 'utf8'),
@@ -37,8 +41,10 @@ const core = files.filter((f) => f.rel.startsWith('src/main/core/'));
 /** Every module a file names, with whether only its types are imported. */
 function imports(text: string): { spec: string; typeOnly: boolean }[] {
   const found: { spec: string; typeOnly: boolean }[] = [];
-  for (const m of text.matchAll(/^\s*(?:import|export)\s+(type\s+)?(?:[^'"]*?\s+from\s+)?['"]([^'"]+)['"]/gm)) found.push({ spec: m[2], typeOnly: !!m[1] });
-  for (const m of text.matchAll(/\b(?:import|require)\s*\(\s*['"]([^'"]+)['"]\s*\)/g)) found.push({ spec: m[1], typeOnly: false });
+  for (const m of text.matchAll(/^\s*(?:import|export)\s+(type\s+)?(?:[^'"]*?\s+from\s+)?['"]([^'"]+)['"]/gm))
+    found.push({ spec: m[2], typeOnly: !!m[1] });
+  for (const m of text.matchAll(/\b(?:import|require)\s*\(\s*['"]([^'"]+)['"]\s*\)/g))
+    found.push({ spec: m[1], typeOnly: false });
   return found;
 }
 
@@ -46,7 +52,8 @@ function imports(text: string): { spec: string; typeOnly: boolean }[] {
 function resolve(from: string, spec: string): string | null {
   if (!spec.startsWith('.')) return null;
   const base = path.resolve(path.dirname(from), spec);
-  for (const c of [base, `${base}.ts`, `${base}.tsx`, path.join(base, 'index.ts'), base.replace(/\.js$/, '.ts')]) if (fs.existsSync(c) && fs.statSync(c).isFile()) return c;
+  for (const c of [base, `${base}.ts`, `${base}.tsx`, path.join(base, 'index.ts'), base.replace(/\.js$/, '.ts')])
+    if (fs.existsSync(c) && fs.statSync(c).isFile()) return c;
   return null;
 }
 
@@ -55,14 +62,19 @@ const prefixOf = (channel: string) => channel.split('.')[0];
 describe('channel prefix = contract file = core folder = handler file', () => {
   const contractDir = path.join(root, 'src/shared/contracts');
   const shared = new Set(['common', 'entities', 'index']);
-  const contractFiles = fs.readdirSync(contractDir).map((f) => f.replace(/\.ts$/, '')).filter((f) => !shared.has(f));
+  const contractFiles = fs
+    .readdirSync(contractDir)
+    .map((f) => f.replace(/\.ts$/, ''))
+    .filter((f) => !shared.has(f));
 
   it('each contract file declares only channels of its own prefix, and each prefix has one', async () => {
     const seen = new Map<string, string>();
     const wrong: string[] = [];
     for (const name of contractFiles) {
       const mod = (await import(path.join(contractDir, `${name}.ts`))) as Record<string, unknown>;
-      const declared = Object.values(mod).filter((v): v is Contract => typeof v === 'object' && v !== null && 'input' in v && 'name' in v);
+      const declared = Object.values(mod).filter(
+        (v): v is Contract => typeof v === 'object' && v !== null && 'input' in v && 'name' in v,
+      );
       for (const c of declared) {
         if (prefixOf(c.name) !== name) wrong.push(`${c.name} is declared in contracts/${name}.ts`);
         seen.set(c.name, name);
@@ -80,7 +92,10 @@ describe('channel prefix = contract file = core folder = handler file', () => {
       const key =
         (ts.isPropertyAssignment(n) || ts.isMethodDeclaration(n)) && ts.isStringLiteral(n.name)
           ? n.name.text
-          : ts.isElementAccessExpression(n) && ts.isStringLiteral(n.argumentExpression) && ts.isBinaryExpression(n.parent) && n.parent.left === n
+          : ts.isElementAccessExpression(n) &&
+              ts.isStringLiteral(n.argumentExpression) &&
+              ts.isBinaryExpression(n.parent) &&
+              n.parent.left === n
             ? n.argumentExpression.text
             : null;
       if (key && channelNames.includes(key)) handled.set(key, [...(handled.get(key) ?? []), f.rel]);
@@ -94,7 +109,8 @@ describe('channel prefix = contract file = core folder = handler file', () => {
     for (const name of channelNames) {
       const where = handled.get(name) ?? [];
       const home = `src/main/core/${prefixOf(name)}/handlers.ts`;
-      if (where.length !== 1 || where[0] !== home) wrong.push(`${name}: handled in ${where.join(', ') || 'no file'}, belongs in ${home}`);
+      if (where.length !== 1 || where[0] !== home)
+        wrong.push(`${name}: handled in ${where.join(', ') || 'no file'}, belongs in ${home}`);
     }
     expect(wrong).toEqual([]);
   });
@@ -152,7 +168,12 @@ describe('import circles', () => {
   }
 
   it('the core has none, type imports included', () => {
-    const graph = new Map(core.map((f) => [f.rel, imports(f.text).flatMap((i) => (resolve(f.abs, i.spec) ? [rel(resolve(f.abs, i.spec)!)] : []))]));
+    const graph = new Map(
+      core.map((f) => [
+        f.rel,
+        imports(f.text).flatMap((i) => (resolve(f.abs, i.spec) ? [rel(resolve(f.abs, i.spec)!)] : [])),
+      ]),
+    );
     expect(circles(graph)).toEqual([]);
   });
 
@@ -211,7 +232,9 @@ describe('each table is written by its owner only', () => {
       .filter((f) => !f.rel.startsWith('src/main/core/demo/') && f.rel !== 'src/main/core/db/schema.ts')
       .flatMap((f) => {
         const folder = f.rel.split('/')[3];
-        return [...f.text.matchAll(WRITE)].filter((m) => OWNER[m[1]] && OWNER[m[1]] !== folder).map((m) => `${f.rel} writes ${m[1]} (owned by ${OWNER[m[1]]}/)`);
+        return [...f.text.matchAll(WRITE)]
+          .filter((m) => OWNER[m[1]] && OWNER[m[1]] !== folder)
+          .map((m) => `${f.rel} writes ${m[1]} (owned by ${OWNER[m[1]]}/)`);
       });
     expect(offenders).toEqual([]);
   });
@@ -228,7 +251,11 @@ describe('each table is written by its owner only', () => {
   const READ_ALLOWED: Record<string, Record<string, string>> = {
     // Cross-cutting aggregates: the tiles count over every owner's table in one request, and the export
     // streams the notification log and audit log with their clients' names, a million rows, in a worker.
-    'src/main/core/dashboard/handlers.ts': { notifications: 'tile count', rule_states: 'tile count', balances: 'tile count' },
+    'src/main/core/dashboard/handlers.ts': {
+      notifications: 'tile count',
+      rule_states: 'tile count',
+      balances: 'tile count',
+    },
     'src/main/core/dashboard/daily.ts': { daily_totals: "the chart's 30 days, read by day and currency" },
     'src/main/core/exports/csv-rows.ts': { notifications: 'export', clients: 'export' },
     'src/main/core/exports/exporter.ts': { notifications: 'export', clients: 'export', audit_log: 'export' },
@@ -236,17 +263,40 @@ describe('each table is written by its owner only', () => {
     // Hot paths: statements prepared once in the engine's and the scheduler's own objects, read per post or
     // per sweep slice as .raw() tuples; a call through another module per row would cost the sweep.
     'src/main/core/profiles/engine.ts': { clients: 'hot path', balances: 'hot path', client_thresholds: 'hot path' },
-    'src/main/core/scheduler/scheduler.ts': { clients: 'sweep: the id range and count', rule_states: 'sweep: due checks' },
-    'src/main/core/ledger/forecast.ts': { clients: 'hourly refresh: the id range and a client’s creation with its days' },
-    'src/main/core/ledger/import.ts': { resellers: 'import: the reseller, once', clients: 'import: clients by reference in index order, one statement for the file' },
+    'src/main/core/scheduler/scheduler.ts': {
+      clients: 'sweep: the id range and count',
+      rule_states: 'sweep: due checks',
+    },
+    'src/main/core/ledger/forecast.ts': {
+      clients: 'hourly refresh: the id range and a client’s creation with its days',
+    },
+    'src/main/core/ledger/import.ts': {
+      resellers: 'import: the reseller, once',
+      clients: 'import: clients by reference in index order, one statement for the file',
+    },
     // One statement that would become two: a column of the owner's row computed from another table.
-    'src/main/core/clients/store.ts': { rule_states: 'below a rule: EXISTS over the client’s rule state ids, in the list query' },
-    'src/main/core/clients/handlers.ts': { rule_states: "the dashboard tiles' filters, as subqueries of the list", balances: "the dashboard tiles' filters" },
+    'src/main/core/clients/store.ts': {
+      rule_states: 'below a rule: EXISTS over the client’s rule state ids, in the list query',
+    },
+    'src/main/core/clients/handlers.ts': {
+      rule_states: "the dashboard tiles' filters, as subqueries of the list",
+      balances: "the dashboard tiles' filters",
+    },
     'src/main/core/resellers/store.ts': { clients: 'the reseller’s client count, a subquery of its row' },
-    'src/main/core/profiles/handlers.ts': { clients: 'the profile’s client counts, subqueries of its row', resellers: 'TODO move to resellers/store.ts', staff_users: 'TODO move to staff/store.ts' },
-    'src/main/core/thresholds/view.ts': { clients: 'TODO: one client with its balance and profile in force', balances: 'TODO (as clients)', rule_states: 'TODO move to profiles/' },
+    'src/main/core/profiles/handlers.ts': {
+      clients: 'the profile’s client counts, subqueries of its row',
+      resellers: 'TODO move to resellers/store.ts',
+      staff_users: 'TODO move to staff/store.ts',
+    },
+    'src/main/core/thresholds/view.ts': {
+      clients: 'TODO: one client with its balance and profile in force',
+      balances: 'TODO (as clients)',
+      rule_states: 'TODO move to profiles/',
+    },
     'src/main/core/ledger/markers.ts': { notifications: 'TODO move to notifications/query.ts' },
-    'src/main/core/methods/cooldown.ts': { settings: 'a subquery of the chargeable test: when the Stripe key last changed' },
+    'src/main/core/methods/cooldown.ts': {
+      settings: 'a subquery of the chargeable test: when the Stripe key last changed',
+    },
   };
   /** Another folder's tables a file reads, not counting JOINs of a statement whose main table is the folder's. */
   function foreignReads(rel: string, text: string): string[] {
@@ -266,7 +316,11 @@ describe('each table is written by its owner only', () => {
   it('no folder reads another folder’s table but through it (the allow-list says why where it does)', () => {
     const offenders = core
       .filter((f) => !f.rel.startsWith('src/main/core/demo/') && f.rel !== 'src/main/core/db/schema.ts')
-      .flatMap((f) => foreignReads(f.rel, f.text).filter((t) => !READ_ALLOWED[f.rel]?.[t]).map((t) => `${f.rel} reads ${t} (owned by ${OWNER[t]}/)`));
+      .flatMap((f) =>
+        foreignReads(f.rel, f.text)
+          .filter((t) => !READ_ALLOWED[f.rel]?.[t])
+          .map((t) => `${f.rel} reads ${t} (owned by ${OWNER[t]}/)`),
+      );
     expect(offenders).toEqual([]);
   });
 
@@ -274,15 +328,21 @@ describe('each table is written by its owner only', () => {
     const stale = Object.entries(READ_ALLOWED).flatMap(([rel, tables]) => {
       const f = core.find((x) => x.rel === rel);
       const reads = f ? foreignReads(rel, f.text) : [];
-      return Object.keys(tables).filter((t) => !reads.includes(t)).map((t) => `${rel} ${t}`);
+      return Object.keys(tables)
+        .filter((t) => !reads.includes(t))
+        .map((t) => `${rel} ${t}`);
     });
     expect(stale).toEqual([]);
   });
 
   it('the read checker finds a read, and lets a JOIN from the folder’s own table pass', () => {
     expect(foreignReads('src/main/core/methods/x.ts', 'SELECT id FROM clients WHERE id = ?')).toEqual(['clients']);
-    expect(foreignReads('src/main/core/clients/x.ts', 'SELECT c.id FROM clients c JOIN balances b ON b.client_id = c.id')).toEqual([]);
-    expect(foreignReads('src/main/core/clients/x.ts', 'SELECT (SELECT 1 FROM rule_states) FROM clients c')).toEqual(['rule_states']);
+    expect(
+      foreignReads('src/main/core/clients/x.ts', 'SELECT c.id FROM clients c JOIN balances b ON b.client_id = c.id'),
+    ).toEqual([]);
+    expect(foreignReads('src/main/core/clients/x.ts', 'SELECT (SELECT 1 FROM rule_states) FROM clients c')).toEqual([
+      'rule_states',
+    ]);
   });
 });
 
@@ -295,13 +355,30 @@ describe('every package is one its environment may use', () => {
     { test: (r) => r.startsWith('src/shared/'), env: 'shared (the core and the page)', packages: ['zod'], node: false },
     { test: (r) => r.startsWith('src/renderer/'), env: 'the page', packages: page, node: false },
     { test: (r) => r.startsWith('src/preload/'), env: 'the preload', packages: ['electron'], node: false },
-    { test: (r) => r === 'src/main/index.ts' || r.startsWith('src/main/shell/'), env: 'the Electron shell', packages: ['electron', ...coreDeps], node: true },
-    { test: (r) => r.startsWith('src/main/'), env: 'the core and the host (plain Node)', packages: coreDeps, node: true },
+    {
+      test: (r) => r === 'src/main/index.ts' || r.startsWith('src/main/shell/'),
+      env: 'the Electron shell',
+      packages: ['electron', ...coreDeps],
+      node: true,
+    },
+    {
+      test: (r) => r.startsWith('src/main/'),
+      env: 'the core and the host (plain Node)',
+      packages: coreDeps,
+      node: true,
+    },
   ];
-  const packageOf = (spec: string) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
+  const packageOf = (spec: string) =>
+    spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
   const declared = (() => {
-    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
-    return { runtime: new Set(Object.keys(pkg.dependencies)), all: new Set([...Object.keys(pkg.dependencies), ...Object.keys(pkg.devDependencies)]) };
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
+    return {
+      runtime: new Set(Object.keys(pkg.dependencies)),
+      all: new Set([...Object.keys(pkg.dependencies), ...Object.keys(pkg.devDependencies)]),
+    };
   })();
 
   it('each import under src/ is classified for where the file runs', () => {
@@ -312,7 +389,8 @@ describe('every package is one its environment may use', () => {
         if (spec.startsWith('.')) continue;
         if (node.has(spec) || node.has(spec.split('/')[0])) {
           if (!env.node) offenders.push(`${f.rel} imports the Node builtin ${spec}, but runs in ${env.env}`);
-        } else if (!env.packages.includes(packageOf(spec))) offenders.push(`${f.rel} imports ${spec}, which ${env.env} may not use`);
+        } else if (!env.packages.includes(packageOf(spec)))
+          offenders.push(`${f.rel} imports ${spec}, which ${env.env} may not use`);
       }
     }
     expect(offenders).toEqual([]);
@@ -329,7 +407,9 @@ describe('every package is one its environment may use', () => {
     const pageEnv = ENV.find((e) => e.test('src/renderer/src/App.tsx'))!;
     expect(pageEnv.packages.includes(packageOf('stripe'))).toBe(false);
     expect(pageEnv.packages.includes(packageOf('nodemailer'))).toBe(false);
-    expect(imports(`import Stripe from 'stripe';\nimport type { X } from "./x";\nconst m = await import('nodemailer');`)).toEqual([
+    expect(
+      imports(`import Stripe from 'stripe';\nimport type { X } from "./x";\nconst m = await import('nodemailer');`),
+    ).toEqual([
       { spec: 'stripe', typeOnly: false },
       { spec: './x', typeOnly: true },
       { spec: 'nodemailer', typeOnly: false },

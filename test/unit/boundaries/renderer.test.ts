@@ -14,14 +14,17 @@ import { describe, expect, it } from 'vitest';
 const src = path.resolve(__dirname, '../../../src/renderer/src');
 
 function walk(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? walk(path.join(dir, d.name)) : [path.join(dir, d.name)]));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((d) => (d.isDirectory() ? walk(path.join(dir, d.name)) : [path.join(dir, d.name)]));
 }
 const rel = (abs: string) => path.relative(src, abs).split(path.sep).join('/');
 const all = walk(src).map(rel);
 const code = all.filter((f) => /\.tsx?$/.test(f)).map((f) => ({ f, text: fs.readFileSync(path.join(src, f), 'utf8') }));
 const sheets = all.filter((f) => f.endsWith('.css'));
 
-const importsOf = (text: string) => [...text.matchAll(/^\s*import\s+(?:type\s+)?(?:[^'"]*?\s+from\s+)?['"]([^'"]+)['"]/gm)].map((m) => m[1]);
+const importsOf = (text: string) =>
+  [...text.matchAll(/^\s*import\s+(?:type\s+)?(?:[^'"]*?\s+from\s+)?['"]([^'"]+)['"]/gm)].map((m) => m[1]);
 const resolve = (from: string, spec: string) => path.posix.normalize(path.posix.join(path.posix.dirname(from), spec));
 
 /** The ui/ files that import a feature, a screen or the data layer. */
@@ -44,15 +47,19 @@ function sheetOffenders(files: { f: string; text: string }[], css: string[]): st
     for (const s of importsOf(x.text).filter((s) => s.endsWith('.css'))) {
       if (!s.startsWith('.')) continue; // a package's own sheet (uPlot's)
       const target = resolve(x.f, s);
-      if (path.posix.dirname(target) !== path.posix.dirname(x.f)) out.push(`${x.f} imports ${target}, from another folder`);
+      if (path.posix.dirname(target) !== path.posix.dirname(x.f))
+        out.push(`${x.f} imports ${target}, from another folder`);
     }
   }
   for (const sheet of css.filter((c) => c !== 'styles.css')) {
     const dir = path.posix.dirname(sheet);
     const base = path.posix.basename(sheet, '.css');
     const component = files.some((x) => x.f === path.posix.join(dir, `${base}.tsx`));
-    if (!component && base !== path.posix.basename(dir)) out.push(`${sheet} is named after neither a component beside it nor its folder`);
-    const importers = files.filter((x) => importsOf(x.text).some((s) => s.startsWith('.') && resolve(x.f, s) === sheet));
+    if (!component && base !== path.posix.basename(dir))
+      out.push(`${sheet} is named after neither a component beside it nor its folder`);
+    const importers = files.filter((x) =>
+      importsOf(x.text).some((s) => s.startsWith('.') && resolve(x.f, s) === sheet),
+    );
     if (importers.length === 0) out.push(`${sheet} is imported by nothing`);
   }
   return out;
@@ -79,13 +86,17 @@ describe('the renderer’s folders', () => {
 
   it('type sizes are tokens, never literals', () => {
     const literal = sheets.flatMap((s) =>
-      [...fs.readFileSync(path.join(src, s), 'utf8').matchAll(/font-size:\s*([^;}]+)/g)].filter((m) => !/^var\(--text-[\w-]+\)$/.test(m[1].trim())).map((m) => `${s}: font-size: ${m[1]}`),
+      [...fs.readFileSync(path.join(src, s), 'utf8').matchAll(/font-size:\s*([^;}]+)/g)]
+        .filter((m) => !/^var\(--text-[\w-]+\)$/.test(m[1].trim()))
+        .map((m) => `${s}: font-size: ${m[1]}`),
     );
     expect(literal).toEqual([]);
   });
 
   it('the checkers find what they look for', () => {
-    expect(primitiveOffenders([{ f: 'ui/Thing.tsx', text: "import { x } from '../features/clients/ClientPicker';" }])).toEqual(['ui/Thing.tsx imports features/clients/ClientPicker']);
+    expect(
+      primitiveOffenders([{ f: 'ui/Thing.tsx', text: "import { x } from '../features/clients/ClientPicker';" }]),
+    ).toEqual(['ui/Thing.tsx imports features/clients/ClientPicker']);
     expect(
       sheetOffenders(
         [
@@ -94,6 +105,10 @@ describe('the renderer’s folders', () => {
         ],
         ['features/b/B.css', 'features/b/Stray.css'],
       ),
-    ).toEqual(['features/a/A.tsx imports features/b/B.css, from another folder', 'features/b/Stray.css is named after neither a component beside it nor its folder', 'features/b/Stray.css is imported by nothing']);
+    ).toEqual([
+      'features/a/A.tsx imports features/b/B.css, from another folder',
+      'features/b/Stray.css is named after neither a component beside it nor its folder',
+      'features/b/Stray.css is imported by nothing',
+    ]);
   });
 });

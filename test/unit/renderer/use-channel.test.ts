@@ -30,7 +30,10 @@ describe('the renderer cache behind useChannel', () => {
     calls = [];
     listeners = new Set();
     cache = createCache({
-      call: (channel, input) => new Promise((resolve, reject) => calls.push({ channel, input: input as Record<string, unknown>, resolve, reject })),
+      call: (channel, input) =>
+        new Promise((resolve, reject) =>
+          calls.push({ channel, input: input as Record<string, unknown>, resolve, reject }),
+        ),
       subscribe(l) {
         listeners.add(l);
         return () => listeners.delete(l);

@@ -3,7 +3,17 @@
  * bursty, weekly, once a week, a new client; then the crossing times and the words.
  */
 import { describe, expect, it } from 'vitest';
-import { burnRate, crossingAt, DAY_MS, dayOf, formatRunDry, HOUR_MS, RUN_DRY_NEVER, runDryAt, type DaySpend } from '../../../src/shared/forecast';
+import {
+  burnRate,
+  crossingAt,
+  DAY_MS,
+  dayOf,
+  formatRunDry,
+  HOUR_MS,
+  RUN_DRY_NEVER,
+  runDryAt,
+  type DaySpend,
+} from '../../../src/shared/forecast';
 
 /** Monday 2026-11-23 00:00 UTC. */
 const MONDAY = Date.parse('2026-11-23T00:00:00Z');

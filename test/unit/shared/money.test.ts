@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { exponentOf, formatMoney, isCurrency, MAX_AMOUNT, minor, MoneyError, parseAmount, POINTS, toDecimalString } from '../../../src/shared/money';
+import {
+  exponentOf,
+  formatMoney,
+  isCurrency,
+  MAX_AMOUNT,
+  minor,
+  MoneyError,
+  parseAmount,
+  POINTS,
+  toDecimalString,
+} from '../../../src/shared/money';
 
 describe('parseAmount', () => {
   it.each([
@@ -64,7 +74,13 @@ describe('formatting', () => {
   });
 
   it('parse and format round-trip', () => {
-    for (const [cur, v] of [['USD', 1], ['USD', -99], ['JPY', 123456], ['KWD', 1], ['EUR', 10_000_000_000]] as const) {
+    for (const [cur, v] of [
+      ['USD', 1],
+      ['USD', -99],
+      ['JPY', 123456],
+      ['KWD', 1],
+      ['EUR', 10_000_000_000],
+    ] as const) {
       expect(parseAmount(toDecimalString(v, cur), cur)).toBe(v);
     }
   });

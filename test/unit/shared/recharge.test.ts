@@ -21,14 +21,29 @@ describe('planCharge: one charge closes the gap', () => {
     expect(planCharge({ ...base, effective: -15000 })).toMatchObject({ amount: 40000, multiples: 2 });
   });
   it('never goes beyond what the daily cap has left, and charges nothing when the cap is used up', () => {
-    expect(planCharge({ ...base, effective: -30000, capLeft: 25000 })).toEqual({ amount: 25000, multiples: 2, cappedFrom: 40000 });
-    expect(planCharge({ ...base, effective: 0, capLeft: 20000 })).toEqual({ amount: 20000, multiples: 1, cappedFrom: null });
+    expect(planCharge({ ...base, effective: -30000, capLeft: 25000 })).toEqual({
+      amount: 25000,
+      multiples: 2,
+      cappedFrom: 40000,
+    });
+    expect(planCharge({ ...base, effective: 0, capLeft: 20000 })).toEqual({
+      amount: 20000,
+      multiples: 1,
+      cappedFrom: null,
+    });
     expect(planCharge({ ...base, effective: 0, capLeft: 0 })).toEqual({ amount: 0, why: 'cap_reached' });
   });
 });
 
 describe('rechargeWarnings', () => {
-  const v: RechargeValues = { mode: 'auto', enabled: true, alertThreshold: 10000, triggerThreshold: 5000, rechargeAmount: 20000, dailyCap: null };
+  const v: RechargeValues = {
+    mode: 'auto',
+    enabled: true,
+    alertThreshold: 10000,
+    triggerThreshold: 5000,
+    rechargeAmount: 20000,
+    dailyCap: null,
+  };
   const o = { currency: 'USD', averageDailySpend: 3000, suggestedThreshold: 6000 };
   const fields = (x: RechargeValues, y = o) => rechargeWarnings(x, y).map((w) => w.field);
   it('advises, by field and in the client’s currency', () => {

@@ -9,7 +9,11 @@ describe('electron-builder.yml', () => {
   const config = builderConfig();
 
   it('the app names the migrations and the icon by its own layout, never by the working directory', () => {
-    const installed = { isPackaged: true, appPath: '/opt/Balance Desk/resources/app.asar', resourcesPath: '/opt/Balance Desk/resources' };
+    const installed = {
+      isPackaged: true,
+      appPath: '/opt/Balance Desk/resources/app.asar',
+      resourcesPath: '/opt/Balance Desk/resources',
+    };
     // Installed: where extraResources put them.
     for (const r of config.extraResources) {
       const shipped = path.join(installed.resourcesPath, r.to);

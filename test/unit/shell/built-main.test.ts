@@ -104,16 +104,28 @@ describe('the built desktop main process', () => {
     expect(desktopChannels.length).toBeGreaterThan(40);
     for (const channel of desktopChannels) {
       const r = await d.command<Envelope>({ cmd: 'invoke', channel, input: null, frameUrl: `${APP_URL}#/clients` });
-      expect(r.ok === false && r.error.kind === 'not_found' && /there is no channel/.test(r.error.message), `${channel}: ${JSON.stringify(r)}`).toBe(false);
+      expect(
+        r.ok === false && r.error.kind === 'not_found' && /there is no channel/.test(r.error.message),
+        `${channel}: ${JSON.stringify(r)}`,
+      ).toBe(false);
     }
-    expect(await d.command({ cmd: 'invoke', channel: 'no.such', input: {}, frameUrl: APP_URL })).toMatchObject({ ok: false, error: { kind: 'not_found' } });
+    expect(await d.command({ cmd: 'invoke', channel: 'no.such', input: {}, frameUrl: APP_URL })).toMatchObject({
+      ok: false,
+      error: { kind: 'not_found' },
+    });
     // Only the app's own page is heard.
     for (const frameUrl of ['https://evil.example/', 'app://other/index.html', null]) {
-      expect(await d.command({ cmd: 'invoke', channel: 'app.info', input: {}, frameUrl }), String(frameUrl)).toMatchObject({ ok: false, error: { kind: 'forbidden' } });
+      expect(
+        await d.command({ cmd: 'invoke', channel: 'app.info', input: {}, frameUrl }),
+        String(frameUrl),
+      ).toMatchObject({ ok: false, error: { kind: 'forbidden' } });
     }
 
     // The window: the secure options, a preload that exists, hidden until painted, then shown.
-    const [created] = of(d, 'BrowserWindow.new') as (Rec & { options: { show: boolean; webPreferences: Record<string, unknown> }; preloadExists: boolean })[];
+    const [created] = of(d, 'BrowserWindow.new') as (Rec & {
+      options: { show: boolean; webPreferences: Record<string, unknown> };
+      preloadExists: boolean;
+    })[];
     expect(created.options.show).toBe(false);
     expect(created.options.webPreferences).toMatchObject({
       preload: path.join(root, 'out/preload/index.js'),
@@ -133,14 +145,21 @@ describe('the built desktop main process', () => {
     // app:// was declared before ready, and serves the built renderer with the CSP as a header.
     const types = d.records.map((r) => r.type);
     expect(types.indexOf('protocol.registerSchemesAsPrivileged')).toBeLessThan(types.indexOf('app.ready'));
-    const page = await d.command<{ status: number; headers: Record<string, string>; body: string }>({ cmd: 'fetch', url: APP_URL });
+    const page = await d.command<{ status: number; headers: Record<string, string>; body: string }>({
+      cmd: 'fetch',
+      url: APP_URL,
+    });
     expect(page.status).toBe(200);
     expect(page.headers['content-security-policy']).toBe(CSP);
     expect(page.headers['content-type']).toMatch(/^text\/html/);
     expect(page.body).toMatch(/<script[^>]+src="\.?\/?assets\//);
-    expect(await d.command({ cmd: 'fetch', url: 'app://balance-desk/..%2F..%2Fmain%2Findex.js' })).toMatchObject({ status: 404 });
+    expect(await d.command({ cmd: 'fetch', url: 'app://balance-desk/..%2F..%2Fmain%2Findex.js' })).toMatchObject({
+      status: 404,
+    });
     // And every other response of the session gets the same policy.
-    expect(await d.command({ cmd: 'headers' })).toEqual({ responseHeaders: { 'Content-Type': ['text/html'], 'Content-Security-Policy': [CSP] } });
+    expect(await d.command({ cmd: 'headers' })).toEqual({
+      responseHeaders: { 'Content-Type': ['text/html'], 'Content-Security-Policy': [CSP] },
+    });
 
     // Closing the window hides it: the desk stays in the tray, with its icon.
     expect(await d.command({ cmd: 'close-window' })).toEqual({ prevented: true, visible: false, destroyed: false });
@@ -151,7 +170,8 @@ describe('the built desktop main process', () => {
     await d.command({ cmd: 'tray', label: 'Quit Balance Desk' });
     expect(await d.exited).toEqual({ code: 0, signal: null });
     const after = d.records.map((r) => r.type);
-    for (const step of ['ipcMain.removeHandler', 'Tray.destroy', 'BrowserWindow.destroy']) expect(after.indexOf(step), step).toBeLessThan(after.indexOf('app.quit-done'));
+    for (const step of ['ipcMain.removeHandler', 'Tray.destroy', 'BrowserWindow.destroy'])
+      expect(after.indexOf(step), step).toBeLessThan(after.indexOf('app.quit-done'));
     expect(d.stderr()).toBe('');
     // The ledger was closed properly: a clean file that opens read-only (no half-written WAL to replay).
     const db = new Database(path.join(dataDir, 'ledger.sqlite'), { readonly: true });
@@ -165,7 +185,11 @@ describe('the built desktop main process', () => {
     const dir = tmp();
     const appPath = path.join(dir, 'app');
     fs.mkdirSync(path.join(appPath, 'resources'), { recursive: true });
-    const d = startDesk({ args: ['--data-dir', path.join(dir, 'data')], cwd: root, env: { STANDIN_APP_PATH: appPath, STANDIN_USER_DATA: path.join(dir, 'user-data') } });
+    const d = startDesk({
+      args: ['--data-dir', path.join(dir, 'data')],
+      cwd: root,
+      env: { STANDIN_APP_PATH: appPath, STANDIN_USER_DATA: path.join(dir, 'user-data') },
+    });
     desks.push(d);
     const box = await d.waitFor((r) => r.type === 'dialog.showErrorBox', 'the error box');
     expect(box.title).toMatch(/cannot open its ledger/);
@@ -179,13 +203,27 @@ describe('the built desktop main process', () => {
     const dir = tmp();
     const dataDir = path.join(dir, 'data');
     // A client below its auto top-up trigger, with a Visa on file: the desk's first due-work run charges it.
-    const setup = testCore({ dataDir, inMemory: false, testClock: undefined, stripeKey: SANDBOX_API_KEY, stripeApiBase: stripe.url });
+    const setup = testCore({
+      dataDir,
+      inMemory: false,
+      testClock: undefined,
+      stripeKey: SANDBOX_API_KEY,
+      stripeApiBase: stripe.url,
+    });
     const { client } = await withClient(setup);
     await setup.ok('ledger.post', { clientId: client.id, kind: 'top_up', amount: 10_000 });
     const { customerId } = await setup.ok('methods.link', { clientId: client.id });
     stripe.sandbox.attachTestPaymentMethod(customerId!, 'pm_card_visa');
     await setup.ok('methods.refresh', { clientId: client.id });
-    await setup.ok('recharge.set', { clientId: client.id, mode: 'auto', enabled: true, alertThreshold: null, triggerThreshold: 5000, rechargeAmount: 20_000, dailyCap: null });
+    await setup.ok('recharge.set', {
+      clientId: client.id,
+      mode: 'auto',
+      enabled: true,
+      alertThreshold: null,
+      triggerThreshold: 5000,
+      rechargeAmount: 20_000,
+      dailyCap: null,
+    });
     await setup.ok('ledger.post', { clientId: client.id, kind: 'usage', amount: -6000 });
     setup.close();
 
@@ -193,7 +231,12 @@ describe('the built desktop main process', () => {
     const d = startDesk({
       args: ['--data-dir', dataDir],
       cwd: dir,
-      env: { STANDIN_APP_PATH: root, STANDIN_USER_DATA: path.join(dir, 'user-data'), STRIPE_API_BASE: stripe.url, STRIPE_SECRET_KEY: SANDBOX_API_KEY },
+      env: {
+        STANDIN_APP_PATH: root,
+        STANDIN_USER_DATA: path.join(dir, 'user-data'),
+        STRIPE_API_BASE: stripe.url,
+        STRIPE_SECRET_KEY: SANDBOX_API_KEY,
+      },
     });
     desks.push(d);
     await loaded(d);
@@ -208,8 +251,12 @@ describe('the built desktop main process', () => {
     expect(of(d, 'app.will-quit').map((r) => r.prevented)).toEqual([true, false]);
     expect(d.stderr()).toBe('');
     const db = new Database(path.join(dataDir, 'ledger.sqlite'), { readonly: true });
-    expect(db.prepare('SELECT status, amount FROM charge_attempts').all()).toEqual([{ status: 'succeeded', amount: 20_000 }]);
-    expect(db.prepare("SELECT count(*) AS n FROM ledger_entries WHERE kind = 'top_up' AND external_id LIKE 'pi_%'").get()).toEqual({ n: 1 });
+    expect(db.prepare('SELECT status, amount FROM charge_attempts').all()).toEqual([
+      { status: 'succeeded', amount: 20_000 },
+    ]);
+    expect(
+      db.prepare("SELECT count(*) AS n FROM ledger_entries WHERE kind = 'top_up' AND external_id LIKE 'pi_%'").get(),
+    ).toEqual({ n: 1 });
     db.close();
   });
 
@@ -218,20 +265,28 @@ describe('the built desktop main process', () => {
     await d.waitFor((r) => r.type === 'BrowserWindow.show', 'the window shown');
     expect(of(d, 'BrowserWindow.loadURL').map((r) => r.url)).toEqual([APP_URL, APP_URL]);
     expect(of(d, 'app.exit')).toEqual([]);
-    expect(d.stderr()).toMatch(/^balance-desk: the window could not load app:\/\/balance-desk\/index\.html \(ERR_FAILED \(-2\).*\); trying again in 0\.25 s\n$/);
+    expect(d.stderr()).toMatch(
+      /^balance-desk: the window could not load app:\/\/balance-desk\/index\.html \(ERR_FAILED \(-2\).*\); trying again in 0\.25 s\n$/,
+    );
     await d.command({ cmd: 'tray', label: 'Quit Balance Desk' });
     expect(await d.exited).toEqual({ code: 0, signal: null });
   });
 
   it('a page that never loads is explained in the window while the desk goes on in the tray', async () => {
     const { d } = desk({ STANDIN_FAIL_LOADS: '99' });
-    const errorPage = await d.waitFor((r) => r.type === 'BrowserWindow.loadURL' && String(r.url).startsWith('data:text/html'), 'the error page', 5000);
+    const errorPage = await d.waitFor(
+      (r) => r.type === 'BrowserWindow.loadURL' && String(r.url).startsWith('data:text/html'),
+      'the error page',
+      5000,
+    );
     expect(decodeURIComponent(String(errorPage.url))).toContain('Balance Desk could not show its window');
     expect(of(d, 'BrowserWindow.loadURL')).toHaveLength(4);
     await d.waitFor((r) => r.type === 'BrowserWindow.show', 'the window shown');
     expect(of(d, 'app.exit')).toEqual([]);
     // Still a working desk: the core answers, and Quit ends it cleanly.
-    expect(await d.command({ cmd: 'invoke', channel: 'app.info', input: {}, frameUrl: APP_URL })).toMatchObject({ ok: true });
+    expect(await d.command({ cmd: 'invoke', channel: 'app.info', input: {}, frameUrl: APP_URL })).toMatchObject({
+      ok: true,
+    });
     await d.command({ cmd: 'tray', label: 'Quit Balance Desk' });
     expect(await d.exited).toEqual({ code: 0, signal: null });
   });
@@ -243,22 +298,44 @@ describe('the built desktop main process', () => {
     const types = d.records.map((r) => r.type);
     expect(types.indexOf('app.setPath')).toBeLessThan(types.indexOf('app.requestSingleInstanceLock'));
     const [set] = of(d, 'app.setPath');
-    expect(set).toMatchObject({ name: 'userData', value: expect.stringMatching(new RegExp(`^${path.join(dir, 'user-data', 'desks')}/[0-9a-f]{16}$`)) });
-    expect(of(d, 'app.requestSingleInstanceLock')).toEqual([{ type: 'app.requestSingleInstanceLock', additionalData: { dataDir }, userData: set.value, granted: true }]);
+    expect(set).toMatchObject({
+      name: 'userData',
+      value: expect.stringMatching(new RegExp(`^${path.join(dir, 'user-data', 'desks')}/[0-9a-f]{16}$`)),
+    });
+    expect(of(d, 'app.requestSingleInstanceLock')).toEqual([
+      { type: 'app.requestSingleInstanceLock', additionalData: { dataDir }, userData: set.value, granted: true },
+    ]);
     // Its window state is kept there, not in the default user-data folder of the real desk.
     await d.command({ cmd: 'close-window' });
     expect(fs.existsSync(path.join(String(set.value), 'window-state.json'))).toBe(true);
 
     // The same folder again (the shortcut clicked twice): the window comes back.
     const shown = of(d, 'BrowserWindow.show').length;
-    await d.command({ cmd: 'second-instance', argv: ['balance-desk', '--data-dir', dataDir], cwd: dir, additionalData: { dataDir } });
-    await d.waitFor((r) => r.type === 'BrowserWindow.show' && of(d, 'BrowserWindow.show').length > shown, 'the window shown again');
+    await d.command({
+      cmd: 'second-instance',
+      argv: ['balance-desk', '--data-dir', dataDir],
+      cwd: dir,
+      additionalData: { dataDir },
+    });
+    await d.waitFor(
+      (r) => r.type === 'BrowserWindow.show' && of(d, 'BrowserWindow.show').length > shown,
+      'the window shown again',
+    );
     // Another folder: said in words, and this ledger's window stays hidden.
     const other = path.join(dir, 'demo');
     const before = of(d, 'BrowserWindow.show').length;
-    await d.command({ cmd: 'second-instance', argv: ['balance-desk', '--data-dir', other], cwd: dir, additionalData: { dataDir: other } });
+    await d.command({
+      cmd: 'second-instance',
+      argv: ['balance-desk', '--data-dir', other],
+      cwd: dir,
+      additionalData: { dataDir: other },
+    });
     const box = await d.waitFor((r) => r.type === 'dialog.showMessageBox', 'the dialog');
-    expect(box.options).toMatchObject({ title: 'Balance Desk is already running', message: `Balance Desk is already running on ${dataDir}.`, detail: expect.stringContaining(other) });
+    expect(box.options).toMatchObject({
+      title: 'Balance Desk is already running',
+      message: `Balance Desk is already running on ${dataDir}.`,
+      detail: expect.stringContaining(other),
+    });
     expect(box.withWindow).toBe(false);
     await new Promise((r) => setTimeout(r, 50));
     expect(of(d, 'BrowserWindow.show')).toHaveLength(before);
@@ -283,19 +360,37 @@ describe('the built desktop main process', () => {
     setup.settings.set('stripe', { key: old }, Date.now());
     setup.close();
 
-    const d = startDesk({ args: ['--data-dir', dataDir], cwd: dir, env: { STANDIN_APP_PATH: root, STANDIN_USER_DATA: path.join(dir, 'user-data') } });
+    const d = startDesk({
+      args: ['--data-dir', dataDir],
+      cwd: dir,
+      env: { STANDIN_APP_PATH: root, STANDIN_USER_DATA: path.join(dir, 'user-data') },
+    });
     desks.push(d);
     await loaded(d);
-    expect(await d.command({ cmd: 'invoke', channel: 'stripe.get', input: {}, frameUrl: APP_URL })).toMatchObject({ ok: true, value: { keyHint: 'sk_test_…sk01', secretStorage: 'os' } });
-    expect(await d.command({ cmd: 'invoke', channel: 'stripe.set', input: { secretKey: 'sk_test_EnteredOnThisDesk0001' }, frameUrl: APP_URL })).toMatchObject({ ok: true, value: { keyHint: 'sk_test_…0001' } });
+    expect(await d.command({ cmd: 'invoke', channel: 'stripe.get', input: {}, frameUrl: APP_URL })).toMatchObject({
+      ok: true,
+      value: { keyHint: 'sk_test_…sk01', secretStorage: 'os' },
+    });
+    expect(
+      await d.command({
+        cmd: 'invoke',
+        channel: 'stripe.set',
+        input: { secretKey: 'sk_test_EnteredOnThisDesk0001' },
+        frameUrl: APP_URL,
+      }),
+    ).toMatchObject({ ok: true, value: { keyHint: 'sk_test_…0001' } });
     await d.command({ cmd: 'tray', label: 'Quit Balance Desk' });
     expect(await d.exited).toEqual({ code: 0, signal: null });
 
     const keychainCalls = d.records.filter((r) => r.type.startsWith('safeStorage.')).map((r) => r.type);
-    expect(new Set(keychainCalls)).toEqual(new Set(['safeStorage.encryptStringAsync', 'safeStorage.decryptStringAsync']));
+    expect(new Set(keychainCalls)).toEqual(
+      new Set(['safeStorage.encryptStringAsync', 'safeStorage.decryptStringAsync']),
+    );
     expect(fs.existsSync(path.join(dataDir, 'os-secret.key'))).toBe(true);
     const db = new Database(path.join(dataDir, 'ledger.sqlite'), { readonly: true });
-    const stored = JSON.parse(db.prepare("SELECT value FROM settings WHERE key = 'stripe'").pluck().get() as string) as { key: string };
+    const stored = JSON.parse(
+      db.prepare("SELECT value FROM settings WHERE key = 'stripe'").pluck().get() as string,
+    ) as { key: string };
     db.close();
     expect(stored.key.startsWith('os:v2:')).toBe(true);
     expect(stored.key).not.toContain('EnteredOnThisDesk');

@@ -59,15 +59,31 @@ describe('failed charges: the OS notification and the tray', () => {
     const notes: { title: string; body: string; onClick(): void }[] = [];
     const counts: [number, boolean][] = [];
     let opened = 0;
-    const stop = watchChargeFailures({ core: f.core, notify: (n) => notes.push(n), openFailed: () => opened++, onWaiting: (c, m) => counts.push([c, m]), settleMs: 5 });
+    const stop = watchChargeFailures({
+      core: f.core,
+      notify: (n) => notes.push(n),
+      openFailed: () => opened++,
+      onWaiting: (c, m) => counts.push([c, m]),
+      settleMs: 5,
+    });
     await tick();
     expect(counts).toEqual([[2, false]]);
     expect(notes).toEqual([]);
     // Read as a viewer, in the process: the failed and needing-the-client attempts, latest per client.
-    expect(f.inputs[0]).toEqual({ channel: 'charges.list', input: { awaitingRetry: true, limit: 100 }, opts: { actor: 'desk', role: 'viewer' } });
+    expect(f.inputs[0]).toEqual({
+      channel: 'charges.list',
+      input: { awaitingRetry: true, limit: 100 },
+      opts: { actor: 'desk', role: 'viewer' },
+    });
 
     // Two fail (one needs the client), a staff Retry fails too; other topics are ignored.
-    f.state.waiting = [charge(5, { origin: 'retry' }), charge(4, { status: 'requires_action', reason: 'The bank asks the client to authenticate.' }), charge(3), charge(2), charge(1)];
+    f.state.waiting = [
+      charge(5, { origin: 'retry' }),
+      charge(4, { status: 'requires_action', reason: 'The bank asks the client to authenticate.' }),
+      charge(3),
+      charge(2),
+      charge(1),
+    ];
     f.emit({ topic: 'ledger' });
     await tick();
     expect(counts).toHaveLength(1);
@@ -75,7 +91,10 @@ describe('failed charges: the OS notification and the tray', () => {
     f.emit({ topic: 'charges' });
     await tick();
     expect(counts.at(-1)).toEqual([5, false]);
-    expect(notes.map((n) => n.title)).toEqual(['Automatic top-up failed: Client 3 (C-3)', 'Top-up needs the client: Client 4 (C-4)']);
+    expect(notes.map((n) => n.title)).toEqual([
+      'Automatic top-up failed: Client 3 (C-3)',
+      'Top-up needs the client: Client 4 (C-4)',
+    ]);
     expect(notes[0].body).toBe('$50.00 on Visa •••• 0002: Your card was declined. Open Charges to Retry.');
     notes[0].onClick();
     expect(opened).toBe(1);
@@ -106,7 +125,11 @@ describe('failed charges: the OS notification and the tray', () => {
     expect(waitingLabel(1, false)).toBe('1 failed charge waiting for Retry');
     expect(waitingLabel(3, false)).toBe('3 failed charges waiting for Retry');
     expect(waitingLabel(100, true)).toBe('100+ failed charges waiting for Retry');
-    expect(failureNotice(charge(1, { method: null, amount: 150000, currency: 'EUR', reason: 'No payment method is set up' }))).toEqual({
+    expect(
+      failureNotice(
+        charge(1, { method: null, amount: 150000, currency: 'EUR', reason: 'No payment method is set up' }),
+      ),
+    ).toEqual({
       title: 'Automatic top-up failed: Client 1 (C-1)',
       body: '€1,500.00: No payment method is set up. Open Charges to Retry.',
     });

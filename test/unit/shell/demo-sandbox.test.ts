@@ -6,10 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { useTempDirs } from '../../support/temp-dirs';
 import { root } from './helpers';
 
-describe('the demo\'s Stripe sandbox for npm start and npm run serve', () => {
+describe("the demo's Stripe sandbox for npm start and npm run serve", () => {
   const tmpDir = useTempDirs('bd-sandbox-');
   type Sandbox = { env: NodeJS.ProcessEnv; stop(): void };
-  type SandboxModule = { demoStripe(root: string, args: string[], env: NodeJS.ProcessEnv, log?: (l: string) => void): Promise<Sandbox> };
+  type SandboxModule = {
+    demoStripe(root: string, args: string[], env: NodeJS.ProcessEnv, log?: (l: string) => void): Promise<Sandbox>;
+  };
   const load = async () => (await import(pathToFileURL(path.join(root, 'scripts/sandbox.mjs')).href)) as SandboxModule;
 
   it('is one piece of code that both scripts use', () => {
@@ -39,7 +41,10 @@ describe('the demo\'s Stripe sandbox for npm start and npm run serve', () => {
       expect(lines).toEqual([expect.stringContaining(`Stripe sandbox (no real money) at ${s.env.STRIPE_API_BASE}`)]);
       const r = await fetch(`${s.env.STRIPE_API_BASE}/v1/customers`, {
         method: 'POST',
-        headers: { Authorization: `Bearer ${s.env.STRIPE_SECRET_KEY}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+        headers: {
+          Authorization: `Bearer ${s.env.STRIPE_SECRET_KEY}`,
+          'Content-Type': 'application/x-www-form-urlencoded',
+        },
         body: 'name=Blue+Fox',
       });
       expect(r.status).toBe(200);

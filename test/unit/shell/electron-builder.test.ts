@@ -18,7 +18,7 @@ describe('electron-builder.yml', () => {
     expect(config.mac.target).toContain('dmg');
   });
 
-  it('ships no AppImage: Chromium\'s sandbox aborts it at launch on Ubuntu 23.10+ (electron/electron#42510)', () => {
+  it("ships no AppImage: Chromium's sandbox aborts it at launch on Ubuntu 23.10+ (electron/electron#42510)", () => {
     expect(config.linux.target.map((t) => t.toLowerCase())).not.toContain('appimage');
   });
 
@@ -41,7 +41,12 @@ describe('electron-builder.yml', () => {
 
   it('ships the built app, the migrations and the icon where the app looks for them', () => {
     expect(config.files).toEqual(expect.arrayContaining(['out/**/*', 'package.json']));
-    expect(config.extraResources).toEqual(expect.arrayContaining([{ from: 'drizzle', to: 'drizzle' }, { from: 'resources/icon.png', to: 'icon.png' }]));
+    expect(config.extraResources).toEqual(
+      expect.arrayContaining([
+        { from: 'drizzle', to: 'drizzle' },
+        { from: 'resources/icon.png', to: 'icon.png' },
+      ]),
+    );
     expect(fs.existsSync(path.join(root, 'drizzle/meta/_journal.json'))).toBe(true);
     expect(fs.existsSync(path.join(root, 'resources/icon.png'))).toBe(true);
   });

@@ -20,4 +20,5 @@ export type BuilderConfig = Record<string, unknown> & {
  * Parsed as YAML, as electron-builder reads it: a line-by-line reading would pass a key nested in the
  * wrong block or commented out in an unexpected way.
  */
-export const builderConfig = (): BuilderConfig => parseYaml(fs.readFileSync(path.join(root, 'electron-builder.yml'), 'utf8')) as BuilderConfig;
+export const builderConfig = (): BuilderConfig =>
+  parseYaml(fs.readFileSync(path.join(root, 'electron-builder.yml'), 'utf8')) as BuilderConfig;

@@ -9,7 +9,6 @@ import type { ChangeEvent } from '../../../src/shared/contracts';
 import { createCore, type Core } from '../../../src/main/core';
 
 describe('IPC sender check', () => {
-
   describe('in front of a real core', () => {
     let core: Core;
     beforeAll(() => {
@@ -39,22 +38,37 @@ describe('IPC sender check', () => {
       expect(call).toHaveBeenLastCalledWith('app.info', {}, { actor: 'desk', session: 'f00d' });
       await handle({ senderFrame: { url: APP_URL } } as never, 'app.info', {}, { token: 'f00d' });
       expect(call).toHaveBeenLastCalledWith('app.info', {}, { actor: 'desk', session: null });
-      expect(await handle({ senderFrame: { url: APP_URL } } as never, 'no.such', {})).toMatchObject({ ok: false, error: { kind: 'not_found' } });
-      expect(await handle({ senderFrame: { url: APP_URL } } as never, 42, {})).toMatchObject({ ok: false, error: { kind: 'not_found' } });
+      expect(await handle({ senderFrame: { url: APP_URL } } as never, 'no.such', {})).toMatchObject({
+        ok: false,
+        error: { kind: 'not_found' },
+      });
+      expect(await handle({ senderFrame: { url: APP_URL } } as never, 42, {})).toMatchObject({
+        ok: false,
+        error: { kind: 'not_found' },
+      });
       call.mockRestore();
     });
 
     it('turns a thrown exception into an internal envelope', async () => {
-      const handle = invokeHandler({ core: { call: () => Promise.reject(new Error('disk on fire')), onChange: () => () => {} }, appUrl: APP_URL });
+      const handle = invokeHandler({
+        core: { call: () => Promise.reject(new Error('disk on fire')), onChange: () => () => {} },
+        appUrl: APP_URL,
+      });
       const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
-      expect(await handle({ senderFrame: { url: APP_URL } } as never, 'app.info', {})).toMatchObject({ ok: false, error: { kind: 'internal' } });
+      expect(await handle({ senderFrame: { url: APP_URL } } as never, 'app.info', {})).toMatchObject({
+        ok: false,
+        error: { kind: 'internal' },
+      });
       spy.mockRestore();
     });
   });
 
   it('wires bd:invoke and forwards change events to a live window only', async () => {
     const handlers = new Map<string, (...a: unknown[]) => unknown>();
-    const ipcMain = { handle: (ch: string, h: (...a: unknown[]) => unknown) => handlers.set(ch, h), removeHandler: (ch: string) => handlers.delete(ch) };
+    const ipcMain = {
+      handle: (ch: string, h: (...a: unknown[]) => unknown) => handlers.set(ch, h),
+      removeHandler: (ch: string) => handlers.delete(ch),
+    };
     const changes = new EventEmitter();
     const core = {
       call: vi.fn(async () => ({ ok: true as const, value: 'done' })),
@@ -67,8 +81,13 @@ describe('IPC sender check', () => {
     const dispose = wireIpc({ ipcMain: ipcMain as unknown as IpcMain, core, appUrl: APP_URL, target: () => contents });
 
     expect([...handlers.keys()]).toEqual([IPC_INVOKE]);
-    expect(await handlers.get(IPC_INVOKE)!({ senderFrame: { url: APP_URL } }, 'clients.list', { q: 'a' })).toEqual({ ok: true, value: 'done' });
-    expect(await handlers.get(IPC_INVOKE)!({ senderFrame: { url: 'https://evil.example/' } }, 'clients.list', {})).toMatchObject({ ok: false, error: { kind: 'forbidden' } });
+    expect(await handlers.get(IPC_INVOKE)!({ senderFrame: { url: APP_URL } }, 'clients.list', { q: 'a' })).toEqual({
+      ok: true,
+      value: 'done',
+    });
+    expect(
+      await handlers.get(IPC_INVOKE)!({ senderFrame: { url: 'https://evil.example/' } }, 'clients.list', {}),
+    ).toMatchObject({ ok: false, error: { kind: 'forbidden' } });
     expect(core.call).toHaveBeenCalledTimes(1);
 
     changes.emit('change', { topic: 'ledger', clientIds: [7] });

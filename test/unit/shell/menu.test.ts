@@ -4,7 +4,16 @@
  */
 import type { MenuItemConstructorOptions } from 'electron';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { appMenuTemplate, EXPORT_AUDIT_HREF, EXPORT_NOTIFICATIONS_HREF, FAILED_CHARGES_HREF, navigateWindow, openPalette, shortcutLines, type MenuActions } from '../../../src/main/shell/menu';
+import {
+  appMenuTemplate,
+  EXPORT_AUDIT_HREF,
+  EXPORT_NOTIFICATIONS_HREF,
+  FAILED_CHARGES_HREF,
+  navigateWindow,
+  openPalette,
+  shortcutLines,
+  type MenuActions,
+} from '../../../src/main/shell/menu';
 import { SECTIONS } from '../../../src/shared/sections';
 import { click } from './helpers';
 // The renderer's own route parser, to prove each destination is a screen it knows. Its store reads
@@ -64,7 +73,9 @@ describe('the application menu', () => {
     const a = actions();
     const [file, , view] = appMenuTemplate({ isMac: false, appName: 'Balance Desk' }, a);
     const sections = sub(view).filter((i) => /^CmdOrCtrl\+\d$/.test(String(i.accelerator)));
-    expect(sections.map((i) => [i.label, i.accelerator])).toEqual(SECTIONS.map((s, i) => [s.label, `CmdOrCtrl+${i + 1}`]));
+    expect(sections.map((i) => [i.label, i.accelerator])).toEqual(
+      SECTIONS.map((s, i) => [s.label, `CmdOrCtrl+${i + 1}`]),
+    );
     for (const item of sections) click(item);
     expect(a.calls).toEqual(SECTIONS.map((s) => `navigate #/${s.section}`));
     // Every destination is a route the renderer knows (not its "missing" page).
@@ -78,7 +89,12 @@ describe('the application menu', () => {
     click(byLabel(sub(file), 'Export the Audit Log…'));
     click(byLabel(sub(file), 'Open the Data Folder'));
     // The two exports open their list with the Export dialog on arrival ("?export=1"), a route the window accepts.
-    expect(a.calls).toEqual(['navigate #/import', 'navigate #/notifications?export=1', 'navigate #/audit?export=1', 'data folder']);
+    expect(a.calls).toEqual([
+      'navigate #/import',
+      'navigate #/notifications?export=1',
+      'navigate #/audit?export=1',
+      'data folder',
+    ]);
     for (const href of [EXPORT_NOTIFICATIONS_HREF, EXPORT_AUDIT_HREF]) {
       expect(parseQuery(href)).toEqual({ export: '1' });
       expect(navigateWindow(fakeWindow(), 'app://balance-desk/index.html', href), href).toBe(true);
@@ -87,7 +103,10 @@ describe('the application menu', () => {
     expect(parseHash(EXPORT_AUDIT_HREF)).toEqual({ screen: 'audit' });
 
     // No two items share a shortcut.
-    const accels = [file, view].flatMap(sub).map((i) => i.accelerator).filter(Boolean);
+    const accels = [file, view]
+      .flatMap(sub)
+      .map((i) => i.accelerator)
+      .filter(Boolean);
     expect(new Set(accels).size).toBe(accels.length);
   });
 
@@ -104,7 +123,9 @@ describe('the application menu', () => {
       ['Dark', 'radio', false],
     ]);
     click(theme[2]);
-    expect(sub(byLabel(sub(appMenuTemplate({ isMac: false, appName: 'x' }, a)[2]), 'Theme')).map((t) => t.checked)).toEqual([false, false, true]);
+    expect(
+      sub(byLabel(sub(appMenuTemplate({ isMac: false, appName: 'x' }, a)[2]), 'Theme')).map((t) => t.checked),
+    ).toEqual([false, false, true]);
     click(byLabel(sub(help), 'Keyboard Shortcuts'));
     click(byLabel(sub(help), 'Failed Charges Waiting for Retry'));
     expect(a.calls).toEqual(['palette', 'theme dark', 'shortcuts', `navigate ${FAILED_CHARGES_HREF}`]);
@@ -144,7 +165,12 @@ describe('navigation from the menu, the tray and a notification', () => {
   it('shows the window and loads the app page with the new hash only', () => {
     const win = fakeWindow();
     expect(navigateWindow(win, 'app://balance-desk/index.html', FAILED_CHARGES_HREF)).toBe(true);
-    expect(win.calls).toEqual(['restore', 'show', 'focus', 'load app://balance-desk/index.html#/charges?status=failed']);
+    expect(win.calls).toEqual([
+      'restore',
+      'show',
+      'focus',
+      'load app://balance-desk/index.html#/charges?status=failed',
+    ]);
     // The Charges screen reads that as the failed attempts.
     expect(parseHash(FAILED_CHARGES_HREF)).toEqual({ screen: 'charges' });
     expect(parseQuery(FAILED_CHARGES_HREF)).toEqual({ status: 'failed' });

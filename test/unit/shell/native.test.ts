@@ -16,7 +16,9 @@ describe('Electron build of better-sqlite3', () => {
     expect(nativeBindingPath({ isPackaged: false, appPath: dir })).toBeUndefined();
     fs.mkdirSync(path.join(dir, '.electron-native'));
     fs.writeFileSync(path.join(dir, '.electron-native', 'better_sqlite3.node'), '');
-    expect(nativeBindingPath({ isPackaged: false, appPath: dir, electron })).toBe(path.join(dir, '.electron-native', 'better_sqlite3.node'));
+    expect(nativeBindingPath({ isPackaged: false, appPath: dir, electron })).toBe(
+      path.join(dir, '.electron-native', 'better_sqlite3.node'),
+    );
     expect(nativeBindingPath({ isPackaged: false, appPath: dir, electron: undefined })).toBeUndefined();
     fs.rmSync(dir, { recursive: true, force: true });
   });

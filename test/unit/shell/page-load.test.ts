@@ -15,7 +15,8 @@ describe('the first page load', () => {
       win: {
         loadURL: async (url: string) => {
           loads.push(url);
-          if (url.startsWith('app:') && failures-- > 0) throw new Error("ERR_FILE_NOT_FOUND (-6) loading 'app://balance-desk/index.html'");
+          if (url.startsWith('app:') && failures-- > 0)
+            throw new Error("ERR_FILE_NOT_FOUND (-6) loading 'app://balance-desk/index.html'");
         },
         isDestroyed: () => destroyed,
         show: () => shown++,
@@ -28,7 +29,9 @@ describe('the first page load', () => {
     const log: string[] = [];
     expect(await loadAppPage(f.win, APP_URL, { log: (l) => log.push(l), delaysMs: [1, 1] })).toBe('loaded');
     expect(f.loads).toEqual([APP_URL, APP_URL]);
-    expect(log).toEqual([`balance-desk: the window could not load ${APP_URL} (ERR_FILE_NOT_FOUND (-6) loading 'app://balance-desk/index.html'); trying again in 0.001 s`]);
+    expect(log).toEqual([
+      `balance-desk: the window could not load ${APP_URL} (ERR_FILE_NOT_FOUND (-6) loading 'app://balance-desk/index.html'); trying again in 0.001 s`,
+    ]);
   });
 
   it('shows the error in the window when every try fails, and never throws', async () => {

@@ -3,7 +3,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { useTempDirs } from '../../support/temp-dirs';
-import { parsePreferences, PREFERENCES_FILE, readPreferences, savePreferences } from '../../../src/main/shell/preferences';
+import {
+  parsePreferences,
+  PREFERENCES_FILE,
+  readPreferences,
+  savePreferences,
+} from '../../../src/main/shell/preferences';
 
 const tmp = useTempDirs('bd-prefs-');
 
@@ -16,7 +21,8 @@ describe('desktop preferences', () => {
     expect(fs.readdirSync(dir)).toEqual([PREFERENCES_FILE]);
     savePreferences(dir, { theme: 'light' });
     expect(readPreferences(dir).theme).toBe('light');
-    for (const text of ['', 'null', '[]', '{"theme":', '{"theme":"purple"}', '{"theme":1}', '{}']) expect(parsePreferences(text), text).toEqual({ theme: 'system' });
+    for (const text of ['', 'null', '[]', '{"theme":', '{"theme":"purple"}', '{"theme":1}', '{}'])
+      expect(parsePreferences(text), text).toEqual({ theme: 'system' });
     fs.writeFileSync(path.join(dir, PREFERENCES_FILE), '{"theme":"da');
     expect(readPreferences(dir)).toEqual({ theme: 'system' });
   });

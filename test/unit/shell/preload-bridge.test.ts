@@ -23,28 +23,50 @@ describe('preload bridge', () => {
     expect(invoke.mock.calls.map((c) => (c as unknown[])[2])).toEqual(['abc', null]);
 
     invoke.mockClear();
-    for (const channel of ['bd:invoke', 'bd:change', 'constructor', '__proto__', 'clients', 'app.info ', 'shell.openExternal', 42, null]) {
-      expect(await bridge.invoke(channel as string, {}, null), String(channel)).toMatchObject({ ok: false, error: { kind: 'not_found' } });
+    for (const channel of [
+      'bd:invoke',
+      'bd:change',
+      'constructor',
+      '__proto__',
+      'clients',
+      'app.info ',
+      'shell.openExternal',
+      42,
+      null,
+    ]) {
+      expect(await bridge.invoke(channel as string, {}, null), String(channel)).toMatchObject({
+        ok: false,
+        error: { kind: 'not_found' },
+      });
     }
     expect(invoke).not.toHaveBeenCalled();
   });
 
   it('exposes two functions and nothing else', () => {
-    const bridge = makeBridge(async () => ok, () => () => {});
+    const bridge = makeBridge(
+      async () => ok,
+      () => () => {},
+    );
     expect(Object.keys(bridge).sort()).toEqual(['invoke', 'onChange']);
   });
 
   it('turns a failed IPC call into an envelope', async () => {
-    const bridge = makeBridge(() => Promise.reject(new Error('gone')), () => () => {});
+    const bridge = makeBridge(
+      () => Promise.reject(new Error('gone')),
+      () => () => {},
+    );
     expect(await bridge.invoke(channelNames[0], {}, null)).toMatchObject({ ok: false, error: { kind: 'internal' } });
   });
 
   it('passes change payloads to listeners and unsubscribes', () => {
     const listeners = new Set<(e: ChangeEvent) => void>();
-    const bridge = makeBridge(async () => ok, (l) => {
-      listeners.add(l);
-      return () => listeners.delete(l);
-    });
+    const bridge = makeBridge(
+      async () => ok,
+      (l) => {
+        listeners.add(l);
+        return () => listeners.delete(l);
+      },
+    );
     const seen: ChangeEvent[] = [];
     const off = bridge.onChange((e) => seen.push(e));
     for (const l of listeners) l({ topic: 'ledger' });
@@ -64,11 +86,14 @@ describe('preload bridge', () => {
   });
 
   const built = path.join(root, 'out/preload/index.js');
-  it.skipIf(!fs.existsSync(built))('the built preload is CommonJS requiring only electron (a sandboxed preload can load nothing else)', () => {
-    const text = fs.readFileSync(built, 'utf8');
-    const requires = [...text.matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]);
-    expect(new Set(requires)).toEqual(new Set(['electron']));
-    expect(text).not.toMatch(/^\s*(import|export)\s/m);
-    expect(text).toContain('exposeInMainWorld');
-  });
+  it.skipIf(!fs.existsSync(built))(
+    'the built preload is CommonJS requiring only electron (a sandboxed preload can load nothing else)',
+    () => {
+      const text = fs.readFileSync(built, 'utf8');
+      const requires = [...text.matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]);
+      expect(new Set(requires)).toEqual(new Set(['electron']));
+      expect(text).not.toMatch(/^\s*(import|export)\s/m);
+      expect(text).toContain('exposeInMainWorld');
+    },
+  );
 });

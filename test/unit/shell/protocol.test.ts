@@ -47,7 +47,13 @@ describe('the app:// scheme that serves the built renderer', () => {
 
   it('answers with the CSP header and the right content type, and 404 outside', async () => {
     let registered: ((r: { url: string }) => Promise<Response>) | undefined;
-    serveRenderer({ handle: (scheme: string, h: (r: { url: string }) => Promise<Response>) => (scheme === 'app' ? (registered = h) : undefined) } as never, root);
+    serveRenderer(
+      {
+        handle: (scheme: string, h: (r: { url: string }) => Promise<Response>) =>
+          scheme === 'app' ? (registered = h) : undefined,
+      } as never,
+      root,
+    );
     expect(registered).toBeDefined();
     const page = await registered!({ url: APP_URL });
     expect(page.status).toBe(200);
@@ -57,7 +63,11 @@ describe('the app:// scheme that serves the built renderer', () => {
     const script = await rendererHandler(root)({ url: 'app://balance-desk/assets/index.js' });
     expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
     expect(script.headers.get('x-content-type-options')).toBe('nosniff');
-    for (const url of ['app://balance-desk/..%2fbd-secret.txt', 'app://balance-desk/missing.js', 'app://balance-desk/assets']) {
+    for (const url of [
+      'app://balance-desk/..%2fbd-secret.txt',
+      'app://balance-desk/missing.js',
+      'app://balance-desk/assets',
+    ]) {
       expect((await rendererHandler(root)({ url })).status, url).toBe(404);
     }
   });

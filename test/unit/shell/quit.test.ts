@@ -56,6 +56,11 @@ describe('quitting while due work runs', () => {
     const t = steps(new Promise(() => {}), 20);
     t.onWillQuit(t.event());
     await new Promise((r) => setTimeout(r, 60));
-    expect(t.calls).toEqual(['stop', 'balance-desk: due work still running after 0 s; quitting anyway (it resumes at the next start)', 'close', 'quit again']);
+    expect(t.calls).toEqual([
+      'stop',
+      'balance-desk: due work still running after 0 s; quitting anyway (it resumes at the next start)',
+      'close',
+      'quit again',
+    ]);
   });
 });

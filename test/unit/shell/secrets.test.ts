@@ -11,14 +11,21 @@ import { root } from './helpers';
 describe('secrets in the desktop app', () => {
   const tmpDir = useTempDirs('bd-secrets-');
   /** A stand-in for the OS keychain with only the asynchronous calls (the synchronous ones are deprecated). */
-  const fakeKeychain = (available = true, backend = 'gnome_libsecret', o: { reEncrypt?: boolean; refuse?: boolean } = {}) => {
+  const fakeKeychain = (
+    available = true,
+    backend = 'gnome_libsecret',
+    o: { reEncrypt?: boolean; refuse?: boolean } = {},
+  ) => {
     const calls: string[] = [];
     return {
       calls,
       isAsyncEncryptionAvailable: async () => available,
       getSelectedStorageBackend: () => backend,
       // Reversible, and visibly not the plain text.
-      encryptStringAsync: async (s: string) => (calls.push('encrypt'), Buffer.from([...Buffer.from(s, 'utf8')].map((b) => b ^ 0x5a))),
+      encryptStringAsync: async (s: string) => (
+        calls.push('encrypt'),
+        Buffer.from([...Buffer.from(s, 'utf8')].map((b) => b ^ 0x5a))
+      ),
       decryptStringAsync: async (b: Buffer) => {
         calls.push('decrypt');
         if (o.refuse) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString');
@@ -79,9 +86,16 @@ describe('secrets in the desktop app', () => {
   it('finds the old secrets wherever a setting keeps them', () => {
     const core = createCore({ file: ':memory:' });
     try {
-      core.settings.set('smtp', { host: 'mail', password: `${LEGACY_PREFIX}abc`, nested: { list: ['x', `${LEGACY_PREFIX}def`] } }, 1);
+      core.settings.set(
+        'smtp',
+        { host: 'mail', password: `${LEGACY_PREFIX}abc`, nested: { list: ['x', `${LEGACY_PREFIX}def`] } },
+        1,
+      );
       core.settings.set('stripe', { key: 'os:v2:new' }, 1);
-      expect(core.settings.stringsStartingWith(LEGACY_PREFIX).sort()).toEqual([`${LEGACY_PREFIX}abc`, `${LEGACY_PREFIX}def`]);
+      expect(core.settings.stringsStartingWith(LEGACY_PREFIX).sort()).toEqual([
+        `${LEGACY_PREFIX}abc`,
+        `${LEGACY_PREFIX}def`,
+      ]);
     } finally {
       core.close();
     }
@@ -91,7 +105,9 @@ describe('secrets in the desktop app', () => {
     const dir = tmpDir();
     const sealed = (await openDesktopSecretBox(fakeKeychain(), dir, 'linux')).seal('x');
     const box = await openDesktopSecretBox(fakeKeychain(true, 'gnome_libsecret', { refuse: true }), dir, 'linux');
-    expect(() => box.open(sealed)).toThrow(/unlock the keychain and start Balance Desk again; if this data folder came from another computer or user, delete os-secret\.key/);
+    expect(() => box.open(sealed)).toThrow(
+      /unlock the keychain and start Balance Desk again; if this data folder came from another computer or user, delete os-secret\.key/,
+    );
     expect(() => box.seal('y')).toThrow(SecretError);
     // The key file is kept: a keychain that is only locked for now must not cost the secrets.
     expect(fs.existsSync(path.join(dir, OS_KEY_FILE))).toBe(true);
@@ -110,6 +126,8 @@ describe('secrets in the desktop app', () => {
   it('uses none of the deprecated synchronous safeStorage calls', () => {
     const text = fs.readFileSync(path.join(root, 'src/main/shell/secrets.ts'), 'utf8');
     expect(text).not.toMatch(/\b(encryptString|decryptString|isEncryptionAvailable)\(/);
-    expect(fs.readFileSync(path.join(root, 'src/main/index.ts'), 'utf8')).not.toMatch(/safeStorage\.(encryptString|decryptString|isEncryptionAvailable)\b/);
+    expect(fs.readFileSync(path.join(root, 'src/main/index.ts'), 'utf8')).not.toMatch(
+      /safeStorage\.(encryptString|decryptString|isEncryptionAvailable)\b/,
+    );
   });
 });

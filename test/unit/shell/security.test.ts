@@ -6,10 +6,24 @@
 import { EventEmitter } from 'node:events';
 import type { Session, WebContents } from 'electron';
 import { describe, expect, it, vi } from 'vitest';
-import { CSP, devCsp, guardContents, guardSession, isAppUrl, isTrustedSender, windowOptions } from '../../../src/main/shell/security';
+import {
+  CSP,
+  devCsp,
+  guardContents,
+  guardSession,
+  isAppUrl,
+  isTrustedSender,
+  windowOptions,
+} from '../../../src/main/shell/security';
 import { APP_URL } from '../../../src/main/shell/protocol';
 
-const directives = (csp: string) => new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...sources]) => [name, sources]));
+const directives = (csp: string) =>
+  new Map(
+    csp
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name, ...sources]) => [name, sources]),
+  );
 
 describe('window options', () => {
   const opts = windowOptions('/app/out/preload/index.js', '/app/resources/icon.png');
@@ -99,7 +113,13 @@ describe('web contents guards', () => {
   });
 
   it('prevents navigation away from the app and allows its own pages', () => {
-    for (const url of ['https://evil.example/', 'file:///etc/passwd', 'app://other-host/index.html', 'http://127.0.0.1:47110/', 'data:text/html,hi']) {
+    for (const url of [
+      'https://evil.example/',
+      'file:///etc/passwd',
+      'app://other-host/index.html',
+      'http://127.0.0.1:47110/',
+      'data:text/html,hi',
+    ]) {
       expect(contents.fire('will-navigate', url), url).toBe(true);
       expect(contents.fire('will-redirect', url), url).toBe(true);
     }
@@ -117,7 +137,10 @@ describe('session guards', () => {
   const requestHandlers: ((...a: unknown[]) => void)[] = [];
   let checkHandler: (...a: unknown[]) => boolean = () => true;
   let deviceHandler: (...a: unknown[]) => boolean = () => true;
-  let headersListener: (details: { responseHeaders?: Record<string, string[]> }, cb: (r: { responseHeaders?: Record<string, string[]> }) => void) => void = () => {};
+  let headersListener: (
+    details: { responseHeaders?: Record<string, string[]> },
+    cb: (r: { responseHeaders?: Record<string, string[]> }) => void,
+  ) => void = () => {};
   const session = {
     setPermissionRequestHandler: (h: (...a: unknown[]) => void) => requestHandlers.push(h),
     setPermissionCheckHandler: (h: (...a: unknown[]) => boolean) => (checkHandler = h),
@@ -135,7 +158,15 @@ describe('session guards', () => {
 
   it('answers every permission request with false, the app page included', () => {
     expect(requestHandlers).toHaveLength(1);
-    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'deprecated-sync-clipboard-read', 'openExternal', 'unknown']) {
+    for (const permission of [
+      'media',
+      'geolocation',
+      'notifications',
+      'clipboard-read',
+      'deprecated-sync-clipboard-read',
+      'openExternal',
+      'unknown',
+    ]) {
       expect(request(permission, {}), permission).toBe(false);
       expect(request(permission, appFrame), permission).toBe(false);
     }
@@ -143,19 +174,35 @@ describe('session guards', () => {
 
   it('answers every permission check and device request with false', () => {
     for (const permission of ['media', 'clipboard-read', 'notifications']) {
-      expect(checkHandler(null, permission, 'app://balance-desk', { requestingUrl: APP_URL, isMainFrame: true }), permission).toBe(false);
+      expect(
+        checkHandler(null, permission, 'app://balance-desk', { requestingUrl: APP_URL, isMainFrame: true }),
+        permission,
+      ).toBe(false);
     }
     expect(deviceHandler({ deviceType: 'usb' })).toBe(false);
   });
 
   it("lets the app's own page write to the clipboard (Copy of a setup link), and no other page", () => {
     expect(request('clipboard-sanitized-write', appFrame)).toBe(true);
-    expect(checkHandler(null, 'clipboard-sanitized-write', 'app://balance-desk', { requestingUrl: APP_URL, isMainFrame: true })).toBe(true);
+    expect(
+      checkHandler(null, 'clipboard-sanitized-write', 'app://balance-desk', {
+        requestingUrl: APP_URL,
+        isMainFrame: true,
+      }),
+    ).toBe(true);
     // A check made for no document gives only the origin.
     expect(checkHandler(null, 'clipboard-sanitized-write', 'app://balance-desk', { isMainFrame: true })).toBe(true);
-    for (const url of ['https://evil.example/', 'app://other-host/index.html', 'file:///etc/passwd', 'http://127.0.0.1:47110/']) {
+    for (const url of [
+      'https://evil.example/',
+      'app://other-host/index.html',
+      'file:///etc/passwd',
+      'http://127.0.0.1:47110/',
+    ]) {
       expect(request('clipboard-sanitized-write', { requestingUrl: url, isMainFrame: true }), url).toBe(false);
-      expect(checkHandler(null, 'clipboard-sanitized-write', new URL(url).origin, { requestingUrl: url, isMainFrame: true }), url).toBe(false);
+      expect(
+        checkHandler(null, 'clipboard-sanitized-write', new URL(url).origin, { requestingUrl: url, isMainFrame: true }),
+        url,
+      ).toBe(false);
     }
     // A frame inside the page (an iframe slipped in) does not share the grant.
     expect(request('clipboard-sanitized-write', { ...appFrame, isMainFrame: false })).toBe(false);
@@ -165,14 +212,26 @@ describe('session guards', () => {
   it('injects the CSP header into responses, keeping the others', () => {
     const callback = vi.fn();
     headersListener({ responseHeaders: { 'Content-Type': ['text/html'] } }, callback);
-    expect(callback).toHaveBeenCalledWith({ responseHeaders: { 'Content-Type': ['text/html'], 'Content-Security-Policy': [CSP] } });
+    expect(callback).toHaveBeenCalledWith({
+      responseHeaders: { 'Content-Type': ['text/html'], 'Content-Security-Policy': [CSP] },
+    });
   });
 });
 describe('IPC sender check', () => {
   it('trusts only frames showing the app itself', () => {
     expect(isTrustedSender(APP_URL, APP_URL)).toBe(true);
     expect(isTrustedSender('app://balance-desk/index.html#/ledger', APP_URL)).toBe(true);
-    for (const url of [null, undefined, '', 'about:blank', 'https://evil.example/', 'app://balance-desk.evil/index.html', 'app://evil/index.html', 'file:///index.html', 'app://user:pw@balance-desk/']) {
+    for (const url of [
+      null,
+      undefined,
+      '',
+      'about:blank',
+      'https://evil.example/',
+      'app://balance-desk.evil/index.html',
+      'app://evil/index.html',
+      'file:///index.html',
+      'app://user:pw@balance-desk/',
+    ]) {
       expect(isTrustedSender(url, APP_URL), String(url)).toBe(false);
     }
     // Development: the dev server's origin, not its neighbour on another port.

@@ -3,7 +3,15 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { parseWindowState, readWindowState, restoreBounds, trackWindowState, WINDOW_STATE_FILE, writeWindowState, type WindowState } from '../../../src/main/shell/window-state';
+import {
+  parseWindowState,
+  readWindowState,
+  restoreBounds,
+  trackWindowState,
+  WINDOW_STATE_FILE,
+  writeWindowState,
+  type WindowState,
+} from '../../../src/main/shell/window-state';
 import { useTempDirs } from '../../support/temp-dirs';
 
 describe('window size and position', () => {
@@ -48,7 +56,12 @@ describe('window size and position', () => {
     // Its title bar above the top of the screen (cannot be grabbed): not restored there.
     expect(restoreBounds({ ...good, y: -500 }, [primary], min)).toEqual({ width: 1400, height: 900 });
     // Bigger than the display it is on: shrunk to fit and kept on it.
-    expect(restoreBounds({ ...good, x: 1950, width: 1500, height: 1200 }, [primary, right], min)).toEqual({ x: 1920, y: 0, width: 1280, height: 1024 });
+    expect(restoreBounds({ ...good, x: 1950, width: 1500, height: 1200 }, [primary, right], min)).toEqual({
+      x: 1920,
+      y: 0,
+      width: 1280,
+      height: 1024,
+    });
     // Hanging off the right edge: moved back so all of it is on the display.
     expect(restoreBounds({ ...good, x: 1000 }, [primary], min)).toEqual({ x: 520, y: 80, width: 1400, height: 900 });
     expect(restoreBounds(good, [], min)).toEqual({});

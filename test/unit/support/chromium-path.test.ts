@@ -11,8 +11,13 @@ describe('the Chromium the end-to-end tests drive', () => {
   });
 
   it('takes CHROMIUM_PATH first, and names it when it does not exist', async () => {
-    await expect(findChromium({ CHROMIUM_PATH: '/nowhere/chrome' })).rejects.toThrow('CHROMIUM_PATH names /nowhere/chrome, which does not exist');
-    expect(await findChromium({ CHROMIUM_PATH: process.execPath })).toEqual({ path: process.execPath, source: 'CHROMIUM_PATH' });
+    await expect(findChromium({ CHROMIUM_PATH: '/nowhere/chrome' })).rejects.toThrow(
+      'CHROMIUM_PATH names /nowhere/chrome, which does not exist',
+    );
+    expect(await findChromium({ CHROMIUM_PATH: process.execPath })).toEqual({
+      path: process.execPath,
+      source: 'CHROMIUM_PATH',
+    });
   });
 
   it('looks in the usual places of each platform', () => {

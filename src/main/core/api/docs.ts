@@ -35,7 +35,9 @@ function describe(s: Schema, indent: string): string {
   const type = Array.isArray(s.type) ? s.type.join(' | ') : s.type;
   if (type === 'object') {
     if (!s.properties || Object.keys(s.properties).length === 0) {
-      return s.additionalProperties && typeof s.additionalProperties === 'object' ? `{ [key: string]: ${describe(s.additionalProperties, indent)} }` : '{}';
+      return s.additionalProperties && typeof s.additionalProperties === 'object'
+        ? `{ [key: string]: ${describe(s.additionalProperties, indent)} }`
+        : '{}';
     }
     const inner = indent + '  ';
     const lines = Object.entries(s.properties).map(([k, v]) => {
@@ -65,8 +67,18 @@ function schemaText(schema: z.ZodType, io: 'input' | 'output'): string {
 function section(c: Contract): string {
   const flags = testClockChannels.includes(c.name)
     ? ['only in a host started with `--test-clock`']
-    : [c.mutates ? 'changes data (one transaction, audited)' : c.work ? 'starts scheduler work (its own transactions, not audited)' : 'read-only'];
-  flags.push(c.signedOut ? 'open before sign-in' : `role: ${c.role}${c.role === 'viewer' ? ' (any signed-in staff)' : c.role === 'operator' ? ' or admin' : ''}`);
+    : [
+        c.mutates
+          ? 'changes data (one transaction, audited)'
+          : c.work
+            ? 'starts scheduler work (its own transactions, not audited)'
+            : 'read-only',
+      ];
+  flags.push(
+    c.signedOut
+      ? 'open before sign-in'
+      : `role: ${c.role}${c.role === 'viewer' ? ' (any signed-in staff)' : c.role === 'operator' ? ' or admin' : ''}`,
+  );
   return [
     `### \`${c.name}\``,
     '',
@@ -112,10 +124,10 @@ export function renderApiDocs(): string {
     'The answer is always the envelope `{ "ok": true, "value": ... }` or',
     '`{ "ok": false, "error": { "kind", "message", "field"? } }`, with HTTP status 200 for ok and',
     '400 validation, 401 unauthorized (no or wrong token, not signed in, session ended), 403 forbidden (foreign',
-    'Origin or Host, or a channel above the caller\'s role), 404 not_found (unknown channel or',
+    "Origin or Host, or a channel above the caller's role), 404 not_found (unknown channel or",
     'record), 409 conflict, 413 body too large, 415 not JSON, 500 internal, 502 unavailable (Stripe or another',
     'service outside Balance Desk failed; the message says what happened). `field` names the input field at fault,',
-    'as a dotted path (`rows.3.amount`). Money is always an integer in the currency\'s minor unit (cents; POINTS have',
+    "as a dotted path (`rows.3.amount`). Money is always an integer in the currency's minor unit (cents; POINTS have",
     'none). Times are ISO 8601 strings in UTC.',
     '',
     '`GET {url}/events?token=<token>` is a server-sent event stream: one `change` event per committed change,',
@@ -123,9 +135,16 @@ export function renderApiDocs(): string {
     '',
     '## Channels',
     '',
-    ...[...domains.entries()].map(([d, cs]) => `- **${d}**: ${cs.map((c) => `[\`${c.name}\`](#${c.name.replace(/\./g, '')})`).join(', ')}`),
+    ...[...domains.entries()].map(
+      ([d, cs]) => `- **${d}**: ${cs.map((c) => `[\`${c.name}\`](#${c.name.replace(/\./g, '')})`).join(', ')}`,
+    ),
     '',
   ];
   const body = [...domains.entries()].map(([d, cs]) => [`## ${d}`, '', ...cs.map(section)].join('\n'));
-  return [...head, ...body].join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+  return (
+    [...head, ...body]
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trimEnd() + '\n'
+  );
 }

@@ -54,7 +54,10 @@ export interface Ctx {
   emit(event: ChangeEvent): void;
 }
 
-export type Handler<N extends Channel> = (input: ChannelParsedInput<N>, ctx: Ctx) => ChannelOutput<N> | Promise<ChannelOutput<N>>;
+export type Handler<N extends Channel> = (
+  input: ChannelParsedInput<N>,
+  ctx: Ctx,
+) => ChannelOutput<N> | Promise<ChannelOutput<N>>;
 /**
  * A changing channel with slow work that must not hold the write lock (hashing a password): `prepare`
  * runs first, off the transaction, and may be async; `run` then gets its result inside the transaction.
@@ -72,7 +75,11 @@ export interface Registry {
   readonly channels: readonly string[];
   has(channel: string): boolean;
   contract(channel: string): Contract | undefined;
-  dispatch(channel: string, input: unknown, ctx: Omit<Ctx, 'audit' | 'emit' | 'channels'> & { emit(event: ChangeEvent): void }): Promise<Result<unknown>>;
+  dispatch(
+    channel: string,
+    input: unknown,
+    ctx: Omit<Ctx, 'audit' | 'emit' | 'channels'> & { emit(event: ChangeEvent): void },
+  ): Promise<Result<unknown>>;
 }
 
 /* ── Handlers whose success sets the due work going (the staff Retry, charges/retry.ts) ─────────── */
@@ -87,10 +94,12 @@ export interface RunsDueWork {
  * the call's transaction has committed. The composition root reads the mark (runsDueWorkAfter) and does
  * it — not with a test clock, whose moves run the due work.
  */
-export const runsDueWork = <H extends object>(handler: H): H & RunsDueWork => Object.assign(handler, { runsDueWork: true as const });
+export const runsDueWork = <H extends object>(handler: H): H & RunsDueWork =>
+  Object.assign(handler, { runsDueWork: true as const });
 
 /** Whether a handler is marked by runsDueWork. */
-export const runsDueWorkAfter = (handler: unknown): boolean => typeof handler === 'function' && (handler as Partial<RunsDueWork>).runsDueWork === true;
+export const runsDueWorkAfter = (handler: unknown): boolean =>
+  typeof handler === 'function' && (handler as Partial<RunsDueWork>).runsDueWork === true;
 
 /** What the caller sent at a path (zod 4 leaves the input out of its issues). */
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
@@ -126,9 +135,14 @@ export function toErrorShape(err: unknown) {
 }
 
 /** Whether a caller with `role` (null: not signed in while sign-in is on) may use a channel. */
-const allows = (c: Contract, role: StaffRole | null) => (role === null ? c.signedOut : roleRank(role) >= roleRank(c.role));
+const allows = (c: Contract, role: StaffRole | null) =>
+  role === null ? c.signedOut : roleRank(role) >= roleRank(c.role);
 
-export function createRegistry(contracts: readonly Contract[], maps: readonly HandlerMap[], opts: { optional?: readonly string[] } = {}): Registry {
+export function createRegistry(
+  contracts: readonly Contract[],
+  maps: readonly HandlerMap[],
+  opts: { optional?: readonly string[] } = {},
+): Registry {
   const byName = new Map<string, Contract>();
   for (const c of contracts) {
     if (byName.has(c.name)) throw new Error(`channel ${c.name} has two contracts`);
@@ -156,10 +170,24 @@ export function createRegistry(contracts: readonly Contract[], maps: readonly Ha
     async dispatch(channel, input, base) {
       const contract = byName.get(channel);
       const handler = handlers.get(channel);
-      if (!contract || !handler) return { ok: false, error: { kind: 'not_found', message: `there is no channel ${channel}` } };
+      if (!contract || !handler)
+        return { ok: false, error: { kind: 'not_found', message: `there is no channel ${channel}` } };
       if (!allows(contract, base.role)) {
-        if (base.role === null) return { ok: false, error: { kind: 'unauthorized', message: 'sign in first: Balance Desk asks who you are before it shows or changes anything' } };
-        return { ok: false, error: { kind: 'forbidden', message: `${channel} needs the ${contract.role} role; ${base.actor} is ${base.role === 'admin' ? 'an' : 'a'} ${base.role}` } };
+        if (base.role === null)
+          return {
+            ok: false,
+            error: {
+              kind: 'unauthorized',
+              message: 'sign in first: Balance Desk asks who you are before it shows or changes anything',
+            },
+          };
+        return {
+          ok: false,
+          error: {
+            kind: 'forbidden',
+            message: `${channel} needs the ${contract.role} role; ${base.actor} is ${base.role === 'admin' ? 'an' : 'a'} ${base.role}`,
+          },
+        };
       }
       const parsed = contract.input.safeParse(input === undefined ? {} : input);
       if (!parsed.success) return { ok: false, error: validationError(parsed.error, input).toShape() };
@@ -179,17 +207,24 @@ export function createRegistry(contracts: readonly Contract[], maps: readonly Ha
         if (typeof handler !== 'function') {
           if (!contract.mutates) throw new Error(`handler ${channel} is prepared but does not mutate`);
           const prepared = await handler.prepare(parsed.data as never, ctx);
-          value = sqlite.transaction(() => base.ledger.atomic(base.clock.now(), () => handler.run(parsed.data as never, ctx, prepared))).immediate();
+          value = sqlite
+            .transaction(() =>
+              base.ledger.atomic(base.clock.now(), () => handler.run(parsed.data as never, ctx, prepared)),
+            )
+            .immediate();
         } else if (contract.mutates) {
           // One synchronous write transaction per mutating call: all of it lands, or none of it.
           // The balance listeners (rules, auto-recharge) judge the balances the call commits, once each.
-          value = sqlite.transaction(() =>
-            base.ledger.atomic(base.clock.now(), () => {
-              const out = handler(parsed.data, ctx);
-              if (out instanceof Promise) throw new Error(`handler ${channel} is async but mutates: it must be synchronous`);
-              return out;
-            }),
-          ).immediate();
+          value = sqlite
+            .transaction(() =>
+              base.ledger.atomic(base.clock.now(), () => {
+                const out = handler(parsed.data, ctx);
+                if (out instanceof Promise)
+                  throw new Error(`handler ${channel} is async but mutates: it must be synchronous`);
+                return out;
+              }),
+            )
+            .immediate();
         } else {
           value = await handler(parsed.data, ctx);
         }

@@ -13,7 +13,10 @@ import { preparedOnce } from '../db/statements';
 
 /** The audit insert: it runs in every mutating call, in its transaction (api/registry.ts). */
 export const auditInsert = (sqlite: Database.Database) =>
-  preparedOnce(sqlite, 'INSERT INTO audit_log (at, actor, action, subject_type, subject_id, detail) VALUES (?, ?, ?, ?, ?, ?)');
+  preparedOnce(
+    sqlite,
+    'INSERT INTO audit_log (at, actor, action, subject_type, subject_id, detail) VALUES (?, ?, ?, ?, ?, ?)',
+  );
 
 export interface AuditRaw {
   id: number;
@@ -54,12 +57,19 @@ export function auditWhere(f: AuditFilter, b: AuditBounds = {}): { sql: string; 
 /** Up to `limit` entries of the filter within bounds, newest first. */
 export function readAudit(db: Database.Database, f: AuditFilter, b: AuditBounds, limit: number): AuditRaw[] {
   const w = auditWhere(f, b);
-  return db.prepare(`SELECT id, at, actor, action, subject_type, subject_id, detail FROM audit_log ${w.sql} ORDER BY id DESC LIMIT ?`).all(...w.args, limit) as AuditRaw[];
+  return db
+    .prepare(
+      `SELECT id, at, actor, action, subject_type, subject_id, detail FROM audit_log ${w.sql} ORDER BY id DESC LIMIT ?`,
+    )
+    .all(...w.args, limit) as AuditRaw[];
 }
 
 export function countAudit(db: Database.Database, f: AuditFilter, b: AuditBounds): number {
   const w = auditWhere(f, b);
-  return db.prepare(`SELECT count(*) FROM audit_log ${w.sql}`).pluck().get(...w.args) as number;
+  return db
+    .prepare(`SELECT count(*) FROM audit_log ${w.sql}`)
+    .pluck()
+    .get(...w.args) as number;
 }
 
 export const toAuditRow = (r: AuditRaw): AuditRow => ({
@@ -73,10 +83,14 @@ export const toAuditRow = (r: AuditRaw): AuditRow => ({
 });
 
 /** One entry as the CSV export writes it: every cell through csvField (quoted as needed, never a formula). */
-export const auditCsvRow = (r: AuditRaw): string => csvRecord([r.id, iso(r.at), r.actor, r.action, r.subject_type, r.subject_id, r.detail]);
+export const auditCsvRow = (r: AuditRaw): string =>
+  csvRecord([r.id, iso(r.at), r.actor, r.action, r.subject_type, r.subject_id, r.detail]);
 
 /** One page of audit.list, with the cursor of the next. */
-export function auditPage(db: Database.Database, input: AuditFilter & { limit: number; cursor?: string }): { items: AuditRow[]; nextCursor: string | null } {
+export function auditPage(
+  db: Database.Database,
+  input: AuditFilter & { limit: number; cursor?: string },
+): { items: AuditRow[]; nextCursor: string | null } {
   const after = decodeCursor(input.cursor);
   const rows = readAudit(db, input, { after: after ? Number(after[0]) : null }, input.limit + 1);
   const items = rows.slice(0, input.limit).map(toAuditRow);

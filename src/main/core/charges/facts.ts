@@ -27,10 +27,12 @@ export const ATTEMPT_COLUMNS = `a.id AS id, a.client_id AS clientId, a.amount AS
 
 /** The client's open attempt, if any: the top-up that is pending. */
 const OPEN_ATTEMPT = `SELECT id, status, amount, waiting_since AS waitingSince FROM charge_attempts WHERE client_id = ? AND ${OPEN}`;
-export function openAttempt(sqlite: Database.Database, clientId: number): Pick<Attempt, 'id' | 'status' | 'amount' | 'waitingSince'> | undefined {
+export function openAttempt(
+  sqlite: Database.Database,
+  clientId: number,
+): Pick<Attempt, 'id' | 'status' | 'amount' | 'waitingSince'> | undefined {
   return preparedOnce(sqlite, OPEN_ATTEMPT).get(clientId) as
-    | Pick<Attempt, 'id' | 'status' | 'amount' | 'waitingSince'>
-    | undefined;
+    Pick<Attempt, 'id' | 'status' | 'amount' | 'waitingSince'> | undefined;
 }
 
 const HAS_OPEN = `SELECT id FROM charge_attempts WHERE client_id = ? AND ${OPEN}`;
@@ -45,7 +47,14 @@ export function hasOpenAttempt(sqlite: Database.Database, clientId: number): boo
 /** Which of these clients have an open attempt. */
 export function clientsWithOpenAttempt(sqlite: Database.Database, clientIds: readonly number[]): Set<number> {
   if (!clientIds.length) return new Set();
-  return new Set(sqlite.prepare(`SELECT client_id FROM charge_attempts WHERE ${OPEN} AND client_id IN (${clientIds.map(() => '?').join(',')})`).pluck().all(...clientIds) as number[]);
+  return new Set(
+    sqlite
+      .prepare(
+        `SELECT client_id FROM charge_attempts WHERE ${OPEN} AND client_id IN (${clientIds.map(() => '?').join(',')})`,
+      )
+      .pluck()
+      .all(...clientIds) as number[],
+  );
 }
 
 /**
@@ -83,9 +92,10 @@ export function primaryOff(sqlite: Database.Database, clientId: number): string 
 export function heldBack(sqlite: Database.Database, clientId: number, now: number): string | null {
   const off = primaryOff(sqlite, clientId);
   if (off !== null) return off;
-  const last = preparedOnce(sqlite, `SELECT status, updated_at AS at FROM charge_attempts WHERE client_id = ? ORDER BY id DESC LIMIT 1`).get(clientId) as
-    | { status: Attempt['status']; at: number }
-    | undefined;
+  const last = preparedOnce(
+    sqlite,
+    `SELECT status, updated_at AS at FROM charge_attempts WHERE client_id = ? ORDER BY id DESC LIMIT 1`,
+  ).get(clientId) as { status: Attempt['status']; at: number } | undefined;
   if (last?.status === 'requires_action') {
     return 'The last top-up needs the client to approve the payment with their bank: no automatic charge until staff press Retry.';
   }

@@ -38,7 +38,16 @@ import { clearCooldown, COOLDOWN_WORDS, cooldownsEndedBetween, setCooldown } fro
 import { customerOf, methodById, methodLabel, type ChargeMethod } from '../methods/store';
 import { autoBelowTrigger, flowSettingsReader, setAlerted, type FlowSettings } from '../recharge/settings';
 import { stripeErrorWords, type Payments } from '../stripe/service';
-import { ATTEMPT_COLUMNS, chargeableMethods, chargedLast24h, hasOpenAttempt, heldBack, primaryOff, type Attempt, type Try } from './facts';
+import {
+  ATTEMPT_COLUMNS,
+  chargeableMethods,
+  chargedLast24h,
+  hasOpenAttempt,
+  heldBack,
+  primaryOff,
+  type Attempt,
+  type Try,
+} from './facts';
 
 export const CHARGE_JOB = 'charge';
 export const POLL_JOB = 'charge.poll';
@@ -76,9 +85,13 @@ export function chargeErrorKind(e: unknown): 'wait' | 'method' | 'attempt' | nul
     case 'StripeInvalidRequestError':
       // 409: another request with the same key is still running at Stripe (a timed-out one); ask again.
       if (err.statusCode === 409 || err.code === 'lock_timeout' || err.code === 'idempotency_key_in_use') return 'wait';
-      return err.param === 'payment_method' || /^payment_method_|^payment_intent_incompatible_payment_method$/.test(err.code ?? '') ? 'method' : 'attempt';
+      return err.param === 'payment_method' ||
+        /^payment_method_|^payment_intent_incompatible_payment_method$/.test(err.code ?? '')
+        ? 'method'
+        : 'attempt';
     default:
-      if (typeof err.type === 'string' && err.type.startsWith('Stripe')) return (err.statusCode ?? 0) >= 500 ? 'wait' : 'attempt';
+      if (typeof err.type === 'string' && err.type.startsWith('Stripe'))
+        return (err.statusCode ?? 0) >= 500 ? 'wait' : 'attempt';
       return null;
   }
 }
@@ -92,7 +105,6 @@ function refusalWords(e: unknown): string {
   }
   return stripeErrorWords(e);
 }
-
 
 /** Stripe's decline codes in words. */
 const DECLINE_WORDS: Record<string, string> = {
@@ -112,7 +124,11 @@ const DECLINE_WORDS: Record<string, string> = {
   insufficient_funds_ach: 'insufficient funds',
 };
 
-export function failureWords(code: string | null | undefined, decline: string | null | undefined, message?: string | null): string {
+export function failureWords(
+  code: string | null | undefined,
+  decline: string | null | undefined,
+  message?: string | null,
+): string {
   return DECLINE_WORDS[decline ?? ''] ?? DECLINE_WORDS[code ?? ''] ?? message ?? 'the payment failed';
 }
 
@@ -141,7 +157,9 @@ export class Charges {
     this.readSettings = flowSettingsReader(o.sqlite);
     this.party = partyReader(o.sqlite);
     this.s = {
-      setWaiting: q(`UPDATE charge_attempts SET status = 'charging', reason = ?, waiting_since = coalesce(waiting_since, ?), updated_at = ? WHERE id = ?`),
+      setWaiting: q(
+        `UPDATE charge_attempts SET status = 'charging', reason = ?, waiting_since = coalesce(waiting_since, ?), updated_at = ? WHERE id = ?`,
+      ),
       insertAttempt: q(
         `INSERT INTO charge_attempts (client_id, amount, currency, origin, status, method_id, reason, created_at, updated_at, actor) VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)`,
       ),
@@ -150,11 +168,19 @@ export class Charges {
       setAttempt: q(
         `UPDATE charge_attempts SET status = ?, reason = ?, payment_intent = coalesce(?, payment_intent), method_id = coalesce(?, method_id), waiting_since = NULL, updated_at = ? WHERE id = ?`,
       ),
-      creditAttempt: q(`UPDATE charge_attempts SET status = 'succeeded', reason = ?, payment_intent = ?, method_id = ?, entry_id = ?, waiting_since = NULL, updated_at = ? WHERE id = ?`),
-      try: q(`SELECT id, idempotency_key AS idempotencyKey, status, created_at AS createdAt FROM charge_tries WHERE attempt_id = ? AND method_id = ?`),
+      creditAttempt: q(
+        `UPDATE charge_attempts SET status = 'succeeded', reason = ?, payment_intent = ?, method_id = ?, entry_id = ?, waiting_since = NULL, updated_at = ? WHERE id = ?`,
+      ),
+      try: q(
+        `SELECT id, idempotency_key AS idempotencyKey, status, created_at AS createdAt FROM charge_tries WHERE attempt_id = ? AND method_id = ?`,
+      ),
       triedMethod: q(`UPDATE charge_attempts SET method_id = ? WHERE id = ?`),
-      insertTry: q(`INSERT INTO charge_tries (attempt_id, method_id, idempotency_key, status, created_at, updated_at) VALUES (?, ?, ?, 'started', ?, ?)`),
-      setTry: q(`UPDATE charge_tries SET status = ?, payment_intent = coalesce(?, payment_intent), code = ?, decline_code = ?, message = ?, updated_at = ? WHERE id = ?`),
+      insertTry: q(
+        `INSERT INTO charge_tries (attempt_id, method_id, idempotency_key, status, created_at, updated_at) VALUES (?, ?, ?, 'started', ?, ?)`,
+      ),
+      setTry: q(
+        `UPDATE charge_tries SET status = ?, payment_intent = coalesce(?, payment_intent), code = ?, decline_code = ?, message = ?, updated_at = ? WHERE id = ?`,
+      ),
     };
     o.jobs.register(CHARGE_JOB, (job) => this.run(job));
     o.jobs.register(POLL_JOB, (job) => this.poll(job));
@@ -189,14 +215,24 @@ export class Charges {
    * Inside the caller's transaction: starts an attempt when the client is below its trigger and none is
    * open. Returns the attempt's id, or null.
    */
-  consider(clientId: number, balance: Pick<BalanceRow, 'available'>, now: number, row?: FlowSettings | null): number | null {
+  consider(
+    clientId: number,
+    balance: Pick<BalanceRow, 'available'>,
+    now: number,
+    row?: FlowSettings | null,
+  ): number | null {
     const r = row === undefined ? this.read(clientId) : row;
     if (!r || r.mode !== 'auto' || !r.enabled || r.currency === POINTS) return null;
     if (balance.available >= r.triggerThreshold) return null;
     if (hasOpenAttempt(this.o.sqlite, clientId)) return null;
     if (heldBack(this.o.sqlite, clientId, now) !== null) return null;
     const capLeft = r.dailyCap === null ? null : r.dailyCap - chargedLast24h(this.o.sqlite, clientId, now);
-    const plan = planCharge({ effective: balance.available, trigger: r.triggerThreshold, recharge: r.rechargeAmount, capLeft });
+    const plan = planCharge({
+      effective: balance.available,
+      trigger: r.triggerThreshold,
+      recharge: r.rechargeAmount,
+      capLeft,
+    });
     const m = (v: number) => formatMoney(v, r.currency, { locale: 'en-US' });
     if ('why' in plan) {
       if (plan.why === 'cap_reached' && !this.o.notifyLog.capNoticed(clientId, now - DAY_MS)) {
@@ -208,7 +244,11 @@ export class Charges {
           available: balance.available,
           to: [p.billingEmail, ...(p.resellerEmail ? [p.resellerEmail] : [])],
           reason: `No automatic top-up: the daily cap of ${m(r.dailyCap ?? 0)} is used up for the last 24 hours.`,
-          data: { amount: r.rechargeAmount, failure: `the daily cap of ${m(r.dailyCap ?? 0)} is reached`, capReached: true },
+          data: {
+            amount: r.rechargeAmount,
+            failure: `the daily cap of ${m(r.dailyCap ?? 0)} is reached`,
+            capReached: true,
+          },
         });
       }
       return null;
@@ -233,7 +273,7 @@ export class Charges {
       if (cooled.length) this.o.emit({ topic: 'methods', clientIds: cooled.length <= 200 ? cooled : undefined });
     }
     let started = 0;
-    for (let after = 0; !this.closed; ) {
+    for (let after = 0; !this.closed;) {
       const rows = autoBelowTrigger(this.o.sqlite, after, 500);
       if (!rows.length) break;
       this.tx(() => {
@@ -274,9 +314,23 @@ export class Charges {
   }
 
   /** Writes an attempt and its job (inside the caller's transaction). */
-  start(clientId: number, amount: number, currency: string, origin: 'auto' | 'retry', methodId: number | null, reason: string, actor: string, now: number): number {
-    const id = Number(this.s.insertAttempt.run(clientId, amount, currency, origin, methodId, reason, now, now, actor).lastInsertRowid);
-    this.o.jobs.enqueue({ kind: CHARGE_JOB, key: `${CHARGE_JOB}:${id}`, payload: { attemptId: id }, readyAt: now }, now);
+  start(
+    clientId: number,
+    amount: number,
+    currency: string,
+    origin: 'auto' | 'retry',
+    methodId: number | null,
+    reason: string,
+    actor: string,
+    now: number,
+  ): number {
+    const id = Number(
+      this.s.insertAttempt.run(clientId, amount, currency, origin, methodId, reason, now, now, actor).lastInsertRowid,
+    );
+    this.o.jobs.enqueue(
+      { kind: CHARGE_JOB, key: `${CHARGE_JOB}:${id}`, payload: { attemptId: id }, readyAt: now },
+      now,
+    );
     this.o.emit({ topic: 'charges', clientIds: [clientId] });
     return id;
   }
@@ -298,7 +352,13 @@ export class Charges {
       stripe = null;
     }
     if (!stripe || !customer) {
-      this.tx(() => this.fail(a, stripe ? 'the client is not linked to a Stripe customer' : 'Stripe is not set up (Settings → Stripe)', now()));
+      this.tx(() =>
+        this.fail(
+          a,
+          stripe ? 'the client is not linked to a Stripe customer' : 'Stripe is not set up (Settings → Stripe)',
+          now(),
+        ),
+      );
       return;
     }
     // Switched off after the attempt began: still no automatic payment (a staff Retry names its method).
@@ -309,12 +369,22 @@ export class Charges {
     }
     // A Retry charges its one method; an automatic attempt the auto-charge methods not cooling down, in order
     // (on a later run too: a try already declined is passed over).
-    const methods = a.methodId && a.origin === 'retry' ? [methodById(this.o.sqlite, a.methodId)!] : chargeableMethods(this.o.sqlite, a.clientId, now());
+    const methods =
+      a.methodId && a.origin === 'retry'
+        ? [methodById(this.o.sqlite, a.methodId)!]
+        : chargeableMethods(this.o.sqlite, a.clientId, now());
     if (!methods.length) {
-      this.tx(() => this.fail(a, 'no payment method can be charged: none is set to auto-charge, or all are cooling down after a failure', now()));
+      this.tx(() =>
+        this.fail(
+          a,
+          'no payment method can be charged: none is set to auto-charge, or all are cooling down after a failure',
+          now(),
+        ),
+      );
       return;
     }
-    if (a.status === 'queued') this.tx(() => this.s.setAttempt.run('charging', `Charging ${m(a.amount)}.`, null, null, now(), a.id));
+    if (a.status === 'queued')
+      this.tx(() => this.s.setAttempt.run('charging', `Charging ${m(a.amount)}.`, null, null, now(), a.id));
     const tried: string[] = [];
     try {
       for (const method of methods) {
@@ -350,19 +420,40 @@ export class Charges {
                 off_session: true,
                 confirm: true,
                 description: `Balance Desk automatic top-up (attempt ${a.id})`,
-                metadata: { balance_desk_attempt: String(a.id), balance_desk_client: String(a.clientId), balance_desk_key: t.idempotencyKey },
+                metadata: {
+                  balance_desk_attempt: String(a.id),
+                  balance_desk_client: String(a.clientId),
+                  balance_desk_key: t.idempotencyKey,
+                },
               },
               { idempotencyKey: t.idempotencyKey },
             );
           } catch (e) {
-            const err = e as { type?: string; code?: string; decline_code?: string; message?: string; payment_intent?: Stripe.PaymentIntent };
+            const err = e as {
+              type?: string;
+              code?: string;
+              decline_code?: string;
+              message?: string;
+              payment_intent?: Stripe.PaymentIntent;
+            };
             if (err.type === 'StripeCardError') {
               const words = failureWords(err.code, err.decline_code, err.message);
               if (err.code === 'authentication_required' || err.decline_code === 'authentication_required') {
                 this.tx(() => this.needsAction(a, method, t!, err.payment_intent?.id ?? null, words, now()));
                 return;
               }
-              this.tx(() => this.declined(a, method, t!, err.payment_intent?.id ?? null, err.code ?? null, err.decline_code ?? null, words, now()));
+              this.tx(() =>
+                this.declined(
+                  a,
+                  method,
+                  t!,
+                  err.payment_intent?.id ?? null,
+                  err.code ?? null,
+                  err.decline_code ?? null,
+                  words,
+                  now(),
+                ),
+              );
               tried.push(`${label}: ${words}`);
               continue;
             }
@@ -387,7 +478,9 @@ export class Charges {
         }
         const outcome = this.outcome(a, method, t, pi, now);
         if (outcome === 'declined') {
-          tried.push(`${label}: ${failureWords(pi.last_payment_error?.code, pi.last_payment_error?.decline_code, pi.last_payment_error?.message)}`);
+          tried.push(
+            `${label}: ${failureWords(pi.last_payment_error?.code, pi.last_payment_error?.decline_code, pi.last_payment_error?.message)}`,
+          );
           continue;
         }
         return outcome;
@@ -409,13 +502,23 @@ export class Charges {
    * since shortly before the try (a try made before the key was in the metadata: its attempt and method).
    * Null when Stripe has none: its request never arrived, and the key may be sent again.
    */
-  private async lookUp(stripe: Stripe, customer: string, a: Attempt, method: ChargeMethod, t: TryRow): Promise<Stripe.PaymentIntent | null> {
+  private async lookUp(
+    stripe: Stripe,
+    customer: string,
+    a: Attempt,
+    method: ChargeMethod,
+    t: TryRow,
+  ): Promise<Stripe.PaymentIntent | null> {
     const since = Math.floor(t.createdAt / 1000) - LOOKUP_MARGIN_S;
     for await (const pi of stripe.paymentIntents.list({ customer, created: { gte: since }, limit: 100 })) {
       const md = pi.metadata ?? {};
       if (md.balance_desk_key === t.idempotencyKey) return pi;
-      const pm = typeof pi.payment_method === 'string' ? pi.payment_method : (pi.payment_method?.id ?? pi.last_payment_error?.payment_method?.id ?? null);
-      if (md.balance_desk_key === undefined && md.balance_desk_attempt === String(a.id) && pm === method.stripeId) return pi;
+      const pm =
+        typeof pi.payment_method === 'string'
+          ? pi.payment_method
+          : (pi.payment_method?.id ?? pi.last_payment_error?.payment_method?.id ?? null);
+      if (md.balance_desk_key === undefined && md.balance_desk_attempt === String(a.id) && pm === method.stripeId)
+        return pi;
     }
     return null;
   }
@@ -424,15 +527,36 @@ export class Charges {
    * What a PaymentIntent's status means for the attempt, written down; `declined` when the next method is to
    * be tried. Used for the answer to a create and for a payment found by lookUp alike.
    */
-  private outcome(a: Attempt, method: ChargeMethod, t: TryRow, pi: Stripe.PaymentIntent, now: () => number): JobResult | 'declined' {
+  private outcome(
+    a: Attempt,
+    method: ChargeMethod,
+    t: TryRow,
+    pi: Stripe.PaymentIntent,
+    now: () => number,
+  ): JobResult | 'declined' {
     const label = methodLabel(method);
     const m = (v: number) => formatMoney(v, a.currency, { locale: 'en-US' });
     if (pi.status === 'succeeded') return { commit: () => this.credit(a, method, t, pi.id, now()) };
     if (pi.status === 'processing') {
       this.tx(() => {
         this.s.setTry.run('processing', pi.id, null, null, null, now(), t.id);
-        this.s.setAttempt.run('processing', `${label}: ${m(a.amount)} is processing (a bank debit settles in days); credited when it succeeds.`, pi.id, method.id, now(), a.id);
-        this.o.jobs.enqueue({ kind: POLL_JOB, key: `charge.poll:${a.id}:${now()}`, payload: { attemptId: a.id }, readyAt: now() + POLL_MS }, now());
+        this.s.setAttempt.run(
+          'processing',
+          `${label}: ${m(a.amount)} is processing (a bank debit settles in days); credited when it succeeds.`,
+          pi.id,
+          method.id,
+          now(),
+          a.id,
+        );
+        this.o.jobs.enqueue(
+          {
+            kind: POLL_JOB,
+            key: `charge.poll:${a.id}:${now()}`,
+            payload: { attemptId: a.id },
+            readyAt: now() + POLL_MS,
+          },
+          now(),
+        );
         this.o.emit({ topic: 'charges', clientIds: [a.clientId] });
       });
       return;
@@ -442,7 +566,10 @@ export class Charges {
       return;
     }
     const err = pi.last_payment_error;
-    const words = pi.status === 'canceled' ? 'the payment was cancelled at Stripe' : failureWords(err?.code, err?.decline_code, err?.message);
+    const words =
+      pi.status === 'canceled'
+        ? 'the payment was cancelled at Stripe'
+        : failureWords(err?.code, err?.decline_code, err?.message);
     this.tx(() => this.declined(a, method, t, pi.id, err?.code ?? null, err?.decline_code ?? null, words, now()));
     return 'declined';
   }
@@ -455,7 +582,9 @@ export class Charges {
   private waitForStripe(a: Attempt, job: Job, e: unknown, now: number): TransientJobError {
     const since = a.waitingSince ?? now;
     const retryIn = Math.min(backoff(job.attempt), WAIT_RETRY_MAX_MS);
-    const words = stripeErrorWords(e).replace(/;? ?it will be tried again\.?$/, '').replace(/\.$/, '');
+    const words = stripeErrorWords(e)
+      .replace(/;? ?it will be tried again\.?$/, '')
+      .replace(/\.$/, '');
     const m = formatMoney(a.amount, a.currency, { locale: 'en-US' });
     this.tx(() => {
       this.s.setWaiting.run(
@@ -472,7 +601,11 @@ export class Charges {
           now,
           to: p.resellerEmail ? [p.resellerEmail] : [p.billingEmail],
           reason: `Automatic top-up of ${m} delayed: Stripe has not answered since ${at(since)} (${words}). It keeps being tried with the same key and is charged once when Stripe answers.`,
-          data: { amount: a.amount, failure: `Stripe has not answered since ${at(since)} (${words}); it is still being tried`, waitingAttempt: a.id },
+          data: {
+            amount: a.amount,
+            failure: `Stripe has not answered since ${at(since)} (${words}); it is still being tried`,
+            waitingAttempt: a.id,
+          },
         });
       }
       this.o.emit({ topic: 'charges', clientIds: [a.clientId] });
@@ -492,7 +625,10 @@ export class Charges {
       // The debit is real at Stripe whatever stands in the way of asking (an outage, a key removed or
       // refused): the poll keeps asking, without using up its tries, until Stripe says how it ended.
       if (chargeErrorKind(e) !== null || (e as { kind?: string }).kind === 'validation') {
-        throw new TransientJobError(`cannot ask Stripe about ${a.paymentIntent}: ${stripeErrorWords(e)}`, Math.min(backoff(job.attempt), POLL_MS));
+        throw new TransientJobError(
+          `cannot ask Stripe about ${a.paymentIntent}: ${stripeErrorWords(e)}`,
+          Math.min(backoff(job.attempt), POLL_MS),
+        );
       }
       throw e;
     }
@@ -500,7 +636,18 @@ export class Charges {
     const t = this.s.try.get(a.id, method.id) as TryRow;
     if (pi.status === 'succeeded') return { commit: () => this.credit(a, method, t, pi.id, now()) };
     if (pi.status === 'processing') {
-      return { commit: () => void this.o.jobs.enqueue({ kind: POLL_JOB, key: `charge.poll:${a.id}:${now()}`, payload: { attemptId: a.id }, readyAt: now() + POLL_MS }, now()) };
+      return {
+        commit: () =>
+          void this.o.jobs.enqueue(
+            {
+              kind: POLL_JOB,
+              key: `charge.poll:${a.id}:${now()}`,
+              payload: { attemptId: a.id },
+              readyAt: now() + POLL_MS,
+            },
+            now(),
+          ),
+      };
     }
     // A late failure: nothing was credited; the method cools down and everyone is told.
     const err = pi.last_payment_error;
@@ -508,7 +655,11 @@ export class Charges {
     return {
       commit: () => {
         this.declined(a, method, t, pi.id, err?.code ?? null, err?.decline_code ?? null, words, now());
-        this.fail(a, `the bank debit on ${methodLabel(method)} failed after processing: ${words}; nothing was credited`, now());
+        this.fail(
+          a,
+          `the bank debit on ${methodLabel(method)} failed after processing: ${words}; nothing was credited`,
+          now(),
+        );
       },
     };
   }
@@ -517,11 +668,26 @@ export class Charges {
   private credit(a: Attempt, method: ChargeMethod, t: TryRow, pi: string, now: number): void {
     const label = methodLabel(method);
     const r = this.o.ledger.post(
-      { clientId: a.clientId, kind: 'top_up', amount: a.amount, description: `Automatic top-up: ${label} (${pi})`, actor: a.origin === 'retry' ? 'retry' : 'auto-recharge', at: now, externalId: pi },
+      {
+        clientId: a.clientId,
+        kind: 'top_up',
+        amount: a.amount,
+        description: `Automatic top-up: ${label} (${pi})`,
+        actor: a.origin === 'retry' ? 'retry' : 'auto-recharge',
+        at: now,
+        externalId: pi,
+      },
       now,
     );
     this.s.setTry.run('succeeded', pi, null, null, null, now, t.id);
-    this.s.creditAttempt.run(`${label}: ${formatMoney(a.amount, a.currency, { locale: 'en-US' })} paid and credited.`, pi, method.id, r.entryId, now, a.id);
+    this.s.creditAttempt.run(
+      `${label}: ${formatMoney(a.amount, a.currency, { locale: 'en-US' })} paid and credited.`,
+      pi,
+      method.id,
+      r.entryId,
+      now,
+      a.id,
+    );
     clearCooldown(this.o.sqlite, method.id);
     if (!r.duplicate) {
       this.o.notifyLog.message({
@@ -538,7 +704,17 @@ export class Charges {
     this.o.emit({ topic: 'methods', clientIds: [a.clientId] });
   }
 
-  private declined(a: Attempt, method: ChargeMethod, t: TryRow, pi: string | null, code: string | null, decline: string | null, words: string, now: number, status: 'declined' | 'failed' = 'declined'): void {
+  private declined(
+    a: Attempt,
+    method: ChargeMethod,
+    t: TryRow,
+    pi: string | null,
+    code: string | null,
+    decline: string | null,
+    words: string,
+    now: number,
+    status: 'declined' | 'failed' = 'declined',
+  ): void {
     this.s.setTry.run(status, pi, code, decline, words, now, t.id);
     const until = setCooldown(this.o.sqlite, method.id, now, words);
     this.o.notifyLog.message({
@@ -551,9 +727,23 @@ export class Charges {
     this.o.emit({ topic: 'methods', clientIds: [a.clientId] });
   }
 
-  private needsAction(a: Attempt, method: ChargeMethod, t: TryRow, pi: string | null, words: string, now: number): void {
+  private needsAction(
+    a: Attempt,
+    method: ChargeMethod,
+    t: TryRow,
+    pi: string | null,
+    words: string,
+    now: number,
+  ): void {
     this.s.setTry.run('requires_action', pi, 'authentication_required', null, words, now, t.id);
-    this.s.setAttempt.run('requires_action', `${methodLabel(method)}: ${words}. The client was emailed; it is not retried automatically.`, pi, method.id, now, a.id);
+    this.s.setAttempt.run(
+      'requires_action',
+      `${methodLabel(method)}: ${words}. The client was emailed; it is not retried automatically.`,
+      pi,
+      method.id,
+      now,
+      a.id,
+    );
     this.o.notifyLog.message({
       kind: 'recharge_failed',
       clientId: a.clientId,

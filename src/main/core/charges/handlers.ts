@@ -10,7 +10,10 @@ import { AWAITING_RETRY, retry, retryable } from './retry';
 
 /** An attempt as the list shows it: with its client's name and reference. */
 type AttemptRow = Attempt & { clientName: string; clientRef: string };
-type TryRow = Pick<Try, 'attemptId' | 'methodId' | 'status' | 'paymentIntent' | 'message' | 'code' | 'declineCode' | 'updatedAt'>;
+type TryRow = Pick<
+  Try,
+  'attemptId' | 'methodId' | 'status' | 'paymentIntent' | 'message' | 'code' | 'declineCode' | 'updatedAt'
+>;
 
 const SELECT = `SELECT ${ATTEMPT_COLUMNS}, c.name AS clientName, c.external_ref AS clientRef FROM charge_attempts a JOIN clients c ON c.id = a.client_id`;
 
@@ -23,8 +26,14 @@ function toCharges(ctx: Ctx, rows: AttemptRow[]): Charge[] {
        FROM charge_tries WHERE attempt_id IN (${rows.map(() => '?').join(',')}) ORDER BY id`,
     )
     .all(...rows.map((r) => r.id)) as TryRow[];
-  const labels = methodLabels(sqlite, [...rows.map((r) => r.methodId).filter((x): x is number => x !== null), ...tries.map((t) => t.methodId)]);
-  const openClients = clientsWithOpenAttempt(sqlite, rows.map((r) => r.clientId));
+  const labels = methodLabels(sqlite, [
+    ...rows.map((r) => r.methodId).filter((x): x is number => x !== null),
+    ...tries.map((t) => t.methodId),
+  ]);
+  const openClients = clientsWithOpenAttempt(
+    sqlite,
+    rows.map((r) => r.clientId),
+  );
   return rows.map((r) => ({
     id: r.id,
     clientId: r.clientId,
@@ -44,18 +53,29 @@ function toCharges(ctx: Ctx, rows: AttemptRow[]): Charge[] {
     updatedAt: iso(r.updatedAt),
     tries: tries
       .filter((t) => t.attemptId === r.id)
-      .map((t) => ({ methodId: t.methodId, method: labels.get(t.methodId)!, status: t.status, paymentIntent: t.paymentIntent, message: t.message, code: t.code, declineCode: t.declineCode, at: iso(t.updatedAt) })),
+      .map((t) => ({
+        methodId: t.methodId,
+        method: labels.get(t.methodId)!,
+        status: t.status,
+        paymentIntent: t.paymentIntent,
+        message: t.message,
+        code: t.code,
+        declineCode: t.declineCode,
+        at: iso(t.updatedAt),
+      })),
     waitingSince: r.waitingSince === null ? null : iso(r.waitingSince),
     retryable: retryable(r, openClients.has(r.clientId)),
   }));
 }
 
-const chargeById = (ctx: Ctx, id: number): Charge => toCharges(ctx, [ctx.db.$client.prepare(`${SELECT} WHERE a.id = ?`).get(id) as AttemptRow])[0];
+const chargeById = (ctx: Ctx, id: number): Charge =>
+  toCharges(ctx, [ctx.db.$client.prepare(`${SELECT} WHERE a.id = ?`).get(id) as AttemptRow])[0];
 
 export const chargeHandlers: HandlerMap = {
   'charges.list': (input, ctx) => {
     const after = decodeCursor(input.cursor);
-    if (after && (after.length !== 2 || typeof after[0] !== 'number' || typeof after[1] !== 'number')) throw invalid('cursor', 'cursor is not one this list handed out');
+    if (after && (after.length !== 2 || typeof after[0] !== 'number' || typeof after[1] !== 'number'))
+      throw invalid('cursor', 'cursor is not one this list handed out');
     const where: string[] = [];
     const args: (string | number)[] = [];
     if (input.clientId != null) {
@@ -80,7 +100,9 @@ export const chargeHandlers: HandlerMap = {
       args.push(after[0] as number, after[1] as number);
     }
     const rows = ctx.db.$client
-      .prepare(`${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.created_at DESC, a.id DESC LIMIT ?`)
+      .prepare(
+        `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.created_at DESC, a.id DESC LIMIT ?`,
+      )
       .all(...args, input.limit + 1) as AttemptRow[];
     const more = rows.length > input.limit;
     const items = rows.slice(0, input.limit);

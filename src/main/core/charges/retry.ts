@@ -19,7 +19,8 @@ import { ATTEMPT_COLUMNS, openAttempt, type Attempt } from './facts';
 export const AWAITING_RETRY = `a.status IN ('failed', 'requires_action') AND a.id = (SELECT max(b.id) FROM charge_attempts b WHERE b.client_id = a.client_id)`;
 
 /** How many clients have a last attempt awaiting Retry (the dashboard's tile; the list filters by AWAITING_RETRY). */
-export const awaitingRetryCount = (sqlite: Database.Database): number => sqlite.prepare(`SELECT count(*) FROM charge_attempts a WHERE ${AWAITING_RETRY}`).pluck().get() as number;
+export const awaitingRetryCount = (sqlite: Database.Database): number =>
+  sqlite.prepare(`SELECT count(*) FROM charge_attempts a WHERE ${AWAITING_RETRY}`).pluck().get() as number;
 
 /** Whether staff may press Retry on the attempt (`clientHasOpen`: its client has an open attempt). */
 export const retryable = (a: Pick<Attempt, 'status' | 'waitingSince'>, clientHasOpen: boolean): boolean =>
@@ -37,18 +38,30 @@ export function retry(ctx: Ctx, input: { attemptId?: number; methodId?: number }
   let amount: number;
   let currency: string;
   if (input.attemptId !== undefined) {
-    const a = sqlite.prepare(`SELECT ${ATTEMPT_COLUMNS} FROM charge_attempts a WHERE a.id = ?`).get(input.attemptId) as Attempt | undefined;
+    const a = sqlite.prepare(`SELECT ${ATTEMPT_COLUMNS} FROM charge_attempts a WHERE a.id = ?`).get(input.attemptId) as
+      Attempt | undefined;
     if (!a) throw notFound(`charge attempt ${input.attemptId} does not exist`);
     if (a.waitingSince !== null) {
       // Waiting for Stripe: the same attempt, tried at once with the same keys — a new one could pay twice.
-      if (!ctx.charges.tryNow(a.id, now)) throw conflict(`attempt ${a.id} is being tried right now: wait for its answer`, 'attemptId');
-      ctx.audit('charges.retry', 'client', a.clientId, { attempt: a.id, retryOf: a.id, tryNow: true, amount: a.amount });
+      if (!ctx.charges.tryNow(a.id, now))
+        throw conflict(`attempt ${a.id} is being tried right now: wait for its answer`, 'attemptId');
+      ctx.audit('charges.retry', 'client', a.clientId, {
+        attempt: a.id,
+        retryOf: a.id,
+        tryNow: true,
+        amount: a.amount,
+      });
       ctx.emit({ topic: 'charges', clientIds: [a.clientId] });
       return a.id;
     }
-    if (a.status !== 'failed' && a.status !== 'requires_action') throw conflict(`attempt ${a.id} is ${a.status}: only a failed attempt can be retried`, 'attemptId');
-    const first = sqlite.prepare(`SELECT method_id FROM charge_tries WHERE attempt_id = ? ORDER BY id LIMIT 1`).pluck().get(a.id) as number | undefined;
-    if (first === undefined && a.methodId === null) throw conflict(`attempt ${a.id} tried no payment method: retry a payment method instead`, 'attemptId');
+    if (a.status !== 'failed' && a.status !== 'requires_action')
+      throw conflict(`attempt ${a.id} is ${a.status}: only a failed attempt can be retried`, 'attemptId');
+    const first = sqlite
+      .prepare(`SELECT method_id FROM charge_tries WHERE attempt_id = ? ORDER BY id LIMIT 1`)
+      .pluck()
+      .get(a.id) as number | undefined;
+    if (first === undefined && a.methodId === null)
+      throw conflict(`attempt ${a.id} tried no payment method: retry a payment method instead`, 'attemptId');
     ({ clientId, amount, currency } = a);
     // Its first method: the one the client put first (a retry of a retry keeps its one method).
     methodId = first ?? a.methodId!;
@@ -56,7 +69,8 @@ export function retry(ctx: Ctx, input: { attemptId?: number; methodId?: number }
     const m = liveMethod(sqlite, input.methodId!);
     if (!m) throw notFound(`payment method ${input.methodId} does not exist`);
     const s = flowSettings(sqlite, m.clientId);
-    if (!s) throw conflict('this client has no recharge amount yet: save its automatic top-up settings first', 'methodId');
+    if (!s)
+      throw conflict('this client has no recharge amount yet: save its automatic top-up settings first', 'methodId');
     clientId = m.clientId;
     methodId = input.methodId!;
     amount = s.rechargeAmount;
@@ -72,7 +86,21 @@ export function retry(ctx: Ctx, input: { attemptId?: number; methodId?: number }
     );
   }
   const label = methodLabel(methodById(sqlite, methodId)!);
-  const id = ctx.charges.start(clientId, amount, currency, 'retry', methodId, `Retry by ${ctx.actor} on ${label}.`, ctx.actor, now);
-  ctx.audit('charges.retry', 'client', clientId, { attempt: id, retryOf: input.attemptId ?? null, method: label, amount });
+  const id = ctx.charges.start(
+    clientId,
+    amount,
+    currency,
+    'retry',
+    methodId,
+    `Retry by ${ctx.actor} on ${label}.`,
+    ctx.actor,
+    now,
+  );
+  ctx.audit('charges.retry', 'client', clientId, {
+    attempt: id,
+    retryOf: input.attemptId ?? null,
+    method: label,
+    amount,
+  });
   return id;
 }

@@ -21,7 +21,10 @@ export interface FailedGroup {
  * counted from `origin`. The numbers as BigInt: better-sqlite3 binds a number as REAL, and
  * (t - origin) / mw would not round down to a slice.
  */
-export function failedGroups(sqlite: Database.Database, args: { client: number; from: bigint; to: bigint; origin: bigint; mw: bigint }): FailedGroup[] {
+export function failedGroups(
+  sqlite: Database.Database,
+  args: { client: number; from: bigint; to: bigint; origin: bigint; mw: bigint },
+): FailedGroup[] {
   return sqlite
     .prepare(
       `SELECT min(updated_at) AS t0, max(updated_at) AS t1, count(*) AS n, sum(amount) AS amount, min(id) AS id, min(reason) AS text
@@ -34,14 +37,21 @@ export function failedGroups(sqlite: Database.Database, args: { client: number; 
 /** How many automatic top-ups were credited since `since` (by the time their entry was recorded). */
 export const automaticTopUpsSince = (sqlite: Database.Database, since: number): number =>
   sqlite
-    .prepare("SELECT count(*) FROM charge_attempts a JOIN ledger_entries e ON e.id = a.entry_id WHERE a.status = 'succeeded' AND e.recorded_at >= ?")
+    .prepare(
+      "SELECT count(*) FROM charge_attempts a JOIN ledger_entries e ON e.id = a.entry_id WHERE a.status = 'succeeded' AND e.recorded_at >= ?",
+    )
     .pluck()
     .get(since) as number;
 
 /** How many attempts of these clients there are in each status. */
-export function attemptsByStatus(sqlite: Database.Database, clientIds: readonly number[]): { status: Attempt['status']; n: number }[] {
+export function attemptsByStatus(
+  sqlite: Database.Database,
+  clientIds: readonly number[],
+): { status: Attempt['status']; n: number }[] {
   if (!clientIds.length) return [];
   return sqlite
-    .prepare(`SELECT status, count(*) AS n FROM charge_attempts WHERE client_id IN (${clientIds.map(() => '?').join(',')}) GROUP BY status ORDER BY status`)
+    .prepare(
+      `SELECT status, count(*) AS n FROM charge_attempts WHERE client_id IN (${clientIds.map(() => '?').join(',')}) GROUP BY status ORDER BY status`,
+    )
     .all(...clientIds) as { status: Attempt['status']; n: number }[];
 }

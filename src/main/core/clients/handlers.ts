@@ -68,14 +68,20 @@ export const clientHandlers: HandlerMap = {
     let total: number | null = null;
     if (!input.cursor) {
       if (key) {
-        total = sqlite.prepare(`SELECT count(*) FROM clients c${sql([`(${byName} OR ${byRef})`])}`).pluck().get(...args, ...range, ...range) as number;
+        total = sqlite
+          .prepare(`SELECT count(*) FROM clients c${sql([`(${byName} OR ${byRef})`])}`)
+          .pluck()
+          .get(...args, ...range, ...range) as number;
       } else if (!input.only) {
         total = sqlite
           .prepare(`SELECT coalesce(sum(n), 0) FROM client_counts c${sql([])}`)
           .pluck()
           .get(...args) as number;
       } else {
-        total = sqlite.prepare(`SELECT count(*) FROM clients c${sql([])}`).pluck().get(...args) as number;
+        total = sqlite
+          .prepare(`SELECT count(*) FROM clients c${sql([])}`)
+          .pluck()
+          .get(...args) as number;
       }
     }
 
@@ -93,14 +99,30 @@ export const clientHandlers: HandlerMap = {
       const branch = (cond: string) => `SELECT * FROM (${select}${sql([cond, ...keyset])} ${order})`;
       rows = sqlite
         .prepare(`${branch(byName)} UNION ${branch(byRef)} ORDER BY sort_key ${dir}, id ${dir} LIMIT ?`)
-        .all(...args, ...range, ...keysetArgs, input.limit + 1, ...args, ...range, ...keysetArgs, input.limit + 1, input.limit + 1) as ClientRow[];
+        .all(
+          ...args,
+          ...range,
+          ...keysetArgs,
+          input.limit + 1,
+          ...args,
+          ...range,
+          ...keysetArgs,
+          input.limit + 1,
+          input.limit + 1,
+        ) as ClientRow[];
     } else {
-      rows = sqlite.prepare(`${select}${sql(keyset)} ${order}`).all(...args, ...keysetArgs, input.limit + 1) as ClientRow[];
+      rows = sqlite
+        .prepare(`${select}${sql(keyset)} ${order}`)
+        .all(...args, ...keysetArgs, input.limit + 1) as ClientRow[];
     }
     const more = rows.length > input.limit;
     const items = rows.slice(0, input.limit);
     const last = items[items.length - 1];
-    return { items: items.map(toClient), nextCursor: more && last ? encodeCursor([sort.of(last), last.id]) : null, total };
+    return {
+      items: items.map(toClient),
+      nextCursor: more && last ? encodeCursor([sort.of(last), last.id]) : null,
+      total,
+    };
   },
 
   'clients.get': (input, ctx) => getClient(ctx, input.id),
@@ -109,7 +131,11 @@ export const clientHandlers: HandlerMap = {
     getReseller(ctx, input.resellerId, 'resellerId');
     assertRefFree(ctx, input.resellerId, input.externalRef);
     const id = clientInserter(ctx.db.$client)(input, ctx.clock.now());
-    ctx.audit('client.create', 'client', id, { externalRef: input.externalRef, name: input.name, currency: input.currency });
+    ctx.audit('client.create', 'client', id, {
+      externalRef: input.externalRef,
+      name: input.name,
+      currency: input.currency,
+    });
     ctx.emit({ topic: 'clients', clientIds: [id] });
     return getClient(ctx, id);
   },
@@ -128,10 +154,29 @@ export const clientHandlers: HandlerMap = {
       status: input.status ?? before.status,
       profileId: input.profileId === undefined ? before.profileId : input.profileId,
     };
-    if (next.profileId !== null) assertProfileFits(ctx, next.profileId, before.resellerId, next.currency, input.profileId === undefined ? 'currency' : 'profileId');
+    if (next.profileId !== null)
+      assertProfileFits(
+        ctx,
+        next.profileId,
+        before.resellerId,
+        next.currency,
+        input.profileId === undefined ? 'currency' : 'profileId',
+      );
     ctx.db.$client
-      .prepare('UPDATE clients SET external_ref = ?, ref_key = ?, name = ?, name_key = ?, billing_email = ?, currency = ?, status = ?, profile_id = ? WHERE id = ?')
-      .run(next.externalRef, next.externalRef.toLowerCase(), next.name, next.name.toLowerCase(), next.billingEmail, next.currency, next.status, next.profileId, input.id);
+      .prepare(
+        'UPDATE clients SET external_ref = ?, ref_key = ?, name = ?, name_key = ?, billing_email = ?, currency = ?, status = ?, profile_id = ? WHERE id = ?',
+      )
+      .run(
+        next.externalRef,
+        next.externalRef.toLowerCase(),
+        next.name,
+        next.name.toLowerCase(),
+        next.billingEmail,
+        next.currency,
+        next.status,
+        next.profileId,
+        input.id,
+      );
     ctx.audit('client.update', 'client', input.id, changes(before, next));
     // A new profile, status or currency may put the client below a rule (or lift it): look now.
     ctx.rules.evaluateClient(input.id, ctx.clock.now(), 'check');
@@ -155,7 +200,13 @@ export const clientHandlers: HandlerMap = {
       burnPerHour: f.burnRate,
       burnPerDay: Math.round(f.burnRate * 24),
       runDryAt: f.runDryAt >= RUN_DRY_NEVER ? null : iso(f.runDryAt),
-      thresholds: t.rules.filter((r) => r.enabled).map((r) => ({ kind: r.kind, threshold: r.threshold, crossesAt: isoOrNull(crossingAt(t.available, r.threshold, f.burnRate, now)) })),
+      thresholds: t.rules
+        .filter((r) => r.enabled)
+        .map((r) => ({
+          kind: r.kind,
+          threshold: r.threshold,
+          crossesAt: isoOrNull(crossingAt(t.available, r.threshold, f.burnRate, now)),
+        })),
       averageDailySpend: spend.average,
       spendDays: spend.days,
       suggestedThreshold: 2 * spend.average,

@@ -24,8 +24,17 @@ export function clientInserter(sqlite: Database.Database): (c: NewClient, create
   const balance = balanceRowInserter(sqlite);
   return (c, createdAt) => {
     const id = Number(
-      client.run(c.resellerId, c.externalRef, c.externalRef.toLowerCase(), c.name, c.name.toLowerCase(), c.billingEmail, c.currency, c.status, createdAt)
-        .lastInsertRowid,
+      client.run(
+        c.resellerId,
+        c.externalRef,
+        c.externalRef.toLowerCase(),
+        c.name,
+        c.name.toLowerCase(),
+        c.billingEmail,
+        c.currency,
+        c.status,
+        createdAt,
+      ).lastInsertRowid,
     );
     balance.run(id, createdAt);
     return id;

@@ -18,8 +18,24 @@ type BalanceCols = typeof balances.$inferSelect;
 type ResellerCols = typeof resellers.$inferSelect;
 
 /** A client as CLIENT_SQL reads it: its row, its balance, its reseller's name and whether it is below a rule (0 or 1, as SQLite answers EXISTS). */
-export type ClientRow = Pick<ClientCols, 'id' | 'resellerId' | 'externalRef' | 'name' | 'billingEmail' | 'currency' | 'status' | 'createdAt' | 'profileId' | 'nameKey' | 'refKey'> &
-  Pick<BalanceCols, 'balance' | 'held' | 'available' | 'lastDebitAt' | 'entryCount' | 'burnRate' | 'runDryAt'> & { resellerName: ResellerCols['name']; below: 0 | 1 };
+export type ClientRow = Pick<
+  ClientCols,
+  | 'id'
+  | 'resellerId'
+  | 'externalRef'
+  | 'name'
+  | 'billingEmail'
+  | 'currency'
+  | 'status'
+  | 'createdAt'
+  | 'profileId'
+  | 'nameKey'
+  | 'refKey'
+> &
+  Pick<BalanceCols, 'balance' | 'held' | 'available' | 'lastDebitAt' | 'entryCount' | 'burnRate' | 'runDryAt'> & {
+    resellerName: ResellerCols['name'];
+    below: 0 | 1;
+  };
 export const CLIENT_SQL = `SELECT c.id AS id, c.reseller_id AS resellerId, r.name AS resellerName, c.external_ref AS externalRef, c.name AS name, c.billing_email AS billingEmail,
   c.currency AS currency, c.status AS status, c.created_at AS createdAt, c.profile_id AS profileId, c.name_key AS nameKey, c.ref_key AS refKey, b.balance AS balance,
   b.held AS held, b.available AS available, b.last_debit_at AS lastDebitAt, b.entry_count AS entryCount, b.burn_rate AS burnRate, b.run_dry_at AS runDryAt,
@@ -47,11 +63,14 @@ export const toClient = (r: ClientRow): Client => ({
 });
 export function getClient(ctx: { db: Db }, id: number, field = 'id'): Client {
   const r = preparedOnce(ctx.db.$client, `${CLIENT_SQL} WHERE c.id = ?`).get(id) as ClientRow | undefined;
-  if (!r) throw field === 'id' ? notFound(`client ${id} does not exist`) : invalid(field, `${field} ${id} is not a client`);
+  if (!r)
+    throw field === 'id' ? notFound(`client ${id} does not exist`) : invalid(field, `${field} ${id} is not a client`);
   return toClient(r);
 }
 export function assertRefFree(ctx: { db: Db }, resellerId: number, ref: string, exceptId = 0) {
-  const clash = ctx.db.$client.prepare('SELECT id FROM clients WHERE reseller_id = ? AND external_ref = ? AND id != ?').get(resellerId, ref, exceptId);
+  const clash = ctx.db.$client
+    .prepare('SELECT id FROM clients WHERE reseller_id = ? AND external_ref = ? AND id != ?')
+    .get(resellerId, ref, exceptId);
   if (clash) throw conflict(`reference ${ref} is already used by another client of this reseller`, 'externalRef');
 }
 
@@ -65,10 +84,14 @@ function named<T>(row: T | undefined, clientId: number): T {
 export type ClientBasics = Pick<ClientCols, 'id' | 'name' | 'externalRef' | 'billingEmail' | 'currency'>;
 const BASICS = `SELECT id, name, external_ref AS externalRef, billing_email AS billingEmail, currency FROM clients WHERE id = ?`;
 /** The client by id; a validation error (field clientId) when there is none. */
-export const requireClient = (sqlite: Database.Database, clientId: number): ClientBasics => named(preparedOnce(sqlite, BASICS).get(clientId) as ClientBasics | undefined, clientId);
+export const requireClient = (sqlite: Database.Database, clientId: number): ClientBasics =>
+  named(preparedOnce(sqlite, BASICS).get(clientId) as ClientBasics | undefined, clientId);
 
 /** The client with its available balance and reseller, as the recharge settings, their save and the dry run read it. */
-export type ClientWithBalance = Pick<ClientCols, 'id' | 'name' | 'externalRef' | 'billingEmail' | 'currency' | 'createdAt'> &
+export type ClientWithBalance = Pick<
+  ClientCols,
+  'id' | 'name' | 'externalRef' | 'billingEmail' | 'currency' | 'createdAt'
+> &
   Pick<BalanceCols, 'available'> & { resellerName: ResellerCols['name']; resellerEmail: ResellerCols['email'] };
 const WITH_BALANCE = `SELECT c.id, c.name, c.external_ref AS externalRef, c.billing_email AS billingEmail, c.currency, c.created_at AS createdAt, b.available, r.name AS resellerName, r.email AS resellerEmail
   FROM clients c JOIN balances b ON b.client_id = c.id JOIN resellers r ON r.id = c.reseller_id WHERE c.id = ?`;
@@ -77,7 +100,10 @@ export const clientWithBalance = (sqlite: Database.Database, clientId: number): 
   named(preparedOnce(sqlite, WITH_BALANCE).get(clientId) as ClientWithBalance | undefined, clientId);
 
 /** Who a charge, a decision or an email is about and goes to: the client and its reseller. */
-export type Party = Pick<ClientCols, 'name' | 'externalRef' | 'billingEmail' | 'currency'> & { resellerName: ResellerCols['name']; resellerEmail: ResellerCols['email'] };
+export type Party = Pick<ClientCols, 'name' | 'externalRef' | 'billingEmail' | 'currency'> & {
+  resellerName: ResellerCols['name'];
+  resellerEmail: ResellerCols['email'];
+};
 /**
  * The party of a client, with the statement prepared once for the caller to keep (the notification log,
  * the notifier, the charge flow); undefined when there is no such client.
@@ -91,4 +117,5 @@ export function partyReader(sqlite: Database.Database): (clientId: number) => Pa
 }
 
 /** The clients of a deleted profile follow their reseller's default again; answers how many. */
-export const detachProfile = (db: Db, profileId: number): number => db.$client.prepare('UPDATE clients SET profile_id = NULL WHERE profile_id = ?').run(profileId).changes;
+export const detachProfile = (db: Db, profileId: number): number =>
+  db.$client.prepare('UPDATE clients SET profile_id = NULL WHERE profile_id = ?').run(profileId).changes;

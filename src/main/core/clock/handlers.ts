@@ -16,7 +16,11 @@ export function testClockHandlers(testClock: ManualClock, runDue: () => Promise<
     'clock.get': () => ({ now: iso(testClock.now()) }),
     'clock.set': (input) => {
       const ms = Date.parse(input.iso);
-      if (ms < testClock.now()) throw invalid('iso', `iso must not be before the clock's time ${iso(testClock.now())}: the clock never goes backwards`);
+      if (ms < testClock.now())
+        throw invalid(
+          'iso',
+          `iso must not be before the clock's time ${iso(testClock.now())}: the clock never goes backwards`,
+        );
       testClock.set(ms);
       return after();
     },

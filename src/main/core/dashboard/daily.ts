@@ -24,11 +24,18 @@ export function dailyTotals(sqlite: Database.Database, now: number, count: numbe
   const since = today - (count - 1) * DAY_MS;
   const days: number[] = [];
   for (let d = since; d <= today; d += DAY_MS) days.push(d);
-  const rows = sqlite.prepare('SELECT day, currency, net, top_ups, top_up_count FROM daily_totals ORDER BY currency, day').raw().all() as [number, string, number, number, number][];
+  const rows = sqlite
+    .prepare('SELECT day, currency, net, top_ups, top_up_count FROM daily_totals ORDER BY currency, day')
+    .raw()
+    .all() as [number, string, number, number, number][];
   const byCurrency = new Map<string, { total: number; net: number[]; topUps: number[]; topUpCount: number[] }>();
   for (const [day, currency, net, topUps, topUpCount] of rows) {
     let c = byCurrency.get(currency);
-    if (!c) byCurrency.set(currency, (c = { total: 0, net: days.map(() => 0), topUps: days.map(() => 0), topUpCount: days.map(() => 0) }));
+    if (!c)
+      byCurrency.set(
+        currency,
+        (c = { total: 0, net: days.map(() => 0), topUps: days.map(() => 0), topUpCount: days.map(() => 0) }),
+      );
     c.total += net;
     const i = (day - since) / DAY_MS;
     if (i < 0 || i >= days.length) continue;

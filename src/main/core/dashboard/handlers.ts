@@ -28,7 +28,9 @@ export const dashboardHandlers: HandlerMap = {
     const cooling = coolingCounts(sqlite, now);
     const mail = Object.fromEntries(
       sqlite
-        .prepare("SELECT status, count(*) FROM notifications WHERE status IN ('sent', 'failed') AND decided_at >= ? AND decided_at < ? GROUP BY status")
+        .prepare(
+          "SELECT status, count(*) FROM notifications WHERE status IN ('sent', 'failed') AND decided_at >= ? AND decided_at < ? GROUP BY status",
+        )
         .raw()
         .all(today, today + DAY_MS) as [string, number][],
     );
@@ -37,7 +39,10 @@ export const dashboardHandlers: HandlerMap = {
       today: { day: iso(today).slice(0, 10), from: iso(today), to: iso(today + DAY_MS) },
       // A rule state row exists exactly while a client is below that rule's threshold (ids are client × 4 + rule).
       belowThreshold: sqlite.prepare('SELECT count(DISTINCT client_id) FROM rule_states').pluck().get() as number,
-      runDrySoon: sqlite.prepare('SELECT count(*) FROM balances WHERE run_dry_at <= ?').pluck().get(now + DRY_WITHIN_MS) as number,
+      runDrySoon: sqlite
+        .prepare('SELECT count(*) FROM balances WHERE run_dry_at <= ?')
+        .pluck()
+        .get(now + DRY_WITHIN_MS) as number,
       topUpsToday,
       automaticTopUpsToday,
       awaitingRetry: awaitingRetryCount(sqlite),

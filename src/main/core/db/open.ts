@@ -23,7 +23,8 @@ export function defaultMigrationsFolder(): string {
     path.resolve(__dirname, '../../../../drizzle'),
     path.resolve(__dirname, '../../drizzle'),
     path.resolve(process.cwd(), 'drizzle'),
-    (process as { resourcesPath?: string }).resourcesPath && path.join((process as { resourcesPath?: string }).resourcesPath!, 'drizzle'),
+    (process as { resourcesPath?: string }).resourcesPath &&
+      path.join((process as { resourcesPath?: string }).resourcesPath!, 'drizzle'),
   ].filter((p): p is string => typeof p === 'string' && p.length > 0);
   const found = candidates.find((p) => fs.existsSync(path.join(p, 'meta', '_journal.json')));
   if (!found) throw new Error(`cannot find the database migrations (looked in ${candidates.join(', ')})`);
@@ -38,7 +39,8 @@ export function openDb(opts: OpenOptions): Db {
   const migrationsFolder = opts.migrationsFolder ?? defaultMigrationsFolder();
   // drizzle's own error ("Can't find meta/_journal.json file") names no folder, so nobody could tell which
   // install is broken; checked before the file is made, so a failed start leaves no empty ledger behind.
-  if (!fs.existsSync(path.join(migrationsFolder, 'meta', '_journal.json'))) throw new Error(`the database migrations are missing from ${migrationsFolder}`);
+  if (!fs.existsSync(path.join(migrationsFolder, 'meta', '_journal.json')))
+    throw new Error(`the database migrations are missing from ${migrationsFolder}`);
   if (opts.file !== ':memory:') fs.mkdirSync(path.dirname(opts.file), { recursive: true });
   const sqlite = new Database(opts.file, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
   if (opts.file !== ':memory:') sqlite.pragma('journal_mode = WAL');
@@ -65,5 +67,6 @@ export function openDb(opts: OpenOptions): Db {
 
 /** Folds the WAL into the database file without waiting for readers: run between calls, never inside one. */
 export function checkpointIdle(db: Db): void {
-  if (db.$client.open && !db.$client.inTransaction && db.$client.name !== ':memory:') db.$client.pragma('wal_checkpoint(PASSIVE)');
+  if (db.$client.open && !db.$client.inTransaction && db.$client.name !== ':memory:')
+    db.$client.pragma('wal_checkpoint(PASSIVE)');
 }

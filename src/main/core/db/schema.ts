@@ -3,7 +3,16 @@
  * units. Migrations are generated from this file by drizzle-kit (`npm run db:generate`), never by hand.
  */
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
+import {
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+  type AnySQLiteColumn,
+} from 'drizzle-orm/sqlite-core';
 
 export const resellers = sqliteTable(
   'resellers',
@@ -84,7 +93,10 @@ export const balances = sqliteTable(
     /** When the available balance reaches zero at that rate; RUN_DRY_NEVER (8.64e15) without usage. Written with the balance and by the hourly refresh. */
     runDryAt: integer('run_dry_at').notNull().default(8_640_000_000_000_000),
   },
-  (t) => [index('balances_available').on(t.available, t.clientId), index('balances_run_dry').on(t.runDryAt, t.clientId)],
+  (t) => [
+    index('balances_available').on(t.available, t.clientId),
+    index('balances_run_dry').on(t.runDryAt, t.clientId),
+  ],
 );
 
 /**
@@ -136,10 +148,14 @@ export const ledgerEntries = sqliteTable(
     reversesEntryId: integer('reverses_entry_id').references((): AnySQLiteColumn => ledgerEntries.id),
   },
   (t) => [
-    uniqueIndex('ledger_client_external').on(t.clientId, t.externalId).where(sql`external_id IS NOT NULL`),
+    uniqueIndex('ledger_client_external')
+      .on(t.clientId, t.externalId)
+      .where(sql`external_id IS NOT NULL`),
     index('ledger_client_id').on(t.clientId, t.id),
     index('ledger_client_at').on(t.clientId, t.at),
-    uniqueIndex('ledger_reverses').on(t.reversesEntryId).where(sql`reverses_entry_id IS NOT NULL`),
+    uniqueIndex('ledger_reverses')
+      .on(t.reversesEntryId)
+      .where(sql`reverses_entry_id IS NOT NULL`),
   ],
 );
 
@@ -209,7 +225,10 @@ export const holds = sqliteTable(
     closedAt: integer('closed_at'),
     entryId: integer('entry_id').references(() => ledgerEntries.id),
   },
-  (t) => [uniqueIndex('holds_client_reference').on(t.clientId, t.reference), index('holds_client_status').on(t.clientId, t.status, t.id)],
+  (t) => [
+    uniqueIndex('holds_client_reference').on(t.clientId, t.reference),
+    index('holds_client_status').on(t.clientId, t.status, t.id),
+  ],
 );
 
 export const auditLog = sqliteTable(
@@ -252,7 +271,9 @@ export const lowBalanceProfiles = sqliteTable(
   },
   (t) => [
     uniqueIndex('profiles_reseller_name').on(t.resellerId, t.nameKey),
-    uniqueIndex('profiles_default').on(t.resellerId, t.currency).where(sql`is_default = 1`),
+    uniqueIndex('profiles_default')
+      .on(t.resellerId, t.currency)
+      .where(sql`is_default = 1`),
   ],
 );
 
@@ -333,12 +354,20 @@ export const ruleStates = sqliteTable(
     /** When the rule must be looked at again without any balance change (period over, inactivity reached). */
     nextCheckAt: integer('next_check_at'),
   },
-  (t) => [index('rule_states_next_check').on(t.nextCheckAt).where(sql`next_check_at IS NOT NULL`)],
+  (t) => [
+    index('rule_states_next_check')
+      .on(t.nextCheckAt)
+      .where(sql`next_check_at IS NOT NULL`),
+  ],
 );
 
 /** The id of a client's rule state row, and the first and last ids of a client's (or a range's) rows. */
-export const ruleStateId = (clientId: number, kind: (typeof RULE_KINDS)[number]) => clientId * 4 + RULE_KINDS.indexOf(kind);
-export const ruleStateRange = (fromClient: number, toClient: number): [number, number] => [fromClient * 4, toClient * 4 + 3];
+export const ruleStateId = (clientId: number, kind: (typeof RULE_KINDS)[number]) =>
+  clientId * 4 + RULE_KINDS.indexOf(kind);
+export const ruleStateRange = (fromClient: number, toClient: number): [number, number] => [
+  fromClient * 4,
+  toClient * 4 + 3,
+];
 
 /** The notification log: every rule decision, sent, queued, failed or suppressed, with its reason. */
 /**
@@ -424,7 +453,9 @@ export const jobs = sqliteTable(
   },
   (t) => [
     uniqueIndex('jobs_key').on(t.key),
-    index('jobs_ready').on(t.readyAt).where(sql`status IN ('queued', 'running')`),
+    index('jobs_ready')
+      .on(t.readyAt)
+      .where(sql`status IN ('queued', 'running')`),
     index('jobs_status').on(t.status, t.id),
   ],
 );
@@ -471,7 +502,11 @@ export const rechargeSettings = sqliteTable(
     alertedAt: integer('alerted_at'),
   },
   // The periodic recharge check reads only the clients whose automatic top-up is on.
-  (t) => [index('recharge_settings_auto').on(t.clientId).where(sql`mode = 'auto' AND enabled = 1`)],
+  (t) => [
+    index('recharge_settings_auto')
+      .on(t.clientId)
+      .where(sql`mode = 'auto' AND enabled = 1`),
+  ],
 );
 
 /** A client's Stripe Customer: created by Balance Desk or an existing `cus_…` entered by staff. */
@@ -519,7 +554,9 @@ export const paymentMethods = sqliteTable(
   (t) => [
     index('payment_methods_client').on(t.clientId, t.priority),
     // The periodic check finds the cooldowns that ended since it last looked.
-    index('payment_methods_cooldown').on(t.cooldownUntil).where(sql`cooldown_until IS NOT NULL`),
+    index('payment_methods_cooldown')
+      .on(t.cooldownUntil)
+      .where(sql`cooldown_until IS NOT NULL`),
   ],
 );
 
@@ -538,7 +575,9 @@ export const chargeAttempts = sqliteTable(
     amount: integer('amount').notNull(),
     currency: text('currency').notNull(),
     origin: text('origin', { enum: ['auto', 'retry'] }).notNull(),
-    status: text('status', { enum: ['queued', 'charging', 'processing', 'succeeded', 'failed', 'requires_action'] }).notNull(),
+    status: text('status', {
+      enum: ['queued', 'charging', 'processing', 'succeeded', 'failed', 'requires_action'],
+    }).notNull(),
     /** A Retry charges this method only. */
     methodId: integer('method_id').references(() => paymentMethods.id),
     /** What happened, in words. */
@@ -556,7 +595,9 @@ export const chargeAttempts = sqliteTable(
     actor: text('actor').notNull(),
   },
   (t) => [
-    uniqueIndex('charge_attempts_open').on(t.clientId).where(sql`status IN ('queued', 'charging', 'processing')`),
+    uniqueIndex('charge_attempts_open')
+      .on(t.clientId)
+      .where(sql`status IN ('queued', 'charging', 'processing')`),
     index('charge_attempts_client').on(t.clientId, t.id),
     index('charge_attempts_created').on(t.createdAt, t.id),
   ],
@@ -578,7 +619,9 @@ export const chargeTries = sqliteTable(
       .references(() => paymentMethods.id),
     idempotencyKey: text('idempotency_key').notNull().unique(),
     paymentIntent: text('payment_intent'),
-    status: text('status', { enum: ['started', 'succeeded', 'processing', 'declined', 'requires_action', 'failed'] }).notNull(),
+    status: text('status', {
+      enum: ['started', 'succeeded', 'processing', 'declined', 'requires_action', 'failed'],
+    }).notNull(),
     code: text('code'),
     declineCode: text('decline_code'),
     message: text('message'),

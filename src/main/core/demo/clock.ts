@@ -25,7 +25,8 @@ export class DemoClock implements Clock {
   hold(ms: number): void {
     if (this.released) throw new Error('the demo clock has handed over to the host clock');
     if (this.held !== null && ms < this.held) throw new Error('the demo clock never goes backwards within the history');
-    if (ms > this.base.now()) throw new Error('the demo history lies in the past: it cannot be held after the host clock');
+    if (ms > this.base.now())
+      throw new Error('the demo history lies in the past: it cannot be held after the host clock');
     this.held = ms;
   }
 

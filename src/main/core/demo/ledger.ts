@@ -7,7 +7,6 @@ import type { Core } from '../types';
 import { clientInserter } from '../clients/insert';
 import { DAY_MS as DAY } from '../../../shared/forecast';
 
-
 /** mulberry32: a small seeded generator, so every demo ledger is the same. */
 export function random(seed: number) {
   let a = seed >>> 0;
@@ -20,8 +19,50 @@ export function random(seed: number) {
   };
 }
 
-const FIRST = ['Blue', 'North', 'Swift', 'Bright', 'Silver', 'Green', 'Red', 'Summit', 'Harbor', 'Pioneer', 'Atlas', 'Nova', 'Cedar', 'Orbit', 'Delta', 'Prime', 'Echo', 'Lumen', 'Vertex', 'Maple'];
-const SECOND = ['Fox', 'Star', 'Line', 'Wave', 'Bridge', 'Point', 'Path', 'Field', 'Stone', 'River', 'Peak', 'Gate', 'Works', 'Link', 'Voice', 'Leads', 'Signal', 'Cloud', 'Desk', 'Hub'];
+const FIRST = [
+  'Blue',
+  'North',
+  'Swift',
+  'Bright',
+  'Silver',
+  'Green',
+  'Red',
+  'Summit',
+  'Harbor',
+  'Pioneer',
+  'Atlas',
+  'Nova',
+  'Cedar',
+  'Orbit',
+  'Delta',
+  'Prime',
+  'Echo',
+  'Lumen',
+  'Vertex',
+  'Maple',
+];
+const SECOND = [
+  'Fox',
+  'Star',
+  'Line',
+  'Wave',
+  'Bridge',
+  'Point',
+  'Path',
+  'Field',
+  'Stone',
+  'River',
+  'Peak',
+  'Gate',
+  'Works',
+  'Link',
+  'Voice',
+  'Leads',
+  'Signal',
+  'Cloud',
+  'Desk',
+  'Hub',
+];
 const SUFFIX = ['Ltd', 'LLC', 'Inc', 'GmbH', 'Co', 'Group', 'Partners', 'Media', 'Telecom', 'Labs'];
 /** What the demo's usage entries say. */
 export const USAGE = ['Outbound calls', 'Inbound minutes', 'Lead delivery', 'API requests', 'SMS'] as const;
@@ -41,7 +82,10 @@ export function isEmpty(core: Core): boolean {
   return (core.db.$client.prepare('SELECT count(*) AS n FROM resellers').get() as { n: number }).n === 0;
 }
 
-export function seedDemo(core: Core, size: DemoSize = { clients: 3000, days: 28 }): { clients: number; entries: number } {
+export function seedDemo(
+  core: Core,
+  size: DemoSize = { clients: 3000, days: 28 },
+): { clients: number; entries: number } {
   const sqlite = core.db.$client;
   const now = core.clock.now();
   const rnd = random(20261121);
@@ -49,15 +93,27 @@ export function seedDemo(core: Core, size: DemoSize = { clients: 3000, days: 28 
   let entries = 0;
 
   sqlite.transaction(() => {
-    const addReseller = sqlite.prepare('INSERT INTO resellers (name, email, parent_id, created_at) VALUES (?, ?, ?, ?)');
+    const addReseller = sqlite.prepare(
+      'INSERT INTO resellers (name, email, parent_id, created_at) VALUES (?, ?, ?, ?)',
+    );
     const start = now - size.days * DAY;
     // The resellers and their staff were there before the first of their clients joined (up to 90 days back).
     const founded = start - 91 * DAY;
-    const voip = Number(addReseller.run('Northwind Voice', 'billing@northwind-voice.example', null, founded).lastInsertRowid);
-    const leads = Number(addReseller.run('Lakeside Leads', 'accounts@lakeside-leads.example', null, founded).lastInsertRowid);
-    const sub = Number(addReseller.run('Northwind Voice — EU desk', 'eu@northwind-voice.example', voip, founded).lastInsertRowid);
-    const api = Number(addReseller.run('Quanta API Credits', 'finance@quanta-api.example', null, founded).lastInsertRowid);
-    const addStaff = sqlite.prepare('INSERT INTO staff_users (reseller_id, name, email, role, active, created_at) VALUES (?, ?, ?, ?, 1, ?)');
+    const voip = Number(
+      addReseller.run('Northwind Voice', 'billing@northwind-voice.example', null, founded).lastInsertRowid,
+    );
+    const leads = Number(
+      addReseller.run('Lakeside Leads', 'accounts@lakeside-leads.example', null, founded).lastInsertRowid,
+    );
+    const sub = Number(
+      addReseller.run('Northwind Voice — EU desk', 'eu@northwind-voice.example', voip, founded).lastInsertRowid,
+    );
+    const api = Number(
+      addReseller.run('Quanta API Credits', 'finance@quanta-api.example', null, founded).lastInsertRowid,
+    );
+    const addStaff = sqlite.prepare(
+      'INSERT INTO staff_users (reseller_id, name, email, role, active, created_at) VALUES (?, ?, ?, ?, 1, ?)',
+    );
     addStaff.run(voip, 'Maria Lopez', 'maria@northwind-voice.example', 'admin', founded);
     addStaff.run(voip, 'Sam Okafor', 'sam@northwind-voice.example', 'operator', founded);
     addStaff.run(leads, 'Priya Natarajan', 'priya@lakeside-leads.example', 'admin', founded);
@@ -80,7 +136,14 @@ export function seedDemo(core: Core, size: DemoSize = { clients: 3000, days: 28 
       // level rather than at zero with every opening balance landing on one day.
       const created = start - (1 + Math.floor(rnd() * 90)) * DAY;
       const id = addClient(
-        { resellerId: owner.id, externalRef: ref, name, billingEmail: `billing+${ref.toLowerCase()}@example.com`, currency: owner.currency, status },
+        {
+          resellerId: owner.id,
+          externalRef: ref,
+          name,
+          billingEmail: `billing+${ref.toLowerCase()}@example.com`,
+          currency: owner.currency,
+          status,
+        },
         created,
       );
 
@@ -91,7 +154,18 @@ export function seedDemo(core: Core, size: DemoSize = { clients: 3000, days: 28 
       // top-ups (from the two days of spend where it tops up again to a top-up above that), so the ledger
       // starts as it goes on rather than with every client full and draining for the first weeks.
       let balance = daily * 2 + Math.floor(rnd() * topUp);
-      core.ledger.post({ clientId: id, kind: 'top_up', amount: balance, description: 'Opening balance', actor: 'demo', at: created, externalId: `open-${id}` }, created);
+      core.ledger.post(
+        {
+          clientId: id,
+          kind: 'top_up',
+          amount: balance,
+          description: 'Opening balance',
+          actor: 'demo',
+          at: created,
+          externalId: `open-${id}`,
+        },
+        created,
+      );
       entries++;
       const quiet = rnd() < 0.05; // some clients stopped using the service
       for (let d = 0; d < size.days; d++) {
@@ -104,14 +178,36 @@ export function seedDemo(core: Core, size: DemoSize = { clients: 3000, days: 28 
           const t = start + d * DAY + Math.floor(((k + rnd()) / calls) * DAY);
           if (t > now) break;
           const cost = Math.max(1, Math.round((daily / calls) * (0.4 + rnd() * 1.2)));
-          core.ledger.post({ clientId: id, kind: 'usage', amount: -cost, description: pick(USAGE), actor: 'demo', at: t, externalId: `u-${id}-${d}-${k}` }, t);
+          core.ledger.post(
+            {
+              clientId: id,
+              kind: 'usage',
+              amount: -cost,
+              description: pick(USAGE),
+              actor: 'demo',
+              at: t,
+              externalId: `u-${id}-${d}-${k}`,
+            },
+            t,
+          );
           balance -= cost;
           entries++;
           if (decided || balance >= daily * 2) continue;
           decided = true;
           // Never after now: the history ends where the demo opens.
           if (rnd() < 0.85 && t + 60_000 <= now) {
-            core.ledger.post({ clientId: id, kind: 'top_up', amount: topUp, description: 'Card payment', actor: 'demo', at: t + 60_000, externalId: `t-${id}-${d}` }, t + 60_000);
+            core.ledger.post(
+              {
+                clientId: id,
+                kind: 'top_up',
+                amount: topUp,
+                description: 'Card payment',
+                actor: 'demo',
+                at: t + 60_000,
+                externalId: `t-${id}-${d}`,
+              },
+              t + 60_000,
+            );
             balance += topUp;
             entries++;
           }
@@ -121,7 +217,8 @@ export function seedDemo(core: Core, size: DemoSize = { clients: 3000, days: 28 
   })();
   seedDemoProfiles(core);
   // Fold the large write into the database file now rather than leaving a big WAL behind.
-  if (core.db.$client.pragma('journal_mode', { simple: true }) === 'wal') core.db.$client.pragma('wal_checkpoint(TRUNCATE)');
+  if (core.db.$client.pragma('journal_mode', { simple: true }) === 'wal')
+    core.db.$client.pragma('wal_checkpoint(TRUNCATE)');
   return { clients: size.clients, entries };
 }
 
@@ -148,9 +245,21 @@ function seedDemoProfiles(core: Core): void {
       sortOrder: order,
       maxQty: 3,
       periodHours: 24,
-      staffRule: { enabled: true, threshold: scale(r.currency, 50), notifyReseller: true, staffIds: staffIds.slice(0, 1), emails: [] },
+      staffRule: {
+        enabled: true,
+        threshold: scale(r.currency, 50),
+        notifyReseller: true,
+        staffIds: staffIds.slice(0, 1),
+        emails: [],
+      },
       clientRule: { enabled: true, threshold: scale(r.currency, 20), notifyClient: true, emails: [] },
-      inactivityRule: { enabled: true, threshold: scale(r.currency, 10), notifyClient: true, inactivityHours: 7 * 24, emails: [] },
+      inactivityRule: {
+        enabled: true,
+        threshold: scale(r.currency, 10),
+        notifyClient: true,
+        inactivityHours: 7 * 24,
+        emails: [],
+      },
     };
     order += 10;
     // A mutating call runs its transaction synchronously, before call() first awaits: the profiles exist

@@ -25,7 +25,6 @@ import { DemoClock } from './clock';
 import type { Channel, ChannelInput, ChannelOutput } from '../../../shared/contracts';
 import { DAY_MS as DAY, HOUR_MS as HOUR } from '../../../shared/forecast';
 
-
 interface DemoPlan {
   currency: 'USD' | 'EUR';
   /** Stripe test tokens (Stripe's own names: docs.stripe.com/testing), attached in this order: the first is the primary. */
@@ -53,10 +52,22 @@ const PLANS: readonly DemoPlan[] = [
   // The same in euros, every four days or so.
   { currency: 'EUR', tokens: ['pm_card_mastercard'], daily: 3400, rechargeDays: 4, firstBelowHours: 25 * 24 + 7 },
   // Failover about 28 hours ago: the primary declined and cools down for 48 hours (about 20 still), the second card paid.
-  { currency: 'EUR', tokens: ['pm_card_chargeDeclined', 'pm_card_visa'], daily: 3000, rechargeDays: 5, firstBelowHours: 30 },
+  {
+    currency: 'EUR',
+    tokens: ['pm_card_chargeDeclined', 'pm_card_visa'],
+    daily: 3000,
+    rechargeDays: 5,
+    firstBelowHours: 30,
+  },
   // Declined for insufficient funds about 15 hours ago, with nothing to fail over to: the client and the reseller
   // were told, the card cools down, the attempt awaits a staff Retry.
-  { currency: 'USD', tokens: ['pm_card_chargeDeclinedInsufficientFunds'], daily: 2600, rechargeDays: 5, firstBelowHours: 20 },
+  {
+    currency: 'USD',
+    tokens: ['pm_card_chargeDeclinedInsufficientFunds'],
+    daily: 2600,
+    rechargeDays: 5,
+    firstBelowHours: 20,
+  },
   // The bank asked the client to authenticate, about two days ago: never retried automatically; awaits Retry
   // while the balance runs low.
   { currency: 'EUR', tokens: ['pm_card_authenticationRequired'], daily: 2200, rechargeDays: 5, firstBelowHours: 50 },
@@ -85,7 +96,14 @@ async function call<N extends Channel>(core: Core, channel: N, input: ChannelInp
 function settingsFor(plan: DemoPlan) {
   const triggerThreshold = roundUp(2 * plan.daily + plan.daily / 5);
   const rechargeAmount = roundUp(plan.rechargeDays * plan.daily);
-  return { mode: 'auto' as const, enabled: true, alertThreshold: roundUp(triggerThreshold + plan.daily), triggerThreshold, rechargeAmount, dailyCap: 3 * rechargeAmount };
+  return {
+    mode: 'auto' as const,
+    enabled: true,
+    alertThreshold: roundUp(triggerThreshold + plan.daily),
+    triggerThreshold,
+    rechargeAmount,
+    dailyCap: 3 * rechargeAmount,
+  };
 }
 
 interface Usage {
@@ -116,7 +134,8 @@ function usageOf(plan: DemoPlan, rnd: () => number, start: number, now: number, 
 function openingFor(usage: readonly Usage[], trigger: number, at: number): number {
   let before = 0;
   for (const u of usage) {
-    if (u.at >= at) return Math.max(trigger + before, Math.floor((trigger + before + Math.floor(u.cost / 2)) / 100) * 100);
+    if (u.at >= at)
+      return Math.max(trigger + before, Math.floor((trigger + before + Math.floor(u.cost / 2)) / 100) * 100);
     before += u.cost;
   }
   throw new Error('the demo plan falls below its trigger after its last usage entry');
@@ -143,9 +162,11 @@ export interface DemoStripeReport {
 /** Links, sets up and gives a history to a handful of demo clients; throws on the first failure (the host logs it). */
 export async function seedDemoStripe(core: Core, size: { days: number } = { days: 28 }): Promise<DemoStripeReport> {
   const status = core.payments.status();
-  if (!status.apiBase || status.mode !== 'test') throw new Error('the demo gets a Stripe side only from a sandbox (STRIPE_API_BASE) with a test key');
+  if (!status.apiBase || status.mode !== 'test')
+    throw new Error('the demo gets a Stripe side only from a sandbox (STRIPE_API_BASE) with a test key');
   const clock = core.clock;
-  if (!(clock instanceof DemoClock)) throw new Error("the demo's Stripe side is made on the demo clock: a core created with demo: true");
+  if (!(clock instanceof DemoClock))
+    throw new Error("the demo's Stripe side is made on the demo clock: a core created with demo: true");
   // One harmless read first: with the sandbox gone, no half-made demo client is left behind.
   const reach = await call(core, 'stripe.check', {});
   if (!reach.ok) throw new Error(`stripe.check: ${reach.message}`);
@@ -156,7 +177,18 @@ export async function seedDemoStripe(core: Core, size: { days: number } = { days
     `SELECT reseller_id AS resellerId, substr(external_ref, 1, instr(external_ref, '-') - 1) AS prefix FROM clients WHERE currency = ? ORDER BY id LIMIT 1`,
   );
   const postUsage = sqlite.transaction((clientId: number, u: Usage, n: number) => {
-    core.ledger.post({ clientId, kind: 'usage', amount: -u.cost, description: u.description, actor: 'demo', at: u.at, externalId: `u-${clientId}-${n}` }, u.at);
+    core.ledger.post(
+      {
+        clientId,
+        kind: 'usage',
+        amount: -u.cost,
+        description: u.description,
+        actor: 'demo',
+        at: u.at,
+        externalId: `u-${clientId}-${n}`,
+      },
+      u.at,
+    );
   });
   const now = clock.now();
   const start = now - size.days * DAY;
@@ -176,25 +208,47 @@ export async function seedDemoStripe(core: Core, size: { days: number } = { days
           ? roundUp(recharge.alertThreshold + usage.reduce((sum, u) => sum + u.cost, 0) + plan.daily)
           : openingFor(usage, recharge.triggerThreshold, now - plan.firstBelowHours * HOUR);
       const ref = `${owner.prefix}-${20001 + i}`;
-      const client = await call(core, 'clients.create', { resellerId: owner.resellerId, externalRef: ref, name, billingEmail: `billing+${ref.toLowerCase()}@example.com`, currency: plan.currency });
+      const client = await call(core, 'clients.create', {
+        resellerId: owner.resellerId,
+        externalRef: ref,
+        name,
+        billingEmail: `billing+${ref.toLowerCase()}@example.com`,
+        currency: plan.currency,
+      });
       const { customerId } = await call(core, 'methods.link', { clientId: client.id });
       // The sandbox, like Stripe in test mode, makes a new PaymentMethod from each test token.
       const attached: string[] = [];
-      for (const token of plan.tokens) attached.push((await stripe.paymentMethods.attach(token, { customer: customerId! })).id);
+      for (const token of plan.tokens)
+        attached.push((await stripe.paymentMethods.attach(token, { customer: customerId! })).id);
       const { methods } = await call(core, 'methods.refresh', { clientId: client.id });
       // Stripe lists the newest first: put them back in the order the plan gives.
       const order = attached.map((stripeId) => methods.find((m) => m.stripeId === stripeId)!.id);
       if (order.length > 1) await call(core, 'methods.reorder', { clientId: client.id, order });
       // The opening balance before the settings: saved below the trigger, they would charge at once.
-      sqlite.transaction(() =>
-        core.ledger.post({ clientId: client.id, kind: 'top_up', amount: opening, description: 'Opening balance', actor: 'demo', at: clock.now(), externalId: `open-${client.id}` }, clock.now()),
-      ).immediate();
+      sqlite
+        .transaction(() =>
+          core.ledger.post(
+            {
+              clientId: client.id,
+              kind: 'top_up',
+              amount: opening,
+              description: 'Opening balance',
+              actor: 'demo',
+              at: clock.now(),
+              externalId: `open-${client.id}`,
+            },
+            clock.now(),
+          ),
+        )
+        .immediate();
       await call(core, 'recharge.set', { clientId: client.id, ...recharge });
       clients.push({ id: client.id, usage });
     }
     await historyDue(core);
     // The history in time order across the clients: each entry at its time, then what fell due by then.
-    const entries = clients.flatMap((c) => c.usage.map((u, n) => ({ clientId: c.id, u, n }))).sort((a, b) => a.u.at - b.u.at || a.clientId - b.clientId);
+    const entries = clients
+      .flatMap((c) => c.usage.map((u, n) => ({ clientId: c.id, u, n })))
+      .sort((a, b) => a.u.at - b.u.at || a.clientId - b.clientId);
     for (const e of entries) {
       clock.hold(e.u.at);
       postUsage.immediate(e.clientId, e.u, e.n);
@@ -206,7 +260,11 @@ export async function seedDemoStripe(core: Core, size: { days: number } = { days
     clock.release();
   }
   const charges: Record<string, number> = {};
-  for (const r of attemptsByStatus(sqlite, clients.map((c) => c.id))) charges[r.status] = r.n;
+  for (const r of attemptsByStatus(
+    sqlite,
+    clients.map((c) => c.id),
+  ))
+    charges[r.status] = r.n;
   return { clients: clients.length, charges };
 }
 
@@ -230,7 +288,13 @@ export async function seedDemoStripeIfFresh(core: Core, log: (line: string) => v
   const stripe = core.payments.status();
   if (!core.demoSeeded || !stripe.apiBase || !stripe.keyHint) return;
   await seedDemoStripe(core).then(
-    (r) => log(`Demo Stripe side ready: ${r.clients} clients linked to customers in the sandbox at ${stripe.apiBase}; their automatic top-ups: ${chargesInWords(r.charges)}.`),
-    (e: unknown) => log(`Demo Stripe side not set up (the demo ledger works without it): ${String((e as Error).message ?? e).replace(/\s+/g, ' ')}`),
+    (r) =>
+      log(
+        `Demo Stripe side ready: ${r.clients} clients linked to customers in the sandbox at ${stripe.apiBase}; their automatic top-ups: ${chargesInWords(r.charges)}.`,
+      ),
+    (e: unknown) =>
+      log(
+        `Demo Stripe side not set up (the demo ledger works without it): ${String((e as Error).message ?? e).replace(/\s+/g, ' ')}`,
+      ),
   );
 }

@@ -60,7 +60,30 @@ export const SELECT = `SELECT n.id, n.decided_at, n.kind, n.status, n.suppressed
   n.seq, n.max_qty, n.recipients, n.subject, n.attempts, n.error, n.sent_at, n.via, n.resend_of, n.reason
   FROM notifications n JOIN clients c ON c.id = n.client_id`;
 
-export type Raw = [number, number, string, string, string | null, string, string, string | null, string | null, string, number | null, number | null, number | null, number | null, string, string, number, string | null, number | null, string | null, number | null, string];
+export type Raw = [
+  number,
+  number,
+  string,
+  string,
+  string | null,
+  string,
+  string,
+  string | null,
+  string | null,
+  string,
+  number | null,
+  number | null,
+  number | null,
+  number | null,
+  string,
+  string,
+  number,
+  string | null,
+  number | null,
+  string | null,
+  number | null,
+  string,
+];
 
 export const recipientsText = (json: string) => (json === '[]' ? '' : (JSON.parse(json) as string[]).join('; '));
 
@@ -126,9 +149,20 @@ export interface KeyRange {
 export function keyset(q: RowsQuery, after: Key | null, floor: Key | null): KeyRange[] {
   // `+n.id`: the bound must not make SQLite walk the table by rowid (a count took 3× longer) instead of the index.
   const base = [q.where.replace(/^WHERE /, ''), '+n.id <= ?'].filter(Boolean);
-  const range = (shape: string, terms: string[], args: number[]): KeyRange => ({ shape, sql: `WHERE ${[...base, ...terms].join(' AND ')}`, args: [...q.args, q.maxId, ...args] });
-  if (after && floor && after[0] <= floor[0]) return after[0] < floor[0] ? [] : [range('one', ['n.decided_at = ?', 'n.id < ?', 'n.id >= ?'], [after[0], after[1], floor[1]])];
-  const between = range(`between${after ? 'A' : ''}${floor ? 'F' : ''}`, [after ? 'n.decided_at < ?' : '', floor ? 'n.decided_at > ?' : ''].filter(Boolean), [...(after ? [after[0]] : []), ...(floor ? [floor[0]] : [])]);
+  const range = (shape: string, terms: string[], args: number[]): KeyRange => ({
+    shape,
+    sql: `WHERE ${[...base, ...terms].join(' AND ')}`,
+    args: [...q.args, q.maxId, ...args],
+  });
+  if (after && floor && after[0] <= floor[0])
+    return after[0] < floor[0]
+      ? []
+      : [range('one', ['n.decided_at = ?', 'n.id < ?', 'n.id >= ?'], [after[0], after[1], floor[1]])];
+  const between = range(
+    `between${after ? 'A' : ''}${floor ? 'F' : ''}`,
+    [after ? 'n.decided_at < ?' : '', floor ? 'n.decided_at > ?' : ''].filter(Boolean),
+    [...(after ? [after[0]] : []), ...(floor ? [floor[0]] : [])],
+  );
   return [
     ...(after ? [range('rest', ['n.decided_at = ?', 'n.id < ?'], [after[0], after[1]])] : []),
     between,
@@ -222,8 +256,14 @@ class ClientCells {
     this.index = new Int32Array(shared.index);
     this.bytes = Buffer.from(shared.bytes);
     this.chunks = this.state.length - 1;
-    this.chunkOf = db.prepare(`SELECT group_concat(id || char(31) || external_ref || char(31) || name, char(30)) FROM clients WHERE id >= ? AND id < ?`).pluck();
-    this.chunkRows = db.prepare('SELECT id, external_ref, name FROM clients WHERE id >= ? AND id < ? ORDER BY id').raw(true);
+    this.chunkOf = db
+      .prepare(
+        `SELECT group_concat(id || char(31) || external_ref || char(31) || name, char(30)) FROM clients WHERE id >= ? AND id < ?`,
+      )
+      .pluck();
+    this.chunkRows = db
+      .prepare('SELECT id, external_ref, name FROM clients WHERE id >= ? AND id < ? ORDER BY id')
+      .raw(true);
     this.one = db.prepare('SELECT external_ref, name FROM clients WHERE id = ?').raw(true);
   }
 
@@ -271,7 +311,7 @@ class ClientCells {
     let fast = !CLIENTS_NOT_PLAIN.test(all) && !NOT_ASCII.test(all);
     const base = fast ? this.reserve(all.length) : -1;
     if (fast && base < 0) return false;
-    for (let at = 0; fast && at < all.length; ) {
+    for (let at = 0; fast && at < all.length;) {
       const idEnd = all.indexOf('\x1f', at);
       const refEnd = all.indexOf('\x1f', idEnd + 1);
       let stop = all.indexOf('\x1e', refEnd + 1);
@@ -283,7 +323,8 @@ class ClientCells {
         fast = d >= 0 && d <= 9;
         id = id * 10 + d;
       }
-      fast &&= idEnd > at && refEnd > idEnd && (next === -1 || next > stop) && id >= lo && id < hi && index[2 * id + 1] === 0;
+      fast &&=
+        idEnd > at && refEnd > idEnd && (next === -1 || next > stop) && id >= lo && id < hi && index[2 * id + 1] === 0;
       if (!fast) break;
       index[2 * id] = base + idEnd + 1;
       index[2 * id + 1] = base + stop;
@@ -361,7 +402,29 @@ export class CsvRows {
     opts: CsvRowsOptions,
   ) {
     const client = opts.clients ? ['n.client_id'] : ['c.external_ref', 'c.name'];
-    const line = ['n.id', 'n.decided_at', 'n.kind', 'n.status', 'n.suppressed', ...client, 'n.rule', 'n.profile_name', 'n.currency', 'n.available', 'n.threshold', 'n.seq', 'n.max_qty', 'n.subject', 'n.attempts', 'n.error', 'n.sent_at', 'n.via', 'n.resend_of', 'n.id', 'n.reason'];
+    const line = [
+      'n.id',
+      'n.decided_at',
+      'n.kind',
+      'n.status',
+      'n.suppressed',
+      ...client,
+      'n.rule',
+      'n.profile_name',
+      'n.currency',
+      'n.available',
+      'n.threshold',
+      'n.seq',
+      'n.max_qty',
+      'n.subject',
+      'n.attempts',
+      'n.error',
+      'n.sent_at',
+      'n.via',
+      'n.resend_of',
+      'n.id',
+      'n.reason',
+    ];
     // The message id with %s for its id; a % of the install id is doubled for format().
     const messageId = messageIdOf('%s' as unknown as number, install.replace(/%/g, '%%'));
     this.pattern = `%s\x1f%s\x1f${line.map((c, i) => (i === line.length - 2 ? messageId : '%s')).join(',')}`;
@@ -376,7 +439,8 @@ export class CsvRows {
   read(after: Key | null, limit: number, floor: Key | null): CsvBatch {
     const lines = readRanges(keyset(this.q, after, floor), limit, (r, n) => {
       let st = this.statements.get(r.shape);
-      if (!st) this.statements.set(r.shape, (st = this.db.prepare(`${this.from} ${r.sql} ${NEWEST_FIRST} LIMIT ?`).pluck()));
+      if (!st)
+        this.statements.set(r.shape, (st = this.db.prepare(`${this.from} ${r.sql} ${NEWEST_FIRST} LIMIT ?`).pluck()));
       return st.all(this.pattern, ...r.args, n) as string[];
     });
     let text = '';
@@ -396,13 +460,20 @@ export class CsvRows {
     const i1 = s.indexOf('\x1f');
     const i2 = s.indexOf('\x1f', i1 + 1);
     // Plain: no quote, line break or ␟ in the line, no cell that starts like a formula, one comma a separator.
-    if (s.indexOf('"', i2) !== -1 || s.indexOf('\n', i2) !== -1 || s.indexOf('\r', i2) !== -1 || s.indexOf('\x1f', i2 + 1) !== -1) return this.reference(Number(s.slice(0, i1)));
+    if (
+      s.indexOf('"', i2) !== -1 ||
+      s.indexOf('\n', i2) !== -1 ||
+      s.indexOf('\r', i2) !== -1 ||
+      s.indexOf('\x1f', i2 + 1) !== -1
+    )
+      return this.reference(Number(s.slice(0, i1)));
     const c = this.commaAt;
     const n = this.commas;
     let k = 0;
     for (let at = s.indexOf(',', i2 + 1); at !== -1; at = s.indexOf(',', at + 1)) {
       const f = s.charCodeAt(at + 1);
-      if (k === n || f === 61 || f === 43 || f === 64 || f === 9 || (f === 45 && !plainNumberAt(s, at + 1))) return this.reference(Number(s.slice(0, i1)));
+      if (k === n || f === 61 || f === 43 || f === 64 || f === 9 || (f === 45 && !plainNumberAt(s, at + 1)))
+        return this.reference(Number(s.slice(0, i1)));
       c[k++] = at;
     }
     if (k !== n) return this.reference(Number(s.slice(0, i1)));

@@ -38,7 +38,18 @@ import { csvRecord } from '../../../shared/csv';
 import { iso, type Clock } from '../clock/clock';
 import { AUDIT_CSV_HEADER, auditCsvRow, auditWhere, countAudit, readAudit, toAuditRow } from '../audit/log';
 import { filterWhere, messageIdOf } from '../notifications/query';
-import { CSV_HEADER, CsvRows, keyset, NEWEST_FIRST, readRanges, SELECT, sharedClients, type Key, type Raw, type RowsQuery } from './csv-rows';
+import {
+  CSV_HEADER,
+  CsvRows,
+  keyset,
+  NEWEST_FIRST,
+  readRanges,
+  SELECT,
+  sharedClients,
+  type Key,
+  type Raw,
+  type RowsQuery,
+} from './csv-rows';
 import { writeParallel } from './parallel';
 
 export { CSV_HEADER } from './csv-rows';
@@ -118,10 +129,20 @@ export class Exporter {
       const maxId = (this.o.sqlite.prepare('SELECT max(id) FROM notifications').pluck().get() as number | null) ?? 0;
       const query: RowsQuery = { where: where.sql, args: where.args, maxId };
       const [all] = keyset(query, null, null);
-      const total = (this.o.sqlite.prepare(`SELECT count(*) FROM notifications n ${all.sql}`).pluck().get(...all.args) as number) ?? 0;
+      const total =
+        (this.o.sqlite
+          .prepare(`SELECT count(*) FROM notifications n ${all.sql}`)
+          .pluck()
+          .get(...all.args) as number) ?? 0;
       const clients = (this.o.sqlite.prepare('SELECT max(id) FROM clients').pluck().get() as number | null) ?? 0;
-      const clientsUpTo = filter.clientId == null && total >= CLIENT_CACHE_FROM && clients <= 2 * total && clients <= CLIENT_CACHE_MAX_ID ? clients : null;
-      const write: WriteRows = format === 'csv' ? (run, w) => this.writeCsv(run, w, query, clientsUpTo) : (run, w) => this.writeJson(run, w, query);
+      const clientsUpTo =
+        filter.clientId == null && total >= CLIENT_CACHE_FROM && clients <= 2 * total && clients <= CLIENT_CACHE_MAX_ID
+          ? clients
+          : null;
+      const write: WriteRows =
+        format === 'csv'
+          ? (run, w) => this.writeCsv(run, w, query, clientsUpTo)
+          : (run, w) => this.writeJson(run, w, query);
       return { total, write };
     });
   }
@@ -139,7 +160,12 @@ export class Exporter {
               await w.put(csvHead(AUDIT_CSV_HEADER));
               await this.batches(run, w, (after: number | null, limit) => {
                 const rows = read(after, limit);
-                return { text: rows.map(auditCsvRow).join(''), rows: rows.length, read: rows.length, last: rows.at(-1)?.id ?? null };
+                return {
+                  text: rows.map(auditCsvRow).join(''),
+                  rows: rows.length,
+                  read: rows.length,
+                  last: rows.at(-1)?.id ?? null,
+                };
               });
             }
           : (run, w) =>
@@ -155,7 +181,12 @@ export class Exporter {
    * Opens an export's file (asking the save dialog where, when there is one) and starts writing it: `rows`
    * counts what it will write and says how, once the file is chosen.
    */
-  private async begin(log: ExportLog, name: string, format: ExportFormat, rows: () => { total: number; write: WriteRows }): Promise<ExportState | null> {
+  private async begin(
+    log: ExportLog,
+    name: string,
+    format: ExportFormat,
+    rows: () => { total: number; write: WriteRows },
+  ): Promise<ExportState | null> {
     const now = this.o.clock.now();
     const stamp = iso(now).slice(0, 16).replace(/:/g, '');
     const fileName = `${name}-${stamp}.${format}`;
@@ -300,7 +331,15 @@ export class Exporter {
     if (workers > 0 && !this.o.sqlite.memory && run.state.total >= (this.o.parallelFrom ?? PARALLEL_FROM)) {
       const written = await writeParallel({
         sqlite: this.o.sqlite,
-        setup: { file: this.o.sqlite.name, nativeBinding: this.o.nativeBinding, query, install, clients, batch: WORKER_BATCH, fd: w.fd },
+        setup: {
+          file: this.o.sqlite.name,
+          nativeBinding: this.o.nativeBinding,
+          query,
+          install,
+          clients,
+          batch: WORKER_BATCH,
+          fd: w.fd,
+        },
         offset: run.state.bytes,
         workers,
         chunkRows: this.o.chunkRows ?? CHUNK_ROWS,
@@ -323,7 +362,15 @@ export class Exporter {
   private writeJson(run: Running, w: Writer, query: RowsQuery): Promise<void> {
     const install = this.o.installId();
     return this.json(run, w, (after: Key | null, limit) => {
-      const rows = readRanges(keyset(query, after, null), limit, (r, n) => this.o.sqlite.prepare(`${SELECT} ${r.sql} ${NEWEST_FIRST} LIMIT ?`).raw(true).all(...r.args, n) as Raw[]);
+      const rows = readRanges(
+        keyset(query, after, null),
+        limit,
+        (r, n) =>
+          this.o.sqlite
+            .prepare(`${SELECT} ${r.sql} ${NEWEST_FIRST} LIMIT ?`)
+            .raw(true)
+            .all(...r.args, n) as Raw[],
+      );
       const last = rows.at(-1);
       return { items: rows.map((r) => jsonRow(r, install)), last: last ? ([last[1], last[0]] as const) : null };
     });
@@ -345,7 +392,11 @@ export class Exporter {
   }
 
   /** JSON: an array of objects, batch by batch. */
-  private async json<K>(run: Running, w: Writer, read: (after: K | null, limit: number) => { items: unknown[]; last: K | null }): Promise<void> {
+  private async json<K>(
+    run: Running,
+    w: Writer,
+    read: (after: K | null, limit: number) => { items: unknown[]; last: K | null },
+  ): Promise<void> {
     await w.put('[');
     let first = true;
     await this.batches(run, w, (after: K | null, limit) => {

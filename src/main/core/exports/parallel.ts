@@ -48,9 +48,13 @@ function workerScript(): { file: string } | { code: string } | null {
     } catch {
       return null;
     }
-    return { code: `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(path.join(__dirname, 'worker.ts'))});` };
+    return {
+      code: `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(path.join(__dirname, 'worker.ts'))});`,
+    };
   }
-  const file = [path.join(__dirname, 'export-worker.js'), path.join(__dirname, '..', 'export-worker.js')].find((f) => fs.existsSync(f));
+  const file = [path.join(__dirname, 'export-worker.js'), path.join(__dirname, '..', 'export-worker.js')].find((f) =>
+    fs.existsSync(f),
+  );
   return file ? { file } : null;
 }
 
@@ -66,7 +70,11 @@ export async function writeParallel(o: ParallelExport): Promise<boolean> {
     let ready = true;
     try {
       for (let i = 0; i < o.workers; i++) {
-        pool.push('code' in script ? new Worker(script.code, { eval: true, execArgv: [], workerData, resourceLimits }) : new Worker(script.file, { workerData, resourceLimits }));
+        pool.push(
+          'code' in script
+            ? new Worker(script.code, { eval: true, execArgv: [], workerData, resourceLimits })
+            : new Worker(script.file, { workerData, resourceLimits }),
+        );
       }
       ready = (await Promise.all(pool.map(started))).every(Boolean);
     } catch {
@@ -98,7 +106,12 @@ function drive(o: ParallelExport, pool: Worker[]): Promise<void> {
   const statement = (r: KeyRange, what: 'key' | 'count') => {
     let st = cut.get(`${what} ${r.shape}`);
     if (!st) {
-      st = what === 'key' ? o.sqlite.prepare(`SELECT n.decided_at, n.id FROM notifications n ${r.sql} ${NEWEST_FIRST} LIMIT 1 OFFSET ?`).raw(true) : o.sqlite.prepare(`SELECT count(*) FROM notifications n ${r.sql}`).pluck();
+      st =
+        what === 'key'
+          ? o.sqlite
+              .prepare(`SELECT n.decided_at, n.id FROM notifications n ${r.sql} ${NEWEST_FIRST} LIMIT 1 OFFSET ?`)
+              .raw(true)
+          : o.sqlite.prepare(`SELECT count(*) FROM notifications n ${r.sql}`).pluck();
       cut.set(`${what} ${r.shape}`, st);
     }
     return st;

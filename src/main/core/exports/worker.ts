@@ -25,7 +25,8 @@ export interface WorkerSetup {
 }
 
 /** Format the rows after `after` down to `floor` (null: to the end); then write them at `offset`. */
-export type ToWorker = { type: 'chunk'; seq: number; after: Key | null; floor: Key | null } | { type: 'write'; seq: number; offset: number };
+export type ToWorker =
+  { type: 'chunk'; seq: number; after: Key | null; floor: Key | null } | { type: 'write'; seq: number; offset: number };
 
 export type FromWorker =
   | { type: 'ready' }
@@ -56,7 +57,11 @@ const REMAP_READS = 8;
 
 /** A read-only connection to the export's database. */
 function open(setup: WorkerSetup): Database.Database {
-  const db = new Database(setup.file, { readonly: true, fileMustExist: true, ...(setup.nativeBinding ? { nativeBinding: setup.nativeBinding } : {}) });
+  const db = new Database(setup.file, {
+    readonly: true,
+    fileMustExist: true,
+    ...(setup.nativeBinding ? { nativeBinding: setup.nativeBinding } : {}),
+  });
   db.pragma('busy_timeout = 5000');
   return db;
 }
@@ -99,7 +104,7 @@ function serve(port: NonNullable<typeof parentPort>, setup: WorkerSetup): void {
         const count = format(m.after, m.floor);
         send({ type: 'formatted', seq: m.seq, bytes: length, rows: count });
       } else {
-        for (let at = 0; at < length; ) at += fs.writeSync(setup.fd, buf, at, length - at, m.offset + at);
+        for (let at = 0; at < length;) at += fs.writeSync(setup.fd, buf, at, length - at, m.offset + at);
         send({ type: 'written', seq: m.seq });
       }
     } catch (e) {
@@ -109,4 +114,5 @@ function serve(port: NonNullable<typeof parentPort>, setup: WorkerSetup): void {
   send({ type: 'ready' });
 }
 
-if (parentPort && (workerData as WorkerSetup | undefined)?.exportWorker === true) serve(parentPort, workerData as WorkerSetup);
+if (parentPort && (workerData as WorkerSetup | undefined)?.exportWorker === true)
+  serve(parentPort, workerData as WorkerSetup);

@@ -10,7 +10,8 @@ import { toBalance, toEntry, type EntryRow } from '../ledger/post';
 /** A hold as the schema has it. */
 type HoldRow = typeof holds.$inferSelect;
 /** Every column of holds under the schema's names. */
-const HOLD_COLUMNS = 'id, client_id AS clientId, amount, reference, description, status, opened_at AS openedAt, closed_at AS closedAt, entry_id AS entryId';
+const HOLD_COLUMNS =
+  'id, client_id AS clientId, amount, reference, description, status, opened_at AS openedAt, closed_at AS closedAt, entry_id AS entryId';
 const toHold = (r: HoldRow): Hold => ({
   id: r.id,
   clientId: r.clientId,
@@ -31,14 +32,19 @@ export const holdHandlers: HandlerMap = {
   'holds.open': (input, ctx) => {
     const client = getClient(ctx, input.clientId, 'clientId');
     if (client.status === 'closed') throw conflict(`client ${client.name} is closed`, 'clientId');
-    const existing = ctx.db.$client.prepare(`SELECT ${HOLD_COLUMNS} FROM holds WHERE client_id = ? AND reference = ?`).get(input.clientId, input.reference) as HoldRow | undefined;
+    const existing = ctx.db.$client
+      .prepare(`SELECT ${HOLD_COLUMNS} FROM holds WHERE client_id = ? AND reference = ?`)
+      .get(input.clientId, input.reference) as HoldRow | undefined;
     if (existing) {
-      if (existing.amount !== input.amount) throw conflict(`hold ${input.reference} is already open with another amount`, 'reference');
+      if (existing.amount !== input.amount)
+        throw conflict(`hold ${input.reference} is already open with another amount`, 'reference');
       return { hold: toHold(existing), balance: toBalance(ctx.ledger.balanceOf(input.clientId)), duplicate: true };
     }
     const now = ctx.clock.now();
     const info = ctx.db.$client
-      .prepare("INSERT INTO holds (client_id, amount, reference, description, status, opened_at) VALUES (?, ?, ?, ?, 'open', ?)")
+      .prepare(
+        "INSERT INTO holds (client_id, amount, reference, description, status, opened_at) VALUES (?, ?, ?, ?, 'open', ?)",
+      )
       .run(input.clientId, input.amount, input.reference, input.description, now);
     const balance = ctx.ledger.hold(input.clientId, input.amount, now);
     const id = Number(info.lastInsertRowid);
@@ -70,8 +76,15 @@ export const holdHandlers: HandlerMap = {
       entry = ctx.ledger.entry(r.entryId);
       balance = r.balance;
     }
-    ctx.db.$client.prepare("UPDATE holds SET status = 'closed', closed_at = ?, entry_id = ? WHERE id = ?").run(now, entry?.id ?? null, h.id);
-    ctx.audit('hold.close', 'client', h.clientId, { holdId: h.id, held: h.amount, charged: input.charge ?? 0, entryId: entry?.id ?? null });
+    ctx.db.$client
+      .prepare("UPDATE holds SET status = 'closed', closed_at = ?, entry_id = ? WHERE id = ?")
+      .run(now, entry?.id ?? null, h.id);
+    ctx.audit('hold.close', 'client', h.clientId, {
+      holdId: h.id,
+      held: h.amount,
+      charged: input.charge ?? 0,
+      entryId: entry?.id ?? null,
+    });
     ctx.emit({ topic: 'holds', clientIds: [h.clientId] });
     if (entry) ctx.emit({ topic: 'ledger', clientIds: [h.clientId] });
     return {
@@ -85,8 +98,12 @@ export const holdHandlers: HandlerMap = {
     getClient(ctx, input.clientId, 'clientId');
     const rows =
       input.status === 'all'
-        ? ctx.db.$client.prepare(`SELECT ${HOLD_COLUMNS} FROM holds WHERE client_id = ? ORDER BY id DESC LIMIT 500`).all(input.clientId)
-        : ctx.db.$client.prepare(`SELECT ${HOLD_COLUMNS} FROM holds WHERE client_id = ? AND status = ? ORDER BY id DESC LIMIT 500`).all(input.clientId, input.status);
+        ? ctx.db.$client
+            .prepare(`SELECT ${HOLD_COLUMNS} FROM holds WHERE client_id = ? ORDER BY id DESC LIMIT 500`)
+            .all(input.clientId)
+        : ctx.db.$client
+            .prepare(`SELECT ${HOLD_COLUMNS} FROM holds WHERE client_id = ? AND status = ? ORDER BY id DESC LIMIT 500`)
+            .all(input.clientId, input.status);
     return (rows as HoldRow[]).map(toHold);
   },
 };

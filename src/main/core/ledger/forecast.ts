@@ -107,7 +107,9 @@ export class ForecastStore {
         )
         .raw(),
       setFigures: sqlite.prepare('UPDATE balances SET burn_rate = ?, run_dry_at = ? WHERE client_id = ?'),
-      putDays: sqlite.prepare('INSERT INTO usage_days (client_id, days) VALUES (?, ?) ON CONFLICT (client_id) DO UPDATE SET days = excluded.days'),
+      putDays: sqlite.prepare(
+        'INSERT INTO usage_days (client_id, days) VALUES (?, ?) ON CONFLICT (client_id) DO UPDATE SET days = excluded.days',
+      ),
       dropDays: sqlite.prepare('DELETE FROM usage_days WHERE client_id = ?'),
       maxId: sqlite.prepare('SELECT max(id) FROM clients').pluck(),
       getState: state.get,
@@ -144,7 +146,7 @@ export class ForecastStore {
     let slices = 0;
     let longestSliceMs = 0;
     let size = FIRST_SLICE;
-    for (let from = 1; from <= maxId && running(); ) {
+    for (let from = 1; from <= maxId && running();) {
       const to = Math.min(from + size - 1, maxId);
       const t0 = performance.now();
       this.sqlite
@@ -153,7 +155,11 @@ export class ForecastStore {
           const first = dayOf(t) - FORECAST_DAYS;
           if (backfill) {
             const byClient = new Map<number, UsageDays>();
-            for (const [id, day, spent] of this.s.backfill.all(from, to, first * DAY_MS) as [number, number, number][]) {
+            for (const [id, day, spent] of this.s.backfill.all(from, to, first * DAY_MS) as [
+              number,
+              number,
+              number,
+            ][]) {
               const d = byClient.get(id);
               if (d) d.push(day, spent);
               else byClient.set(id, [day, spent]);
@@ -163,7 +169,14 @@ export class ForecastStore {
               this.s.setFigures.run(0, 0, id);
             }
           }
-          for (const [id, available, createdAt, text, oldRate, oldRunDry] of this.s.slice.all(from, to) as [number, number, number, string, number, number][]) {
+          for (const [id, available, createdAt, text, oldRate, oldRunDry] of this.s.slice.all(from, to) as [
+            number,
+            number,
+            number,
+            string,
+            number,
+            number,
+          ][]) {
             const days = parseDays(text);
             const kept = days.filter((_v, i) => days[i - (i % 2)] >= first);
             const f = figuresOf(kept, available, createdAt, t);
@@ -192,7 +205,11 @@ export class ForecastStore {
 
 /** A client's creation time and its usage days (the JSON text of usage_days, '[]' without usage). */
 export const usageOf = (sqlite: Database.Database, clientId: number) =>
-  sqlite.prepare("SELECT c.created_at, coalesce(u.days, '[]') AS usage_days FROM clients c LEFT JOIN usage_days u ON u.client_id = c.id WHERE c.id = ?").get(clientId) as {
+  sqlite
+    .prepare(
+      "SELECT c.created_at, coalesce(u.days, '[]') AS usage_days FROM clients c LEFT JOIN usage_days u ON u.client_id = c.id WHERE c.id = ?",
+    )
+    .get(clientId) as {
     created_at: number;
     usage_days: string;
   };

@@ -42,7 +42,8 @@ interface ParsedRow {
 /** "2026-11-21T14:00:00Z", "2026-11-21 14:00:00" (taken as UTC) or "2026-11-21". */
 export function parseUsageTime(text: string): number | null {
   const t = text.trim();
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i.exec(t);
+  const m =
+    /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i.exec(t);
   if (!m) return null;
   const zone = m[8] ? (m[8].toUpperCase() === 'Z' ? 'Z' : m[8].replace(/^([+-]\d{2})(\d{2})$/, '$1:$2')) : 'Z';
   const isoText = `${m[1]}-${m[2]}-${m[3]}T${m[4] ?? '00'}:${m[5] ?? '00'}:${m[6] ?? '00'}.${(m[7] ?? '0').padEnd(3, '0')}${zone}`;
@@ -67,7 +68,9 @@ function readRows(input: ImportInput, ctx: Ctx, visit: (rows: ParsedRow[]) => vo
   const sqlite = ctx.db.$client;
   const reseller = sqlite.prepare('SELECT id FROM resellers WHERE id = ?').get(input.resellerId);
   if (!reseller) throw invalid('resellerId', `resellerId ${input.resellerId} is not a reseller`);
-  const findClient = sqlite.prepare('SELECT id, name, currency, status FROM clients WHERE reseller_id = ? AND external_ref = ?');
+  const findClient = sqlite.prepare(
+    'SELECT id, name, currency, status FROM clients WHERE reseller_id = ? AND external_ref = ?',
+  );
   const clients = new Map<string, ClientRef | null>();
   const errors: ImportRowError[] = [];
   let errorCount = 0;
@@ -94,7 +97,8 @@ function readRows(input: ImportInput, ctx: Ctx, visit: (rows: ParsedRow[]) => vo
       const ref = field(rec.fields, 'client_ref');
       if (ref && !clients.has(ref)) refs.add(ref);
     }
-    for (const ref of [...refs].sort()) clients.set(ref, (findClient.get(input.resellerId, ref) as ClientRef | undefined) ?? null);
+    for (const ref of [...refs].sort())
+      clients.set(ref, (findClient.get(input.resellerId, ref) as ClientRef | undefined) ?? null);
     const valid: ParsedRow[] = [];
     for (const rec of window) {
       const get = (c: string) => field(rec.fields, c);
@@ -129,7 +133,11 @@ function readRows(input: ImportInput, ctx: Ctx, visit: (rows: ParsedRow[]) => vo
         continue;
       }
       if (amount <= 0) {
-        fail(rec.line, 'amount', 'amount must be more than zero (it is the cost of the usage; use an adjustment for credits)');
+        fail(
+          rec.line,
+          'amount',
+          'amount must be more than zero (it is the cost of the usage; use an adjustment for credits)',
+        );
         continue;
       }
       const externalId = get('external_id');
@@ -160,7 +168,10 @@ function readRows(input: ImportInput, ctx: Ctx, visit: (rows: ParsedRow[]) => vo
         width = Object.keys(columns).length;
         const missing = REQUIRED.filter((c) => columns![c] === undefined);
         if (missing.length) {
-          throw invalid('csv', `csv needs a header row with the columns ${IMPORT_COLUMNS.join(', ')} (description optional); missing: ${missing.join(', ')}`);
+          throw invalid(
+            'csv',
+            `csv needs a header row with the columns ${IMPORT_COLUMNS.join(', ')} (description optional); missing: ${missing.join(', ')}`,
+          );
         }
         continue;
       }
@@ -220,14 +231,28 @@ export function commitImport(input: ImportInput, ctx: Ctx) {
     // each page once, instead of at random, row by row, as the file's time order has them.
     rows.sort((a, b) => a.client.id - b.client.id);
     for (const row of rows) {
-      const res = batch.post({ clientId: row.client.id, kind: 'usage', amount: -row.amount, description: row.description, actor: ctx.actor, at: row.at, externalId: row.externalId });
+      const res = batch.post({
+        clientId: row.client.id,
+        kind: 'usage',
+        amount: -row.amount,
+        description: row.description,
+        actor: ctx.actor,
+        at: row.at,
+        externalId: row.externalId,
+      });
       if (res.duplicate) duplicates++;
       else imported++;
     }
   });
   const touched = batch.finish();
   if (imported > 0) {
-    ctx.audit('ledger.import', 'reseller', input.resellerId, { rows: r.rows, imported, duplicates, errors: r.errorCount, firstLine: input.firstLine });
+    ctx.audit('ledger.import', 'reseller', input.resellerId, {
+      rows: r.rows,
+      imported,
+      duplicates,
+      errors: r.errorCount,
+      firstLine: input.firstLine,
+    });
     ctx.emit({ topic: 'ledger', clientIds: touched.length <= 1000 ? touched : undefined });
   }
   return { rows: r.rows, imported, duplicates, errors: r.errors, errorCount: r.errorCount };

@@ -60,7 +60,12 @@ export function markerWidth(origin: number, to: number, width: number): number {
  * The markers of [from, to]: top-ups from the groups the buckets made (merged into slices of `mw` counted
  * from `origin`, where the buckets start), failed attempts and notifications grouped here by the same slices.
  */
-export function seriesMarkers(ctx: Pick<Ctx, 'db'>, clientId: number, range: { from: number; to: number; origin: number; mw: number }, topUps: TopUpGroup[]) {
+export function seriesMarkers(
+  ctx: Pick<Ctx, 'db'>,
+  clientId: number,
+  range: { from: number; to: number; origin: number; mw: number },
+  topUps: TopUpGroup[],
+) {
   const { from, to, origin, mw } = range;
   const sqlite = ctx.db.$client;
   const merged = new Map<number, Group>();
@@ -87,7 +92,11 @@ export function seriesMarkers(ctx: Pick<Ctx, 'db'>, clientId: number, range: { f
        GROUP BY (decided_at - @origin) / @mw ORDER BY t0`,
     )
     .all(args) as Group[];
-  const markers = [...[...merged.values()].map((g) => marker('top_up', g)), ...failed.map((g) => marker('failed_charge', g)), ...notes.map((g) => marker('notification', g))];
+  const markers = [
+    ...[...merged.values()].map((g) => marker('top_up', g)),
+    ...failed.map((g) => marker('failed_charge', g)),
+    ...notes.map((g) => marker('notification', g)),
+  ];
   const sum = (gs: Iterable<Group>, f: (g: Group) => number) => [...gs].reduce((a, g) => a + f(g), 0);
   return {
     markers,

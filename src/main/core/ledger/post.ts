@@ -22,7 +22,10 @@ export type EntryKind = LedgerEntry['kind'];
  */
 function within(total: number, amount: number, what: 'balance' | 'held amount', field: string): number {
   if (Math.abs(total) > MAX_AMOUNT) {
-    throw conflict(`${field} ${amount} would take the client's ${what} to ${total} minor units, beyond the largest Balance Desk holds (±${MAX_AMOUNT})`, field);
+    throw conflict(
+      `${field} ${amount} would take the client's ${what} to ${total} minor units, beyond the largest Balance Desk holds (±${MAX_AMOUNT})`,
+      field,
+    );
   }
   return total;
 }
@@ -42,7 +45,10 @@ export interface NewEntry {
 export type EntryRow = typeof ledgerEntries.$inferSelect & { reversedBy: number | null };
 
 /** What posting and the balance listeners know of a balance row, as the schema has it. */
-export type BalanceRow = Pick<typeof balances.$inferSelect, 'clientId' | 'balance' | 'held' | 'available' | 'lastDebitAt'>;
+export type BalanceRow = Pick<
+  typeof balances.$inferSelect,
+  'clientId' | 'balance' | 'held' | 'available' | 'lastDebitAt'
+>;
 
 /** The balance row as posting reads it: with the run-dry forecast's days and the client's creation. */
 type PostingRow = BalanceRow & Pick<typeof clients.$inferSelect, 'createdAt' | 'currency'> & { usageDays: string };
@@ -76,7 +82,13 @@ export function toEntry(r: EntryRow): LedgerEntry {
 }
 
 export function toBalance(r: BalanceRow): BalanceState {
-  return { clientId: r.clientId, balance: r.balance, held: r.held, available: r.available, lastDebitAt: isoOrNull(r.lastDebitAt) };
+  return {
+    clientId: r.clientId,
+    balance: r.balance,
+    held: r.held,
+    available: r.available,
+    lastDebitAt: isoOrNull(r.lastDebitAt),
+  };
 }
 
 /** The posting engine of one database: prepared statements made once and reused on the hot path. */
@@ -186,7 +198,10 @@ export class Ledger {
       balance: balanceAfter,
       held: before.held,
       available: balanceAfter - before.held,
-      lastDebitAt: debitAt !== null && (before.lastDebitAt === null || before.lastDebitAt < debitAt) ? debitAt : before.lastDebitAt,
+      lastDebitAt:
+        debitAt !== null && (before.lastDebitAt === null || before.lastDebitAt < debitAt)
+          ? debitAt
+          : before.lastDebitAt,
     };
     this.moved(e.clientId, after, now, e.amount < 0, before.available);
     return { entryId: Number(info.lastInsertRowid), balance: after, duplicate: false };
@@ -199,14 +214,37 @@ export class Ledger {
    * with `finish()`; nothing else may post to these clients in between.
    */
   batch(now: number) {
-    const running = new Map<number, { row: PostingRow; availableBefore: number; count: number; lowered: boolean; days: number[]; debited: boolean; net: number; topUps: number; topUpCount: number }>();
+    const running = new Map<
+      number,
+      {
+        row: PostingRow;
+        availableBefore: number;
+        count: number;
+        lowered: boolean;
+        days: number[];
+        debited: boolean;
+        net: number;
+        topUps: number;
+        topUpCount: number;
+      }
+    >();
     const finishBalance = this.s.finishBatch;
     return {
       post: (e: NewEntry): { duplicate: boolean } => {
         let r = running.get(e.clientId);
         if (!r) {
           const row = this.balanceOf(e.clientId);
-          r = { row: { ...row }, availableBefore: row.available, count: 0, lowered: false, days: parseDays(row.usageDays), debited: false, net: 0, topUps: 0, topUpCount: 0 };
+          r = {
+            row: { ...row },
+            availableBefore: row.available,
+            count: 0,
+            lowered: false,
+            days: parseDays(row.usageDays),
+            debited: false,
+            net: 0,
+            topUps: 0,
+            topUpCount: 0,
+          };
           running.set(e.clientId, r);
         }
         const balanceAfter = within(r.row.balance + e.amount, e.amount, 'balance', 'amount');
@@ -245,12 +283,20 @@ export class Ledger {
           t.topUpCount += r.topUpCount;
           totals.set(r.row.currency, t);
           const f = figuresOf(r.days, r.row.available, r.row.createdAt, now);
-          finishBalance.run({ clientId, balance: r.row.balance, count: r.count, lastDebitAt: r.row.lastDebitAt, now, ...f });
+          finishBalance.run({
+            clientId,
+            balance: r.row.balance,
+            count: r.count,
+            lastDebitAt: r.row.lastDebitAt,
+            now,
+            ...f,
+          });
           if (r.debited) this.forecast.setDays(clientId, r.days);
           moved.push(clientId);
           this.moved(clientId, r.row, now, r.lowered, r.availableBefore);
         }
-        for (const [currency, t] of totals) this.s.addDay.run(dayOf(now) * DAY_MS, currency, t.net, t.topUps, t.topUpCount);
+        for (const [currency, t] of totals)
+          this.s.addDay.run(dayOf(now) * DAY_MS, currency, t.net, t.topUps, t.topUpCount);
         running.clear();
         return moved;
       },
@@ -278,7 +324,12 @@ export class Ledger {
     const before = this.balanceOf(clientId);
     const held = within(before.held + delta, delta, 'held amount', 'amount');
     const available = within(before.balance - held, delta, 'balance', 'amount');
-    this.s.setHeld.run({ clientId, delta, now, ...figuresOf(parseDays(before.usageDays), available, before.createdAt, now) });
+    this.s.setHeld.run({
+      clientId,
+      delta,
+      now,
+      ...figuresOf(parseDays(before.usageDays), available, before.createdAt, now),
+    });
     // The same arithmetic as the UPDATE, so the row need not be read back (as in post()).
     const after: BalanceRow = { ...before, held, available };
     this.moved(clientId, after, now, delta > 0, before.available);
@@ -320,4 +371,5 @@ export class Ledger {
 }
 
 /** A new client's balance row, at zero: clients/insert.ts makes it with the client row. */
-export const balanceRowInserter = (sqlite: Database.Database) => sqlite.prepare('INSERT INTO balances (client_id, updated_at) VALUES (?, ?)');
+export const balanceRowInserter = (sqlite: Database.Database) =>
+  sqlite.prepare('INSERT INTO balances (client_id, updated_at) VALUES (?, ?)');

@@ -47,7 +47,8 @@ export interface Buckets {
 }
 
 /** Entries in time order (the (client_id, at) index holds them so: the id breaks ties), as [id, at, balance_after, kind, amount]. */
-const ENTRIES_IN = 'SELECT id, at, balance_after, kind, amount FROM ledger_entries WHERE client_id = ? AND at >= ? AND at <= ? ORDER BY at, id';
+const ENTRIES_IN =
+  'SELECT id, at, balance_after, kind, amount FROM ledger_entries WHERE client_id = ? AND at >= ? AND at <= ? ORDER BY at, id';
 type EntryTuple = [number, number, number, string, number];
 
 /** Adds entries, given in time order, into buckets keyed by `key(at)`, appended to `out` in order. */
@@ -56,7 +57,20 @@ function accumulate(rows: Iterable<EntryTuple>, key: (at: number) => number, out
   for (const [id, at, balance, kind, amount] of rows) {
     const k = key(at);
     if (!cur || cur.bucket !== k) {
-      cur = { bucket: k, t0: at, t1: at, lo: balance, hi: balance, first: balance, last: balance, top_n: 0, top_sum: 0, top_t0: null, top_t1: null, top_id: null };
+      cur = {
+        bucket: k,
+        t0: at,
+        t1: at,
+        lo: balance,
+        hi: balance,
+        first: balance,
+        last: balance,
+        top_n: 0,
+        top_sum: 0,
+        top_t0: null,
+        top_t1: null,
+        top_id: null,
+      };
       out.push(cur);
     } else {
       cur.t1 = at;
@@ -89,18 +103,30 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * client's first chart) goes in slices of `slice` entries, each its own transaction, yielding between
  * them, so the scheduler and other calls keep running while a million entries are added up.
  */
-export async function refreshSeriesHours(sqlite: Database.Database, clientId: number, slice = BUILD_SLICE): Promise<void> {
-  const through = (sqlite.prepare('SELECT through_id FROM series_state WHERE client_id = ?').pluck().get(clientId) as number | undefined) ?? 0;
-  const lastId = sqlite.prepare('SELECT max(id) FROM ledger_entries WHERE client_id = ?').pluck().get(clientId) as number | null;
+export async function refreshSeriesHours(
+  sqlite: Database.Database,
+  clientId: number,
+  slice = BUILD_SLICE,
+): Promise<void> {
+  const through =
+    (sqlite.prepare('SELECT through_id FROM series_state WHERE client_id = ?').pluck().get(clientId) as
+      number | undefined) ?? 0;
+  const lastId = sqlite.prepare('SELECT max(id) FROM ledger_entries WHERE client_id = ?').pluck().get(clientId) as
+    number | null;
   if (lastId === null || lastId <= through) return;
   // The earliest new entry: by the time index when nothing is cached yet, else among the new ids only.
   const since = (
     through === 0
       ? sqlite.prepare('SELECT min(at) FROM ledger_entries WHERE client_id = ?').pluck().get(clientId)
       : // by the id index: the time index would walk the whole history from its oldest entry looking for a new id
-        sqlite.prepare('SELECT min(at) FROM ledger_entries INDEXED BY ledger_client_id WHERE client_id = ? AND id > ?').pluck().get(clientId, through)
+        sqlite
+          .prepare('SELECT min(at) FROM ledger_entries INDEXED BY ledger_client_id WHERE client_id = ? AND id > ?')
+          .pluck()
+          .get(clientId, through)
   ) as number;
-  const sliceEnd = sqlite.prepare('SELECT at FROM ledger_entries WHERE client_id = ? AND at >= ? ORDER BY at LIMIT 1 OFFSET ?').pluck();
+  const sliceEnd = sqlite
+    .prepare('SELECT at FROM ledger_entries WHERE client_id = ? AND at >= ? ORDER BY at LIMIT 1 OFFSET ?')
+    .pluck();
   const clear = sqlite.prepare('DELETE FROM series_hours WHERE client_id = ? AND hour >= ? AND hour < ?');
   // First and last balance: the entry at the hour's first (last) time, the lowest (highest) id among equals.
   const build = sqlite.prepare(
@@ -114,7 +140,7 @@ export async function refreshSeriesHours(sqlite: Database.Database, clientId: nu
            FROM ledger_entries WHERE client_id = @client AND at >= @from AND at < @until GROUP BY h) g`,
   );
   const LAST = Math.floor(Number.MAX_SAFE_INTEGER / HOUR_MS);
-  for (let h = hourOf(since); ; ) {
+  for (let h = hourOf(since); ;) {
     // This slice: whole hours, up to the hour of the entry `slice` entries on (or to the end).
     const cut = sliceEnd.get(clientId, h * HOUR_MS, slice) as number | undefined;
     const end = cut === undefined ? LAST : Math.max(hourOf(cut), h + 1);
@@ -130,7 +156,9 @@ export async function refreshSeriesHours(sqlite: Database.Database, clientId: nu
   }
   // An entry posted during the build has a later id than lastId: the next refresh recomputes its hour.
   sqlite
-    .prepare('INSERT INTO series_state (client_id, through_id) VALUES (?, ?) ON CONFLICT (client_id) DO UPDATE SET through_id = max(through_id, excluded.through_id)')
+    .prepare(
+      'INSERT INTO series_state (client_id, through_id) VALUES (?, ?) ON CONFLICT (client_id) DO UPDATE SET through_id = max(through_id, excluded.through_id)',
+    )
     .run(clientId, lastId);
 }
 
@@ -160,7 +188,14 @@ function entryBuckets(sqlite: Database.Database, clientId: number, from: number,
 }
 
 /** Entries of [from, to] in buckets of `width` counted from `origin`. */
-export function groupEntries(sqlite: Database.Database, clientId: number, from: number, to: number, origin: number, width: number): Buckets {
+export function groupEntries(
+  sqlite: Database.Database,
+  clientId: number,
+  from: number,
+  to: number,
+  origin: number,
+  width: number,
+): Buckets {
   const buckets: SeriesBucket[] = [];
   const rows = sqlite.prepare(ENTRIES_IN).raw().iterate(clientId, from, to) as Iterable<EntryTuple>;
   accumulate(rows, (at) => Math.floor((at - origin) / width), buckets);
@@ -171,7 +206,13 @@ export function groupEntries(sqlite: Database.Database, clientId: number, from: 
  * The buckets of [from, to] from series_hours: whole hours of `points` buckets or fewer, counted from the
  * start of `from`'s hour. A range that starts or ends inside an hour reads that hour's part from the entries.
  */
-export async function hourBuckets(sqlite: Database.Database, clientId: number, from: number, to: number, points: number): Promise<Buckets> {
+export async function hourBuckets(
+  sqlite: Database.Database,
+  clientId: number,
+  from: number,
+  to: number,
+  points: number,
+): Promise<Buckets> {
   await refreshSeriesHours(sqlite, clientId);
   const base = hourOf(from);
   const perBucket = Math.max(1, Math.ceil((hourOf(to) - base + 1) / points));
@@ -197,7 +238,13 @@ export async function hourBuckets(sqlite: Database.Database, clientId: number, f
          ORDER BY bucket`,
       )
       // As BigInt: better-sqlite3 binds a number as REAL, and (hour - base) / per would not round down to a bucket.
-      .all({ client: clientId, base: BigInt(base), per: BigInt(perBucket), a: firstWhole, b: lastWhole }) as SeriesBucket[];
+      .all({
+        client: clientId,
+        base: BigInt(base),
+        per: BigInt(perBucket),
+        a: firstWhole,
+        b: lastWhole,
+      }) as SeriesBucket[];
     for (const g of grouped) mergeInto(buckets, g, g.bucket);
   }
   if ((lastWhole + 1) * HOUR_MS <= to && lastWhole + 1 >= firstWhole) edge((lastWhole + 1) * HOUR_MS, to);
@@ -205,6 +252,14 @@ export async function hourBuckets(sqlite: Database.Database, clientId: number, f
 }
 
 /** The chart's buckets: by the hour for two days or more, else from the entries. */
-export async function seriesBuckets(sqlite: Database.Database, clientId: number, from: number, to: number, points: number): Promise<Buckets> {
-  return to - from + 1 >= HOURLY_FROM_MS ? hourBuckets(sqlite, clientId, from, to, points) : entryBuckets(sqlite, clientId, from, to, points);
+export async function seriesBuckets(
+  sqlite: Database.Database,
+  clientId: number,
+  from: number,
+  to: number,
+  points: number,
+): Promise<Buckets> {
+  return to - from + 1 >= HOURLY_FROM_MS
+    ? hourBuckets(sqlite, clientId, from, to, points)
+    : entryBuckets(sqlite, clientId, from, to, points);
 }

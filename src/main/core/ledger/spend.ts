@@ -11,13 +11,22 @@ const SPEND_DAYS = 30;
  * begins at the client's creation or its first entry, whichever is earlier: a client moved in today with
  * its last month of usage imported has a month of history, not a day.
  */
-export function averageDailySpend(sqlite: Database.Database, client: { id: number; created_at: number }, now: number): { average: number; days: number } {
+export function averageDailySpend(
+  sqlite: Database.Database,
+  client: { id: number; created_at: number },
+  now: number,
+): { average: number; days: number } {
   // An index probe (ledger_entries by client and time), not a walk of the client's entries.
-  const first = sqlite.prepare(`SELECT at FROM ledger_entries WHERE client_id = ? ORDER BY at LIMIT 1`).pluck().get(client.id) as number | undefined;
+  const first = sqlite
+    .prepare(`SELECT at FROM ledger_entries WHERE client_id = ? ORDER BY at LIMIT 1`)
+    .pluck()
+    .get(client.id) as number | undefined;
   const from = Math.max(now - SPEND_DAYS * DAY_MS, Math.min(client.created_at, first ?? client.created_at));
   const span = Math.max(DAY_MS, now - from);
   const used = sqlite
-    .prepare(`SELECT coalesce(-sum(amount), 0) FROM ledger_entries WHERE client_id = ? AND kind = 'usage' AND at >= ? AND at <= ?`)
+    .prepare(
+      `SELECT coalesce(-sum(amount), 0) FROM ledger_entries WHERE client_id = ? AND kind = 'usage' AND at >= ? AND at <= ?`,
+    )
     .pluck()
     .get(client.id, from, now) as number;
   return { average: Math.round((Math.max(0, used) * DAY_MS) / span), days: Math.round((span / DAY_MS) * 10) / 10 };

@@ -18,7 +18,8 @@ export interface SmtpConfig {
   from: string;
 }
 
-export type MailRoute = { via: 'smtp'; source: 'settings' | 'env'; config: SmtpConfig } | { via: 'outbox'; dir: string };
+export type MailRoute =
+  { via: 'smtp'; source: 'settings' | 'env'; config: SmtpConfig } | { via: 'outbox'; dir: string };
 
 export interface OutgoingMail {
   from?: string;
@@ -64,10 +65,12 @@ export function parseSmtpUrl(url: string, from?: string): SmtpConfig {
   } catch {
     throw new Error('SMTP_URL is not a URL such as smtp://user:pass@127.0.0.1:2525');
   }
-  if (u.protocol !== 'smtp:' && u.protocol !== 'smtps:') throw new Error('SMTP_URL must start with smtp:// or smtps://');
+  if (u.protocol !== 'smtp:' && u.protocol !== 'smtps:')
+    throw new Error('SMTP_URL must start with smtp:// or smtps://');
   const tls = u.protocol === 'smtps:';
   const asked = u.searchParams.get('security');
-  if (asked && !['none', 'starttls', 'tls'].includes(asked)) throw new Error('SMTP_URL security must be none, starttls or tls');
+  if (asked && !['none', 'starttls', 'tls'].includes(asked))
+    throw new Error('SMTP_URL security must be none, starttls or tls');
   const security = (asked as SmtpSecurity | null) ?? (tls ? 'tls' : 'none');
   const port = u.port ? Number(u.port) : security === 'tls' ? 465 : 587;
   const user = decodeURIComponent(u.username);
@@ -109,7 +112,14 @@ function transportOptions(c: SmtpConfig) {
 
 /** What went wrong, in words a reseller can act on. */
 export function describeSmtpError(err: unknown, c: Pick<SmtpConfig, 'host' | 'port' | 'security'>): MailError {
-  const e = err as { code?: string; responseCode?: number; response?: string; command?: string; message?: string; rejected?: string[] };
+  const e = err as {
+    code?: string;
+    responseCode?: number;
+    response?: string;
+    command?: string;
+    message?: string;
+    rejected?: string[];
+  };
   const where = `${c.host}:${c.port}`;
   const said = e.response ? ` The server said: ${e.response.trim()}` : '';
   const code = typeof e.responseCode === 'number' ? e.responseCode : null;
@@ -123,9 +133,16 @@ export function describeSmtpError(err: unknown, c: Pick<SmtpConfig, 'host' | 'po
       code,
     );
   }
-  if (/ECONNREFUSED/.test(msg)) return new MailError(`Could not connect to ${where}: the connection was refused. Is the mail server running, and is the port right?`, false, null);
-  if (e.code === 'EDNS' || /ENOTFOUND|EAI_AGAIN/.test(msg)) return new MailError(`The mail server ${c.host} was not found: check the host name.`, false, null);
-  if (e.code === 'ETIMEDOUT' || /timeout/i.test(msg)) return new MailError(`The mail server at ${where} did not answer in time.`, false, null);
+  if (/ECONNREFUSED/.test(msg))
+    return new MailError(
+      `Could not connect to ${where}: the connection was refused. Is the mail server running, and is the port right?`,
+      false,
+      null,
+    );
+  if (e.code === 'EDNS' || /ENOTFOUND|EAI_AGAIN/.test(msg))
+    return new MailError(`The mail server ${c.host} was not found: check the host name.`, false, null);
+  if (e.code === 'ETIMEDOUT' || /timeout/i.test(msg))
+    return new MailError(`The mail server at ${where} did not answer in time.`, false, null);
   if (e.code === 'ETLS' || /wrong version number|SSL routines|certificate|self.signed/i.test(msg)) {
     return new MailError(
       `The secure connection to ${where} failed (${msg}). ${c.security === 'tls' ? 'The server may not speak TLS on this port: try STARTTLS (usually port 587).' : 'Check the security setting and the server’s certificate.'}`,
@@ -136,14 +153,27 @@ export function describeSmtpError(err: unknown, c: Pick<SmtpConfig, 'host' | 'po
   if (e.code === 'EENVELOPE' || e.code === 'EMESSAGE') {
     if (code !== null && code >= 500) {
       const who = e.rejected?.length ? ` ${e.rejected.join(', ')}` : '';
-      return new MailError(`The server refused the message${who ? ` for${who}` : ''} (${code}); sending it again will not help.${said}`, true, code);
+      return new MailError(
+        `The server refused the message${who ? ` for${who}` : ''} (${code}); sending it again will not help.${said}`,
+        true,
+        code,
+      );
     }
-    return new MailError(`The server did not take the message for now${code ? ` (${code})` : ''}; it will be tried again.${said}`, false, code);
+    return new MailError(
+      `The server did not take the message for now${code ? ` (${code})` : ''}; it will be tried again.${said}`,
+      false,
+      code,
+    );
   }
   if (code !== null && code >= 500 && e.command && /RCPT|MAIL|DATA/i.test(e.command)) {
-    return new MailError(`The server refused the message (${code}); sending it again will not help.${said}`, true, code);
+    return new MailError(
+      `The server refused the message (${code}); sending it again will not help.${said}`,
+      true,
+      code,
+    );
   }
-  if (e.code === 'ECONNECTION' || e.code === 'ESOCKET') return new MailError(`The connection to ${where} failed: ${msg}`, false, code);
+  if (e.code === 'ECONNECTION' || e.code === 'ESOCKET')
+    return new MailError(`The connection to ${where} failed: ${msg}`, false, code);
   return new MailError(`Sending through ${where} failed: ${msg}`, false, code);
 }
 
@@ -164,8 +194,15 @@ export class Mailer {
   async sendWith(config: SmtpConfig, mail: OutgoingMail): Promise<Delivery> {
     const transport = createTransport(transportOptions(config));
     try {
-      const info = (await transport.sendMail(message(mail, mail.from ?? config.from))) as { response?: string; rejected?: (string | { address: string })[] };
-      return { via: 'smtp', detail: info.response ?? 'accepted', rejected: (info.rejected ?? []).map((r) => (typeof r === 'string' ? r : r.address)) };
+      const info = (await transport.sendMail(message(mail, mail.from ?? config.from))) as {
+        response?: string;
+        rejected?: (string | { address: string })[];
+      };
+      return {
+        via: 'smtp',
+        detail: info.response ?? 'accepted',
+        rejected: (info.rejected ?? []).map((r) => (typeof r === 'string' ? r : r.address)),
+      };
     } catch (err) {
       throw describeSmtpError(err, config);
     } finally {

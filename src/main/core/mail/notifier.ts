@@ -20,7 +20,16 @@ import { PermanentJobError } from '../scheduler/jobs';
 import type { SecretBox } from '../settings/secrets';
 import type { SettingsStore } from '../settings/store';
 import { NOTIFY_JOB, NotificationLog, sendOutcomes } from '../notifications/log';
-import { MailError, Mailer, OUTBOX_FROM, parseSmtpUrl, redactSmtpUrl, type MailRoute, type OutgoingMail, type SmtpConfig } from './mailer';
+import {
+  MailError,
+  Mailer,
+  OUTBOX_FROM,
+  parseSmtpUrl,
+  redactSmtpUrl,
+  type MailRoute,
+  type OutgoingMail,
+  type SmtpConfig,
+} from './mailer';
 import { messageIdOf, NOTIFICATION_SELECT, testMessageId, type NotificationRow } from '../notifications/query';
 import { partyReader } from '../clients/store';
 import { render, renderTest, type TemplateData } from '../notifications/templates';
@@ -82,10 +91,22 @@ export class Notifier {
 
   /** Where mail goes now. Throws MailError when the stored password cannot be opened. */
   route(): MailRoute {
-    if (this.o.smtpUrl) return { via: 'smtp', source: 'env', config: parseSmtpUrl(this.o.smtpUrl, this.stored()?.from) };
+    if (this.o.smtpUrl)
+      return { via: 'smtp', source: 'env', config: parseSmtpUrl(this.o.smtpUrl, this.stored()?.from) };
     const s = this.stored();
     if (!s) return { via: 'outbox', dir: this.o.outboxDir };
-    return { via: 'smtp', source: 'settings', config: { host: s.host, port: s.port, security: s.security, user: s.user, from: s.from, password: this.openPassword(s) } };
+    return {
+      via: 'smtp',
+      source: 'settings',
+      config: {
+        host: s.host,
+        port: s.port,
+        security: s.security,
+        user: s.user,
+        from: s.from,
+        password: this.openPassword(s),
+      },
+    };
   }
 
   private openPassword(s: StoredSmtp): string {
@@ -93,7 +114,11 @@ export class Notifier {
     try {
       return this.o.secrets.open(s.password);
     } catch (e) {
-      throw new MailError(`The stored SMTP password cannot be used here: ${(e as Error).message} (Settings → Mail).`, false, null);
+      throw new MailError(
+        `The stored SMTP password cannot be used here: ${(e as Error).message} (Settings → Mail).`,
+        false,
+        null,
+      );
     }
   }
 
@@ -101,7 +126,9 @@ export class Notifier {
     const s = this.stored();
     return {
       route: this.o.smtpUrl ? 'env' : s ? 'settings' : 'outbox',
-      smtp: s ? { host: s.host, port: s.port, security: s.security, user: s.user, from: s.from, hasPassword: !!s.password } : null,
+      smtp: s
+        ? { host: s.host, port: s.port, security: s.security, user: s.user, from: s.from, hasPassword: !!s.password }
+        : null,
       envUrl: this.o.smtpUrl ? redactSmtpUrl(this.o.smtpUrl) : null,
       outboxDir: this.o.outboxDir,
       secretStorage: this.o.secrets.storage,
@@ -128,11 +155,25 @@ export class Notifier {
       // A password is for one account on one server: never hand it to another.
       throw invalid('smtp.password', 'smtp.password must be entered again when the host or user changes');
     }
-    const next: StoredSmtp = { host: input.host, port: input.port, security: input.security, user: input.user, from: input.from, password };
+    const next: StoredSmtp = {
+      host: input.host,
+      port: input.port,
+      security: input.security,
+      user: input.user,
+      from: input.from,
+      password,
+    };
     this.o.settings.set(SMTP_KEY, next, now);
     // New settings deserve a try at once.
     this.down = null;
-    return { host: next.host, port: next.port, security: next.security, user: next.user, from: next.from, password: change };
+    return {
+      host: next.host,
+      port: next.port,
+      security: next.security,
+      user: next.user,
+      from: next.from,
+      password: change,
+    };
   }
 
   /** Sends a test email now: with `smtp` those settings (password omitted: the stored one), else the current route. */
@@ -144,7 +185,8 @@ export class Notifier {
         const s = this.stored();
         let password = smtp.password ?? '';
         if (smtp.password === undefined && s?.password) {
-          if (s.host !== smtp.host || s.user !== smtp.user) throw invalid('smtp.password', 'smtp.password is needed: the stored one belongs to another server or user');
+          if (s.host !== smtp.host || s.user !== smtp.user)
+            throw invalid('smtp.password', 'smtp.password is needed: the stored one belongs to another server or user');
           password = this.openPassword(s);
         }
         route = { via: 'smtp', source: 'settings', config: { ...smtp, password } };
@@ -155,16 +197,29 @@ export class Notifier {
       if (e instanceof MailError) return { ok: false, via: 'smtp', message: e.message, code: e.code };
       throw e;
     }
-    const where = route.via === 'outbox' ? 'the outbox folder (no SMTP server is set up)' : `${route.config.host}:${route.config.port}`;
+    const where =
+      route.via === 'outbox'
+        ? 'the outbox folder (no SMTP server is set up)'
+        : `${route.config.host}:${route.config.port}`;
     const msg = renderTest(now, where);
-    const mail: OutgoingMail = { to: [to], subject: msg.subject, text: msg.text, html: msg.html, messageId: testMessageId(now, this.o.settings.installId(now)), date: new Date(now) };
+    const mail: OutgoingMail = {
+      to: [to],
+      subject: msg.subject,
+      text: msg.text,
+      html: msg.html,
+      messageId: testMessageId(now, this.o.settings.installId(now)),
+      date: new Date(now),
+    };
     try {
       const d = await this.mailer.send(mail, route);
       if (d.via === 'outbox') this.o.emit({ topic: 'outbox' });
       return {
         ok: true,
         via: d.via,
-        message: d.via === 'outbox' ? `No SMTP server is set up: the test email was written to ${d.detail}.` : `${route.via === 'smtp' ? route.config.host : ''} accepted the test email for ${to}: ${d.detail}`,
+        message:
+          d.via === 'outbox'
+            ? `No SMTP server is set up: the test email was written to ${d.detail}.`
+            : `${route.via === 'smtp' ? route.config.host : ''} accepted the test email for ${to}: ${d.detail}`,
         code: null,
       };
     } catch (e) {
@@ -244,7 +299,8 @@ export class Notifier {
     } catch (e) {
       const err = e instanceof MailError ? e : new MailError(`Sending failed: ${(e as Error).message}`, false, null);
       // No reply code: the server was not reached (refused, timed out, not found, TLS) or would not log us in.
-      if (!err.permanent && (err.code === null || err.code === 535 || err.code === 530)) this.down = { until: this.o.clock.now() + SERVER_DOWN_MS, error: err };
+      if (!err.permanent && (err.code === null || err.code === 535 || err.code === 530))
+        this.down = { until: this.o.clock.now() + SERVER_DOWN_MS, error: err };
       const last = err.permanent || job.attempt >= job.maxAttempts;
       const words = last && !err.permanent ? `${err.message} Gave up after ${job.attempt} attempts.` : err.message;
       if (this.o.sqlite.open) {
@@ -280,7 +336,14 @@ export class Notifier {
     const head = eml ?? readHead(path.join(this.o.outboxDir, f.file));
     const h = headers(head);
     const n = Number(h['x-balance-desk-notification']);
-    return { file: f.file, bytes: f.bytes, writtenAt: iso(Math.floor(f.mtime)), subject: h.subject ?? '', to: h.to ?? '', notificationId: Number.isInteger(n) && n > 0 ? n : null };
+    return {
+      file: f.file,
+      bytes: f.bytes,
+      writtenAt: iso(Math.floor(f.mtime)),
+      subject: h.subject ?? '',
+      to: h.to ?? '',
+      notificationId: Number.isInteger(n) && n > 0 ? n : null,
+    };
   }
 
   readOutbox(file: string): { item: z.output<typeof outboxItem>; eml: string } | null {
@@ -331,7 +394,12 @@ export function decodeWords(s: string): string {
       const bytes =
         enc.toUpperCase() === 'B'
           ? Buffer.from(text, 'base64')
-          : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_x, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1');
+          : Buffer.from(
+              text
+                .replace(/_/g, ' ')
+                .replace(/=([0-9A-Fa-f]{2})/g, (_x, h: string) => String.fromCharCode(parseInt(h, 16))),
+              'latin1',
+            );
       return bytes.toString('utf8');
     });
 }

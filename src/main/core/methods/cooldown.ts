@@ -27,14 +27,17 @@ export const CLIENTS_COOLING = `SELECT client_id FROM payment_methods WHERE ${CO
 
 /** The methods cooling down at `now` and their clients: the dashboard's tiles. */
 export function coolingCounts(sqlite: Database.Database, now: number): { methods: number; clients: number } {
-  return sqlite.prepare(`SELECT count(*) AS methods, count(DISTINCT client_id) AS clients FROM payment_methods WHERE ${COOLING}`).get(now) as {
+  return sqlite
+    .prepare(`SELECT count(*) AS methods, count(DISTINCT client_id) AS clients FROM payment_methods WHERE ${COOLING}`)
+    .get(now) as {
     methods: number;
     clients: number;
   };
 }
 
 /** When the method's cooldown ends, while it is cooling down at `now`; null otherwise. */
-export const coolingUntil = (m: Pick<Method, 'cooldownUntil'>, now: number): number | null => (m.cooldownUntil !== null && m.cooldownUntil > now ? m.cooldownUntil : null);
+export const coolingUntil = (m: Pick<Method, 'cooldownUntil'>, now: number): number | null =>
+  m.cooldownUntil !== null && m.cooldownUntil > now ? m.cooldownUntil : null;
 
 /** The client's methods that can be charged automatically now, in priority order (the order they are tried in). */
 const CHARGEABLE_METHODS = `SELECT ${CHARGE_METHOD} FROM payment_methods m WHERE m.client_id = @client AND ${CHARGEABLE} ORDER BY m.priority, m.id`;
@@ -59,16 +62,29 @@ export function freshChargeable(sqlite: Database.Database, clientId: number, now
 /** Inside the caller's transaction: the method failed at `now` and cools down; returns when it ends. */
 export function setCooldown(sqlite: Database.Database, methodId: number, now: number, reason: string): number {
   const until = now + COOLDOWN_MS;
-  preparedOnce(sqlite, `UPDATE payment_methods SET cooldown_until = ?, cooldown_reason = ? WHERE id = ?`).run(until, reason, methodId);
+  preparedOnce(sqlite, `UPDATE payment_methods SET cooldown_until = ?, cooldown_reason = ? WHERE id = ?`).run(
+    until,
+    reason,
+    methodId,
+  );
   return until;
 }
 
 /** Inside the caller's transaction: a charge on the method succeeded, so its cooldown (if any) ends. */
 export function clearCooldown(sqlite: Database.Database, methodId: number): void {
-  preparedOnce(sqlite, `UPDATE payment_methods SET cooldown_until = ?, cooldown_reason = ? WHERE id = ?`).run(null, null, methodId);
+  preparedOnce(sqlite, `UPDATE payment_methods SET cooldown_until = ?, cooldown_reason = ? WHERE id = ?`).run(
+    null,
+    null,
+    methodId,
+  );
 }
 
 /** The clients whose cooldowns ended by themselves in (since, now]: the screens hear of it. */
 export function cooldownsEndedBetween(sqlite: Database.Database, since: number, now: number): number[] {
-  return preparedOnce(sqlite, `SELECT DISTINCT client_id FROM payment_methods WHERE cooldown_until > ? AND cooldown_until <= ?`).pluck().all(since, now) as number[];
+  return preparedOnce(
+    sqlite,
+    `SELECT DISTINCT client_id FROM payment_methods WHERE cooldown_until > ? AND cooldown_until <= ?`,
+  )
+    .pluck()
+    .all(since, now) as number[];
 }

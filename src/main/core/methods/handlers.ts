@@ -12,10 +12,26 @@ import { iso, isoOrNull } from '../clock/clock';
 import { requireClient } from '../clients/store';
 import { stripeErrorWords } from '../stripe/service';
 import { coolingUntil } from './cooldown';
-import { customerOf, linkCustomer, listMethods, liveMethod, methodLabel, otherClientOf, renumber, saveFromStripe, setAutoCharge, type Method, type StripeMethod } from './store';
+import {
+  customerOf,
+  linkCustomer,
+  listMethods,
+  liveMethod,
+  methodLabel,
+  otherClientOf,
+  renumber,
+  saveFromStripe,
+  setAutoCharge,
+  type Method,
+  type StripeMethod,
+} from './store';
 
 function toMethod(r: Method, now: number, index: number): PaymentMethod {
-  const expired = r.expYear !== null && r.expMonth !== null && (r.expYear < new Date(now).getUTCFullYear() || (r.expYear === new Date(now).getUTCFullYear() && r.expMonth < new Date(now).getUTCMonth() + 1));
+  const expired =
+    r.expYear !== null &&
+    r.expMonth !== null &&
+    (r.expYear < new Date(now).getUTCFullYear() ||
+      (r.expYear === new Date(now).getUTCFullYear() && r.expMonth < new Date(now).getUTCMonth() + 1));
   const until = coolingUntil(r, now);
   return {
     id: r.id,
@@ -41,7 +57,11 @@ function toMethod(r: Method, now: number, index: number): PaymentMethod {
 export function clientMethods(ctx: Ctx, clientId: number): ClientMethods {
   const rows = listMethods(ctx.db.$client, clientId);
   const now = ctx.clock.now();
-  return { clientId, customerId: customerOf(ctx.db.$client, clientId), methods: rows.map((r, i) => toMethod(r, now, i)) };
+  return {
+    clientId,
+    customerId: customerOf(ctx.db.$client, clientId),
+    methods: rows.map((r, i) => toMethod(r, now, i)),
+  };
 }
 
 /** A Stripe failure as the channel's error: a missing object by field, the rest in words. */
@@ -95,17 +115,23 @@ export const methodHandlers: HandlerMap = {
     if (input.customerId) {
       try {
         const found = await stripe.customers.retrieve(input.customerId);
-        if ((found as Stripe.DeletedCustomer).deleted) throw invalid('customerId', `customerId ${input.customerId} was deleted at Stripe`);
+        if ((found as Stripe.DeletedCustomer).deleted)
+          throw invalid('customerId', `customerId ${input.customerId} was deleted at Stripe`);
       } catch (e) {
         throw fromStripe(e, 'customerId');
       }
       const other = otherClientOf(ctx.db.$client, input.customerId, c.id);
-      if (other !== undefined) throw conflict(`customerId ${input.customerId} is already linked to another client (${other})`, 'customerId');
+      if (other !== undefined)
+        throw conflict(`customerId ${input.customerId} is already linked to another client (${other})`, 'customerId');
     } else if (!customerId) {
       try {
         // Keyed by the ledger and the client: a retry after a lost answer finds the same customer.
         const made = await stripe.customers.create(
-          { name: c.name, email: c.billingEmail, metadata: { balance_desk_client: String(c.id), client_ref: c.externalRef } },
+          {
+            name: c.name,
+            email: c.billingEmail,
+            metadata: { balance_desk_client: String(c.id), client_ref: c.externalRef },
+          },
           { idempotencyKey: `bd-customer-${ctx.settings.installId()}-${c.id}` },
         );
         customerId = made.id;
@@ -140,7 +166,10 @@ export const methodHandlers: HandlerMap = {
     const switchedOn = input.autoCharge && !row.autoCharge;
     setAutoCharge(ctx.db.$client, input.id, input.autoCharge, switchedOn, ctx.clock.now());
     if (switchedOn) ctx.charges.reconsider(row.clientId, ctx.clock.now());
-    ctx.audit('methods.update', 'client', row.clientId, { method: input.id, autoCharge: [row.autoCharge, input.autoCharge] });
+    ctx.audit('methods.update', 'client', row.clientId, {
+      method: input.id,
+      autoCharge: [row.autoCharge, input.autoCharge],
+    });
     ctx.emit({ topic: 'methods', clientIds: [row.clientId] });
     return clientMethods(ctx, row.clientId);
   },
@@ -151,7 +180,10 @@ export const methodHandlers: HandlerMap = {
     const given = new Set(input.order);
     if (given.size !== input.order.length) throw invalid('order', 'order lists a method twice');
     if (given.size !== before.length || before.some((id) => !given.has(id))) {
-      throw invalid('order', `order must list each of the client's ${before.length} payment methods once (${before.join(', ')})`);
+      throw invalid(
+        'order',
+        `order must list each of the client's ${before.length} payment methods once (${before.join(', ')})`,
+      );
     }
     renumber(ctx.db.$client, input.clientId, input.order);
     // A new primary may have auto-charge on where the old one had it off (seed 002): automatic payments resume.
@@ -163,11 +195,15 @@ export const methodHandlers: HandlerMap = {
 
   'methods.setupLink': async (input, ctx) => {
     const c = requireClient(ctx.db.$client, input.clientId);
-    if (c.currency === POINTS) throw conflict('a client billed in points cannot pay through Stripe: its currency is not money', 'clientId');
+    if (c.currency === POINTS)
+      throw conflict('a client billed in points cannot pay through Stripe: its currency is not money', 'clientId');
     // Read without opening the sealed key: the link's page is a setting of its own.
     const returnUrl = ctx.payments.returnPage();
     if (!returnUrl) {
-      throw conflict('set the page your client returns to after adding a payment method (your website) in Settings → Stripe first', 'returnUrl');
+      throw conflict(
+        'set the page your client returns to after adding a payment method (your website) in Settings → Stripe first',
+        'returnUrl',
+      );
     }
     const customerId = customerOf(ctx.db.$client, input.clientId);
     if (!customerId) throw conflict('this client is not linked to a Stripe customer yet: link it first', 'clientId');

@@ -34,7 +34,12 @@ export interface DecisionInput {
   now: number;
 }
 
-const RULE_LABEL: Record<RuleKind, string> = { staff: 'reseller staff', client: 'client', inactivity: 'inactivity', forecast: 'forecast' };
+const RULE_LABEL: Record<RuleKind, string> = {
+  staff: 'reseller staff',
+  client: 'client',
+  inactivity: 'inactivity',
+  forecast: 'forecast',
+};
 
 /** "2026-11-01 09:00 UTC" */
 export const whenText = (ms: number) => `${iso(ms).slice(0, 16).replace('T', ' ')} UTC`;
@@ -79,7 +84,9 @@ export class NotificationLog {
         )
         .pluck(),
       capNoticed: sqlite
-        .prepare(`SELECT 1 FROM notifications WHERE client_id = ? AND kind = 'recharge_failed' AND decided_at > ? AND data LIKE '%"capReached":true%' LIMIT 1`)
+        .prepare(
+          `SELECT 1 FROM notifications WHERE client_id = ? AND kind = 'recharge_failed' AND decided_at > ? AND data LIKE '%"capReached":true%' LIMIT 1`,
+        )
         .pluck(),
       insert: sqlite.prepare(
         `INSERT INTO notifications (kind, client_id, profile_id, profile_name, rule, decided_at, status, suppressed, reason, available, threshold, currency, seq, max_qty, recipients, subject, data, resend_of)
@@ -96,10 +103,13 @@ export class NotificationLog {
     // The forecast rule goes where the staff rule does: the reseller's email (its own tick), the staff users
     // chosen on the staff rule, and its own extra emails. It is an estimate, for the reseller to act on.
     const toStaff = d.rule.kind === 'staff' || d.rule.kind === 'forecast';
-    const recipients =
-      toStaff
-        ? unique([ruleCfg.notifyPrimary ? party.resellerEmail : null, ...this.staffEmails(d.profile.id), ...ruleCfg.emails])
-        : unique([ruleCfg.notifyPrimary ? party.billingEmail : null, ...ruleCfg.emails]);
+    const recipients = toStaff
+      ? unique([
+          ruleCfg.notifyPrimary ? party.resellerEmail : null,
+          ...this.staffEmails(d.profile.id),
+          ...ruleCfg.emails,
+        ])
+      : unique([ruleCfg.notifyPrimary ? party.billingEmail : null, ...ruleCfg.emails]);
 
     let status: Notification['status'] = 'queued';
     let suppressed: Notification['suppressed'] = null;
@@ -116,7 +126,10 @@ export class NotificationLog {
           : ` and there has been no usage since ${whenText(d.facts.lastDebitAt)}`
         : '';
     if (d.decision.type === 'notify') {
-      const next = d.decision.seq < d.profile.maxQty ? `another after ${durationText(d.profile.periodMs)} if still ${d.rule.kind === 'forecast' ? 'forecast to run dry in time' : 'below'}` : 'the last one until the balance is refilled';
+      const next =
+        d.decision.seq < d.profile.maxQty
+          ? `another after ${durationText(d.profile.periodMs)} if still ${d.rule.kind === 'forecast' ? 'forecast to run dry in time' : 'below'}`
+          : 'the last one until the balance is refilled';
       reason = `${below}${idle}. Notification ${d.decision.seq} of ${d.profile.maxQty}; ${next}.`;
       if (recipients.length === 0) {
         status = 'suppressed';
@@ -135,12 +148,16 @@ export class NotificationLog {
     } else {
       status = 'suppressed';
       suppressed = 'quota';
-      const refill = d.rule.kind === 'forecast' ? `the forecast is beyond ${horizonHours} h again (a top-up)` : `the balance is refilled to ${money(d.rule.threshold)} or more`;
+      const refill =
+        d.rule.kind === 'forecast'
+          ? `the forecast is beyond ${horizonHours} h again (a top-up)`
+          : `the balance is refilled to ${money(d.rule.threshold)} or more`;
       reason = `Not sent: Max Qty reached (${d.profile.maxQty} of ${d.profile.maxQty}); no more until ${refill}. ${below}${idle}.`;
     }
 
     const kind = KIND_OF_RULE[d.rule.kind];
-    const data: TemplateData = d.rule.kind === 'forecast' ? { runDryAt: d.facts.runDryAt, withinHours: horizonHours } : {};
+    const data: TemplateData =
+      d.rule.kind === 'forecast' ? { runDryAt: d.facts.runDryAt, withinHours: horizonHours } : {};
     const subject = subjectFor(kind, templateParty(party), { available: d.facts.available, data, decidedAt: d.now });
 
     const id = Number(
@@ -244,6 +261,10 @@ function templateParty(p: Party): TemplateParty {
 
 /** What sending a row did: sent (with the route it took), or one more failed attempt (queued again or failed). */
 export const sendOutcomes = (sqlite: Database.Database) => ({
-  sent: sqlite.prepare(`UPDATE notifications SET status = 'sent', sent_at = ?, via = ?, attempts = attempts + 1, error = ? WHERE id = ? AND status = 'queued'`),
-  attempt: sqlite.prepare(`UPDATE notifications SET status = ?, attempts = attempts + 1, error = ? WHERE id = ? AND status = 'queued'`),
+  sent: sqlite.prepare(
+    `UPDATE notifications SET status = 'sent', sent_at = ?, via = ?, attempts = attempts + 1, error = ? WHERE id = ? AND status = 'queued'`,
+  ),
+  attempt: sqlite.prepare(
+    `UPDATE notifications SET status = ?, attempts = attempts + 1, error = ? WHERE id = ? AND status = 'queued'`,
+  ),
 });

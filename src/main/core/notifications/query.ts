@@ -10,7 +10,10 @@ import { iso, isoOrNull } from '../clock/clock';
 import type { clients, notifications } from '../db/schema';
 
 /** A log row as the schema has it, with its client's name and reference. */
-export type NotificationRow = typeof notifications.$inferSelect & { clientName: (typeof clients.$inferSelect)['name']; clientRef: (typeof clients.$inferSelect)['externalRef'] };
+export type NotificationRow = typeof notifications.$inferSelect & {
+  clientName: (typeof clients.$inferSelect)['name'];
+  clientRef: (typeof clients.$inferSelect)['externalRef'];
+};
 
 /** A log row's columns under the schema's names, from the table aliased `n` joined to its client `c`. */
 export const NOTIFICATION_SELECT = `SELECT n.id AS id, n.kind AS kind, n.client_id AS clientId, n.profile_id AS profileId, n.profile_name AS profileName, n.rule AS rule,
@@ -26,8 +29,8 @@ export const messageIdOf = (id: number, installId: string) => `<notification-${i
  * A test email's Message-ID: unique however many are sent in one millisecond (RFC 5322; a receiver that
  * drops duplicates would drop the second), by a random part beside the time. Its outbox file is named after it.
  */
-export const testMessageId = (now: number, installId: string, token = randomBytes(6).toString('hex')) => `<test-${now}.${token}.${installId}@balance-desk>`;
-
+export const testMessageId = (now: number, installId: string, token = randomBytes(6).toString('hex')) =>
+  `<test-${now}.${token}.${installId}@balance-desk>`;
 
 export function toNotification(r: NotificationRow, installId: string): Notification {
   return {
@@ -60,7 +63,10 @@ export function toNotification(r: NotificationRow, installId: string): Notificat
 }
 
 /** The WHERE clause of a filter, and a keyset position to continue after (the last row's decided_at and id). */
-export function filterWhere(f: NotificationFilter, after?: readonly [number, number]): { sql: string; args: (string | number)[] } {
+export function filterWhere(
+  f: NotificationFilter,
+  after?: readonly [number, number],
+): { sql: string; args: (string | number)[] } {
   const where: string[] = [];
   const args: (string | number)[] = [];
   if (f.clientId != null) {

@@ -75,13 +75,19 @@ export const KIND_OF_RULE: Record<RuleKind, NotificationKind> = {
 };
 
 /** "in about 5 h" from a forecast notification's data and decision time. */
-export const runsOutIn = (d: TemplateData | undefined, decidedAt: number) => formatRunDry(d?.runDryAt ?? null, decidedAt);
+export const runsOutIn = (d: TemplateData | undefined, decidedAt: number) =>
+  formatRunDry(d?.runDryAt ?? null, decidedAt);
 
-const money = (v: number | null | undefined, currency: string) => (v == null ? '—' : formatMoney(v, currency, { locale: 'en-US' }));
+const money = (v: number | null | undefined, currency: string) =>
+  v == null ? '—' : formatMoney(v, currency, { locale: 'en-US' });
 const when = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 /** The subject of a message of this kind, decided when it is logged. */
-export function subjectFor(kind: NotificationKind, p: Party, f: { available?: number | null; data?: TemplateData; decidedAt?: number }): string {
+export function subjectFor(
+  kind: NotificationKind,
+  p: Party,
+  f: { available?: number | null; data?: TemplateData; decidedAt?: number },
+): string {
   const m = (v: number | null | undefined) => money(v, p.currency);
   switch (kind) {
     case 'low_balance_staff':
@@ -95,8 +101,11 @@ export function subjectFor(kind: NotificationKind, p: Party, f: { available?: nu
     case 'top_up_receipt':
       return `Receipt: ${m(f.data?.amount)} added to your ${p.resellerName} balance`;
     case 'recharge_failed':
-      if (f.data?.waitingAttempt !== undefined) return `Top-up delayed: ${p.clientName} (${p.clientRef}), ${m(f.data.amount)} — Stripe is not answering`;
-      return f.data?.actionUrl ? `Action needed: your ${p.resellerName} top-up of ${m(f.data?.amount)} needs your approval` : `Your ${p.resellerName} automatic top-up of ${m(f.data?.amount)} failed`;
+      if (f.data?.waitingAttempt !== undefined)
+        return `Top-up delayed: ${p.clientName} (${p.clientRef}), ${m(f.data.amount)} — Stripe is not answering`;
+      return f.data?.actionUrl
+        ? `Action needed: your ${p.resellerName} top-up of ${m(f.data?.amount)} needs your approval`
+        : `Your ${p.resellerName} automatic top-up of ${m(f.data?.amount)} failed`;
     case 'method_disabled':
       return `Your payment method ${f.data?.method ?? ''} is paused for automatic top-ups`.replace('  ', ' ');
     case 'settings_changed':
@@ -221,13 +230,16 @@ function body(t: TemplateInput): { greeting: string; blocks: Block[] } {
         blocks: [
           `To keep your ${t.resellerName} balance topped up automatically, please add a card or bank account on Stripe's secure page. We never see your card number.`,
           ...(d.actionUrl ? [{ action: 'Add a payment method', url: d.actionUrl } as Block] : []),
-          d.until ? `The link works until ${when(Date.parse(d.until))}.` : 'The link works for a limited time; ask us for a new one if it has expired.',
+          d.until
+            ? `The link works until ${when(Date.parse(d.until))}.`
+            : 'The link works for a limited time; ask us for a new one if it has expired.',
         ],
       };
   }
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** The message of a notification, as text and HTML. */
 export function render(t: TemplateInput): Rendered {
@@ -248,12 +260,17 @@ export function render(t: TemplateInput): Rendered {
       text.push('');
       html.push(
         `<table style="border-collapse:collapse;margin:8px 0 16px">${b.rows
-          .map(([k, v]) => `<tr><td style="padding:4px 16px 4px 0;color:#52606d">${escapeHtml(k)}</td><td style="padding:4px 0;font-weight:600">${escapeHtml(v)}</td></tr>`)
+          .map(
+            ([k, v]) =>
+              `<tr><td style="padding:4px 16px 4px 0;color:#52606d">${escapeHtml(k)}</td><td style="padding:4px 0;font-weight:600">${escapeHtml(v)}</td></tr>`,
+          )
           .join('')}</table>`,
       );
     } else {
       text.push(`${b.action}: ${b.url}`, '');
-      html.push(`<p><a href="${escapeHtml(b.url)}" style="background:#2563eb;color:#fff;padding:8px 16px;border-radius:6px;text-decoration:none">${escapeHtml(b.action)}</a></p>`);
+      html.push(
+        `<p><a href="${escapeHtml(b.url)}" style="background:#2563eb;color:#fff;padding:8px 16px;border-radius:6px;text-decoration:none">${escapeHtml(b.action)}</a></p>`,
+      );
     }
   }
   text.push(sign);
@@ -263,7 +280,11 @@ export function render(t: TemplateInput): Rendered {
 
 /** The test email of the Settings screen. */
 export function renderTest(now: number, route: string): Rendered {
-  const lines = ['This is a test email from Balance Desk.', `It was sent at ${when(now)} through ${route}.`, 'If you can read it, notifications will reach their recipients.'];
+  const lines = [
+    'This is a test email from Balance Desk.',
+    `It was sent at ${when(now)} through ${route}.`,
+    'If you can read it, notifications will reach their recipients.',
+  ];
   return {
     subject: 'Balance Desk test email',
     text: lines.join('\n\n'),

@@ -70,7 +70,14 @@ export function inactiveFrom(rule: EffectiveRule, facts: Facts): number {
  */
 export type Cause = 'balance' | 'check';
 
-export function decide(rule: EffectiveRule, facts: Facts, policy: Policy, prev: RuleState | null, now: number, cause: Cause): Outcome {
+export function decide(
+  rule: EffectiveRule,
+  facts: Facts,
+  policy: Policy,
+  prev: RuleState | null,
+  now: number,
+  cause: Cause,
+): Outcome {
   // Back at or above the threshold (or, forecast rule, no longer forecast to run dry in time), the counter resets.
   if (!rule.enabled || !isBelow(rule, facts, now)) return { state: null, decision: null };
   const s: RuleState = prev
@@ -90,7 +97,8 @@ export function decide(rule: EffectiveRule, facts: Facts, policy: Policy, prev: 
     s.nextCheckAt = s.lastSentAt + policy.periodMs;
     if (cause === 'check') return { state: s, decision: null };
     // One "period not elapsed" record per period window, however many debits arrive inside it.
-    if (s.lastSuppressedReason === 'period' && s.lastSuppressedAt !== null && s.lastSuppressedAt >= s.lastSentAt) return { state: s, decision: null };
+    if (s.lastSuppressedReason === 'period' && s.lastSuppressedAt !== null && s.lastSuppressedAt >= s.lastSentAt)
+      return { state: s, decision: null };
     s.lastSuppressedAt = now;
     s.lastSuppressedReason = 'period';
     return { state: s, decision: { type: 'suppress', reason: 'period', seq: s.sent } };
@@ -100,7 +108,9 @@ export function decide(rule: EffectiveRule, facts: Facts, policy: Policy, prev: 
     // Nothing more until a refill resets the counter: record that once (once since the last notice: a
     // Max Qty raised after the quota lets more go out, and reaching the new one is recorded too), then stop looking.
     s.nextCheckAt = null;
-    const recorded = s.lastSuppressedReason === 'quota' && (s.lastSentAt === null || (s.lastSuppressedAt ?? -Infinity) >= s.lastSentAt);
+    const recorded =
+      s.lastSuppressedReason === 'quota' &&
+      (s.lastSentAt === null || (s.lastSuppressedAt ?? -Infinity) >= s.lastSentAt);
     if (recorded) return { state: s, decision: null };
     s.lastSuppressedAt = now;
     s.lastSuppressedReason = 'quota';

@@ -6,18 +6,34 @@
 import type Database from 'better-sqlite3';
 import type { ProfileRuleKind as RuleKind } from '../../../shared/contracts';
 import { MAX_AMOUNT } from '../../../shared/money';
-import { RULE_KINDS, ruleStateId, ruleStateRange, type clientThresholds, type lowBalanceProfiles, type profileRules } from '../db/schema';
+import {
+  RULE_KINDS,
+  ruleStateId,
+  ruleStateRange,
+  type clientThresholds,
+  type lowBalanceProfiles,
+  type profileRules,
+} from '../db/schema';
 import type { BalanceRow } from '../ledger/post';
 import type { NotificationLog, DecisionProfile } from '../notifications/log';
 import { decide, sameState, type Cause, type EffectiveRule, type Facts, type RuleState } from './decide';
 
 type RuleCols = typeof profileRules.$inferSelect;
 /** A profile's rule as the schema has it, its emails parsed (the JSON array of the column). */
-export type ProfileRuleRow = Omit<Pick<RuleCols, 'enabled' | 'threshold' | 'notifyPrimary' | 'emails' | 'inactivityMs' | 'horizonMs'>, 'emails'> & { emails: string[] };
+export type ProfileRuleRow = Omit<
+  Pick<RuleCols, 'enabled' | 'threshold' | 'notifyPrimary' | 'emails' | 'inactivityMs' | 'horizonMs'>,
+  'emails'
+> & { emails: string[] };
 /** A rule row as SQLite answers it: its boolean columns 0 or 1, its emails JSON. */
-type RuleSqlRow = Pick<RuleCols, 'profileId' | 'kind' | 'threshold' | 'emails' | 'inactivityMs' | 'horizonMs'> & { enabled: 0 | 1; notifyPrimary: 0 | 1 };
+type RuleSqlRow = Pick<RuleCols, 'profileId' | 'kind' | 'threshold' | 'emails' | 'inactivityMs' | 'horizonMs'> & {
+  enabled: 0 | 1;
+  notifyPrimary: 0 | 1;
+};
 /** A profile row as the cache reads it (is_default 0 or 1). */
-type ProfileSqlRow = Pick<typeof lowBalanceProfiles.$inferSelect, 'id' | 'resellerId' | 'name' | 'currency' | 'maxQty' | 'periodMs'> & { isDefault: 0 | 1 };
+type ProfileSqlRow = Pick<
+  typeof lowBalanceProfiles.$inferSelect,
+  'id' | 'resellerId' | 'name' | 'currency' | 'maxQty' | 'periodMs'
+> & { isDefault: 0 | 1 };
 
 export interface LoadedProfile extends DecisionProfile {
   resellerId: number;
@@ -94,7 +110,12 @@ export const PROFILE_IN_FORCE = `coalesce(c.profile_id, (SELECT d.id FROM low_ba
   WHERE d.reseller_id = c.reseller_id AND d.currency = c.currency AND d.is_default = 1))`;
 
 /** The effective rule: the client's override where it has one, the profile's otherwise; off without a profile. */
-export function effectiveRule(kind: RuleKind, profile: LoadedProfile | null, override: Override | undefined, closed: boolean): Effective {
+export function effectiveRule(
+  kind: RuleKind,
+  profile: LoadedProfile | null,
+  override: Override | undefined,
+  closed: boolean,
+): Effective {
   const base = profile?.rules[kind];
   return {
     kind,
@@ -130,10 +151,7 @@ export class RuleEngine {
   /** Clients with a new decision since the last `drainTouched()`: the core announces them. */
   private touched = new Set<number>();
 
-  constructor(
-    sqlite: Database.Database,
-    log: NotificationLog,
-  ) {
+  constructor(sqlite: Database.Database, log: NotificationLog) {
     this.log = log;
     this.s = {
       dataVersion: sqlite.prepare('PRAGMA data_version').pluck(),
@@ -149,10 +167,14 @@ export class RuleEngine {
         `SELECT c.id, c.created_at, c.status, ${PROFILE_IN_FORCE} AS pid, b.available, b.last_debit_at, b.run_dry_at
          FROM clients c JOIN balances b ON b.client_id = c.id WHERE c.id = ?`,
       ),
-      clientOnly: sqlite.prepare(`SELECT c.created_at, c.status, ${PROFILE_IN_FORCE} AS pid FROM clients c WHERE c.id = ?`),
+      clientOnly: sqlite.prepare(
+        `SELECT c.created_at, c.status, ${PROFILE_IN_FORCE} AS pid FROM clients c WHERE c.id = ?`,
+      ),
       // Written by the same posting transaction just before the listener runs.
       runDryAt: sqlite.prepare('SELECT run_dry_at FROM balances WHERE client_id = ?').pluck(),
-      overrides: sqlite.prepare<[number], OverrideRow>(`SELECT ${OVERRIDE_COLUMNS} FROM client_thresholds WHERE client_id = ?`),
+      overrides: sqlite.prepare<[number], OverrideRow>(
+        `SELECT ${OVERRIDE_COLUMNS} FROM client_thresholds WHERE client_id = ?`,
+      ),
       states: sqlite.prepare(`SELECT ${STATE_COLUMNS} FROM rule_states WHERE id BETWEEN ? AND ?`).raw(),
       upsert: sqlite.prepare(
         `INSERT INTO rule_states (id, client_id, kind, sent, since, last_sent_at, last_suppressed_at, last_suppressed_reason, next_check_at)
@@ -166,7 +188,9 @@ export class RuleEngine {
       // comparison only while a forecast rule is on: run_dry_at is the row's last column, and reading it for
       // each of a million rows made the steady sweep about a quarter slower.
       sliceFacts: sqlite.prepare(`${SLICE_SELECT} AND b.available < ? ORDER BY b.client_id`).raw(),
-      sliceFactsDry: sqlite.prepare(`${SLICE_SELECT} AND (b.available < ? OR b.run_dry_at <= ?) ORDER BY b.client_id`).raw(),
+      sliceFactsDry: sqlite
+        .prepare(`${SLICE_SELECT} AND (b.available < ? OR b.run_dry_at <= ?) ORDER BY b.client_id`)
+        .raw(),
       // The routine sweep's: only the clients under the ceiling that no rule state tracks yet, and those
       // forecast to run dry in time that no forecast rule state tracks yet (they may be below another rule).
       sliceUntracked: sqlite.prepare(`${SLICE_SELECT} AND b.available < ? AND ${UNTRACKED} ORDER BY b.client_id`).raw(),
@@ -177,10 +201,14 @@ export class RuleEngine {
            ORDER BY b.client_id`,
         )
         .raw(),
-      sliceOverrides: sqlite.prepare<[number, number], OverrideRow>(`SELECT ${OVERRIDE_COLUMNS} FROM client_thresholds WHERE client_id BETWEEN ? AND ?`),
+      sliceOverrides: sqlite.prepare<[number, number], OverrideRow>(
+        `SELECT ${OVERRIDE_COLUMNS} FROM client_thresholds WHERE client_id BETWEEN ? AND ?`,
+      ),
       sliceStates: sqlite.prepare(`SELECT ${STATE_COLUMNS} FROM rule_states WHERE id BETWEEN ? AND ?`).raw(),
       maxOverride: sqlite.prepare('SELECT max(threshold) FROM client_thresholds WHERE enabled = 1').pluck(),
-      due: sqlite.prepare('SELECT DISTINCT client_id FROM rule_states WHERE next_check_at <= ? ORDER BY next_check_at LIMIT ?').pluck(),
+      due: sqlite
+        .prepare('SELECT DISTINCT client_id FROM rule_states WHERE next_check_at <= ? ORDER BY next_check_at LIMIT ?')
+        .pluck(),
     };
   }
 
@@ -203,7 +231,14 @@ export class RuleEngine {
     const defaults = new Map<string, number>();
     for (const p of this.s.profiles.all()) {
       if (p.isDefault === 1) defaults.set(`${p.resellerId}|${p.currency}`, p.id);
-      const off: ProfileRuleRow = { enabled: false, threshold: 0, notifyPrimary: false, emails: [], inactivityMs: null, horizonMs: null };
+      const off: ProfileRuleRow = {
+        enabled: false,
+        threshold: 0,
+        notifyPrimary: false,
+        emails: [],
+        inactivityMs: null,
+        horizonMs: null,
+      };
       map.set(p.id, {
         id: p.id,
         resellerId: p.resellerId,
@@ -228,11 +263,13 @@ export class RuleEngine {
           horizonMs: r.horizonMs,
         };
     }
-    for (const r of this.s.staff.all() as { profile_id: number; staff_id: number }[]) map.get(r.profile_id)?.staffIds.push(r.staff_id);
+    for (const r of this.s.staff.all() as { profile_id: number; staff_id: number }[])
+      map.get(r.profile_id)?.staffIds.push(r.staff_id);
     let max = -MAX_AMOUNT - 1;
     let horizon: number | null = null;
     for (const p of map.values()) {
-      for (const k of RULE_KINDS) if (k !== 'forecast' && p.rules[k].enabled && p.rules[k].threshold > max) max = p.rules[k].threshold;
+      for (const k of RULE_KINDS)
+        if (k !== 'forecast' && p.rules[k].enabled && p.rules[k].threshold > max) max = p.rules[k].threshold;
       const f = p.rules.forecast;
       if (f.enabled && f.horizonMs !== null && (horizon === null || f.horizonMs > horizon)) horizon = f.horizonMs;
     }
@@ -283,12 +320,21 @@ export class RuleEngine {
     // whose rows the evaluation then uses.
     const states = this.statesOf(clientId);
     // With a forecast rule on, a drop may bring the run-dry time within its horizon above every threshold.
-    if (states.length === 0 && (!lowered || (balance.available >= this.ceiling() && this.cachedHorizon === null))) return;
+    if (states.length === 0 && (!lowered || (balance.available >= this.ceiling() && this.cachedHorizon === null)))
+      return;
     const c = this.s.clientOnly.get(clientId) as { created_at: number; status: string; pid: number | null } | undefined;
     if (!c) return;
     const runDryAt = this.s.runDryAt.get(clientId) as number;
     this.evaluate(
-      { clientId, available: balance.available, lastDebitAt: balance.lastDebitAt, createdAt: c.created_at, runDryAt, closed: c.status === 'closed', profileId: c.pid },
+      {
+        clientId,
+        available: balance.available,
+        lastDebitAt: balance.lastDebitAt,
+        createdAt: c.created_at,
+        runDryAt,
+        closed: c.status === 'closed',
+        profileId: c.pid,
+      },
       this.s.overrides.all(clientId),
       states,
       now,
@@ -319,12 +365,23 @@ export class RuleEngine {
    * `last`, so that no slice holds the process long, however many decisions its clients need. Not
    * `full`: only the clients under the ceiling that no rule state tracks (see the scheduler).
    */
-  sweepSlice(from: number, to: number, ceiling: number, now: number, deadline = Infinity, full = true): { candidates: number; decisions: number; last: number } {
+  sweepSlice(
+    from: number,
+    to: number,
+    ceiling: number,
+    now: number,
+    deadline = Infinity,
+    full = true,
+  ): { candidates: number; decisions: number; last: number } {
     const dryBy = this.dryBy(now);
     const rows = (
-      dryBy < 0 ? (full ? this.s.sliceFacts : this.s.sliceUntracked).all(from, to, ceiling) : (full ? this.s.sliceFactsDry : this.s.sliceUntrackedDry).all(from, to, ceiling, dryBy)
+      dryBy < 0
+        ? (full ? this.s.sliceFacts : this.s.sliceUntracked).all(from, to, ceiling)
+        : (full ? this.s.sliceFactsDry : this.s.sliceUntrackedDry).all(from, to, ceiling, dryBy)
     ) as SliceRow[];
-    const states = full ? readStates(this.s.sliceStates.all(...ruleStateRange(from, to)) as StateRow[]) : new Map<number, States>();
+    const states = full
+      ? readStates(this.s.sliceStates.all(...ruleStateRange(from, to)) as StateRow[])
+      : new Map<number, States>();
     if (!rows.length && !states.size) return { candidates: 0, decisions: 0, last: to };
     const overrides = groupByClient(this.s.sliceOverrides.all(from, to));
     const profiles = this.profiles();
@@ -363,13 +420,25 @@ export class RuleEngine {
   }
 
   /** Decides every rule of one client and writes what changed; returns how many decisions were recorded. */
-  private evaluate(facts: ClientFacts, overrides: OverrideRow[], states: States, now: number, cause: Cause, profiles = this.profiles()): number {
+  private evaluate(
+    facts: ClientFacts,
+    overrides: OverrideRow[],
+    states: States,
+    now: number,
+    cause: Cause,
+    profiles = this.profiles(),
+  ): number {
     const profile = facts.profileId === null ? null : (profiles.get(facts.profileId) ?? null);
     if (!profile && states.length === 0) return 0;
     let decisions = 0;
     for (const kind of RULE_KINDS) {
       const o = overrides.find((x) => x.kind === kind);
-      const rule = effectiveRule(kind, profile, o ? { threshold: o.threshold, enabled: o.enabled === 1 } : undefined, facts.closed);
+      const rule = effectiveRule(
+        kind,
+        profile,
+        o ? { threshold: o.threshold, enabled: o.enabled === 1 } : undefined,
+        facts.closed,
+      );
       const prev = states[RULE_KINDS.indexOf(kind)] ?? null;
       const out = profile ? decide(rule, facts, profile, prev, now, cause) : { state: null, decision: null };
       if (!sameState(prev, out.state)) {
@@ -377,7 +446,15 @@ export class RuleEngine {
         else this.s.upsert.run({ id: ruleStateId(facts.clientId, kind), clientId: facts.clientId, kind, ...out.state });
       }
       if (out.decision && profile && out.state) {
-        this.log.record({ clientId: facts.clientId, profile, rule, decision: out.decision, facts, state: out.state, now });
+        this.log.record({
+          clientId: facts.clientId,
+          profile,
+          rule,
+          decision: out.decision,
+          facts,
+          state: out.state,
+          now,
+        });
         this.touched.add(facts.clientId);
         decisions++;
       }
@@ -387,7 +464,15 @@ export class RuleEngine {
 }
 
 function toFacts(r: FactsRow): ClientFacts {
-  return { clientId: r.id, available: r.available, lastDebitAt: r.last_debit_at, createdAt: r.created_at, runDryAt: r.run_dry_at, closed: r.status === 'closed', profileId: r.pid };
+  return {
+    clientId: r.id,
+    available: r.available,
+    lastDebitAt: r.last_debit_at,
+    createdAt: r.created_at,
+    runDryAt: r.run_dry_at,
+    closed: r.status === 'closed',
+    profileId: r.pid,
+  };
 }
 
 function groupByClient<T extends { clientId: number }>(rows: T[]): Map<number, T[]> {

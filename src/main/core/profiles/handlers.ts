@@ -8,13 +8,27 @@ import { detachProfile } from '../clients/store';
 import type { lowBalanceProfiles, resellers } from '../db/schema';
 import { type LoadedProfile } from './engine';
 
-
 type ProfileCols = typeof lowBalanceProfiles.$inferSelect;
 /**
  * A profile as PROFILE_SQL reads it: its row (is_default as SQLite answers a boolean column, 0 or 1), its
  * reseller's name, its clients (assigned, following it as the default) and the default it falls back to.
  */
-type ProfileRow = Omit<Pick<ProfileCols, 'id' | 'resellerId' | 'name' | 'currency' | 'sortOrder' | 'maxQty' | 'periodMs' | 'isDefault' | 'createdAt' | 'updatedAt'>, 'isDefault'> & {
+type ProfileRow = Omit<
+  Pick<
+    ProfileCols,
+    | 'id'
+    | 'resellerId'
+    | 'name'
+    | 'currency'
+    | 'sortOrder'
+    | 'maxQty'
+    | 'periodMs'
+    | 'isDefault'
+    | 'createdAt'
+    | 'updatedAt'
+  >,
+  'isDefault'
+> & {
   isDefault: 0 | 1;
   resellerName: (typeof resellers.$inferSelect)['name'];
   assigned: number;
@@ -46,8 +60,19 @@ function toProfile(r: ProfileRow, loaded: LoadedProfile): Profile {
     clientCount: r.assigned + r.following,
     assignedClients: r.assigned,
     fallback: r.fallbackId === null ? null : { id: r.fallbackId, name: r.fallbackName ?? '' },
-    staffRule: { enabled: staff.enabled, threshold: staff.threshold, notifyReseller: staff.notifyPrimary, staffIds: [...loaded.staffIds], emails: staff.emails },
-    clientRule: { enabled: client.enabled, threshold: client.threshold, notifyClient: client.notifyPrimary, emails: client.emails },
+    staffRule: {
+      enabled: staff.enabled,
+      threshold: staff.threshold,
+      notifyReseller: staff.notifyPrimary,
+      staffIds: [...loaded.staffIds],
+      emails: staff.emails,
+    },
+    clientRule: {
+      enabled: client.enabled,
+      threshold: client.threshold,
+      notifyClient: client.notifyPrimary,
+      emails: client.emails,
+    },
     inactivityRule: {
       enabled: inactivity.enabled,
       threshold: inactivity.threshold,
@@ -56,9 +81,15 @@ function toProfile(r: ProfileRow, loaded: LoadedProfile): Profile {
       inactivityHours: (inactivity.inactivityMs ?? 168 * HOUR) / HOUR,
     },
     // A profile made before the forecast rule has no row for it: off, 24 h, to the reseller.
-    forecastRule: forecast.horizonMs === null
-      ? { enabled: false, withinHours: 24, notifyReseller: true, emails: [] }
-      : { enabled: forecast.enabled, withinHours: forecast.horizonMs / HOUR, notifyReseller: forecast.notifyPrimary, emails: forecast.emails },
+    forecastRule:
+      forecast.horizonMs === null
+        ? { enabled: false, withinHours: 24, notifyReseller: true, emails: [] }
+        : {
+            enabled: forecast.enabled,
+            withinHours: forecast.horizonMs / HOUR,
+            notifyReseller: forecast.notifyPrimary,
+            emails: forecast.emails,
+          },
     createdAt: iso(r.createdAt),
     updatedAt: iso(r.updatedAt),
   };
@@ -80,14 +111,23 @@ function loadedFor(ctx: Pick<Ctx, 'rules'>, ids: number[]): Map<number, LoadedPr
 export function getProfile(ctx: Pick<Ctx, 'db' | 'rules'>, id: number, field = 'id'): Profile {
   const r = ctx.db.$client.prepare(`${PROFILE_SQL} WHERE p.id = ?`).get(id) as ProfileRow | undefined;
   const loaded = r ? loadedFor(ctx, [id]).get(id) : undefined;
-  if (!r || !loaded) throw field === 'id' ? notFound(`low balance profile ${id} does not exist`) : invalid(field, `${field} ${id} is not a low balance profile`);
+  if (!r || !loaded)
+    throw field === 'id'
+      ? notFound(`low balance profile ${id} does not exist`)
+      : invalid(field, `${field} ${id} is not a low balance profile`);
   return toProfile(r, loaded);
 }
 
 interface RuleInputs {
   staffRule?: { enabled: boolean; threshold: number; notifyReseller: boolean; staffIds: number[]; emails: string[] };
   clientRule?: { enabled: boolean; threshold: number; notifyClient: boolean; emails: string[] };
-  inactivityRule?: { enabled: boolean; threshold: number; notifyClient: boolean; inactivityHours: number; emails: string[] };
+  inactivityRule?: {
+    enabled: boolean;
+    threshold: number;
+    notifyClient: boolean;
+    inactivityHours: number;
+    emails: string[];
+  };
   forecastRule?: { enabled: boolean; withinHours: number; notifyReseller: boolean; emails: string[] };
 }
 
@@ -98,7 +138,9 @@ function resellerName(ctx: Ctx, id: number): string {
 }
 
 function assertNameFree(ctx: Ctx, resellerId: number, name: string, exceptId = 0) {
-  const clash = ctx.db.$client.prepare('SELECT id FROM low_balance_profiles WHERE reseller_id = ? AND name_key = ? AND id != ?').get(resellerId, name.toLowerCase(), exceptId);
+  const clash = ctx.db.$client
+    .prepare('SELECT id FROM low_balance_profiles WHERE reseller_id = ? AND name_key = ? AND id != ?')
+    .get(resellerId, name.toLowerCase(), exceptId);
   if (clash) throw conflict(`name "${name}" is already used by another profile of this reseller`, 'name');
 }
 
@@ -108,7 +150,8 @@ function assertStaffOf(ctx: Ctx, resellerId: number, staffIds: number[]) {
     const owner = stmt.get(id) as number | undefined;
     const field = `staffRule.staffIds.${i}`;
     if (owner === undefined) throw invalid(field, `${field} is staff user ${id}, who does not exist`);
-    if (owner !== resellerId) throw invalid(field, `${field} is staff user ${id}, who works for another reseller than the profile's`);
+    if (owner !== resellerId)
+      throw invalid(field, `${field} is staff user ${id}, who works for another reseller than the profile's`);
   });
 }
 
@@ -122,22 +165,58 @@ function writeRules(ctx: Ctx, profileId: number, input: RuleInputs) {
   const b = (v: boolean) => (v ? 1 : 0);
   if (input.staffRule) {
     const r = input.staffRule;
-    put.run(profileId, 'staff', b(r.enabled), r.threshold, b(r.notifyReseller), JSON.stringify(dedupe(r.emails)), null, null);
+    put.run(
+      profileId,
+      'staff',
+      b(r.enabled),
+      r.threshold,
+      b(r.notifyReseller),
+      JSON.stringify(dedupe(r.emails)),
+      null,
+      null,
+    );
     sqlite.prepare('DELETE FROM profile_staff WHERE profile_id = ?').run(profileId);
     const add = sqlite.prepare('INSERT OR IGNORE INTO profile_staff (profile_id, staff_id) VALUES (?, ?)');
     for (const id of r.staffIds) add.run(profileId, id);
   }
   if (input.clientRule) {
     const r = input.clientRule;
-    put.run(profileId, 'client', b(r.enabled), r.threshold, b(r.notifyClient), JSON.stringify(dedupe(r.emails)), null, null);
+    put.run(
+      profileId,
+      'client',
+      b(r.enabled),
+      r.threshold,
+      b(r.notifyClient),
+      JSON.stringify(dedupe(r.emails)),
+      null,
+      null,
+    );
   }
   if (input.inactivityRule) {
     const r = input.inactivityRule;
-    put.run(profileId, 'inactivity', b(r.enabled), r.threshold, b(r.notifyClient), JSON.stringify(dedupe(r.emails)), r.inactivityHours * HOUR, null);
+    put.run(
+      profileId,
+      'inactivity',
+      b(r.enabled),
+      r.threshold,
+      b(r.notifyClient),
+      JSON.stringify(dedupe(r.emails)),
+      r.inactivityHours * HOUR,
+      null,
+    );
   }
   if (input.forecastRule) {
     const r = input.forecastRule;
-    put.run(profileId, 'forecast', b(r.enabled), 0, b(r.notifyReseller), JSON.stringify(dedupe(r.emails)), null, r.withinHours * HOUR);
+    put.run(
+      profileId,
+      'forecast',
+      b(r.enabled),
+      0,
+      b(r.notifyReseller),
+      JSON.stringify(dedupe(r.emails)),
+      null,
+      r.withinHours * HOUR,
+    );
   }
 }
 
@@ -145,12 +224,18 @@ const dedupe = (emails: string[]) => [...new Map(emails.map((e) => [e.toLowerCas
 
 /** Makes a profile its reseller's default for its currency (the old default stops being one). */
 function makeDefault(ctx: Ctx, id: number, resellerId: number, currency: string) {
-  ctx.db.$client.prepare('UPDATE low_balance_profiles SET is_default = 0 WHERE reseller_id = ? AND currency = ? AND is_default = 1 AND id != ?').run(resellerId, currency, id);
+  ctx.db.$client
+    .prepare(
+      'UPDATE low_balance_profiles SET is_default = 0 WHERE reseller_id = ? AND currency = ? AND is_default = 1 AND id != ?',
+    )
+    .run(resellerId, currency, id);
   ctx.db.$client.prepare('UPDATE low_balance_profiles SET is_default = 1 WHERE id = ?').run(id);
 }
 
 function hasDefault(ctx: Ctx, resellerId: number, currency: string, exceptId = 0): boolean {
-  return !!ctx.db.$client.prepare('SELECT 1 FROM low_balance_profiles WHERE reseller_id = ? AND currency = ? AND is_default = 1 AND id != ?').get(resellerId, currency, exceptId);
+  return !!ctx.db.$client
+    .prepare('SELECT 1 FROM low_balance_profiles WHERE reseller_id = ? AND currency = ? AND is_default = 1 AND id != ?')
+    .get(resellerId, currency, exceptId);
 }
 
 /** After a profile change: the engine's cache is stale and every client must be looked at again. */
@@ -174,9 +259,14 @@ export const profileHandlers: HandlerMap = {
       args.push(input.currency);
     }
     const rows = ctx.db.$client
-      .prepare(`${PROFILE_SQL}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY p.sort_order, p.name_key, p.id`)
+      .prepare(
+        `${PROFILE_SQL}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY p.sort_order, p.name_key, p.id`,
+      )
       .all(...args) as ProfileRow[];
-    const loaded = loadedFor(ctx, rows.map((r) => r.id));
+    const loaded = loadedFor(
+      ctx,
+      rows.map((r) => r.id),
+    );
     return rows.map((r) => toProfile(r, loaded.get(r.id)!));
   },
 
@@ -193,12 +283,27 @@ export const profileHandlers: HandlerMap = {
           `INSERT INTO low_balance_profiles (reseller_id, name, name_key, currency, sort_order, max_qty, period_ms, is_default, created_at, updated_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
         )
-        .run(input.resellerId, input.name, input.name.toLowerCase(), input.currency, input.sortOrder, input.maxQty, input.periodHours * HOUR, now, now).lastInsertRowid,
+        .run(
+          input.resellerId,
+          input.name,
+          input.name.toLowerCase(),
+          input.currency,
+          input.sortOrder,
+          input.maxQty,
+          input.periodHours * HOUR,
+          now,
+          now,
+        ).lastInsertRowid,
     );
     writeRules(ctx, id, input);
     // The first profile of a reseller and currency becomes its default unless told otherwise.
-    if (input.isDefault ?? !hasDefault(ctx, input.resellerId, input.currency)) makeDefault(ctx, id, input.resellerId, input.currency);
-    ctx.audit('profile.create', 'profile', id, { name: input.name, resellerId: input.resellerId, currency: input.currency });
+    if (input.isDefault ?? !hasDefault(ctx, input.resellerId, input.currency))
+      makeDefault(ctx, id, input.resellerId, input.currency);
+    ctx.audit('profile.create', 'profile', id, {
+      name: input.name,
+      resellerId: input.resellerId,
+      currency: input.currency,
+    });
     profilesChanged(ctx);
     return getProfile(ctx, id);
   },
@@ -210,13 +315,25 @@ export const profileHandlers: HandlerMap = {
     const name = input.name ?? before.name;
     if (resellerId !== before.resellerId) {
       resellerName(ctx, resellerId);
-      if (before.clientCount > 0) throw invalid('resellerId', `resellerId cannot change: ${before.clientCount} clients of ${before.resellerName} use this profile; it cannot move to another reseller`);
+      if (before.clientCount > 0)
+        throw invalid(
+          'resellerId',
+          `resellerId cannot change: ${before.clientCount} clients of ${before.resellerName} use this profile; it cannot move to another reseller`,
+        );
     }
     if (currency !== before.currency && before.clientCount > 0) {
-      throw invalid('currency', `currency cannot change: ${before.clientCount} clients in ${before.currency} use this profile, and a profile's currency must match its clients'`);
+      throw invalid(
+        'currency',
+        `currency cannot change: ${before.clientCount} clients in ${before.currency} use this profile, and a profile's currency must match its clients'`,
+      );
     }
-    if (name.toLowerCase() !== before.name.toLowerCase() || resellerId !== before.resellerId) assertNameFree(ctx, resellerId, name, input.id);
-    assertStaffOf(ctx, resellerId, input.staffRule ? input.staffRule.staffIds : resellerId !== before.resellerId ? before.staffRule.staffIds : []);
+    if (name.toLowerCase() !== before.name.toLowerCase() || resellerId !== before.resellerId)
+      assertNameFree(ctx, resellerId, name, input.id);
+    assertStaffOf(
+      ctx,
+      resellerId,
+      input.staffRule ? input.staffRule.staffIds : resellerId !== before.resellerId ? before.staffRule.staffIds : [],
+    );
     const sortOrder = input.sortOrder ?? before.sortOrder;
     const maxQty = input.maxQty ?? before.maxQty;
     const periodHours = input.periodHours ?? before.periodHours;
@@ -226,9 +343,20 @@ export const profileHandlers: HandlerMap = {
         `UPDATE low_balance_profiles SET reseller_id = ?, name = ?, name_key = ?, currency = ?, sort_order = ?, max_qty = ?, period_ms = ?,
            is_default = 0, updated_at = ? WHERE id = ?`,
       )
-      .run(resellerId, name, name.toLowerCase(), currency, sortOrder, maxQty, periodHours * HOUR, ctx.clock.now(), input.id);
+      .run(
+        resellerId,
+        name,
+        name.toLowerCase(),
+        currency,
+        sortOrder,
+        maxQty,
+        periodHours * HOUR,
+        ctx.clock.now(),
+        input.id,
+      );
     writeRules(ctx, input.id, input);
-    const wantDefault = input.isDefault ?? (before.isDefault && !(moved && hasDefault(ctx, resellerId, currency, input.id)));
+    const wantDefault =
+      input.isDefault ?? (before.isDefault && !(moved && hasDefault(ctx, resellerId, currency, input.id)));
     if (wantDefault) makeDefault(ctx, input.id, resellerId, currency);
     ctx.rules.invalidate();
     const after = getProfile(ctx, input.id);
@@ -242,7 +370,12 @@ export const profileHandlers: HandlerMap = {
     // Assigned clients follow the reseller's default for their currency again (none if this was it).
     const moved = detachProfile(ctx.db, input.id);
     ctx.db.$client.prepare('DELETE FROM low_balance_profiles WHERE id = ?').run(input.id);
-    ctx.audit('profile.delete', 'profile', input.id, { name: p.name, clientsMoved: moved, fallback: p.fallback?.name ?? null, wasDefault: p.isDefault });
+    ctx.audit('profile.delete', 'profile', input.id, {
+      name: p.name,
+      clientsMoved: moved,
+      fallback: p.fallback?.name ?? null,
+      wasDefault: p.isDefault,
+    });
     profilesChanged(ctx);
     ctx.emit({ topic: 'clients' });
     return { id: input.id, clientsMoved: moved, fallback: p.isDefault ? null : p.fallback };
@@ -252,7 +385,18 @@ export const profileHandlers: HandlerMap = {
 /** { field: [before, after] } of what a profile change changed, for the audit log. */
 function diff(before: Profile, after: Profile): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const k of ['resellerId', 'name', 'currency', 'sortOrder', 'maxQty', 'periodHours', 'isDefault', 'staffRule', 'clientRule', 'inactivityRule'] as const) {
+  for (const k of [
+    'resellerId',
+    'name',
+    'currency',
+    'sortOrder',
+    'maxQty',
+    'periodHours',
+    'isDefault',
+    'staffRule',
+    'clientRule',
+    'inactivityRule',
+  ] as const) {
     const a = JSON.stringify(before[k]);
     const b = JSON.stringify(after[k]);
     if (a !== b) out[k] = [before[k], after[k]];

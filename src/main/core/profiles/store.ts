@@ -5,14 +5,24 @@ import type { Db } from '../db/open';
 import type { lowBalanceProfiles } from '../db/schema';
 
 /** A client may use a profile of its own reseller in its own currency. */
-export function assertProfileFits(ctx: { db: Db }, profileId: number, resellerId: number, currency: string, field: string) {
-  const p = ctx.db.$client.prepare('SELECT name, reseller_id AS resellerId, currency FROM low_balance_profiles WHERE id = ?').get(profileId) as
-    | Pick<typeof lowBalanceProfiles.$inferSelect, 'name' | 'resellerId' | 'currency'>
-    | undefined;
+export function assertProfileFits(
+  ctx: { db: Db },
+  profileId: number,
+  resellerId: number,
+  currency: string,
+  field: string,
+) {
+  const p = ctx.db.$client
+    .prepare('SELECT name, reseller_id AS resellerId, currency FROM low_balance_profiles WHERE id = ?')
+    .get(profileId) as Pick<typeof lowBalanceProfiles.$inferSelect, 'name' | 'resellerId' | 'currency'> | undefined;
   if (!p) throw invalid('profileId', `profileId ${profileId} is not a low balance profile`);
-  if (p.resellerId !== resellerId) throw invalid('profileId', `profileId ${profileId} ("${p.name}") belongs to another reseller`);
+  if (p.resellerId !== resellerId)
+    throw invalid('profileId', `profileId ${profileId} ("${p.name}") belongs to another reseller`);
   if (p.currency !== currency) {
-    throw invalid(field, `${field}: the profile "${p.name}" is in ${p.currency} and the client in ${currency}; a profile's currency must match its clients'`);
+    throw invalid(
+      field,
+      `${field}: the profile "${p.name}" is in ${p.currency} and the client in ${currency}; a profile's currency must match its clients'`,
+    );
   }
 }
 
@@ -21,6 +31,10 @@ export function assertProfileFits(ctx: { db: Db }, profileId: number, resellerId
  * once for the notification log to keep (a join from profile_staff, this folder's, to staff_users).
  */
 export function staffEmailsReader(sqlite: Database.Database): (profileId: number) => string[] {
-  const statement = sqlite.prepare(`SELECT s.email FROM profile_staff ps JOIN staff_users s ON s.id = ps.staff_id WHERE ps.profile_id = ? AND s.active = 1 ORDER BY s.name`).pluck();
+  const statement = sqlite
+    .prepare(
+      `SELECT s.email FROM profile_staff ps JOIN staff_users s ON s.id = ps.staff_id WHERE ps.profile_id = ? AND s.active = 1 ORDER BY s.name`,
+    )
+    .pluck();
   return (profileId) => statement.all(profileId) as string[];
 }

@@ -18,7 +18,13 @@ import type { SettingsRow } from './settings';
 type DryRun = ChannelOutput<'recharge.dryRun'>;
 
 /** `s`: the settings as the screen shows them; `saved`: the stored row (for the alert's mark). */
-export function dryRun(sqlite: Database.Database, c: ClientWithBalance, s: RechargeSettings, saved: SettingsRow | null, now: number): DryRun {
+export function dryRun(
+  sqlite: Database.Database,
+  c: ClientWithBalance,
+  s: RechargeSettings,
+  saved: SettingsRow | null,
+  now: number,
+): DryRun {
   const m = (v: number) => formatMoney(v, c.currency, { locale: 'en-US' });
   const alertedAt = saved?.alertedAt ?? null;
   // An open attempt (a bank debit still processing, a charge under way) is the pending top-up.
@@ -26,20 +32,46 @@ export function dryRun(sqlite: Database.Database, c: ClientWithBalance, s: Recha
   const pending = open?.amount ?? 0;
   const charged = chargedLast24h(sqlite, c.id, now);
   const methods = chargeableMethods(sqlite, c.id, now).map(methodLabel);
-  const steps: string[] = [`Available balance ${m(c.available)}${pending ? `, plus ${m(pending)} of top-ups still settling` : ''}.`];
+  const steps: string[] = [
+    `Available balance ${m(c.available)}${pending ? `, plus ${m(pending)} of top-ups still settling` : ''}.`,
+  ];
   const emails: DryRun['emails'] = [];
   let charge: DryRun['charge'] = null;
-  const party = { clientName: c.name, clientRef: c.externalRef, clientEmail: c.billingEmail, currency: c.currency, resellerName: c.resellerName, resellerEmail: c.resellerEmail };
-  const answer = (): DryRun => ({ now: iso(now), available: c.available, pending, currency: c.currency, steps, emails, charge });
+  const party = {
+    clientName: c.name,
+    clientRef: c.externalRef,
+    clientEmail: c.billingEmail,
+    currency: c.currency,
+    resellerName: c.resellerName,
+    resellerEmail: c.resellerEmail,
+  };
+  const answer = (): DryRun => ({
+    now: iso(now),
+    available: c.available,
+    pending,
+    currency: c.currency,
+    steps,
+    emails,
+    charge,
+  });
   if (!s.saved || s.mode === 'off') steps.push('Auto-recharge is set to do nothing: no email, no charge.');
-  else if (!s.enabled) steps.push('Auto-recharge is switched off (paused): no email, no charge. The settings are kept.');
+  else if (!s.enabled)
+    steps.push('Auto-recharge is switched off (paused): no email, no charge. The settings are kept.');
   else {
     if (s.alertThreshold === null) steps.push('No alert threshold: no email.');
     else if (c.available < s.alertThreshold && alertedAt !== null) {
-      steps.push(`${m(c.available)} is below the alert threshold of ${m(s.alertThreshold)}; the client was emailed at ${whenText(alertedAt)} and is not emailed again until the balance is back at or above it.`);
+      steps.push(
+        `${m(c.available)} is below the alert threshold of ${m(s.alertThreshold)}; the client was emailed at ${whenText(alertedAt)} and is not emailed again until the balance is back at or above it.`,
+      );
     } else if (c.available < s.alertThreshold) {
-      steps.push(`${m(c.available)} is below the alert threshold of ${m(s.alertThreshold)}: the client would be emailed.`);
-      emails.push({ kind: 'low_balance_client', to: [c.billingEmail], subject: subjectFor('low_balance_client', party, { available: c.available }) });
+      steps.push(
+        `${m(c.available)} is below the alert threshold of ${m(s.alertThreshold)}: the client would be emailed.`,
+      );
+      emails.push({
+        kind: 'low_balance_client',
+        to: [c.billingEmail],
+        subject: subjectFor('low_balance_client', party, { available: c.available }),
+      });
     } else steps.push(`${m(c.available)} is not below the alert threshold of ${m(s.alertThreshold)}: no email.`);
     if (s.mode === 'notify') steps.push('Notify only: no charge.');
     else {
@@ -54,7 +86,12 @@ export function dryRun(sqlite: Database.Database, c: ClientWithBalance, s: Recha
         return answer();
       }
       const held = heldBack(sqlite, c.id, now);
-      const plan = planCharge({ effective: c.available + pending, trigger: s.triggerThreshold, recharge: s.rechargeAmount, capLeft: s.dailyCap === null ? null : s.dailyCap - charged });
+      const plan = planCharge({
+        effective: c.available + pending,
+        trigger: s.triggerThreshold,
+        recharge: s.rechargeAmount,
+        capLeft: s.dailyCap === null ? null : s.dailyCap - charged,
+      });
       if ('why' in plan) {
         steps.push(
           plan.why === 'not_below'
@@ -63,7 +100,12 @@ export function dryRun(sqlite: Database.Database, c: ClientWithBalance, s: Recha
         );
         // What the settings will do when the balance does fall: the check a reseller makes after saving.
         if (plan.why === 'not_below') {
-          const next = planCharge({ effective: s.triggerThreshold - 1, trigger: s.triggerThreshold, recharge: s.rechargeAmount, capLeft: s.dailyCap === null ? null : s.dailyCap - charged });
+          const next = planCharge({
+            effective: s.triggerThreshold - 1,
+            trigger: s.triggerThreshold,
+            recharge: s.rechargeAmount,
+            capLeft: s.dailyCap === null ? null : s.dailyCap - charged,
+          });
           const off = primaryOff(sqlite, c.id);
           steps.push(
             off !== null
@@ -71,13 +113,17 @@ export function dryRun(sqlite: Database.Database, c: ClientWithBalance, s: Recha
               : 'why' in next
                 ? `When it falls below ${m(s.triggerThreshold)}: no charge while the daily cap of ${m(s.dailyCap ?? 0)} is used up.`
                 : `When it falls below ${m(s.triggerThreshold)}: one charge of ${m(next.amount)}${next.cappedFrom !== null ? ` (cut by the daily cap)` : ''}, ` +
-                  (methods.length ? `tried on ${methods.join(', then ')}.` : 'but no payment method can be charged yet (link the client to Stripe and send them a setup link).'),
+                  (methods.length
+                    ? `tried on ${methods.join(', then ')}.`
+                    : 'but no payment method can be charged yet (link the client to Stripe and send them a setup link).'),
           );
         }
       } else {
         const what =
           `${m(c.available + pending)} is below the trigger of ${m(s.triggerThreshold)}: one charge of ${m(plan.amount)}` +
-          (plan.multiples > 1 ? ` (${plan.multiples} × ${m(s.rechargeAmount)}, to close the whole gap in one payment)` : '') +
+          (plan.multiples > 1
+            ? ` (${plan.multiples} × ${m(s.rechargeAmount)}, to close the whole gap in one payment)`
+            : '') +
           (plan.cappedFrom !== null ? `, cut from ${m(plan.cappedFrom)} by the daily cap` : '');
         if (held !== null) steps.push(`${what} — due, but not made now.`, held);
         else {

@@ -6,7 +6,8 @@ import { clientWithBalance } from '../clients/store';
 import { changes, readSettings, saveSettings, settingsView, valuesOf } from './settings';
 
 export const rechargeHandlers: HandlerMap = {
-  'recharge.get': (input, ctx) => settingsView(ctx.db.$client, clientWithBalance(ctx.db.$client, input.clientId), ctx.clock.now()),
+  'recharge.get': (input, ctx) =>
+    settingsView(ctx.db.$client, clientWithBalance(ctx.db.$client, input.clientId), ctx.clock.now()),
 
   'recharge.set': (input, ctx) => {
     const sqlite = ctx.db.$client;
@@ -20,7 +21,14 @@ export const rechargeHandlers: HandlerMap = {
     saveSettings(sqlite, c.id, after, now, ctx.actor);
     ctx.audit('recharge.set', 'client', c.id, Object.fromEntries(diff.map((d) => [d.label, [d.before, d.after]])));
     // The client confirms what their card may be charged: the confirmation goes out in the same transaction.
-    ctx.notifyLog.message({ kind: 'settings_changed', clientId: c.id, reason: `Auto-recharge settings saved by ${ctx.actor}.`, data: { changes: diff }, now, available: c.available });
+    ctx.notifyLog.message({
+      kind: 'settings_changed',
+      clientId: c.id,
+      reason: `Auto-recharge settings saved by ${ctx.actor}.`,
+      data: { changes: diff },
+      now,
+      available: c.available,
+    });
     ctx.emit({ topic: 'recharge', clientIds: [c.id] });
     ctx.emit({ topic: 'notifications', clientIds: [c.id] });
     // Already below the new thresholds: the alert and the charge start now, not at the next usage.

@@ -18,7 +18,10 @@ import { primaryOff } from '../charges/facts';
 /** A client's saved settings as the schema has them. */
 export type SettingsRow = typeof rechargeSettings.$inferSelect;
 /** What the charge flow reads in every post: the settings it decides by, and the client's currency. */
-export type FlowSettings = Pick<SettingsRow, 'mode' | 'enabled' | 'alertThreshold' | 'alertedAt' | 'triggerThreshold' | 'rechargeAmount' | 'dailyCap'> &
+export type FlowSettings = Pick<
+  SettingsRow,
+  'mode' | 'enabled' | 'alertThreshold' | 'alertedAt' | 'triggerThreshold' | 'rechargeAmount' | 'dailyCap'
+> &
   Pick<typeof clients.$inferSelect, 'currency'>;
 /** SQLite answers a boolean column with 0 or 1. */
 type FromSql<T> = Omit<T, 'enabled'> & { enabled: number };
@@ -28,7 +31,8 @@ const COLUMNS = `client_id AS clientId, mode, enabled, alert_threshold AS alertT
 
 /** The client's saved settings; null when never saved. */
 export function readSettings(sqlite: Database.Database, clientId: number): SettingsRow | null {
-  const r = sqlite.prepare(`SELECT ${COLUMNS} FROM recharge_settings WHERE client_id = ?`).get(clientId) as FromSql<SettingsRow> | undefined;
+  const r = sqlite.prepare(`SELECT ${COLUMNS} FROM recharge_settings WHERE client_id = ?`).get(clientId) as
+    FromSql<SettingsRow> | undefined;
   return r ? { ...r, enabled: !!r.enabled } : null;
 }
 
@@ -43,7 +47,13 @@ export const valuesOf = (r: Pick<SettingsRow, keyof RechargeValues>): RechargeVa
 });
 
 /** Inside the caller's transaction: stores the values (the alert's mark is kept). */
-export function saveSettings(sqlite: Database.Database, clientId: number, v: RechargeValues, now: number, actor: string): void {
+export function saveSettings(
+  sqlite: Database.Database,
+  clientId: number,
+  v: RechargeValues,
+  now: number,
+  actor: string,
+): void {
   sqlite
     .prepare(
       `INSERT INTO recharge_settings (client_id, mode, enabled, alert_threshold, trigger_threshold, recharge_amount, daily_cap, updated_at, updated_by)
@@ -52,15 +62,27 @@ export function saveSettings(sqlite: Database.Database, clientId: number, v: Rec
          trigger_threshold = excluded.trigger_threshold, recharge_amount = excluded.recharge_amount, daily_cap = excluded.daily_cap,
          updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
     )
-    .run(clientId, v.mode, v.enabled ? 1 : 0, v.alertThreshold, v.triggerThreshold, v.rechargeAmount, v.dailyCap, now, actor);
+    .run(
+      clientId,
+      v.mode,
+      v.enabled ? 1 : 0,
+      v.alertThreshold,
+      v.triggerThreshold,
+      v.rechargeAmount,
+      v.dailyCap,
+      now,
+      actor,
+    );
 }
 
 const FLOW_SETTINGS = `SELECT r.mode, r.enabled, r.alert_threshold AS alertThreshold, r.alerted_at AS alertedAt, r.trigger_threshold AS triggerThreshold,
     r.recharge_amount AS rechargeAmount, r.daily_cap AS dailyCap, c.currency FROM recharge_settings r JOIN clients c ON c.id = r.client_id WHERE r.client_id = ?`;
-const toFlow = (r: FromSql<FlowSettings> | undefined): FlowSettings | null => (r ? { ...r, enabled: !!r.enabled } : null);
+const toFlow = (r: FromSql<FlowSettings> | undefined): FlowSettings | null =>
+  r ? { ...r, enabled: !!r.enabled } : null;
 
 /** The settings the charge flow decides by, with the client's currency; null when never saved. */
-export const flowSettings = (sqlite: Database.Database, clientId: number): FlowSettings | null => toFlow(preparedOnce(sqlite, FLOW_SETTINGS).get(clientId) as FromSql<FlowSettings> | undefined);
+export const flowSettings = (sqlite: Database.Database, clientId: number): FlowSettings | null =>
+  toFlow(preparedOnce(sqlite, FLOW_SETTINGS).get(clientId) as FromSql<FlowSettings> | undefined);
 
 /**
  * flowSettings with its statement prepared once, for the charge flow to keep: it reads the settings in
@@ -77,7 +99,11 @@ export function setAlerted(sqlite: Database.Database, clientId: number, at: numb
 }
 
 /** The periodic check's batch: clients with automatic top-up on whose available balance is below the trigger, after `after` by id. */
-export function autoBelowTrigger(sqlite: Database.Database, after: number, limit: number): (Pick<SettingsRow, 'clientId'> & Pick<typeof balances.$inferSelect, 'available'>)[] {
+export function autoBelowTrigger(
+  sqlite: Database.Database,
+  after: number,
+  limit: number,
+): (Pick<SettingsRow, 'clientId'> & Pick<typeof balances.$inferSelect, 'available'>)[] {
   return preparedOnce(
     sqlite,
     `SELECT r.client_id AS clientId, b.available FROM recharge_settings r INDEXED BY recharge_settings_auto JOIN balances b ON b.client_id = r.client_id
@@ -86,13 +112,25 @@ export function autoBelowTrigger(sqlite: Database.Database, after: number, limit
 }
 
 /** The settings as the screen shows them: saved (`row`, read unless given) or suggested values, with the advice. */
-export function settingsView(sqlite: Database.Database, c: ClientWithBalance, now: number, row = readSettings(sqlite, c.id)): RechargeSettings {
+export function settingsView(
+  sqlite: Database.Database,
+  c: ClientWithBalance,
+  now: number,
+  row = readSettings(sqlite, c.id),
+): RechargeSettings {
   const s = averageDailySpend(sqlite, { id: c.id, created_at: c.createdAt }, now);
   const suggestedThreshold = 2 * s.average;
   // Never saved: off, with values worth starting from (two days of spend; a recharge of at least as much).
   const values: RechargeValues = row
     ? valuesOf(row)
-    : { mode: 'off', enabled: true, alertThreshold: null, triggerThreshold: suggestedThreshold, rechargeAmount: Math.max(suggestedThreshold, 1), dailyCap: null };
+    : {
+        mode: 'off',
+        enabled: true,
+        alertThreshold: null,
+        triggerThreshold: suggestedThreshold,
+        rechargeAmount: Math.max(suggestedThreshold, 1),
+        dailyCap: null,
+      };
   return {
     clientId: c.id,
     currency: c.currency,
@@ -108,10 +146,18 @@ export function settingsView(sqlite: Database.Database, c: ClientWithBalance, no
   };
 }
 
-const MODE_WORDS: Record<RechargeValues['mode'], string> = { off: 'Do nothing', notify: 'Notify only', auto: 'Automatic top-up' };
+const MODE_WORDS: Record<RechargeValues['mode'], string> = {
+  off: 'Do nothing',
+  notify: 'Notify only',
+  auto: 'Automatic top-up',
+};
 
 /** What changed, in words for the client's confirmation email. */
-export function changes(before: RechargeValues | null, after: RechargeValues, currency: string): { label: string; before: string; after: string }[] {
+export function changes(
+  before: RechargeValues | null,
+  after: RechargeValues,
+  currency: string,
+): { label: string; before: string; after: string }[] {
   const m = (v: number | null) => (v === null ? 'none' : formatMoney(v, currency, { locale: 'en-US' }));
   const fields: [string, (v: RechargeValues) => string][] = [
     ['Automatic top-up', (v) => MODE_WORDS[v.mode]],

@@ -6,7 +6,9 @@ import { getReseller, RESELLER_SQL, toReseller, type ResellerRow } from './store
 
 export const resellerHandlers: HandlerMap = {
   'resellers.list': (_input, ctx) =>
-    (ctx.db.$client.prepare(`${RESELLER_SQL} ORDER BY r.name COLLATE NOCASE, r.id`).all() as ResellerRow[]).map(toReseller),
+    (ctx.db.$client.prepare(`${RESELLER_SQL} ORDER BY r.name COLLATE NOCASE, r.id`).all() as ResellerRow[]).map(
+      toReseller,
+    ),
 
   'resellers.create': (input, ctx) => {
     if (input.parentId != null) getReseller(ctx, input.parentId, 'parentId');
@@ -24,9 +26,12 @@ export const resellerHandlers: HandlerMap = {
     if (input.parentId != null) {
       getReseller(ctx, input.parentId, 'parentId');
       // Walk up from the new parent: meeting this reseller means the change would make a loop.
-      for (let p: number | null = input.parentId; p != null; ) {
+      for (let p: number | null = input.parentId; p != null;) {
         if (p === input.id) throw invalid('parentId', 'parentId would make the reseller its own ancestor');
-        p = ctx.db.$client.prepare('SELECT parent_id FROM resellers WHERE id = ?').pluck().get(p) as ResellerRow['parentId'];
+        p = ctx.db.$client
+          .prepare('SELECT parent_id FROM resellers WHERE id = ?')
+          .pluck()
+          .get(p) as ResellerRow['parentId'];
       }
     }
     const next = {
@@ -34,7 +39,9 @@ export const resellerHandlers: HandlerMap = {
       email: input.email === undefined ? before.email : input.email,
       parentId: input.parentId === undefined ? before.parentId : input.parentId,
     };
-    ctx.db.$client.prepare('UPDATE resellers SET name = ?, email = ?, parent_id = ? WHERE id = ?').run(next.name, next.email, next.parentId, input.id);
+    ctx.db.$client
+      .prepare('UPDATE resellers SET name = ?, email = ?, parent_id = ? WHERE id = ?')
+      .run(next.name, next.email, next.parentId, input.id);
     ctx.audit('reseller.update', 'reseller', input.id, changes(before, next));
     ctx.emit({ topic: 'resellers' });
     return getReseller(ctx, input.id);

@@ -20,7 +20,9 @@ export const RESELLER_SQL = `SELECT r.id AS id, r.name AS name, r.email AS email
 
 export function getReseller(ctx: Ctx, id: number, field = 'id'): Reseller {
   const r = ctx.db.$client.prepare(`${RESELLER_SQL} WHERE r.id = ?`).get(id) as ResellerRow | undefined;
-  if (!r) throw field === 'id' ? notFound(`reseller ${id} does not exist`) : invalid(field, `${field} ${id} is not a reseller`);
+  if (!r)
+    throw field === 'id'
+      ? notFound(`reseller ${id} does not exist`)
+      : invalid(field, `${field} ${id} is not a reseller`);
   return toReseller(r);
 }
-

@@ -52,7 +52,8 @@ export interface JobCounts {
 
 /** A job's state by its key (the notification detail shows when a failed send is tried next). */
 export const jobByKey = (sqlite: Database.Database, key: string) =>
-  sqlite.prepare('SELECT status, ready_at AS readyAt FROM jobs WHERE key = ?').get(key) as Pick<JobCols, 'status' | 'readyAt'> | undefined;
+  sqlite.prepare('SELECT status, ready_at AS readyAt FROM jobs WHERE key = ?').get(key) as
+    Pick<JobCols, 'status' | 'readyAt'> | undefined;
 
 export const LEASE_MS = 5 * 60_000;
 const BACKOFF_BASE_MS = 30_000;
@@ -80,10 +81,18 @@ export class JobQueue {
         `SELECT id, kind, key, payload, attempts, max_attempts AS maxAttempts FROM jobs
          WHERE status IN ('queued', 'running') AND ready_at <= ? ORDER BY ready_at, id LIMIT ?`,
       ),
-      lease: sqlite.prepare(`UPDATE jobs SET status = 'running', attempts = attempts + 1, ready_at = ?, updated_at = ? WHERE id = ?`),
-      done: sqlite.prepare(`UPDATE jobs SET status = 'done', last_error = NULL, updated_at = ? WHERE id = ? AND status = 'running' AND attempts = ?`),
-      retry: sqlite.prepare(`UPDATE jobs SET status = 'queued', ready_at = ?, last_error = ?, updated_at = ? WHERE id = ? AND status = 'running' AND attempts = ?`),
-      failed: sqlite.prepare(`UPDATE jobs SET status = 'failed', last_error = ?, updated_at = ? WHERE id = ? AND status = 'running' AND attempts = ?`),
+      lease: sqlite.prepare(
+        `UPDATE jobs SET status = 'running', attempts = attempts + 1, ready_at = ?, updated_at = ? WHERE id = ?`,
+      ),
+      done: sqlite.prepare(
+        `UPDATE jobs SET status = 'done', last_error = NULL, updated_at = ? WHERE id = ? AND status = 'running' AND attempts = ?`,
+      ),
+      retry: sqlite.prepare(
+        `UPDATE jobs SET status = 'queued', ready_at = ?, last_error = ?, updated_at = ? WHERE id = ? AND status = 'running' AND attempts = ?`,
+      ),
+      failed: sqlite.prepare(
+        `UPDATE jobs SET status = 'failed', last_error = ?, updated_at = ? WHERE id = ? AND status = 'running' AND attempts = ?`,
+      ),
       // The budget grows by the try just made: it did not count.
       transient: sqlite.prepare(
         `UPDATE jobs SET status = 'queued', ready_at = ?, last_error = ?, max_attempts = max_attempts + 1, updated_at = ? WHERE id = ? AND status = 'running' AND attempts = ?`,
@@ -104,8 +113,19 @@ export class JobQueue {
   }
 
   /** Inside the caller's transaction. Returns the job's id, the first one's when the key was taken. */
-  enqueue(job: { kind: string; key: string; payload?: Record<string, unknown>; readyAt: number; maxAttempts?: number }, now: number): number {
-    const info = this.s.enqueue.run(job.kind, job.key, JSON.stringify(job.payload ?? {}), job.readyAt, job.maxAttempts ?? 10, now, now);
+  enqueue(
+    job: { kind: string; key: string; payload?: Record<string, unknown>; readyAt: number; maxAttempts?: number },
+    now: number,
+  ): number {
+    const info = this.s.enqueue.run(
+      job.kind,
+      job.key,
+      JSON.stringify(job.payload ?? {}),
+      job.readyAt,
+      job.maxAttempts ?? 10,
+      now,
+      now,
+    );
     return info.changes ? Number(info.lastInsertRowid) : (this.s.byKey.get(job.key) as number);
   }
 
@@ -125,11 +145,22 @@ export class JobQueue {
 
   /** Takes up to `limit` due jobs (and jobs whose lease ran out) in one transaction. */
   lease(now: number, limit = 20): Job[] {
-    return this.sqlite.transaction(() => {
-      const rows = (this.s.ready.all(now, limit * 4) as JobRow[]).filter((r) => this.runners.has(r.kind)).slice(0, limit);
-      for (const r of rows) this.s.lease.run(now + LEASE_MS, now, r.id);
-      return rows.map((r) => ({ id: r.id, kind: r.kind, key: r.key, payload: JSON.parse(r.payload) as Record<string, unknown>, attempt: r.attempts + 1, maxAttempts: r.maxAttempts }));
-    }).immediate();
+    return this.sqlite
+      .transaction(() => {
+        const rows = (this.s.ready.all(now, limit * 4) as JobRow[])
+          .filter((r) => this.runners.has(r.kind))
+          .slice(0, limit);
+        for (const r of rows) this.s.lease.run(now + LEASE_MS, now, r.id);
+        return rows.map((r) => ({
+          id: r.id,
+          kind: r.kind,
+          key: r.key,
+          payload: JSON.parse(r.payload) as Record<string, unknown>,
+          attempt: r.attempts + 1,
+          maxAttempts: r.maxAttempts,
+        }));
+      })
+      .immediate();
   }
 
   /**
@@ -145,14 +176,18 @@ export class JobQueue {
         const runner = this.runners.get(job.kind)!;
         try {
           const result = await runner(job);
-          this.sqlite.transaction(() => {
-            if (this.s.done.run(now(), job.id, job.attempt).changes && result?.commit) result.commit(this.sqlite);
-          }).immediate();
+          this.sqlite
+            .transaction(() => {
+              if (this.s.done.run(now(), job.id, job.attempt).changes && result?.commit) result.commit(this.sqlite);
+            })
+            .immediate();
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
           if (!this.sqlite.open) throw err;
-          if (err instanceof TransientJobError) this.s.transient.run(now() + (err.retryInMs ?? backoff(job.attempt)), message, now(), job.id, job.attempt);
-          else if (err instanceof PermanentJobError || job.attempt >= job.maxAttempts) this.s.failed.run(message, now(), job.id, job.attempt);
+          if (err instanceof TransientJobError)
+            this.s.transient.run(now() + (err.retryInMs ?? backoff(job.attempt)), message, now(), job.id, job.attempt);
+          else if (err instanceof PermanentJobError || job.attempt >= job.maxAttempts)
+            this.s.failed.run(message, now(), job.id, job.attempt);
           else this.s.retry.run(now() + backoff(job.attempt), message, now(), job.id, job.attempt);
         }
         ran++;

@@ -53,7 +53,9 @@ export class Scheduler {
       ...schedulerState(sqlite),
       maxId: sqlite.prepare('SELECT max(id) FROM clients').pluck(),
       clients: sqlite.prepare('SELECT count(*) FROM clients').pluck(),
-      watching: sqlite.prepare('SELECT count(*) AS n, min(next_check_at) AS next FROM rule_states WHERE next_check_at IS NOT NULL'),
+      watching: sqlite.prepare(
+        'SELECT count(*) AS n, min(next_check_at) AS next FROM rule_states WHERE next_check_at IS NOT NULL',
+      ),
     };
   }
 
@@ -115,13 +117,15 @@ export class Scheduler {
       // One transaction per batch, cut short at the slice limit: a run of due notifications (each a log
       // row and a job) must not hold the process long either.
       const deadline = performance.now() + SLICE_LIMIT_MS;
-      this.sqlite.transaction(() => {
-        for (const id of ids) {
-          seen.add(id);
-          decisions += this.rules.evaluateClient(id, now, 'check');
-          if (performance.now() > deadline) break;
-        }
-      }).immediate();
+      this.sqlite
+        .transaction(() => {
+          for (const id of ids) {
+            seen.add(id);
+            decisions += this.rules.evaluateClient(id, now, 'check');
+            if (performance.now() > deadline) break;
+          }
+        })
+        .immediate();
       this.announce();
       await yieldToEventLoop();
     }
@@ -146,10 +150,12 @@ export class Scheduler {
     let slices = 0;
     let candidates = 0;
     let decisions = 0;
-    for (let from = 1; from <= maxId && this.running; ) {
+    for (let from = 1; from <= maxId && this.running;) {
       const to = Math.min(from + size - 1, maxId);
       const s0 = performance.now();
-      const r = this.sqlite.transaction(() => this.rules.sweepSlice(from, to, ceiling, this.clock.now(), s0 + SLICE_LIMIT_MS, full)).immediate();
+      const r = this.sqlite
+        .transaction(() => this.rules.sweepSlice(from, to, ceiling, this.clock.now(), s0 + SLICE_LIMIT_MS, full))
+        .immediate();
       const ms = performance.now() - s0;
       longest = Math.max(longest, ms);
       slices++;

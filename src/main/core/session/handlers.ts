@@ -9,7 +9,6 @@ import { getStaff, passwordOf, setPasswordHash, signInCandidate } from '../staff
 
 const wrong = () => new AppError('unauthorized', 'the email or password is wrong', 'password');
 
-
 export const sessionHandlers: HandlerMap = {
   'session.get': (_input, ctx) => ({
     required: ctx.sessions.required(),
@@ -23,7 +22,11 @@ export const sessionHandlers: HandlerMap = {
     async prepare(input, ctx) {
       const locked = ctx.sessions.lockedUntil(input.email);
       if (locked !== null) {
-        throw new AppError('unauthorized', `too many wrong passwords for ${input.email}: try again after ${new Date(locked).toLocaleTimeString('en-GB')}`, 'password');
+        throw new AppError(
+          'unauthorized',
+          `too many wrong passwords for ${input.email}: try again after ${new Date(locked).toLocaleTimeString('en-GB')}`,
+          'password',
+        );
       }
       const row = signInCandidate(ctx.db, input.email);
       // A hash is computed even without a row, so a wrong email takes as long as a wrong password.
@@ -51,14 +54,16 @@ export const sessionHandlers: HandlerMap = {
 
   'session.changePassword': {
     async prepare(input, ctx) {
-      if (ctx.staffId === null) throw conflict('sign in to change your own password (an admin sets anyone’s in Settings → Staff)', 'current');
+      if (ctx.staffId === null)
+        throw conflict('sign in to change your own password (an admin sets anyone’s in Settings → Staff)', 'current');
       const stored = passwordOf(ctx.db, ctx.staffId);
       if (!(await ctx.sessions.verify(input.current, stored))) throw invalid('current', 'is not your current password');
       return { stored, next: await ctx.sessions.hash(input.next) };
     },
     run(_input, ctx, p: { stored: string | null; next: string }) {
       const id = ctx.staffId!;
-      if (passwordOf(ctx.db, id) !== p.stored) throw conflict('your password was changed meanwhile: sign in again', 'current');
+      if (passwordOf(ctx.db, id) !== p.stored)
+        throw conflict('your password was changed meanwhile: sign in again', 'current');
       setPasswordHash(ctx.db, id, p.next);
       ctx.sessions.closeAllOf(id, ctx.session ?? undefined);
       ctx.audit('session.changePassword', 'staff', id);

@@ -22,7 +22,9 @@ export async function hashPassword(password: string, logN = SCRYPT_LOG_N): Promi
 
 const scrypt = (password: string, salt: Buffer, len: number, n: number, r: number, p: number) =>
   new Promise<Buffer>((resolve, reject) =>
-    crypto.scrypt(password.normalize('NFC'), salt, len, { N: n, r, p, maxmem: maxmem(n, r) }, (e, key) => (e ? reject(e) : resolve(key))),
+    crypto.scrypt(password.normalize('NFC'), salt, len, { N: n, r, p, maxmem: maxmem(n, r) }, (e, key) =>
+      e ? reject(e) : resolve(key),
+    ),
   );
 
 interface Params {
@@ -40,7 +42,13 @@ interface Params {
 function parse(stored: string | null, logN: number): Params {
   const parts = (stored ?? '').split('$');
   if (parts.length === 6 && parts[0] === 'scrypt') {
-    return { n: Number(parts[1]), r: Number(parts[2]), p: Number(parts[3]), salt: Buffer.from(parts[4], 'base64'), expected: Buffer.from(parts[5], 'base64') };
+    return {
+      n: Number(parts[1]),
+      r: Number(parts[2]),
+      p: Number(parts[3]),
+      salt: Buffer.from(parts[4], 'base64'),
+      expected: Buffer.from(parts[5], 'base64'),
+    };
   }
   return { n: 2 ** logN, r: R, p: P, salt: Buffer.alloc(16), expected: Buffer.alloc(0) };
 }

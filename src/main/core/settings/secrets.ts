@@ -27,7 +27,13 @@ const PREFIX = 'keyfile:v1:';
  * Seals with AES-256-GCM under the key `getKey` gives (called on first use), as `prefix` + iv:tag:data.
  * `foreign` words the refusal of a text without the prefix, sealed some other way.
  */
-export function aesBox(o: { storage: SecretBox['storage']; prefix: string; getKey: () => Buffer; foreign: string; wrongKey: string }): SecretBox {
+export function aesBox(o: {
+  storage: SecretBox['storage'];
+  prefix: string;
+  getKey: () => Buffer;
+  foreign: string;
+  wrongKey: string;
+}): SecretBox {
   return {
     storage: o.storage,
     seal(plain) {
@@ -38,7 +44,10 @@ export function aesBox(o: { storage: SecretBox['storage']; prefix: string; getKe
     },
     open(sealed) {
       if (!sealed.startsWith(o.prefix)) throw new SecretError(o.foreign);
-      const [iv, tag, data] = sealed.slice(o.prefix.length).split(':').map((p) => Buffer.from(p, 'base64'));
+      const [iv, tag, data] = sealed
+        .slice(o.prefix.length)
+        .split(':')
+        .map((p) => Buffer.from(p, 'base64'));
       const key = o.getKey();
       try {
         const decipher = crypto.createDecipheriv('aes-256-gcm', key, iv);
@@ -71,14 +80,16 @@ export function keyfileBox(dir: string | null): SecretBox {
         key = Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64');
       }
     }
-    if (key.length !== 32) throw new SecretError(`the key file ${file} is damaged: delete it and enter the passwords again`);
+    if (key.length !== 32)
+      throw new SecretError(`the key file ${file} is damaged: delete it and enter the passwords again`);
     return key;
   };
   return aesBox({
     storage: 'keyfile',
     prefix: PREFIX,
     getKey,
-    foreign: 'this secret was sealed by the desktop app’s system keychain, which this process cannot use: enter it again here',
+    foreign:
+      'this secret was sealed by the desktop app’s system keychain, which this process cannot use: enter it again here',
     wrongKey: 'a stored secret cannot be opened with this data folder’s key: enter it again',
   });
 }

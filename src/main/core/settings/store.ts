@@ -9,8 +9,12 @@ export class SettingsStore {
   constructor(sqlite: Database.Database) {
     this.s = {
       get: sqlite.prepare('SELECT value FROM settings WHERE key = ?').pluck(),
-      put: sqlite.prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at'),
-      add: sqlite.prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING'),
+      put: sqlite.prepare(
+        'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+      ),
+      add: sqlite.prepare(
+        'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING',
+      ),
       del: sqlite.prepare('DELETE FROM settings WHERE key = ?'),
       containing: sqlite.prepare('SELECT value FROM settings WHERE instr(value, ?) > 0').pluck(),
     };

@@ -10,7 +10,9 @@ export const staffHandlers: HandlerMap = {
     const rows =
       input.resellerId == null
         ? ctx.db.$client.prepare(`SELECT ${STAFF_COLUMNS} FROM staff_users ORDER BY name COLLATE NOCASE, id`).all()
-        : ctx.db.$client.prepare(`SELECT ${STAFF_COLUMNS} FROM staff_users WHERE reseller_id = ? ORDER BY name COLLATE NOCASE, id`).all(input.resellerId);
+        : ctx.db.$client
+            .prepare(`SELECT ${STAFF_COLUMNS} FROM staff_users WHERE reseller_id = ? ORDER BY name COLLATE NOCASE, id`)
+            .all(input.resellerId);
     return (rows as StaffRow[]).map(toStaff);
   },
 

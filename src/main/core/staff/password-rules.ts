@@ -16,7 +16,14 @@ export function checkSignInRules(sqlite: Database.Database, field: string): void
     )
     .get() as { signs_in: number; admin_signs_in: number; shared_email: string | null };
   if (r.signs_in && !r.admin_signs_in) {
-    throw conflict('an active admin must be able to sign in: give an admin a password first (the first password must be an admin’s), or keep one admin with a password active', field);
+    throw conflict(
+      'an active admin must be able to sign in: give an admin a password first (the first password must be an admin’s), or keep one admin with a password active',
+      field,
+    );
   }
-  if (r.shared_email) throw conflict(`${r.shared_email} already signs in as another staff user: one email signs in as one staff user`, field);
+  if (r.shared_email)
+    throw conflict(
+      `${r.shared_email} already signs in as another staff user: one email signs in as one staff user`,
+      field,
+    );
 }

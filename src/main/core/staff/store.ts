@@ -13,7 +13,8 @@ import type { staffUsers } from '../db/schema';
 type FromSql<T> = Omit<T, 'active'> & { active: 0 | 1 };
 export type StaffRow = FromSql<typeof staffUsers.$inferSelect>;
 /** Every column of staff_users under the schema's names. */
-export const STAFF_COLUMNS = 'id, reseller_id AS resellerId, name, email, role, active, created_at AS createdAt, password_hash AS passwordHash';
+export const STAFF_COLUMNS =
+  'id, reseller_id AS resellerId, name, email, role, active, created_at AS createdAt, password_hash AS passwordHash';
 export const toStaff = (r: StaffRow): StaffUser => ({
   id: r.id,
   resellerId: r.resellerId,
@@ -25,7 +26,8 @@ export const toStaff = (r: StaffRow): StaffUser => ({
   signsIn: r.passwordHash !== null,
 });
 export function getStaff(ctx: { db: Db }, id: number): StaffUser {
-  const r = ctx.db.$client.prepare(`SELECT ${STAFF_COLUMNS} FROM staff_users WHERE id = ?`).get(id) as StaffRow | undefined;
+  const r = ctx.db.$client.prepare(`SELECT ${STAFF_COLUMNS} FROM staff_users WHERE id = ?`).get(id) as
+    StaffRow | undefined;
   if (!r) throw notFound(`staff user ${id} does not exist`);
   return toStaff(r);
 }
@@ -36,16 +38,18 @@ export function assertStaffEmailFree(ctx: { db: Db }, resellerId: number, email:
   if (clash) throw conflict(`email ${email} already belongs to a staff user of this reseller`, 'email');
 }
 
-
 /** The stored password hash of a staff user (null: does not sign in). */
 export const passwordOf = (db: Db, id: number) =>
-  (db.$client.prepare('SELECT password_hash FROM staff_users WHERE id = ?').pluck().get(id) as StaffRow['passwordHash'] | undefined) ?? null;
+  (db.$client.prepare('SELECT password_hash FROM staff_users WHERE id = ?').pluck().get(id) as
+    StaffRow['passwordHash'] | undefined) ?? null;
 
 /** The active staff user who may sign in with this email, with the hash to check. */
 export const signInCandidate = (db: Db, email: string) =>
-  db.$client.prepare('SELECT id, password_hash AS passwordHash FROM staff_users WHERE active = 1 AND password_hash IS NOT NULL AND lower(email) = lower(?)').get(email) as
-    | (Pick<StaffRow, 'id'> & { passwordHash: string })
-    | undefined;
+  db.$client
+    .prepare(
+      'SELECT id, password_hash AS passwordHash FROM staff_users WHERE active = 1 AND password_hash IS NOT NULL AND lower(email) = lower(?)',
+    )
+    .get(email) as (Pick<StaffRow, 'id'> & { passwordHash: string }) | undefined;
 
 export function setPasswordHash(db: Db, id: number, hash: string | null): void {
   db.$client.prepare('UPDATE staff_users SET password_hash = ? WHERE id = ?').run(hash, id);
@@ -58,8 +62,15 @@ export type StaffAuthRow = Pick<StaffRow, 'id' | 'name' | 'email' | 'role' | 'ac
  * The reads of signing in, with their statements prepared once for the sessions to keep: a staff member
  * by id (read again on every call), and whether any active staff member has a password.
  */
-export function staffAuthReader(sqlite: Database.Database): { byId(id: number): StaffAuthRow | undefined; anyPassword(): boolean } {
-  const byId = sqlite.prepare('SELECT id, name, email, role, active, password_hash AS passwordHash FROM staff_users WHERE id = ?');
-  const anyPassword = sqlite.prepare('SELECT 1 FROM staff_users WHERE active = 1 AND password_hash IS NOT NULL LIMIT 1');
+export function staffAuthReader(sqlite: Database.Database): {
+  byId(id: number): StaffAuthRow | undefined;
+  anyPassword(): boolean;
+} {
+  const byId = sqlite.prepare(
+    'SELECT id, name, email, role, active, password_hash AS passwordHash FROM staff_users WHERE id = ?',
+  );
+  const anyPassword = sqlite.prepare(
+    'SELECT 1 FROM staff_users WHERE active = 1 AND password_hash IS NOT NULL LIMIT 1',
+  );
   return { byId: (id) => byId.get(id) as StaffAuthRow | undefined, anyPassword: () => anyPassword.get() !== undefined };
 }

@@ -18,7 +18,8 @@ export const stripeHandlers: HandlerMap = {
   'stripe.setReturnPage': (input, ctx) => {
     const before = ctx.payments.returnUrl();
     ctx.payments.setReturnUrl(input.returnUrl, ctx.clock.now());
-    if (before !== input.returnUrl) ctx.audit('stripe.setReturnPage', 'settings', null, { returnUrl: [before, input.returnUrl] });
+    if (before !== input.returnUrl)
+      ctx.audit('stripe.setReturnPage', 'settings', null, { returnUrl: [before, input.returnUrl] });
     ctx.emit({ topic: 'stripe' });
     return ctx.payments.status();
   },

@@ -31,10 +31,16 @@ export function parseApiBase(url: string): ApiBase {
   } catch {
     throw new Error('STRIPE_API_BASE is not a URL such as http://127.0.0.1:12111');
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('STRIPE_API_BASE must start with http:// or https://');
-  if (u.pathname !== '/' || u.search) throw new Error('STRIPE_API_BASE is a protocol, host and port only, such as http://127.0.0.1:12111');
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw new Error('STRIPE_API_BASE must start with http:// or https://');
+  if (u.pathname !== '/' || u.search)
+    throw new Error('STRIPE_API_BASE is a protocol, host and port only, such as http://127.0.0.1:12111');
   const protocol = u.protocol === 'http:' ? 'http' : 'https';
-  return { protocol, host: u.hostname.replace(/^\[|\]$/g, ''), port: u.port ? Number(u.port) : protocol === 'http' ? 80 : 443 };
+  return {
+    protocol,
+    host: u.hostname.replace(/^\[|\]$/g, ''),
+    port: u.port ? Number(u.port) : protocol === 'http' ? 80 : 443,
+  };
 }
 
 /** A secret key as Stripe issues them: sk_test_…, sk_live_…, or a restricted rk_…. */
@@ -48,12 +54,15 @@ export const STRIPE_KEY = /^(sk|rk)_(test|live)_[A-Za-z0-9_]{8,247}$/;
 export function keyProblem(key: string, what: string): string | null {
   if (STRIPE_KEY.test(key)) return null;
   const kinds = 'a secret key (sk_test_… or sk_live_…) or a restricted key (rk_test_… or rk_live_…)';
-  if (/^pk_/.test(key)) return `${what} is a publishable key (pk_…): Balance Desk needs ${kinds}, from the Stripe dashboard (Developers → API keys)`;
+  if (/^pk_/.test(key))
+    return `${what} is a publishable key (pk_…): Balance Desk needs ${kinds}, from the Stripe dashboard (Developers → API keys)`;
   if (/\s/.test(key)) return `${what} contains a space or a line break: paste the key alone`;
   const m = /^(sk|rk)_(test|live)_(.*)$/.exec(key);
   if (!m) return `${what} must be ${kinds}`;
-  if (m[3].length < 8) return `${what} is too short: after ${m[1]}_${m[2]}_ a Stripe key has at least 8 more letters or digits (yours has ${m[3].length}) — was it cut off when copied?`;
-  if (m[3].length > 247) return `${what} is too long for a Stripe key (${m[3].length} characters after ${m[1]}_${m[2]}_, at most 247)`;
+  if (m[3].length < 8)
+    return `${what} is too short: after ${m[1]}_${m[2]}_ a Stripe key has at least 8 more letters or digits (yours has ${m[3].length}) — was it cut off when copied?`;
+  if (m[3].length > 247)
+    return `${what} is too long for a Stripe key (${m[3].length} characters after ${m[1]}_${m[2]}_, at most 247)`;
   return `${what} may hold only letters, digits and _ after ${m[1]}_${m[2]}_`;
 }
 

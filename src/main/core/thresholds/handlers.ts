@@ -14,7 +14,11 @@ export const thresholdHandlers: HandlerMap = {
          ON CONFLICT (client_id, kind) DO UPDATE SET threshold = excluded.threshold, enabled = excluded.enabled, updated_at = excluded.updated_at`,
       )
       .run(input.clientId, input.kind, input.threshold, input.enabled ? 1 : 0, now);
-    ctx.audit('threshold.set', 'client', input.clientId, { rule: input.kind, threshold: input.threshold, enabled: input.enabled });
+    ctx.audit('threshold.set', 'client', input.clientId, {
+      rule: input.kind,
+      threshold: input.threshold,
+      enabled: input.enabled,
+    });
     ctx.rules.invalidate(); // the ceiling may have moved
     ctx.rules.evaluateClient(input.clientId, now, 'check');
     ctx.emit({ topic: 'thresholds', clientIds: [input.clientId] });
@@ -24,7 +28,9 @@ export const thresholdHandlers: HandlerMap = {
   'thresholds.clear': (input, ctx) => {
     clientThresholds(ctx, input.clientId);
     const now = ctx.clock.now();
-    const removed = ctx.db.$client.prepare('DELETE FROM client_thresholds WHERE client_id = ? AND kind = ?').run(input.clientId, input.kind).changes;
+    const removed = ctx.db.$client
+      .prepare('DELETE FROM client_thresholds WHERE client_id = ? AND kind = ?')
+      .run(input.clientId, input.kind).changes;
     if (removed) {
       ctx.audit('threshold.clear', 'client', input.clientId, { rule: input.kind });
       ctx.rules.invalidate();

@@ -17,17 +17,40 @@ const CLIENT_RULE_KINDS = RULE_KINDS.filter((k): k is RuleKind => k !== 'forecas
 type StateRow = Pick<typeof ruleStates.$inferSelect, 'kind' | 'sent' | 'lastSentAt' | 'nextCheckAt'>;
 
 /** A client's rules as they apply now, with where each value comes from. */
-export function clientThresholds(ctx: Pick<Ctx, 'db' | 'rules' | 'clock'>, clientId: number, field = 'clientId'): ClientThresholds {
+export function clientThresholds(
+  ctx: Pick<Ctx, 'db' | 'rules' | 'clock'>,
+  clientId: number,
+  field = 'clientId',
+): ClientThresholds {
   const sqlite = ctx.db.$client;
   const c = sqlite
     .prepare(
       `SELECT c.id, c.currency, c.status, c.profile_id, ${PROFILE_IN_FORCE} AS pid, b.available, b.run_dry_at FROM clients c JOIN balances b ON b.client_id = c.id WHERE c.id = ?`,
     )
-    .get(clientId) as { id: number; currency: string; status: string; profile_id: number | null; pid: number | null; available: number; run_dry_at: number } | undefined;
-  if (!c) throw field === 'id' ? notFound(`client ${clientId} does not exist`) : invalid(field, `${field} ${clientId} is not a client`);
+    .get(clientId) as
+    | {
+        id: number;
+        currency: string;
+        status: string;
+        profile_id: number | null;
+        pid: number | null;
+        available: number;
+        run_dry_at: number;
+      }
+    | undefined;
+  if (!c)
+    throw field === 'id'
+      ? notFound(`client ${clientId} does not exist`)
+      : invalid(field, `${field} ${clientId} is not a client`);
   const profile = c.pid === null ? null : (ctx.rules.profiles().get(c.pid) ?? null);
-  const overrides = sqlite.prepare('SELECT kind, threshold, enabled FROM client_thresholds WHERE client_id = ?').all(clientId) as { kind: RuleKind; threshold: number | null; enabled: number }[];
-  const states = sqlite.prepare('SELECT kind, sent, last_sent_at AS lastSentAt, next_check_at AS nextCheckAt FROM rule_states WHERE id BETWEEN ? AND ?').all(...ruleStateRange(clientId, clientId)) as StateRow[];
+  const overrides = sqlite
+    .prepare('SELECT kind, threshold, enabled FROM client_thresholds WHERE client_id = ?')
+    .all(clientId) as { kind: RuleKind; threshold: number | null; enabled: number }[];
+  const states = sqlite
+    .prepare(
+      'SELECT kind, sent, last_sent_at AS lastSentAt, next_check_at AS nextCheckAt FROM rule_states WHERE id BETWEEN ? AND ?',
+    )
+    .all(...ruleStateRange(clientId, clientId)) as StateRow[];
   // The forecast rule has no threshold a client could override: it is not among the rules, but beside them.
   const rules: RuleView[] = CLIENT_RULE_KINDS.map((kind) => {
     const o = overrides.find((x) => x.kind === kind);
@@ -56,24 +79,42 @@ export function clientThresholds(ctx: Pick<Ctx, 'db' | 'rules' | 'clock'>, clien
     currency: c.currency,
     available: c.available,
     profile: profile
-      ? { id: profile.id, name: profile.name, source: c.profile_id === null ? 'default' : 'assigned', maxQty: profile.maxQty, periodHours: profile.periodMs / HOUR }
+      ? {
+          id: profile.id,
+          name: profile.name,
+          source: c.profile_id === null ? 'default' : 'assigned',
+          maxQty: profile.maxQty,
+          periodHours: profile.periodMs / HOUR,
+        }
       : null,
     rules,
-    forecast: profile ? forecastView(ctx, effectiveRule('forecast', profile, undefined, c.status === 'closed'), c, states) : null,
+    forecast: profile
+      ? forecastView(ctx, effectiveRule('forecast', profile, undefined, c.status === 'closed'), c, states)
+      : null,
   };
 }
 
-function forecastView(ctx: Pick<Ctx, 'clock'>, rule: EffectiveRule, c: { available: number; run_dry_at: number }, states: StateRow[]): ClientThresholds['forecast'] {
+function forecastView(
+  ctx: Pick<Ctx, 'clock'>,
+  rule: EffectiveRule,
+  c: { available: number; run_dry_at: number },
+  states: StateRow[],
+): ClientThresholds['forecast'] {
   const st = states.find((s) => s.kind === 'forecast');
   return {
     enabled: rule.enabled,
     withinHours: (rule.horizonMs ?? 0) / HOUR,
     runDryAt: c.run_dry_at >= RUN_DRY_NEVER ? null : iso(c.run_dry_at),
     // The engine's own test (isBelow), on the stored forecast.
-    within: rule.enabled && isBelow(rule, { available: c.available, lastDebitAt: null, createdAt: 0, runDryAt: c.run_dry_at }, ctx.clock.now()),
+    within:
+      rule.enabled &&
+      isBelow(
+        rule,
+        { available: c.available, lastDebitAt: null, createdAt: 0, runDryAt: c.run_dry_at },
+        ctx.clock.now(),
+      ),
     sent: st?.sent ?? 0,
     lastSentAt: isoOrNull(st?.lastSentAt),
     nextCheckAt: isoOrNull(st?.nextCheckAt),
   };
 }
-

@@ -61,7 +61,8 @@ export function createApi(transport: Transport): Api {
     async call(channel, input) {
       const r = await transport.invoke(channel, input, session);
       if (!r.ok) {
-        if (r.error.kind === 'unauthorized' && channel !== 'session.signIn') for (const l of expiredListeners) l(r.error.message);
+        if (r.error.kind === 'unauthorized' && channel !== 'session.signIn')
+          for (const l of expiredListeners) l(r.error.message);
         throw new ApiError(r.error);
       }
       return r.value as never;

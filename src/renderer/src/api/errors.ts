@@ -12,7 +12,11 @@ export type FieldErrors = Partial<Record<string, string>> & { form?: string };
  * next to the field, the name is noise.
  */
 function withoutFieldName(message: string, field: string): string {
-  const rest = message.startsWith(field + ': ') ? message.slice(field.length + 2) : message.startsWith(field + ' ') ? message.slice(field.length + 1) : message;
+  const rest = message.startsWith(field + ': ')
+    ? message.slice(field.length + 2)
+    : message.startsWith(field + ' ')
+      ? message.slice(field.length + 1)
+      : message;
   return rest.charAt(0).toUpperCase() + rest.slice(1);
 }
 

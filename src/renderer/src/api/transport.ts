@@ -48,7 +48,11 @@ export function httpTransport(baseUrl: string, token: string): Transport {
     async invoke(channel, input, session) {
       try {
         // The audit log says a person at a desk did it, not a script (before sign-in is on; after, the session says who).
-        const headers: Record<string, string> = { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-balance-desk-actor': 'desk' };
+        const headers: Record<string, string> = {
+          'content-type': 'application/json',
+          authorization: `Bearer ${token}`,
+          'x-balance-desk-actor': 'desk',
+        };
         if (session) headers['x-balance-desk-session'] = session;
         const res = await fetch(`${base}/rpc/${channel}`, {
           method: 'POST',
@@ -59,7 +63,10 @@ export function httpTransport(baseUrl: string, token: string): Transport {
         if (body && typeof body === 'object' && 'ok' in body) return body;
         return { ok: false, error: { kind: 'internal', message: `the host answered ${res.status} ${res.statusText}` } };
       } catch (e) {
-        return { ok: false, error: { kind: 'internal', message: `cannot reach Balance Desk at ${base}: ${(e as Error).message}` } };
+        return {
+          ok: false,
+          error: { kind: 'internal', message: `cannot reach Balance Desk at ${base}: ${(e as Error).message}` },
+        };
       }
     },
     onChange(listener, onStatus) {

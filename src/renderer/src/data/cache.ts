@@ -94,7 +94,9 @@ const EMPTY: Entry = { data: null, error: null, notFound: false, loading: false,
 /** The same text for the same input, whatever the order of its keys. */
 export function stableKey(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v,
   );
 }
 
@@ -132,14 +134,28 @@ export function createCache(deps: CacheDeps): Cache {
   function patch(key: string, change: Partial<Entry> | ((e: Entry) => Partial<Entry>)) {
     store.setState((s) => {
       const before = s.entries[key] ?? EMPTY;
-      return { entries: { ...s.entries, [key]: { ...before, ...(typeof change === 'function' ? change(before) : change) } } };
+      return {
+        entries: { ...s.entries, [key]: { ...before, ...(typeof change === 'function' ? change(before) : change) } },
+      };
     });
   }
 
   function metaOf(spec: WatchSpec, key: string): Meta {
     let m = metas.get(key);
     if (!m) {
-      m = { channel: spec.channel, input: spec.input ?? {}, inputKey: stableKey(spec.input ?? {}), page: spec.page, seq: 0, startedAt: -Infinity, inFlight: 0, applied: 0, appended: 0, watchers: 0, usedAt: 0 };
+      m = {
+        channel: spec.channel,
+        input: spec.input ?? {},
+        inputKey: stableKey(spec.input ?? {}),
+        page: spec.page,
+        seq: 0,
+        startedAt: -Infinity,
+        inFlight: 0,
+        applied: 0,
+        appended: 0,
+        watchers: 0,
+        usedAt: 0,
+      };
       metas.set(key, m);
     }
     return m;
@@ -147,7 +163,9 @@ export function createCache(deps: CacheDeps): Cache {
 
   /** Forgets the entries no screen has watched for longest, past the ones kept. */
   function sweep() {
-    const idle = [...metas].filter(([, m]) => m.watchers === 0 && m.inFlight === 0).sort((a, b) => b[1].usedAt - a[1].usedAt);
+    const idle = [...metas]
+      .filter(([, m]) => m.watchers === 0 && m.inFlight === 0)
+      .sort((a, b) => b[1].usedAt - a[1].usedAt);
     const gone = idle.slice(KEEP_UNWATCHED).map(([key]) => key);
     if (!gone.length) return;
     for (const key of gone) metas.delete(key);
@@ -166,7 +184,12 @@ export function createCache(deps: CacheDeps): Cache {
     m.inFlight++;
     patch(key, { loading: true });
     try {
-      const input = m.page ? { ...(m.input as object), limit: Math.min(MAX_LIMIT, Math.max(m.page, pageOf(get(key).data)?.items.length ?? 0)) } : m.input;
+      const input = m.page
+        ? {
+            ...(m.input as object),
+            limit: Math.min(MAX_LIMIT, Math.max(m.page, pageOf(get(key).data)?.items.length ?? 0)),
+          }
+        : m.input;
       const data = await deps.call(m.channel, input);
       if (mine !== m.seq) return;
       // More rows were appended meanwhile: read again as many as are shown now.
@@ -207,7 +230,10 @@ export function createCache(deps: CacheDeps): Cache {
       m.appended++;
       patch(key, (cur) => {
         const shown = pageOf(cur.data)!;
-        return { data: { ...shown, items: [...shown.items, ...page.items], nextCursor: page.nextCursor }, loadingMore: false };
+        return {
+          data: { ...shown, items: [...shown.items, ...page.items], nextCursor: page.nextCursor },
+          loadingMore: false,
+        };
       });
     } catch (err) {
       patch(key, { loadingMore: false, error: messageOf(err) });
@@ -218,7 +244,8 @@ export function createCache(deps: CacheDeps): Cache {
     const key = keyOf(spec.channel, spec.input, spec.page);
     const m = metaOf(spec, key);
     const e = get(key);
-    const young = m.watchers > 0 && e.data !== null && !e.error && spec.fresh !== undefined && Date.now() - e.at < spec.fresh;
+    const young =
+      m.watchers > 0 && e.data !== null && !e.error && spec.fresh !== undefined && Date.now() - e.at < spec.fresh;
     if (spec.restart && m.page && m.watchers === 0 && e.data !== null) {
       m.seq++;
       patch(key, { data: null, error: null, notFound: false });
@@ -269,7 +296,11 @@ export function createCache(deps: CacheDeps): Cache {
     refresh,
     loadMore,
     async refetch(channel, input) {
-      await Promise.all(entriesOf(channel, input).filter(([, m]) => m.watchers > 0).map(([key, m]) => read(key, m)));
+      await Promise.all(
+        entriesOf(channel, input)
+          .filter(([, m]) => m.watchers > 0)
+          .map(([key, m]) => read(key, m)),
+      );
     },
     put(channel, input, data) {
       const key = keyOf(channel, input);

@@ -49,7 +49,12 @@ export function useLiveStatus(): LiveStatus {
  * Calls `reload` (at most once per `waitMs`) after a change of one of `topics`; with `clientId`, only
  * when the change concerns that client (or does not say which clients it touched).
  */
-export function useLiveRefresh(topics: readonly ChangeEvent['topic'][], reload: () => void, clientId?: number, waitMs = 250): void {
+export function useLiveRefresh(
+  topics: readonly ChangeEvent['topic'][],
+  reload: () => void,
+  clientId?: number,
+  waitMs = 250,
+): void {
   const latest = useRef(reload);
   latest.current = reload;
   const key = topics.join(',');

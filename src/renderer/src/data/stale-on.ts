@@ -6,7 +6,8 @@ import type { ChangeTopic, ReadChannel } from '../../../shared/contracts';
 
 declare const __BALANCE_DESK_STALE_ON__: Record<string, readonly ChangeTopic[]> | undefined;
 
-const STALE_ON: Record<string, readonly ChangeTopic[]> = typeof __BALANCE_DESK_STALE_ON__ === 'undefined' ? {} : __BALANCE_DESK_STALE_ON__;
+const STALE_ON: Record<string, readonly ChangeTopic[]> =
+  typeof __BALANCE_DESK_STALE_ON__ === 'undefined' ? {} : __BALANCE_DESK_STALE_ON__;
 
 /** The change topics after which an answer of the channel may be out of date. */
 export function staleOn(channel: ReadChannel | string): readonly ChangeTopic[] {

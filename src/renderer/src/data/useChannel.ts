@@ -63,7 +63,11 @@ export interface ChannelView<N extends ReadChannel> {
 
 const NONE: Entry = { data: null, error: null, notFound: false, loading: false, loadingMore: false, at: 0 };
 
-export function useChannel<N extends ReadChannel>(channel: N, input: ReadInput<N> | null, options: ChannelOptions = {}): ChannelView<N> {
+export function useChannel<N extends ReadChannel>(
+  channel: N,
+  input: ReadInput<N> | null,
+  options: ChannelOptions = {},
+): ChannelView<N> {
   const key = input === null ? null : keyOf(channel, input, options.page);
   const entry = useStore(cache.store, (s) => (key === null ? undefined : s.entries[key]));
   const named = (input as { clientId?: unknown } | null)?.clientId;
@@ -76,14 +80,25 @@ export function useChannel<N extends ReadChannel>(channel: N, input: ReadInput<N
     if (key === null) return;
     const restart = options.list !== undefined && lastShown.get(options.list) !== key;
     if (options.list !== undefined) lastShown.set(options.list, key);
-    return cache.watch({ channel, input: latest.current, page: options.page, clientId, waitMs: options.waitMs, every: options.every, fresh: options.fresh, live: options.live, restart });
+    return cache.watch({
+      channel,
+      input: latest.current,
+      page: options.page,
+      clientId,
+      waitMs: options.waitMs,
+      every: options.every,
+      fresh: options.fresh,
+      live: options.live,
+      restart,
+    });
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the key stands for the channel, the input and the page size
   }, [key, clientId, waitKey, options.every, options.fresh, options.live]);
 
   const shown = useRef<{ key: string; data: unknown } | null>(null);
   const e = entry ?? NONE;
   if (key !== null && e.data !== null) shown.current = { key, data: e.data };
-  const kept = e.data === null && options.keep && shown.current && shown.current.key !== key ? shown.current.data : null;
+  const kept =
+    e.data === null && options.keep && shown.current && shown.current.key !== key ? shown.current.data : null;
   const data = (e.data ?? kept) as ChannelOutput<N> | null;
   const page = data as { items?: ItemOf<N>[]; nextCursor?: string | null } | null;
   // Stable for one input, so an effect that asks for the next page does not run again on every render.
@@ -114,7 +129,10 @@ export function put<N extends ReadChannel>(channel: N, input: ReadInput<N>, data
 }
 
 /** Changes what every read of `channel` shows, before the core answers (a row removed, a list reordered). */
-export function update<N extends ReadChannel>(channel: N, change: (data: ChannelOutput<N>, input: ReadInput<N>) => ChannelOutput<N>): void {
+export function update<N extends ReadChannel>(
+  channel: N,
+  change: (data: ChannelOutput<N>, input: ReadInput<N>) => ChannelOutput<N>,
+): void {
   cache.update(channel, change as (data: unknown, input: unknown) => unknown);
 }
 

@@ -12,17 +12,42 @@ import { Dialog } from '../ui/Dialog';
 import { ExportDialog } from '../features/exports/ExportDialog';
 import { Facts } from '../ui/Facts';
 import { Field, type FieldControlProps } from '../ui/Field';
-import { ChoiceField, FilterForm, FilteredTable, ListHead, ListSummary, PagedRow, type Column } from './list/FilteredList';
+import {
+  ChoiceField,
+  FilterForm,
+  FilteredTable,
+  ListHead,
+  ListSummary,
+  PagedRow,
+  type Column,
+} from './list/FilteredList';
 import { useFilteredScreen } from './list/useFilteredScreen';
 import { useQueryAction } from '../ui/useQueryAction';
-import { apiFilter, detailLine, filterFromQuery, filterKey, isFiltered, queryOfFilter, SUBJECT_LABEL, SUBJECT_TYPES, subjectOf, type AuditLogFilter } from '../features/audit/audit';
+import {
+  apiFilter,
+  detailLine,
+  filterFromQuery,
+  filterKey,
+  isFiltered,
+  queryOfFilter,
+  SUBJECT_LABEL,
+  SUBJECT_TYPES,
+  subjectOf,
+  type AuditLogFilter,
+} from '../features/audit/audit';
 import { hrefOf, type Route } from '../stores/route';
 import { formatTime } from '../time';
 import './Audit.css';
 
 const ROW_HEIGHT = 36;
 
-const COLUMNS: Column[] = Object.entries({ time: 'Time', actor: 'Who', action: 'Action', subject: 'Record', detail: 'Detail' }).map(([key, label]) => ({ key, label }));
+const COLUMNS: Column[] = Object.entries({
+  time: 'Time',
+  actor: 'Who',
+  action: 'Action',
+  subject: 'Record',
+  detail: 'Detail',
+}).map(([key, label]) => ({ key, label }));
 
 /** What the actions are, before the days: "the actions on client #3 by ann", "every action". */
 function whatOf(f: AuditLogFilter): string {
@@ -32,7 +57,14 @@ function whatOf(f: AuditLogFilter): string {
   return `the actions${on}${f.actor ? ` by ${f.actor}` : ''}`;
 }
 
-const SPEC = { fromQuery: filterFromQuery, toQuery: queryOfFilter, key: filterKey, isFiltered, what: whatOf, input: apiFilter };
+const SPEC = {
+  fromQuery: filterFromQuery,
+  toQuery: queryOfFilter,
+  key: filterKey,
+  isFiltered,
+  what: whatOf,
+  input: apiFilter,
+};
 
 /** The list's words, its columns and its empty card. */
 const TABLE = {
@@ -45,11 +77,15 @@ const TABLE = {
   intro: (
     <>
       <p>
-        Every change made through Balance Desk lands here as it is committed, in the same transaction: postings, adjustments and reversals, imports, holds,
-        Retry of a charge, resent emails, and each change to clients, resellers, staff, low balance profiles and settings — who did it, when, to which
-        record, and what changed (never a password or a key).
+        Every change made through Balance Desk lands here as it is committed, in the same transaction: postings,
+        adjustments and reversals, imports, holds, Retry of a charge, resent emails, and each change to clients,
+        resellers, staff, low balance profiles and settings — who did it, when, to which record, and what changed (never
+        a password or a key).
       </p>
-      <p className="muted">Filter it by day, kind of record or who acted, open an entry to read its detail, and export it as CSV or JSON for your records.</p>
+      <p className="muted">
+        Filter it by day, kind of record or who acted, open an entry to read its detail, and export it as CSV or JSON
+        for your records.
+      </p>
     </>
   ),
 };
@@ -72,19 +108,35 @@ export function AuditScreen() {
   useQueryAction('export', () => setExporting(true));
   const opened = openId === null ? null : (items.find((r) => r.id === openId) ?? null);
   // A subject type in a link that this version does not list is still offered, by its name, so the select shows it.
-  const other = filter.subjectType && !(SUBJECT_TYPES as readonly string[]).includes(filter.subjectType) ? filter.subjectType : null;
+  const other =
+    filter.subjectType && !(SUBJECT_TYPES as readonly string[]).includes(filter.subjectType)
+      ? filter.subjectType
+      : null;
   const types = other ? [...SUBJECT_TYPES, other] : SUBJECT_TYPES;
   const labels = other ? { ...SUBJECT_LABEL, [other]: other } : SUBJECT_LABEL;
 
   return (
     <section className="screen screen-fill audit" aria-labelledby="audit-title">
-      <ListHead id="audit-title" title="Audit log" summary={<ListSummary list={list} testId="audit-summary" none="Nothing recorded yet." one="action" many="actions" />}>
+      <ListHead
+        id="audit-title"
+        title="Audit log"
+        summary={
+          <ListSummary list={list} testId="audit-summary" none="Nothing recorded yet." one="action" many="actions" />
+        }
+      >
         <button type="button" className="primary" onClick={() => setExporting(true)} data-testid="audit-export-open">
           Export…
         </button>
       </ListHead>
 
-      <FilterForm list={list} className="audit-filters" label="Filter the audit log" testId="audit-filters" clearTestId="audit-clear" client={false}>
+      <FilterForm
+        list={list}
+        className="audit-filters"
+        label="Filter the audit log"
+        testId="audit-filters"
+        clearTestId="audit-clear"
+        client={false}
+      >
         <ChoiceField
           label="Record"
           name="subjectType"
@@ -123,7 +175,15 @@ export function AuditScreen() {
         row={(r, v) => {
           const to = subjectRoute(r);
           return (
-            <PagedRow key={r.id} v={v} className="vrow audit-row" testId="audit-row" id={r.id} status={r.action} onOpen={() => setOpenId(r.id)}>
+            <PagedRow
+              key={r.id}
+              v={v}
+              className="vrow audit-row"
+              testId="audit-row"
+              id={r.id}
+              status={r.action}
+              onOpen={() => setOpenId(r.id)}
+            >
               <div role="cell" className="vcell nowrap">
                 <time dateTime={r.at}>{formatTime(r.at)}</time>
               </div>
@@ -142,7 +202,12 @@ export function AuditScreen() {
                   subjectOf(r)
                 )}
               </div>
-              <div role="cell" className="vcell truncate muted" title={JSON.stringify(r.detail, null, 2)} data-testid="audit-detail">
+              <div
+                role="cell"
+                className="vcell truncate muted"
+                title={JSON.stringify(r.detail, null, 2)}
+                data-testid="audit-detail"
+              >
                 {detailLine(r.detail)}
               </div>
             </PagedRow>
@@ -151,7 +216,13 @@ export function AuditScreen() {
       />
 
       {opened ? <AuditEntry row={opened} onClose={() => setOpenId(null)} /> : null}
-      {exporting ? <ExportDialog request={{ log: 'audit', filter: apiFilter(filter) }} description={list.described} onClose={() => setExporting(false)} /> : null}
+      {exporting ? (
+        <ExportDialog
+          request={{ log: 'audit', filter: apiFilter(filter) }}
+          description={list.described}
+          onClose={() => setExporting(false)}
+        />
+      ) : null}
     </section>
   );
 }
@@ -208,7 +279,8 @@ function CommitField(props: {
 
 /** One value of a detail, readably: text as it is, anything else as indented JSON. */
 function DetailValue({ value }: { value: unknown }) {
-  if (typeof value === 'string') return value === '' ? <span className="muted">(empty)</span> : <span className="audit-text">{value}</span>;
+  if (typeof value === 'string')
+    return value === '' ? <span className="muted">(empty)</span> : <span className="audit-text">{value}</span>;
   if (value === null) return <span className="muted">none</span>;
   if (typeof value !== 'object') return <span className="mono">{String(value)}</span>;
   return <pre className="audit-json audit-json-inline">{JSON.stringify(value, null, 2)}</pre>;
@@ -262,11 +334,20 @@ function AuditEntry(props: { row: AuditRow; onClose(): void }) {
       </details>
       <div className="form-actions">
         {r.subjectId !== null ? (
-          <a className="button-link" href={hrefOf({ screen: 'audit' }, queryOfFilter({ subjectType: r.subjectType, subjectId: r.subjectId }))} onClick={props.onClose}>
+          <a
+            className="button-link"
+            href={hrefOf({ screen: 'audit' }, queryOfFilter({ subjectType: r.subjectType, subjectId: r.subjectId }))}
+            onClick={props.onClose}
+          >
             Every action on {subjectOf(r)}
           </a>
         ) : null}
-        <a className="button-link" href={hrefOf({ screen: 'audit' }, queryOfFilter({ actor: r.actor }))} onClick={props.onClose} data-testid="audit-entry-by-actor">
+        <a
+          className="button-link"
+          href={hrefOf({ screen: 'audit' }, queryOfFilter({ actor: r.actor }))}
+          onClick={props.onClose}
+          data-testid="audit-entry-by-actor"
+        >
           Every action by {r.actor}
         </a>
         <button type="button" className="primary" onClick={props.onClose} autoFocus>

@@ -11,7 +11,15 @@ import type { Charge } from '../../../shared/contracts';
 import { formatMoney } from '../../../shared/money';
 import { ChargeNowDialog } from '../features/charges/ChargeNowDialog';
 import { Dialog } from '../ui/Dialog';
-import { FilterForm, FilteredTable, ListHead, ListSummary, PagedRow, type Column, type EmptyState } from './list/FilteredList';
+import {
+  FilterForm,
+  FilteredTable,
+  ListHead,
+  ListSummary,
+  PagedRow,
+  type Column,
+  type EmptyState,
+} from './list/FilteredList';
 import { Money } from '../ui/Money';
 import { SandboxBanner } from '../features/settings/StripeSandbox';
 import { useFilteredScreen } from './list/useFilteredScreen';
@@ -53,15 +61,33 @@ const COLUMNS: Column[] = [
 
 /** What the charges are, before the client and the days: "the “Failed” charges". */
 function whatOf(f: ChargeFilter): string {
-  return isFiltered(f) ? `the ${f.status ? `“${CHARGE_STATUS_LABEL[f.status]}” ` : ''}charges${f.awaitingRetry ? ' awaiting Retry' : ''}` : 'every charge';
+  return isFiltered(f)
+    ? `the ${f.status ? `“${CHARGE_STATUS_LABEL[f.status]}” ` : ''}charges${f.awaitingRetry ? ' awaiting Retry' : ''}`
+    : 'every charge';
 }
 
-const SPEC = { fromQuery: filterFromQuery, toQuery: queryOfFilter, key: filterKey, isFiltered, what: whatOf, input: apiFilter };
-const EMPTY: EmptyState = { testId: 'charges-empty', noMatch: 'No charge matches these filters.', title: 'No automatic top-up has been charged yet.' };
+const SPEC = {
+  fromQuery: filterFromQuery,
+  toQuery: queryOfFilter,
+  key: filterKey,
+  isFiltered,
+  what: whatOf,
+  input: apiFilter,
+};
+const EMPTY: EmptyState = {
+  testId: 'charges-empty',
+  noMatch: 'No charge matches these filters.',
+  title: 'No automatic top-up has been charged yet.',
+};
 
 export function ChargeStatusBadge({ status }: { status: ChargeStatus }) {
   return (
-    <span className={`lb-badge cstatus cstatus-${toneOf(status)}`} title={CHARGE_STATUS_TITLE[status]} data-testid="charge-status" data-status={status}>
+    <span
+      className={`lb-badge cstatus cstatus-${toneOf(status)}`}
+      title={CHARGE_STATUS_TITLE[status]}
+      data-testid="charge-status"
+      data-status={status}
+    >
       {CHARGE_STATUS_LABEL[status]}
     </span>
   );
@@ -79,9 +105,25 @@ export function ChargesScreen() {
 
   return (
     <section className="screen screen-fill charges" aria-labelledby="charges-title">
-      <ListHead id="charges-title" title="Charges" summary={<ListSummary list={list} testId="charges-summary" none="No automatic top-up yet." one="attempt" many="attempts" />}>
+      <ListHead
+        id="charges-title"
+        title="Charges"
+        summary={
+          <ListSummary
+            list={list}
+            testId="charges-summary"
+            none="No automatic top-up yet."
+            one="attempt"
+            many="attempts"
+          />
+        }
+      >
         {filter.clientId ? (
-          <a className="button-link" href={hrefOf({ screen: 'client', id: filter.clientId })} data-testid="charges-client-link">
+          <a
+            className="button-link"
+            href={hrefOf({ screen: 'client', id: filter.clientId })}
+            data-testid="charges-client-link"
+          >
             {clientLabel ?? `Client #${filter.clientId}`}: payment methods
           </a>
         ) : null}
@@ -89,14 +131,18 @@ export function ChargesScreen() {
 
       {filter.awaitingRetry ? (
         <div className="banner banner-info" data-testid="charges-awaiting">
-          Only each client’s latest attempt, when it failed or needs the client: nothing is charged automatically until a Retry (or a method’s
-          cooldown ends). <a href={hrefOf({ screen: 'charges' }, queryOfFilter({ ...filter, awaitingRetry: undefined }))}>Show every charge</a>
+          Only each client’s latest attempt, when it failed or needs the client: nothing is charged automatically until
+          a Retry (or a method’s cooldown ends).{' '}
+          <a href={hrefOf({ screen: 'charges' }, queryOfFilter({ ...filter, awaitingRetry: undefined }))}>
+            Show every charge
+          </a>
         </div>
       ) : null}
       <SandboxBanner testId="charges-sandbox" />
       {stripe?.source === 'none' ? (
         <div className="banner banner-info" data-testid="charges-stripe-missing">
-          Stripe is not set up: automatic top-ups cannot charge anyone until the secret key is entered in <a href={hrefOf({ screen: 'settings' })}>Settings → Stripe</a>.
+          Stripe is not set up: automatic top-ups cannot charge anyone until the secret key is entered in{' '}
+          <a href={hrefOf({ screen: 'settings' })}>Settings → Stripe</a>.
         </div>
       ) : null}
 
@@ -128,12 +174,24 @@ export function ChargesScreen() {
         row={(c, v) => {
           const method = methodOf(c);
           return (
-            <PagedRow key={c.id} v={v} className={`vrow charge-row charge-row-${toneOf(c.status)}`} testId="charge-row" id={c.id} status={c.status} onOpen={() => setOpenId(c.id)}>
+            <PagedRow
+              key={c.id}
+              v={v}
+              className={`vrow charge-row charge-row-${toneOf(c.status)}`}
+              testId="charge-row"
+              id={c.id}
+              status={c.status}
+              onOpen={() => setOpenId(c.id)}
+            >
               <div role="cell" className="vcell nowrap">
                 <time dateTime={c.createdAt}>{formatTime(c.createdAt)}</time>
               </div>
               <div role="cell" className="vcell truncate" title={`${c.clientName} (${c.clientRef})`}>
-                <a href={hrefOf({ screen: 'client', id: c.clientId })} tabIndex={-1} onClick={(e) => e.stopPropagation()}>
+                <a
+                  href={hrefOf({ screen: 'client', id: c.clientId })}
+                  tabIndex={-1}
+                  onClick={(e) => e.stopPropagation()}
+                >
                   {c.clientName}
                 </a>
               </div>
@@ -143,7 +201,10 @@ export function ChargesScreen() {
               <div role="cell" className="vcell charge-method" data-testid="charge-method">
                 <span className="truncate">{method ?? <span className="muted">—</span>}</span>{' '}
                 {c.tries.length > 1 ? (
-                  <span className="muted small truncate" title={c.tries.map((t) => `${t.method}: ${t.message ?? TRY_STATUS_LABEL[t.status]}`).join('\n')}>
+                  <span
+                    className="muted small truncate"
+                    title={c.tries.map((t) => `${t.method}: ${t.message ?? TRY_STATUS_LABEL[t.status]}`).join('\n')}
+                  >
                     {c.tries.length} methods tried
                   </span>
                 ) : null}
@@ -182,10 +243,11 @@ export function ChargesScreen() {
         intro={
           <>
             <p>
-              When a client on <strong>Automatic top-up</strong> falls below its trigger, Balance Desk charges its saved payment methods through Stripe — the
-              primary first, then the next when one is declined — and the attempt lands here: the amount, the method that paid, and every failure in words
-              (insufficient funds, expired card, bank decline, authentication required). A failed attempt has a <strong>Retry</strong> button; the client is
-              credited only once a payment has succeeded.
+              When a client on <strong>Automatic top-up</strong> falls below its trigger, Balance Desk charges its saved
+              payment methods through Stripe — the primary first, then the next when one is declined — and the attempt
+              lands here: the amount, the method that paid, and every failure in words (insufficient funds, expired
+              card, bank decline, authentication required). A failed attempt has a <strong>Retry</strong> button; the
+              client is credited only once a payment has succeeded.
             </p>
             <p className="muted">To start:</p>
             <ul className="links">
@@ -194,9 +256,12 @@ export function ChargesScreen() {
                 {stripe?.source === 'none' ? ' (not set yet).' : '.'}
               </li>
               <li>
-                On a <a href={hrefOf({ screen: 'clients' })}>client’s page</a>, link a Stripe customer and send the client the link to add a card or bank account.
+                On a <a href={hrefOf({ screen: 'clients' })}>client’s page</a>, link a Stripe customer and send the
+                client the link to add a card or bank account.
               </li>
-              <li>In the client’s Automatic top-up panel, choose Automatic top-up with a trigger and a recharge amount.</li>
+              <li>
+                In the client’s Automatic top-up panel, choose Automatic top-up with a trigger and a recharge amount.
+              </li>
             </ul>
           </>
         }
@@ -235,7 +300,12 @@ function ChargeDetail(props: { charge: Charge; onClose(): void; onRetry(): void 
   const canRetry = useCan('charges.retry');
   const c = props.charge;
   return (
-    <Dialog title={`Charge #${c.id}: ${formatMoney(c.amount, c.currency)} for ${c.clientName}`} onClose={props.onClose} wide testId="charge-detail">
+    <Dialog
+      title={`Charge #${c.id}: ${formatMoney(c.amount, c.currency)} for ${c.clientName}`}
+      onClose={props.onClose}
+      wide
+      testId="charge-detail"
+    >
       <div className="charge-detail" data-id={c.id}>
         <div className="charge-detail-head">
           <ChargeStatusBadge status={c.status} />
@@ -246,7 +316,13 @@ function ChargeDetail(props: { charge: Charge; onClose(): void; onRetry(): void 
         <Facts
           className="facts charge-facts"
           rows={[
-            ['Client', <a href={hrefOf({ screen: 'client', id: c.clientId })} onClick={props.onClose}>{`${c.clientName} (${c.clientRef})`}</a>],
+            [
+              'Client',
+              <a
+                href={hrefOf({ screen: 'client', id: c.clientId })}
+                onClick={props.onClose}
+              >{`${c.clientName} (${c.clientRef})`}</a>,
+            ],
             ['Amount', <Money amount={c.amount} currency={c.currency} />],
             ['Started', formatTime(c.createdAt)],
             ['Last change', formatTime(c.updatedAt)],
@@ -257,16 +333,28 @@ function ChargeDetail(props: { charge: Charge; onClose(): void; onRetry(): void 
         <h3>Methods tried</h3>
         {c.tries.length === 0 ? (
           <p className="muted" data-testid="charge-no-tries">
-            {c.status === 'queued' ? 'None yet: the attempt is waiting to be sent to Stripe.' : 'None: it failed before any method was charged.'}
+            {c.status === 'queued'
+              ? 'None yet: the attempt is waiting to be sent to Stripe.'
+              : 'None: it failed before any method was charged.'}
           </p>
         ) : (
           <ol className="charge-tries" data-testid="charge-tries">
             {c.tries.map((t, i) => (
-              <li key={i} className={`charge-try charge-try-${toneOf(t.status)}`} data-testid="charge-try" data-status={t.status}>
+              <li
+                key={i}
+                className={`charge-try charge-try-${toneOf(t.status)}`}
+                data-testid="charge-try"
+                data-status={t.status}
+              >
                 <span className="charge-try-method">{t.method}</span>
                 <span className={`lb-badge cstatus cstatus-${toneOf(t.status)}`}>{TRY_STATUS_LABEL[t.status]}</span>
                 <span className="charge-try-message">
-                  {t.message ?? (t.status === 'succeeded' ? 'Paid.' : t.status === 'processing' ? 'The bank debit is processing.' : '')}
+                  {t.message ??
+                    (t.status === 'succeeded'
+                      ? 'Paid.'
+                      : t.status === 'processing'
+                        ? 'The bank debit is processing.'
+                        : '')}
                   {t.declineCode ? <span className="muted mono small"> ({t.declineCode})</span> : null}
                 </span>
                 <span className="muted small nowrap">{formatTime(t.at)}</span>
@@ -275,7 +363,11 @@ function ChargeDetail(props: { charge: Charge; onClose(): void; onRetry(): void 
           </ol>
         )}
         <div className="form-actions">
-          <a className="button-link charge-detail-more" href={hrefOf({ screen: 'charges' }, { clientId: String(c.clientId) })} onClick={props.onClose}>
+          <a
+            className="button-link charge-detail-more"
+            href={hrefOf({ screen: 'charges' }, { clientId: String(c.clientId) })}
+            onClick={props.onClose}
+          >
             Every charge of this client
           </a>
           <button type="button" onClick={props.onClose}>
@@ -305,10 +397,18 @@ function RetryCharge(props: { charge: Charge; onClose(): void; onStarted(c: Char
   if (c.waitingSince) {
     // The same attempt, tried again with the same keys: Stripe charges it at most once, however often it is asked.
     return (
-      <ChargeNowDialog title={`Try the top-up of ${amount} again now?`} testId="charge-retry-dialog" confirmTestId="confirm-charge-retry" amount={amount} charge={charge} onClose={props.onClose}>
+      <ChargeNowDialog
+        title={`Try the top-up of ${amount} again now?`}
+        testId="charge-retry-dialog"
+        confirmTestId="confirm-charge-retry"
+        amount={amount}
+        charge={charge}
+        onClose={props.onClose}
+      >
         <p>
-          The top-up of <strong>{amount}</strong> for <strong>{c.clientName}</strong> has been waiting for Stripe to answer since {formatTime(c.waitingSince)}. It is tried
-          again now, with the same payment key, so Stripe takes the money at most once. This is a staff action and goes in the audit log.
+          The top-up of <strong>{amount}</strong> for <strong>{c.clientName}</strong> has been waiting for Stripe to
+          answer since {formatTime(c.waitingSince)}. It is tried again now, with the same payment key, so Stripe takes
+          the money at most once. This is a staff action and goes in the audit log.
         </p>
         <p className="muted">Without this it is tried again by itself every few minutes until Stripe answers.</p>
       </ChargeNowDialog>
@@ -324,8 +424,8 @@ function RetryCharge(props: { charge: Charge; onClose(): void; onStarted(c: Char
       onClose={props.onClose}
     >
       <p>
-        The {c.status === 'requires_action' ? 'attempt that needed the client' : 'failed attempt'} of {formatTime(c.createdAt)} for <strong>{c.clientName}</strong>{' '}
-        is charged again now: <strong>{amount}</strong>
+        The {c.status === 'requires_action' ? 'attempt that needed the client' : 'failed attempt'} of{' '}
+        {formatTime(c.createdAt)} for <strong>{c.clientName}</strong> is charged again now: <strong>{amount}</strong>
         {method ? (
           <>
             {' '}
@@ -335,8 +435,8 @@ function RetryCharge(props: { charge: Charge; onClose(): void; onStarted(c: Char
         , even if that method is cooling down. This is a staff action and goes in the audit log.
       </p>
       <p className="muted">
-        A new attempt appears at the top of the list. If it succeeds, the client is credited, emailed a receipt, and the method is used for automatic top-ups
-        again.
+        A new attempt appears at the top of the list. If it succeeds, the client is credited, emailed a receipt, and the
+        method is used for automatic top-ups again.
       </p>
     </ChargeNowDialog>
   );

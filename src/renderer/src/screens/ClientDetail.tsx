@@ -62,7 +62,12 @@ export function ClientDetailScreen({ id }: { id: number }) {
           </h1>
           <Facts
             rows={[
-              ['Reference', <span className="mono" data-testid="client-ref">{c.externalRef}</span>],
+              [
+                'Reference',
+                <span className="mono" data-testid="client-ref">
+                  {c.externalRef}
+                </span>,
+              ],
               ['Reseller', c.resellerName],
               ['Status', <span className={`status status-${c.status}`}>{c.status}</span>],
               ['Currency', c.currency],
@@ -72,7 +77,11 @@ export function ClientDetailScreen({ id }: { id: number }) {
           />
         </div>
         <div className="toolbar">
-          <a className="button-link" href={hrefOf({ screen: 'charges' }, { clientId: String(c.id) })} data-testid="client-charges">
+          <a
+            className="button-link"
+            href={hrefOf({ screen: 'charges' }, { clientId: String(c.id) })}
+            data-testid="client-charges"
+          >
             Charges
           </a>
           {canEdit ? (
@@ -99,7 +108,14 @@ export function ClientDetailScreen({ id }: { id: number }) {
         ).map(([label, amount, testId]) => (
           <div key={label} className={`figure${label === 'Available' ? ' figure-main' : ''}`}>
             <div className="figure-label">{label}</div>
-            <Money amount={amount} currency={c.currency} tone={label === 'Available'} low={c.belowThreshold} testId={testId} className="figure-value" />
+            <Money
+              amount={amount}
+              currency={c.currency}
+              tone={label === 'Available'}
+              low={c.belowThreshold}
+              testId={testId}
+              className="figure-value"
+            />
           </div>
         ))}
         <div className="figure">
@@ -120,7 +136,11 @@ export function ClientDetailScreen({ id }: { id: number }) {
           <section className="card" aria-labelledby="adjust-title">
             <h2 id="adjust-title">Manual adjustment</h2>
             {canPost ? (
-              <AdjustmentForm key={c.id} currency={c.currency} onPost={(amount, reason) => adjustBalance(c.id, amount, reason)} />
+              <AdjustmentForm
+                key={c.id}
+                currency={c.currency}
+                onPost={(amount, reason) => adjustBalance(c.id, amount, reason)}
+              />
             ) : (
               <RoleNote by="operator" does="posts adjustments" />
             )}
@@ -159,7 +179,10 @@ export function ClientDetailScreen({ id }: { id: number }) {
 
       <section className="card" aria-labelledby="ledger-title">
         <h2 id="ledger-title">
-          Ledger <span className="muted count">{count.format(c.entryCount)} {c.entryCount === 1 ? 'entry' : 'entries'}</span>
+          Ledger{' '}
+          <span className="muted count">
+            {count.format(c.entryCount)} {c.entryCount === 1 ? 'entry' : 'entries'}
+          </span>
         </h2>
         <LedgerTable
           entries={entries.items}

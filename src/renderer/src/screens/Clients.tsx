@@ -72,7 +72,9 @@ export function ClientsScreen() {
         <div>
           <h1 id="clients-title">Clients</h1>
           <p className="muted" data-testid="clients-total" aria-live="polite">
-            {s.total === null ? 'Loading…' : `${count.format(s.total)} ${s.total === 1 ? 'client' : 'clients'}${s.only ? ` ${CLIENT_ONLY[s.only]}` : ''}${s.search ? ` matching “${s.search}”` : ''}`}
+            {s.total === null
+              ? 'Loading…'
+              : `${count.format(s.total)} ${s.total === 1 ? 'client' : 'clients'}${s.only ? ` ${CLIENT_ONLY[s.only]}` : ''}${s.search ? ` matching “${s.search}”` : ''}`}
           </p>
         </div>
         <div className="toolbar">
@@ -97,7 +99,8 @@ export function ClientsScreen() {
 
       {only ? (
         <div className="banner banner-info" data-testid="clients-only">
-          Only the clients {CLIENT_ONLY[only]}, as the dashboard counts them. <a href={hrefOf({ screen: 'clients' })}>Show every client</a>
+          Only the clients {CLIENT_ONLY[only]}, as the dashboard counts them.{' '}
+          <a href={hrefOf({ screen: 'clients' })}>Show every client</a>
         </div>
       ) : null}
 
@@ -206,7 +209,11 @@ function RunDryCell({ client: c, now }: { client: Client; now: number }) {
       role="cell"
       className={`vcell num run-dry-cell${soon ? ' run-dry-soon' : ''}`}
       data-testid="client-run-dry"
-      title={at === null ? 'No usage in the last 7 days' : `${formatTime(c.runDryAt!)} at ≈ ${formatMoney(c.burnPerDay, c.currency)}/day`}
+      title={
+        at === null
+          ? 'No usage in the last 7 days'
+          : `${formatTime(c.runDryAt!)} at ≈ ${formatMoney(c.burnPerDay, c.currency)}/day`
+      }
     >
       {formatRunDry(at, now)}
     </div>

@@ -15,9 +15,22 @@ import './Dashboard.css';
 
 const count = new Intl.NumberFormat();
 
-function Tile(props: { testId: string; title: string; href: string; figure: ReactNode; tone?: 'bad' | 'low' | 'ok'; children?: ReactNode; value: number }) {
+function Tile(props: {
+  testId: string;
+  title: string;
+  href: string;
+  figure: ReactNode;
+  tone?: 'bad' | 'low' | 'ok';
+  children?: ReactNode;
+  value: number;
+}) {
   return (
-    <a className={`tile${props.tone ? ` tile-${props.tone}` : ''}`} href={props.href} data-testid={props.testId} data-value={props.value}>
+    <a
+      className={`tile${props.tone ? ` tile-${props.tone}` : ''}`}
+      href={props.href}
+      data-testid={props.testId}
+      data-value={props.value}
+    >
       <span className="tile-title">{props.title}</span>
       <span className="tile-figure">{props.figure}</span>
       <span className="tile-note">{props.children}</span>
@@ -28,9 +41,24 @@ function Tile(props: { testId: string; title: string; href: string; figure: Reac
 const link = (route: Route, query?: Query) => hrefOf(route, query);
 
 /** A tile of one count: its tone when it is not zero, and what it says for some and for none. */
-function CountTile(p: { testId: string; title: string; href: string; value: number; alarm: 'bad' | 'low' | null; some: string; none: string }) {
+function CountTile(p: {
+  testId: string;
+  title: string;
+  href: string;
+  value: number;
+  alarm: 'bad' | 'low' | null;
+  some: string;
+  none: string;
+}) {
   return (
-    <Tile testId={p.testId} title={p.title} href={p.href} value={p.value} tone={p.alarm ? (p.value ? p.alarm : 'ok') : undefined} figure={count.format(p.value)}>
+    <Tile
+      testId={p.testId}
+      title={p.title}
+      href={p.href}
+      value={p.value}
+      tone={p.alarm ? (p.value ? p.alarm : 'ok') : undefined}
+      figure={count.format(p.value)}
+    >
       {p.value ? p.some : p.none}
     </Tile>
   );
@@ -42,7 +70,9 @@ function Tiles({ f }: { f: DashboardFigures }) {
   const day = f.today.day;
   const today = { from: day, to: day };
   const sched = f.scheduler;
-  const sweptAgo = sched.lastSweep ? relativeTime(sched.lastSweep.finishedAt, now ?? Date.parse(f.now), { past: true }) : null;
+  const sweptAgo = sched.lastSweep
+    ? relativeTime(sched.lastSweep.finishedAt, now ?? Date.parse(f.now), { past: true })
+    : null;
   const counts: Parameters<typeof CountTile>[0][] = [
     {
       testId: 'tile-below',
@@ -140,7 +170,11 @@ function Tiles({ f }: { f: DashboardFigures }) {
         href={link({ screen: 'notifications' }, { status: 'queued' })}
         value={sched.jobs.failed}
         tone={sched.jobs.failed ? 'bad' : 'ok'}
-        figure={<span className="tile-text">{sched.sweeping ? 'Sweeping…' : sweptAgo ? `Swept ${sweptAgo}` : 'Not swept yet'}</span>}
+        figure={
+          <span className="tile-text">
+            {sched.sweeping ? 'Sweeping…' : sweptAgo ? `Swept ${sweptAgo}` : 'Not swept yet'}
+          </span>
+        }
       >
         {`${plural(sched.jobs.queued, 'job', 'jobs')} queued, ${count.format(sched.jobs.failed)} failed; ${plural(sched.watching, 'rule waits', 'rules wait')} for a check. The queued emails are in Notifications.`}
       </Tile>
@@ -161,8 +195,8 @@ function Days() {
   if (!shown.length) {
     return (
       <div className="empty chart-empty" data-testid="dashboard-chart-empty">
-        Nothing to draw yet. The chart fills in as balances move: post a top-up on a client’s page, or <a href={hrefOf({ screen: 'import' })}>import usage</a> from a CSV
-        file.
+        Nothing to draw yet. The chart fills in as balances move: post a top-up on a client’s page, or{' '}
+        <a href={hrefOf({ screen: 'import' })}>import usage</a> from a CSV file.
       </div>
     );
   }
@@ -175,7 +209,12 @@ function Days() {
       {shown.length > 1 ? (
         <div className="currency-pick" role="group" aria-label="Currency">
           {shown.map((c) => (
-            <button key={c.currency} type="button" aria-pressed={c.currency === currency} onClick={() => setPicked(c.currency)}>
+            <button
+              key={c.currency}
+              type="button"
+              aria-pressed={c.currency === currency}
+              onClick={() => setPicked(c.currency)}
+            >
               {c.currency}
             </button>
           ))}
@@ -185,7 +224,8 @@ function Days() {
       <ul className="chart-key">
         <li>
           <span className="key-line key-balance" aria-hidden="true" />
-          Total balance now <Money amount={cur.balance[cur.balance.length - 1]} currency={currency} testId="dashboard-total" />
+          Total balance now{' '}
+          <Money amount={cur.balance[cur.balance.length - 1]} currency={currency} testId="dashboard-total" />
         </li>
         <li>
           <span className="key-bar" aria-hidden="true" />
@@ -209,7 +249,9 @@ export function DashboardScreen() {
         <div>
           <h1 id="dashboard-title">Dashboard</h1>
           <p className="muted" data-testid="dashboard-today">
-            {figures ? `Today is ${figures.today.day} (UTC), as in the lists’ day filters. Each figure opens its list.` : 'Reading the ledger…'}
+            {figures
+              ? `Today is ${figures.today.day} (UTC), as in the lists’ day filters. Each figure opens its list.`
+              : 'Reading the ledger…'}
           </p>
         </div>
       </header>
@@ -226,13 +268,15 @@ export function DashboardScreen() {
           <h2>Start here</h2>
           <ol>
             <li>
-              Add your clients in <a href={hrefOf({ screen: 'clients' })}>Clients</a> (“New client”), each with its currency.
+              Add your clients in <a href={hrefOf({ screen: 'clients' })}>Clients</a> (“New client”), each with its
+              currency.
             </li>
             <li>
               Say who is warned, and when, in a <a href={hrefOf({ screen: 'profiles' })}>low balance profile</a>.
             </li>
             <li>
-              <a href={hrefOf({ screen: 'import' })}>Import usage</a> from a CSV file, or post a top-up on a client’s page. The figures below follow.
+              <a href={hrefOf({ screen: 'import' })}>Import usage</a> from a CSV file, or post a top-up on a client’s
+              page. The figures below follow.
             </li>
           </ol>
         </div>

@@ -16,7 +16,8 @@ const COLUMN_HELP: Record<(typeof IMPORT_COLUMNS)[number], string> = {
   client_ref: "The client's reference, as on the client's page (the reseller's own clients only).",
   time: 'When the usage happened: 2026-11-21T14:00:00Z, or 2026-11-21 14:00 (UTC), or a date.',
   amount: "The cost, a positive amount in the client's currency, e.g. 1.25. Each row is debited.",
-  external_id: 'Your id of the row, unique per client. A row already imported is skipped, so a file can be imported again safely.',
+  external_id:
+    'Your id of the row, unique per client. A row already imported is skipped, so a file can be imported again safely.',
   description: 'Optional: shown in the ledger, e.g. "calls to +44, 31 min".',
 };
 
@@ -85,7 +86,8 @@ export function ImportScreen() {
                 </Field>
               </div>
               <p className="small columns-line">
-                Columns: <code data-testid="import-columns">{IMPORT_COLUMNS.join(',')}</code> <span className="muted">(description optional)</span>
+                Columns: <code data-testid="import-columns">{IMPORT_COLUMNS.join(',')}</code>{' '}
+                <span className="muted">(description optional)</span>
               </p>
               {s.fileName && s.text !== null ? (
                 <p className="muted small" data-testid="import-file">
@@ -122,7 +124,9 @@ export function ImportScreen() {
         <aside className="detail-side">
           <section className="card" aria-labelledby="columns-title" id={fileHintId}>
             <h2 id="columns-title">Columns</h2>
-            <p className="muted small">A header row naming the columns (in any order), then one row of usage per line.</p>
+            <p className="muted small">
+              A header row naming the columns (in any order), then one row of usage per line.
+            </p>
             <dl className="help-list">
               {IMPORT_COLUMNS.map((c) => (
                 <div key={c}>
@@ -132,8 +136,8 @@ export function ImportScreen() {
               ))}
             </dl>
             <p className="muted small">
-              Large files are sent in parts of {count.format(ROWS_PER_PART)} rows. Cancelling between parts is safe: importing the same file
-              again adds only the rows not yet in.
+              Large files are sent in parts of {count.format(ROWS_PER_PART)} rows. Cancelling between parts is safe:
+              importing the same file again adds only the rows not yet in.
             </p>
           </section>
         </aside>
@@ -171,7 +175,9 @@ function ImportResults() {
         </div>
       ) : null}
       {s.phase === 'cancelled' && s.mode === 'commit' ? (
-        <p className="muted">The parts already sent are in the ledger. Import the same file again to finish: rows already in are skipped.</p>
+        <p className="muted">
+          The parts already sent are in the ledger. Import the same file again to finish: rows already in are skipped.
+        </p>
       ) : null}
       <div className="figures figures-small">
         <Figure label="Rows" value={t.rows} testId="import-rows" />
@@ -183,8 +189,17 @@ function ImportResults() {
         ) : (
           <Figure label="Imported" value={t.imported} testId="import-imported" />
         )}
-        <Figure label={s.mode === 'preview' ? 'Already imported' : 'Duplicates skipped'} value={t.duplicates} testId="import-duplicates" />
-        <Figure label="Errors" value={t.errorCount} testId="import-errors" tone={t.errorCount > 0 ? 'bad' : undefined} />
+        <Figure
+          label={s.mode === 'preview' ? 'Already imported' : 'Duplicates skipped'}
+          value={t.duplicates}
+          testId="import-duplicates"
+        />
+        <Figure
+          label="Errors"
+          value={t.errorCount}
+          testId="import-errors"
+          tone={t.errorCount > 0 ? 'bad' : undefined}
+        />
       </div>
 
       {t.errors.length > 0 ? (
@@ -214,7 +229,14 @@ function ImportResults() {
           title="Sample"
           note="the first valid rows"
           testId="import-sample-table"
-          columns={[{ label: 'Line', num: true }, 'Client', 'Time', 'External id', 'Description', { label: 'Debit', num: true }]}
+          columns={[
+            { label: 'Line', num: true },
+            'Client',
+            'Time',
+            'External id',
+            'Description',
+            { label: 'Debit', num: true },
+          ]}
         >
           {t.sample.map((r) => (
             <tr key={r.line} className={r.duplicate ? 'muted' : undefined}>
@@ -239,7 +261,14 @@ function ImportResults() {
   );
 }
 
-function ResultTable(props: { title: string; note: string; testId: string; columns: readonly (string | Column)[]; limited?: boolean; children: ReactNode }) {
+function ResultTable(props: {
+  title: string;
+  note: string;
+  testId: string;
+  columns: readonly (string | Column)[];
+  limited?: boolean;
+  children: ReactNode;
+}) {
   return (
     <>
       <h3>

@@ -64,7 +64,13 @@ export function NotificationScreen({ id }: { id: number }) {
   const canResend = n.recipients.length > 0;
 
   return (
-    <section className="screen ndetail" aria-labelledby="ndetail-title" data-testid="notification-detail" data-id={n.id} data-status={n.status}>
+    <section
+      className="screen ndetail"
+      aria-labelledby="ndetail-title"
+      data-testid="notification-detail"
+      data-id={n.id}
+      data-status={n.status}
+    >
       {back}
       <header className="screen-head">
         <div className="ndetail-title">
@@ -85,7 +91,11 @@ export function NotificationScreen({ id }: { id: number }) {
               type="button"
               onClick={() => setResending(true)}
               disabled={!canResend}
-              title={canResend ? 'Send the same email again to the same recipients' : 'Nobody was to be told when it was decided: there is no one to send it to'}
+              title={
+                canResend
+                  ? 'Send the same email again to the same recipients'
+                  : 'Nobody was to be told when it was decided: there is no one to send it to'
+              }
               data-testid="resend"
             >
               Resend…
@@ -94,10 +104,15 @@ export function NotificationScreen({ id }: { id: number }) {
         </div>
       </header>
 
-      <div className={`card ndetail-reason ndetail-reason-${isRetrying(n) ? 'retrying' : n.status}`} data-testid="notification-reason">
+      <div
+        className={`card ndetail-reason ndetail-reason-${isRetrying(n) ? 'retrying' : n.status}`}
+        data-testid="notification-reason"
+      >
         <h2>Why</h2>
         <p className="ndetail-reason-text">{n.reason}</p>
-        {n.status === 'suppressed' && n.suppressed ? <p className="ndetail-reason-more">Not sent: {SUPPRESSED_TEXT[n.suppressed]}.</p> : null}
+        {n.status === 'suppressed' && n.suppressed ? (
+          <p className="ndetail-reason-more">Not sent: {SUPPRESSED_TEXT[n.suppressed]}.</p>
+        ) : null}
         {n.error ? (
           <p className="ndetail-error" data-testid="notification-error">
             {n.status === 'failed' ? 'Could not be sent: ' : 'Last attempt failed: '}
@@ -106,7 +121,8 @@ export function NotificationScreen({ id }: { id: number }) {
         ) : null}
         {d.nextAttemptAt ? (
           <p className="ndetail-reason-more" data-testid="notification-next-attempt">
-            Tried {n.attempts} {n.attempts === 1 ? 'time' : 'times'}; the next attempt is {relativeTime(d.nextAttemptAt, now, { due: true })} ({formatTime(d.nextAttemptAt)}).
+            Tried {n.attempts} {n.attempts === 1 ? 'time' : 'times'}; the next attempt is{' '}
+            {relativeTime(d.nextAttemptAt, now, { due: true })} ({formatTime(d.nextAttemptAt)}).
           </p>
         ) : null}
       </div>
@@ -160,12 +176,17 @@ function Facts(props: {
         <time dateTime={n.decidedAt}>{formatTime(n.decidedAt)}</time>
       </Fact>
       <Fact label="Client" testId="fact-client">
-        <a href={hrefOf({ screen: 'client', id: n.clientId })}>{n.clientName}</a> <span className="muted mono small">{n.clientRef}</span>
+        <a href={hrefOf({ screen: 'client', id: n.clientId })}>{n.clientName}</a>{' '}
+        <span className="muted mono small">{n.clientRef}</span>
       </Fact>
       <Fact label="Kind">{KIND_LABEL[n.kind]}</Fact>
       <Fact label="Rule">{n.rule ? `${RULE_LABEL[n.rule]} rule` : none}</Fact>
       <Fact label="Profile">
-        {n.profileId ? <a href={hrefOf({ screen: 'profile', id: n.profileId })}>{n.profileName ?? `Profile #${n.profileId}`}</a> : (n.profileName ?? none)}
+        {n.profileId ? (
+          <a href={hrefOf({ screen: 'profile', id: n.profileId })}>{n.profileName ?? `Profile #${n.profileId}`}</a>
+        ) : (
+          (n.profileName ?? none)
+        )}
         {!n.profileId && n.profileName ? <span className="muted small"> (deleted)</span> : null}
       </Fact>
       {n.available !== null || n.threshold !== null ? (
@@ -187,7 +208,9 @@ function Facts(props: {
       ) : null}
       <Fact label="Status" testId="fact-status">
         <NotificationStatusBadge n={n} />
-        {n.status === 'suppressed' && n.suppressed ? <span className="muted small"> {SUPPRESSED_TEXT[n.suppressed]}</span> : null}
+        {n.status === 'suppressed' && n.suppressed ? (
+          <span className="muted small"> {SUPPRESSED_TEXT[n.suppressed]}</span>
+        ) : null}
       </Fact>
       <Fact label="Recipients" testId="fact-recipients">
         {n.recipients.length ? (
@@ -223,14 +246,19 @@ function Facts(props: {
         <span className="mono ndetail-wrap">{n.messageId}</span>
       </Fact>
       <Fact label="Resend of" testId="fact-resend-of">
-        {n.resendOf ? <a href={hrefOf({ screen: 'notification', id: n.resendOf })}>Notification #{n.resendOf}</a> : none}
+        {n.resendOf ? (
+          <a href={hrefOf({ screen: 'notification', id: n.resendOf })}>Notification #{n.resendOf}</a>
+        ) : (
+          none
+        )}
       </Fact>
       <Fact label="Resends" testId="fact-resends">
         {props.resends.length ? (
           <ul className="ndetail-resends">
             {props.resends.map((r) => (
               <li key={r.id}>
-                <a href={hrefOf({ screen: 'notification', id: r.id })}>Notification #{r.id}</a> <NotificationStatusBadge n={{ status: r.status, suppressed: null }} />{' '}
+                <a href={hrefOf({ screen: 'notification', id: r.id })}>Notification #{r.id}</a>{' '}
+                <NotificationStatusBadge n={{ status: r.status, suppressed: null }} />{' '}
                 <span className="muted small">{formatTime(r.decidedAt)}</span>
               </li>
             ))}
@@ -253,10 +281,14 @@ function ResendDialog(props: { n: Notification; onClose(): void; onResend(): Pro
           The email “{n.subject}” is sent again, now, to {n.recipients.join(', ')}.
         </p>
         <p className="muted">
-          A new row is added to the log, linked to #{n.id}; this one stays as it is. The message is written afresh from this notification's
-          figures, as it was decided.
+          A new row is added to the log, linked to #{n.id}; this one stays as it is. The message is written afresh from
+          this notification's figures, as it was decided.
         </p>
-        {n.status === 'queued' ? <p className="ndetail-warn">This notification is still waiting to be sent: resending it now may deliver the email twice.</p> : null}
+        {n.status === 'queued' ? (
+          <p className="ndetail-warn">
+            This notification is still waiting to be sent: resending it now may deliver the email twice.
+          </p>
+        ) : null}
         <FormError message={errors.form} />
         <div className="form-actions">
           <button type="button" onClick={props.onClose}>

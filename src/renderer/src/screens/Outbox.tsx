@@ -43,12 +43,14 @@ export function OutboxScreen() {
 
       {mail && mail.route !== 'outbox' ? (
         <div className="banner banner-info" data-testid="outbox-route-note">
-          Mail is now sent {mail.route === 'env' ? 'through SMTP_URL' : `through ${mail.smtp?.host ?? 'the SMTP server'}`}: nothing new is written here.{' '}
-          <a href={hrefOf({ screen: 'settings' })}>Mail settings</a>
+          Mail is now sent{' '}
+          {mail.route === 'env' ? 'through SMTP_URL' : `through ${mail.smtp?.host ?? 'the SMTP server'}`}: nothing new
+          is written here. <a href={hrefOf({ screen: 'settings' })}>Mail settings</a>
         </div>
       ) : mail ? (
         <div className="banner banner-info" data-testid="outbox-route-note">
-          Mail goes to this folder until an SMTP server is set up. <a href={hrefOf({ screen: 'settings' })}>Set up SMTP in Settings</a>
+          Mail goes to this folder until an SMTP server is set up.{' '}
+          <a href={hrefOf({ screen: 'settings' })}>Set up SMTP in Settings</a>
         </div>
       ) : null}
 
@@ -65,7 +67,8 @@ export function OutboxScreen() {
         <div className="card outbox-card">
           {info && info.total === 0 ? (
             <div className="empty" data-testid="outbox-empty">
-              The outbox is empty. An email lands here when it is sent while no SMTP server is set up, and a test email from Settings does too.
+              The outbox is empty. An email lands here when it is sent while no SMTP server is set up, and a test email
+              from Settings does too.
             </div>
           ) : (
             <>
@@ -79,10 +82,21 @@ export function OutboxScreen() {
                     {file ? null : <col className="outbox-col-link" />}
                   </colgroup>
                   {/* With a message open beside it, the list keeps what finds a message: its time, recipient and subject. */}
-                  <TableHead columns={file ? ['Written', 'To', 'Subject'] : ['Written', 'To', 'Subject', { label: 'Size', num: true }, 'Notification']} />
+                  <TableHead
+                    columns={
+                      file
+                        ? ['Written', 'To', 'Subject']
+                        : ['Written', 'To', 'Subject', { label: 'Size', num: true }, 'Notification']
+                    }
+                  />
                   <tbody>
                     {items.map((it) => (
-                      <tr key={it.file} className={it.file === file ? 'outbox-row-open' : undefined} data-testid="outbox-row" aria-current={it.file === file ? 'true' : undefined}>
+                      <tr
+                        key={it.file}
+                        className={it.file === file ? 'outbox-row-open' : undefined}
+                        data-testid="outbox-row"
+                        aria-current={it.file === file ? 'true' : undefined}
+                      >
                         <td className="nowrap">
                           <a href={hrefOf({ screen: 'outbox' }, { file: it.file })} title={`Show ${it.file}`}>
                             {formatTime(it.writtenAt)}
@@ -92,7 +106,15 @@ export function OutboxScreen() {
                         <td title={it.subject}>{it.subject}</td>
                         {file ? null : <td className="num muted">{formatBytes(it.bytes)}</td>}
                         {file ? null : (
-                          <td>{it.notificationId ? <a href={hrefOf({ screen: 'notification', id: it.notificationId })}>#{it.notificationId}</a> : <span className="muted">test</span>}</td>
+                          <td>
+                            {it.notificationId ? (
+                              <a href={hrefOf({ screen: 'notification', id: it.notificationId })}>
+                                #{it.notificationId}
+                              </a>
+                            ) : (
+                              <span className="muted">test</span>
+                            )}
+                          </td>
                         )}
                       </tr>
                     ))}
@@ -100,7 +122,9 @@ export function OutboxScreen() {
                 </table>
               </div>
               <p className="muted small outbox-foot">
-                {info ? `${count.format(items.length)} of ${count.format(info.total)} ${info.total === 1 ? 'email' : 'emails'}, newest first.` : 'Loading…'}
+                {info
+                  ? `${count.format(items.length)} of ${count.format(info.total)} ${info.total === 1 ? 'email' : 'emails'}, newest first.`
+                  : 'Loading…'}
                 {hasMore ? (
                   <>
                     {' '}
@@ -130,7 +154,13 @@ function EmlViewer({ file }: { file: string }) {
         <h2 id="eml-title" className="truncate" title={file}>
           {eml?.subject || file}
         </h2>
-        <button type="button" className="icon-button" aria-label="Close the message" title="Close" onClick={() => navigate({ screen: 'outbox' })}>
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="Close the message"
+          title="Close"
+          onClick={() => navigate({ screen: 'outbox' })}
+        >
           ×
         </button>
       </header>
@@ -147,7 +177,10 @@ function EmlViewer({ file }: { file: string }) {
             {eml.notificationId ? (
               <>
                 {' '}
-                · <a href={hrefOf({ screen: 'notification', id: eml.notificationId })}>Notification #{eml.notificationId}</a>
+                ·{' '}
+                <a href={hrefOf({ screen: 'notification', id: eml.notificationId })}>
+                  Notification #{eml.notificationId}
+                </a>
               </>
             ) : null}
           </p>

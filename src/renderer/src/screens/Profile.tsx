@@ -55,12 +55,16 @@ export function ProfileScreen({ id }: { id: number | 'new' }) {
         <header className="screen-head">
           <div>
             <h1 id="profile-title">New low balance profile</h1>
-            <p className="muted">A named notification policy. Clients are given it on their page, or follow it when it is their reseller's default.</p>
+            <p className="muted">
+              A named notification policy. Clients are given it on their page, or follow it when it is their reseller's
+              default.
+            </p>
           </div>
         </header>
         {resellers.items.length === 0 ? (
           <div className="empty" role="alert">
-            A profile belongs to a reseller, and there is none yet. Create a client first: its form adds the first reseller.
+            A profile belongs to a reseller, and there is none yet. Create a client first: its form adds the first
+            reseller.
           </div>
         ) : (
           <ProfileForm
@@ -115,15 +119,26 @@ export function ProfileScreen({ id }: { id: number | 'new' }) {
         <div>
           <h1 id="profile-title" data-testid="profile-name">
             {p.name}
-            {p.isDefault ? <span className="badge profile-badge-default profile-title-badge">default {p.currency}</span> : null}
+            {p.isDefault ? (
+              <span className="badge profile-badge-default profile-title-badge">default {p.currency}</span>
+            ) : null}
           </h1>
-          <p className="muted" data-testid="profile-usage" title={p.isDefault ? `${count.format(following)} follow it as ${p.resellerName}'s default` : undefined}>
+          <p
+            className="muted"
+            data-testid="profile-usage"
+            title={p.isDefault ? `${count.format(following)} follow it as ${p.resellerName}'s default` : undefined}
+          >
             {p.resellerName} · {p.currency} · {usage}
           </p>
         </div>
         {canDelete ? (
           <div className="toolbar">
-            <button type="button" className="profile-danger-outline" data-testid="delete-profile" onClick={() => setDeleting(true)}>
+            <button
+              type="button"
+              className="profile-danger-outline"
+              data-testid="delete-profile"
+              onClick={() => setDeleting(true)}
+            >
               Delete…
             </button>
           </div>

@@ -34,8 +34,15 @@ export function ProfilesScreen() {
   const canDelete = useCan('profiles.delete');
   const view = useProfilesView();
   // Another reseller chosen: the list before stays until its own arrives.
-  const list = useChannel('profiles.list', view.resellerId === null ? {} : { resellerId: view.resellerId }, { keep: true });
-  const s = { items: list.data ?? [], loaded: list.data !== null || list.error !== null, error: list.error, resellerId: view.resellerId };
+  const list = useChannel('profiles.list', view.resellerId === null ? {} : { resellerId: view.resellerId }, {
+    keep: true,
+  });
+  const s = {
+    items: list.data ?? [],
+    loaded: list.data !== null || list.error !== null,
+    error: list.error,
+    resellerId: view.resellerId,
+  };
   const resellers = useResellers();
   const [deleting, setDeleting] = useState<Profile | null>(null);
 
@@ -68,7 +75,13 @@ export function ProfilesScreen() {
             <option value="">All resellers</option>
             <ResellerOptions resellers={resellers.items} />
           </select>
-          <button type="button" className="primary" data-testid="new-profile" hidden={!canCreate} onClick={() => navigate({ screen: 'profile', id: 'new' })}>
+          <button
+            type="button"
+            className="primary"
+            data-testid="new-profile"
+            hidden={!canCreate}
+            onClick={() => navigate({ screen: 'profile', id: 'new' })}
+          >
             New profile
           </button>
         </div>
@@ -92,14 +105,21 @@ export function ProfilesScreen() {
       {s.loaded && s.items.length === 0 && !s.error ? (
         <div className="card profiles-empty" data-testid="profiles-empty">
           <p>
-            {filtered ? `${reseller?.name ?? 'This reseller'} has no low balance profile yet.` : 'There is no low balance profile yet.'}
+            {filtered
+              ? `${reseller?.name ?? 'This reseller'} has no low balance profile yet.`
+              : 'There is no low balance profile yet.'}
           </p>
           <p className="muted">
-            A low balance profile is a named notification policy: below which available balance to email the reseller's staff, the client, or
-            an inactive client, how often, and how many times. A client uses the profile assigned to it; clients without one follow their
-            reseller's default profile for their currency.
+            A low balance profile is a named notification policy: below which available balance to email the reseller's
+            staff, the client, or an inactive client, how often, and how many times. A client uses the profile assigned
+            to it; clients without one follow their reseller's default profile for their currency.
           </p>
-          <button type="button" className="primary" hidden={!canCreate} onClick={() => navigate({ screen: 'profile', id: 'new' })}>
+          <button
+            type="button"
+            className="primary"
+            hidden={!canCreate}
+            onClick={() => navigate({ screen: 'profile', id: 'new' })}
+          >
             Create the first profile
           </button>
         </div>
@@ -121,11 +141,20 @@ export function ProfilesScreen() {
                     <td>{p.currency === POINTS ? 'Points' : p.currency}</td>
                     <td className="num">
                       {p.isDefault ? (
-                        <span className="badge profile-badge-default" title={`${p.resellerName}'s default ${p.currency} profile: its ${p.currency} clients without a profile of their own follow it`}>
+                        <span
+                          className="badge profile-badge-default"
+                          title={`${p.resellerName}'s default ${p.currency} profile: its ${p.currency} clients without a profile of their own follow it`}
+                        >
                           default
                         </span>
                       ) : null}
-                      <span title={p.isDefault ? `${count.format(p.assignedClients)} assigned, the rest follow it as the default` : undefined}>
+                      <span
+                        title={
+                          p.isDefault
+                            ? `${count.format(p.assignedClients)} assigned, the rest follow it as the default`
+                            : undefined
+                        }
+                      >
                         {count.format(p.clientCount)}
                       </span>
                     </td>
@@ -150,8 +179,8 @@ export function ProfilesScreen() {
             </table>
           </div>
           <p className="muted small profiles-foot">
-            Clients without a profile of their own follow their reseller's <span className="badge profile-badge-default">default</span> profile for their
-            currency.
+            Clients without a profile of their own follow their reseller's{' '}
+            <span className="badge profile-badge-default">default</span> profile for their currency.
           </p>
         </div>
       ) : null}

@@ -10,7 +10,10 @@ export function SettingsScreen() {
       <header className="screen-head">
         <div>
           <h1 id="settings-title">Settings</h1>
-          <p className="muted">How Balance Desk sends its emails and charges through Stripe, and who may sign in. Stored in the data folder, for every window and the headless host.</p>
+          <p className="muted">
+            How Balance Desk sends its emails and charges through Stripe, and who may sign in. Stored in the data
+            folder, for every window and the headless host.
+          </p>
         </div>
       </header>
       <MailSettingsSection />

@@ -38,10 +38,29 @@ export function SignInScreen() {
           </p>
         ) : null}
         <Field label="Email" name="email" error={errors.email}>
-          {(p) => <input {...p} type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoFocus autoComplete="username" required />}
+          {(p) => (
+            <input
+              {...p}
+              type="email"
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+              autoFocus
+              autoComplete="username"
+              required
+            />
+          )}
         </Field>
         <Field label="Password" name="password" error={errors.password}>
-          {(p) => <input {...p} type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" required />}
+          {(p) => (
+            <input
+              {...p}
+              type="password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              autoComplete="current-password"
+              required
+            />
+          )}
         </Field>
         <FormError message={errors.form} />
         <div className="form-actions">

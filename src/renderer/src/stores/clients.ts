@@ -17,7 +17,8 @@ export const CLIENT_ONLY: Record<ClientOnly, string> = {
   cooling: 'with a payment method cooling down after a failed charge',
   dry: 'forecast to run dry within 24 hours at their current rate of use',
 };
-export const onlyOf = (q: string | undefined): ClientOnly | undefined => (q && q in CLIENT_ONLY ? (q as ClientOnly) : undefined);
+export const onlyOf = (q: string | undefined): ClientOnly | undefined =>
+  q && q in CLIENT_ONLY ? (q as ClientOnly) : undefined;
 
 interface ClientsQuery {
   search: string;
@@ -35,7 +36,11 @@ export const useClientsQuery = create<ClientsQuery>((set, get) => ({
   setSearch: (search) => set({ search }),
   setSort(sort) {
     const s = get();
-    set(s.sort === sort ? { dir: s.dir === 'asc' ? 'desc' : 'asc' } : { sort, dir: sort === 'createdAt' ? 'desc' : 'asc' });
+    set(
+      s.sort === sort
+        ? { dir: s.dir === 'asc' ? 'desc' : 'asc' }
+        : { sort, dir: sort === 'createdAt' ? 'desc' : 'asc' },
+    );
   },
 }));
 

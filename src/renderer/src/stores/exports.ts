@@ -14,11 +14,14 @@ export type ExportFormat = ExportState['format'];
 export type ExportLog = ExportState['log'];
 
 /** What to export: a log and its filter as the list screen has it. */
-export type ExportRequest = { log: 'notifications'; filter: NotificationFilter } | { log: 'audit'; filter: AuditFilter };
+export type ExportRequest =
+  { log: 'notifications'; filter: NotificationFilter } | { log: 'audit'; filter: AuditFilter };
 
 /** Starts the export of a request: notifications.export for the notification log, audit.export for the audit log. */
 const begin = (format: ExportFormat, r: ExportRequest) =>
-  r.log === 'audit' ? api().call('audit.export', { ...r.filter, format }) : api().call('notifications.export', { ...r.filter, format });
+  r.log === 'audit'
+    ? api().call('audit.export', { ...r.filter, format })
+    : api().call('notifications.export', { ...r.filter, format });
 
 const POLL_MS = 300;
 
@@ -120,7 +123,10 @@ export const useExports = create<ExportsState>((set, get) => {
       } catch (e) {
         if (e instanceof ApiError && e.kind === 'not_found') {
           // The ledger restarted and forgot it: it will not finish.
-          set({ current: { ...cur, state: 'failed', error: `The ledger no longer knows this export: ${e.message}` }, error: null });
+          set({
+            current: { ...cur, state: 'failed', error: `The ledger no longer knows this export: ${e.message}` },
+            error: null,
+          });
           return;
         }
         // The host is unreachable for a moment: keep asking, less often.

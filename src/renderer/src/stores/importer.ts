@@ -37,7 +37,9 @@ export function partsOf(text: string, rowsPerPart = ROWS_PER_PART): CsvPart[] {
   const pieces = splitCsv(text, rowsPerPart);
   if (pieces.length === 0) return [{ csv: text, firstLine: 2 }];
   const header = headerOf(text);
-  return pieces.map((p, i) => (i === 0 ? { csv: p.text, firstLine: 2 } : { csv: header + p.text, firstLine: p.firstLine }));
+  return pieces.map((p, i) =>
+    i === 0 ? { csv: p.text, firstLine: 2 } : { csv: header + p.text, firstLine: p.firstLine },
+  );
 }
 
 /**
@@ -66,7 +68,15 @@ export interface ImportTotals {
   sample: ImportRow[];
 }
 
-const noTotals = (): ImportTotals => ({ rows: 0, valid: 0, imported: 0, duplicates: 0, errorCount: 0, errors: [], sample: [] });
+const noTotals = (): ImportTotals => ({
+  rows: 0,
+  valid: 0,
+  imported: 0,
+  duplicates: 0,
+  errorCount: 0,
+  errors: [],
+  sample: [],
+});
 
 export type ImportPhase = 'idle' | 'previewing' | 'previewed' | 'committing' | 'committed' | 'cancelled' | 'failed';
 
@@ -102,7 +112,15 @@ export const useImport = create<ImportState>((set, get) => {
     }
     const fault = csvFault(text);
     if (fault) {
-      set({ phase: 'failed', mode, partsDone: 0, partsTotal: 0, totals: noTotals(), errors: { file: fault }, cancelRequested: false });
+      set({
+        phase: 'failed',
+        mode,
+        partsDone: 0,
+        partsTotal: 0,
+        totals: noTotals(),
+        errors: { file: fault },
+        cancelRequested: false,
+      });
       return;
     }
     const parts = partsOf(text);
@@ -135,11 +153,19 @@ export const useImport = create<ImportState>((set, get) => {
           addErrors(totals, r.errors, r.errorCount, r.rows);
         }
       } catch (e) {
-        const field = e instanceof ApiError && e.field === 'csv' ? 'file' : e instanceof ApiError && e.field === 'resellerId' ? 'resellerId' : 'form';
+        const field =
+          e instanceof ApiError && e.field === 'csv'
+            ? 'file'
+            : e instanceof ApiError && e.field === 'resellerId'
+              ? 'resellerId'
+              : 'form';
         set({ phase: 'failed', errors: { [field]: messageOf(e) }, totals: { ...totals } });
         return;
       }
-      set((s) => ({ partsDone: s.partsDone + 1, totals: { ...totals, errors: totals.errors.slice(), sample: totals.sample.slice() } }));
+      set((s) => ({
+        partsDone: s.partsDone + 1,
+        totals: { ...totals, errors: totals.errors.slice(), sample: totals.sample.slice() },
+      }));
     }
     set({ phase: mode === 'preview' ? 'previewed' : 'committed' });
   }
@@ -156,7 +182,16 @@ export const useImport = create<ImportState>((set, get) => {
     errors: {},
     cancelRequested: false,
     setFile(name, text) {
-      set({ fileName: name, text, phase: 'idle', mode: null, totals: noTotals(), partsDone: 0, partsTotal: 0, errors: {} });
+      set({
+        fileName: name,
+        text,
+        phase: 'idle',
+        mode: null,
+        totals: noTotals(),
+        partsDone: 0,
+        partsTotal: 0,
+        errors: {},
+      });
     },
     setReseller(id) {
       set({ resellerId: id, phase: 'idle', mode: null, totals: noTotals(), partsDone: 0, partsTotal: 0, errors: {} });
@@ -167,7 +202,17 @@ export const useImport = create<ImportState>((set, get) => {
       set({ cancelRequested: true });
     },
     reset() {
-      set({ fileName: null, text: null, phase: 'idle', mode: null, totals: noTotals(), partsDone: 0, partsTotal: 0, errors: {}, cancelRequested: false });
+      set({
+        fileName: null,
+        text: null,
+        phase: 'idle',
+        mode: null,
+        totals: noTotals(),
+        partsDone: 0,
+        partsTotal: 0,
+        errors: {},
+        cancelRequested: false,
+      });
     },
   };
 });

@@ -28,6 +28,7 @@ export const useProfilesView = create<ProfilesView>((set, get) => ({
   clearNote(where) {
     const note = get().note;
     if (!note) return;
-    if ((where === 'list' && note.where === 'list') || (where === 'profile' && note.where !== 'list')) set({ note: null });
+    if ((where === 'list' && note.where === 'list') || (where === 'profile' && note.where !== 'list'))
+      set({ note: null });
   },
 }));

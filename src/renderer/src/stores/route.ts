@@ -32,12 +32,16 @@ function split(hash: string): [string, string] {
 export function parseHash(hash: string): Route {
   const path = split(hash)[0].replace(/\/+$/, '') || '/dashboard';
   const parts = path.split('/').filter(Boolean);
-  if (parts.length === 1 && (SECTIONS as readonly string[]).includes(parts[0])) return { screen: parts[0] as Section } as Route;
+  if (parts.length === 1 && (SECTIONS as readonly string[]).includes(parts[0]))
+    return { screen: parts[0] as Section } as Route;
   if (parts.length === 1 && parts[0] === 'outbox') return { screen: 'outbox' };
-  if (parts.length === 2 && parts[0] === 'clients' && ID.test(parts[1])) return { screen: 'client', id: Number(parts[1]) };
+  if (parts.length === 2 && parts[0] === 'clients' && ID.test(parts[1]))
+    return { screen: 'client', id: Number(parts[1]) };
   if (parts.length === 2 && parts[0] === 'profiles' && parts[1] === 'new') return { screen: 'profile', id: 'new' };
-  if (parts.length === 2 && parts[0] === 'profiles' && ID.test(parts[1])) return { screen: 'profile', id: Number(parts[1]) };
-  if (parts.length === 2 && parts[0] === 'notifications' && ID.test(parts[1])) return { screen: 'notification', id: Number(parts[1]) };
+  if (parts.length === 2 && parts[0] === 'profiles' && ID.test(parts[1]))
+    return { screen: 'profile', id: Number(parts[1]) };
+  if (parts.length === 2 && parts[0] === 'notifications' && ID.test(parts[1]))
+    return { screen: 'notification', id: Number(parts[1]) };
   return { screen: 'missing', path };
 }
 

@@ -5,7 +5,13 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import './Dialog.css';
 
-export function Dialog(props: { title: string; onClose(): void; children: ReactNode; wide?: boolean; testId?: string }) {
+export function Dialog(props: {
+  title: string;
+  onClose(): void;
+  children: ReactNode;
+  wide?: boolean;
+  testId?: string;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   const onClose = useRef(props.onClose);
   onClose.current = props.onClose;
@@ -29,7 +35,13 @@ export function Dialog(props: { title: string; onClose(): void; children: ReactN
     >
       <header className="dialog-head">
         <h2>{props.title}</h2>
-        <button type="button" className="icon-button" aria-label="Close" title="Close (Esc)" onClick={() => onClose.current()}>
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="Close"
+          title="Close (Esc)"
+          onClick={() => onClose.current()}
+        >
           ×
         </button>
       </header>

@@ -68,15 +68,28 @@ export function RoleNote({ by, does }: { by: 'operator' | 'admin'; does: string 
   const role = useSession((s) => s.role);
   return (
     <p className="muted role-note" data-testid="role-note">
-      {by === 'operator' ? 'An operator or an admin' : 'An admin'} {does}; you are signed in as {role === 'operator' ? 'an operator' : 'a viewer'}.
+      {by === 'operator' ? 'An operator or an admin' : 'An admin'} {does}; you are signed in as{' '}
+      {role === 'operator' ? 'an operator' : 'a viewer'}.
     </p>
   );
 }
 
 /** A form's fields, disabled as one (a disabled <fieldset>) for a role that may not save them. */
-export function ReadOnlyFields({ readOnly, className, children }: { readOnly: boolean; className?: string; children: ReactNode }) {
+export function ReadOnlyFields({
+  readOnly,
+  className,
+  children,
+}: {
+  readOnly: boolean;
+  className?: string;
+  children: ReactNode;
+}) {
   return (
-    <fieldset className={`plain-fieldset${className ? ` ${className}` : ''}`} disabled={readOnly} data-readonly={readOnly || undefined}>
+    <fieldset
+      className={`plain-fieldset${className ? ` ${className}` : ''}`}
+      disabled={readOnly}
+      data-readonly={readOnly || undefined}
+    >
       {children}
     </fieldset>
   );

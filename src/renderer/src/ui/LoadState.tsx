@@ -1,5 +1,13 @@
 /** What a page about one thing shows before it has the thing: loading, "there is no …", or an error with Try again. */
-export function LoadState(props: { what: string; id: number; notFound: boolean; error: string | null; listHref: string; listLabel: string; onRetry(): void }) {
+export function LoadState(props: {
+  what: string;
+  id: number;
+  notFound: boolean;
+  error: string | null;
+  listHref: string;
+  listLabel: string;
+  onRetry(): void;
+}) {
   if (props.notFound) {
     return (
       <div className="empty" role="alert">

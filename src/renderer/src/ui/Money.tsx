@@ -19,7 +19,15 @@ const TONE_TITLE: Record<Tone, string | undefined> = {
   ok: undefined,
 };
 
-export function Money(props: { amount: number; currency: string; sign?: boolean; tone?: boolean; low?: boolean; testId?: string; className?: string }) {
+export function Money(props: {
+  amount: number;
+  currency: string;
+  sign?: boolean;
+  tone?: boolean;
+  low?: boolean;
+  testId?: string;
+  className?: string;
+}) {
   const tone = props.tone ? balanceTone(props.amount, !!props.low) : props.amount < 0 ? 'negative' : 'ok';
   // A signed figure is a movement (credit or debit), not a balance: coloured, but not alarming.
   const toneClass = props.sign ? (props.amount < 0 ? 'tone-debit' : 'tone-credit') : `tone-${tone}`;

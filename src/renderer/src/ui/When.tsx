@@ -50,7 +50,14 @@ export function formatMs(ms: number): string {
 }
 
 /** A relative time in a <time> element, with the exact time as its tooltip. */
-export function When(props: { iso: string | null; now: number; due?: boolean; past?: boolean; empty?: string; testId?: string }) {
+export function When(props: {
+  iso: string | null;
+  now: number;
+  due?: boolean;
+  past?: boolean;
+  empty?: string;
+  testId?: string;
+}) {
   if (!props.iso) return <span className="muted">{props.empty ?? '—'}</span>;
   return (
     <time dateTime={props.iso} title={formatTime(props.iso)} data-testid={props.testId}>

@@ -44,7 +44,8 @@ export function chartColors(el: Element) {
 export type ChartColors = ReturnType<typeof chartColors>;
 
 /** Amounts of one currency as text; null (no value under the cursor) as a dash. */
-export const moneyText = (currency: string) => (v: number | null | undefined) => (v == null ? '—' : formatMoney(Math.round(v), currency));
+export const moneyText = (currency: string) => (v: number | null | undefined) =>
+  v == null ? '—' : formatMoney(Math.round(v), currency);
 
 export function timeAxis(c: ChartColors): uPlot.Axis {
   return { stroke: c.axis, grid: { stroke: c.grid, width: 1 }, ticks: { stroke: c.grid }, font: c.font };
@@ -57,11 +58,18 @@ function labelWidth(u: uPlot, values: string[] | null, axisIdx: number, cycleNum
   const longest = (values ?? []).reduce((a, v) => (v.length > a.length ? v : a), '');
   u.ctx.font = axis.font[0];
   const text = longest ? u.ctx.measureText(longest).width / (window.devicePixelRatio || 1) : 0;
-  return Math.max(48, Math.ceil(text + ((axis.ticks as { size?: number } | undefined)?.size ?? 10) + (axis.gap ?? 5) + 4));
+  return Math.max(
+    48,
+    Math.ceil(text + ((axis.ticks as { size?: number } | undefined)?.size ?? 10) + (axis.gap ?? 5) + 4),
+  );
 }
 
 /** A y axis of money on `scale`, left unless told; `grid` false for a second axis. */
-export function moneyAxis(c: ChartColors, currency: string, o: { scale?: string; side?: 1 | 3; grid?: boolean } = {}): uPlot.Axis {
+export function moneyAxis(
+  c: ChartColors,
+  currency: string,
+  o: { scale?: string; side?: 1 | 3; grid?: boolean } = {},
+): uPlot.Axis {
   const money = moneyText(currency);
   return {
     // Left out unless told: an undefined key would replace uPlot's default (scale y, left side).
@@ -101,7 +109,10 @@ export function hLine(u: uPlot, value: number, color: string, dash: number[] = [
 export function useUplot(
   host: RefObject<HTMLDivElement | null>,
   height: number,
-  build: (el: HTMLDivElement, c: ChartColors) => { opts: Omit<uPlot.Options, 'width' | 'height'>; data: uPlot.AlignedData } | null,
+  build: (
+    el: HTMLDivElement,
+    c: ChartColors,
+  ) => { opts: Omit<uPlot.Options, 'width' | 'height'>; data: uPlot.AlignedData } | null,
   deps: readonly unknown[],
 ): void {
   const dark = useDarkScheme();

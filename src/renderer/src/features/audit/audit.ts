@@ -57,10 +57,12 @@ export const filterKey = (f: AuditLogFilter) => JSON.stringify(queryOfFilter(f))
 export const isFiltered = (f: AuditLogFilter) => Object.keys(queryOfFilter(f)).length > 0;
 
 /** "client #3", "settings". */
-export const subjectOf = (r: Pick<AuditRow, 'subjectType' | 'subjectId'>) => (r.subjectId === null ? r.subjectType : `${r.subjectType} #${r.subjectId}`);
+export const subjectOf = (r: Pick<AuditRow, 'subjectType' | 'subjectId'>) =>
+  r.subjectId === null ? r.subjectType : `${r.subjectType} #${r.subjectId}`;
 
 /** One value of a detail in words: text as it is, other values as JSON. */
-const valueText = (v: unknown) => (typeof v === 'string' ? (v === '' ? '""' : v) : v === undefined ? '—' : JSON.stringify(v));
+const valueText = (v: unknown) =>
+  typeof v === 'string' ? (v === '' ? '""' : v) : v === undefined ? '—' : JSON.stringify(v);
 
 /** A detail on one line: "entryId 12 · amount -250 · description Goodwill credit". */
 export function detailLine(detail: Record<string, unknown>): string {

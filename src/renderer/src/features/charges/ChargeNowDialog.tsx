@@ -42,13 +42,21 @@ export function ChargeNowDialog(props: {
     <Dialog title={props.title} onClose={props.onClose} testId={props.testId}>
       <div className="form">
         {props.children}
-        {sandbox ? <p className="small stripe-sandbox-note">Sandbox — no real money: the charge goes to {sandbox}.</p> : null}
+        {sandbox ? (
+          <p className="small stripe-sandbox-note">Sandbox — no real money: the charge goes to {sandbox}.</p>
+        ) : null}
         <FormError message={errors.form} />
         <div className="form-actions">
           <button type="button" onClick={props.onClose}>
             Cancel
           </button>
-          <button type="button" className="primary" disabled={busy || !props.amount} onClick={() => void confirm()} data-testid={props.confirmTestId}>
+          <button
+            type="button"
+            className="primary"
+            disabled={busy || !props.amount}
+            onClick={() => void confirm()}
+            data-testid={props.confirmTestId}
+          >
             {busy ? 'Charging…' : props.amount ? `Charge ${props.amount} now` : 'Charge now'}
           </button>
         </div>

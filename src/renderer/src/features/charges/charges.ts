@@ -27,7 +27,8 @@ export const CHARGE_STATUS_TITLE: Record<ChargeStatus, string> = {
   processing: 'A bank debit that settles in days: credited only once it succeeds',
   succeeded: 'Paid and credited to the client',
   failed: 'Every method tried failed: nothing was charged or credited',
-  requires_action: 'The bank asks the client to approve the payment (3-D Secure): the client was emailed; it is not retried automatically',
+  requires_action:
+    'The bank asks the client to approve the payment (3-D Secure): the client was emailed; it is not retried automatically',
 };
 
 export const CHARGE_STATUSES = Object.keys(CHARGE_STATUS_LABEL) as ChargeStatus[];

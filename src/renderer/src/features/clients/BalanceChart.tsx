@@ -39,7 +39,11 @@ export function markerText(m: SeriesMarker, currency: string): string {
 function thresholdLines(series: Series) {
   const byAmount = new Map<number, string[]>();
   for (const t of series.thresholds) byAmount.set(t.amount, [...(byAmount.get(t.amount) ?? []), t.label]);
-  return [...byAmount].map(([amount, labels]) => ({ amount, label: labels.join(' · '), trigger: series.thresholds.some((t) => t.amount === amount && (t.kind === 'trigger' || t.kind === 'alert')) }));
+  return [...byAmount].map(([amount, labels]) => ({
+    amount,
+    label: labels.join(' · '),
+    trigger: series.thresholds.some((t) => t.amount === amount && (t.kind === 'trigger' || t.kind === 'alert')),
+  }));
 }
 
 /**
@@ -173,7 +177,11 @@ export function BalanceChart({ series, testId }: { series: Series; testId?: stri
                   ctx.font = `${Math.round(11 * devicePixelRatio)}px ${cssVar(document.body, '--font-ui', 'system-ui, sans-serif')}`;
                   ctx.fillStyle = color;
                   ctx.textAlign = 'right';
-                  ctx.fillText(`${l.label} ${money(l.amount)}`, u.bbox.left + u.bbox.width - 4 * devicePixelRatio, y - 4 * devicePixelRatio);
+                  ctx.fillText(
+                    `${l.label} ${money(l.amount)}`,
+                    u.bbox.left + u.bbox.width - 4 * devicePixelRatio,
+                    y - 4 * devicePixelRatio,
+                  );
                   ctx.restore();
                 }
                 markers.place(u);
@@ -196,7 +204,13 @@ export function BalanceChart({ series, testId }: { series: Series; testId?: stri
   const t = series.totals;
   return (
     <>
-      <div className="chart" ref={host} data-testid={testId} role="img" aria-label={`Balance over time in ${series.currency}`} />
+      <div
+        className="chart"
+        ref={host}
+        data-testid={testId}
+        role="img"
+        aria-label={`Balance over time in ${series.currency}`}
+      />
       <ul className="chart-key" data-testid="chart-key">
         {thresholdLines(series).map((l) => (
           <li key={l.amount}>

@@ -32,7 +32,8 @@ export function ClientForm(props: {
 }) {
   const c = props.initial;
   const [values, setValues] = useState<ClientFormValues>({
-    resellerId: c?.resellerId ?? props.defaultResellerId ?? (props.resellers?.length === 1 ? props.resellers[0].id : null),
+    resellerId:
+      c?.resellerId ?? props.defaultResellerId ?? (props.resellers?.length === 1 ? props.resellers[0].id : null),
     externalRef: c?.externalRef ?? '',
     name: c?.name ?? '',
     billingEmail: c?.billingEmail ?? '',
@@ -49,7 +50,10 @@ export function ClientForm(props: {
   function submit(e: FormEvent) {
     e.preventDefault();
     const found = !c && values.resellerId === null ? { resellerId: 'Choose the reseller this client belongs to.' } : {};
-    void form.submit(formRead(found, () => values), props.onSubmit);
+    void form.submit(
+      formRead(found, () => values),
+      props.onSubmit,
+    );
   }
 
   return (
@@ -68,7 +72,11 @@ export function ClientForm(props: {
           }
         >
           {(p) => (
-            <select {...p} value={values.resellerId ?? ''} onChange={(e) => set('resellerId', e.target.value ? Number(e.target.value) : null)}>
+            <select
+              {...p}
+              value={values.resellerId ?? ''}
+              onChange={(e) => set('resellerId', e.target.value ? Number(e.target.value) : null)}
+            >
               <option value="">Choose a reseller</option>
               <ResellerOptions resellers={props.resellers} />
             </select>
@@ -76,15 +84,43 @@ export function ClientForm(props: {
         </Field>
       )}
       <div className="form-row">
-        <Field label="Reference" name="externalRef" error={errors.externalRef} hint="The client's id in your billing system (used by imports).">
-          {(p) => <input {...p} value={values.externalRef} onChange={(e) => set('externalRef', e.target.value)} autoFocus={!c} spellCheck={false} />}
+        <Field
+          label="Reference"
+          name="externalRef"
+          error={errors.externalRef}
+          hint="The client's id in your billing system (used by imports)."
+        >
+          {(p) => (
+            <input
+              {...p}
+              value={values.externalRef}
+              onChange={(e) => set('externalRef', e.target.value)}
+              autoFocus={!c}
+              spellCheck={false}
+            />
+          )}
         </Field>
         <Field label="Name" name="name" error={errors.name}>
-          {(p) => <input {...p} value={values.name} onChange={(e) => set('name', e.target.value)} autoComplete="organization" />}
+          {(p) => (
+            <input
+              {...p}
+              value={values.name}
+              onChange={(e) => set('name', e.target.value)}
+              autoComplete="organization"
+            />
+          )}
         </Field>
       </div>
       <Field label="Billing email" name="billingEmail" error={errors.billingEmail}>
-        {(p) => <input {...p} type="email" value={values.billingEmail} onChange={(e) => set('billingEmail', e.target.value)} autoComplete="email" />}
+        {(p) => (
+          <input
+            {...p}
+            type="email"
+            value={values.billingEmail}
+            onChange={(e) => set('billingEmail', e.target.value)}
+            autoComplete="email"
+          />
+        )}
       </Field>
       <div className="form-row">
         <Field
@@ -94,7 +130,12 @@ export function ClientForm(props: {
           hint={currencyLocked ? 'Fixed: the client already has ledger entries in it.' : undefined}
         >
           {(p) => (
-            <select {...p} value={values.currency} onChange={(e) => set('currency', e.target.value)} disabled={currencyLocked}>
+            <select
+              {...p}
+              value={values.currency}
+              onChange={(e) => set('currency', e.target.value)}
+              disabled={currencyLocked}
+            >
               {currencies.map((code) => (
                 <option key={code} value={code}>
                   {code === 'POINTS' ? 'Points (no decimals)' : code}

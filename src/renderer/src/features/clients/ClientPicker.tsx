@@ -22,7 +22,13 @@ export function useClientLabel(id: number | undefined): string | null {
   return read.data ? labelOf(read.data) : read.error ? `Client #${id}` : null;
 }
 
-export function ClientPicker(props: FieldControlProps & { value: number | undefined; onChange(id: number | undefined): void; placeholder?: string }) {
+export function ClientPicker(
+  props: FieldControlProps & {
+    value: number | undefined;
+    onChange(id: number | undefined): void;
+    placeholder?: string;
+  },
+) {
   const { value, onChange, placeholder, ...control } = props;
   const known = useClientLabel(value);
   const [text, setText] = useState('');
@@ -69,7 +75,9 @@ export function ClientPicker(props: FieldControlProps & { value: number | undefi
         aria-autocomplete="list"
         aria-expanded={showList}
         aria-controls={listId}
-        aria-activedescendant={showList && active >= 0 && options[active] ? `${listId}-${options[active].id}` : undefined}
+        aria-activedescendant={
+          showList && active >= 0 && options[active] ? `${listId}-${options[active].id}` : undefined
+        }
         autoComplete="off"
         spellCheck={false}
         placeholder={placeholder ?? 'Name or reference starts with…'}
@@ -108,12 +116,22 @@ export function ClientPicker(props: FieldControlProps & { value: number | undefi
         }}
       />
       {value !== undefined ? (
-        <button type="button" className="icon-button picker-clear" aria-label="Any client" title="Any client" onClick={clear}>
+        <button
+          type="button"
+          className="icon-button picker-clear"
+          aria-label="Any client"
+          title="Any client"
+          onClick={clear}
+        >
           ×
         </button>
       ) : null}
       <ul id={listId} role="listbox" className="picker-list" hidden={!showList} aria-label="Clients">
-        {showList && options.length === 0 ? <li className="picker-none muted">{searching ? 'Searching…' : `No client name or reference starts with “${text.trim()}”.`}</li> : null}
+        {showList && options.length === 0 ? (
+          <li className="picker-none muted">
+            {searching ? 'Searching…' : `No client name or reference starts with “${text.trim()}”.`}
+          </li>
+        ) : null}
         {showList
           ? options.map((c, i) => (
               <li

@@ -21,7 +21,11 @@ export function NewClientDialog(props: { onClose(): void }) {
         <p className="muted">Loading resellers…</p>
       ) : showResellerForm ? (
         <ResellerForm
-          intro={needReseller ? 'There is no reseller yet. Every client belongs to a reseller: create the first one.' : undefined}
+          intro={
+            needReseller
+              ? 'There is no reseller yet. Every client belongs to a reseller: create the first one.'
+              : undefined
+          }
           onCreated={(r) => {
             setResellerId(r.id);
             setAddingReseller(false);

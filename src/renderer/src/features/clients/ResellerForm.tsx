@@ -14,17 +14,28 @@ export function ResellerForm(props: { intro?: string; onCreated(r: Reseller): vo
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    await run(async () => props.onCreated(await createReseller({ name, email: email.trim() === '' ? null : email.trim() })));
+    await run(async () =>
+      props.onCreated(await createReseller({ name, email: email.trim() === '' ? null : email.trim() })),
+    );
   }
 
   return (
     <form ref={ref} className="form" onSubmit={submit} aria-label="New reseller" noValidate>
       {props.intro ? <p className="muted">{props.intro}</p> : null}
       <Field label="Reseller name" name="name" error={errors.name}>
-        {(p) => <input {...p} value={name} onChange={(e) => setName(e.target.value)} autoFocus autoComplete="organization" />}
+        {(p) => (
+          <input {...p} value={name} onChange={(e) => setName(e.target.value)} autoFocus autoComplete="organization" />
+        )}
       </Field>
-      <Field label="Reseller email" name="email" error={errors.email} hint="Optional: where reseller low balance notifications go.">
-        {(p) => <input {...p} type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="email" />}
+      <Field
+        label="Reseller email"
+        name="email"
+        error={errors.email}
+        hint="Optional: where reseller low balance notifications go."
+      >
+        {(p) => (
+          <input {...p} type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="email" />
+        )}
       </Field>
       <FormError message={errors.form} />
       <div className="form-actions">

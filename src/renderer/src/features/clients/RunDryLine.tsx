@@ -9,7 +9,11 @@ import { useClientForecast } from './forecast';
 import { useCoreNow } from '../../data/core-now';
 import './RunDryLine.css';
 
-const THRESHOLD_WORDS: Record<RuleKind, string> = { staff: 'the staff threshold', client: 'the client threshold', inactivity: 'the inactivity threshold' };
+const THRESHOLD_WORDS: Record<RuleKind, string> = {
+  staff: 'the staff threshold',
+  client: 'the client threshold',
+  inactivity: 'the inactivity threshold',
+};
 
 const HOW =
   'The burn rate is the usage of the last 7 days, recent days weighted more, with no single day counting for more than three normal ones; the times assume it goes on.';
@@ -31,7 +35,11 @@ export function RunDryLine({ clientId }: { clientId: number }) {
   for (const t of data.thresholds) {
     if (t.threshold <= 0 || t.crossesAt === null) continue;
     const when = formatRunDry(Date.parse(t.crossesAt), now);
-    parts.push(when === 'now' ? `is below ${THRESHOLD_WORDS[t.kind]} (${money(t.threshold)}) now` : `falls below ${THRESHOLD_WORDS[t.kind]} (${money(t.threshold)}) ${when}`);
+    parts.push(
+      when === 'now'
+        ? `is below ${THRESHOLD_WORDS[t.kind]} (${money(t.threshold)}) now`
+        : `falls below ${THRESHOLD_WORDS[t.kind]} (${money(t.threshold)}) ${when}`,
+    );
   }
   return (
     <p className="run-dry" data-testid="run-dry-line" title={HOW}>

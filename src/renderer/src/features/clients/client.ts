@@ -27,5 +27,10 @@ export async function updateClient(id: number, input: Omit<ChannelInput<'clients
 /** Posts a manual adjustment (signed minor units) with its reason, and reads the page's figures again. */
 export async function adjustBalance(clientId: number, amount: number, reason: string): Promise<void> {
   await api().call('ledger.post', { clientId, kind: 'adjustment', amount, description: reason });
-  await Promise.all([refetch('clients.get', { id: clientId }), refetch('holds.list', { clientId }), refetch('ledger.list', { clientId }), refetch('ledger.series', { clientId, points: SERIES_POINTS })]);
+  await Promise.all([
+    refetch('clients.get', { id: clientId }),
+    refetch('holds.list', { clientId }),
+    refetch('ledger.list', { clientId }),
+    refetch('ledger.series', { clientId, points: SERIES_POINTS }),
+  ]);
 }

@@ -8,7 +8,10 @@ import { useChannel } from '../../data/useChannel';
 
 const NONE: Client[] = [];
 
-export function useClientSearch(text: string, o: { waitMs: number; shown: number }): { clients: Client[]; searching: boolean } {
+export function useClientSearch(
+  text: string,
+  o: { waitMs: number; shown: number },
+): { clients: Client[]; searching: boolean } {
   const query = text.trim();
   const [asked, setAsked] = useState('');
   useEffect(() => {
@@ -17,7 +20,10 @@ export function useClientSearch(text: string, o: { waitMs: number; shown: number
     return () => clearTimeout(t);
   }, [query, o.waitMs]);
   // Suggestions of the moment the user typed: not read again on change events.
-  const found = useChannel('clients.list', asked ? { search: asked, limit: o.shown } : null, { keep: true, live: false });
+  const found = useChannel('clients.list', asked ? { search: asked, limit: o.shown } : null, {
+    keep: true,
+    live: false,
+  });
   if (!query) return { clients: NONE, searching: false };
   return { clients: found.error ? NONE : (found.data?.items ?? NONE), searching: query !== asked || found.loading };
 }

@@ -28,12 +28,22 @@ export function DashboardChart({ days, currency }: { days: DashboardDays; curren
         opts: {
           // The days are UTC days, as the core counts them.
           tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
-          scales: { x: { time: true, range: (_u, min, max) => [min - 43_200, max + 43_200] }, top: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.15] } },
+          scales: {
+            x: { time: true, range: (_u, min, max) => [min - 43_200, max + 43_200] },
+            top: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.15] },
+          },
           legend: { live: true },
           cursor: { drag: { x: false, y: false } },
           series: [
             { label: 'Day', value: (_u, v) => (v == null ? '—' : new Date(v * 1000).toISOString().slice(0, 10)) },
-            { label: 'Total balance', stroke: c.line, fill: c.fill, width: 2, points: { show: true, size: 5 }, value: (_u, v) => money(v) },
+            {
+              label: 'Total balance',
+              stroke: c.line,
+              fill: c.fill,
+              width: 2,
+              points: { show: true, size: 5 },
+              value: (_u, v) => money(v),
+            },
             {
               label: 'Top-ups',
               scale: 'top',
@@ -42,7 +52,8 @@ export function DashboardChart({ days, currency }: { days: DashboardDays; curren
               width: 0,
               paths: uPlot.paths.bars!({ size: [0.6, 28] }),
               points: { show: false },
-              value: (u, v, _s, i) => (v == null || i == null ? '—' : `${money(v)} (${count.format(cur.topUpCount[i] ?? 0)})`),
+              value: (u, v, _s, i) =>
+                v == null || i == null ? '—' : `${money(v)} (${count.format(cur.topUpCount[i] ?? 0)})`,
             },
           ],
           axes: [timeAxis(c), moneyAxis(c, currency), moneyAxis(c, currency, { scale: 'top', side: 1, grid: false })],
@@ -53,5 +64,14 @@ export function DashboardChart({ days, currency }: { days: DashboardDays; curren
   );
 
   if (!cur) return null;
-  return <div className="chart" ref={host} data-testid="dashboard-chart" data-currency={currency} role="img" aria-label={`Total balance and top-ups in ${currency} over the last 30 days`} />;
+  return (
+    <div
+      className="chart"
+      ref={host}
+      data-testid="dashboard-chart"
+      data-currency={currency}
+      role="img"
+      aria-label={`Total balance and top-ups in ${currency} over the last 30 days`}
+    />
+  );
 }

@@ -24,12 +24,18 @@ const WORDS: Record<ExportLog, { title: string; rows: string; hint: Record<Expor
   notifications: {
     title: 'Export the notification log',
     rows: 'with the reason for every decision',
-    hint: { csv: 'For a spreadsheet: one row per notification, amounts as decimals', json: 'For a program: an array of objects, amounts in minor units' },
+    hint: {
+      csv: 'For a spreadsheet: one row per notification, amounts as decimals',
+      json: 'For a program: an array of objects, amounts in minor units',
+    },
   },
   audit: {
     title: 'Export the audit log',
     rows: 'with who did it, to which record, and its detail',
-    hint: { csv: 'For a spreadsheet: one row per action, the detail as JSON text', json: 'For a program: an array of objects, each detail an object' },
+    hint: {
+      csv: 'For a spreadsheet: one row per action, the detail as JSON text',
+      json: 'For a program: an array of objects, each detail an object',
+    },
   },
 };
 
@@ -79,7 +85,14 @@ export function ExportDialog(props: { request: ExportRequest; description: strin
             <legend id={groupId}>Format</legend>
             {FORMATS.map((f) => (
               <label key={f.value}>
-                <input type="radio" name="format" value={f.value} checked={format === f.value} onChange={() => setFormat(f.value)} data-testid={`export-format-${f.value}`} />
+                <input
+                  type="radio"
+                  name="format"
+                  value={f.value}
+                  checked={format === f.value}
+                  onChange={() => setFormat(f.value)}
+                  data-testid={`export-format-${f.value}`}
+                />
                 {f.label}
               </label>
             ))}
@@ -109,7 +122,12 @@ export function ExportDialog(props: { request: ExportRequest; description: strin
             <span className="muted small">{formatBytes(e.bytes)}</span>
           </p>
           <div className="progress-line">
-            <progress value={e.state === 'done' ? 1 : e.rows} max={e.state === 'done' ? 1 : Math.max(1, e.total)} aria-label="Rows written" data-testid="export-progress" />
+            <progress
+              value={e.state === 'done' ? 1 : e.rows}
+              max={e.state === 'done' ? 1 : Math.max(1, e.total)}
+              aria-label="Rows written"
+              data-testid="export-progress"
+            />
             <span className="nowrap small" data-testid="export-rows">
               {count.format(e.rows)} of {count.format(e.total)} {e.total === 1 ? 'row' : 'rows'}
               {running ? ` (${pct}%)` : ''}
@@ -117,24 +135,32 @@ export function ExportDialog(props: { request: ExportRequest; description: strin
           </div>
           <div role="status" aria-live="polite" data-testid="export-message">
             {running ? (
-              <p className="muted">{s.cancelling ? 'Cancelling…' : 'Writing the file. You can close this window: the export goes on.'}</p>
+              <p className="muted">
+                {s.cancelling ? 'Cancelling…' : 'Writing the file. You can close this window: the export goes on.'}
+              </p>
             ) : e.state === 'done' ? (
               url ? (
                 <p className="export-done">
-                  Done: {count.format(e.rows)} {e.rows === 1 ? 'row' : 'rows'} exported. Your browser is downloading <span className="mono">{name}</span>.{' '}
+                  Done: {count.format(e.rows)} {e.rows === 1 ? 'row' : 'rows'} exported. Your browser is downloading{' '}
+                  <span className="mono">{name}</span>.{' '}
                   <a href={url} download={name} data-testid="export-download-again">
                     Download again
                   </a>
                 </p>
               ) : (
                 <p className="export-done">
-                  Done: {count.format(e.rows)} {e.rows === 1 ? 'row' : 'rows'} exported. Saved to <span className="mono export-path">{e.path}</span>
+                  Done: {count.format(e.rows)} {e.rows === 1 ? 'row' : 'rows'} exported. Saved to{' '}
+                  <span className="mono export-path">{e.path}</span>
                 </p>
               )
             ) : e.state === 'cancelled' ? (
-              <p className="muted">Cancelled after {count.format(e.rows)} of {count.format(e.total)} rows: the unfinished file was removed.</p>
+              <p className="muted">
+                Cancelled after {count.format(e.rows)} of {count.format(e.total)} rows: the unfinished file was removed.
+              </p>
             ) : (
-              <p className="error-text">The export failed: {e.error ?? 'no reason was given'}. Nothing was kept; try again.</p>
+              <p className="error-text">
+                The export failed: {e.error ?? 'no reason was given'}. Nothing was kept; try again.
+              </p>
             )}
           </div>
           <FormError message={s.error ?? undefined} />

@@ -10,7 +10,10 @@ import { Field, FormDone, FormError } from '../../ui/Field';
 
 const FIELDS = ['amount', 'reason'];
 
-export function AdjustmentForm(props: { currency: string; onPost(signedAmount: number, reason: string): Promise<void> }) {
+export function AdjustmentForm(props: {
+  currency: string;
+  onPost(signedAmount: number, reason: string): Promise<void>;
+}) {
   const [direction, setDirection] = useState<'credit' | 'debit'>('credit');
   const [amountText, setAmountText] = useState('');
   const [reason, setReason] = useState('');
@@ -45,11 +48,23 @@ export function AdjustmentForm(props: { currency: string; onPost(signedAmount: n
       <fieldset className="segmented" aria-labelledby={groupId}>
         <legend id={groupId}>Direction</legend>
         <label>
-          <input type="radio" name="direction" value="credit" checked={direction === 'credit'} onChange={() => setDirection('credit')} />
+          <input
+            type="radio"
+            name="direction"
+            value="credit"
+            checked={direction === 'credit'}
+            onChange={() => setDirection('credit')}
+          />
           Credit (add)
         </label>
         <label>
-          <input type="radio" name="direction" value="debit" checked={direction === 'debit'} onChange={() => setDirection('debit')} />
+          <input
+            type="radio"
+            name="direction"
+            value="debit"
+            checked={direction === 'debit'}
+            onChange={() => setDirection('debit')}
+          />
           Debit (take)
         </label>
       </fieldset>
@@ -67,7 +82,14 @@ export function AdjustmentForm(props: { currency: string; onPost(signedAmount: n
         )}
       </Field>
       <Field label="Reason" name="reason" error={errors.reason}>
-        {(p) => <input {...p} value={reason} onChange={(e) => setReason(e.target.value)} placeholder="e.g. goodwill credit for outage on 12 Nov" />}
+        {(p) => (
+          <input
+            {...p}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            placeholder="e.g. goodwill credit for outage on 12 Nov"
+          />
+        )}
       </Field>
       <FormError message={errors.form} />
       <div className="form-actions">

@@ -13,7 +13,14 @@ const KIND_LABEL: Record<LedgerEntry['kind'], string> = {
   reversal: 'Reversal',
 };
 
-const LEDGER_COLUMNS = ['Time', 'Kind', 'Description', 'Actor', { label: 'Amount', num: true }, { label: 'Balance after', num: true }];
+const LEDGER_COLUMNS = [
+  'Time',
+  'Kind',
+  'Description',
+  'Actor',
+  { label: 'Amount', num: true },
+  { label: 'Balance after', num: true },
+];
 
 export function LedgerTable(props: {
   entries: LedgerEntry[];

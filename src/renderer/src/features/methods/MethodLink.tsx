@@ -34,17 +34,23 @@ export function LinkCustomer({ client }: { client: Client }) {
     e?.preventDefault();
     if (form.busy) return;
     const id = customerId.trim();
-    const found = which === 'link' && !id ? { customerId: 'Enter the id of the customer at Stripe, such as cus_NffrFeUfNV2Hib.' } : {};
+    const found =
+      which === 'link' && !id
+        ? { customerId: 'Enter the id of the customer at Stripe, such as cus_NffrFeUfNV2Hib.' }
+        : {};
     running.current = which;
     setWay(which);
-    void form.submit(formRead(found, () => (which === 'link' ? id : undefined)), (cus) => linkCustomer(client.id, cus));
+    void form.submit(
+      formRead(found, () => (which === 'link' ? id : undefined)),
+      (cus) => linkCustomer(client.id, cus),
+    );
   }
 
   return (
     <div className="pm-unlinked" data-testid="pm-unlinked" ref={form.ref}>
       <p>
-        This client is not linked to a Stripe customer yet. Automatic top-ups charge the cards and bank accounts saved on the client’s customer at
-        Stripe, in the order you set here.
+        This client is not linked to a Stripe customer yet. Automatic top-ups charge the cards and bank accounts saved
+        on the client’s customer at Stripe, in the order you set here.
       </p>
       {canLink ? null : <RoleNote by="admin" does="links a client to a Stripe customer" />}
       <ReadOnlyFields readOnly={!canLink}>
@@ -54,14 +60,32 @@ export function LinkCustomer({ client }: { client: Client }) {
             <p className="muted small">
               Makes a customer at Stripe named {client.name}, with the billing email {client.billingEmail}.
             </p>
-            <button type="button" className="primary" disabled={busy !== null || !canLink} onClick={() => run('create')} data-testid="pm-create-customer">
+            <button
+              type="button"
+              className="primary"
+              disabled={busy !== null || !canLink}
+              onClick={() => run('create')}
+              data-testid="pm-create-customer"
+            >
               {busy === 'create' ? 'Creating…' : 'Create Stripe customer'}
             </button>
           </div>
-          <form className="pm-link-choice" onSubmit={(e) => run('link', e)} noValidate aria-label="Link an existing Stripe customer" data-testid="pm-link-form">
+          <form
+            className="pm-link-choice"
+            onSubmit={(e) => run('link', e)}
+            noValidate
+            aria-label="Link an existing Stripe customer"
+            data-testid="pm-link-form"
+          >
             <h3>Already a customer at Stripe</h3>
             <div className="pm-link-row">
-              <Field label="Stripe customer id" name="customerId" error={errors.customerId} className="pm-link-field" hint="From the Stripe dashboard: Customers → the customer → its id.">
+              <Field
+                label="Stripe customer id"
+                name="customerId"
+                error={errors.customerId}
+                className="pm-link-field"
+                hint="From the Stripe dashboard: Customers → the customer → its id."
+              >
                 {(f) => (
                   <input
                     {...f}

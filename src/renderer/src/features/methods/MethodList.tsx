@@ -63,7 +63,11 @@ export function MethodList(props: {
     props.onChanging();
     if (focus) refocus.current = focus;
     const at = next.indexOf(what.id);
-    props.onAnnounce(at === 0 ? `${what.label} is now first: the primary.` : `${what.label} moved to position ${at + 1} of ${next.length}.`);
+    props.onAnnounce(
+      at === 0
+        ? `${what.label} is now first: the primary.`
+        : `${what.label} moved to position ${at + 1} of ${next.length}.`,
+    );
     try {
       await saveOrder(props.clientId, next);
     } catch (e) {
@@ -75,7 +79,9 @@ export function MethodList(props: {
     props.onChanging();
     try {
       await setAutoCharge(props.clientId, m.id, on);
-      props.onAnnounce(on ? `${m.label} is charged automatically again.` : `${m.label} is no longer charged automatically.`);
+      props.onAnnounce(
+        on ? `${m.label} is charged automatically again.` : `${m.label} is no longer charged automatically.`,
+      );
     } catch (e) {
       props.onFailed(`The switch was not saved: ${failureText(e)}`);
     }
@@ -159,19 +165,33 @@ export function MethodList(props: {
               <span className="pm-pos" aria-hidden="true">
                 {i + 1}
               </span>
-              <span className={`pm-star${m.primary ? '' : ' pm-star-off'}`} title={m.primary ? 'Primary: charged first' : undefined} aria-hidden="true" data-testid={m.primary ? 'pm-star' : undefined}>
+              <span
+                className={`pm-star${m.primary ? '' : ' pm-star-off'}`}
+                title={m.primary ? 'Primary: charged first' : undefined}
+                aria-hidden="true"
+                data-testid={m.primary ? 'pm-star' : undefined}
+              >
                 ★
               </span>
               <span className="pm-label-box">
                 <span className="pm-label" data-testid="method-label">
                   {m.label}
                 </span>
-                <span className="muted small">{m.type === 'card' ? 'Card' : 'US bank account · a debit settles in days'}</span>
+                <span className="muted small">
+                  {m.type === 'card' ? 'Card' : 'US bank account · a debit settles in days'}
+                </span>
               </span>
               <span className={`pm-expiry small${exp?.expired ? ' pm-expired' : ''}`} data-testid="method-expiry">
                 {exp ? exp.text : ''}
               </span>
-              <label className="rc-switch pm-switch" title={m.autoCharge ? 'Automatic top-ups may charge it' : 'Never charged automatically (a staff Retry still can)'}>
+              <label
+                className="rc-switch pm-switch"
+                title={
+                  m.autoCharge
+                    ? 'Automatic top-ups may charge it'
+                    : 'Never charged automatically (a staff Retry still can)'
+                }
+              >
                 <span className="rc-switch-control">
                   <input
                     type="checkbox"
@@ -214,15 +234,10 @@ export function MethodList(props: {
             {m.cooldownUntil ? (
               <div className="pm-cooldown" data-testid="method-cooldown">
                 <span>
-                  <strong>Cooling down until {formatTime(m.cooldownUntil)}</strong> — {m.cooldownReason ?? 'a charge failed'}. Automatic top-ups skip it
-                  until then.
+                  <strong>Cooling down until {formatTime(m.cooldownUntil)}</strong> —{' '}
+                  {m.cooldownReason ?? 'a charge failed'}. Automatic top-ups skip it until then.
                 </span>
-                <button
-                  type="button"
-                  hidden={!canRetry}
-                  onClick={() => props.onRetry(m)}
-                  data-testid="method-retry"
-                >
+                <button type="button" hidden={!canRetry} onClick={() => props.onRetry(m)} data-testid="method-retry">
                   Retry
                 </button>
               </div>

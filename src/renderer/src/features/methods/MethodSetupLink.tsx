@@ -9,7 +9,15 @@ import { formatTime } from '../../time';
 import './MethodSetupLink.css';
 
 /** `onLink` is told of a new link (emailed), or of none (hidden). */
-export function SetupLinkBox({ clientId, link, onLink }: { clientId: number; link: SetupLink; onLink(link: SetupLink | null): void }) {
+export function SetupLinkBox({
+  clientId,
+  link,
+  onLink,
+}: {
+  clientId: number;
+  link: SetupLink;
+  onLink(link: SetupLink | null): void;
+}) {
   const [copied, setCopied] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
   const inputRef = useRef<HTMLInputElement>(null);
@@ -42,12 +50,19 @@ export function SetupLinkBox({ clientId, link, onLink }: { clientId: number; lin
 
   return (
     <div className="pm-setup" data-testid="setup-link">
-      <button type="button" className="icon-button pm-setup-close" aria-label="Hide the link" title="Hide the link" onClick={() => onLink(null)}>
+      <button
+        type="button"
+        className="icon-button pm-setup-close"
+        aria-label="Hide the link"
+        title="Hide the link"
+        onClick={() => onLink(null)}
+      >
         ×
       </button>
       <p>
-        <strong>Send this link to the client.</strong> They open it and add a card or a US bank account themselves on Stripe’s secure page — staff never see
-        or type card numbers. When they are done, press <strong>Refresh</strong> to see the new method here.
+        <strong>Send this link to the client.</strong> They open it and add a card or a US bank account themselves on
+        Stripe’s secure page — staff never see or type card numbers. When they are done, press <strong>Refresh</strong>{' '}
+        to see the new method here.
       </p>
       <div className="pm-setup-row">
         <input
@@ -67,9 +82,9 @@ export function SetupLinkBox({ clientId, link, onLink }: { clientId: number; lin
         </button>
       </div>
       <p className="muted small pm-setup-foot" aria-live="polite">
-        {link.expiresAt ? `The link works until ${formatTime(link.expiresAt)}.` : null} {copied ? <span data-testid="setup-link-copied">{copied}</span> : null}
+        {link.expiresAt ? `The link works until ${formatTime(link.expiresAt)}.` : null}{' '}
+        {copied ? <span data-testid="setup-link-copied">{copied}</span> : null}
       </p>
     </div>
   );
 }
-

@@ -26,13 +26,16 @@ import { SetupLinkBox } from './MethodSetupLink';
 import './PaymentMethodsPanel.css';
 import './methods.css';
 
-
 export function PaymentMethodsPanel({ client }: { client: Client }) {
   const { data, error, refetch } = useClientMethods(client.id);
   const stripe = useStripeStatus();
 
   // A cooldown ends by itself with time, which no event announces: read again when the first one is over.
-  const nextEnd = data?.methods.reduce<string | null>((min, m) => (m.cooldownUntil && (!min || m.cooldownUntil < min) ? m.cooldownUntil : min), null) ?? null;
+  const nextEnd =
+    data?.methods.reduce<string | null>(
+      (min, m) => (m.cooldownUntil && (!min || m.cooldownUntil < min) ? m.cooldownUntil : min),
+      null,
+    ) ?? null;
   useEffect(() => {
     if (!nextEnd) return;
     const wait = Date.parse(nextEnd) - Date.now() + 1000;
@@ -53,8 +56,8 @@ export function PaymentMethodsPanel({ client }: { client: Client }) {
       </header>
       {stripe?.source === 'none' ? (
         <div className="banner banner-info" data-testid="pm-stripe-missing">
-          Stripe is not set up yet: enter the secret key in <a href={hrefOf({ screen: 'settings' })}>Settings → Stripe</a>, then link this client to a Stripe
-          customer.
+          Stripe is not set up yet: enter the secret key in{' '}
+          <a href={hrefOf({ screen: 'settings' })}>Settings → Stripe</a>, then link this client to a Stripe customer.
         </div>
       ) : null}
       {error ? (
@@ -67,10 +70,13 @@ export function PaymentMethodsPanel({ client }: { client: Client }) {
       ) : null}
       {client.currency === POINTS ? (
         <p className="muted" data-testid="pm-points">
-          This client is billed in points, which are not money: it cannot pay through Stripe, so it has no payment methods and no automatic top-ups.
+          This client is billed in points, which are not money: it cannot pay through Stripe, so it has no payment
+          methods and no automatic top-ups.
         </p>
       ) : !data ? (
-        error ? null : <p className="muted">Loading the payment methods…</p>
+        error ? null : (
+          <p className="muted">Loading the payment methods…</p>
+        )
       ) : data.customerId === null ? (
         <LinkCustomer key={client.id} client={client} />
       ) : (
@@ -121,7 +127,12 @@ function Linked(props: { client: Client; customerId: string; methods: PaymentMet
     actions.setDone(null);
   }
 
-  const synced = methods.length ? methods.map((m) => m.syncedAt).sort().at(-1)! : null;
+  const synced = methods.length
+    ? methods
+        .map((m) => m.syncedAt)
+        .sort()
+        .at(-1)!
+    : null;
   const noneAuto = methods.length > 0 && methods.every((m) => !m.autoCharge);
 
   return (
@@ -135,10 +146,24 @@ function Linked(props: { client: Client; customerId: string; methods: PaymentMet
           {synced ? <span className="muted small"> · methods read from Stripe {formatTime(synced)}</span> : null}
         </p>
         <div className="toolbar">
-          <button type="button" onClick={refresh} disabled={busy !== null} hidden={!canRefresh} data-testid="pm-refresh" title="Read the client’s payment methods from Stripe again">
+          <button
+            type="button"
+            onClick={refresh}
+            disabled={busy !== null}
+            hidden={!canRefresh}
+            data-testid="pm-refresh"
+            title="Read the client’s payment methods from Stripe again"
+          >
             {busy === 'refresh' ? 'Refreshing…' : 'Refresh'}
           </button>
-          <button type="button" className="primary" onClick={makeLink} disabled={busy !== null} hidden={!canLink} data-testid="pm-add">
+          <button
+            type="button"
+            className="primary"
+            onClick={makeLink}
+            disabled={busy !== null}
+            hidden={!canLink}
+            data-testid="pm-add"
+          >
             {busy === 'setup' ? 'Making the link…' : 'Add a payment method'}
           </button>
         </div>
@@ -162,14 +187,16 @@ function Linked(props: { client: Client; customerId: string; methods: PaymentMet
             <li>
               Press <strong>Add a payment method</strong> and send the link to {client.name} ({client.billingEmail}).
             </li>
-            <li>The client opens it and adds a card or a US bank account on Stripe’s page. Staff never type card numbers.</li>
+            <li>
+              The client opens it and adds a card or a US bank account on Stripe’s page. Staff never type card numbers.
+            </li>
             <li>
               Press <strong>Refresh</strong>: the new method appears here, set to auto-charge.
             </li>
           </ol>
           <p className="muted small">
-            With several methods, automatic top-ups try them in the order listed: the first (★) is the primary; when a charge fails, the next one is tried and
-            the failed one rests for 48 hours.
+            With several methods, automatic top-ups try them in the order listed: the first (★) is the primary; when a
+            charge fails, the next one is tried and the failed one rests for 48 hours.
           </p>
         </div>
       ) : (
@@ -200,8 +227,9 @@ function Linked(props: { client: Client; customerId: string; methods: PaymentMet
       <div className="visually-hidden" aria-live="polite" data-testid="pm-announce">
         {announce}
       </div>
-      {retrying ? <RetryMethod client={client} method={retrying} onClose={() => setRetrying(null)} onStarted={actions.setDone} /> : null}
+      {retrying ? (
+        <RetryMethod client={client} method={retrying} onClose={() => setRetrying(null)} onStarted={actions.setDone} />
+      ) : null}
     </div>
   );
 }
-

@@ -29,7 +29,11 @@ export async function refreshFromStripe(clientId: number): Promise<PaymentMethod
 }
 
 /** Shows `change` of the client's methods at once; the core's answer replaces it, or a refusal puts the stored ones back and throws. */
-async function optimistic(clientId: number, change: (methods: PaymentMethod[]) => PaymentMethod[] | null, call: () => Promise<ClientMethods>) {
+async function optimistic(
+  clientId: number,
+  change: (methods: PaymentMethod[]) => PaymentMethod[] | null,
+  call: () => Promise<ClientMethods>,
+) {
   update('methods.list', (data, input) => {
     const next = input.clientId === clientId ? change(data.methods) : null;
     return next ? { ...data, methods: next } : data;
@@ -64,7 +68,8 @@ export function reorder(clientId: number, order: number[]): Promise<void> {
 }
 
 /** A new Checkout link for the client; with email, also emailed to the client's billing address. */
-export const makeSetupLink = (clientId: number, email = false): Promise<SetupLink> => api().call('methods.setupLink', { clientId, email });
+export const makeSetupLink = (clientId: number, email = false): Promise<SetupLink> =>
+  api().call('methods.setupLink', { clientId, email });
 
 /** Charges one method now for the recharge amount (a staff action, audited). */
 export const retryMethod = (methodId: number): Promise<Charge> => api().call('charges.retry', { methodId });

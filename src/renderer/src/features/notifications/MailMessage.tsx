@@ -24,7 +24,11 @@ const STYLE_ELEMENT = /<style\b[^>]*>[\s\S]*?<\/style\s*>/gi;
  * template, a new document) applies the page's CSP to the style attributes it meets and reports each one.
  */
 export function withoutInlineStyles(html: string): string {
-  return html.replace(STYLE_ELEMENT, '').replace(START_TAG, (tag) => tag.replace(ATTRIBUTE, (attr, name: string) => (name.toLowerCase() === 'style' ? '' : attr)));
+  return html
+    .replace(STYLE_ELEMENT, '')
+    .replace(START_TAG, (tag) =>
+      tag.replace(ATTRIBUTE, (attr, name: string) => (name.toLowerCase() === 'style' ? '' : attr)),
+    );
 }
 
 /** The message's HTML without what the CSP would refuse in the frame: inline styles, scripts, remote links. */
@@ -44,7 +48,8 @@ export function previewHtml(html: string): string {
   // Images from elsewhere are refused by the CSP as well: keep their words.
   doc.querySelectorAll('img').forEach((img) => {
     const src = img.getAttribute('src') ?? '';
-    if (!src.startsWith('data:')) img.replaceWith(doc.createTextNode(img.getAttribute('alt') ? `[${img.getAttribute('alt')}]` : '[image]'));
+    if (!src.startsWith('data:'))
+      img.replaceWith(doc.createTextNode(img.getAttribute('alt') ? `[${img.getAttribute('alt')}]` : '[image]'));
   });
   return `<!doctype html>\n${doc.documentElement.outerHTML}`;
 }
@@ -63,7 +68,9 @@ export function MailMessage({ message }: { message: RenderedMessage }) {
         </div>
         <div>
           <dt>To</dt>
-          <dd data-testid="mail-to">{message.to.length ? message.to.join(', ') : <span className="muted">nobody</span>}</dd>
+          <dd data-testid="mail-to">
+            {message.to.length ? message.to.join(', ') : <span className="muted">nobody</span>}
+          </dd>
         </div>
         {message.replyTo ? (
           <div>
@@ -84,16 +91,33 @@ export function MailMessage({ message }: { message: RenderedMessage }) {
             Show the message as
           </legend>
           <label>
-            <input type="radio" name="mail-view" value="text" checked={view === 'text'} onChange={() => setView('text')} data-testid="mail-view-text" />
+            <input
+              type="radio"
+              name="mail-view"
+              value="text"
+              checked={view === 'text'}
+              onChange={() => setView('text')}
+              data-testid="mail-view-text"
+            />
             Text
           </label>
           <label>
-            <input type="radio" name="mail-view" value="html" checked={view === 'html'} onChange={() => setView('html')} data-testid="mail-view-html" />
+            <input
+              type="radio"
+              name="mail-view"
+              value="html"
+              checked={view === 'html'}
+              onChange={() => setView('html')}
+              data-testid="mail-view-html"
+            />
             HTML
           </label>
         </fieldset>
         {view === 'html' ? (
-          <span className="muted small">Shown without the email's own colours and fonts (this app's security policy keeps them out), and links are not followed.</span>
+          <span className="muted small">
+            Shown without the email's own colours and fonts (this app's security policy keeps them out), and links are
+            not followed.
+          </span>
         ) : null}
       </div>
       {view === 'text' ? (
@@ -101,7 +125,13 @@ export function MailMessage({ message }: { message: RenderedMessage }) {
           {message.text}
         </pre>
       ) : (
-        <iframe className="mail-html" sandbox="" srcDoc={html} title={`The message as HTML: ${message.subject}`} data-testid="mail-html" />
+        <iframe
+          className="mail-html"
+          sandbox=""
+          srcDoc={html}
+          title={`The message as HTML: ${message.subject}`}
+          data-testid="mail-html"
+        />
       )}
     </div>
   );

@@ -20,12 +20,26 @@ export const RULE_LABEL: Record<ProfileRuleKind, string> = {
  * The status of a notification as a badge. "retrying" when it is queued after a failed attempt (the error
  * is its title); "Suppressed: quota" says why nothing was sent.
  */
-export function NotificationStatusBadge({ n }: { n: Pick<Notification, 'status' | 'suppressed'> & Partial<Pick<Notification, 'attempts' | 'error'>> }) {
+export function NotificationStatusBadge({
+  n,
+}: {
+  n: Pick<Notification, 'status' | 'suppressed'> & Partial<Pick<Notification, 'attempts' | 'error'>>;
+}) {
   const retrying = isRetrying({ status: n.status, attempts: n.attempts ?? 0 });
-  const text = retrying ? 'Retrying' : n.status === 'suppressed' && n.suppressed ? `Suppressed: ${SUPPRESSED_LABEL[n.suppressed]}` : STATUS_LABEL[n.status];
-  const title = retrying ? `Retrying after ${n.attempts} failed ${n.attempts === 1 ? 'attempt' : 'attempts'}${n.error ? `: ${n.error}` : ''}` : STATUS_TITLE[n.status];
+  const text = retrying
+    ? 'Retrying'
+    : n.status === 'suppressed' && n.suppressed
+      ? `Suppressed: ${SUPPRESSED_LABEL[n.suppressed]}`
+      : STATUS_LABEL[n.status];
+  const title = retrying
+    ? `Retrying after ${n.attempts} failed ${n.attempts === 1 ? 'attempt' : 'attempts'}${n.error ? `: ${n.error}` : ''}`
+    : STATUS_TITLE[n.status];
   return (
-    <span className={`lb-badge nstatus nstatus-${retrying ? 'retrying' : n.status}`} title={title} data-testid="notification-status">
+    <span
+      className={`lb-badge nstatus nstatus-${retrying ? 'retrying' : n.status}`}
+      title={title}
+      data-testid="notification-status"
+    >
       {text}
     </span>
   );
@@ -45,9 +59,19 @@ export function NotificationTimeline(props: {
       ) : (
         <ol className="lb-timeline">
           {props.notifications.map((n) => (
-            <li key={n.id} className={`lb-event lb-event-${n.status}`} data-testid={`notification-${n.id}`} data-status={n.status} data-rule={n.rule}>
+            <li
+              key={n.id}
+              className={`lb-event lb-event-${n.status}`}
+              data-testid={`notification-${n.id}`}
+              data-status={n.status}
+              data-rule={n.rule}
+            >
               <div className="lb-event-head">
-                <a className="lb-event-time nowrap" href={hrefOf({ screen: 'notification', id: n.id })} title={`${relativeTime(n.decidedAt, props.now, { past: true })}: open notification #${n.id}`}>
+                <a
+                  className="lb-event-time nowrap"
+                  href={hrefOf({ screen: 'notification', id: n.id })}
+                  title={`${relativeTime(n.decidedAt, props.now, { past: true })}: open notification #${n.id}`}
+                >
                   <time dateTime={n.decidedAt}>{formatTime(n.decidedAt)}</time>
                 </a>
                 <span className="lb-event-rule">{n.rule ? `${RULE_LABEL[n.rule]} rule` : KIND_LABEL[n.kind]}</span>
@@ -75,7 +99,12 @@ export function NotificationTimeline(props: {
       )}
       {props.hasMore ? (
         <div className="load-more">
-          <button type="button" onClick={props.onLoadMore} disabled={props.loadingMore} data-testid="notifications-load-more">
+          <button
+            type="button"
+            onClick={props.onLoadMore}
+            disabled={props.loadingMore}
+            data-testid="notifications-load-more"
+          >
             {props.loadingMore ? 'Loading…' : 'Load more'}
           </button>
         </div>

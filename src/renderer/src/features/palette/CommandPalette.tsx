@@ -27,8 +27,20 @@ interface Item {
 
 /** What the palette can do besides going somewhere, found by typing a word of it ("export", "audit"). */
 const ACTIONS: readonly Item[] = [
-  { key: 'a-export-notifications', group: 'Actions', label: 'Export the notification log…', route: { screen: 'notifications' }, query: { export: '1' } },
-  { key: 'a-export-audit', group: 'Actions', label: 'Export the audit log…', route: { screen: 'audit' }, query: { export: '1' } },
+  {
+    key: 'a-export-notifications',
+    group: 'Actions',
+    label: 'Export the notification log…',
+    route: { screen: 'notifications' },
+    query: { export: '1' },
+  },
+  {
+    key: 'a-export-audit',
+    group: 'Actions',
+    label: 'Export the audit log…',
+    route: { screen: 'audit' },
+    query: { export: '1' },
+  },
 ];
 
 /** Is this keydown the palette's shortcut (Ctrl+K, or ⌘K on a Mac)? */
@@ -37,7 +49,8 @@ export function isPaletteKey(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey
 }
 
 const usePalette = create<{ open: boolean }>(() => ({ open: false }));
-const setOpen = (open: boolean | ((o: boolean) => boolean)) => usePalette.setState((s) => ({ open: typeof open === 'function' ? open(s.open) : open }));
+const setOpen = (open: boolean | ((o: boolean) => boolean)) =>
+  usePalette.setState((s) => ({ open: typeof open === 'function' ? open(s.open) : open }));
 
 /** Mounted once in the window: listens for the shortcut and shows the palette. */
 export function CommandPalette() {
@@ -58,7 +71,13 @@ export function CommandPalette() {
 export function PaletteButton() {
   const mac = /Mac|iPhone|iPad/.test(navigator.platform);
   return (
-    <button type="button" className="nav-palette" onClick={() => setOpen(true)} aria-keyshortcuts={mac ? 'Meta+K' : 'Control+K'} data-testid="palette-button">
+    <button
+      type="button"
+      className="nav-palette"
+      onClick={() => setOpen(true)}
+      aria-keyshortcuts={mac ? 'Meta+K' : 'Control+K'}
+      data-testid="palette-button"
+    >
       <span>Go to…</span>
       <kbd>{mac ? '⌘K' : 'Ctrl K'}</kbd>
     </button>
@@ -81,14 +100,29 @@ function Palette({ onClose }: { onClose(): void }) {
 
   const items = useMemo<Item[]>(() => {
     const q = query.toLowerCase();
-    const sections: Item[] = SECTIONS.filter((s) => !q || s.label.toLowerCase().includes(q) || s.section.includes(q)).map((s) => ({
+    const sections: Item[] = SECTIONS.filter(
+      (s) => !q || s.label.toLowerCase().includes(q) || s.section.includes(q),
+    ).map((s) => ({
       key: `s-${s.section}`,
       group: 'Go to',
       label: `Go to ${s.label}`,
       route: { screen: s.section },
     }));
-    const found: Item[] = clients.map((c) => ({ key: `c-${c.id}`, group: 'Clients', label: c.name, detail: c.externalRef, route: { screen: 'client', id: c.id } }));
-    const actions = q ? ACTIONS.filter((a) => a.label.toLowerCase().split(/\W+/).some((w) => w.startsWith(q))) : [];
+    const found: Item[] = clients.map((c) => ({
+      key: `c-${c.id}`,
+      group: 'Clients',
+      label: c.name,
+      detail: c.externalRef,
+      route: { screen: 'client', id: c.id },
+    }));
+    const actions = q
+      ? ACTIONS.filter((a) =>
+          a.label
+            .toLowerCase()
+            .split(/\W+/)
+            .some((w) => w.startsWith(q)),
+        )
+      : [];
     // A name typed is usually a client: clients first once there is something to search.
     return q ? [...found, ...sections, ...actions] : sections;
   }, [clients, query]);
@@ -109,7 +143,10 @@ function Palette({ onClose }: { onClose(): void }) {
     navigate(item.route, item.query);
   }
 
-  const groups = (['Clients', 'Go to', 'Actions'] as const).map((g) => ({ name: g, items: items.map((it, i) => ({ it, i })).filter((x) => x.it.group === g) }));
+  const groups = (['Clients', 'Go to', 'Actions'] as const).map((g) => ({
+    name: g,
+    items: items.map((it, i) => ({ it, i })).filter((x) => x.it.group === g),
+  }));
 
   return (
     <Dialog title="Go to a client or a section" onClose={onClose} testId="command-palette">
@@ -174,7 +211,11 @@ function Palette({ onClose }: { onClose(): void }) {
           )}
         </div>
         <p className="palette-status muted small" role="status" data-testid="palette-status">
-          {query && searching ? 'Searching clients…' : query && clients.length === 0 ? `No client name or reference starts with “${query}”.` : ''}
+          {query && searching
+            ? 'Searching clients…'
+            : query && clients.length === 0
+              ? `No client name or reference starts with “${query}”.`
+              : ''}
         </p>
         <p className="palette-keys muted small">
           <kbd>↑</kbd> <kbd>↓</kbd> to move · <kbd>Enter</kbd> to open · <kbd>Esc</kbd> to close

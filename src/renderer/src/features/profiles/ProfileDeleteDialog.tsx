@@ -24,7 +24,8 @@ export function deleteConsequences(p: Profile): string[] {
   const cur = p.currency === POINTS ? 'points' : p.currency;
   const uses = p.clientCount === 1 ? 'uses' : 'use';
   const lines = [`${clients(p.clientCount)} ${uses} this profile.`];
-  const assigned = p.assignedClients === 1 ? 'Its 1 assigned client' : `Its ${count.format(p.assignedClients)} assigned clients`;
+  const assigned =
+    p.assignedClients === 1 ? 'Its 1 assigned client' : `Its ${count.format(p.assignedClients)} assigned clients`;
   if (p.isDefault) {
     lines.push(
       `It is ${p.resellerName}'s default ${cur} profile: the clients that follow it will have no low balance profile — no low balance notifications — until another ${cur} profile is made the default.`,
@@ -52,7 +53,11 @@ export function deletedNote(name: string, r: DeleteResult): string {
     : `Deleted “${name}”. ${moved} and now ${one ? 'has' : 'have'} no profile.`;
 }
 
-export function ProfileDeleteDialog(props: { profile: Profile; onClose(): void; onDeleted(result: DeleteResult, profile: Profile): void }) {
+export function ProfileDeleteDialog(props: {
+  profile: Profile;
+  onClose(): void;
+  onDeleted(result: DeleteResult, profile: Profile): void;
+}) {
   // Read again on opening, so the counts are today's.
   const fresh = useChannel('profiles.get', { id: props.profile.id });
   const p = (!fresh.loading && fresh.data) || props.profile;
@@ -70,7 +75,8 @@ export function ProfileDeleteDialog(props: { profile: Profile; onClose(): void; 
     <Dialog title="Delete profile" onClose={props.onClose} testId="profile-delete-dialog">
       <div className="profile-delete" data-testid="profile-delete-message">
         <p>
-          Delete the low balance profile <strong data-testid="profile-delete-name">{p.name}</strong> of {p.resellerName}?
+          Delete the low balance profile <strong data-testid="profile-delete-name">{p.name}</strong> of {p.resellerName}
+          ?
         </p>
         {deleteConsequences(p).map((line) => (
           <p key={line}>{line}</p>
@@ -82,7 +88,13 @@ export function ProfileDeleteDialog(props: { profile: Profile; onClose(): void; 
         <button type="button" ref={cancelRef} onClick={props.onClose} data-testid="cancel-delete-profile">
           Cancel
         </button>
-        <button type="button" className="profile-danger" disabled={busy} onClick={() => void confirm()} data-testid="confirm-delete-profile">
+        <button
+          type="button"
+          className="profile-danger"
+          disabled={busy}
+          onClick={() => void confirm()}
+          data-testid="confirm-delete-profile"
+        >
           {busy ? 'Deleting…' : 'Delete profile'}
         </button>
       </div>

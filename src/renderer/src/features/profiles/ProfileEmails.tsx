@@ -19,7 +19,13 @@ export function joinEmails(emails: readonly string[]): string {
   return emails.join('\n');
 }
 
-export function ProfileEmails(props: { name: string; value: string; error?: string; onChange(text: string): void; label?: string }) {
+export function ProfileEmails(props: {
+  name: string;
+  value: string;
+  error?: string;
+  onChange(text: string): void;
+  label?: string;
+}) {
   const count = splitEmails(props.value).length;
   return (
     <Field
@@ -27,7 +33,11 @@ export function ProfileEmails(props: { name: string; value: string; error?: stri
       name={props.name}
       error={props.error}
       className="profile-emails"
-      hint={count ? `${count} ${count === 1 ? 'address' : 'addresses'}. One a line, or separated by commas.` : 'One a line, or separated by commas (at most 20).'}
+      hint={
+        count
+          ? `${count} ${count === 1 ? 'address' : 'addresses'}. One a line, or separated by commas.`
+          : 'One a line, or separated by commas (at most 20).'
+      }
     >
       {(p) => (
         <textarea

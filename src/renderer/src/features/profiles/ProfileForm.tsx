@@ -15,7 +15,20 @@ import { formRead, useFormSubmit, type FormRead } from '../../ui/useFormSubmit';
 import { useChannel } from '../../data/useChannel';
 import { useCan } from '../../stores/session';
 import { Field, FormDone, FormError, onCtrlEnter, ReadOnlyFields, RoleNote } from '../../ui/Field';
-import { Check, Duration, readRules, RULE_KEYS, RULES, RuleSection, ruleValuesOf, splitHours, wholeNumber, type RuleId, type RuleValues, type Unit } from './ProfileRule';
+import {
+  Check,
+  Duration,
+  readRules,
+  RULE_KEYS,
+  RULES,
+  RuleSection,
+  ruleValuesOf,
+  splitHours,
+  wholeNumber,
+  type RuleId,
+  type RuleValues,
+  type Unit,
+} from './ProfileRule';
 import { ResellerOptions } from '../clients/ResellerForm';
 import './ProfileForm.css';
 import './profiles.css';
@@ -38,7 +51,10 @@ export type ProfileInput = Omit<ChannelInput<'profiles.create'>, 'resellerId'> &
 /** Every input a core error can name; a longer name wins ("staffRule.emails" over "staffRule"). */
 const KEYS = ['name', 'resellerId', 'currency', 'sortOrder', 'maxQty', 'periodHours', 'isDefault', ...RULE_KEYS];
 
-export function valuesOf(p?: Profile, defaults: { resellerId?: number | null; currency?: string } = {}): ProfileFormValues {
+export function valuesOf(
+  p?: Profile,
+  defaults: { resellerId?: number | null; currency?: string } = {},
+): ProfileFormValues {
   const currency = p?.currency ?? defaults.currency ?? 'USD';
   const [period, periodUnit] = splitHours(p?.periodHours ?? 24);
   return {
@@ -91,7 +107,9 @@ export function ProfileForm(props: {
   const canSave = useCan(props.initial ? 'profiles.update' : 'profiles.create');
   const p = props.initial;
   const [values, setValues] = useState<ProfileFormValues>(() =>
-    valuesOf(p, { resellerId: props.defaultResellerId ?? (props.resellers.length === 1 ? props.resellers[0].id : null) }),
+    valuesOf(p, {
+      resellerId: props.defaultResellerId ?? (props.resellers.length === 1 ? props.resellers[0].id : null),
+    }),
   );
   const sentRef = useRef<ProfileInput | null>(null);
   const resellerId = values.resellerId;
@@ -114,7 +132,8 @@ export function ProfileForm(props: {
     setValues(next);
   };
   const set = <K extends keyof ProfileFormValues>(k: K, v: ProfileFormValues[K]) => change((s) => ({ ...s, [k]: v }));
-  const setRule = (kind: ProfileRuleKind, patch: Partial<RuleValues>) => change((s) => ({ ...s, rules: { ...s.rules, [kind]: { ...s.rules[kind], ...patch } } }));
+  const setRule = (kind: ProfileRuleKind, patch: Partial<RuleValues>) =>
+    change((s) => ({ ...s, rules: { ...s.rules, [kind]: { ...s.rules[kind], ...patch } } }));
 
   const currencies: string[] = [...COMMON_CURRENCIES];
   if (!currencies.includes(cur)) currencies.unshift(cur);
@@ -175,13 +194,30 @@ export function ProfileForm(props: {
         : `${capitalize(resellerLabel)} has no default ${curLabel} profile: its ${curLabel} clients without a profile of their own get no low balance notifications.`;
 
   return (
-    <form ref={form.ref} className="form profile-form" onSubmit={submit} onKeyDown={onKeyDown} aria-label={p ? `Edit profile ${p.name}` : 'New profile'} noValidate data-testid="profile-form">
+    <form
+      ref={form.ref}
+      className="form profile-form"
+      onSubmit={submit}
+      onKeyDown={onKeyDown}
+      aria-label={p ? `Edit profile ${p.name}` : 'New profile'}
+      noValidate
+      data-testid="profile-form"
+    >
       <ReadOnlyFields readOnly={!canSave}>
         <section className="card profile-section" aria-labelledby="profile-general">
           <h2 id="profile-general">General</h2>
           <div className="profile-grid">
             <Field label="Name" name="name" error={errors.name} className="profile-span-2">
-              {(f) => <input {...f} value={values.name} onChange={(e) => set('name', e.target.value)} autoFocus={!p} autoComplete="off" maxLength={120} />}
+              {(f) => (
+                <input
+                  {...f}
+                  value={values.name}
+                  onChange={(e) => set('name', e.target.value)}
+                  autoFocus={!p}
+                  autoComplete="off"
+                  maxLength={120}
+                />
+              )}
             </Field>
             <Field
               label="Reseller"
@@ -195,7 +231,11 @@ export function ProfileForm(props: {
                   value={values.resellerId ?? ''}
                   disabled={inUse}
                   onChange={(e) =>
-                    change((s) => ({ ...s, resellerId: e.target.value ? Number(e.target.value) : null, rules: { ...s.rules, staff: { ...s.rules.staff, staffIds: [] } } }))
+                    change((s) => ({
+                      ...s,
+                      resellerId: e.target.value ? Number(e.target.value) : null,
+                      rules: { ...s.rules, staff: { ...s.rules.staff, staffIds: [] } },
+                    }))
                   }
                 >
                   <option value="">Choose a reseller</option>
@@ -203,7 +243,12 @@ export function ProfileForm(props: {
                 </select>
               )}
             </Field>
-            <Field label="Currency" name="currency" error={errors.currency} hint={inUse ? `Fixed: ${p!.clientCount} clients in ${p!.currency} use it.` : undefined}>
+            <Field
+              label="Currency"
+              name="currency"
+              error={errors.currency}
+              hint={inUse ? `Fixed: ${p!.clientCount} clients in ${p!.currency} use it.` : undefined}
+            >
               {(f) => (
                 <select {...f} value={cur} disabled={inUse} onChange={(e) => set('currency', e.target.value)}>
                   {currencies.map((code) => (
@@ -215,10 +260,37 @@ export function ProfileForm(props: {
               )}
             </Field>
             <Field label="Sort order" name="sortOrder" error={errors.sortOrder} hint="Lower comes first in the list.">
-              {(f) => <input {...f} type="number" className="num" min={0} max={1000000} step={1} value={values.sortOrder} onChange={(e) => set('sortOrder', e.target.value)} />}
+              {(f) => (
+                <input
+                  {...f}
+                  type="number"
+                  className="num"
+                  min={0}
+                  max={1000000}
+                  step={1}
+                  value={values.sortOrder}
+                  onChange={(e) => set('sortOrder', e.target.value)}
+                />
+              )}
             </Field>
-            <Field label="Max Qty" name="maxQty" error={errors.maxQty} hint="Most notifications per rule; the count restarts when the balance is refilled.">
-              {(f) => <input {...f} type="number" className="num" min={1} max={1000} step={1} value={values.maxQty} onChange={(e) => set('maxQty', e.target.value)} />}
+            <Field
+              label="Max Qty"
+              name="maxQty"
+              error={errors.maxQty}
+              hint="Most notifications per rule; the count restarts when the balance is refilled."
+            >
+              {(f) => (
+                <input
+                  {...f}
+                  type="number"
+                  className="num"
+                  min={1}
+                  max={1000}
+                  step={1}
+                  value={values.maxQty}
+                  onChange={(e) => set('maxQty', e.target.value)}
+                />
+              )}
             </Field>
             <Duration
               label="Period"
@@ -232,7 +304,13 @@ export function ProfileForm(props: {
               onUnit={(u) => set('periodUnit', u)}
             />
           </div>
-          <Check name="isDefault" checked={isDefault} onChange={(c) => set('isDefault', c)} error={errors.isDefault} hint={defaultHint}>
+          <Check
+            name="isDefault"
+            checked={isDefault}
+            onChange={(c) => set('isDefault', c)}
+            error={errors.isDefault}
+            hint={defaultHint}
+          >
             Default profile for this reseller and currency
           </Check>
         </section>

@@ -70,12 +70,19 @@ export const RULES: readonly RuleSpec[] = [
   {
     kind: 'inactivity',
     title: 'Inactivity notification',
-    intro: 'Fires only when the client had no usage charges for the time set below: usually a lower threshold, for clients who stopped using the service.',
+    intro:
+      'Fires only when the client had no usage charges for the time set below: usually a lower threshold, for clients who stopped using the service.',
     enabled: false,
     threshold: true,
     notify: 'notifyClient',
     notifyLabel: () => "Notify the client's billing email",
-    hours: { field: 'inactivityHours', label: 'Inactivity', hint: 'Fires only when the client had no usage charges for this long.', default: 168, inStack: false },
+    hours: {
+      field: 'inactivityHours',
+      label: 'Inactivity',
+      hint: 'Fires only when the client had no usage charges for this long.',
+      default: 168,
+      inStack: false,
+    },
   },
   {
     kind: 'forecast',
@@ -101,7 +108,15 @@ export const ruleId = (kind: ProfileRuleKind): RuleId => `${kind}Rule`;
 /** Every input of a rule a core error can name ("clientRule.emails.1" is under clientRule.emails). */
 export const RULE_KEYS: readonly string[] = RULES.flatMap((r) => {
   const id = ruleId(r.kind);
-  return [id, `${id}.enabled`, `${id}.threshold`, `${id}.emails`, `${id}.${r.notify}`, ...(r.staffUsers ? [`${id}.staffIds`] : []), ...(r.hours ? [`${id}.${r.hours.field}`] : [])];
+  return [
+    id,
+    `${id}.enabled`,
+    `${id}.threshold`,
+    `${id}.emails`,
+    `${id}.${r.notify}`,
+    ...(r.staffUsers ? [`${id}.staffIds`] : []),
+    ...(r.hours ? [`${id}.${r.hours.field}`] : []),
+  ];
 });
 
 /** One rule as the form holds it: what was typed, as typed. */
@@ -163,7 +178,12 @@ export function ruleValuesOf(p: Profile | undefined, currency: string): Record<P
  * What the core is sent for each rule, with the errors found in what was typed (keyed as the core names
  * them). `staffIds` are the users of the chosen reseller that are ticked.
  */
-export function readRules(rules: Record<ProfileRuleKind, RuleValues>, currency: string, found: FieldErrors, staffIds: number[]): Record<RuleId, StoredRule> {
+export function readRules(
+  rules: Record<ProfileRuleKind, RuleValues>,
+  currency: string,
+  found: FieldErrors,
+  staffIds: number[],
+): Record<RuleId, StoredRule> {
   const out = {} as Record<RuleId, StoredRule>;
   for (const r of RULES) {
     const id = ruleId(r.kind);
@@ -216,14 +236,24 @@ export function RuleSection(props: {
     />
   ) : null;
   return (
-    <section className={`card profile-section${v.enabled ? '' : ' profile-section-off'}`} aria-labelledby={titleId} data-testid={`section-${id}`}>
+    <section
+      className={`card profile-section${v.enabled ? '' : ' profile-section-off'}`}
+      aria-labelledby={titleId}
+      data-testid={`section-${id}`}
+    >
       <header className="profile-section-head">
         <div>
           <h2 id={titleId}>{spec.title}</h2>
           <p className="muted small">{spec.intro}</p>
         </div>
         <label className="profile-check profile-switch" htmlFor={switchId}>
-          <input id={switchId} type="checkbox" name={`${id}.enabled`} checked={v.enabled} onChange={(e) => props.onChange({ enabled: e.target.checked })} />
+          <input
+            id={switchId}
+            type="checkbox"
+            name={`${id}.enabled`}
+            checked={v.enabled}
+            onChange={(e) => props.onChange({ enabled: e.target.checked })}
+          />
           <span>{v.enabled ? 'On' : 'Off'}</span>
         </label>
       </header>
@@ -232,7 +262,9 @@ export function RuleSection(props: {
           {ruleError}
         </div>
       ) : null}
-      {v.enabled ? null : <p className="profile-off-note muted small">Off: this rule sends nothing. Its settings are kept.</p>}
+      {v.enabled ? null : (
+        <p className="profile-off-note muted small">Off: this rule sends nothing. Its settings are kept.</p>
+      )}
       <div className="profile-rule-body">
         <div className="profile-rule-grid">
           <div className="profile-stack">
@@ -246,15 +278,31 @@ export function RuleSection(props: {
               />
             ) : null}
             {spec.hours?.inStack ? hours : null}
-            <Check name={`${id}.${spec.notify}`} checked={v.notify} onChange={(c) => props.onChange({ notify: c })} error={errors[`${id}.${spec.notify}`]}>
+            <Check
+              name={`${id}.${spec.notify}`}
+              checked={v.notify}
+              onChange={(c) => props.onChange({ notify: c })}
+              error={errors[`${id}.${spec.notify}`]}
+            >
               {spec.notifyLabel(props.reseller)}
             </Check>
           </div>
           {spec.staffUsers ? (
-            <StaffUsers reseller={props.reseller} staff={props.staff} chosen={v.staffIds} error={errors[`${id}.staffIds`]} onChange={(ids) => props.onChange({ staffIds: ids })} />
+            <StaffUsers
+              reseller={props.reseller}
+              staff={props.staff}
+              chosen={v.staffIds}
+              error={errors[`${id}.staffIds`]}
+              onChange={(ids) => props.onChange({ staffIds: ids })}
+            />
           ) : null}
           {spec.hours && !spec.hours.inStack ? hours : null}
-          <ProfileEmails name={`${id}.emails`} value={v.emails} error={errors[`${id}.emails`]} onChange={(t) => props.onChange({ emails: t })} />
+          <ProfileEmails
+            name={`${id}.emails`}
+            value={v.emails}
+            error={errors[`${id}.emails`]}
+            onChange={(t) => props.onChange({ emails: t })}
+          />
         </div>
       </div>
     </section>
@@ -262,9 +310,17 @@ export function RuleSection(props: {
 }
 
 /** A checkbox with its label beside it, and its own hint and error lines. */
-export function Check(props: { name: string; checked: boolean; onChange(checked: boolean): void; error?: string; hint?: ReactNode; children: ReactNode }) {
+export function Check(props: {
+  name: string;
+  checked: boolean;
+  onChange(checked: boolean): void;
+  error?: string;
+  hint?: ReactNode;
+  children: ReactNode;
+}) {
   const id = useId();
-  const describedBy = [props.error ? `${id}-error` : '', props.hint ? `${id}-hint` : ''].filter(Boolean).join(' ') || undefined;
+  const describedBy =
+    [props.error ? `${id}-error` : '', props.hint ? `${id}-hint` : ''].filter(Boolean).join(' ') || undefined;
   return (
     <div className={`profile-check-field${props.error ? ' field-invalid' : ''}`}>
       <label className="profile-check" htmlFor={id}>
@@ -285,7 +341,12 @@ export function Check(props: { name: string; checked: boolean; onChange(checked:
         </div>
       ) : null}
       {props.error ? (
-        <div className="field-error profile-check-hint" id={`${id}-error`} role="alert" data-testid={`error-${props.name}`}>
+        <div
+          className="field-error profile-check-hint"
+          id={`${id}-error`}
+          role="alert"
+          data-testid={`error-${props.name}`}
+        >
           {props.error}
         </div>
       ) : null}
@@ -309,8 +370,21 @@ export function Duration(props: {
     <Field label={props.label} name={props.name} error={props.error} hint={props.hint}>
       {(f) => (
         <div className="profile-duration">
-          <input {...f} type="number" className="num" min={1} step={1} value={props.value} onChange={(e) => props.onValue(e.target.value)} />
-          <select name={props.unitName} aria-label={`${props.label} unit`} value={props.unit} onChange={(e) => props.onUnit(e.target.value as Unit)}>
+          <input
+            {...f}
+            type="number"
+            className="num"
+            min={1}
+            step={1}
+            value={props.value}
+            onChange={(e) => props.onValue(e.target.value)}
+          />
+          <select
+            name={props.unitName}
+            aria-label={`${props.label} unit`}
+            value={props.unit}
+            onChange={(e) => props.onUnit(e.target.value as Unit)}
+          >
             <option value="hours">hours</option>
             <option value="days">days</option>
           </select>
@@ -321,9 +395,16 @@ export function Duration(props: {
 }
 
 /** The reseller's staff users to notify, as checkboxes. */
-function StaffUsers(props: { reseller: Reseller | null; staff: StaffUser[] | undefined; chosen: number[]; error?: string; onChange(ids: number[]): void }) {
+function StaffUsers(props: {
+  reseller: Reseller | null;
+  staff: StaffUser[] | undefined;
+  chosen: number[];
+  error?: string;
+  onChange(ids: number[]): void;
+}) {
   const labelId = useId();
-  const toggle = (id: number, on: boolean) => props.onChange(on ? [...props.chosen.filter((x) => x !== id), id] : props.chosen.filter((x) => x !== id));
+  const toggle = (id: number, on: boolean) =>
+    props.onChange(on ? [...props.chosen.filter((x) => x !== id), id] : props.chosen.filter((x) => x !== id));
   return (
     <div className={`field profile-users${props.error ? ' field-invalid' : ''}`} role="group" aria-labelledby={labelId}>
       <span className="profile-label" id={labelId}>

@@ -3,13 +3,34 @@
  * typed ("$10", "10 USD") and is dropped before parseAmount reads the figure as minor units; another
  * currency's ("€10" in a USD profile) is refused with a sentence that names both, never converted.
  */
-import { COMMON_CURRENCIES, exponentOf, formatMoney, isCurrency, MoneyError, parseAmount, POINTS } from '../../../../shared/money';
+import {
+  COMMON_CURRENCIES,
+  exponentOf,
+  formatMoney,
+  isCurrency,
+  MoneyError,
+  parseAmount,
+  POINTS,
+} from '../../../../shared/money';
 import { Field } from '../../ui/Field';
 
 /** Runs of what is not a digit, a sign, a separator or a space: "$", "US$", "EUR", "kr", "pts". */
 const TOKEN = /[^\d\s.,+\-\u00a0\u202f]+/g;
 const POINT_WORDS = ['pts', 'pt', 'points', 'point'];
-const SYMBOL_LOCALES = ['en-US', 'en-GB', 'en-CA', 'en-AU', 'en-IN', 'de-DE', 'fr-FR', 'ja-JP', 'pt-BR', 'es-MX', 'sv-SE', 'de-CH'];
+const SYMBOL_LOCALES = [
+  'en-US',
+  'en-GB',
+  'en-CA',
+  'en-AU',
+  'en-IN',
+  'de-DE',
+  'fr-FR',
+  'ja-JP',
+  'pt-BR',
+  'es-MX',
+  'sv-SE',
+  'de-CH',
+];
 
 const symbolCache = new Map<string, Set<string>>();
 
@@ -25,7 +46,9 @@ function symbolsOf(currency: string, locales: readonly string[] = SYMBOL_LOCALES
     for (const locale of all) {
       for (const currencyDisplay of ['symbol', 'narrowSymbol'] as const) {
         try {
-          const part = new Intl.NumberFormat(locale, { style: 'currency', currency, currencyDisplay }).formatToParts(1).find((p) => p.type === 'currency');
+          const part = new Intl.NumberFormat(locale, { style: 'currency', currency, currencyDisplay })
+            .formatToParts(1)
+            .find((p) => p.type === 'currency');
           if (part) set.add(part.value.trim().toLowerCase());
         } catch {
           // A locale or currency this engine does not know: its other spellings still count.
@@ -72,13 +95,16 @@ export function readThreshold(
   const raw = text.trim();
   if (raw === '') {
     if (empty !== null) return empty;
-    throw new ThresholdError('Enter a threshold, e.g. 10.00: the rule fires when the available balance falls below it.');
+    throw new ThresholdError(
+      'Enter a threshold, e.g. 10.00: the rule fires when the available balance falls below it.',
+    );
   }
   const own = symbolsOf(currency);
   for (const token of raw.match(TOKEN) ?? []) {
     if (own.has(token.toLowerCase())) continue;
     const other = currencyNamedBy(token);
-    if (other && other !== currency) throw new ThresholdError(`The ${words.what} is in ${other} but ${words.owner} is in ${currency}.`);
+    if (other && other !== currency)
+      throw new ThresholdError(`The ${words.what} is in ${other} but ${words.owner} is in ${currency}.`);
   }
   const figure = raw.replace(TOKEN, (token) => (own.has(token.toLowerCase()) ? ' ' : token)).trim();
   try {
@@ -131,9 +157,7 @@ export function ProfileThreshold(props: {
             value={props.value}
             onChange={(e) => props.onChange(e.target.value)}
           />
-          <span className="money-affix">
-            {props.currency}
-          </span>
+          <span className="money-affix">{props.currency}</span>
         </div>
       )}
     </Field>

@@ -47,7 +47,10 @@ export function DryRunView({ dry, dirty }: { dry: DryRunState; dirty: boolean })
       </header>
       <p className="muted small">
         What would happen at {formatTime(dryRun.now)} with the saved settings
-        {dirty ? <strong className="rc-dry-dirty"> (your unsaved changes are not part of it: save first to test them)</strong> : null}.
+        {dirty ? (
+          <strong className="rc-dry-dirty"> (your unsaved changes are not part of it: save first to test them)</strong>
+        ) : null}
+        .
       </p>
       <ol className="rc-steps" data-testid="dry-run-steps">
         {dryRun.steps.map((step, i) => (

@@ -29,8 +29,16 @@ const FIELDS = ['mode', 'enabled', ...AMOUNTS];
 
 const MODES: { value: RechargeMode; label: string; help: string }[] = [
   { value: 'off', label: 'Do nothing', help: 'No email and no charge when the balance runs low.' },
-  { value: 'notify', label: 'Notify only', help: 'Email the client when the balance falls below the alert threshold; never charge.' },
-  { value: 'auto', label: 'Automatic top-up', help: "Charge the client's saved payment method when the balance falls below the trigger." },
+  {
+    value: 'notify',
+    label: 'Notify only',
+    help: 'Email the client when the balance falls below the alert threshold; never charge.',
+  },
+  {
+    value: 'auto',
+    label: 'Automatic top-up',
+    help: "Charge the client's saved payment method when the balance falls below the trigger.",
+  },
 ];
 
 const LABEL: Record<AmountKey, string> = {
@@ -48,7 +56,12 @@ const NOUN: Record<AmountKey, string> = {
   dailyCap: 'daily cap',
 };
 
-const OPTIONAL: Record<AmountKey, boolean> = { alertThreshold: true, triggerThreshold: false, rechargeAmount: false, dailyCap: true };
+const OPTIONAL: Record<AmountKey, boolean> = {
+  alertThreshold: true,
+  triggerThreshold: false,
+  rechargeAmount: false,
+  dailyCap: true,
+};
 
 interface Values {
   mode: RechargeMode;
@@ -74,7 +87,10 @@ function valuesOf(s: RechargeSettings): Values {
 /** Whether an amount matters in a mode, and if not, why (shown under the disabled input). */
 function notUsed(key: AmountKey, mode: RechargeMode): string | null {
   if (mode === 'auto') return null;
-  if (mode === 'off') return key === 'alertThreshold' ? 'Not used: “Do nothing” sends no email.' : 'Not used: “Do nothing” never charges.';
+  if (mode === 'off')
+    return key === 'alertThreshold'
+      ? 'Not used: “Do nothing” sends no email.'
+      : 'Not used: “Do nothing” never charges.';
   return key === 'alertThreshold' ? null : 'Not used: “Notify only” never charges.';
 }
 
@@ -99,7 +115,10 @@ function readAmount(key: AmountKey, text: string, currency: string): { value: nu
  * The form as recharge.set takes it, or the errors found before asking. An amount the mode does not use
  * cannot be edited: when its text does not read, the stored value is kept rather than refused.
  */
-function readForm(v: Values, s: RechargeSettings): FormRead<RechargeInput> & { parsed: Partial<Record<AmountKey, number | null>> } {
+function readForm(
+  v: Values,
+  s: RechargeSettings,
+): FormRead<RechargeInput> & { parsed: Partial<Record<AmountKey, number | null>> } {
   const found: FieldErrors = {};
   const parsed: Partial<Record<AmountKey, number | null>> = {};
   for (const key of AMOUNTS) {
@@ -125,7 +144,16 @@ function readForm(v: Values, s: RechargeSettings): FormRead<RechargeInput> & { p
 }
 
 const settingsKey = (s: RechargeSettings) =>
-  JSON.stringify([s.currency, s.mode, s.enabled, s.alertThreshold, s.triggerThreshold, s.rechargeAmount, s.dailyCap, s.updatedAt]);
+  JSON.stringify([
+    s.currency,
+    s.mode,
+    s.enabled,
+    s.alertThreshold,
+    s.triggerThreshold,
+    s.rechargeAmount,
+    s.dailyCap,
+    s.updatedAt,
+  ]);
 
 function days(n: number) {
   return n === 1 ? 'the last day' : `last ${n} days`;
@@ -147,7 +175,9 @@ export function RechargePanel({ client }: { client: Client }) {
         </div>
       ) : null}
       {!settings ? (
-        error ? null : <p className="muted">Loading the auto-recharge settings…</p>
+        error ? null : (
+          <p className="muted">Loading the auto-recharge settings…</p>
+        )
       ) : (
         // A new currency changes what every typed amount means: the form starts again from the stored values.
         <RechargeForm key={`${client.id}-${settings.currency}`} client={client} settings={settings} />
@@ -173,7 +203,13 @@ function RechargeForm({ client, settings }: { client: Client; settings: Recharge
   const { input, parsed } = readForm(values, settings);
   const dirty = !input || !sameValues(input, settings);
   // While an amount does not read, there is no advice: its error comes on save.
-  const live = input ? rechargeWarnings(input, { currency: cur, averageDailySpend: settings.averageDailySpend, suggestedThreshold: settings.suggestedThreshold }) : [];
+  const live = input
+    ? rechargeWarnings(input, {
+        currency: cur,
+        averageDailySpend: settings.averageDailySpend,
+        suggestedThreshold: settings.suggestedThreshold,
+      })
+    : [];
 
   // Stored settings that change under the form (saved in another window) replace it only while it holds
   // nothing of the user's; otherwise the user is told, and keeps what they typed.
@@ -245,9 +281,13 @@ function RechargeForm({ client, settings }: { client: Client; settings: Recharge
     const v = parsed[k];
     switch (k) {
       case 'alertThreshold':
-        return v == null ? 'Optional: empty sends no email.' : `${client.billingEmail} is emailed when the available balance is below ${m(v)}.`;
+        return v == null
+          ? 'Optional: empty sends no email.'
+          : `${client.billingEmail} is emailed when the available balance is below ${m(v)}.`;
       case 'triggerThreshold':
-        return v == null ? `An amount in ${curLabel}.` : `A balance below ${m(v)} (strictly below) is topped up in one charge.`;
+        return v == null
+          ? `An amount in ${curLabel}.`
+          : `A balance below ${m(v)} (strictly below) is topped up in one charge.`;
       case 'rechargeAmount':
         return 'One charge; a balance far below the trigger is brought back above it with a multiple of this, in one payment.';
       case 'dailyCap':
@@ -256,14 +296,28 @@ function RechargeForm({ client, settings }: { client: Client; settings: Recharge
   }
 
   return (
-    <form ref={form.ref} className="form rc-form" onSubmit={save} onKeyDown={onKeyDown} aria-label="Auto-recharge settings" noValidate data-testid="recharge-form">
+    <form
+      ref={form.ref}
+      className="form rc-form"
+      onSubmit={save}
+      onKeyDown={onKeyDown}
+      aria-label="Auto-recharge settings"
+      noValidate
+      data-testid="recharge-form"
+    >
       <ReadOnlyFields readOnly={!canSave}>
         <div className="rc-top">
           <fieldset className="segmented rc-mode" aria-labelledby={modeId} data-testid="recharge-mode">
             <legend id={modeId}>When the balance runs low</legend>
             {MODES.map((x) => (
               <label key={x.value} title={x.help}>
-                <input type="radio" name="mode" value={x.value} checked={values.mode === x.value} onChange={() => change({ mode: x.value })} />
+                <input
+                  type="radio"
+                  name="mode"
+                  value={x.value}
+                  checked={values.mode === x.value}
+                  onChange={() => change({ mode: x.value })}
+                />
                 {x.label}
               </label>
             ))}
@@ -304,7 +358,8 @@ function RechargeForm({ client, settings }: { client: Client; settings: Recharge
 
         <div className="rc-spend" data-testid="recharge-spend-box">
           <span data-testid="recharge-spend">
-            Average daily spend: <strong className="money">{m(settings.averageDailySpend)}</strong> ({days(settings.spendDays)})
+            Average daily spend: <strong className="money">{m(settings.averageDailySpend)}</strong> (
+            {days(settings.spendDays)})
           </span>
           {settings.suggestedThreshold > 0 ? (
             <button
@@ -312,7 +367,11 @@ function RechargeForm({ client, settings }: { client: Client; settings: Recharge
               className="rc-suggest"
               data-testid="use-suggested"
               disabled={!suggestedUsable}
-              title={suggestedUsable ? 'Fill the trigger with twice the average daily spend' : 'The trigger is used only by Automatic top-up'}
+              title={
+                suggestedUsable
+                  ? 'Fill the trigger with twice the average daily spend'
+                  : 'The trigger is used only by Automatic top-up'
+              }
               onClick={() => change({ triggerThreshold: toDecimalString(settings.suggestedThreshold, cur) })}
             >
               Use suggested ({m(settings.suggestedThreshold)})
@@ -320,12 +379,17 @@ function RechargeForm({ client, settings }: { client: Client; settings: Recharge
           ) : (
             <span className="muted small">No usage yet, so no trigger can be suggested.</span>
           )}
-          {settings.suggestedThreshold > 0 ? <span className="muted small">Two days of spend, so a charge that takes time to settle does not leave the client at zero.</span> : null}
+          {settings.suggestedThreshold > 0 ? (
+            <span className="muted small">
+              Two days of spend, so a charge that takes time to settle does not leave the client at zero.
+            </span>
+          ) : null}
         </div>
 
         {!settings.saved ? (
           <p className="rc-unsaved muted small" data-testid="recharge-not-saved">
-            Not set up yet: the amounts below are suggestions from this client's spend. Nothing is stored until you save.
+            Not set up yet: the amounts below are suggestions from this client's spend. Nothing is stored until you
+            save.
           </p>
         ) : null}
         {elsewhere ? (
@@ -408,14 +472,19 @@ function RechargeForm({ client, settings }: { client: Client; settings: Recharge
           ) : settings.saved && settings.updatedAt ? (
             <span className="muted small" data-testid="recharge-updated">
               Last saved {formatTime(settings.updatedAt)}
-              {settings.updatedBy ? ` by ${settings.updatedBy}` : ''}.
-              {dirty ? ' You have unsaved changes.' : ''}
+              {settings.updatedBy ? ` by ${settings.updatedBy}` : ''}.{dirty ? ' You have unsaved changes.' : ''}
             </span>
           ) : null}
         </div>
         <TestTrigger dry={dry} />
         {canSave ? (
-          <button type="submit" className="primary" disabled={form.busy} data-testid="recharge-save" title="Save (Ctrl+Enter)">
+          <button
+            type="submit"
+            className="primary"
+            disabled={form.busy}
+            data-testid="recharge-save"
+            title="Save (Ctrl+Enter)"
+          >
             {form.busy ? 'Saving…' : 'Save'}
           </button>
         ) : null}

@@ -18,7 +18,10 @@ export interface SaveResult {
   changed: boolean;
 }
 
-type Values = Pick<RechargeSettings, 'mode' | 'enabled' | 'alertThreshold' | 'triggerThreshold' | 'rechargeAmount' | 'dailyCap'>;
+type Values = Pick<
+  RechargeSettings,
+  'mode' | 'enabled' | 'alertThreshold' | 'triggerThreshold' | 'rechargeAmount' | 'dailyCap'
+>;
 
 export function sameValues(a: Values, b: Values): boolean {
   return (
@@ -34,7 +37,11 @@ export function sameValues(a: Values, b: Values): boolean {
 export const useRechargeSettings = (clientId: number) => useChannel('recharge.get', { clientId });
 
 /** Saves the settings (`before`: as the form showed them); throws ApiError (with `field`) for the form to show. */
-export async function saveRecharge(clientId: number, before: RechargeSettings, input: RechargeInput): Promise<SaveResult> {
+export async function saveRecharge(
+  clientId: number,
+  before: RechargeSettings,
+  input: RechargeInput,
+): Promise<SaveResult> {
   const settings = await api().call('recharge.set', { clientId, ...input });
   put('recharge.get', { clientId }, settings);
   // The stored time tells a change; the values tell it too when the clock did not move (a test clock).
@@ -47,7 +54,11 @@ export async function saveRecharge(clientId: number, before: RechargeSettings, i
  * comes to the newest ask only (one asked before a save, or a Hide, is dropped).
  */
 export function useDryRun(clientId: number) {
-  const [state, setState] = useState<{ dryRun: DryRun | null; busy: boolean; error: string | null }>({ dryRun: null, busy: false, error: null });
+  const [state, setState] = useState<{ dryRun: DryRun | null; busy: boolean; error: string | null }>({
+    dryRun: null,
+    busy: false,
+    error: null,
+  });
   const asked = useRef(0);
   return {
     ...state,

@@ -47,7 +47,14 @@ export function SchedulerStatusChip() {
           <span className={error ? 'error-text' : undefined}>· {error ? 'unavailable' : '…'}</span>
         ) : (
           <>
-            <span>· {sweeping ? 'sweeping…' : st.lastSweep ? `swept ${relativeTime(st.lastSweep.finishedAt, now, { past: true })}` : 'not swept yet'}</span>
+            <span>
+              ·{' '}
+              {sweeping
+                ? 'sweeping…'
+                : st.lastSweep
+                  ? `swept ${relativeTime(st.lastSweep.finishedAt, now, { past: true })}`
+                  : 'not swept yet'}
+            </span>
             <span>· {count.format(st.jobs.queued)} queued</span>
             {failed > 0 ? <span className="sched-failed">· {count.format(failed)} failed</span> : null}
           </>
@@ -87,7 +94,9 @@ function SchedulerDialog({ onClose }: { onClose(): void }) {
         </div>
       ) : null}
       {!st ? (
-        error ? null : <p className="muted">Loading…</p>
+        error ? null : (
+          <p className="muted">Loading…</p>
+        )
       ) : (
         <>
           <dl className="sched-facts">
@@ -97,11 +106,13 @@ function SchedulerDialog({ onClose }: { onClose(): void }) {
                 {last ? (
                   <>
                     <div>
-                      <When iso={last.finishedAt} now={now} past /> <span className="muted">· {formatTime(last.finishedAt)}</span>
+                      <When iso={last.finishedAt} now={now} past />{' '}
+                      <span className="muted">· {formatTime(last.finishedAt)}</span>
                     </div>
                     <div className="muted small">
-                      {last.full ? 'A full sweep' : 'A routine sweep (clients not yet tracked by a rule)'}: took {formatMs(last.durationMs)} in{' '}
-                      {count.format(last.slices)} {last.slices === 1 ? 'slice' : 'slices'}, the longest {formatMs(last.longestSliceMs)}. Looked at{' '}
+                      {last.full ? 'A full sweep' : 'A routine sweep (clients not yet tracked by a rule)'}: took{' '}
+                      {formatMs(last.durationMs)} in {count.format(last.slices)}{' '}
+                      {last.slices === 1 ? 'slice' : 'slices'}, the longest {formatMs(last.longestSliceMs)}. Looked at{' '}
                       {count.format(last.clients)} clients: {count.format(last.candidates)} candidates,{' '}
                       {count.format(last.decisions)} {last.decisions === 1 ? 'decision' : 'decisions'}.
                     </div>
@@ -119,7 +130,8 @@ function SchedulerDialog({ onClose }: { onClose(): void }) {
                     'Running now'
                   ) : (
                     <>
-                      <When iso={st.nextSweepAt} now={now} due /> <span className="muted">· {formatTime(st.nextSweepAt)}</span>
+                      <When iso={st.nextSweepAt} now={now} due />{' '}
+                      <span className="muted">· {formatTime(st.nextSweepAt)}</span>
                     </>
                   )}
                 </div>
@@ -172,8 +184,9 @@ function SchedulerDialog({ onClose }: { onClose(): void }) {
           </div>
         ) : sweep.report ? (
           <p className="sched-report" role="status" data-testid="sweep-report">
-            Swept {count.format(sweep.report.clients)} clients in {formatMs(sweep.report.durationMs)}: {count.format(sweep.report.candidates)} candidates,{' '}
-            {count.format(sweep.report.decisions)} {sweep.report.decisions === 1 ? 'decision' : 'decisions'}.
+            Swept {count.format(sweep.report.clients)} clients in {formatMs(sweep.report.durationMs)}:{' '}
+            {count.format(sweep.report.candidates)} candidates, {count.format(sweep.report.decisions)}{' '}
+            {sweep.report.decisions === 1 ? 'decision' : 'decisions'}.
           </p>
         ) : sweep.error ? (
           <p className="error-text" role="alert">
@@ -186,7 +199,14 @@ function SchedulerDialog({ onClose }: { onClose(): void }) {
           <button type="button" onClick={onClose}>
             Close
           </button>
-          <button type="button" className="primary" data-testid="sweep-now" disabled={sweeping} hidden={!canSweep} onClick={() => void sweep.sweep()}>
+          <button
+            type="button"
+            className="primary"
+            data-testid="sweep-now"
+            disabled={sweeping}
+            hidden={!canSweep}
+            onClick={() => void sweep.sweep()}
+          >
             {sweeping ? 'Sweeping…' : 'Sweep now'}
           </button>
         </div>

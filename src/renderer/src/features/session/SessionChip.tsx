@@ -57,13 +57,43 @@ function ChangePasswordDialog(props: { onClose(): void }) {
     <Dialog title="Change your password" onClose={props.onClose} testId="change-password">
       <form ref={ref} className="form" onSubmit={submit} noValidate>
         <Field label="Current password" name="current" error={errors.current}>
-          {(p) => <input {...p} type="password" value={current} onChange={(e) => setCurrent(e.target.value)} autoFocus autoComplete="current-password" />}
+          {(p) => (
+            <input
+              {...p}
+              type="password"
+              value={current}
+              onChange={(e) => setCurrent(e.target.value)}
+              autoFocus
+              autoComplete="current-password"
+            />
+          )}
         </Field>
-        <Field label="New password" name="next" error={errors.next} hint="At least 10 characters; a few words make a good one.">
-          {(p) => <input {...p} type="password" value={next} onChange={(e) => setNext(e.target.value)} autoComplete="new-password" />}
+        <Field
+          label="New password"
+          name="next"
+          error={errors.next}
+          hint="At least 10 characters; a few words make a good one."
+        >
+          {(p) => (
+            <input
+              {...p}
+              type="password"
+              value={next}
+              onChange={(e) => setNext(e.target.value)}
+              autoComplete="new-password"
+            />
+          )}
         </Field>
         <Field label="New password again" name="again" error={errors.again}>
-          {(p) => <input {...p} type="password" value={again} onChange={(e) => setAgain(e.target.value)} autoComplete="new-password" />}
+          {(p) => (
+            <input
+              {...p}
+              type="password"
+              value={again}
+              onChange={(e) => setAgain(e.target.value)}
+              autoComplete="new-password"
+            />
+          )}
         </Field>
         <FormError message={errors.form} />
         <div className="form-actions">

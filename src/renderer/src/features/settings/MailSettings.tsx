@@ -54,8 +54,9 @@ function RouteSummary({ s }: { s: MailSettings }) {
   if (s.route === 'env') {
     return (
       <p data-testid="mail-route" data-route="env">
-        Mail is sent through <span className="mono mail-path">{s.envUrl ?? 'SMTP_URL'}</span>, from the <code>SMTP_URL</code> environment variable. It overrides the
-        settings below, which are read-only while it is set: start Balance Desk without <code>SMTP_URL</code> to use them.
+        Mail is sent through <span className="mono mail-path">{s.envUrl ?? 'SMTP_URL'}</span>, from the{' '}
+        <code>SMTP_URL</code> environment variable. It overrides the settings below, which are read-only while it is
+        set: start Balance Desk without <code>SMTP_URL</code> to use them.
       </p>
     );
   }
@@ -73,8 +74,9 @@ function RouteSummary({ s }: { s: MailSettings }) {
   }
   return (
     <p data-testid="mail-route" data-route="outbox">
-      No SMTP server is set up: every email is written as an .eml file to the outbox folder <span className="mono mail-path">{s.outboxDir}</span>{' '}
-      instead of being sent, so nobody receives it. <a href={hrefOf({ screen: 'outbox' })}>Open the outbox</a>.
+      No SMTP server is set up: every email is written as an .eml file to the outbox folder{' '}
+      <span className="mono mail-path">{s.outboxDir}</span> instead of being sent, so nobody receives it.{' '}
+      <a href={hrefOf({ screen: 'outbox' })}>Open the outbox</a>.
     </p>
   );
 }
@@ -149,10 +151,18 @@ export function MailSettingsSection() {
     const found: FieldErrors = {};
     if (!host) found['smtp.host'] = "Enter the mail server's host name, such as smtp.example.com.";
     const port = values.port.trim();
-    if (!/^\d{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535) found['smtp.port'] = 'Enter a port from 1 to 65535: usually 587 (STARTTLS), 465 (TLS) or 25.';
-    if (!values.from.trim()) found['smtp.from'] = 'Enter the address mail comes from, such as Balance Desk <billing@example.com>.';
+    if (!/^\d{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535)
+      found['smtp.port'] = 'Enter a port from 1 to 65535: usually 587 (STARTTLS), 465 (TLS) or 25.';
+    if (!values.from.trim())
+      found['smtp.from'] = 'Enter the address mail comes from, such as Balance Desk <billing@example.com>.';
     return formRead(found, () => {
-      const input: SmtpInput = { host, port: Number(port), security: values.security, user: values.user.trim(), from: values.from.trim() };
+      const input: SmtpInput = {
+        host,
+        port: Number(port),
+        security: values.security,
+        user: values.user.trim(),
+        from: values.from.trim(),
+      };
       if (values.removePassword) input.password = null;
       else if (values.password !== '') input.password = values.password;
       return input;
@@ -183,94 +193,148 @@ export function MailSettingsSection() {
           {settings.route === 'outbox' ? null : (
             <>
               {' '}
-              Mail written to the outbox folder before stays there: <a href={hrefOf({ screen: 'outbox' })}>open the outbox</a>.
+              Mail written to the outbox folder before stays there:{' '}
+              <a href={hrefOf({ screen: 'outbox' })}>open the outbox</a>.
             </>
           )}
         </p>
       </div>
 
-      <form ref={form.ref} className="form mail-form" onSubmit={save} onKeyDown={onKeyDown} aria-label="SMTP server" noValidate data-testid="smtp-form">
+      <form
+        ref={form.ref}
+        className="form mail-form"
+        onSubmit={save}
+        onKeyDown={onKeyDown}
+        aria-label="SMTP server"
+        noValidate
+        data-testid="smtp-form"
+      >
         <h3>SMTP server</h3>
         <fieldset className="mail-fieldset" disabled={readOnly || !canSave}>
           {readOnly ? (
             <legend className="muted small">
-              Read-only: SMTP_URL from the environment decides where mail goes.{stored ? ' These are the settings stored for when it is not set.' : ' No settings of their own are stored.'}
+              Read-only: SMTP_URL from the environment decides where mail goes.
+              {stored
+                ? ' These are the settings stored for when it is not set.'
+                : ' No settings of their own are stored.'}
             </legend>
           ) : null}
           {readOnly && !stored ? null : (
             <>
-            <div className="mail-grid">
-              <Field label="Host" name="smtp.host" error={errors['smtp.host']} className="mail-host">
-                {(f) => <input {...f} value={values.host} onChange={(e) => set('host', e.target.value)} placeholder={readOnly ? undefined : 'smtp.example.com'} autoComplete="off" spellCheck={false} />}
-              </Field>
-              <Field label="Security" name="smtp.security" error={errors['smtp.security']} className="mail-security">
-                {(f) => (
-                  <select {...f} value={values.security} onChange={(e) => setSecurity(e.target.value as Security)}>
-                    {(Object.keys(SECURITY_LABEL) as Security[]).map((k) => (
-                      <option key={k} value={k}>
-                        {SECURITY_LABEL[k]}
-                      </option>
-                    ))}
-                  </select>
-                )}
-              </Field>
-              <Field label="Port" name="smtp.port" error={errors['smtp.port']} className="mail-port">
-                {(f) => (
+              <div className="mail-grid">
+                <Field label="Host" name="smtp.host" error={errors['smtp.host']} className="mail-host">
+                  {(f) => (
+                    <input
+                      {...f}
+                      value={values.host}
+                      onChange={(e) => set('host', e.target.value)}
+                      placeholder={readOnly ? undefined : 'smtp.example.com'}
+                      autoComplete="off"
+                      spellCheck={false}
+                    />
+                  )}
+                </Field>
+                <Field label="Security" name="smtp.security" error={errors['smtp.security']} className="mail-security">
+                  {(f) => (
+                    <select {...f} value={values.security} onChange={(e) => setSecurity(e.target.value as Security)}>
+                      {(Object.keys(SECURITY_LABEL) as Security[]).map((k) => (
+                        <option key={k} value={k}>
+                          {SECURITY_LABEL[k]}
+                        </option>
+                      ))}
+                    </select>
+                  )}
+                </Field>
+                <Field label="Port" name="smtp.port" error={errors['smtp.port']} className="mail-port">
+                  {(f) => (
+                    <input
+                      {...f}
+                      className="num"
+                      inputMode="numeric"
+                      value={values.port}
+                      onChange={(e) => set('port', e.target.value)}
+                    />
+                  )}
+                </Field>
+              </div>
+              {unencrypted ? (
+                <p className="mail-warn" role="note" data-testid="mail-unencrypted">
+                  With security None, the password and mail travel unencrypted to {host}. Choose STARTTLS or TLS unless
+                  the server is on this machine or a network you trust.
+                </p>
+              ) : null}
+              <div className="mail-grid">
+                <Field
+                  label="User"
+                  name="smtp.user"
+                  error={errors['smtp.user']}
+                  hint="Leave empty when the server does not ask you to sign in."
+                  className="mail-user"
+                >
+                  {(f) => (
+                    <input
+                      {...f}
+                      value={values.user}
+                      onChange={(e) => set('user', e.target.value)}
+                      autoComplete="off"
+                      spellCheck={false}
+                    />
+                  )}
+                </Field>
+                <Field
+                  label="Password"
+                  name="smtp.password"
+                  error={errors['smtp.password']}
+                  hint={
+                    needsPassword
+                      ? `The stored password is for ${stored!.user || 'no user'} at ${stored!.host}: enter it again for the new host or user.`
+                      : stored?.hasPassword
+                        ? 'A password is stored. Type a new one to replace it.'
+                        : undefined
+                  }
+                  className="mail-password"
+                >
+                  {(f) => (
+                    <input
+                      {...f}
+                      type="password"
+                      value={values.password}
+                      disabled={values.removePassword}
+                      onChange={(e) => set('password', e.target.value)}
+                      placeholder={stored?.hasPassword ? 'stored — leave empty to keep' : ''}
+                      autoComplete="new-password"
+                    />
+                  )}
+                </Field>
+              </div>
+              {stored?.hasPassword ? (
+                <label className="mail-check">
                   <input
-                    {...f}
-                    className="num"
-                    inputMode="numeric"
-                    value={values.port}
-                    onChange={(e) => set('port', e.target.value)}
+                    type="checkbox"
+                    name="removePassword"
+                    checked={values.removePassword}
+                    onChange={(e) => set('removePassword', e.target.checked)}
                   />
-                )}
-              </Field>
-            </div>
-            {unencrypted ? (
-              <p className="mail-warn" role="note" data-testid="mail-unencrypted">
-                With security None, the password and mail travel unencrypted to {host}. Choose STARTTLS or TLS unless the server is on this machine or a
-                network you trust.
-              </p>
-            ) : null}
-            <div className="mail-grid">
-              <Field label="User" name="smtp.user" error={errors['smtp.user']} hint="Leave empty when the server does not ask you to sign in." className="mail-user">
-                {(f) => <input {...f} value={values.user} onChange={(e) => set('user', e.target.value)} autoComplete="off" spellCheck={false} />}
-              </Field>
+                  Remove stored password
+                </label>
+              ) : null}
               <Field
-                label="Password"
-                name="smtp.password"
-                error={errors['smtp.password']}
-                hint={
-                  needsPassword
-                    ? `The stored password is for ${stored!.user || 'no user'} at ${stored!.host}: enter it again for the new host or user.`
-                    : stored?.hasPassword
-                      ? 'A password is stored. Type a new one to replace it.'
-                      : undefined
-                }
-                className="mail-password"
+                label="From"
+                name="smtp.from"
+                error={errors['smtp.from']}
+                hint="The sender recipients see: an address, or a name and address."
+                className="mail-from"
               >
                 {(f) => (
                   <input
                     {...f}
-                    type="password"
-                    value={values.password}
-                    disabled={values.removePassword}
-                    onChange={(e) => set('password', e.target.value)}
-                    placeholder={stored?.hasPassword ? 'stored — leave empty to keep' : ''}
-                    autoComplete="new-password"
+                    value={values.from}
+                    onChange={(e) => set('from', e.target.value)}
+                    placeholder={readOnly ? undefined : 'Balance Desk <billing@example.com>'}
+                    autoComplete="off"
                   />
                 )}
               </Field>
-            </div>
-            {stored?.hasPassword ? (
-              <label className="mail-check">
-                <input type="checkbox" name="removePassword" checked={values.removePassword} onChange={(e) => set('removePassword', e.target.checked)} />
-                Remove stored password
-              </label>
-            ) : null}
-            <Field label="From" name="smtp.from" error={errors['smtp.from']} hint="The sender recipients see: an address, or a name and address." className="mail-from">
-              {(f) => <input {...f} value={values.from} onChange={(e) => set('from', e.target.value)} placeholder={readOnly ? undefined : 'Balance Desk <billing@example.com>'} autoComplete="off" />}
-            </Field>
             </>
           )}
         </fieldset>
@@ -284,7 +348,13 @@ export function MailSettingsSection() {
               </button>
             ) : null}
             <FormDone message={form.done} testId="mail-saved" />
-            <button type="submit" className="primary" disabled={form.busy} data-testid="mail-save" title="Save (Ctrl+Enter)">
+            <button
+              type="submit"
+              className="primary"
+              disabled={form.busy}
+              data-testid="mail-save"
+              title="Save (Ctrl+Enter)"
+            >
               {form.busy ? 'Saving…' : 'Save'}
             </button>
           </div>
@@ -323,9 +393,9 @@ function StopSmtp(props: { settings: MailSettings; onDone(): void }) {
   return (
     <div className="form">
       <p>
-        Mail will no longer go through {smtp.host}:{smtp.port}. Every email is written as an .eml file to the outbox folder{' '}
-        <span className="mono mail-path">{props.settings.outboxDir}</span> instead, and <strong>nobody receives it</strong> until an SMTP server is set up
-        again.
+        Mail will no longer go through {smtp.host}:{smtp.port}. Every email is written as an .eml file to the outbox
+        folder <span className="mono mail-path">{props.settings.outboxDir}</span> instead, and{' '}
+        <strong>nobody receives it</strong> until an SMTP server is set up again.
       </p>
       <p className="muted">The server settings{smtp.hasPassword ? ' and the stored password' : ''} are removed.</p>
       <FormError message={errors.form} />
@@ -353,7 +423,11 @@ function StopSmtp(props: { settings: MailSettings; onDone(): void }) {
 }
 
 /** "Send test email": to a typed address, with the form's values as they are now (saved or not). */
-function MailTest(props: { settings: MailSettings; readForm(): { smtp: SmtpInput | undefined } | null; onFieldError(field: string, message: string): void }) {
+function MailTest(props: {
+  settings: MailSettings;
+  readForm(): { smtp: SmtpInput | undefined } | null;
+  onFieldError(field: string, message: string): void;
+}) {
   const [to, setTo] = useState('');
   const test = useFormSubmit<MailTestResult>({
     clearOnRun: true,
@@ -371,7 +445,9 @@ function MailTest(props: { settings: MailSettings; readForm(): { smtp: SmtpInput
   function send(e: FormEvent) {
     e.preventDefault();
     const found = to.trim() ? {} : { to: 'Enter the address to send the test email to.' };
-    void test.submit(formRead(found, props.readForm), (form) => testMail({ to: to.trim(), ...(form.smtp ? { smtp: form.smtp } : {}) }));
+    void test.submit(formRead(found, props.readForm), (form) =>
+      testMail({ to: to.trim(), ...(form.smtp ? { smtp: form.smtp } : {}) }),
+    );
   }
 
   const where =
@@ -382,11 +458,27 @@ function MailTest(props: { settings: MailSettings; readForm(): { smtp: SmtpInput
         : 'with the values above as typed, saved or not';
 
   return (
-    <form ref={test.ref} className="form mail-test" onSubmit={send} aria-label="Send a test email" noValidate data-testid="mail-test">
+    <form
+      ref={test.ref}
+      className="form mail-test"
+      onSubmit={send}
+      aria-label="Send a test email"
+      noValidate
+      data-testid="mail-test"
+    >
       <h3>Send a test email</h3>
       <div className="mail-test-row">
         <Field label="To" name="to" error={errors.to} className="mail-test-to">
-          {(f) => <input {...f} type="email" value={to} onChange={(e) => setTo(e.target.value)} placeholder="you@example.com" autoComplete="email" />}
+          {(f) => (
+            <input
+              {...f}
+              type="email"
+              value={to}
+              onChange={(e) => setTo(e.target.value)}
+              placeholder="you@example.com"
+              autoComplete="email"
+            />
+          )}
         </Field>
         <button type="submit" disabled={busy} data-testid="mail-test-send">
           {busy ? 'Sending…' : 'Send test email'}
@@ -396,8 +488,19 @@ function MailTest(props: { settings: MailSettings; readForm(): { smtp: SmtpInput
       <FormError message={errors.form} />
       <div aria-live="polite">
         {result ? (
-          <p className={result.ok ? 'mail-result mail-result-ok' : 'mail-result mail-result-fail'} role="status" data-testid="mail-test-result" data-ok={result.ok}>
-            <strong>{result.ok ? (result.via === 'outbox' ? 'Written to the outbox.' : 'Sent.') : `Not sent${result.code ? ` (server reply ${result.code})` : ''}.`}</strong>{' '}
+          <p
+            className={result.ok ? 'mail-result mail-result-ok' : 'mail-result mail-result-fail'}
+            role="status"
+            data-testid="mail-test-result"
+            data-ok={result.ok}
+          >
+            <strong>
+              {result.ok
+                ? result.via === 'outbox'
+                  ? 'Written to the outbox.'
+                  : 'Sent.'
+                : `Not sent${result.code ? ` (server reply ${result.code})` : ''}.`}
+            </strong>{' '}
             {result.message}
           </p>
         ) : null}

@@ -56,13 +56,14 @@ export function StaffSettingsSection() {
     <div className="card settings-staff" data-testid="settings-staff">
       <h2>Staff</h2>
       <p className="muted">
-        Who works at this desk and what they may do. A viewer reads; an operator also posts and reverses entries, imports usage, holds
-        funds, retries charges and resends mail; an admin also changes settings, profiles, clients and staff.{' '}
+        Who works at this desk and what they may do. A viewer reads; an operator also posts and reverses entries,
+        imports usage, holds funds, retries charges and resends mail; an admin also changes settings, profiles, clients
+        and staff.{' '}
         {required
           ? 'Sign-in is on: staff with a password sign in to every window and to the headless host.'
           : 'Sign-in is off: anyone at this computer acts as an admin. Give an admin a password to turn it on.'}
       </p>
-      {readError ?? error ? (
+      {(readError ?? error) ? (
         <div className="form-error" role="alert">
           {readError ?? error}
         </div>
@@ -82,7 +83,11 @@ export function StaffSettingsSection() {
                   <td className="truncate muted">{resellerName(s.resellerId)}</td>
                   <td>
                     {canUpdate ? (
-                      <select aria-label={`Role of ${s.name}`} value={s.role} onChange={(e) => void update(s, { role: e.target.value as StaffRole })}>
+                      <select
+                        aria-label={`Role of ${s.name}`}
+                        value={s.role}
+                        onChange={(e) => void update(s, { role: e.target.value as StaffRole })}
+                      >
                         {ROLES.map((r) => (
                           <option key={r.role} value={r.role}>
                             {r.role}
@@ -94,12 +99,23 @@ export function StaffSettingsSection() {
                     )}
                   </td>
                   <td>
-                    <input type="checkbox" aria-label={`${s.name} is active`} checked={s.active} disabled={!canUpdate} onChange={(e) => void update(s, { active: e.target.checked })} />
+                    <input
+                      type="checkbox"
+                      aria-label={`${s.name} is active`}
+                      checked={s.active}
+                      disabled={!canUpdate}
+                      onChange={(e) => void update(s, { active: e.target.checked })}
+                    />
                   </td>
                   <td>{s.signsIn ? 'Password set' : <span className="muted">No password</span>}</td>
                   <td>
                     {canSetPassword ? (
-                      <button type="button" className="link" onClick={() => setPasswordFor(s)} data-testid={`staff-password-${s.id}`}>
+                      <button
+                        type="button"
+                        className="link"
+                        onClick={() => setPasswordFor(s)}
+                        data-testid={`staff-password-${s.id}`}
+                      >
                         {s.signsIn ? 'Change password…' : 'Set password…'}
                       </button>
                     ) : null}
@@ -113,7 +129,9 @@ export function StaffSettingsSection() {
         <p className="muted">No staff users yet.</p>
       ) : null}
       {canCreate ? <NewStaffForm resellers={resellers} onAdded={() => void load()} /> : null}
-      {passwordFor ? <PasswordDialog staff={passwordFor} onClose={() => setPasswordFor(null)} onDone={() => void load()} /> : null}
+      {passwordFor ? (
+        <PasswordDialog staff={passwordFor} onClose={() => setPasswordFor(null)} onDone={() => void load()} />
+      ) : null}
     </div>
   );
 }
@@ -128,7 +146,8 @@ function NewStaffForm(props: { resellers: { id: number; name: string }[]; onAdde
   const { errors, busy, run, ref } = useFormSubmit({ fields: NEW_FIELDS });
   const reseller = resellerId ?? props.resellers[0]?.id ?? null;
 
-  if (props.resellers.length === 0) return <p className="muted">Staff belong to a reseller: add a reseller first (Clients → New client).</p>;
+  if (props.resellers.length === 0)
+    return <p className="muted">Staff belong to a reseller: add a reseller first (Clients → New client).</p>;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -158,7 +177,9 @@ function NewStaffForm(props: { resellers: { id: number; name: string }[]; onAdde
           {(p) => <input {...p} value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />}
         </Field>
         <Field label="Email" name="email" error={errors.email}>
-          {(p) => <input {...p} type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="off" />}
+          {(p) => (
+            <input {...p} type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="off" />
+          )}
         </Field>
         <Field label="Role" name="role" error={errors.role}>
           {(p) => (
@@ -208,7 +229,11 @@ function PasswordDialog(props: { staff: StaffUser; onClose(): void; onDone(): vo
   }
 
   return (
-    <Dialog title={`${s.signsIn ? 'Change' : 'Set'} the password of ${s.name}`} onClose={props.onClose} testId="staff-password">
+    <Dialog
+      title={`${s.signsIn ? 'Change' : 'Set'} the password of ${s.name}`}
+      onClose={props.onClose}
+      testId="staff-password"
+    >
       <form
         ref={ref}
         className="form"
@@ -219,13 +244,38 @@ function PasswordDialog(props: { staff: StaffUser; onClose(): void; onDone(): vo
         }}
       >
         {!useSession.getState().required ? (
-          <p className="notice">Sign-in is off. Giving an admin a password turns it on: every window and the headless host will then ask staff to sign in.</p>
+          <p className="notice">
+            Sign-in is off. Giving an admin a password turns it on: every window and the headless host will then ask
+            staff to sign in.
+          </p>
         ) : null}
-        <Field label="New password" name="password" error={errors.password} hint="At least 10 characters. Tell it to them in person; Balance Desk never shows or sends it.">
-          {(p) => <input {...p} type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoFocus autoComplete="new-password" />}
+        <Field
+          label="New password"
+          name="password"
+          error={errors.password}
+          hint="At least 10 characters. Tell it to them in person; Balance Desk never shows or sends it."
+        >
+          {(p) => (
+            <input
+              {...p}
+              type="password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              autoFocus
+              autoComplete="new-password"
+            />
+          )}
         </Field>
         <Field label="Again" name="again" error={errors.again}>
-          {(p) => <input {...p} type="password" value={again} onChange={(e) => setAgain(e.target.value)} autoComplete="new-password" />}
+          {(p) => (
+            <input
+              {...p}
+              type="password"
+              value={again}
+              onChange={(e) => setAgain(e.target.value)}
+              autoComplete="new-password"
+            />
+          )}
         </Field>
         <FormError message={errors.id ?? errors.form} />
         <div className="form-actions">
@@ -233,7 +283,12 @@ function PasswordDialog(props: { staff: StaffUser; onClose(): void; onDone(): vo
             Save password
           </button>
           {s.signsIn ? (
-            <button type="button" disabled={busy} onClick={() => void save(null)} title={`${s.name} will no longer be able to sign in`}>
+            <button
+              type="button"
+              disabled={busy}
+              onClick={() => void save(null)}
+              title={`${s.name} will no longer be able to sign in`}
+            >
               Remove password
             </button>
           ) : null}

@@ -11,8 +11,8 @@ export function SandboxBanner({ testId = 'stripe-sandbox' }: { testId?: string }
   if (!apiBase) return null;
   return (
     <div className="banner stripe-sandbox" role="note" data-testid={testId}>
-      <strong>Sandbox — no real money</strong> (the SDK talks to <span className="mono">{apiBase}</span>). Charges, customers and cards here are
-      test objects on that server; nothing reaches Stripe and no client pays anything.
+      <strong>Sandbox — no real money</strong> (the SDK talks to <span className="mono">{apiBase}</span>). Charges,
+      customers and cards here are test objects on that server; nothing reaches Stripe and no client pays anything.
     </div>
   );
 }
@@ -21,7 +21,11 @@ export function SandboxBadge() {
   const apiBase = useStripeStatus()?.apiBase ?? null;
   if (!apiBase) return null;
   return (
-    <span className="badge badge-sandbox" data-testid="sandbox-badge" title={`Stripe sandbox: the SDK talks to ${apiBase}, not to Stripe. No real money moves.`}>
+    <span
+      className="badge badge-sandbox"
+      data-testid="sandbox-badge"
+      title={`Stripe sandbox: the SDK talks to ${apiBase}, not to Stripe. No real money moves.`}
+    >
       Sandbox — no real money
     </span>
   );

@@ -43,24 +43,24 @@ function SourceSummary({ s }: { s: StripeStatus }) {
   if (s.source === 'env') {
     return (
       <p data-testid="stripe-source" data-source="env">
-        The secret key <strong className="mono">{s.keyHint}</strong> <ModeBadge mode={s.mode} /> comes from the <code>STRIPE_SECRET_KEY</code> environment
-        variable. It overrides any key stored here, so none can be entered while it is set: start Balance Desk without{' '}
-        <code>STRIPE_SECRET_KEY</code> to use a key stored in Settings.
+        The secret key <strong className="mono">{s.keyHint}</strong> <ModeBadge mode={s.mode} /> comes from the{' '}
+        <code>STRIPE_SECRET_KEY</code> environment variable. It overrides any key stored here, so none can be entered
+        while it is set: start Balance Desk without <code>STRIPE_SECRET_KEY</code> to use a key stored in Settings.
       </p>
     );
   }
   if (s.source === 'settings') {
     return (
       <p data-testid="stripe-source" data-source="settings">
-        A secret key is stored: <strong className="mono">{s.keyHint}</strong> <ModeBadge mode={s.mode} />. Automatic top-ups charge the clients’ saved payment
-        methods with it.
+        A secret key is stored: <strong className="mono">{s.keyHint}</strong> <ModeBadge mode={s.mode} />. Automatic
+        top-ups charge the clients’ saved payment methods with it.
       </p>
     );
   }
   return (
     <p data-testid="stripe-source" data-source="none">
-      No Stripe secret key is set, so automatic top-ups cannot charge anyone: each attempt fails with “Stripe is not set up”. Enter the key of your Stripe
-      account below (Stripe dashboard → Developers → API keys).
+      No Stripe secret key is set, so automatic top-ups cannot charge anyone: each attempt fails with “Stripe is not set
+      up”. Enter the key of your Stripe account below (Stripe dashboard → Developers → API keys).
     </p>
   );
 }
@@ -108,12 +108,17 @@ export function StripeSettingsSection() {
     e?.preventDefault();
     if (form.busy || readOnly || !canSave) return;
     setResult(null);
-    const found = typed ? {} : { secretKey: 'Enter the secret key from the Stripe dashboard: it starts with sk_test_, sk_live_ or rk_.' };
-    void form.submit(formRead(found, () => typed), async (secretKey) => {
-      const next = await saveStripeKey(secretKey);
-      setKey('');
-      return `Saved: ${next.keyHint} is stored sealed.`;
-    });
+    const found = typed
+      ? {}
+      : { secretKey: 'Enter the secret key from the Stripe dashboard: it starts with sk_test_, sk_live_ or rk_.' };
+    void form.submit(
+      formRead(found, () => typed),
+      async (secretKey) => {
+        const next = await saveStripeKey(secretKey);
+        setKey('');
+        return `Saved: ${next.keyHint} is stored sealed.`;
+      },
+    );
   }
 
   /** Checks the key with the form's errors, beside its save (each has its own busy state). */
@@ -131,7 +136,11 @@ export function StripeSettingsSection() {
     }
   }
 
-  const checkWhat = typed ? 'the key typed above (not saved yet)' : status.source === 'none' ? 'the key typed above' : `the key in force (${status.keyHint})`;
+  const checkWhat = typed
+    ? 'the key typed above (not saved yet)'
+    : status.source === 'none'
+      ? 'the key typed above'
+      : `the key in force (${status.keyHint})`;
 
   return (
     <section className="card stripe-section" aria-labelledby="stripe-title" data-testid="stripe-settings">
@@ -146,7 +155,15 @@ export function StripeSettingsSection() {
         </p>
       </div>
 
-      <form ref={form.ref} className="form stripe-form" onSubmit={save} onKeyDown={onCtrlEnter(() => void save())} aria-label="Stripe secret key" noValidate data-testid="stripe-form">
+      <form
+        ref={form.ref}
+        className="form stripe-form"
+        onSubmit={save}
+        onKeyDown={onCtrlEnter(() => void save())}
+        aria-label="Stripe secret key"
+        noValidate
+        data-testid="stripe-form"
+      >
         {readOnly || canSave ? null : <RoleNote by="admin" does="sets the Stripe key" />}
         {readOnly || !canSave ? null : (
           <>
@@ -164,7 +181,11 @@ export function StripeSettingsSection() {
                   type="password"
                   value={key}
                   onChange={(e) => type(e.target.value)}
-                  placeholder={status.source === 'settings' ? `stored: ${status.keyHint} — type a new key to replace it` : 'sk_test_… or sk_live_…'}
+                  placeholder={
+                    status.source === 'settings'
+                      ? `stored: ${status.keyHint} — type a new key to replace it`
+                      : 'sk_test_… or sk_live_…'
+                  }
                   autoComplete="off"
                   spellCheck={false}
                 />
@@ -185,20 +206,42 @@ export function StripeSettingsSection() {
             </button>
           ) : null}
           <FormDone message={form.done} testId="stripe-saved" />
-          <button type="button" onClick={() => void check()} disabled={checking} hidden={!canSave} data-testid="stripe-check" title={`Checks ${checkWhat} with one harmless read from Stripe`}>
+          <button
+            type="button"
+            onClick={() => void check()}
+            disabled={checking}
+            hidden={!canSave}
+            data-testid="stripe-check"
+            title={`Checks ${checkWhat} with one harmless read from Stripe`}
+          >
             {checking ? 'Checking…' : 'Check connection'}
           </button>
           {readOnly || !canSave ? null : (
-            <button type="submit" className="primary" disabled={form.busy} data-testid="stripe-save" title="Save (Ctrl+Enter)">
+            <button
+              type="submit"
+              className="primary"
+              disabled={form.busy}
+              data-testid="stripe-save"
+              title="Save (Ctrl+Enter)"
+            >
               {form.busy ? 'Saving…' : 'Save'}
             </button>
           )}
         </div>
       </form>
-      {canSave ? <p className="muted small stripe-check-what">Check connection tries {checkWhat}; it changes nothing at Stripe.</p> : null}
+      {canSave ? (
+        <p className="muted small stripe-check-what">
+          Check connection tries {checkWhat}; it changes nothing at Stripe.
+        </p>
+      ) : null}
       <div aria-live="polite">
         {result ? (
-          <p className={result.ok ? 'mail-result mail-result-ok' : 'mail-result mail-result-fail'} role="status" data-testid="stripe-check-result" data-ok={result.ok}>
+          <p
+            className={result.ok ? 'mail-result mail-result-ok' : 'mail-result mail-result-fail'}
+            role="status"
+            data-testid="stripe-check-result"
+            data-ok={result.ok}
+          >
             {result.ok ? <span aria-hidden="true">✓ </span> : <strong>Not connected. </strong>}
             {result.message}
           </p>
@@ -209,7 +252,11 @@ export function StripeSettingsSection() {
 
       {removing ? (
         <Dialog title="Remove the Stripe key?" onClose={() => setRemoving(false)} testId="stripe-remove-dialog">
-          <RemoveKey status={status} onDone={() => setRemoving(false)} onRemoved={() => form.setDone('The stored key was removed.')} />
+          <RemoveKey
+            status={status}
+            onDone={() => setRemoving(false)}
+            onRemoved={() => form.setDone('The stored key was removed.')}
+          />
         </Dialog>
       ) : null}
     </section>
@@ -221,10 +268,13 @@ function RemoveKey(props: { status: StripeStatus; onDone(): void; onRemoved(): v
   return (
     <div className="form">
       <p>
-        The key <strong className="mono">{props.status.keyHint}</strong> is removed from this data folder. Until a key is entered again,{' '}
-        <strong>automatic top-ups charge nobody</strong>: each attempt fails with “Stripe is not set up” and the client and reseller are told.
+        The key <strong className="mono">{props.status.keyHint}</strong> is removed from this data folder. Until a key
+        is entered again, <strong>automatic top-ups charge nobody</strong>: each attempt fails with “Stripe is not set
+        up” and the client and reseller are told.
       </p>
-      <p className="muted">The clients’ links to Stripe customers, their payment methods and the charges made so far are kept.</p>
+      <p className="muted">
+        The clients’ links to Stripe customers, their payment methods and the charges made so far are kept.
+      </p>
       <FormError message={errors.form} />
       <div className="form-actions">
         <button type="button" onClick={props.onDone}>
@@ -275,7 +325,15 @@ function ReturnPageForm({ status }: { status: StripeStatus }) {
     ? `Not set: the sandbox's own page (${status.defaultReturnUrl}) stands in.`
     : 'Not set: a setup link cannot be made until it is, because Stripe sends the client to a page when they finish.';
   return (
-    <form ref={ref} className="form stripe-form stripe-return-form" onSubmit={save} onKeyDown={onCtrlEnter(() => void save())} aria-label="Return page" noValidate data-testid="stripe-return-form">
+    <form
+      ref={ref}
+      className="form stripe-form stripe-return-form"
+      onSubmit={save}
+      onKeyDown={onCtrlEnter(() => void save())}
+      aria-label="Return page"
+      noValidate
+      data-testid="stripe-return-form"
+    >
       <h3>After the client adds a payment method</h3>
       <ReadOnlyFields readOnly={!canSaveReturn}>
         <Field
@@ -306,7 +364,14 @@ function ReturnPageForm({ status }: { status: StripeStatus }) {
       <FormError message={errors.form} />
       <div className="form-actions">
         <FormDone message={done} testId="stripe-return-saved" />
-        <button type="submit" className="primary" disabled={busy || unchanged} hidden={!canSaveReturn} data-testid="stripe-return-save" title="Save (Ctrl+Enter)">
+        <button
+          type="submit"
+          className="primary"
+          disabled={busy || unchanged}
+          hidden={!canSaveReturn}
+          data-testid="stripe-return-save"
+          title="Save (Ctrl+Enter)"
+        >
           {busy ? 'Saving…' : 'Save'}
         </button>
       </div>

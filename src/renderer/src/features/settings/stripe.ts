@@ -27,7 +27,8 @@ export async function saveReturnPage(returnUrl: string | null): Promise<StripeSt
 }
 
 /** One harmless read from Stripe with the typed key, or the key in force: the answer in words. */
-export const checkStripe = (secretKey?: string): Promise<StripeCheck> => api().call('stripe.check', secretKey === undefined ? {} : { secretKey });
+export const checkStripe = (secretKey?: string): Promise<StripeCheck> =>
+  api().call('stripe.check', secretKey === undefined ? {} : { secretKey });
 
 export const MODE_LABEL: Record<NonNullable<StripeStatus['mode']>, string> = {
   test: 'Test mode',

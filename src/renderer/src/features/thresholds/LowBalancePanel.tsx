@@ -70,7 +70,9 @@ export function LowBalancePanel({ client }: { client: Client }) {
         </div>
       ) : null}
       {!data ? (
-        error ? null : <p className="muted">Loading the low balance rules…</p>
+        error ? null : (
+          <p className="muted">Loading the low balance rules…</p>
+        )
       ) : (
         <>
           <ProfileLine client={client} data={data} profiles={profiles.data} />
@@ -92,7 +94,9 @@ export function LowBalancePanel({ client }: { client: Client }) {
                     onClose={() => closeForm(rule.kind)}
                   />
                 ))}
-                {data.forecast && data.profile ? <ForecastRow forecast={data.forecast} profile={data.profile} now={now} /> : null}
+                {data.forecast && data.profile ? (
+                  <ForecastRow forecast={data.forecast} profile={data.profile} now={now} />
+                ) : null}
               </tbody>
             </table>
           </div>
@@ -112,16 +116,28 @@ export function LowBalancePanel({ client }: { client: Client }) {
 }
 
 /** The profile in force, why, and the select that assigns another one. */
-function ProfileLine({ client, data, profiles }: { client: Client; data: ClientThresholds; profiles: Profile[] | null }) {
+function ProfileLine({
+  client,
+  data,
+  profiles,
+}: {
+  client: Client;
+  data: ClientThresholds;
+  profiles: Profile[] | null;
+}) {
   // A refusal shows under the select, whether or not the core named the field.
-  const { busy, errors, run } = useFormSubmit({ clearOnRun: true, errorsOf: (e) => ({ profileId: errorsFrom(e, ['profileId']).profileId ?? messageOf(e) }) });
+  const { busy, errors, run } = useFormSubmit({
+    clearOnRun: true,
+    errorsOf: (e) => ({ profileId: errorsFrom(e, ['profileId']).profileId ?? messageOf(e) }),
+  });
   const fallback = profiles?.find((p) => p.isDefault) ?? null;
   const p = data.profile;
 
   const change = (value: string) => run(() => setProfile(client.id, value === '' ? null : Number(value)));
 
   // An assigned profile the list does not hold (yet): still shown as the selected option.
-  const assignedMissing = client.profileId !== null && profiles !== null && !profiles.some((x) => x.id === client.profileId);
+  const assignedMissing =
+    client.profileId !== null && profiles !== null && !profiles.some((x) => x.id === client.profileId);
 
   return (
     <div className="lb-profile">
@@ -130,7 +146,9 @@ function ProfileLine({ client, data, profiles }: { client: Client; data: ClientT
         {p ? (
           <div className="lb-profile-name" data-testid="profile-in-force" data-profile-id={p.id} data-source={p.source}>
             <a href={`#/profiles/${p.id}`}>{p.name}</a>{' '}
-            <span className="muted">{p.source === 'assigned' ? '(assigned)' : `(the reseller's default for ${data.currency})`}</span>
+            <span className="muted">
+              {p.source === 'assigned' ? '(assigned)' : `(the reseller's default for ${data.currency})`}
+            </span>
           </div>
         ) : (
           <div className="lb-profile-name lb-profile-none">
@@ -142,8 +160,8 @@ function ProfileLine({ client, data, profiles }: { client: Client; data: ClientT
         )}
         {p ? (
           <div className="muted small">
-            Up to {p.maxQty} {p.maxQty === 1 ? 'notification' : 'notifications'} per rule while below, one every {formatHours(p.periodHours)}; a refill
-            starts the count again.
+            Up to {p.maxQty} {p.maxQty === 1 ? 'notification' : 'notifications'} per rule while below, one every{' '}
+            {formatHours(p.periodHours)}; a refill starts the count again.
           </div>
         ) : (
           <div className="muted small">No rule watches this client's balance until it has a profile.</div>
@@ -204,13 +222,20 @@ function RuleRows(props: {
           ) : null}
         </td>
         <td className="num">
-          {noProfile ? <span className="muted">—</span> : <Money amount={rule.threshold} currency={data.currency} testId={`threshold-${rule.kind}`} />}
+          {noProfile ? (
+            <span className="muted">—</span>
+          ) : (
+            <Money amount={rule.threshold} currency={data.currency} testId={`threshold-${rule.kind}`} />
+          )}
         </td>
         <td>
           {noProfile ? (
             <span className="muted small">no profile</span>
           ) : rule.thresholdSource === 'client' ? (
-            <span className="lb-badge lb-src-client" title={`The profile's threshold is ${formatMoney(rule.profileThreshold, data.currency)}`}>
+            <span
+              className="lb-badge lb-src-client"
+              title={`The profile's threshold is ${formatMoney(rule.profileThreshold, data.currency)}`}
+            >
               client threshold
             </span>
           ) : (
@@ -221,7 +246,15 @@ function RuleRows(props: {
           <span className={rule.enabled ? 'lb-on' : 'lb-off'}>{rule.enabled ? 'On' : 'Off'}</span>{' '}
           <span className="muted small">{rule.enabledSource === 'client' ? 'for this client' : 'in the profile'}</span>
         </td>
-        <StateCells kind={rule.kind} enabled={rule.enabled} below={rule.below} belowLabel="below now" state={rule} maxQty={maxQty} now={now} />
+        <StateCells
+          kind={rule.kind}
+          enabled={rule.enabled}
+          below={rule.below}
+          belowLabel="below now"
+          state={rule}
+          maxQty={maxQty}
+          now={now}
+        />
         <td className="num">
           <button
             type="button"
@@ -241,7 +274,13 @@ function RuleRows(props: {
       {props.editing ? (
         <tr className="lb-override-row">
           <td colSpan={RULE_COLUMNS.length}>
-            <OverrideForm id={formId} clientId={data.clientId} rule={rule} currency={data.currency} onClose={props.onClose} />
+            <OverrideForm
+              id={formId}
+              clientId={data.clientId}
+              rule={rule}
+              currency={data.currency}
+              onClose={props.onClose}
+            />
           </td>
         </tr>
       ) : null}
@@ -253,15 +292,25 @@ function RuleRows(props: {
  * The profile's forecast rule beside the three: it has no threshold and no client override (the forecast is
  * its test), so its row says what it watches and links to the profile where it is set.
  */
-function ForecastRow(props: { forecast: NonNullable<ClientThresholds['forecast']>; profile: NonNullable<ClientThresholds['profile']>; now: number }) {
+function ForecastRow(props: {
+  forecast: NonNullable<ClientThresholds['forecast']>;
+  profile: NonNullable<ClientThresholds['profile']>;
+  now: number;
+}) {
   const { forecast: f, profile, now } = props;
   return (
     <tr data-testid="rule-forecast" data-enabled={String(f.enabled)} data-below={String(f.within)}>
       <td>
         <div className="lb-rule-name">{RULE_LABEL.forecast}</div>
         <div className="muted small">
-          {f.withinHours > 0 ? `when forecast to run dry within ${formatHours(f.withinHours)}` : 'when forecast to run dry'}
-          {f.enabled ? (f.runDryAt ? `; runs dry ${formatRunDry(Date.parse(f.runDryAt), now)}` : '; no usage to forecast from') : ''}
+          {f.withinHours > 0
+            ? `when forecast to run dry within ${formatHours(f.withinHours)}`
+            : 'when forecast to run dry'}
+          {f.enabled
+            ? f.runDryAt
+              ? `; runs dry ${formatRunDry(Date.parse(f.runDryAt), now)}`
+              : '; no usage to forecast from'
+            : ''}
         </div>
       </td>
       <td className="num">
@@ -271,11 +320,24 @@ function ForecastRow(props: { forecast: NonNullable<ClientThresholds['forecast']
         <span className="lb-badge lb-src-profile">profile</span>
       </td>
       <td className="nowrap">
-        <span className={f.enabled ? 'lb-on' : 'lb-off'}>{f.enabled ? 'On' : 'Off'}</span> <span className="muted small">in the profile</span>
+        <span className={f.enabled ? 'lb-on' : 'lb-off'}>{f.enabled ? 'On' : 'Off'}</span>{' '}
+        <span className="muted small">in the profile</span>
       </td>
-      <StateCells kind="forecast" enabled={f.enabled} below={f.within} belowLabel="due to run dry" state={f} maxQty={profile.maxQty} now={now} />
+      <StateCells
+        kind="forecast"
+        enabled={f.enabled}
+        below={f.within}
+        belowLabel="due to run dry"
+        state={f}
+        maxQty={profile.maxQty}
+        now={now}
+      />
       <td className="num">
-        <a className="small" href={`#/profiles/${profile.id}`} title="The forecast rule has no client override: change it in the profile">
+        <a
+          className="small"
+          href={`#/profiles/${profile.id}`}
+          title="The forecast rule has no client override: change it in the profile"
+        >
           set in the profile
         </a>
       </td>
@@ -325,7 +387,9 @@ const FORM_FIELDS = ['threshold', 'enabled'];
 /** The client's own threshold and switch for one rule. Enter saves, Esc cancels. */
 function OverrideForm(props: { id: string; clientId: number; rule: RuleView; currency: string; onClose(): void }) {
   const { rule, currency } = props;
-  const [text, setText] = useState(rule.override?.threshold != null ? toDecimalString(rule.override.threshold, currency) : '');
+  const [text, setText] = useState(
+    rule.override?.threshold != null ? toDecimalString(rule.override.threshold, currency) : '',
+  );
   const [enabled, setEnabled] = useState(rule.enabled);
   const form = useFormSubmit({ fields: FORM_FIELDS });
   const { errors, busy } = form;
@@ -400,7 +464,13 @@ function OverrideForm(props: { id: string; clientId: number; rule: RuleView; cur
       </Field>
       <div className="lb-override-enabled">
         <label className="lb-check">
-          <input type="checkbox" name="enabled" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} aria-invalid={!!errors.enabled} />
+          <input
+            type="checkbox"
+            name="enabled"
+            checked={enabled}
+            onChange={(e) => setEnabled(e.target.checked)}
+            aria-invalid={!!errors.enabled}
+          />
           On for this client
         </label>
         <div className="field-hint">The profile has this rule {rule.profileEnabled ? 'on' : 'off'}.</div>
@@ -416,7 +486,11 @@ function OverrideForm(props: { id: string; clientId: number; rule: RuleView; cur
           className="link"
           data-testid="clear-override"
           disabled={busy || !rule.override}
-          title={rule.override ? 'Remove this client\'s override: the profile\'s threshold and switch apply again' : 'This client has no override of this rule'}
+          title={
+            rule.override
+              ? "Remove this client's override: the profile's threshold and switch apply again"
+              : 'This client has no override of this rule'
+          }
           onClick={() => void clear()}
         >
           Use the profile's values

@@ -24,10 +24,12 @@ export function ThresholdSuggestion({ clientId, data }: { clientId: number; data
   return (
     <div className="lb-suggest" data-testid="threshold-suggestion">
       <span>
-        Suggested client threshold: <Money amount={f.suggestedThreshold} currency={f.currency} testId="suggested-threshold" />
+        Suggested client threshold:{' '}
+        <Money amount={f.suggestedThreshold} currency={f.currency} testId="suggested-threshold" />
         <span className="muted">
           {' '}
-          — twice the average daily spend of <Money amount={f.averageDailySpend} currency={f.currency} /> ({f.spendDays} days), two days to top up.
+          — twice the average daily spend of <Money amount={f.averageDailySpend} currency={f.currency} /> ({f.spendDays}{' '}
+          days), two days to top up.
         </span>
       </span>
       {applied ? (
@@ -35,7 +37,13 @@ export function ThresholdSuggestion({ clientId, data }: { clientId: number; data
           The client rule uses it.
         </span>
       ) : canSet ? (
-        <button type="button" className="lb-small-button" data-testid="apply-suggestion" disabled={busy} onClick={() => void apply()}>
+        <button
+          type="button"
+          className="lb-small-button"
+          data-testid="apply-suggestion"
+          disabled={busy}
+          onClick={() => void apply()}
+        >
           {busy ? 'Applying…' : 'Apply'}
         </button>
       ) : null}

@@ -15,14 +15,22 @@ const TIMELINE_PAGE = 20;
 export function useClientThresholds(client: Pick<Client, 'id' | 'resellerId' | 'currency'>) {
   const rules = useChannel('thresholds.get', { clientId: client.id });
   // Only this client's changes matter here, as for the rules beside it.
-  const profiles = useChannel('profiles.list', { resellerId: client.resellerId, currency: client.currency }, { clientId: client.id });
+  const profiles = useChannel(
+    'profiles.list',
+    { resellerId: client.resellerId, currency: client.currency },
+    { clientId: client.id },
+  );
   const timeline = useChannel('notifications.list', { clientId: client.id }, { page: TIMELINE_PAGE });
   return { rules, profiles, timeline };
 }
 
 /** Everything the panel shows, read again after a change made in it. */
 function reread(clientId: number) {
-  return Promise.all([refetch('thresholds.get', { clientId }), refetch('profiles.list'), refetch('notifications.list', { clientId })]);
+  return Promise.all([
+    refetch('thresholds.get', { clientId }),
+    refetch('profiles.list'),
+    refetch('notifications.list', { clientId }),
+  ]);
 }
 
 /** Assigns a profile (null: follow the reseller's default). Throws what the core said. */
@@ -32,7 +40,12 @@ export async function setProfile(clientId: number, profileId: number | null): Pr
 }
 
 /** The client's own threshold (null keeps the profile's) and switch for a rule. Throws what the core said. */
-export async function setOverride(clientId: number, kind: RuleKind, threshold: number | null, enabled: boolean): Promise<void> {
+export async function setOverride(
+  clientId: number,
+  kind: RuleKind,
+  threshold: number | null,
+  enabled: boolean,
+): Promise<void> {
   put('thresholds.get', { clientId }, await api().call('thresholds.set', { clientId, kind, threshold, enabled }));
   // Its next check is measured against the core's clock.
   void refetch('app.info');

@@ -69,14 +69,44 @@ export function FilterForm<V extends string>(props: {
       data-testid={props.testId}
     >
       <Field label="From day" name="from" className="nlog-day">
-        {(f) => <input {...f} type="date" title="The first day shown, counted in UTC" value={filter.from ?? ''} max={filter.to} onChange={(e) => setFilter({ from: e.target.value || undefined })} />}
+        {(f) => (
+          <input
+            {...f}
+            type="date"
+            title="The first day shown, counted in UTC"
+            value={filter.from ?? ''}
+            max={filter.to}
+            onChange={(e) => setFilter({ from: e.target.value || undefined })}
+          />
+        )}
       </Field>
-      <Field label="To day" name="to" className="nlog-day" error={badDays ? 'The last day is before the first.' : undefined}>
-        {(f) => <input {...f} type="date" title="The last day shown, counted in UTC" value={filter.to ?? ''} min={filter.from} onChange={(e) => setFilter({ to: e.target.value || undefined })} />}
+      <Field
+        label="To day"
+        name="to"
+        className="nlog-day"
+        error={badDays ? 'The last day is before the first.' : undefined}
+      >
+        {(f) => (
+          <input
+            {...f}
+            type="date"
+            title="The last day shown, counted in UTC"
+            value={filter.to ?? ''}
+            min={filter.from}
+            onChange={(e) => setFilter({ to: e.target.value || undefined })}
+          />
+        )}
       </Field>
       {props.client === false ? null : (
         <Field label="Client" name="clientId" className="nlog-client">
-          {(f) => <ClientPicker {...f} value={filter.clientId} onChange={(id) => setFilter({ clientId: id })} placeholder="Any client: type to search" />}
+          {(f) => (
+            <ClientPicker
+              {...f}
+              value={filter.clientId}
+              onChange={(id) => setFilter({ clientId: id })}
+              placeholder="Any client: type to search"
+            />
+          )}
         </Field>
       )}
       {props.children}
@@ -93,7 +123,12 @@ export function FilterForm<V extends string>(props: {
         />
       ) : null}
       <div className="nlog-clear">
-        <button type="button" onClick={() => props.list.clearFilters()} disabled={!filtered} data-testid={props.clearTestId}>
+        <button
+          type="button"
+          onClick={() => props.list.clearFilters()}
+          disabled={!filtered}
+          data-testid={props.clearTestId}
+        >
           Clear filters
         </button>
       </div>
@@ -115,7 +150,11 @@ export function ChoiceField<V extends string>(props: {
   return (
     <Field label={props.label} name={props.name} className={props.className}>
       {(f) => (
-        <select {...f} value={props.value ?? ''} onChange={(e) => props.onChange((e.target.value || undefined) as V | undefined)}>
+        <select
+          {...f}
+          value={props.value ?? ''}
+          onChange={(e) => props.onChange((e.target.value || undefined) as V | undefined)}
+        >
           <option value="">{props.any}</option>
           {props.choices.map((v) => (
             <option key={v} value={v}>
@@ -220,7 +259,13 @@ function PagedTable<T>(props: TableProps<T>) {
       <div className="vtable-body" ref={scroller} role="rowgroup" data-testid={props.testId}>
         {!loaded ? <div className="empty">{props.loading}</div> : null}
         <div className="vtable-spacer" style={{ height: virtualizer.getTotalSize() }}>
-          {virtualRows.map((v) => (v.index < items.length ? props.row(items[v.index], v) : <LoadingRow key="more" start={v.start} size={v.size} />))}
+          {virtualRows.map((v) =>
+            v.index < items.length ? (
+              props.row(items[v.index], v)
+            ) : (
+              <LoadingRow key="more" start={v.start} size={v.size} />
+            ),
+          )}
         </div>
       </div>
     </div>
@@ -231,7 +276,15 @@ function PagedTable<T>(props: TableProps<T>) {
  * One row of a FilteredTable, opened by a click or by Enter on the row itself (not on a button inside it);
  * ↑ and ↓ move to the row before or after (focus scrolls it into view, and the next page loads as usual).
  */
-export function PagedRow(props: { v: VirtualItem; className: string; testId: string; id: number; status: string; onOpen(): void; children: ReactNode }) {
+export function PagedRow(props: {
+  v: VirtualItem;
+  className: string;
+  testId: string;
+  id: number;
+  status: string;
+  onOpen(): void;
+  children: ReactNode;
+}) {
   const { v } = props;
   return (
     <div
@@ -252,7 +305,8 @@ export function PagedRow(props: { v: VirtualItem; className: string; testId: str
           props.onOpen();
         }
         if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
-          const next = e.key === 'ArrowDown' ? e.currentTarget.nextElementSibling : e.currentTarget.previousElementSibling;
+          const next =
+            e.key === 'ArrowDown' ? e.currentTarget.nextElementSibling : e.currentTarget.previousElementSibling;
           if (next instanceof HTMLElement && next.tabIndex >= 0) {
             e.preventDefault();
             next.focus();
