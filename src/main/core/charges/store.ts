@@ -5,33 +5,20 @@
  */
 import type Database from 'better-sqlite3';
 import type { Attempt } from './facts';
-
-/** One slice of failed attempts on the chart: first and last time, how many, their amount, the lowest id and its words. */
-export interface FailedGroup {
-  t0: number;
-  t1: number;
-  n: number;
-  amount: number | null;
-  id: number;
-  text: string | null;
-}
+import type { MarkerGroup, MarkerSlices } from '../ledger/marker-group';
 
 /**
  * A client's failed attempts (and those waiting for the client) in [from, to], grouped by slices of `mw`
- * counted from `origin`. The numbers as BigInt: better-sqlite3 binds a number as REAL, and
- * (t - origin) / mw would not round down to a slice.
+ * counted from `origin` (see MarkerSlices).
  */
-export function failedGroups(
-  sqlite: Database.Database,
-  args: { client: number; from: bigint; to: bigint; origin: bigint; mw: bigint },
-): FailedGroup[] {
+export function failedGroups(sqlite: Database.Database, args: MarkerSlices): MarkerGroup[] {
   return sqlite
     .prepare(
       `SELECT min(updated_at) AS t0, max(updated_at) AS t1, count(*) AS n, sum(amount) AS amount, min(id) AS id, min(reason) AS text
        FROM charge_attempts WHERE client_id = @client AND status IN ('failed', 'requires_action') AND updated_at >= @from AND updated_at <= @to
        GROUP BY (updated_at - @origin) / @mw ORDER BY t0`,
     )
-    .all(args) as FailedGroup[];
+    .all(args) as MarkerGroup[];
 }
 
 /** How many automatic top-ups were credited since `since` (by the time their entry was recorded). */

@@ -4,7 +4,9 @@
  * kind (events that fall in one slice of the range share a marker that counts them), so a client with a
  * million entries costs the same few hundred markers as one with ten.
  */
-import { failedGroups, type FailedGroup } from '../charges/store';
+import { failedGroups } from '../charges/store';
+import { noteGroups } from '../notifications/query';
+import type { MarkerGroup } from './marker-group';
 import { readSettings } from '../recharge/settings';
 import { SERIES_MARKERS, type SeriesMarker } from '../../../shared/contracts/ledger';
 import type { Ctx } from '../api/registry';
@@ -39,7 +41,7 @@ export interface TopUpGroup {
 }
 
 /** A marker's events before it is a marker: the same shape for top-ups, failed attempts and notifications. */
-type Group = FailedGroup;
+type Group = MarkerGroup;
 
 const marker = (kind: SeriesMarker['kind'], g: Group): SeriesMarker => ({
   kind,
@@ -85,13 +87,7 @@ export function seriesMarkers(
   // As BigInt: better-sqlite3 binds a number as REAL, and (t - origin) / mw would not round down to a slice.
   const args = { client: clientId, from: BigInt(from), to: BigInt(to), origin: BigInt(origin), mw: BigInt(mw) };
   const failed = failedGroups(sqlite, args);
-  const notes = sqlite
-    .prepare(
-      `SELECT min(decided_at) AS t0, max(decided_at) AS t1, count(*) AS n, NULL AS amount, min(id) AS id, min(subject) || ' (' || min(status) || ')' AS text
-       FROM notifications WHERE client_id = @client AND decided_at >= @from AND decided_at <= @to AND status != 'suppressed'
-       GROUP BY (decided_at - @origin) / @mw ORDER BY t0`,
-    )
-    .all(args) as Group[];
+  const notes = noteGroups(sqlite, args);
   const markers = [
     ...[...merged.values()].map((g) => marker('top_up', g)),
     ...failed.map((g) => marker('failed_charge', g)),

@@ -7,7 +7,9 @@ import { randomBytes } from 'node:crypto';
 import type { Notification, NotificationFilter } from '../../../shared/contracts';
 import { invalid } from '../../../shared/result';
 import { iso, isoOrNull } from '../clock/clock';
+import type Database from 'better-sqlite3';
 import type { clients, notifications } from '../db/schema';
+import type { MarkerGroup, MarkerSlices } from '../ledger/marker-group';
 
 /** A log row as the schema has it, with its client's name and reference. */
 export type NotificationRow = typeof notifications.$inferSelect & {
@@ -100,3 +102,14 @@ export function filterWhere(
 }
 
 export const NEWEST_FIRST = 'ORDER BY n.decided_at DESC, n.id DESC';
+
+/** A client's notifications (not the suppressed ones) in [from, to], one group per slice, for its balance chart. */
+export function noteGroups(sqlite: Database.Database, args: MarkerSlices): MarkerGroup[] {
+  return sqlite
+    .prepare(
+      `SELECT min(decided_at) AS t0, max(decided_at) AS t1, count(*) AS n, NULL AS amount, min(id) AS id, min(subject) || ' (' || min(status) || ')' AS text
+       FROM notifications WHERE client_id = @client AND decided_at >= @from AND decided_at <= @to AND status != 'suppressed'
+       GROUP BY (decided_at - @origin) / @mw ORDER BY t0`,
+    )
+    .all(args) as MarkerGroup[];
+}

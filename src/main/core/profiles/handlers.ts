@@ -5,6 +5,8 @@ import { iso } from '../clock/clock';
 import type { Ctx, HandlerMap } from '../api/registry';
 import { HOUR_MS as HOUR } from '../../../shared/forecast';
 import { detachProfile } from '../clients/store';
+import { getReseller } from '../resellers/store';
+import { staffResellerReader } from '../staff/store';
 import type { lowBalanceProfiles, resellers } from '../db/schema';
 import { type LoadedProfile } from './engine';
 
@@ -131,12 +133,6 @@ interface RuleInputs {
   forecastRule?: { enabled: boolean; withinHours: number; notifyReseller: boolean; emails: string[] };
 }
 
-function resellerName(ctx: Ctx, id: number): string {
-  const name = ctx.db.$client.prepare('SELECT name FROM resellers WHERE id = ?').pluck().get(id) as string | undefined;
-  if (name === undefined) throw invalid('resellerId', `resellerId ${id} is not a reseller`);
-  return name;
-}
-
 function assertNameFree(ctx: Ctx, resellerId: number, name: string, exceptId = 0) {
   const clash = ctx.db.$client
     .prepare('SELECT id FROM low_balance_profiles WHERE reseller_id = ? AND name_key = ? AND id != ?')
@@ -145,9 +141,9 @@ function assertNameFree(ctx: Ctx, resellerId: number, name: string, exceptId = 0
 }
 
 function assertStaffOf(ctx: Ctx, resellerId: number, staffIds: number[]) {
-  const stmt = ctx.db.$client.prepare('SELECT reseller_id FROM staff_users WHERE id = ?').pluck();
+  const resellerOf = staffResellerReader(ctx.db);
   staffIds.forEach((id, i) => {
-    const owner = stmt.get(id) as number | undefined;
+    const owner = resellerOf(id);
     const field = `staffRule.staffIds.${i}`;
     if (owner === undefined) throw invalid(field, `${field} is staff user ${id}, who does not exist`);
     if (owner !== resellerId)
@@ -273,7 +269,7 @@ export const profileHandlers: HandlerMap = {
   'profiles.get': (input, ctx) => getProfile(ctx, input.id),
 
   'profiles.create': (input, ctx) => {
-    resellerName(ctx, input.resellerId);
+    getReseller(ctx, input.resellerId, 'resellerId');
     assertNameFree(ctx, input.resellerId, input.name);
     assertStaffOf(ctx, input.resellerId, input.staffRule.staffIds);
     const now = ctx.clock.now();
@@ -314,7 +310,7 @@ export const profileHandlers: HandlerMap = {
     const currency = input.currency ?? before.currency;
     const name = input.name ?? before.name;
     if (resellerId !== before.resellerId) {
-      resellerName(ctx, resellerId);
+      getReseller(ctx, resellerId, 'resellerId');
       if (before.clientCount > 0)
         throw invalid(
           'resellerId',

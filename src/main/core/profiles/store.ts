@@ -2,7 +2,7 @@
 import type Database from 'better-sqlite3';
 import { invalid } from '../../../shared/result';
 import type { Db } from '../db/open';
-import type { lowBalanceProfiles } from '../db/schema';
+import { ruleStateRange, type lowBalanceProfiles, type ruleStates } from '../db/schema';
 
 /** A client may use a profile of its own reseller in its own currency. */
 export function assertProfileFits(
@@ -38,3 +38,14 @@ export function staffEmailsReader(sqlite: Database.Database): (profileId: number
     .pluck();
   return (profileId) => statement.all(profileId) as string[];
 }
+
+/** What a client's thresholds view shows of its rule states (how many sent, when, the next check), as the schema has it. */
+export type RuleStateView = Pick<typeof ruleStates.$inferSelect, 'kind' | 'sent' | 'lastSentAt' | 'nextCheckAt'>;
+
+/** A client's rule states, one per rule kind that has one. */
+export const ruleStatesOf = (sqlite: Database.Database, clientId: number): RuleStateView[] =>
+  sqlite
+    .prepare(
+      'SELECT kind, sent, last_sent_at AS lastSentAt, next_check_at AS nextCheckAt FROM rule_states WHERE id BETWEEN ? AND ?',
+    )
+    .all(...ruleStateRange(clientId, clientId)) as RuleStateView[];

@@ -74,3 +74,9 @@ export function staffAuthReader(sqlite: Database.Database): {
   );
   return { byId: (id) => byId.get(id) as StaffAuthRow | undefined, anyPassword: () => anyPassword.get() !== undefined };
 }
+
+/** Whose staff a user is: their reseller's id, or undefined when there is no such user (prepared once per call site). */
+export function staffResellerReader(db: Db): (id: number) => number | undefined {
+  const stmt = db.$client.prepare('SELECT reseller_id FROM staff_users WHERE id = ?').pluck();
+  return (id) => stmt.get(id) as number | undefined;
+}

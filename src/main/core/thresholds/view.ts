@@ -6,15 +6,13 @@ import type { ClientThresholds, RuleKind, RuleView } from '../../../shared/contr
 import { invalid, notFound } from '../../../shared/result';
 import { iso, isoOrNull } from '../clock/clock';
 import type { Ctx } from '../api/registry';
-import { RULE_KINDS, ruleStateRange, type ruleStates } from '../db/schema';
+import { RULE_KINDS } from '../db/schema';
 import { HOUR_MS as HOUR, RUN_DRY_NEVER } from '../../../shared/forecast';
 import { isBelow, type EffectiveRule } from '../profiles/decide';
 import { effectiveRule, PROFILE_IN_FORCE } from '../profiles/engine';
+import { ruleStatesOf, type RuleStateView } from '../profiles/store';
 
 const CLIENT_RULE_KINDS = RULE_KINDS.filter((k): k is RuleKind => k !== 'forecast');
-
-/** What the view shows of a rule state, as the schema has it. */
-type StateRow = Pick<typeof ruleStates.$inferSelect, 'kind' | 'sent' | 'lastSentAt' | 'nextCheckAt'>;
 
 /** A client's rules as they apply now, with where each value comes from. */
 export function clientThresholds(
@@ -46,11 +44,7 @@ export function clientThresholds(
   const overrides = sqlite
     .prepare('SELECT kind, threshold, enabled FROM client_thresholds WHERE client_id = ?')
     .all(clientId) as { kind: RuleKind; threshold: number | null; enabled: number }[];
-  const states = sqlite
-    .prepare(
-      'SELECT kind, sent, last_sent_at AS lastSentAt, next_check_at AS nextCheckAt FROM rule_states WHERE id BETWEEN ? AND ?',
-    )
-    .all(...ruleStateRange(clientId, clientId)) as StateRow[];
+  const states = ruleStatesOf(sqlite, clientId);
   // The forecast rule has no threshold a client could override: it is not among the rules, but beside them.
   const rules: RuleView[] = CLIENT_RULE_KINDS.map((kind) => {
     const o = overrides.find((x) => x.kind === kind);
@@ -98,7 +92,7 @@ function forecastView(
   ctx: Pick<Ctx, 'clock'>,
   rule: EffectiveRule,
   c: { available: number; run_dry_at: number },
-  states: StateRow[],
+  states: RuleStateView[],
 ): ClientThresholds['forecast'] {
   const st = states.find((s) => s.kind === 'forecast');
   return {
