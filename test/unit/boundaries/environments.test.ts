@@ -8,19 +8,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { builtinModules } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { CODE_FILE, filesUnder } from '../../support/source-files';
 
 const root = path.resolve(__dirname, '../../..');
 const src = path.join(root, 'src');
 
-function sourceFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
-    const p = path.join(dir, d.name);
-    if (d.isDirectory()) return sourceFiles(p);
-    return /\.(ts|tsx|mts|cts|js|mjs|cjs|jsx)$/.test(d.name) ? [p] : [];
-  });
-}
-
-const files = sourceFiles(src).map((abs) => ({
+const files = filesUnder(src, CODE_FILE).map((abs) => ({
   rel: path.relative(root, abs).split(path.sep).join('/'),
   text: fs.readFileSync(abs, 'utf8'),
 }));

@@ -15,38 +15,21 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import type { Contract } from '../../../src/shared/contract';
 import { channelNames } from '../../../src/shared/contracts';
+import { CODE_FILE, filesUnder, importsOf } from '../../support/source-files';
 
 const root = path.resolve(__dirname, '../../..');
 const rel = (abs: string) => path.relative(root, abs).split(path.sep).join('/');
 
-function sourceFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
-    const p = path.join(dir, d.name);
-    if (d.isDirectory()) return sourceFiles(p);
-    return /\.(ts|tsx|mts|cts|js|mjs|cjs|jsx)$/.test(d.name) ? [p] : [];
-  });
-}
-
 const files = [
-  ...sourceFiles(path.join(root, 'src')),
-  ...sourceFiles(path.join(root, 'bench')),
-  ...sourceFiles(path.join(root, 'scripts')),
+  ...filesUnder(path.join(root, 'src'), CODE_FILE),
+  ...filesUnder(path.join(root, 'bench'), CODE_FILE),
+  ...filesUnder(path.join(root, 'scripts'), CODE_FILE),
 ].map((abs) => ({
   abs,
   rel: rel(abs),
   text: fs.readFileSync(abs, 'utf8'),
 }));
 const core = files.filter((f) => f.rel.startsWith('src/main/core/'));
-
-/** Every module a file names, with whether only its types are imported. */
-function imports(text: string): { spec: string; typeOnly: boolean }[] {
-  const found: { spec: string; typeOnly: boolean }[] = [];
-  for (const m of text.matchAll(/^\s*(?:import|export)\s+(type\s+)?(?:[^'"]*?\s+from\s+)?['"]([^'"]+)['"]/gm))
-    found.push({ spec: m[2], typeOnly: !!m[1] });
-  for (const m of text.matchAll(/\b(?:import|require)\s*\(\s*['"]([^'"]+)['"]\s*\)/g))
-    found.push({ spec: m[1], typeOnly: false });
-  return found;
-}
 
 /** The file a relative specifier names, or null (a package). */
 function resolve(from: string, spec: string): string | null {
@@ -122,7 +105,7 @@ describe('channel prefix = contract file = core folder = handler file', () => {
 
   it('no handler file is imported as a library: only the composition root imports them', () => {
     const offenders = files.flatMap((f) =>
-      imports(f.text)
+      importsOf(f.text)
         .map((i) => resolve(f.abs, i.spec))
         .filter((t): t is string => t !== null && /\/core\/[^/]+\/handlers\.ts$/.test(t))
         .filter(() => f.rel !== 'src/main/core/index.ts')
@@ -171,7 +154,7 @@ describe('import circles', () => {
     const graph = new Map(
       core.map((f) => [
         f.rel,
-        imports(f.text).flatMap((i) => (resolve(f.abs, i.spec) ? [rel(resolve(f.abs, i.spec)!)] : [])),
+        importsOf(f.text).flatMap((i) => (resolve(f.abs, i.spec) ? [rel(resolve(f.abs, i.spec)!)] : [])),
       ]),
     );
     expect(circles(graph)).toEqual([]);
@@ -381,7 +364,7 @@ describe('every package is one its environment may use', () => {
     const offenders: string[] = [];
     for (const f of files.filter((x) => x.rel.startsWith('src/'))) {
       const env = ENV.find((e) => e.test(f.rel))!;
-      for (const { spec } of imports(f.text)) {
+      for (const { spec } of importsOf(f.text)) {
         if (spec.startsWith('.')) continue;
         if (node.has(spec) || node.has(spec.split('/')[0])) {
           if (!env.node) offenders.push(`${f.rel} imports the Node builtin ${spec}, but runs in ${env.env}`);
@@ -404,7 +387,7 @@ describe('every package is one its environment may use', () => {
     expect(pageEnv.packages.includes(packageOf('stripe'))).toBe(false);
     expect(pageEnv.packages.includes(packageOf('nodemailer'))).toBe(false);
     expect(
-      imports(`import Stripe from 'stripe';\nimport type { X } from "./x";\nconst m = await import('nodemailer');`),
+      importsOf(`import Stripe from 'stripe';\nimport type { X } from "./x";\nconst m = await import('nodemailer');`),
     ).toEqual([
       { spec: 'stripe', typeOnly: false },
       { spec: './x', typeOnly: true },

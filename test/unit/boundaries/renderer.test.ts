@@ -10,21 +10,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { filesUnder, importsOf as imports } from '../../support/source-files';
 
 const src = path.resolve(__dirname, '../../../src/renderer/src');
 
-function walk(dir: string): string[] {
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .flatMap((d) => (d.isDirectory() ? walk(path.join(dir, d.name)) : [path.join(dir, d.name)]));
-}
 const rel = (abs: string) => path.relative(src, abs).split(path.sep).join('/');
-const all = walk(src).map(rel);
+const all = filesUnder(src).map(rel);
 const code = all.filter((f) => /\.tsx?$/.test(f)).map((f) => ({ f, text: fs.readFileSync(path.join(src, f), 'utf8') }));
 const sheets = all.filter((f) => f.endsWith('.css'));
 
-const importsOf = (text: string) =>
-  [...text.matchAll(/^\s*import\s+(?:type\s+)?(?:[^'"]*?\s+from\s+)?['"]([^'"]+)['"]/gm)].map((m) => m[1]);
+const importsOf = (text: string) => imports(text).map((i) => i.spec);
 const resolve = (from: string, spec: string) => path.posix.normalize(path.posix.join(path.posix.dirname(from), spec));
 
 /** The ui/ files that import a feature, a screen or the data layer. */
