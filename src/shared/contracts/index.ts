@@ -24,6 +24,7 @@ import * as stripe from './stripe';
 import * as methods from './methods';
 import * as recharge from './recharge';
 import * as charges from './charges';
+import * as office from './office';
 
 function byName<T extends Record<string, unknown>>(mod: T) {
   return Object.values(mod).filter(
@@ -55,6 +56,7 @@ export const contracts = [
     methods,
     recharge,
     charges,
+    office,
   ].flatMap(byName),
 ].sort((a, b) => (a.name < b.name ? -1 : 1));
 
@@ -81,7 +83,8 @@ type Mods = typeof app &
   typeof stripe &
   typeof methods &
   typeof recharge &
-  typeof charges;
+  typeof charges &
+  typeof office;
 type AllContracts = Mods[keyof Mods];
 type ContractsOnly = Extract<AllContracts, Contract>;
 
@@ -117,6 +120,7 @@ export const CHANGE_TOPICS = [
   'stripe',
   'methods',
   'charges',
+  'office',
 ] as const;
 
 export type ChangeTopic = (typeof CHANGE_TOPICS)[number];
@@ -138,6 +142,7 @@ export type { MailSettings, SmtpInput } from './mail';
 export type { ExportState } from './exports';
 export type { RechargeMode, RechargeSettings } from './recharge';
 export type { StripeStatus } from './stripe';
+export type { OfficeStatus, OfficeDesk } from './office';
 export type { PaymentMethod, ClientMethods } from './methods';
 export type { Charge } from './charges';
 export type { AuditFilter } from './audit';
