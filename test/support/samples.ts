@@ -193,6 +193,10 @@ export async function contractSamples(core: TestCore): Promise<Record<string, Re
     'dashboard.get': {},
     'dashboard.chart': {},
     'scheduler.sweep': {},
+    'office.get': {},
+    'office.desks': {},
+    'office.signOutDesk': { id: '0123456789abcdef' },
+    'office.share': { on: false },
   };
   return samples;
 }

@@ -11,7 +11,9 @@ import { iso, systemClock, type Clock } from './clock/clock';
 import { checkpointIdle, openDb } from './db/open';
 import { Ledger } from './ledger/post';
 import { createRegistry, runsDueWorkAfter, type Ctx } from './api/registry';
-import { Sessions } from './session/sessions';
+import { deskLabel, Sessions } from './session/sessions';
+import { OfficeHost } from './office/host';
+import { officeHandlers } from './office/handlers';
 import { sessionHandlers } from './session/handlers';
 import { appHandlers } from './app/handlers';
 import { testClockHandlers } from './clock/handlers';
@@ -153,6 +155,8 @@ export function createCore(opts: CoreOptions): Core {
   const clockChannels = testClock ? testClockHandlers(testClock, runDue, () => emit({ topic: 'clock' })) : {};
 
   const sessions = new Sessions(db.$client, clock, opts.scryptLogN);
+  const office = new OfficeHost();
+  office.onChange(() => emit({ topic: 'office' }));
   const handlerMaps = [
     appInfo,
     clockChannels,
@@ -175,6 +179,7 @@ export function createCore(opts: CoreOptions): Core {
     methodHandlers,
     chargeHandlers,
     dashboardHandlers,
+    officeHandlers,
   ];
   const registry = createRegistry(contracts, handlerMaps, { optional: testClock ? [] : testClockChannels });
   // The channels whose handler is marked to set the due work going once it has committed (api/registry.ts runsDueWork; the staff Retry).
@@ -183,11 +188,17 @@ export function createCore(opts: CoreOptions): Core {
   );
 
   /** The caller's name, role and staff id; null for a session token that is unknown or has ended. */
-  const caller = (o: CallOptions): Pick<Ctx, 'actor' | 'role' | 'staffId'> | null => {
-    const fallback = { actor: o.actor ?? 'desk', role: o.role ?? 'admin', staffId: null };
-    if (!('session' in o)) return fallback;
-    if (o.session) return sessions.resolve(o.session);
-    return sessions.required() ? { actor: o.actor ?? 'desk', role: null, staffId: null } : fallback;
+  const caller = (o: CallOptions): Pick<Ctx, 'actor' | 'role' | 'staffId' | 'desk'> | null => {
+    const desk = o.from ? deskLabel(o.from) : null;
+    const fallback = { actor: o.actor ?? 'desk', role: o.role ?? 'admin', staffId: null, desk };
+    const signedOut = { actor: o.actor ?? 'desk', role: null, staffId: null, desk };
+    if (!('session' in o) && !o.remote) return fallback;
+    if (o.session) {
+      const c = sessions.resolve(o.session);
+      return c && { ...c, desk: desk ?? c.desk };
+    }
+    // From the network, only a session says who calls: the before-sign-in admin never leaves this machine.
+    return o.remote || sessions.required() ? signedOut : fallback;
   };
 
   let demoSeeded = false;
@@ -205,6 +216,8 @@ export function createCore(opts: CoreOptions): Core {
     payments,
     charges,
     registry,
+    office,
+    sessions,
     channels: registry.channels,
     get demoSeeded() {
       return demoSeeded;
@@ -233,6 +246,8 @@ export function createCore(opts: CoreOptions): Core {
         clock,
         sessions,
         session: callOpts.session ?? null,
+        from: callOpts.from ?? { name: null, address: null },
+        office,
         ...who,
         emit,
       });

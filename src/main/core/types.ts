@@ -20,6 +20,8 @@ import type { Scheduler } from './scheduler/scheduler';
 import type { SecretBox } from './settings/secrets';
 import type { SettingsStore } from './settings/store';
 import type { Payments } from './stripe/service';
+import type { DeskOrigin, Sessions } from './session/sessions';
+import type { OfficeHost } from './office/host';
 
 export interface CoreOptions {
   /** The data folder (the database is DIR/ledger.sqlite); omit with `file: ':memory:'` for tests. */
@@ -66,6 +68,13 @@ export interface CallOptions {
    * Without the key the caller is in-process (tests, the demo, the bench) and is trusted with `role`.
    */
   session?: string | null;
+  /**
+   * A call from another machine (the office server's network listener): it is made as the signed-in staff
+   * user of `session` or not at all. Before-sign-in admin access and the host token never reach the network.
+   */
+  remote?: boolean;
+  /** The desk the call comes from (the name it gives, its address), recorded with sessions and audit entries. */
+  from?: DeskOrigin;
 }
 
 export interface Core {
@@ -83,6 +92,9 @@ export interface Core {
   readonly payments: Payments;
   readonly charges: Charges;
   readonly registry: Registry;
+  /** Where a host attaches its office network listener (office.*). */
+  readonly office: OfficeHost;
+  readonly sessions: Sessions;
   readonly channels: readonly string[];
   /** True when this start filled an empty demo ledger: the host then gives it its Stripe side (demo-stripe.ts). */
   readonly demoSeeded: boolean;

@@ -90,6 +90,8 @@ export const auditRow = z.object({
   subjectType: z.string(),
   subjectId: z.number().nullable(),
   detail: z.record(z.string(), z.unknown()),
+  /** The desk it was done at ("Front desk (192.168.1.20)"), or null for this machine. */
+  desk: z.string().nullable(),
 });
 export type AuditRow = z.infer<typeof auditRow>;
 

@@ -57,7 +57,7 @@ export const officeDesks = defineContract({
 
 export const officeSignOutDesk = defineContract({
   name: 'office.signOutDesk',
-  summary: "Ends one signed-in session (Settings → Office → Sign out that desk); the desk must sign in again. Audited.",
+  summary: 'Ends one signed-in session (Settings → Office → Sign out that desk); the desk must sign in again. Audited.',
   mutates: true,
   role: 'admin',
   input: z.strictObject({ id: z.string({ error: 'must be text' }).regex(/^[a-f0-9]{16}$/, 'is not a desk id') }),

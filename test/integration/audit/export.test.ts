@@ -102,19 +102,19 @@ describe('exporting the audit log', () => {
     expect(state.downloadPath).toBe(`/exports/${state.id}/${state.fileName}`);
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = bytes.toString('utf8');
-    expect(text.startsWith('\ufeffid,at,actor,action,subject_type,subject_id,detail\r\n')).toBe(true);
+    expect(text.startsWith('\ufeffid,at,actor,action,subject_type,subject_id,detail,desk\r\n')).toBe(true);
     expect(text.endsWith('\r\n')).toBe(true);
     // The formula-looking actor gets a leading apostrophe inside its quotes; the detail is quoted JSON text.
     expect(text).toContain(
-      `\r\n5,${at(3)},"'=HYPERLINK(""http://evil.test"")",client.create,client,${a.other.id},"{""externalRef"":""+1-555"",""name"":""Zoë -Minus"",""currency"":""EUR""}"\r\n`,
+      `\r\n5,${at(3)},"'=HYPERLINK(""http://evil.test"")",client.create,client,${a.other.id},"{""externalRef"":""+1-555"",""name"":""Zoë -Minus"",""currency"":""EUR""}",\r\n`,
     );
     expect(text).toContain(
-      `\r\n4,${at(2)},'@evil,ledger.adjustment,client,${a.client.id},"{""entryId"":${a.adjustment.entry.id},""amount"":-250,""description"":""=SUM(A1), \\""quoted\\""\\nsecond line""}"\r\n`,
+      `\r\n4,${at(2)},'@evil,ledger.adjustment,client,${a.client.id},"{""entryId"":${a.adjustment.entry.id},""amount"":-250,""description"":""=SUM(A1), \\""quoted\\""\\nsecond line""}",\r\n`,
     );
 
     const records = [...parseCsv(text)].map((r) => r.fields);
     expect(records).toEqual([
-      ['id', 'at', 'actor', 'action', 'subject_type', 'subject_id', 'detail'],
+      ['id', 'at', 'actor', 'action', 'subject_type', 'subject_id', 'detail', 'desk'],
       [
         '6',
         at(4),
@@ -128,6 +128,7 @@ describe('exporting the audit log', () => {
           amount: 250,
           reason: 'typed the wrong amount',
         }),
+        '',
       ],
       [
         '5',
@@ -137,6 +138,7 @@ describe('exporting the audit log', () => {
         'client',
         String(a.other.id),
         JSON.stringify({ externalRef: '+1-555', name: 'Zoë -Minus', currency: 'EUR' }),
+        '',
       ],
       [
         '4',
@@ -150,6 +152,7 @@ describe('exporting the audit log', () => {
           amount: -250,
           description: '=SUM(A1), "quoted"\nsecond line',
         }),
+        '',
       ],
       [
         '3',
@@ -159,6 +162,7 @@ describe('exporting the audit log', () => {
         'client',
         String(a.client.id),
         JSON.stringify({ entryId: a.topUp.entry.id, amount: 5000, description: '' }),
+        '',
       ],
       [
         '2',
@@ -168,6 +172,7 @@ describe('exporting the audit log', () => {
         'client',
         String(a.client.id),
         JSON.stringify({ externalRef: 'C-100', name: 'Blue Fox Ltd', currency: 'USD' }),
+        '',
       ],
       [
         '1',
@@ -177,6 +182,7 @@ describe('exporting the audit log', () => {
         'reseller',
         String(a.reseller.id),
         JSON.stringify({ name: 'Acme Telecom', parentId: null }),
+        '',
       ],
     ]);
     // No cell anywhere starts a formula.
@@ -221,6 +227,7 @@ describe('exporting the audit log', () => {
       subjectType: 'client',
       subjectId: a.client.id,
       detail: { entryId: a.adjustment.entry.id, amount: -250, description: '=SUM(A1), "quoted"\nsecond line' },
+      desk: null,
     });
     // Nothing matches: the header alone, and an empty array.
     expect([

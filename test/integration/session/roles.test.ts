@@ -24,7 +24,7 @@ const OPERATOR = [
   'scheduler.sweep',
 ];
 /** Channels that read nothing secret but act outside (mail, Stripe) or move the test clock: admin. */
-const ADMIN_READS = ['clock.advance', 'clock.set', 'mail.test', 'stripe.check'];
+const ADMIN_READS = ['clock.advance', 'clock.set', 'mail.test', 'stripe.check', 'office.desks'];
 /** Write, but only for the caller themself: signing in, changing one's own password. */
 const SELF = ['session.signIn', 'session.changePassword'];
 

@@ -186,6 +186,7 @@ describe('each table is written by its owner only', () => {
     client_counts: 'clients', // kept by triggers on clients
     resellers: 'resellers',
     staff_users: 'staff',
+    staff_sessions: 'session',
     low_balance_profiles: 'profiles',
     profile_rules: 'profiles',
     profile_staff: 'profiles',

@@ -19,7 +19,8 @@ import type { Exporter } from '../exports/exporter';
 import type { SettingsStore } from '../settings/store';
 import type { Payments } from '../stripe/service';
 import type { Charges } from '../charges/flow';
-import type { Sessions } from '../session/sessions';
+import type { DeskOrigin, Sessions } from '../session/sessions';
+import type { OfficeHost } from '../office/host';
 
 export interface Ctx {
   db: Db;
@@ -46,6 +47,12 @@ export interface Ctx {
   staffId: number | null;
   session: string | null;
   sessions: Sessions;
+  /** Where the call comes from (the desk's name and address); both null on this machine. */
+  from: DeskOrigin;
+  /** How the audit log names that desk, or null on this machine. */
+  desk: string | null;
+  /** What hosts the core shares with the office (office.*): the network listener, if any. */
+  office: OfficeHost;
   /** The channels this caller may use. */
   channels(): string[];
   /** Records a money-affecting or settings action in the audit log, in the same transaction. */
@@ -198,7 +205,15 @@ export function createRegistry(
         channels: () => live.filter((n) => allows(byName.get(n)!, base.role)),
         emit: (e) => pending.push(e),
         audit: (action, subjectType, subjectId, detail = {}) => {
-          auditInsert(sqlite).run(base.clock.now(), base.actor, action, subjectType, subjectId, JSON.stringify(detail));
+          auditInsert(sqlite).run(
+            base.clock.now(),
+            base.actor,
+            action,
+            subjectType,
+            subjectId,
+            JSON.stringify(detail),
+            base.desk,
+          );
           pending.push({ topic: 'audit' });
         },
       };

@@ -15,7 +15,7 @@ import { preparedOnce } from '../db/statements';
 export const auditInsert = (sqlite: Database.Database) =>
   preparedOnce(
     sqlite,
-    'INSERT INTO audit_log (at, actor, action, subject_type, subject_id, detail) VALUES (?, ?, ?, ?, ?, ?)',
+    'INSERT INTO audit_log (at, actor, action, subject_type, subject_id, detail, desk) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
 
 export interface AuditRaw {
@@ -26,9 +26,19 @@ export interface AuditRaw {
   subject_type: string;
   subject_id: number | null;
   detail: string;
+  desk: string | null;
 }
 
-export const AUDIT_CSV_HEADER = ['id', 'at', 'actor', 'action', 'subject_type', 'subject_id', 'detail'] as const;
+export const AUDIT_CSV_HEADER = [
+  'id',
+  'at',
+  'actor',
+  'action',
+  'subject_type',
+  'subject_id',
+  'detail',
+  'desk',
+] as const;
 
 /** Where a read starts and stops: below `after` (the last id read), up to `upTo` (an export's snapshot). */
 export interface AuditBounds {
@@ -59,7 +69,7 @@ export function readAudit(db: Database.Database, f: AuditFilter, b: AuditBounds,
   const w = auditWhere(f, b);
   return db
     .prepare(
-      `SELECT id, at, actor, action, subject_type, subject_id, detail FROM audit_log ${w.sql} ORDER BY id DESC LIMIT ?`,
+      `SELECT id, at, actor, action, subject_type, subject_id, detail, desk FROM audit_log ${w.sql} ORDER BY id DESC LIMIT ?`,
     )
     .all(...w.args, limit) as AuditRaw[];
 }
@@ -80,11 +90,12 @@ export const toAuditRow = (r: AuditRaw): AuditRow => ({
   subjectType: r.subject_type,
   subjectId: r.subject_id,
   detail: JSON.parse(r.detail) as Record<string, unknown>,
+  desk: r.desk,
 });
 
 /** One entry as the CSV export writes it: every cell through csvField (quoted as needed, never a formula). */
 export const auditCsvRow = (r: AuditRaw): string =>
-  csvRecord([r.id, iso(r.at), r.actor, r.action, r.subject_type, r.subject_id, r.detail]);
+  csvRecord([r.id, iso(r.at), r.actor, r.action, r.subject_type, r.subject_id, r.detail, r.desk]);
 
 /** One page of audit.list, with the cursor of the next. */
 export function auditPage(

@@ -242,8 +242,32 @@ export const auditLog = sqliteTable(
     subjectId: integer('subject_id'),
     /** JSON: what changed (never a secret). */
     detail: text('detail').notNull().default('{}'),
+    /** The desk it was done at: the name the desk gave and its address ("Front desk (192.168.1.20)"), or null on this machine. */
+    desk: text('desk'),
   },
   (t) => [index('audit_subject').on(t.subjectType, t.subjectId, t.id)],
+);
+
+/**
+ * Signed-in sessions (session.signIn), kept so that a restart of the office server signs no one out. The
+ * token itself is never stored: its SHA-256 is. `id` is a short public name for Settings → Office.
+ */
+export const staffSessions = sqliteTable(
+  'staff_sessions',
+  {
+    id: text('id').primaryKey(),
+    tokenHash: text('token_hash').notNull(),
+    staffId: integer('staff_id')
+      .notNull()
+      .references(() => staffUsers.id),
+    /** The name the desk gave at sign-in, or null. */
+    desk: text('desk'),
+    /** The network address it signed in from, or null for a call on this machine. */
+    address: text('address'),
+    createdAt: integer('created_at').notNull(),
+    lastSeen: integer('last_seen').notNull(),
+  },
+  (t) => [uniqueIndex('staff_sessions_token').on(t.tokenHash), index('staff_sessions_staff').on(t.staffId)],
 );
 
 /** The rules of a profile; the forecast rule (run dry within N hours) has no client override. */

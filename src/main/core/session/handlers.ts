@@ -20,11 +20,11 @@ export const sessionHandlers: HandlerMap = {
 
   'session.signIn': {
     async prepare(input, ctx) {
-      const locked = ctx.sessions.lockedUntil(input.email);
+      const locked = ctx.sessions.lockedUntil(input.email, ctx.from.address);
       if (locked !== null) {
         throw new AppError(
           'unauthorized',
-          `too many wrong passwords for ${input.email}: try again after ${new Date(locked).toLocaleTimeString('en-GB')}`,
+          `too many wrong passwords for ${input.email} or from this address: try again after ${new Date(locked).toLocaleTimeString('en-GB')}`,
           'password',
         );
       }
@@ -32,7 +32,9 @@ export const sessionHandlers: HandlerMap = {
       // A hash is computed even without a row, so a wrong email takes as long as a wrong password.
       const ok = await ctx.sessions.verify(input.password, row?.passwordHash ?? null);
       if (!row || !ok) {
-        ctx.sessions.failed(input.email);
+        ctx.sessions.failed(input.email, ctx.from.address);
+        // Outside the sign-in's transaction (there is none yet), so the refusal is kept.
+        ctx.audit('session.signInFailed', 'staff', row?.id ?? null, { email: input.email });
         throw wrong();
       }
       return { id: row.id, hash: row.passwordHash };
@@ -41,14 +43,16 @@ export const sessionHandlers: HandlerMap = {
       // The password checked is still the one stored, for a user still active.
       const now = getStaff(ctx, checked.id);
       if (!now.active || passwordOf(ctx.db, checked.id) !== checked.hash) throw wrong();
-      const s = ctx.sessions.open(checked.id, input.email);
+      const s = ctx.sessions.open(checked.id, input.email, ctx.from);
       ctx.audit('session.signIn', 'staff', checked.id, { email: input.email });
+      ctx.emit({ topic: 'office' });
       return { token: s.token, staff: now, expiresAt: iso(s.expiresAt) };
     },
   },
 
   'session.signOut': (_input, ctx) => {
     if (ctx.session) ctx.sessions.close(ctx.session);
+    ctx.emit({ topic: 'office' });
     return { signedOut: ctx.session !== null };
   },
 

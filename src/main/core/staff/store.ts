@@ -80,3 +80,20 @@ export function staffResellerReader(db: Db): (id: number) => number | undefined 
   const stmt = db.$client.prepare('SELECT reseller_id FROM staff_users WHERE id = ?').pluck();
   return (id) => stmt.get(id) as number | undefined;
 }
+
+/** True when an active admin has a password: the office server shares a ledger only then. */
+export const adminSignsIn = (db: Db) =>
+  db.$client
+    .prepare("SELECT 1 FROM staff_users WHERE active = 1 AND role = 'admin' AND password_hash IS NOT NULL LIMIT 1")
+    .get() !== undefined;
+
+/** The staff members of these ids by id, as the audit log names them (the desks list). */
+export function staffNames(db: Db, ids: readonly number[]): Map<number, Pick<StaffRow, 'name' | 'email'>> {
+  const stmt = db.$client.prepare('SELECT name, email FROM staff_users WHERE id = ?');
+  const out = new Map<number, Pick<StaffRow, 'name' | 'email'>>();
+  for (const id of new Set(ids)) {
+    const r = stmt.get(id) as Pick<StaffRow, 'name' | 'email'> | undefined;
+    if (r) out.set(id, r);
+  }
+  return out;
+}
