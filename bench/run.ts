@@ -13,6 +13,7 @@ import { now, timed } from './lib/measure';
 import { figure, machine, table, writeResults, type Figure } from './lib/report';
 import { addBenchProfile, belowShares, countsSince, PERIOD_MS, ruleCounts, type RuleCounts } from './lib/rules';
 import { hostRoundTrip } from './steps/host';
+import { officeDesks } from './steps/office';
 import { usageImport } from './steps/import';
 import { interactivePost } from './steps/post';
 import { rawLimit } from './steps/raw';
@@ -31,6 +32,7 @@ const FULL = {
   history: 1_000_000,
   log: 1_000_000,
   startEntries: 10_000_000,
+  officeRows: 100_000,
 };
 const SAMPLES = {
   posts: 2_000,
@@ -97,6 +99,7 @@ async function main() {
     history: FULL.history / div,
     log: FULL.log / div,
     startEntries: FULL.startEntries / div,
+    officeRows: FULL.officeRows / div,
   };
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bd-bench-'));
   const cleanup = () => fs.rmSync(tmp, { recursive: true, force: true });
@@ -554,6 +557,42 @@ async function main() {
         unit: 'ms',
         target: { op: '<', limit: 2000 },
         detail: { runs: start.times },
+      }),
+    );
+
+    // 8. The office: client desks over TLS while the server imports (after the start, which it would grow).
+    const DESKS = 10;
+    progress(`office: ${DESKS} desks reading over TLS while the server imports ${n(size.officeRows)} rows…`);
+    const office = await officeDesks(dataDir, {
+      resellerId,
+      rows: size.officeRows,
+      clients: size.clients,
+      // As a desk's import window sends them (ROWS_PER_PART in src/renderer/src/stores/importer.ts).
+      partRows: 5_000,
+      end: END,
+      seed: SEED,
+      desks: DESKS,
+    });
+    figures.push(
+      figure({
+        key: 'office.deskP95',
+        metric: `office: ${DESKS} desks (TLS, a change stream each) reading clients.list + notifications.list during an import of ${n(office.rows)} rows in parts of 5,000, p95 of ${n(office.reads)} reads`,
+        value: office.p95,
+        unit: 'ms',
+        target: { op: '<', limit: 50 },
+        detail: { p50: office.p50, p99: office.p99, reads: office.reads, events: office.events },
+      }),
+    );
+    figures.push(
+      figure({
+        key: 'office.importRowsPerSec',
+        metric: `office: the server's import of ${n(office.rows)} rows while ${DESKS} desks read, against the same import alone`,
+        value: office.withDesksRowsPerSec,
+        unit: 'rows/s',
+        ratio: office.withDesksRowsPerSec / office.aloneRowsPerSec,
+        ratioOf: 'alone',
+        target: { op: '>=', limit: 0.8, ofRatio: true },
+        detail: { aloneRowsPerSec: office.aloneRowsPerSec },
       }),
     );
 
