@@ -295,6 +295,34 @@ describe('the office server', () => {
     expect(failed[0].desk).toMatch(/^Kiosk \(127\.0\.0\.\d+\)$/);
   });
 
+  it('an export started at a desk is downloaded by that desk and not kept on the server', async () => {
+    const { dataDir } = await officeLedger();
+    const { base } = await office(dataDir);
+    const ana = await signIn(base);
+    const started = (await officeRpc(base, 'audit.export', { format: 'csv' }, desk(ana))).body.value as unknown as {
+      id: string;
+    };
+    let state: { state: string; downloadPath: string | null; path: string } | undefined;
+    for (let i = 0; i < 100 && state?.state !== 'done'; i++) {
+      await new Promise((r) => setTimeout(r, 30));
+      state = (await officeRpc(base, 'exports.status', { id: started.id }, desk(ana))).body.value;
+    }
+    expect(state!.state).toBe('done');
+    const url = `${base.replace(/\/$/, '')}${state!.downloadPath}`;
+    expect((await httpsRequest(url)).status).toBe(401);
+    const file = await httpsRequest(`${url}?session=${ana}`);
+    expect(file.status).toBe(200);
+    expect(file.headers['content-disposition']).toMatch(/^attachment; filename="audit-log-.*\.csv"$/);
+    expect(file.body).toContain('session.signIn');
+    await until(() => !fs.existsSync(state!.path));
+    expect(fs.existsSync(state!.path)).toBe(false);
+    expect((await httpsRequest(`${url}?session=${ana}`)).status).toBe(404);
+    expect((await officeRpc(base, 'exports.status', { id: started.id }, desk(ana))).body.value).toMatchObject({
+      state: 'done',
+      downloadPath: null,
+    });
+  });
+
   it('restarted on the same folder, it keeps the ledger and the desks’ sessions', async () => {
     const { dataDir, clientId } = await officeLedger();
     const first = await office(dataDir);

@@ -271,6 +271,18 @@ export class Exporter {
     return { path: r.state.path, fileName: path.basename(r.state.path).slice(id.length + 1), format: r.state.format };
   }
 
+  /**
+   * A finished export was downloaded whole by a desk on the office network: it is saved there, so the file
+   * is removed here (an office server keeps no copy of a desk's export) and it is no longer downloadable.
+   */
+  delivered(id: string): void {
+    const r = this.runs.get(id);
+    if (!r || r.state.state !== 'done' || !r.state.downloadPath) return;
+    fs.rmSync(r.state.path, { force: true });
+    r.state.downloadPath = null;
+    this.o.emit({ topic: 'exports' });
+  }
+
   private async write(run: Running): Promise<void> {
     const s = run.state;
     const part = `${s.path}.part`;
