@@ -214,7 +214,7 @@ describe('the audit log in the browser', () => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = bytes.toString('utf8');
     const records = [...parseCsv(text)].map((r) => r.fields);
-    expect(records[0]).toEqual(['id', 'at', 'actor', 'action', 'subject_type', 'subject_id', 'detail']);
+    expect(records[0]).toEqual(['id', 'at', 'actor', 'action', 'subject_type', 'subject_id', 'detail', 'desk']);
     // Exactly the rows of the list, from the core: newest first, the detail as its JSON text.
     const list = (await call('audit.list', { subjectType: 'client', subjectId: redOwl, limit: 500 })) as {
       items: { id: number; at: string; actor: string; action: string; detail: unknown }[];
@@ -228,6 +228,7 @@ describe('the audit log in the browser', () => {
         'client',
         String(redOwl),
         JSON.stringify(i.detail),
+        '',
       ]),
     );
     // The first action on Red Owl was its creation, by the formula-looking actor: written safely.

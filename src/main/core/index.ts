@@ -252,7 +252,8 @@ export function createCore(opts: CoreOptions): Core {
         emit,
       });
       // A rolled-back change may have filled the profile cache with what never committed.
-      if (!result.ok && registry.contract(channel)?.mutates) rules.invalidate();
+      const c = registry.contract(channel);
+      if (!result.ok && (c?.mutates || c?.work)) rules.invalidate();
       const touched = rules.drainTouched();
       if (touched.length) emit({ topic: 'notifications', clientIds: touched });
       // A marked handler's work (a staff Retry's charge) runs at once, not at the next tick (a test clock runs work when moved).

@@ -141,8 +141,8 @@ export const importCommit = defineContract({
   name: 'ledger.import.commit',
   role: 'operator',
   summary:
-    'Posts the valid rows of a usage CSV as usage entries in one transaction; rows with errors are skipped and listed; rows already imported (same client and external_id) add nothing.',
-  mutates: true,
+    'Posts the valid rows of a usage CSV as usage entries; rows with errors are skipped and listed; rows already imported (same client and external_id) add nothing. Every row is checked before any is written (a broken CSV writes nothing); the rows are then written in transactions of about 20 ms each, so other calls answer during a large import. A stop in the middle leaves some rows in: sending the part again adds the rest, nothing twice. Audited once, with the last rows.',
+  work: true,
   input: importInput,
   output: z.object({
     rows: z.number(),

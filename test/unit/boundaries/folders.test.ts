@@ -329,7 +329,7 @@ describe('each table is written by its owner only', () => {
 describe('every package is one its environment may use', () => {
   const node = new Set(builtinModules.flatMap((m) => [m, `node:${m}`, m.split('/')[0]]));
   const page = ['react', 'react-dom', 'zustand', 'uplot', '@tanstack/react-virtual', 'zod'];
-  const coreDeps = ['better-sqlite3', 'drizzle-orm', 'stripe', 'nodemailer', 'zod'];
+  const coreDeps = ['better-sqlite3', 'drizzle-orm', 'stripe', 'nodemailer', 'zod', 'selfsigned'];
   /** Where a file runs, and the packages it may import there (Node builtins: only where Node runs). */
   const ENV: { test: (rel: string) => boolean; env: string; packages: string[]; node: boolean }[] = [
     { test: (r) => r.startsWith('src/shared/'), env: 'shared (the core and the page)', packages: ['zod'], node: false },
