@@ -1,7 +1,7 @@
 /** Clients: the list, one client, creating and updating, and the run-dry forecast of one client. */
 import { z } from 'zod';
 import { defineContract } from '../contract';
-import { clientStatus, currency, cursor, email, id, limit, page, requiredText, text } from './common';
+import { clientStatus, currency, cursor, email, id, limit, page, requiredText, text, version } from './common';
 import { client } from './entities';
 import { ruleKind } from './profiles';
 
@@ -60,7 +60,7 @@ export const clientsCreate = defineContract({
 export const clientsUpdate = defineContract({
   name: 'clients.update',
   summary:
-    "Changes a client's details or low balance profile. The currency can change only while the client has no ledger entries.",
+    "Changes a client's details or low balance profile. The currency can change only while the client has no ledger entries. With version (the one clients.get answered), a client changed since is refused as a conflict (field version) naming who changed it and when.",
   mutates: true,
   input: z.strictObject({
     id,
@@ -73,6 +73,8 @@ export const clientsUpdate = defineContract({
     status: clientStatus.optional(),
     /** A low balance profile of the client's reseller in the client's currency; null follows the reseller's default. */
     profileId: id.nullable().optional(),
+    /** The client's version the form loaded (clients.get): refused as a conflict when the client changed since. */
+    version: version.optional(),
   }),
   output: client,
 });

@@ -6,6 +6,16 @@ export const id = z
   .int('must be a whole number')
   .positive('must be a positive id');
 
+/**
+ * The version of a thing a form loaded (its read channel answers it), sent back with its save: a save over
+ * a newer version is refused as a conflict (field "version") naming who changed it and when. Optional, so
+ * scripts keep working; the screens always send it.
+ */
+export const version = z
+  .number({ error: 'must be the version the form loaded' })
+  .int('must be a whole number')
+  .min(0, 'must be 0 or more');
+
 /** A signed amount in minor units: whole, and within ±MAX_AMOUNT. */
 export const amount = z
   .number({ error: 'must be an amount in minor units (a whole number)' })

@@ -50,6 +50,8 @@ export const client = z.object({
   burnPerDay: z.number(),
   /** When the available balance reaches zero at that rate; null without usage. */
   runDryAt: z.string().nullable(),
+  /** The version of the client's details, bumped by every change of them: clients.update takes it back. */
+  version: z.number(),
 });
 export type Client = z.infer<typeof client>;
 

@@ -1,7 +1,7 @@
 /** Mail settings: SMTP, or the local outbox folder when no server is set up, and a test message. */
 import { z } from 'zod';
 import { defineContract } from '../contract';
-import { email, empty, text } from './common';
+import { email, empty, text, version } from './common';
 
 /* ── Mail settings ─────────────────────────────────────────────────────────────────────────────── */
 
@@ -85,6 +85,8 @@ export const mailSettings = z.object({
   outboxDir: z.string(),
   /** How the password is sealed: the OS keychain (desktop app), or a key file in the data folder (headless host). */
   secretStorage: z.enum(['os', 'keyfile']),
+  /** Bumped by every save of the SMTP settings (0: never saved): mail.set takes it back. */
+  version: z.number(),
 });
 export type MailSettings = z.infer<typeof mailSettings>;
 
@@ -99,9 +101,13 @@ export const mailGet = defineContract({
 export const mailSet = defineContract({
   name: 'mail.set',
   summary:
-    'Saves the SMTP server (the password sealed, never stored as plain text), or null to write mail to the outbox folder instead.',
+    'Saves the SMTP server (the password sealed, never stored as plain text), or null to write mail to the outbox folder instead. With version (the one mail.get answered), settings saved since are refused as a conflict (field version) naming who saved them and when.',
   mutates: true,
-  input: z.strictObject({ smtp: smtpInput.nullable() }),
+  input: z.strictObject({
+    smtp: smtpInput.nullable(),
+    /** The settings' version the form loaded (mail.get): refused as a conflict when they were saved since. */
+    version: version.optional(),
+  }),
   output: mailSettings,
 });
 

@@ -80,7 +80,8 @@ export const methodsUpdate = defineContract({
 
 export const methodsReorder = defineContract({
   name: 'methods.reorder',
-  summary: "Sets the order in which a client's methods are charged: every method's id, the primary first.",
+  summary:
+    "Sets the order in which a client's methods are charged: every method's id, the primary first. With expectedOrder (the order methods.list answered), an order changed since (by staff or a refresh from Stripe) is refused as a conflict naming who changed it and when.",
   mutates: true,
   input: z.strictObject({
     clientId: id,
@@ -88,6 +89,11 @@ export const methodsReorder = defineContract({
       .array(id, { error: 'must be a list of payment method ids' })
       .min(1, 'must list the methods')
       .max(100, 'lists too many methods'),
+    /** The order the form showed (methods.list): refused as a conflict (field expectedOrder) when the stored order differs. */
+    expectedOrder: z
+      .array(id, { error: 'must be a list of payment method ids' })
+      .max(100, 'lists too many methods')
+      .optional(),
   }),
   output: clientMethods,
 });

@@ -1,7 +1,7 @@
 /** Low Balance Profiles (seed 004): the staff, client, inactivity and forecast rules, quotas and periods. */
 import { z } from 'zod';
 import { defineContract } from '../contract';
-import { amount, currency, email, id, requiredText } from './common';
+import { amount, currency, email, id, requiredText, version } from './common';
 
 export const ruleKind = z.enum(['staff', 'client', 'inactivity'], { error: 'must be staff, client or inactivity' });
 export type RuleKind = z.infer<typeof ruleKind>;
@@ -120,6 +120,8 @@ export const profile = z.object({
   forecastRule,
   createdAt: z.string(),
   updatedAt: z.string(),
+  /** Bumped by every change of the profile, its rules or its staff: profiles.update takes it back. */
+  version: z.number(),
 });
 export type Profile = z.infer<typeof profile>;
 
@@ -163,7 +165,7 @@ export const profilesCreate = defineContract({
 export const profilesUpdate = defineContract({
   name: 'profiles.update',
   summary:
-    "Changes a profile. A rule given replaces that rule whole. The currency may change only while no client uses the profile; isDefault: true makes it the reseller's default for its currency.",
+    "Changes a profile. A rule given replaces that rule whole. The currency may change only while no client uses the profile; isDefault: true makes it the reseller's default for its currency. With version (the one profiles.get answered), a profile changed since is refused as a conflict (field version) naming who changed it and when.",
   mutates: true,
   input: z.strictObject({
     id,
@@ -178,6 +180,8 @@ export const profilesUpdate = defineContract({
     clientRule: clientRuleInput.optional(),
     inactivityRule: inactivityRuleInput.optional(),
     forecastRule: forecastRuleInput.optional(),
+    /** The profile's version the form loaded (profiles.get): refused as a conflict when the profile changed since. */
+    version: version.optional(),
   }),
   output: profile,
 });

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { defineContract } from '../contract';
-import { amount, id, positiveAmount } from './common';
+import { amount, id, positiveAmount, version } from './common';
 
 export const rechargeMode = z.enum(['off', 'notify', 'auto'], { error: 'must be off, notify or auto' });
 export type RechargeMode = z.infer<typeof rechargeMode>;
@@ -41,6 +41,8 @@ export const rechargeSettings = z.object({
    * (seed 002), whatever the mode says. Null otherwise.
    */
   primaryOff: z.string().nullable(),
+  /** Bumped by every save; 0 while never saved. recharge.set takes it back. */
+  version: z.number(),
 });
 export type RechargeSettings = z.infer<typeof rechargeSettings>;
 
@@ -56,7 +58,7 @@ export const rechargeGet = defineContract({
 export const rechargeSet = defineContract({
   name: 'recharge.set',
   summary:
-    "Saves a client's auto-recharge settings and, when something changed, emails the client a confirmation (settings changed). Warnings are advice and never block.",
+    "Saves a client's auto-recharge settings and, when something changed, emails the client a confirmation (settings changed). Warnings are advice and never block. With version (the one recharge.get answered), settings saved since are refused as a conflict (field version) naming who saved them and when.",
   mutates: true,
   input: z.strictObject({
     clientId: id,
@@ -66,6 +68,8 @@ export const rechargeSet = defineContract({
     triggerThreshold: amount,
     rechargeAmount: positiveAmount,
     dailyCap: positiveAmount.nullable(),
+    /** The settings' version the form loaded (recharge.get): refused as a conflict when they were saved since. */
+    version: version.optional(),
   }),
   output: rechargeSettings,
 });

@@ -1,7 +1,7 @@
 /** A client's own thresholds: the rules of its profile as they apply to it, and its overrides. */
 import { z } from 'zod';
 import { defineContract } from '../contract';
-import { amount, id } from './common';
+import { amount, id, version } from './common';
 import { ruleKind } from './profiles';
 
 export const ruleView = z.object({
@@ -55,6 +55,8 @@ export const clientThresholds = z.object({
       nextCheckAt: z.string().nullable(),
     })
     .nullable(),
+  /** The version of the client's own thresholds, bumped by every set or clear: thresholds.set and clear take it back. */
+  version: z.number(),
 });
 export type ClientThresholds = z.infer<typeof clientThresholds>;
 
@@ -70,21 +72,24 @@ export const thresholdsGet = defineContract({
 export const thresholdsSet = defineContract({
   name: 'thresholds.set',
   summary:
-    "Sets a client's own threshold for a rule (threshold null keeps the profile's) and whether the rule is on for the client; evaluates the client at once.",
+    "Sets a client's own threshold for a rule (threshold null keeps the profile's) and whether the rule is on for the client; evaluates the client at once. With version (the one thresholds.get answered), thresholds changed since are refused as a conflict (field version) naming who changed them and when.",
   mutates: true,
   input: z.strictObject({
     clientId: id,
     kind: ruleKind,
     threshold: amount.nullable(),
     enabled: z.boolean({ error: 'must be true or false' }),
+    /** The thresholds' version the form loaded (thresholds.get): refused as a conflict when they changed since. */
+    version: version.optional(),
   }),
   output: clientThresholds,
 });
 
 export const thresholdsClear = defineContract({
   name: 'thresholds.clear',
-  summary: "Removes a client's override of a rule: the profile's threshold and switch apply again.",
+  summary:
+    "Removes a client's override of a rule: the profile's threshold and switch apply again. With version, as thresholds.set.",
   mutates: true,
-  input: z.strictObject({ clientId: id, kind: ruleKind }),
+  input: z.strictObject({ clientId: id, kind: ruleKind, version: version.optional() }),
   output: clientThresholds,
 });

@@ -1,12 +1,13 @@
 /**
  * Reading the audit log: one filter (subject, actor, date range) shared by audit.list and audit.export,
  * newest first by id with keyset paging; and one entry as the list and the JSON export show it, or as a
- * CSV record (the detail as its JSON text).
+ * CSV record (the detail as its JSON text). Also who last changed a thing, for the conflict a form saved over
+ * a newer version gets.
  */
 import type Database from 'better-sqlite3';
 import type { AuditFilter, AuditRow } from '../../../shared/contracts';
 import { csvRecord } from '../../../shared/csv';
-import { invalid } from '../../../shared/result';
+import { conflict, invalid } from '../../../shared/result';
 import { decodeCursor, encodeCursor } from '../api/cursor';
 import { iso } from '../clock/clock';
 import { preparedOnce } from '../db/statements';
@@ -106,4 +107,53 @@ export function auditPage(
   const rows = readAudit(db, input, { after: after ? Number(after[0]) : null }, input.limit + 1);
   const items = rows.slice(0, input.limit).map(toAuditRow);
   return { items, nextCursor: rows.length > input.limit ? encodeCursor([items[items.length - 1].id]) : null };
+}
+
+/** Who changed a thing last and when (ms): the newest audit entry of the subject, of one of `actions`. */
+export interface LastChange {
+  actor: string;
+  at: number;
+}
+
+export function lastChangeOf(
+  sqlite: Database.Database,
+  subjectType: string,
+  subjectId: number | null,
+  actions: readonly string[],
+): LastChange | null {
+  // subject_id IS ?: the settings' entries have none; IS uses the audit_subject index as = does.
+  const r = sqlite
+    .prepare(
+      `SELECT actor, at FROM audit_log WHERE subject_type = ? AND subject_id IS ? AND action IN (${actions.map(() => '?').join(', ')})
+       ORDER BY id DESC LIMIT 1`,
+    )
+    .get(subjectType, subjectId, ...actions) as LastChange | undefined;
+  return r ?? null;
+}
+
+/** A thing a form edits, as its conflict names it: "this client", its audit subject and the actions that change it. */
+export interface Edited {
+  what: string;
+  subjectType: string;
+  subjectId: number | null;
+  actions: readonly string[];
+}
+
+/**
+ * The conflict of a save over a newer version (field `version` unless the input names it otherwise), in
+ * words: "Maria Lopez <maria@acme.test> changed this client on 2026-11-01 at 14:02 UTC, after you opened
+ * it: reload to see the change, then save again".
+ */
+export function staleConflict(sqlite: Database.Database, thing: Edited, field = 'version') {
+  const last = lastChangeOf(sqlite, thing.subjectType, thing.subjectId, thing.actions);
+  const at = last ? iso(last.at) : '';
+  const who = last
+    ? `${last.actor} changed ${thing.what} on ${at.slice(0, 10)} at ${at.slice(11, 16)} UTC`
+    : `Someone changed ${thing.what}`;
+  return conflict(`${who}, after you opened it: reload to see the change, then save again`, field);
+}
+
+/** Refuses a save whose `given` version (when there is one) is not the `current` one. */
+export function assertCurrent(sqlite: Database.Database, given: number | undefined, current: number, thing: Edited) {
+  if (given !== undefined && given !== current) throw staleConflict(sqlite, thing);
 }

@@ -4,6 +4,7 @@ import { invalid } from '../../../shared/result';
 import type { HandlerMap } from '../api/registry';
 import { decodeCursor, encodeCursor } from '../api/cursor';
 import { changes } from '../audit/changes';
+import { assertCurrent } from '../audit/log';
 import { getReseller } from '../resellers/store';
 import { assertProfileFits } from '../profiles/store';
 import { crossingAt, RUN_DRY_NEVER } from '../../../shared/forecast';
@@ -13,7 +14,7 @@ import { averageDailySpend } from '../ledger/spend';
 import { figuresOf, parseDays, usageOf } from '../ledger/forecast';
 import { CLIENTS_COOLING } from '../methods/cooldown';
 import { clientInserter } from './insert';
-import { assertRefFree, CLIENT_SQL, getClient, toClient, type ClientRow } from './store';
+import { assertRefFree, CLIENT_SQL, clientEdited, getClient, toClient, type ClientRow } from './store';
 
 /**
  * Sort keys: the indexed column, its tie-breaker (the id column of the same index, so equal values
@@ -142,6 +143,7 @@ export const clientHandlers: HandlerMap = {
 
   'clients.update': (input, ctx) => {
     const before = getClient(ctx, input.id);
+    assertCurrent(ctx.db.$client, input.version, before.version, clientEdited(input.id));
     if (input.externalRef) assertRefFree(ctx, before.resellerId, input.externalRef, input.id);
     if (input.currency && input.currency !== before.currency && (before.entryCount > 0 || before.held > 0)) {
       throw invalid('currency', `currency cannot change: the client already has ledger entries in ${before.currency}`);
@@ -164,7 +166,7 @@ export const clientHandlers: HandlerMap = {
       );
     ctx.db.$client
       .prepare(
-        'UPDATE clients SET external_ref = ?, ref_key = ?, name = ?, name_key = ?, billing_email = ?, currency = ?, status = ?, profile_id = ? WHERE id = ?',
+        'UPDATE clients SET external_ref = ?, ref_key = ?, name = ?, name_key = ?, billing_email = ?, currency = ?, status = ?, profile_id = ?, version = version + 1 WHERE id = ?',
       )
       .run(
         next.externalRef,

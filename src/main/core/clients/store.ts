@@ -31,13 +31,14 @@ export type ClientRow = Pick<
   | 'profileId'
   | 'nameKey'
   | 'refKey'
+  | 'version'
 > &
   Pick<BalanceCols, 'balance' | 'held' | 'available' | 'lastDebitAt' | 'entryCount' | 'burnRate' | 'runDryAt'> & {
     resellerName: ResellerCols['name'];
     below: 0 | 1;
   };
 export const CLIENT_SQL = `SELECT c.id AS id, c.reseller_id AS resellerId, r.name AS resellerName, c.external_ref AS externalRef, c.name AS name, c.billing_email AS billingEmail,
-  c.currency AS currency, c.status AS status, c.created_at AS createdAt, c.profile_id AS profileId, c.name_key AS nameKey, c.ref_key AS refKey, b.balance AS balance,
+  c.currency AS currency, c.status AS status, c.created_at AS createdAt, c.profile_id AS profileId, c.name_key AS nameKey, c.ref_key AS refKey, c.version AS version, b.balance AS balance,
   b.held AS held, b.available AS available, b.last_debit_at AS lastDebitAt, b.entry_count AS entryCount, b.burn_rate AS burnRate, b.run_dry_at AS runDryAt,
   EXISTS (SELECT 1 FROM rule_states s WHERE s.id BETWEEN c.id * 4 AND c.id * 4 + 3) AS below
   FROM clients c JOIN balances b ON b.client_id = c.id JOIN resellers r ON r.id = c.reseller_id`;
@@ -60,6 +61,7 @@ export const toClient = (r: ClientRow): Client => ({
   belowThreshold: r.below === 1,
   burnPerDay: Math.round(r.burnRate * 24),
   runDryAt: r.runDryAt >= RUN_DRY_NEVER ? null : iso(r.runDryAt),
+  version: r.version,
 });
 export function getClient(ctx: { db: Db }, id: number, field = 'id'): Client {
   const r = preparedOnce(ctx.db.$client, `${CLIENT_SQL} WHERE c.id = ?`).get(id) as ClientRow | undefined;
@@ -116,6 +118,20 @@ export function partyReader(sqlite: Database.Database): (clientId: number) => Pa
   return (clientId) => statement.get(clientId) as Party | undefined;
 }
 
-/** The clients of a deleted profile follow their reseller's default again; answers how many. */
+/** The clients of a deleted profile follow their reseller's default again (a change of each: its version moves); answers how many. */
 export const detachProfile = (db: Db, profileId: number): number =>
-  db.$client.prepare('UPDATE clients SET profile_id = NULL WHERE profile_id = ?').run(profileId).changes;
+  db.$client.prepare('UPDATE clients SET profile_id = NULL, version = version + 1 WHERE profile_id = ?').run(profileId)
+    .changes;
+
+/** The client's details as a conflict names them: a form saved over a newer version of them is refused. */
+export const clientEdited = (clientId: number) => ({
+  what: 'this client',
+  subjectType: 'client',
+  subjectId: clientId,
+  actions: ['client.create', 'client.update'],
+});
+
+/** Inside the caller's transaction: the client's own thresholds changed (thresholds/ owns them; the version is the client's row's). */
+export const bumpThresholdsVersion = (db: Db, clientId: number): void => {
+  preparedOnce(db.$client, 'UPDATE clients SET thresholds_version = thresholds_version + 1 WHERE id = ?').run(clientId);
+};

@@ -63,6 +63,13 @@ export const clients = sqliteTable(
     createdAt: integer('created_at').notNull(),
     /** The client's low balance profile; NULL follows the reseller's default profile for the client's currency. */
     profileId: integer('profile_id').references((): AnySQLiteColumn => lowBalanceProfiles.id),
+    /** Bumped by every write of the client's fields: a form saved over a newer version is refused (issue 17). */
+    version: integer('version').notNull().default(1),
+    /**
+     * Bumped by every write of the client's own thresholds (client_thresholds, several rows): apart from
+     * `version`, so a threshold saved does not refuse an unrelated edit of the client's details.
+     */
+    thresholdsVersion: integer('thresholds_version').notNull().default(1),
   },
   (t) => [
     uniqueIndex('clients_reseller_ref').on(t.resellerId, t.externalRef),
@@ -292,6 +299,8 @@ export const lowBalanceProfiles = sqliteTable(
     isDefault: integer('is_default', { mode: 'boolean' }).notNull().default(false),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
+    /** Bumped by every write of the profile, its rules or its staff: a form saved over a newer version is refused. */
+    version: integer('version').notNull().default(1),
   },
   (t) => [
     uniqueIndex('profiles_reseller_name').on(t.resellerId, t.nameKey),
@@ -524,6 +533,8 @@ export const rechargeSettings = sqliteTable(
     updatedBy: text('updated_by').notNull(),
     /** When the client was emailed for falling below the alert threshold; cleared back at or above it (once per episode). */
     alertedAt: integer('alerted_at'),
+    /** Bumped by every save of the settings (not by the alert's mark); 0 is "never saved" in the contracts. */
+    version: integer('version').notNull().default(1),
   },
   // The periodic recharge check reads only the clients whose automatic top-up is on.
   (t) => [

@@ -132,12 +132,19 @@ export class Notifier {
       envUrl: this.o.smtpUrl ? redactSmtpUrl(this.o.smtpUrl) : null,
       outboxDir: this.o.outboxDir,
       secretStorage: this.o.secrets.storage,
+      version: this.smtpVersion(),
     };
+  }
+
+  /** The version of the SMTP settings (0: never saved), which mail.set takes back. */
+  smtpVersion(): number {
+    return this.o.settings.version(SMTP_KEY);
   }
 
   /** Saves the SMTP settings (inside the caller's transaction); returns what the audit log may say. */
   setSmtp(input: SmtpSettingsInput | null, now: number): Record<string, unknown> {
     const before = this.stored();
+    this.o.settings.bumpVersion(SMTP_KEY, now);
     if (!input) {
       this.o.settings.delete(SMTP_KEY);
       this.down = null;

@@ -10,6 +10,7 @@ import type { Ctx, HandlerMap } from '../api/registry';
 import { POINTS } from '../../../shared/money';
 import { iso, isoOrNull } from '../clock/clock';
 import { requireClient } from '../clients/store';
+import { staleConflict } from '../audit/log';
 import { stripeErrorWords } from '../stripe/service';
 import { coolingUntil } from './cooldown';
 import {
@@ -177,6 +178,18 @@ export const methodHandlers: HandlerMap = {
   'methods.reorder': (input, ctx) => {
     requireClient(ctx.db.$client, input.clientId);
     const before = clientMethods(ctx, input.clientId).methods.map((m) => m.id);
+    // The order the form showed is no longer the stored one (staff reordered, or a refresh from Stripe).
+    if (input.expectedOrder && input.expectedOrder.join(',') !== before.join(','))
+      throw staleConflict(
+        ctx.db.$client,
+        {
+          what: "the order of this client's payment methods",
+          subjectType: 'client',
+          subjectId: input.clientId,
+          actions: ['methods.reorder', 'methods.link'],
+        },
+        'expectedOrder',
+      );
     const given = new Set(input.order);
     if (given.size !== input.order.length) throw invalid('order', 'order lists a method twice');
     if (given.size !== before.length || before.some((id) => !given.has(id))) {

@@ -2,6 +2,7 @@
 import type { Profile } from '../../../shared/contracts';
 import { conflict, invalid, notFound } from '../../../shared/result';
 import { iso } from '../clock/clock';
+import { assertCurrent } from '../audit/log';
 import type { Ctx, HandlerMap } from '../api/registry';
 import { HOUR_MS as HOUR } from '../../../shared/forecast';
 import { detachProfile } from '../clients/store';
@@ -28,6 +29,7 @@ type ProfileRow = Omit<
     | 'isDefault'
     | 'createdAt'
     | 'updatedAt'
+    | 'version'
   >,
   'isDefault'
 > & {
@@ -40,7 +42,7 @@ type ProfileRow = Omit<
 };
 
 const PROFILE_SQL = `SELECT p.id AS id, p.reseller_id AS resellerId, r.name AS resellerName, p.name AS name, p.currency AS currency, p.sort_order AS sortOrder,
-  p.max_qty AS maxQty, p.period_ms AS periodMs, p.is_default AS isDefault, p.created_at AS createdAt, p.updated_at AS updatedAt,
+  p.max_qty AS maxQty, p.period_ms AS periodMs, p.is_default AS isDefault, p.created_at AS createdAt, p.updated_at AS updatedAt, p.version AS version,
   (SELECT count(*) FROM clients c WHERE c.profile_id = p.id) AS assigned,
   CASE WHEN p.is_default = 1 THEN (SELECT count(*) FROM clients c WHERE c.profile_id IS NULL AND c.reseller_id = p.reseller_id AND c.currency = p.currency) ELSE 0 END AS following,
   f.id AS fallbackId, f.name AS fallbackName
@@ -94,6 +96,7 @@ function toProfile(r: ProfileRow, loaded: LoadedProfile): Profile {
           },
     createdAt: iso(r.createdAt),
     updatedAt: iso(r.updatedAt),
+    version: r.version,
   };
 }
 
@@ -218,11 +221,11 @@ function writeRules(ctx: Ctx, profileId: number, input: RuleInputs) {
 
 const dedupe = (emails: string[]) => [...new Map(emails.map((e) => [e.toLowerCase(), e])).values()];
 
-/** Makes a profile its reseller's default for its currency (the old default stops being one). */
+/** Makes a profile its reseller's default for its currency (the old default stops being one: a change of it, its version moves). */
 function makeDefault(ctx: Ctx, id: number, resellerId: number, currency: string) {
   ctx.db.$client
     .prepare(
-      'UPDATE low_balance_profiles SET is_default = 0 WHERE reseller_id = ? AND currency = ? AND is_default = 1 AND id != ?',
+      'UPDATE low_balance_profiles SET is_default = 0, version = version + 1 WHERE reseller_id = ? AND currency = ? AND is_default = 1 AND id != ?',
     )
     .run(resellerId, currency, id);
   ctx.db.$client.prepare('UPDATE low_balance_profiles SET is_default = 1 WHERE id = ?').run(id);
@@ -306,6 +309,12 @@ export const profileHandlers: HandlerMap = {
 
   'profiles.update': (input, ctx) => {
     const before = getProfile(ctx, input.id);
+    assertCurrent(ctx.db.$client, input.version, before.version, {
+      what: 'this profile',
+      subjectType: 'profile',
+      subjectId: input.id,
+      actions: ['profile.create', 'profile.update'],
+    });
     const resellerId = input.resellerId ?? before.resellerId;
     const currency = input.currency ?? before.currency;
     const name = input.name ?? before.name;
@@ -337,7 +346,7 @@ export const profileHandlers: HandlerMap = {
     ctx.db.$client
       .prepare(
         `UPDATE low_balance_profiles SET reseller_id = ?, name = ?, name_key = ?, currency = ?, sort_order = ?, max_qty = ?, period_ms = ?,
-           is_default = 0, updated_at = ? WHERE id = ?`,
+           is_default = 0, updated_at = ?, version = version + 1 WHERE id = ?`,
       )
       .run(
         resellerId,

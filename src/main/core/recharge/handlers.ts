@@ -1,6 +1,7 @@
 /** Channels of a client's auto-recharge settings: read with advice, save (with a confirmation email), dry run. */
 import type { RechargeValues } from '../../../shared/recharge';
 import type { HandlerMap } from '../api/registry';
+import { assertCurrent } from '../audit/log';
 import { dryRun } from './dry-run';
 import { clientWithBalance } from '../clients/store';
 import { changes, readSettings, saveSettings, settingsView, valuesOf } from './settings';
@@ -14,6 +15,12 @@ export const rechargeHandlers: HandlerMap = {
     const c = clientWithBalance(sqlite, input.clientId);
     const now = ctx.clock.now();
     const old = readSettings(sqlite, c.id);
+    assertCurrent(sqlite, input.version, old?.version ?? 0, {
+      what: "this client's automatic top-up settings",
+      subjectType: 'client',
+      subjectId: c.id,
+      actions: ['recharge.set'],
+    });
     const before = old ? valuesOf(old) : null;
     const after: RechargeValues = valuesOf(input);
     const diff = changes(before, after, c.currency);

@@ -27,7 +27,7 @@ export type FlowSettings = Pick<
 type FromSql<T> = Omit<T, 'enabled'> & { enabled: number };
 
 const COLUMNS = `client_id AS clientId, mode, enabled, alert_threshold AS alertThreshold, trigger_threshold AS triggerThreshold, recharge_amount AS rechargeAmount,
-  daily_cap AS dailyCap, updated_at AS updatedAt, updated_by AS updatedBy, alerted_at AS alertedAt`;
+  daily_cap AS dailyCap, updated_at AS updatedAt, updated_by AS updatedBy, alerted_at AS alertedAt, version`;
 
 /** The client's saved settings; null when never saved. */
 export function readSettings(sqlite: Database.Database, clientId: number): SettingsRow | null {
@@ -46,7 +46,7 @@ export const valuesOf = (r: Pick<SettingsRow, keyof RechargeValues>): RechargeVa
   dailyCap: r.dailyCap,
 });
 
-/** Inside the caller's transaction: stores the values (the alert's mark is kept). */
+/** Inside the caller's transaction: stores the values (the alert's mark is kept) and moves the version. */
 export function saveSettings(
   sqlite: Database.Database,
   clientId: number,
@@ -60,7 +60,7 @@ export function saveSettings(
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (client_id) DO UPDATE SET mode = excluded.mode, enabled = excluded.enabled, alert_threshold = excluded.alert_threshold,
          trigger_threshold = excluded.trigger_threshold, recharge_amount = excluded.recharge_amount, daily_cap = excluded.daily_cap,
-         updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+         updated_at = excluded.updated_at, updated_by = excluded.updated_by, version = recharge_settings.version + 1`,
     )
     .run(
       clientId,
@@ -143,6 +143,7 @@ export function settingsView(
     suggestedThreshold,
     warnings: rechargeWarnings(values, { currency: c.currency, averageDailySpend: s.average, suggestedThreshold }),
     primaryOff: primaryOff(sqlite, c.id),
+    version: row?.version ?? 0,
   };
 }
 

@@ -1,4 +1,7 @@
-/** Settings as JSON by key, and the install id that makes Message-IDs unique to this ledger. */
+/**
+ * Settings as JSON by key, the version of a setting a form edits, and the install id that makes
+ * Message-IDs unique to this ledger.
+ */
 import crypto from 'node:crypto';
 import type Database from 'better-sqlite3';
 
@@ -31,6 +34,21 @@ export class SettingsStore {
 
   delete(key: string): void {
     this.s.del.run(key);
+  }
+
+  /**
+   * The version of a setting a form edits (0: never saved): kept under a key of its own, `<key>:version`, so
+   * it keeps counting when the setting itself is deleted (removed, then saved again, is two changes).
+   */
+  version(key: string): number {
+    return this.get<number>(`${key}:version`) ?? 0;
+  }
+
+  /** Inside the caller's transaction: the setting changed; answers its new version. */
+  bumpVersion(key: string, now: number): number {
+    const next = this.version(key) + 1;
+    this.set(`${key}:version`, next, now);
+    return next;
   }
 
   /**

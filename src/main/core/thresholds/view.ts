@@ -23,7 +23,7 @@ export function clientThresholds(
   const sqlite = ctx.db.$client;
   const c = sqlite
     .prepare(
-      `SELECT c.id, c.currency, c.status, c.profile_id, ${PROFILE_IN_FORCE} AS pid, b.available, b.run_dry_at FROM clients c JOIN balances b ON b.client_id = c.id WHERE c.id = ?`,
+      `SELECT c.id, c.currency, c.status, c.profile_id, c.thresholds_version, ${PROFILE_IN_FORCE} AS pid, b.available, b.run_dry_at FROM clients c JOIN balances b ON b.client_id = c.id WHERE c.id = ?`,
     )
     .get(clientId) as
     | {
@@ -31,6 +31,7 @@ export function clientThresholds(
         currency: string;
         status: string;
         profile_id: number | null;
+        thresholds_version: number;
         pid: number | null;
         available: number;
         run_dry_at: number;
@@ -85,6 +86,7 @@ export function clientThresholds(
     forecast: profile
       ? forecastView(ctx, effectiveRule('forecast', profile, undefined, c.status === 'closed'), c, states)
       : null,
+    version: c.thresholds_version,
   };
 }
 

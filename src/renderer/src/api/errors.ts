@@ -33,6 +33,16 @@ export function errorsFrom(err: unknown, fields: readonly string[], aliases: Rec
   return { form: err instanceof Error ? err.message : String(err) };
 }
 
+/**
+ * A save over a newer version: someone else changed the thing after the form loaded it (the core's
+ * conflict on `version`, or on `expectedOrder` for the order of payment methods). Its message names who and when.
+ */
+export function isStale(err: unknown): err is ApiError {
+  return (
+    err instanceof ApiError && err.kind === 'conflict' && (err.field === 'version' || err.field === 'expectedOrder')
+  );
+}
+
 export function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }

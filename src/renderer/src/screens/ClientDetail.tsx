@@ -206,6 +206,7 @@ export function ClientDetailScreen({ id }: { id: number }) {
                 billingEmail: v.billingEmail,
                 status: v.status,
                 ...(v.currency !== c.currency ? { currency: v.currency } : {}),
+                version: v.version,
               });
               setEditing(false);
             }}

@@ -162,8 +162,8 @@ export function ProfileScreen({ id }: { id: number | 'new' }) {
         resellers={resellers.items}
         submitLabel="Save"
         onCancel={toList}
-        onSubmit={async (input) => {
-          const stored = await updateProfile({ id: p.id, ...input });
+        onSubmit={async (input, version) => {
+          const stored = await updateProfile({ id: p.id, ...input, version });
           if (useProfilesView.getState().note?.where === p.id) view.setNote(null);
           return stored;
         }}

@@ -6,11 +6,13 @@
  *    form (`errors.form`, for FormError);
  *  - the focus moved to the first field in error, whoever found it (the form's element is `ref`);
  *  - busy while the call runs (a second submit meanwhile is ignored; the screen disables its button);
- *  - the message of the last success (`done`, for FormDone), which goes when the user edits (`edited`).
+ *  - the message of the last success (`done`, for FormDone), which goes when the user edits (`edited`);
+ *  - a save over a newer version (someone else saved since the form loaded it) kept apart as `conflict`,
+ *    for ConflictNotice, and `reload(load, apply)`, which re-reads the thing and puts it in the form.
  * `run(work)` answers whether the work succeeded; what `work` returns becomes `done`.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { errorsFrom, type FieldErrors } from '../api/errors';
+import { errorsFrom, isStale, type FieldErrors } from '../api/errors';
 
 export interface FormOptions {
   /** The inputs the form shows: a refusal naming one of them is shown under it, any other above the buttons. */
@@ -38,6 +40,7 @@ export function useFormSubmit<Done = string>(options: FormOptions = {}) {
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<Done | null>(null);
+  const [conflict, setConflict] = useState<string | null>(null);
   const element = useRef<HTMLElement | null>(null);
   const focusError = useRef(false);
   const running = useRef(false);
@@ -70,9 +73,16 @@ export function useFormSubmit<Done = string>(options: FormOptions = {}) {
     try {
       const result = await work();
       setErrors({});
+      setConflict(null);
       if (result !== undefined) setDone(result);
       return true;
     } catch (err) {
+      if (isStale(err)) {
+        // Not an error of a field: the whole form is out of date; ConflictNotice offers to reload it.
+        setErrors({});
+        setConflict(err.message);
+        return false;
+      }
       const o = opts.current;
       fail(o.errorsOf ? o.errorsOf(err) : errorsFrom(err, o.fields ?? [], o.aliases));
       return false;
@@ -105,7 +115,22 @@ export function useFormSubmit<Done = string>(options: FormOptions = {}) {
     });
   }
 
-  return { errors, setErrors, fail, busy, done, setDone, ref, run, submit, edited };
+  /**
+   * Reload after a conflict: `load` reads the thing again, `apply` puts it in the form (the user's unsaved
+   * edits go, as they asked); the notice and errors go, and the focus moves to the form's first field.
+   */
+  async function reload<T>(load: () => Promise<T>, apply: (fresh: T) => void): Promise<void> {
+    const fresh = await load();
+    apply(fresh);
+    setConflict(null);
+    setErrors({});
+    setDone(null);
+    requestAnimationFrame(() =>
+      element.current?.querySelector<HTMLElement>('input:not([disabled]), select:not([disabled])')?.focus(),
+    );
+  }
+
+  return { errors, setErrors, fail, busy, done, setDone, conflict, reload, ref, run, submit, edited };
 }
 
 export type Form<Done = string> = ReturnType<typeof useFormSubmit<Done>>;

@@ -1,13 +1,16 @@
 /**
  * A client's details, for a new client (with its reseller) or for changing one. Errors from the core
- * land next to the field they name; the currency is locked once the client has ledger entries.
+ * land next to the field they name; the currency is locked once the client has ledger entries. Editing, the
+ * form sends back the version it loaded: saved over by someone else meanwhile, it says who and offers Reload.
  */
 import { useState, type FormEvent } from 'react';
 import type { Client, Reseller } from '../../../../shared/contracts';
 import { COMMON_CURRENCIES } from '../../../../shared/money';
 import { formRead, useFormSubmit } from '../../ui/useFormSubmit';
 import { Field, FormError } from '../../ui/Field';
+import { ConflictNotice } from '../../ui/ConflictNotice';
 import { ResellerOptions } from './ResellerForm';
+import { reloadClient } from './client';
 
 export interface ClientFormValues {
   resellerId: number | null;
@@ -16,7 +19,19 @@ export interface ClientFormValues {
   billingEmail: string;
   currency: string;
   status: Client['status'];
+  /** The version of the client the form loaded (editing only). */
+  version?: number;
 }
+
+const valuesOf = (c: Client | undefined, resellerId: number | null): ClientFormValues => ({
+  resellerId: c?.resellerId ?? resellerId,
+  externalRef: c?.externalRef ?? '',
+  name: c?.name ?? '',
+  billingEmail: c?.billingEmail ?? '',
+  currency: c?.currency ?? 'USD',
+  status: c?.status ?? 'active',
+  version: c?.version,
+});
 
 const FIELDS = ['resellerId', 'externalRef', 'name', 'billingEmail', 'currency', 'status'];
 
@@ -31,15 +46,9 @@ export function ClientForm(props: {
   onCancel(): void;
 }) {
   const c = props.initial;
-  const [values, setValues] = useState<ClientFormValues>({
-    resellerId:
-      c?.resellerId ?? props.defaultResellerId ?? (props.resellers?.length === 1 ? props.resellers[0].id : null),
-    externalRef: c?.externalRef ?? '',
-    name: c?.name ?? '',
-    billingEmail: c?.billingEmail ?? '',
-    currency: c?.currency ?? 'USD',
-    status: c?.status ?? 'active',
-  });
+  const [values, setValues] = useState<ClientFormValues>(() =>
+    valuesOf(c, props.defaultResellerId ?? (props.resellers?.length === 1 ? props.resellers[0].id : null)),
+  );
   const form = useFormSubmit({ fields: FIELDS });
   const { errors } = form;
   const set = <K extends keyof ClientFormValues>(k: K, v: ClientFormValues[K]) => setValues((s) => ({ ...s, [k]: v }));
@@ -155,6 +164,17 @@ export function ClientForm(props: {
         </Field>
       </div>
       <FormError message={errors.form} />
+      {c ? (
+        <ConflictNotice
+          message={form.conflict}
+          onReload={() =>
+            form.reload(
+              () => reloadClient(c.id),
+              (fresh) => setValues(valuesOf(fresh, null)),
+            )
+          }
+        />
+      ) : null}
       <div className="form-actions">
         <button type="button" onClick={props.onCancel}>
           Cancel

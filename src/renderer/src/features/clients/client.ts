@@ -3,7 +3,7 @@
  * and the balance series for the chart, each read again when its contract's topics change for this client;
  * and the changes made there (the client's details, a manual adjustment).
  */
-import type { ChannelInput } from '../../../../shared/contracts';
+import type { ChannelInput, Client } from '../../../../shared/contracts';
 import { api } from '../../api/client';
 import { put, refetch, useChannel } from '../../data/useChannel';
 
@@ -22,6 +22,13 @@ export function useClientPage(id: number) {
 export async function updateClient(id: number, input: Omit<ChannelInput<'clients.update'>, 'id'>): Promise<void> {
   const client = await api().call('clients.update', { id, ...input });
   put('clients.get', { id }, client);
+}
+
+/** Reads the client again (a form's Reload after a conflict); the page shows it too. */
+export async function reloadClient(id: number): Promise<Client> {
+  const client = await api().call('clients.get', { id });
+  put('clients.get', { id }, client);
+  return client;
 }
 
 /** Posts a manual adjustment (signed minor units) with its reason, and reads the page's figures again. */

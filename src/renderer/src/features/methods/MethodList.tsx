@@ -10,6 +10,7 @@ import { moved, placed, reorder as saveOrder, setAutoCharge } from './methods';
 import { useCan } from '../../stores/session';
 import { formatTime } from '../../time';
 import { failureText } from '../charges/ChargeNowDialog';
+import { isStale } from '../../api/errors';
 import './methods.css';
 import './MethodList.css';
 
@@ -33,6 +34,8 @@ export function MethodList(props: {
   onChanging(): void;
   /** A change was refused, in words. */
   onFailed(text: string): void;
+  /** A move was refused: the order had changed since the list showed it (the core's sentence: who, when). */
+  onConflict(message: string): void;
   /** What screen readers are told of a move or a switch. */
   onAnnounce(text: string): void;
   onRetry(m: PaymentMethod): void;
@@ -69,9 +72,10 @@ export function MethodList(props: {
         : `${what.label} moved to position ${at + 1} of ${next.length}.`,
     );
     try {
-      await saveOrder(props.clientId, next);
+      await saveOrder(props.clientId, next, order);
     } catch (e) {
-      props.onFailed(`The order was not saved: ${failureText(e)}`);
+      if (isStale(e)) props.onConflict(e.message);
+      else props.onFailed(`The order was not saved: ${failureText(e)}`);
     }
   }
 

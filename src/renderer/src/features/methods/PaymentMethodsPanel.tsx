@@ -12,7 +12,8 @@ import { useEffect, useState } from 'react';
 import type { Client, PaymentMethod } from '../../../../shared/contracts';
 import { POINTS } from '../../../../shared/money';
 import { useFormSubmit } from '../../ui/useFormSubmit';
-import { makeSetupLink, refreshFromStripe, useClientMethods, type SetupLink } from './methods';
+import { makeSetupLink, refreshFromStripe, reloadMethods, useClientMethods, type SetupLink } from './methods';
+import { ConflictNotice } from '../../ui/ConflictNotice';
 import { hrefOf } from '../../stores/route';
 import { useCan } from '../../stores/session';
 import { useStripeStatus } from '../settings/stripe';
@@ -99,6 +100,8 @@ function Linked(props: { client: Client; customerId: string; methods: PaymentMet
   const [retrying, setRetrying] = useState<PaymentMethod | null>(null);
   // A Checkout link made for this client, shown until it is hidden, used, or the panel closes.
   const [setupLink, setSetupLink] = useState<SetupLink | null>(null);
+  // A move refused because the order changed since the list showed it: who changed it, and Reload.
+  const [conflict, setConflict] = useState<string | null>(null);
 
   function refresh() {
     setDoing('refresh');
@@ -125,6 +128,7 @@ function Linked(props: { client: Client; customerId: string; methods: PaymentMet
   function changing() {
     actions.setErrors({});
     actions.setDone(null);
+    setConflict(null);
   }
 
   const synced = methods.length
@@ -211,11 +215,19 @@ function Linked(props: { client: Client; customerId: string; methods: PaymentMet
               No method is set to auto-charge: automatic top-ups have nothing to charge.
             </p>
           ) : null}
+          <ConflictNotice
+            message={conflict}
+            onReload={async () => {
+              await reloadMethods(client.id);
+              setConflict(null);
+            }}
+          />
           <MethodList
             clientId={client.id}
             methods={methods}
             onChanging={changing}
             onFailed={(text) => actions.setErrors({ form: text })}
+            onConflict={setConflict}
             onAnnounce={setAnnounce}
             onRetry={(m) => {
               actions.setDone(null);

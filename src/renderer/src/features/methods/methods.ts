@@ -54,8 +54,11 @@ export function setAutoCharge(clientId: number, id: number, autoCharge: boolean)
   );
 }
 
-/** Sets the order (primary first). */
-export function reorder(clientId: number, order: number[]): Promise<void> {
+/**
+ * Sets the order (primary first); `expectedOrder` is the order the list showed, so an order changed
+ * meanwhile (by someone else, or a refresh from Stripe) is refused rather than overwritten.
+ */
+export function reorder(clientId: number, order: number[], expectedOrder?: number[]): Promise<void> {
   return optimistic(
     clientId,
     (methods) => {
@@ -63,9 +66,12 @@ export function reorder(clientId: number, order: number[]): Promise<void> {
       const next = order.map((id) => byId.get(id)).filter((m): m is PaymentMethod => m !== undefined);
       return next.length === methods.length ? next.map((m, i) => ({ ...m, priority: i + 1, primary: i === 0 })) : null;
     },
-    () => api().call('methods.reorder', { clientId, order }),
+    () => api().call('methods.reorder', { clientId, order, expectedOrder }),
   );
 }
+
+/** Reads the methods again (the list's Reload after a conflict). */
+export const reloadMethods = (clientId: number): Promise<void> => refetch('methods.list', { clientId });
 
 /** A new Checkout link for the client; with email, also emailed to the client's billing address. */
 export const makeSetupLink = (clientId: number, email = false): Promise<SetupLink> =>

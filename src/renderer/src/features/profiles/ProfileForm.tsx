@@ -15,6 +15,8 @@ import { formRead, useFormSubmit, type FormRead } from '../../ui/useFormSubmit';
 import { useChannel } from '../../data/useChannel';
 import { useCan } from '../../stores/session';
 import { Field, FormDone, FormError, onCtrlEnter, ReadOnlyFields, RoleNote } from '../../ui/Field';
+import { ConflictNotice } from '../../ui/ConflictNotice';
+import { reloadProfile } from './profiles';
 import {
   Check,
   Duration,
@@ -100,8 +102,11 @@ export function ProfileForm(props: {
   resellers: Reseller[];
   defaultResellerId?: number | null;
   submitLabel: string;
-  /** Creates or updates; returns the stored profile, or throws ApiError for the form to show. */
-  onSubmit(input: ProfileInput): Promise<Profile>;
+  /**
+   * Creates or updates (with the version of the profile the form loaded, so a profile saved by someone else
+   * meanwhile is refused); returns the stored profile, or throws ApiError for the form to show.
+   */
+  onSubmit(input: ProfileInput, version?: number): Promise<Profile>;
   onCancel(): void;
 }) {
   const canSave = useCan(props.initial ? 'profiles.update' : 'profiles.create');
@@ -111,6 +116,7 @@ export function ProfileForm(props: {
       resellerId: props.defaultResellerId ?? (props.resellers.length === 1 ? props.resellers[0].id : null),
     }),
   );
+  const [version, setVersion] = useState(p?.version);
   const sentRef = useRef<ProfileInput | null>(null);
   const resellerId = values.resellerId;
   const cur = values.currency;
@@ -173,10 +179,11 @@ export function ProfileForm(props: {
     if (!canSave) return;
     void form.submit(read(), async (input) => {
       sentRef.current = input;
-      const stored = await props.onSubmit(input);
+      const stored = await props.onSubmit(input, version);
       if (!p) return;
       // The form shows what was stored (addresses deduplicated, thresholds as the currency writes them).
       setValues(valuesOf(stored));
+      setVersion(stored.version);
       return 'Saved.';
     });
   }
@@ -330,6 +337,20 @@ export function ProfileForm(props: {
       </ReadOnlyFields>
       <div className="profile-actions">
         <FormError message={errors.form} />
+        {p ? (
+          <ConflictNotice
+            message={form.conflict}
+            onReload={() =>
+              form.reload(
+                () => reloadProfile(p.id),
+                (fresh) => {
+                  setValues(valuesOf(fresh));
+                  setVersion(fresh.version);
+                },
+              )
+            }
+          />
+        ) : null}
         <div className="form-actions">
           {form.done ? (
             <FormDone message={form.done} testId="profile-saved" />

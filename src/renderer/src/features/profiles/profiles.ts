@@ -24,6 +24,13 @@ export async function updateProfile(input: ChannelInput<'profiles.update'>): Pro
   return profile;
 }
 
+/** Reads the profile again (the form's Reload after a conflict); its page shows it too. */
+export async function reloadProfile(id: number): Promise<Profile> {
+  const profile = await api().call('profiles.get', { id });
+  put('profiles.get', { id }, profile);
+  return profile;
+}
+
 export async function deleteProfile(id: number): Promise<DeleteResult> {
   const result = await api().call('profiles.delete', { id });
   update('profiles.list', (items) => items.filter((p) => p.id !== id));

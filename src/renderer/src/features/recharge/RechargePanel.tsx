@@ -14,7 +14,15 @@ import { exponentOf, formatMoney, POINTS, toDecimalString } from '../../../../sh
 import { rechargeWarnings } from '../../../../shared/recharge';
 import { messageOf, type FieldErrors } from '../../api/errors';
 import { useFormSubmit, type FormRead } from '../../ui/useFormSubmit';
-import { saveRecharge, sameValues, useDryRun, useRechargeSettings, type RechargeInput } from './recharge';
+import {
+  reloadRecharge,
+  saveRecharge,
+  sameValues,
+  useDryRun,
+  useRechargeSettings,
+  type RechargeInput,
+} from './recharge';
+import { ConflictNotice } from '../../ui/ConflictNotice';
 import { hrefOf } from '../../stores/route';
 import { formatTime } from '../../time';
 import { Field, FormError, onCtrlEnter, ReadOnlyFields, RoleNote } from '../../ui/Field';
@@ -189,6 +197,8 @@ export function RechargePanel({ client }: { client: Client }) {
 function RechargeForm({ client, settings }: { client: Client; settings: RechargeSettings }) {
   const canSave = useCan('recharge.set');
   const [values, setValues] = useState<Values>(() => valuesOf(settings));
+  // The version of the settings the form's values came from: a save over a newer one is refused.
+  const [version, setVersion] = useState(settings.version);
   const form = useFormSubmit<{ changed: boolean }>({ fields: FIELDS });
   const { errors, done: saved } = form;
   const [elsewhere, setElsewhere] = useState(false);
@@ -222,6 +232,7 @@ function RechargeForm({ client, settings }: { client: Client; settings: Recharge
     shownUpdatedAt.current = settings.updatedAt;
     if (!dirty) {
       setValues(valuesOf(settings));
+      setVersion(settings.version);
       setElsewhere(false);
     } else if (savedElsewhere) setElsewhere(true);
     // Only a change of the stored settings runs this; `dirty` is read as it is at that moment, on purpose.
@@ -247,15 +258,21 @@ function RechargeForm({ client, settings }: { client: Client; settings: Recharge
     e?.preventDefault();
     if (!canSave) return;
     void form.submit(readForm(values, settings), async (input) => {
-      const result = await saveRecharge(client.id, settings, input);
-      // A dry run shown before is about the old settings.
-      dry.clear();
-      shownFor.current = settingsKey(result.settings);
-      shownUpdatedAt.current = result.settings.updatedAt;
-      setValues(valuesOf(result.settings));
-      setElsewhere(false);
+      const result = await saveRecharge(client.id, settings, { ...input, version });
+      show(result.settings);
       return { changed: result.changed };
     });
+  }
+
+  /** The form starts again from stored settings (saved here, or read again after a conflict). */
+  function show(stored: RechargeSettings) {
+    // A dry run shown before is about the old settings.
+    dry.clear();
+    shownFor.current = settingsKey(stored);
+    shownUpdatedAt.current = stored.updatedAt;
+    setValues(valuesOf(stored));
+    setVersion(stored.version);
+    setElsewhere(false);
   }
 
   const onKeyDown = onCtrlEnter(() => void save());
@@ -394,13 +411,14 @@ function RechargeForm({ client, settings }: { client: Client; settings: Recharge
         ) : null}
         {elsewhere ? (
           <div className="rc-elsewhere" role="status" data-testid="recharge-elsewhere">
-            These settings were saved elsewhere while you were editing. Saving replaces them with yours.{' '}
+            These settings were saved elsewhere while you were editing. Look at them before saving yours:{' '}
             <button
               type="button"
               className="link"
               onClick={() => {
                 shownUpdatedAt.current = settings.updatedAt;
                 setValues(valuesOf(settings));
+                setVersion(settings.version);
                 form.setErrors({});
                 setElsewhere(false);
               }}
@@ -454,6 +472,7 @@ function RechargeForm({ client, settings }: { client: Client; settings: Recharge
       {canSave ? null : <RoleNote by="admin" does="changes the automatic top-up" />}
 
       <FormError message={errors.form} />
+      <ConflictNotice message={form.conflict} onReload={() => form.reload(() => reloadRecharge(client.id), show)} />
       <div className="form-actions rc-actions">
         <div className="rc-status" role="status" data-testid="recharge-status">
           {saved ? (

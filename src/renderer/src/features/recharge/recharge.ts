@@ -49,6 +49,13 @@ export async function saveRecharge(
   return { settings, changed };
 }
 
+/** Reads the settings again (the form's Reload after a conflict); the panel shows them too. */
+export async function reloadRecharge(clientId: number): Promise<RechargeSettings> {
+  const settings = await api().call('recharge.get', { clientId });
+  put('recharge.get', { clientId }, settings);
+  return settings;
+}
+
 /**
  * "Test trigger": what the core would do now with the saved settings, nothing sent or charged. An answer
  * comes to the newest ask only (one asked before a save, or a Hide, is dropped).

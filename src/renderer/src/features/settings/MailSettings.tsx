@@ -12,7 +12,8 @@ import type { MailSettings, SmtpInput } from '../../../../shared/contracts';
 import { errorsFrom, type FieldErrors } from '../../api/errors';
 import { formRead, useFormSubmit, type FormRead } from '../../ui/useFormSubmit';
 import { SECRET_STORAGE_TEXT, SECURITY_LABEL, SECURITY_PORT, type Security } from '../notifications/labels';
-import { saveMail, testMail, type MailTestResult } from './mail';
+import { reloadMail, saveMail, testMail, type MailTestResult } from './mail';
+import { ConflictNotice } from '../../ui/ConflictNotice';
 import { useChannel } from '../../data/useChannel';
 import { hrefOf } from '../../stores/route';
 import { Dialog } from '../../ui/Dialog';
@@ -89,6 +90,8 @@ export function MailSettingsSection() {
   const [stopping, setStopping] = useState(false);
   const shownFor = useRef<string | null>(null);
   const dirty = useRef(false);
+  // The version of the settings the form's values came from: sent back with a save.
+  const version = useRef<number | undefined>(undefined);
 
   // The form takes the stored settings when they first arrive and after each save, never while typing.
   const storedKey = settings ? JSON.stringify(settings.smtp) : null;
@@ -98,6 +101,7 @@ export function MailSettingsSection() {
     shownFor.current = storedKey;
     if (first || !dirty.current) {
       setValues(valuesOf(settings));
+      version.current = settings.version;
     }
   }, [settings, storedKey]);
 
@@ -173,12 +177,17 @@ export function MailSettingsSection() {
     e?.preventDefault();
     if (readOnly || !canSave) return;
     void form.submit(read(), async (input) => {
-      const next = await saveMail(input);
-      dirty.current = false;
-      shownFor.current = JSON.stringify(next.smtp);
-      setValues(valuesOf(next));
+      show(await saveMail(input, version.current));
       return input.password === null ? 'Saved; the stored password was removed.' : 'Saved.';
     });
+  }
+
+  /** The form starts again from stored settings (saved here, or read again after a conflict). */
+  function show(next: MailSettings) {
+    dirty.current = false;
+    shownFor.current = JSON.stringify(next.smtp);
+    version.current = next.version;
+    setValues(valuesOf(next));
   }
 
   const onKeyDown = onCtrlEnter(() => void save());
@@ -339,6 +348,7 @@ export function MailSettingsSection() {
           )}
         </fieldset>
         <FormError message={errors.form} />
+        <ConflictNotice message={form.conflict} onReload={() => form.reload(reloadMail, show)} />
         {readOnly || canSave ? null : <RoleNote by="admin" does="changes the mail settings" />}
         {readOnly || !canSave ? null : (
           <div className="form-actions">
@@ -388,7 +398,7 @@ export function MailSettingsSection() {
 }
 
 function StopSmtp(props: { settings: MailSettings; onDone(): void }) {
-  const { busy, errors, run } = useFormSubmit();
+  const { busy, errors, conflict, run } = useFormSubmit();
   const smtp = props.settings.smtp!;
   return (
     <div className="form">
@@ -398,7 +408,8 @@ function StopSmtp(props: { settings: MailSettings; onDone(): void }) {
         <strong>nobody receives it</strong> until an SMTP server is set up again.
       </p>
       <p className="muted">The server settings{smtp.hasPassword ? ' and the stored password' : ''} are removed.</p>
-      <FormError message={errors.form} />
+      {/* Saved elsewhere just now: the dialog already shows the newest settings (they are read live). */}
+      <FormError message={errors.form ?? (conflict ? `${conflict}.` : undefined)} />
       <div className="form-actions">
         <button type="button" onClick={props.onDone}>
           Keep SMTP
@@ -410,7 +421,7 @@ function StopSmtp(props: { settings: MailSettings; onDone(): void }) {
           data-testid="confirm-mail-stop"
           onClick={() =>
             void run(async () => {
-              await saveMail(null);
+              await saveMail(null, props.settings.version);
               props.onDone();
             })
           }

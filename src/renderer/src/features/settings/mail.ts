@@ -5,9 +5,19 @@ import { put } from '../../data/useChannel';
 
 export type MailTestResult = ChannelOutput<'mail.test'>;
 
-/** Saves the SMTP server, or null to write mail to the outbox. Throws ApiError for the form to show. */
-export async function saveMail(smtp: ChannelInput<'mail.set'>['smtp']): Promise<MailSettings> {
-  const settings = await api().call('mail.set', { smtp });
+/**
+ * Saves the SMTP server, or null to write mail to the outbox, with the version the form loaded (refused when
+ * the settings were saved since). Throws ApiError for the form to show.
+ */
+export async function saveMail(smtp: ChannelInput<'mail.set'>['smtp'], version?: number): Promise<MailSettings> {
+  const settings = await api().call('mail.set', { smtp, version });
+  put('mail.get', {}, settings);
+  return settings;
+}
+
+/** Reads the mail settings again (the form's Reload after a conflict). */
+export async function reloadMail(): Promise<MailSettings> {
+  const settings = await api().call('mail.get', {});
   put('mail.get', {}, settings);
   return settings;
 }

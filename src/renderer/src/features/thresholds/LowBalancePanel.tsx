@@ -11,8 +11,9 @@ import { errorsFrom, messageOf } from '../../api/errors';
 import { useFormSubmit, type FormRead } from '../../ui/useFormSubmit';
 import { refetch } from '../../data/useChannel';
 import { useCoreNow } from '../../data/core-now';
-import { clearOverride, setOverride, setProfile, useClientThresholds } from './thresholds';
+import { clearOverride, reloadThresholds, setOverride, setProfile, useClientThresholds } from './thresholds';
 import { Field, FormError } from '../../ui/Field';
+import { ConflictNotice } from '../../ui/ConflictNotice';
 import { formatHours, When } from '../../ui/When';
 import { Money } from '../../ui/Money';
 import { NotificationTimeline, RULE_LABEL } from '../notifications/NotificationTimeline';
@@ -279,6 +280,7 @@ function RuleRows(props: {
               clientId={data.clientId}
               rule={rule}
               currency={data.currency}
+              version={data.version}
               onClose={props.onClose}
             />
           </td>
@@ -385,12 +387,21 @@ function StateCells(props: {
 const FORM_FIELDS = ['threshold', 'enabled'];
 
 /** The client's own threshold and switch for one rule. Enter saves, Esc cancels. */
-function OverrideForm(props: { id: string; clientId: number; rule: RuleView; currency: string; onClose(): void }) {
+function OverrideForm(props: {
+  id: string;
+  clientId: number;
+  rule: RuleView;
+  currency: string;
+  /** The version of the client's thresholds when the form opened: sent back with the save. */
+  version: number;
+  onClose(): void;
+}) {
   const { rule, currency } = props;
-  const [text, setText] = useState(
-    rule.override?.threshold != null ? toDecimalString(rule.override.threshold, currency) : '',
-  );
+  const textOf = (r: RuleView) =>
+    r.override?.threshold != null ? toDecimalString(r.override.threshold, currency) : '';
+  const [text, setText] = useState(textOf(rule));
   const [enabled, setEnabled] = useState(rule.enabled);
+  const [version, setVersion] = useState(props.version);
   const form = useFormSubmit({ fields: FORM_FIELDS });
   const { errors, busy } = form;
   const profileThreshold = formatMoney(rule.profileThreshold, currency);
@@ -407,14 +418,14 @@ function OverrideForm(props: { id: string; clientId: number; rule: RuleView; cur
   function save(e?: FormEvent) {
     e?.preventDefault();
     void form.submit(read(), async ({ threshold }) => {
-      await setOverride(props.clientId, rule.kind, threshold, enabled);
+      await setOverride(props.clientId, rule.kind, threshold, enabled, version);
       props.onClose();
     });
   }
 
   const clear = () =>
     form.run(async () => {
-      await clearOverride(props.clientId, rule.kind);
+      await clearOverride(props.clientId, rule.kind, version);
       props.onClose();
     });
 
@@ -503,6 +514,20 @@ function OverrideForm(props: { id: string; clientId: number; rule: RuleView; cur
         </button>
       </div>
       <FormError message={errors.form} />
+      <ConflictNotice
+        message={form.conflict}
+        onReload={() =>
+          form.reload(
+            () => reloadThresholds(props.clientId),
+            (fresh) => {
+              const r = fresh.rules.find((x) => x.kind === rule.kind) ?? rule;
+              setText(textOf(r));
+              setEnabled(r.enabled);
+              setVersion(fresh.version);
+            },
+          )
+        }
+      />
     </form>
   );
 }

@@ -4,7 +4,7 @@
  * of the rules' decisions (notifications.list, newest first, 20 a page); and the changes made there (the
  * profile assigned, the client's own threshold and switch for a rule).
  */
-import type { Client, RuleKind } from '../../../../shared/contracts';
+import type { Client, ClientThresholds, RuleKind } from '../../../../shared/contracts';
 import { api } from '../../api/client';
 import { put, refetch, useChannel } from '../../data/useChannel';
 import { updateClient } from '../clients/client';
@@ -39,20 +39,35 @@ export async function setProfile(clientId: number, profileId: number | null): Pr
   await reread(clientId);
 }
 
-/** The client's own threshold (null keeps the profile's) and switch for a rule. Throws what the core said. */
+/**
+ * The client's own threshold (null keeps the profile's) and switch for a rule, with the thresholds' version
+ * the form loaded (refused when they were changed since). Throws what the core said.
+ */
 export async function setOverride(
   clientId: number,
   kind: RuleKind,
   threshold: number | null,
   enabled: boolean,
+  version?: number,
 ): Promise<void> {
-  put('thresholds.get', { clientId }, await api().call('thresholds.set', { clientId, kind, threshold, enabled }));
+  put(
+    'thresholds.get',
+    { clientId },
+    await api().call('thresholds.set', { clientId, kind, threshold, enabled, version }),
+  );
   // Its next check is measured against the core's clock.
   void refetch('app.info');
   await reread(clientId);
 }
 
-export async function clearOverride(clientId: number, kind: RuleKind): Promise<void> {
-  put('thresholds.get', { clientId }, await api().call('thresholds.clear', { clientId, kind }));
+export async function clearOverride(clientId: number, kind: RuleKind, version?: number): Promise<void> {
+  put('thresholds.get', { clientId }, await api().call('thresholds.clear', { clientId, kind, version }));
   await reread(clientId);
+}
+
+/** Reads the client's thresholds again (a form's Reload after a conflict); the panel shows them too. */
+export async function reloadThresholds(clientId: number): Promise<ClientThresholds> {
+  const data = await api().call('thresholds.get', { clientId });
+  put('thresholds.get', { clientId }, data);
+  return data;
 }
