@@ -112,7 +112,7 @@ function AppHeader() {
             : 'Waiting for the ledger to send changes; screens may be out of date'
         }
       >
-        {live === 'live' ? 'Live' : live === 'reconnecting' ? 'Reconnecting…' : 'Connecting…'}
+        {live === 'live' ? 'Live' : live === 'connecting' ? 'Connecting…' : 'Reconnecting…'}
       </span>
       <SessionChip />
       {info ? (
