@@ -14,6 +14,7 @@ import { ProfilesScreen } from './screens/Profiles';
 import { SettingsScreen } from './screens/Settings';
 import { SignInScreen } from './screens/SignIn';
 import { SessionChip } from './features/session/SessionChip';
+import { OfflineBanner } from './features/office/OfflineBanner';
 import { CommandPalette, PaletteButton } from './features/palette/CommandPalette';
 import { SECTIONS } from '../../shared/sections';
 import { useSession } from './stores/session';
@@ -73,6 +74,7 @@ function Desk() {
       </nav>
       <div className="main">
         <AppHeader />
+        <OfflineBanner />
         <main className="content" id="content">
           <Screen route={route} />
         </main>
