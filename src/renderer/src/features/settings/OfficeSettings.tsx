@@ -8,6 +8,7 @@
 import { useRef, useState } from 'react';
 import type { OfficeDesk, OfficeStatus } from '../../../../shared/contracts';
 import { api } from '../../api/client';
+import { isAway, useConnection } from '../../api/connection';
 import type { DeskInfo } from '../../api/transport';
 import { refetch, useChannel } from '../../data/useChannel';
 import { useCan } from '../../stores/session';
@@ -78,7 +79,7 @@ function SharedLedger() {
 
 function ShareState({ status }: { status: OfficeStatus }) {
   const canShare = useCan('office.share') && status.canShare;
-  const { errors, busy, run } = useFormSubmit();
+  const { errors, busy, away, run } = useFormSubmit();
   const share = (on: boolean) =>
     run(() =>
       api()
@@ -147,7 +148,7 @@ function ShareState({ status }: { status: OfficeStatus }) {
             <button
               type="button"
               className={status.sharing ? undefined : 'primary'}
-              disabled={busy || (!status.sharing && status.blocked !== null)}
+              disabled={busy || away || (!status.sharing && status.blocked !== null)}
               onClick={() => void share(!status.sharing)}
               data-testid="office-share"
             >
@@ -213,7 +214,9 @@ const COLUMNS = ['Staff', 'Desk', 'Address', 'Signed in', 'Last seen', ''];
 function SignedInDesks() {
   const { data, error } = useChannel('office.desks', {});
   const [ending, setEnding] = useState<OfficeDesk | null>(null);
-  const desks = data?.desks ?? [];
+  const away = useConnection(isAway);
+  // This desk first, then the others as the core lists them.
+  const desks = [...(data?.desks ?? [])].sort((x, y) => Number(y.current) - Number(x.current));
   return (
     <>
       <h3>Signed-in desks</h3>
@@ -225,23 +228,26 @@ function SignedInDesks() {
             <tbody>
               {desks.map((d) => (
                 <tr key={d.id} data-testid={`office-desk-${d.id}`} data-current={d.current}>
-                  <td className="truncate">
+                  <td>
                     {d.staff}
-                    {d.current ? <span className="muted"> (this desk)</span> : null}
+                    {d.current ? <span className="badge office-this-desk">this desk</span> : null}
                   </td>
                   <td className="truncate">{d.desk ?? <span className="muted">—</span>}</td>
                   <td className="mono">{d.address ?? <span className="muted">—</span>}</td>
-                  <td>{formatTime(d.signedInAt)}</td>
-                  <td>{formatTime(d.lastSeenAt)}</td>
+                  <td className="office-time">{formatTime(d.signedInAt)}</td>
+                  <td className="office-time">{formatTime(d.lastSeenAt)}</td>
                   <td>
                     {d.current ? null : (
                       <button
                         type="button"
                         className="link"
+                        disabled={away}
                         onClick={() => setEnding(d)}
+                        aria-label={`Sign out that desk: ${d.staff}`}
+                        title="Sign out that desk"
                         data-testid={`office-sign-out-${d.id}`}
                       >
-                        Sign out that desk…
+                        Sign out…
                       </button>
                     )}
                   </td>
@@ -259,7 +265,7 @@ function SignedInDesks() {
 }
 
 function SignOutDialog({ desk, onClose }: { desk: OfficeDesk; onClose(): void }) {
-  const { errors, busy, run } = useFormSubmit({ clearOnRun: true });
+  const { errors, busy, away, run } = useFormSubmit({ clearOnRun: true });
   const where = [desk.desk, desk.address].filter(Boolean).join(', ');
   const confirm = () =>
     run(async () => {
@@ -283,7 +289,7 @@ function SignOutDialog({ desk, onClose }: { desk: OfficeDesk; onClose(): void })
           <button
             type="button"
             className="primary"
-            disabled={busy}
+            disabled={busy || away}
             onClick={() => void confirm()}
             data-testid="office-sign-out-confirm"
           >
