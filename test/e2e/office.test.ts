@@ -181,6 +181,13 @@ describe('the office in the browser', () => {
 
     // Olga's window finds its stream refused, asks the server, and goes back to the sign-in screen.
     await b.getByRole('heading', { name: 'Sign in' }).waitFor({ timeout: 10_000 });
+
+    // The audit log names the desk with the actor: the sign-out was done from Ana's browser.
+    await a.goto(`${officeUrl}#/audit`);
+    const newest = a.getByTestId('audit-row').first();
+    await waitForText(newest.getByTestId('audit-action'), 'office.signOutDesk');
+    await waitForText(newest.getByTestId('audit-desk'), /^at .*127\.0\.0\.\d+/);
+    await waitForText(newest.getByTestId('audit-actor'), /^Ana Admin .*at .*127\.0\.0\.\d+/);
     await signIn(b, OLGA);
     await b.goto(`${officeUrl}#/clients/${clientId}`);
     await waitForText(b.getByTestId('live-status'), 'Live');
