@@ -14,6 +14,7 @@ import { ProfilesScreen } from './screens/Profiles';
 import { SettingsScreen } from './screens/Settings';
 import { SignInScreen } from './screens/SignIn';
 import { SessionChip } from './features/session/SessionChip';
+import { OfflineBanner } from './features/office/OfflineBanner';
 import { CommandPalette, PaletteButton } from './features/palette/CommandPalette';
 import { SECTIONS } from '../../shared/sections';
 import { useSession } from './stores/session';
@@ -73,6 +74,7 @@ function Desk() {
       </nav>
       <div className="main">
         <AppHeader />
+        <OfflineBanner />
         <main className="content" id="content">
           <Screen route={route} />
         </main>
@@ -112,7 +114,7 @@ function AppHeader() {
             : 'Waiting for the ledger to send changes; screens may be out of date'
         }
       >
-        {live === 'live' ? 'Live' : live === 'reconnecting' ? 'Reconnecting…' : 'Connecting…'}
+        {live === 'live' ? 'Live' : live === 'connecting' ? 'Connecting…' : 'Reconnecting…'}
       </span>
       <SessionChip />
       {info ? (

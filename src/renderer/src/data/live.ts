@@ -3,32 +3,58 @@
  * EventSource), fanned out to the screens on view. A screen names the topics it shows and gets one
  * coalesced call per burst: an import of many parts announces a change per part.
  */
-import { useEffect, useRef, useSyncExternalStore } from 'react';
-import type { ChangeEvent } from '../../../shared/contracts';
-import { api } from '../api/client';
+import { useEffect, useRef } from 'react';
+import type { ChangeEvent, ChangeTopic } from '../../../shared/contracts';
+import { api, currentSession, onSessionChange } from '../api/client';
+import { setStream, useConnection } from '../api/connection';
 import type { LiveStatus } from '../api/transport';
+import { allTopics } from './stale-on';
 
 type Listener = (e: ChangeEvent) => void;
 const listeners = new Set<Listener>();
 let unsubscribe: (() => void) | undefined;
 let status: LiveStatus = 'connecting';
-const statusListeners = new Set<() => void>();
+
+const fanOut = (e: ChangeEvent) => listeners.forEach((l) => l(e));
 
 function setStatus(next: LiveStatus) {
+  const before = status;
   status = next;
-  statusListeners.forEach((l) => l());
+  setStream(next);
+  if (next === 'live' && (before === 'reconnecting' || before === 'refused')) {
+    // Back after a gap: what changed meanwhile was never announced here, so every screen reads again.
+    for (const topic of allTopics()) fanOut({ topic: topic as ChangeTopic });
+  }
+  // The server answers but will not stream to this session: a call finds out whether it ended (then the
+  // window asks who is there, api/client.ts) or whether the stream only dropped (it is tried again).
+  if (next === 'refused')
+    void api()
+      .call('session.get', {})
+      .catch(() => undefined);
 }
+
+function open() {
+  unsubscribe = api().transport.onChange(fanOut, setStatus, currentSession());
+}
+
+// Signed in or out: the stream speaks for the new session (over HTTP, /events?session=).
+onSessionChange(() => {
+  if (!unsubscribe) return;
+  unsubscribe();
+  open();
+});
 
 /** Adds a listener of every change event (the stream opens with the first, closes after the last). */
 export function subscribe(listener: Listener): () => void {
   listeners.add(listener);
-  if (!unsubscribe) unsubscribe = api().transport.onChange((e) => listeners.forEach((l) => l(e)), setStatus);
+  if (!unsubscribe) open();
   return () => {
     listeners.delete(listener);
     if (listeners.size === 0 && unsubscribe) {
       unsubscribe();
       unsubscribe = undefined;
-      setStatus('connecting');
+      status = 'connecting';
+      setStream('connecting');
     }
   };
 }
@@ -36,13 +62,7 @@ export function subscribe(listener: Listener): () => void {
 /** Whether change events reach this window; keeps the stream open while a component shows it. */
 export function useLiveStatus(): LiveStatus {
   useEffect(() => subscribe(() => {}), []);
-  return useSyncExternalStore(
-    (l) => {
-      statusListeners.add(l);
-      return () => statusListeners.delete(l);
-    },
-    () => status,
-  );
+  return useConnection((s) => s.stream);
 }
 
 /**

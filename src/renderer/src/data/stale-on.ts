@@ -13,3 +13,8 @@ const STALE_ON: Record<string, readonly ChangeTopic[]> =
 export function staleOn(channel: ReadChannel | string): readonly ChangeTopic[] {
   return STALE_ON[channel] ?? [];
 }
+
+/** Every topic some read is stale on: after a gap in the change stream, each is announced once here. */
+export function allTopics(): readonly ChangeTopic[] {
+  return [...new Set(Object.values(STALE_ON).flat())];
+}

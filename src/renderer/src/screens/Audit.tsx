@@ -187,8 +187,19 @@ export function AuditScreen() {
               <div role="cell" className="vcell nowrap">
                 <time dateTime={r.at}>{formatTime(r.at)}</time>
               </div>
-              <div role="cell" className="vcell truncate" title={r.actor} data-testid="audit-actor">
+              <div
+                role="cell"
+                className="vcell truncate"
+                title={r.desk ? `${r.actor} at ${r.desk}` : r.actor}
+                data-testid="audit-actor"
+              >
                 {r.actor}
+                {r.desk ? (
+                  <span className="muted audit-desk" data-testid="audit-desk">
+                    {' '}
+                    at {r.desk}
+                  </span>
+                ) : null}
               </div>
               <div role="cell" className="vcell truncate" title={r.action} data-testid="audit-action">
                 {r.action}
@@ -297,7 +308,7 @@ function AuditEntry(props: { row: AuditRow; onClose(): void }) {
         className="facts audit-facts"
         rows={[
           ['When', <time dateTime={r.at}>{formatTime(r.at)}</time>],
-          ['Who', r.actor],
+          ['Who', r.desk ? `${r.actor} at ${r.desk}` : r.actor],
           ['Action', <span className="mono">{r.action}</span>],
           [
             'Record',

@@ -8,11 +8,22 @@
  *  - busy while the call runs (a second submit meanwhile is ignored; the screen disables its button);
  *  - the message of the last success (`done`, for FormDone), which goes when the user edits (`edited`);
  *  - a save over a newer version (someone else saved since the form loaded it) kept apart as `conflict`,
- *    for ConflictNotice, and `reload(load, apply)`, which re-reads the thing and puts it in the form.
+ *    for ConflictNotice, and `reload(load, apply)`, which re-reads the thing and puts it in the form;
+ *  - nothing sent while the ledger's server does not answer (the offline banner shows): a refusal in words
+ *    above the buttons instead; a call the server never answered is said to be maybe saved, not sent again.
  * `run(work)` answers whether the work succeeded; what `work` returns becomes `done`.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { ApiError } from '../api/client';
+import { isAway, serverAway, useConnection } from '../api/connection';
 import { errorsFrom, isStale, type FieldErrors } from '../api/errors';
+
+/** Said when a form is sent while the server is away: nothing left this window. */
+export const AWAY_REFUSAL =
+  'The office server is not answering, so nothing was sent: this window is read-only until it is back. Try again once the banner at the top has gone.';
+/** Said when the server went away while a change was on its way: it may have been saved, and it is not sent again. */
+export const MAYBE_SAVED =
+  'The office server did not answer, so this change may or may not have been saved; it was not sent again. Once the server is back, check what is shown before saving again.';
 
 export interface FormOptions {
   /** The inputs the form shows: a refusal naming one of them is shown under it, any other above the buttons. */
@@ -46,6 +57,8 @@ export function useFormSubmit<Done = string>(options: FormOptions = {}) {
   const running = useRef(false);
   const opts = useRef(options);
   opts.current = options;
+  /** The server does not answer: a form may disable its buttons; run() refuses anyway. */
+  const away = useConnection(isAway);
 
   // A callback ref, so a <form> or a <div> may hold the fields.
   const ref = useCallback((el: HTMLElement | null) => {
@@ -66,6 +79,11 @@ export function useFormSubmit<Done = string>(options: FormOptions = {}) {
 
   async function run(work: () => Promise<Done | void>): Promise<boolean> {
     if (running.current) return false;
+    if (serverAway()) {
+      setDone(null);
+      fail({ form: AWAY_REFUSAL });
+      return false;
+    }
     running.current = true;
     setBusy(true);
     setDone(null);
@@ -84,7 +102,8 @@ export function useFormSubmit<Done = string>(options: FormOptions = {}) {
         return false;
       }
       const o = opts.current;
-      fail(o.errorsOf ? o.errorsOf(err) : errorsFrom(err, o.fields ?? [], o.aliases));
+      if (err instanceof ApiError && err.unreached) fail({ form: MAYBE_SAVED });
+      else fail(o.errorsOf ? o.errorsOf(err) : errorsFrom(err, o.fields ?? [], o.aliases));
       return false;
     } finally {
       running.current = false;
@@ -130,7 +149,7 @@ export function useFormSubmit<Done = string>(options: FormOptions = {}) {
     );
   }
 
-  return { errors, setErrors, fail, busy, done, setDone, conflict, reload, ref, run, submit, edited };
+  return { errors, setErrors, fail, busy, away, done, setDone, conflict, reload, ref, run, submit, edited };
 }
 
 export type Form<Done = string> = ReturnType<typeof useFormSubmit<Done>>;
