@@ -342,6 +342,14 @@ describe('every package is one its environment may use', () => {
       node: true,
     },
     {
+      // The office listener makes its own certificate on first start (host/office.ts).
+      test: (r) => r.startsWith('src/main/host/'),
+      env: 'the host (plain Node)',
+      packages: [...coreDeps, 'selfsigned'],
+      node: true,
+    },
+    {
+      // src/main/core/ and src/main/desk/ (a client desk's connection to the office server).
       test: (r) => r.startsWith('src/main/'),
       env: 'the core and the host (plain Node)',
       packages: coreDeps,
