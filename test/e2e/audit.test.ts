@@ -234,7 +234,7 @@ describe('the audit log in the browser', () => {
     // The first action on Red Owl was its creation, by the formula-looking actor: written safely.
     expect(
       text.endsWith(
-        `,"'=HYPERLINK(""http://evil.test"")",client.create,client,${redOwl},"{""externalRef"":""C-200"",""name"":""Red Owl GmbH"",""currency"":""EUR""}"\r\n`,
+        `,"'=HYPERLINK(""http://evil.test"")",client.create,client,${redOwl},"{""externalRef"":""C-200"",""name"":""Red Owl GmbH"",""currency"":""EUR""}",\r\n`,
       ),
     ).toBe(true);
 
