@@ -157,7 +157,20 @@ export function httpTransport(baseUrl: string, token: string, options: HttpOptio
         };
       };
       onStatus?.('connecting');
-      open();
+      // Without a session, ask first whether the server streams to nobody (sign-in off): a refused stream
+      // would be a 401 in the console before every sign-in. Signing in opens a stream with the session.
+      if (session) open();
+      else
+        void fetch(`${base}/office/hello`)
+          .then((r) => r.json() as Promise<{ signIn?: boolean }>)
+          .then(
+            (hello) => {
+              if (!closed && !hello.signIn) open();
+            },
+            () => {
+              if (!closed) open();
+            },
+          );
       return () => {
         closed = true;
         if (timer) clearTimeout(timer);
