@@ -18,7 +18,7 @@ import { generate } from 'selfsigned';
 import type { OfficeStatus } from '../../shared/contracts';
 import type { Core } from '../core';
 import { VERSION } from '../core';
-import { hostRequests } from './requests';
+import { hostPart, hostRequests, ListenerNames } from './requests';
 
 export const DEFAULT_OFFICE_PORT = 47111;
 
@@ -65,9 +65,6 @@ export function officeNames(listen: string, extra: readonly string[] = []): { ad
   const names = WILDCARD.has(listen) ? [host, `${host}.local`, 'localhost', '127.0.0.1', ...extra] : [...extra];
   return { addresses, names: [...new Set(names.filter(Boolean))] };
 }
-
-/** How a name appears in a Host header or URL: IPv6 addresses in brackets. */
-const hostPart = (n: string) => (net.isIPv6(n) ? `[${n}]` : n);
 
 /** "AB:CD:…", the SHA-256 of a certificate in PEM. */
 export const fingerprintOf = (certPem: string) => new crypto.X509Certificate(certPem).fingerprint256;
@@ -140,9 +137,7 @@ export async function serveOffice(o: OfficeOptions): Promise<OfficeServer> {
   const { addresses, names } = officeNames(listen, o.names);
   const tls = await officeCertificate(o, [...addresses, ...names, 'localhost', '127.0.0.1']);
   const fingerprint = fingerprintOf(tls.cert);
-  const every = () => [...addresses, ...names];
-  const hosts = new Set<string>();
-  const origins = new Set<string>();
+  const answersTo = new ListenerNames();
   const requests = hostRequests({
     core: o.core,
     token: o.token,
@@ -150,8 +145,7 @@ export async function serveOffice(o: OfficeOptions): Promise<OfficeServer> {
     maxBody: o.maxBody,
     log,
     remote: true,
-    hosts: () => hosts,
-    origins: () => origins,
+    names: answersTo,
     version: VERSION,
   });
   const server = https.createServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, requests.handle);
@@ -160,15 +154,7 @@ export async function serveOffice(o: OfficeOptions): Promise<OfficeServer> {
     server.listen(o.port ?? DEFAULT_OFFICE_PORT, listen, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  for (const n of every()) {
-    const h = `${hostPart(n)}:${port}`;
-    hosts.add(h);
-    origins.add(`https://${h}`);
-    if (port === 443) {
-      hosts.add(hostPart(n));
-      origins.add(`https://${hostPart(n)}`);
-    }
-  }
+  answersTo.allow([...addresses, ...names], port, 'https', 443);
   const urls = addresses.map((a) => `https://${hostPart(a)}:${port}/`);
   o.core.office.attach({ urls, fingerprint, certificate: tls.certificate });
   log(`Sharing with the office at ${urls.join(', ') || `port ${port}`}`);

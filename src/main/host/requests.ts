@@ -13,6 +13,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type http from 'node:http';
+import net from 'node:net';
 import type { ChangeEvent } from '../../shared/contracts';
 import type { Result } from '../../shared/result';
 import type { Core } from '../core';
@@ -32,12 +33,33 @@ export interface RequestOptions {
   log: (line: string) => void;
   /** True for the office listener: every request is from another machine and needs a session. */
   remote: boolean;
-  /** The Host header values this listener answers to ("127.0.0.1:47110", "office.local:47111"). */
-  hosts: () => ReadonlySet<string>;
-  /** The origins whose pages may call it ("https://office.local:47111"). */
-  origins: () => ReadonlySet<string>;
+  /** The Host header values and page origins this listener answers to, filled once its port is known. */
+  names: ListenerNames;
   /** For /office/hello. */
   version: string;
+}
+
+/** How a name appears in a Host header or URL: IPv6 addresses in brackets. */
+export const hostPart = (n: string) => (net.isIPv6(n) ? `[${n}]` : n);
+
+/**
+ * What a listener answers to: Host header values ("127.0.0.1:47110", "[fe80::1]:47111") against DNS
+ * rebinding, and the origins whose pages may call it ("https://office.local:47111") against cross-site posts.
+ */
+export class ListenerNames {
+  readonly hosts = new Set<string>();
+  readonly origins = new Set<string>();
+
+  /** `names` on `port` under `scheme`; when `port` is `defaultPort`, a Host without the port too. */
+  allow(names: readonly string[], port: number, scheme: 'http' | 'https', defaultPort?: number): void {
+    for (const n of names) {
+      const name = hostPart(n);
+      for (const h of port === defaultPort ? [`${name}:${port}`, name] : [`${name}:${port}`]) {
+        this.hosts.add(h);
+        this.origins.add(`${scheme}://${h}`);
+      }
+    }
+  }
 }
 
 export interface Requests {
@@ -108,11 +130,11 @@ export function hostRequests(o: RequestOptions): Requests {
   };
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
-    const names = o.hosts();
-    if (!names.has(req.headers.host ?? ''))
-      return fail(res, 403, 'forbidden', `this server answers only to ${[...names].join(', ')}`);
+    const { hosts, origins } = o.names;
+    if (!hosts.has(req.headers.host ?? ''))
+      return fail(res, 403, 'forbidden', `this server answers only to ${[...hosts].join(', ')}`);
     const origin = req.headers.origin;
-    if (origin !== undefined && !o.origins().has(origin))
+    if (origin !== undefined && !origins.has(origin))
       return fail(res, 403, 'forbidden', `requests from ${origin} are not allowed`);
     const url = new URL(req.url ?? '/', 'http://host');
 

@@ -12,7 +12,7 @@ import { ManualClock } from '../core/clock/clock';
 import { seedDemoStripeIfFresh } from '../core/demo/stripe';
 import { defaultDataDir } from '../core/db/paths';
 import { readToken } from './token';
-import { hostRequests } from './requests';
+import { hostRequests, ListenerNames } from './requests';
 import { serveOffice, type OfficeOptions, type OfficeServer } from './office';
 
 export { MAX_BODY } from './requests';
@@ -84,10 +84,9 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   await seedDemoStripeIfFresh(core, log);
   const token = readToken(dataDir);
   const rendererDir = opts.rendererDir ?? defaultRendererDir();
-  // DNS rebinding: a hostile page can point its own name at 127.0.0.1; the Host header still says its name.
-  const hosts = new Set<string>();
-  // A foreign page may POST to loopback (a "simple" cross-site request): refuse any Origin but our own.
-  const origins = new Set<string>();
+  // DNS rebinding: a hostile page can point its own name at 127.0.0.1, but its Host header still says its
+  // name; and a foreign page may POST to loopback (a "simple" cross-site request): only our own are answered.
+  const answersTo = new ListenerNames();
   const requests = hostRequests({
     core,
     token,
@@ -95,8 +94,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     maxBody: opts.maxBody,
     log,
     remote: false,
-    hosts: () => hosts,
-    origins: () => origins,
+    names: answersTo,
     version: VERSION,
   });
   const server = http.createServer(requests.handle);
@@ -121,10 +119,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     server.listen(opts.port ?? DEFAULT_PORT, '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  for (const h of [`127.0.0.1:${port}`, `localhost:${port}`]) {
-    hosts.add(h);
-    origins.add(`http://${h}`);
-  }
+  answersTo.allow(['127.0.0.1', 'localhost'], port, 'http');
   const url = `http://127.0.0.1:${port}/`;
   let office: OfficeServer | null = null;
   if (opts.office) {
